@@ -1,0 +1,202 @@
+"""Loading inventory files into models, with every problem at its file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bpr.inventory.flow import build_flow
+from bpr.inventory.models import Counter, InventoryFile, Procedure
+from bpr.inventory.problem import Problem
+from bpr.inventory.pydantic_errors import findings_from_error
+from bpr.inventory.rules import RULES_BY_CODE, severity_of
+from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
+from bpr.inventory.yamlfile import YamlInputError, compose, construct, locate, read_text
+
+TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
+
+
+@dataclass
+class LoadedFile:
+    """One file after loading: its valid parts, its problems and the positions cross-file rules need."""
+
+    path: str
+    counter: Counter | None = None
+    procedures: list[tuple[int, Procedure]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: PathKey) -> str:
+        """Return 'FILE:LINE:COL' of a recorded path."""
+        line, column = self.positions.get(path, (1, 1))
+        return f"{self.path}:{line}:{column}"
+
+    def problem(self, code: str, finding: RuleFinding) -> Problem:
+        """Return a problem for a finding at a recorded path."""
+        line, column = self.positions.get(finding.path, (1, 1))
+        return Problem(self.path, line, column, severity_of(code), code, finding.message)
+
+
+@dataclass
+class Inventory:
+    """Every loaded file of an inventory set, in path order."""
+
+    files: list[LoadedFile]
+
+    def entries(self) -> Iterator[tuple[Counter, Procedure, str]]:
+        """Yield (counter, procedure, file) for every valid procedure, in file order."""
+        for loaded in self.files:
+            if loaded.counter is None:
+                continue
+            for _, procedure in loaded.procedures:
+                yield loaded.counter, procedure, loaded.path
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Return every problem of every file, sorted."""
+        return sorted(p for loaded in self.files for p in loaded.problems)
+
+
+class _FileChecker:
+    """Validates one parsed document, part by part, so that one bad part hides nothing else."""
+
+    def __init__(self, loaded: LoadedFile, root: Any) -> None:
+        self.loaded = loaded
+        self.root = root
+        self.findings: list[tuple[str, RuleFinding]] = []
+
+    def add(self, code: str, finding: RuleFinding) -> None:
+        self.findings.append((code, finding))
+
+    def check(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else "a single value"
+            self.add("not-a-mapping", RuleFinding((), f"the file is {kind}; an inventory file is a mapping with 'version', 'counter' and 'procedures'"))
+            return
+        for key in data:
+            if key not in TOP_LEVEL_FIELDS:
+                self.add("unknown-field", RuleFinding((key,), f"unknown field '{key}'{did_you_mean(key, TOP_LEVEL_FIELDS)}", at_key=True))
+        for key in TOP_LEVEL_FIELDS:
+            if key not in data:
+                self.add("missing-field", RuleFinding((), f"missing required field '{key}'"))
+        if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
+            self.add("unsupported-version", RuleFinding(("version",), f"version {data['version']!r} is not supported: this bpr reads version 1"))
+            return
+        if "counter" in data:
+            self._validate(Counter, data["counter"], ("counter",))
+        procedures = data.get("procedures")
+        if "procedures" in data and not isinstance(procedures, list):
+            self.add("invalid-value", RuleFinding(("procedures",), "procedures: must be a list of procedures"))
+        elif isinstance(procedures, list) and not procedures:
+            self.add("invalid-value", RuleFinding(("procedures",), "procedures: list at least one procedure"))
+        elif isinstance(procedures, list):
+            for index, item in enumerate(procedures):
+                procedure = self._validate(Procedure, item, ("procedures", index))
+                if isinstance(procedure, Procedure):
+                    self.loaded.procedures.append((index, procedure))
+                    self._run_procedure_rules(index, procedure)
+
+    def _validate(self, model: type[Counter] | type[Procedure], value: Any, prefix: PathKey) -> Any:
+        try:
+            result = model.model_validate(value)
+        except ValidationError as exc:
+            for code, finding in findings_from_error(exc, model, prefix):
+                self.add(code, finding)
+            return None
+        if isinstance(result, Counter):
+            self.loaded.counter = result
+        return result
+
+    def _run_procedure_rules(self, index: int, procedure: Procedure) -> None:
+        ctx = ProcedureContext(procedure, build_flow(procedure.steps))
+        prefix: PathKey = ("procedures", index)
+        for code, rule in RULES_BY_CODE.items():
+            check = getattr(rule, "check_procedure", None)
+            if check is None:
+                continue
+            for finding in check(ctx):
+                self.add(code, RuleFinding(prefix + finding.path, finding.message, finding.at_key))
+
+    def problems(self, root_node: Any) -> list[Problem]:
+        out = []
+        for code, finding in self.findings:
+            line, column = locate(root_node, finding.path, finding.at_key)
+            out.append(Problem(self.loaded.path, line, column, severity_of(code), code, finding.message))
+        return out
+
+
+def load_file(path: Path, display: str) -> LoadedFile:
+    """Read, parse and validate one file; never raises for bad input."""
+    loaded = LoadedFile(path=display)
+    try:
+        node = compose(read_text(path))
+        data, parse_findings = construct(node)
+    except YamlInputError as exc:
+        loaded.problems.append(Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, f"{display} {exc.message}" if exc.code in {"file-unreadable", "file-encoding", "empty-file"} else exc.message))
+        return loaded
+    except RecursionError:
+        loaded.problems.append(Problem(display, 1, 1, severity_of("yaml-syntax"), "yaml-syntax", "the YAML is nested too deeply to read"))
+        return loaded
+    for item in parse_findings:
+        loaded.problems.append(Problem(display, item.line, item.column, severity_of(item.code), item.code, item.message))
+    checker = _FileChecker(loaded, data)
+    checker.check(data)
+    loaded.problems.extend(checker.problems(node))
+    _record_positions(loaded, node)
+    loaded.problems.sort()
+    return loaded
+
+
+def _record_positions(loaded: LoadedFile, node: Any) -> None:
+    """Keep the positions that the cross-file rules report, so the node tree can be dropped."""
+    paths: list[PathKey] = [("counter", "id")]
+    for index, procedure in loaded.procedures:
+        paths.append(("procedures", index, "id"))
+        for number, attachment in enumerate(procedure.attachments):
+            if attachment.procedure is not None:
+                paths.append(("procedures", index, "attachments", number, "procedure"))
+    for path in paths:
+        loaded.positions[path] = locate(node, path)
+
+
+def run_inventory_rules(files: Sequence[LoadedFile]) -> None:
+    """Run the cross-file rules and add their problems to the files they concern."""
+    for code, rule in RULES_BY_CODE.items():
+        check = getattr(rule, "check_inventory", None)
+        if check is None:
+            continue
+        for loaded, finding in check(files):
+            loaded.problems.append(loaded.problem(code, finding))
+    for loaded in files:
+        loaded.problems.sort()
+
+
+def display_path(path: Path) -> str:
+    """Return a path as the user would write it (relative stays relative)."""
+    return str(path)
+
+
+def load_inventory(paths: Sequence[Path]) -> tuple[Inventory, list[Problem]]:
+    """Load every YAML file under paths; return the inventory and problems about the paths themselves."""
+    from bpr.inventory.yamlfile import iter_yaml_files
+
+    files: list[LoadedFile] = []
+    path_problems: list[Problem] = []
+    for path, exists in iter_yaml_files(paths):
+        if not exists:
+            path_problems.append(Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", f"{path}: no such file or folder"))
+            continue
+        files.append(load_file(path, display_path(path)))
+    run_inventory_rules(files)
+    return Inventory(files), path_problems
+
+
+def as_inventory_file(loaded: LoadedFile) -> InventoryFile | None:
+    """Return the whole-file model when every part of the file is valid."""
+    if loaded.counter is None or not loaded.procedures:
+        return None
+    return InventoryFile.model_construct(version=1, counter=loaded.counter, procedures=[p for _, p in loaded.procedures])

@@ -1,0 +1,45 @@
+"""One finding about an input file, from YAML syntax to cross-file rules."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is: errors reject the inventory, warnings are reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """A finding at a 1-based line and column of a file."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form used by `bpr validate --format json`."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def count_by_severity(problems: list[Problem]) -> tuple[int, int]:
+    """Return (errors, warnings) in a list of problems."""
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    return errors, len(problems) - errors

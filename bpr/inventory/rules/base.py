@@ -1,0 +1,35 @@
+"""What a rule receives and what it yields."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bpr.inventory.flow import Flow
+from bpr.inventory.models import Procedure
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFinding:
+    """A finding at a path inside a file (a procedure's path for procedure rules)."""
+
+    path: PathKey
+    message: str
+    at_key: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureContext:
+    """A valid procedure and its flow, as a procedure rule sees them."""
+
+    procedure: Procedure
+    flow: Flow
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest candidate, or ""."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

@@ -1,0 +1,47 @@
+"""duplicate-id: ids must be unique: counters and procedures across the set, steps within a procedure.
+
+Passes::
+
+    steps: [{id: receive, ...}, {id: enter, ...}]
+
+Fails (the second `receive`)::
+
+    steps: [{id: receive, ...}, {id: receive, ...}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+if TYPE_CHECKING:
+    from bpr.inventory.loader import LoadedFile
+
+CODE = "duplicate-id"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each step id used a second time in the procedure."""
+    seen: set[str] = set()
+    for index, step in enumerate(ctx.procedure.steps):
+        if step.id in seen:
+            yield RuleFinding(("steps", index, "id"), f"step id '{step.id}' is used twice in this procedure")
+        seen.add(step.id)
+
+
+def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, RuleFinding]]:
+    """Yield each counter or procedure id already used in the set, pointing at the earlier one."""
+    counters: dict[str, str] = {}
+    procedures: dict[str, str] = {}
+    for loaded in files:
+        if loaded.counter is not None:
+            first = counters.setdefault(loaded.counter.id, loaded.where(("counter", "id")))
+            if first != loaded.where(("counter", "id")):
+                yield loaded, RuleFinding(("counter", "id"), f"counter id '{loaded.counter.id}' is already used at {first}")
+        for index, procedure in loaded.procedures:
+            here = loaded.where(("procedures", index, "id"))
+            first = procedures.setdefault(procedure.id, here)
+            if first != here:
+                yield loaded, RuleFinding(("procedures", index, "id"), f"procedure id '{procedure.id}' is already used at {first}")

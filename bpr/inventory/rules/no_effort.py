@@ -1,0 +1,22 @@
+"""no-effort: a procedure whose steps all lack `effort` gives no hours to score.
+
+Passes: ``- {id: receive, ..., effort: 10m}``. Warns: every step without `effort`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "no-effort"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield a finding on `steps` when no step has any effort."""
+    if all(step.effort == 0 for step in ctx.procedure.steps):
+        yield RuleFinding(
+            ("steps",),
+            f"no step of procedure '{ctx.procedure.id}' has an `effort`: its staff and citizen hours will be zero",
+            at_key=True,
+        )

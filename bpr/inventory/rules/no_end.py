@@ -1,0 +1,31 @@
+"""no-end: some path from the first step must reach an end (a step with no successor).
+
+Passes::
+
+    - {id: check, ..., next: [issue, write]}   # rework to `write`, or on to `issue`
+    - {id: issue, ...}                          # last step: the flow ends
+
+Fails (every path loops forever)::
+
+    - {id: write, ..., next: [check]}
+    - {id: check, ..., next: [write]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "no-end"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield a finding on `steps` when no path from the first step ends."""
+    if not ctx.flow.can_end():
+        yield RuleFinding(
+            ("steps",),
+            f"procedure '{ctx.procedure.id}' has no end: every path from step '{ctx.flow.start}' loops forever "
+            "(give the last step `next: []` or no `next`)",
+            at_key=True,
+        )

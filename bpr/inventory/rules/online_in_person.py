@@ -1,0 +1,26 @@
+"""online-in-person: a procedure said to be fully online still has a step where the citizen must come in.
+
+Passes: ``online: {status: full}`` with no `in_person` citizen step.
+Warns: ``online: {status: full}`` and ``- {id: write, actor: citizen, in_person: true, ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.models import Actor, OnlineStatus
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "online-in-person"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each in-person citizen step of a fully online procedure."""
+    if ctx.procedure.online.status is not OnlineStatus.FULL:
+        return
+    for index, step in enumerate(ctx.procedure.steps):
+        if step.in_person and step.actor is Actor.CITIZEN:
+            yield RuleFinding(
+                ("steps", index, "in_person"),
+                f"procedure is fully online, yet step '{step.id}' needs the citizen in person",
+            )

@@ -1,0 +1,33 @@
+"""rework-loop: a flow that goes back to an earlier step (差し戻し) is worth a look.
+
+Passes::
+
+    - {id: check, ..., next: [issue]}
+
+Warns (`check` sends the case back to `write`)::
+
+    - {id: write, ...}
+    - {id: check, ..., next: [issue, write]}
+    - {id: issue, ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "rework-loop"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each edge that goes back to an earlier step, at that `next` entry."""
+    index_of = {step.id: i for i, step in reversed(list(enumerate(ctx.procedure.steps)))}
+    for source, target in ctx.flow.back_edges():
+        index = index_of[source]
+        step = ctx.procedure.steps[index]
+        if step.next is not None and target in step.next:
+            path: tuple[str | int, ...] = ("steps", index, "next", step.next.index(target))
+        else:
+            path = ("steps", index, "id")
+        yield RuleFinding(path, f"step '{source}' sends the case back to '{target}' (rework loop, 差し戻し)")

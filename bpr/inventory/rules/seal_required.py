@@ -1,0 +1,22 @@
+"""seal-required: 押印 was abolished in principle in April 2021.
+
+Passes: ``- {id: write, ..., seal: false}``. Warns: ``- {id: write, ..., seal: true}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "seal-required"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each step that requires a seal."""
+    for index, step in enumerate(ctx.procedure.steps):
+        if step.seal:
+            yield RuleFinding(
+                ("steps", index, "seal"),
+                f"step '{step.id}' requires a seal (押印), abolished in principle since April 2021",
+            )

@@ -1,0 +1,24 @@
+"""self-issued-attachment: the city asks citizens for a document it issues itself.
+
+Passes: ``- {name: 健康保険証の写し, source: citizen}``.
+Warns: ``- {name: 住民票の写し, source: self, procedure: shimin-juminhyo}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.models import Source
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "self-issued-attachment"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each attachment the city itself issues."""
+    for index, attachment in enumerate(ctx.procedure.attachments):
+        if attachment.source is Source.SELF:
+            yield RuleFinding(
+                ("attachments", index, "source"),
+                f"attachment '{attachment.name}' is issued by the city itself: look it up instead of asking the citizen",
+            )

@@ -1,0 +1,51 @@
+"""unknown-reference: a `next` or `attachments[].procedure` id must exist.
+
+Passes::
+
+    - {id: approve, ..., next: [notify]}
+    - {id: notify, ...}
+
+Fails (`notfy` is no step of this procedure)::
+
+    - {id: approve, ..., next: [notfy]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding, did_you_mean
+
+if TYPE_CHECKING:
+    from bpr.inventory.loader import LoadedFile
+
+CODE = "unknown-reference"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each `next` id that names no step of the procedure."""
+    ids = [step.id for step in ctx.procedure.steps]
+    for index, step in enumerate(ctx.procedure.steps):
+        for position, target in enumerate(step.next or []):
+            if target not in ids:
+                hint = did_you_mean(target, ids)
+                yield RuleFinding(
+                    ("steps", index, "next", position),
+                    f"step '{step.id}' goes to '{target}', which does not exist{hint}",
+                )
+
+
+def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, RuleFinding]]:
+    """Yield each attachment whose `procedure` names no procedure in the set."""
+    known = {procedure.id for loaded in files for _, procedure in loaded.procedures}
+    for loaded in files:
+        for index, procedure in loaded.procedures:
+            for number, attachment in enumerate(procedure.attachments):
+                target = attachment.procedure
+                if target is not None and target not in known:
+                    hint = did_you_mean(target, known)
+                    yield loaded, RuleFinding(
+                        ("procedures", index, "attachments", number, "procedure"),
+                        f"attachment '{attachment.name}' refers to procedure '{target}', which does not exist{hint}",
+                    )

@@ -1,0 +1,32 @@
+"""unreachable-step: every step should be reachable from the first step.
+
+Passes::
+
+    - {id: a, ..., next: [b, c]}
+    - {id: b, ...}
+    - {id: c, ...}
+
+Fails (`b` is never reached, since `a` jumps to `c`)::
+
+    - {id: a, ..., next: [c]}
+    - {id: b, ...}
+    - {id: c, ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "unreachable-step"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield each step that no path from the first step reaches."""
+    reached = set(ctx.flow.reachable())
+    seen: set[str] = set()
+    for index, step in enumerate(ctx.procedure.steps):
+        if step.id not in reached and step.id not in seen:
+            seen.add(step.id)
+            yield RuleFinding(("steps", index, "id"), f"step '{step.id}' cannot be reached from the first step '{ctx.flow.start}'")

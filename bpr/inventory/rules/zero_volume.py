@@ -1,0 +1,18 @@
+"""zero-volume: `annual_volume: 0` scores nothing; check the figure or drop the procedure.
+
+Passes: ``annual_volume: 120``. Warns: ``annual_volume: 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "zero-volume"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield a finding when the annual volume is zero."""
+    if ctx.procedure.annual_volume == 0:
+        yield RuleFinding(("annual_volume",), f"procedure '{ctx.procedure.id}' has no cases a year: it cannot rank")
