@@ -38,7 +38,8 @@ class LoadedFile:
     def problem(self, code: str, finding: RuleFinding) -> Problem:
         """Return a problem for a finding at a recorded path."""
         line, column = self.positions.get(finding.path, (1, 1))
-        return Problem(self.path, line, column, severity_of(code), code, finding.message)
+        owner = dict(self.procedures).get(finding.path[1]) if finding.path[:1] == ("procedures",) else None
+        return Problem(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
 
 
 @dataclass
@@ -121,11 +122,21 @@ class _FileChecker:
             for finding in check(ctx):
                 self.add(code, RuleFinding(prefix + finding.path, finding.message, finding.at_key))
 
+    def _procedure_id(self, path: PathKey) -> str | None:
+        if len(path) < 2 or path[0] != "procedures" or not isinstance(path[1], int):
+            return None
+        procedures = self.root.get("procedures") if isinstance(self.root, dict) else None
+        if not isinstance(procedures, list) or path[1] >= len(procedures) or not isinstance(procedures[path[1]], dict):
+            return None
+        value = procedures[path[1]].get("id")
+        return value if isinstance(value, str) else None
+
     def problems(self, root_node: Any) -> list[Problem]:
         out = []
         for code, finding in self.findings:
             line, column = locate(root_node, finding.path, finding.at_key)
-            out.append(Problem(self.loaded.path, line, column, severity_of(code), code, finding.message))
+            owner = self._procedure_id(finding.path)
+            out.append(Problem(self.loaded.path, line, column, severity_of(code), code, finding.message, owner))
         return out
 
 

@@ -23,6 +23,7 @@ class Problem:
     severity: Severity
     code: str
     message: str
+    procedure: str | None = None  # the procedure the problem belongs to, when it belongs to one
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"

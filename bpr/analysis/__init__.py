@@ -1,0 +1,1 @@
+"""The analysis: process graphs, derived figures, scores, ranking and the roadmap."""

@@ -1,0 +1,28 @@
+"""From a loaded inventory to the analysis every export reads."""
+
+from __future__ import annotations
+
+from bpr.analysis.ranking import rank_procedures, score_procedure
+from bpr.analysis.results import Analysis
+from bpr.analysis.roadmap import plan_roadmap
+from bpr.config import Config
+from bpr.inventory.loader import Inventory
+from bpr.inventory.problem import Severity
+
+
+def analyse_inventory(inventory: Inventory, config: Config, start_fy: int | None = None, years: int | None = None) -> Analysis:
+    """Score, rank and schedule every valid procedure of an inventory."""
+    scored = [score_procedure(counter, procedure, file, config.scoring) for counter, procedure, file in inventory.entries()]
+    ranked = rank_procedures(scored)
+    roadmap = plan_roadmap(ranked, config.roadmap, start_fy, years)
+    dates = sorted(str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on)
+    warnings: dict[str, list[str]] = {}
+    for problem in inventory.problems:
+        if problem.severity is Severity.WARNING:
+            warnings.setdefault(problem.procedure or problem.file, []).append(f"{problem.code}: {problem.message}")
+    return Analysis(
+        procedures=ranked,
+        roadmap=roadmap,
+        surveyed_on=dates[-1] if dates else None,
+        warnings_by_procedure={k: tuple(v) for k, v in warnings.items()},
+    )

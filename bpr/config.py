@@ -1,0 +1,182 @@
+"""The configuration (`bpr.yaml`): weights, thresholds, travel time, horizon, capacity and KPIs."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
+from bpr.inventory.models import Measure
+from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.pydantic_errors import findings_from_error
+from bpr.inventory.yamlfile import YamlInputError, compose, construct, locate, read_text
+
+DEFAULTS_RESOURCE = "defaults.yaml"
+
+NonNegative = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScaleConfig(_Section):
+    """How hours a year become a 0–100 score: logarithmic, 100 at `full_hours`."""
+
+    full_hours: Annotated[float, Field(gt=1)] = 10_000.0
+
+
+class OnlineConfig(_Section):
+    """What going online removes, and what makes it less feasible."""
+
+    citizen_weight: NonNegative = 1.0
+    staff_weight: NonNegative = 1.0
+    minutes_per_handwritten_step: NonNegative = 5.0
+    minutes_per_seal_step: NonNegative = 5.0
+    minutes_per_in_person_step: NonNegative = 5.0
+    law_requires_in_person_factor: Fraction = 0.05
+    partial_online_factor: Fraction = 0.5
+    paper_attachment_factor: Fraction = 0.9
+    min_attachment_factor: Fraction = 0.6
+    cash_only_fee_factor: Fraction = 0.85
+    removed_share: Fraction = 0.7
+
+
+class RpaConfig(_Section):
+    """Which staff work a robot can take over, and how much of it."""
+
+    actions: list[str] = ["receive", "check", "enter", "issue", "notify", "archive", "other"]
+    rekeying_weight: NonNegative = 1.5
+    automation_share: Fraction = 0.8
+
+
+class AiOcrConfig(_Section):
+    """Keying paper into systems: how much AI-OCR removes, and when it is not worth it."""
+
+    handwritten_factor: Fraction = 0.85
+    half_volume: NonNegative = 50.0
+    automation_share: Fraction = 0.6
+
+
+class BprConfig(_Section):
+    """Simple reforms: what each removes per case."""
+
+    minutes_per_seal: NonNegative = 5.0
+    minutes_per_self_issued_attachment: NonNegative = 30.0
+
+
+class ScoringConfig(_Section):
+    """Scoring weights and thresholds."""
+
+    travel_minutes_per_visit: NonNegative = 60.0
+    recommend_threshold: Annotated[float, Field(ge=0, le=100)] = 30.0
+    scale: ScaleConfig = ScaleConfig()
+    online: OnlineConfig = OnlineConfig()
+    rpa: RpaConfig = RpaConfig()
+    ai_ocr: AiOcrConfig = AiOcrConfig()
+    bpr: BprConfig = BprConfig()
+
+
+class CapacityConfig(_Section):
+    """How many procedures each measure can take on in one fiscal year."""
+
+    online: Annotated[int, Field(ge=0)] = 8
+    rpa: Annotated[int, Field(ge=0)] = 4
+    ai_ocr: Annotated[int, Field(ge=0)] = 4
+    bpr: Annotated[int, Field(ge=0)] = 10
+
+    def of(self, measure: Measure) -> int:
+        """Return the capacity of a measure (0 for `none`)."""
+        return int(getattr(self, measure.value, 0))
+
+
+class KpiTarget(_Section):
+    """A KPI: distinct procedures with a measure of these kinds placed by a fiscal year."""
+
+    name: str
+    measures: list[Measure]
+    target: Annotated[int, Field(ge=0)] | None = None
+    by_fy: int
+    national_priority_only: StrictBool = False
+
+
+class RoadmapConfig(_Section):
+    """The roadmap horizon, capacity, national deadline and KPI targets."""
+
+    start_fy: int = 2022
+    years: Annotated[int, Field(ge=1, le=30)] = 4
+    national_priority_deadline_fy: int = 2025
+    capacity: CapacityConfig = CapacityConfig()
+    kpis: list[KpiTarget] = [
+        KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=10, by_fy=2023),
+        KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=20, by_fy=2025),
+        KpiTarget(name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True),
+    ]
+
+
+class DiagramConfig(_Section):
+    """Diagram rendering."""
+
+    font: str = "Noto Sans CJK JP"
+
+
+class Config(_Section):
+    """Everything a DX team tunes; the defaults are in bpr/defaults.yaml, commented."""
+
+    scoring: ScoringConfig = ScoringConfig()
+    roadmap: RoadmapConfig = RoadmapConfig()
+    diagram: DiagramConfig = DiagramConfig()
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used, with its problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def defaults_text() -> str:
+    """Return the commented default configuration shipped in the package."""
+    return resources.files("bpr").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
+
+
+def load_config(path: Path | None) -> Config:
+    """Load a config file (None: the built-in defaults); raise ConfigError with positions."""
+    if path is None:
+        return Config()
+    display = str(path)
+    try:
+        node = compose(read_text(path))
+        data, findings = construct(node)
+    except YamlInputError as exc:
+        raise ConfigError([Problem(display, exc.line, exc.column, Severity.ERROR, exc.code, exc.message)]) from None
+    problems = [Problem(display, f.line, f.column, Severity.ERROR, f.code, f.message) for f in findings]
+    if data is None:
+        data = {}
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        for code, finding in findings_from_error(exc, Config, ()):
+            line, column = locate(node, finding.path, finding.at_key)
+            problems.append(Problem(display, line, column, Severity.ERROR, code, finding.message))
+        raise ConfigError(sorted(problems)) from None
+    if problems:
+        raise ConfigError(sorted(problems))
+    return config
+
+
+def resolve_config_path(option: Path | None, cwd: Path | None = None) -> Path | None:
+    """Return the config file to use: the option, else bpr.yaml in the working folder when present."""
+    if option is not None:
+        return option
+    candidate = (cwd or Path.cwd()) / "bpr.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def config_as_dict(config: Config) -> dict[str, Any]:
+    """Return the config as plain JSON-ready data."""
+    return config.model_dump(mode="json")
