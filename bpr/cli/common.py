@@ -1,0 +1,67 @@
+"""What every analysing command shares: loading the inventory and the config, and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bpr.config import Config, ConfigError, load_config, resolve_config_path
+from bpr.inventory.loader import Inventory, load_inventory
+from bpr.inventory.problem import Problem, Severity
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+DEFAULT_PATHS = (Path("inventories"),)
+
+
+class CommandError(Exception):
+    """A problem that ends a command with an exit code and a message for stderr."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass
+class Loaded:
+    """An inventory with its problems and the config to analyse it with."""
+
+    inventory: Inventory
+    problems: list[Problem]
+    config: Config
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the error problems."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
+    """Load config and inventory; raise CommandError (exit 2) for missing paths or a bad config, (exit 1) for errors."""
+    chosen = list(paths) if paths else list(DEFAULT_PATHS)
+    missing = [p for p in chosen if not p.exists()]
+    if missing:
+        raise CommandError("\n".join(f"{p}: no such file or folder" for p in missing), EXIT_USAGE)
+    try:
+        config = load_config(resolve_config_path(config_path))
+    except ConfigError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    inventory, path_problems = load_inventory(chosen)
+    if not inventory.files:
+        raise CommandError(f"no inventory files (*.yaml, *.yml) under {' '.join(map(str, chosen))}", EXIT_USAGE)
+    problems = sorted(path_problems + inventory.problems)
+    loaded = Loaded(inventory, problems, config)
+    if loaded.errors:
+        text = "\n".join(str(p) for p in loaded.errors)
+        raise CommandError(f"{text}\nthe inventory has {len(loaded.errors)} errors: run `bpr validate` and fix them", EXIT_INVALID)
+    return loaded
+
+
+def fail(error: CommandError) -> None:
+    """Print a command error on stderr and exit with its code."""
+    sys.stderr.write(error.message.rstrip("\n") + "\n")
+    raise SystemExit(error.exit_code)
