@@ -63,7 +63,7 @@ def config_path(config: Path | None) -> Path | None:
     return config
 
 
-def emit(write: Callable[[TextIO], None]) -> None:
+def emit(write: Callable[[TextIO], object]) -> None:
     """Run a writer on stdout, turning an output failure (closed pipe, full disk) into exit code 2."""
     try:
         write(sys.stdout)

@@ -104,7 +104,12 @@ def github_command(problem: Problem) -> str:
     """Return the GitHub Actions workflow command (::error or ::warning) of a problem."""
     properties = ",".join(
         f"{name}={escape_github_property(str(value))}"
-        for name, value in (("file", problem.file), ("line", problem.line), ("col", problem.column), ("title", problem.code))
+        for name, value in (
+            ("file", problem.file),
+            ("line", problem.line),
+            ("col", problem.column),
+            ("title", problem.code),
+        )
     )
     return f"::{problem.severity.value} {properties}::{escape_github_data(problem.message)}"
 
