@@ -11,12 +11,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
+if TYPE_CHECKING:
+    from bpr.config import Config
+
 DEFAULT_PATHS = (Path("inventories"),)
-DEFAULT_CONFIG = Path("bpr.yaml")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -54,13 +56,15 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
     return chosen
 
 
-def config_path(config: Path | None) -> Path | None:
-    """Return the configuration file in force: the one given, else bpr.yaml when present, else None."""
-    if config is None:
-        return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
-    if not config.is_file():
-        fail(f"no such configuration file: {config}")
-    return config
+def load_config_or_exit(option: Path | None) -> Config:
+    """Return the configuration in force (--config, else bpr.yaml when present, else the defaults), or exit 2."""
+    from bpr.config import ConfigError, load_config, resolve_config_path
+
+    try:
+        return load_config(resolve_config_path(option))
+    except ConfigError as exc:
+        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
+        fail("the configuration has errors")
 
 
 def emit(write: Callable[[TextIO], object]) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, config_path, emit, fail, inventory_paths
+from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, emit, fail, inventory_paths, load_config_or_exit
 from bpr.cli.output import FORMATTERS_BY_NAME, ValidationReport
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
@@ -42,7 +42,7 @@ def validate(
     from bpr.inventory.loader import load_inventory
 
     chosen = inventory_paths(paths)
-    config_path(config)
+    load_config_or_exit(config)
     inventory, path_problems = load_inventory(chosen)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
