@@ -59,17 +59,18 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     reasons: list[str] = []
     if figures.visits:
         reasons.append(
-            f"年間{volume:,}件 × 来庁{figures.visits}回 (往復{config.travel_minutes_per_visit:g}分) → 住民の負担 {citizen_hours:,.0f}時間/年"
+            f"年間{volume:,}件 × 来庁{figures.visits}回 (往復{config.travel_minutes_per_visit:g}分) → 住民の時間 {figures.citizen_hours:,.0f}時間/年"
         )
-    elif citizen_hours > 0:
-        reasons.append(f"年間{volume:,}件 × 住民の手間 {burden:g}分/件 → {citizen_hours:,.0f}時間/年")
+    elif figures.citizen_hours > 0:
+        reasons.append(f"年間{volume:,}件 × 住民の手間 {figures.citizen_minutes_per_case:g}分/件 → {figures.citizen_hours:,.0f}時間/年")
     marks = [
         f"{label}{count}工程"
         for label, count in (("手書き", figures.handwritten_steps), ("押印", figures.seal_steps), ("対面", figures.in_person_steps))
         if count
     ]
     if marks:
-        reasons.append("・".join(marks) + " (書かせない・来させない)")
+        extra = burden - figures.citizen_minutes_per_case
+        reasons.append("・".join(marks) + f" (書かせない・来させない: +{extra:g}分/件)")
     if staff_hours > 0:
         reasons.append(f"窓口受付 {counter_minutes:g}分/件の削減 → 職員 {staff_hours:,.0f}時間/年")
     feasibility = 1.0

@@ -7,14 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bpr.cli import DEFAULT_PATHS, EXIT_PROBLEMS, EXIT_USAGE
 from bpr.config import Config, ConfigError, load_config, resolve_config_path
 from bpr.inventory.loader import Inventory, load_inventory
 from bpr.inventory.problem import Problem, Severity
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-DEFAULT_PATHS = (Path("inventories"),)
 
 
 class CommandError(Exception):
@@ -46,6 +42,8 @@ def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) ->
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise CommandError("\n".join(f"{p}: no such file or folder" for p in missing), EXIT_USAGE)
+    if config_path is not None and not config_path.is_file():
+        raise CommandError(f"bpr: no such configuration file: {config_path}", EXIT_USAGE)
     try:
         config = load_config(resolve_config_path(config_path))
     except ConfigError as exc:
@@ -57,7 +55,7 @@ def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) ->
     loaded = Loaded(inventory, problems, config)
     if loaded.errors:
         text = "\n".join(str(p) for p in loaded.errors)
-        raise CommandError(f"{text}\nthe inventory has {len(loaded.errors)} errors: run `bpr validate` and fix them", EXIT_INVALID)
+        raise CommandError(f"{text}\nthe inventory has {len(loaded.errors)} errors: run `bpr validate` and fix them", EXIT_PROBLEMS)
     return loaded
 
 

@@ -12,6 +12,7 @@ import typer
 
 from bpr import __version__
 from bpr.cli import new, schema, validate
+from bpr.cli import config_cmd, score
 
 app = typer.Typer(
     name="bpr",
@@ -41,6 +42,8 @@ def _root(
 app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("new")(new.new)
+app.command("score")(score.score)
+app.command("config")(config_cmd.config)
 
 
 def main() -> None:

@@ -1,0 +1,49 @@
+"""`bpr score`: derived figures and suitability scores per procedure, ranked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bpr.cli import ConfigOption, PathsArgument, emit
+from bpr.cli.common import CommandError, fail
+
+SCORE_FORMATS = ("table", "json", "csv")
+
+
+def _check_format(value: str) -> str:
+    if value not in SCORE_FORMATS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(SCORE_FORMATS)}")
+    return value
+
+
+def score(
+    paths: PathsArgument = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json|csv", callback=_check_format, help="Output format.")
+    ] = "table",
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows in the table.")] = 20,
+    config: ConfigOption = None,
+) -> None:
+    """Score and rank every procedure: online, RPA and AI-OCR suitability with the reasons."""
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.common import load_for_analysis
+    from bpr.export.jsonout import score_csv, score_json
+
+    try:
+        loaded = load_for_analysis(paths, config)
+    except CommandError as error:
+        fail(error)
+    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    if output_format == "json":
+        emit(lambda stream: stream.write(score_json(analysis)))
+        return
+    if output_format == "csv":
+        emit(lambda stream: stream.write(score_csv(analysis)))
+        return
+    from bpr.cli.terminal import make_console, print_kpi_status, top_table
+
+    console = make_console()
+    console.print(top_table(analysis, top))
+    print_kpi_status(console, analysis.roadmap)

@@ -1,0 +1,61 @@
+"""Rich renderings shared by the analysing commands: the top-N table and the KPI status."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bpr.analysis.results import Analysis, Roadmap
+
+MEASURE_LABELS = {"online": "オンライン化", "rpa": "RPA", "ai_ocr": "AI-OCR", "bpr": "業務改善", "none": "対象外"}
+
+
+def top_table(analysis: Analysis, top: int) -> Table:
+    """Return a table of the top procedures with scores, recommendation and the main reason."""
+    table = Table(title=f"優先順位 上位{min(top, len(analysis.procedures))}件 / 全{len(analysis.procedures)}件")
+    for header, justify in (
+        ("順位", "right"),
+        ("手続名", "left"),
+        ("課", "left"),
+        ("年間件数", "right"),
+        ("オンライン", "right"),
+        ("RPA", "right"),
+        ("AI-OCR", "right"),
+        ("推奨", "left"),
+        ("主な理由", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for item in analysis.procedures[:top]:
+        table.add_row(
+            str(item.rank),
+            Text(item.procedure.name),
+            Text(item.counter.section),
+            f"{item.procedure.annual_volume:,}",
+            f"{item.scores.online:.1f}",
+            f"{item.scores.rpa:.1f}",
+            f"{item.scores.ai_ocr:.1f}",
+            MEASURE_LABELS[item.recommendation.value],
+            Text(item.reasons[0] if item.reasons else ""),
+        )
+    return table
+
+
+def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
+    """Print each KPI (met or not, with its gap) and every shortfall of the roadmap."""
+    console.print(f"[bold]KPI[/bold] (令和{roadmap.start_fy - 2018}〜{roadmap.start_fy + roadmap.years - 1 - 2018}年度)")
+    for kpi in roadmap.kpis:
+        mark = "[green]達成[/green]" if kpi.met else f"[red]未達 (不足{kpi.gap}件)[/red]"
+        console.print(f"  {kpi.name} 令和{kpi.by_fy - 2018}年度まで: 目標{kpi.target}件 / 計画{kpi.planned}件 {mark}", highlight=False)
+    for shortfall in roadmap.shortfalls:
+        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall))
+
+
+def make_console() -> Console:
+    """Return a console on stdout, wide enough for Japanese tables when stdout is no terminal."""
+    console = Console(file=sys.stdout)
+    if not console.is_terminal:
+        console = Console(file=sys.stdout, width=160)
+    return console

@@ -1,0 +1,1 @@
+"""Exports: Excel workbooks, Graphviz diagrams, JSON and CSV."""

@@ -1,0 +1,117 @@
+"""Scores and the roadmap as JSON and CSV, in the shapes of the CLI contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure
+
+SCORE_CSV_COLUMNS = (
+    "rank",
+    "id",
+    "counter",
+    "section",
+    "name",
+    "annual_volume",
+    "online",
+    "rpa",
+    "ai_ocr",
+    "recommendation",
+    "staff_hours",
+    "citizen_hours",
+    "visits",
+    "paper_steps",
+    "seal_steps",
+    "in_person_steps",
+    "handoffs",
+    "lead_time_minutes",
+    "national_priority",
+    "reasons",
+)
+
+
+def _number(value: float) -> float | int:
+    rounded = round(value, 1)
+    return int(rounded) if rounded == int(rounded) and abs(rounded) < 2**53 else rounded
+
+
+def procedure_record(item: ScoredProcedure) -> dict[str, Any]:
+    """Return one procedure in the `bpr score --format json` shape."""
+    figures = item.figures
+    return {
+        "id": item.id,
+        "counter": item.counter.id,
+        "section": item.counter.section,
+        "name": item.procedure.name,
+        "annual_volume": item.procedure.annual_volume,
+        "rank": item.rank,
+        "scores": {"online": item.scores.online, "rpa": item.scores.rpa, "ai_ocr": item.scores.ai_ocr},
+        "recommendation": item.recommendation.value,
+        "staff_hours": round(figures.staff_hours, 1),
+        "citizen_hours": round(figures.citizen_hours, 1),
+        "visits": figures.visits,
+        "paper_steps": figures.paper_steps,
+        "seal_steps": figures.seal_steps,
+        "in_person_steps": figures.in_person_steps,
+        "handoffs": figures.handoffs,
+        "lead_time_minutes": _number(figures.lead_time_minutes),
+        "national_priority": item.procedure.national_priority,
+        "hours_saved": item.hours_saved,
+        "feasibility": item.feasibility,
+        "priority_hours": item.priority_hours,
+        "main_path": list(figures.main_path),
+        "reasons": list(item.reasons),
+    }
+
+
+def score_json(analysis: Analysis) -> str:
+    """Return `{"procedures": [...]}` in rank order, deterministic byte for byte."""
+    payload = {"procedures": [procedure_record(item) for item in analysis.procedures]}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def score_csv(analysis: Analysis) -> str:
+    """Return the ranked procedures as CSV (UTF-8, reasons joined by ' / ')."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SCORE_CSV_COLUMNS)
+    for item in analysis.procedures:
+        record = procedure_record(item)
+        flat = {**record, **record["scores"], "reasons": " / ".join(item.reasons)}
+        writer.writerow([flat[column] for column in SCORE_CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
+    """Return the roadmap in the `bpr roadmap --format json` shape, with unscheduled items and shortfalls."""
+
+    def item_record(item: Any) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "procedure": item.procedure,
+            "measure": item.measure.value,
+            "fy": item.fy,
+            "fixed": item.fixed,
+        }
+        if item.deadline_fy is not None:
+            record["deadline_fy"] = item.deadline_fy
+        return record
+
+    return {
+        "start_fy": roadmap.start_fy,
+        "years": roadmap.years,
+        "items": [item_record(item) for item in roadmap.items],
+        "kpis": [
+            {"name": k.name, "target": k.target, "by_fy": k.by_fy, "planned": k.planned, "met": k.met, "gap": k.gap}
+            for k in roadmap.kpis
+        ],
+        "unscheduled": [item_record(item) for item in roadmap.unscheduled],
+        "shortfalls": list(roadmap.shortfalls),
+    }
+
+
+def roadmap_json(roadmap: Roadmap) -> str:
+    """Return the roadmap as JSON text, deterministic byte for byte."""
+    return json.dumps(roadmap_record(roadmap), ensure_ascii=False, indent=2) + "\n"
