@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -235,3 +236,13 @@ def test_command_line_writes_the_files(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in paths] == [
         p.read_bytes() for p in generate.generate_inventory(tmp_path / "api", 40, files=2, seed=5)
     ]
+
+
+def test_bpr_validate_finds_no_errors_in_a_generated_set(tmp_path: Path) -> None:
+    generate.generate_inventory(tmp_path, 50, files=2, seed=11)
+    bpr = Path(sys.executable).with_name("bpr")
+    command = [str(bpr), "validate", str(tmp_path), "--format", "json"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert (report["files"], report["procedures"], report["errors"]) == (2, 50, 0)
