@@ -129,7 +129,8 @@ def compose(text: str) -> Node:
         raise YamlInputError("yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except (ValueError, UnicodeError) as exc:
         raise YamlInputError("yaml-syntax", f"cannot be parsed: {exc}") from None
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.value == ""):
+        # A document with only markers (`---`, `...`) composes to an empty null scalar: as empty as no document.
         raise YamlInputError("empty-file", "is empty: an inventory file needs 'version', 'counter' and 'procedures'")
     return node
 
