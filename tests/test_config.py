@@ -1,0 +1,48 @@
+"""The configuration file: defaults, overrides and positioned errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bpr.config import Config, ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bpr.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_gives_the_defaults():
+    assert load_config(None) == Config()
+
+
+def test_partial_file_overrides_only_its_keys(tmp_path):
+    config = load_config(write(tmp_path, "scoring:\n  travel_minutes_per_visit: 90\nroadmap:\n  start_fy: 2026\n"))
+    assert config.scoring.travel_minutes_per_visit == 90
+    assert config.roadmap.start_fy == 2026
+    assert config.roadmap.years == Config().roadmap.years
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("scoring:\n  travel_minuts: 90\n", [("unknown-field", 2, 3)]),
+        ("roadmap:\n  years: many\n", [("invalid-value", 2, 10)]),
+        ("roadmap:\n  capacity:\n    rpa: -1\n", [("invalid-value", 3, 10)]),
+        ("roadmap:\n  start_fy: 2022\n  start_fy: 2023\n", [("duplicate-key", 3, 3)]),
+        ("scoring: [\n", [("yaml-syntax", 2, 1)]),
+    ],
+)
+def test_bad_config_is_reported_with_positions(tmp_path, text, expected):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert [(p.code, p.line, p.column) for p in caught.value.problems] == expected
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "scoring:\n  travel_minuts: 90\n"))
+    assert "did you mean 'travel_minutes_per_visit'" in caught.value.problems[0].message

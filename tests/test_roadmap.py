@@ -1,0 +1,96 @@
+"""The roadmap schedule: fixed plans, national deadlines, capacity, KPIs and shortfalls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpr.analysis.ranking import rank_procedures, score_procedure
+from bpr.analysis.roadmap import plan_roadmap, reiwa
+from bpr.config import CapacityConfig, KpiTarget, RoadmapConfig, ScoringConfig
+from bpr.inventory.models import Counter, Measure, Procedure
+
+COUNTER = Counter(id="c", name="窓口", section="市民課")
+VISIT = {"actor": "citizen", "action": "write", "medium": "paper", "handwritten": True, "in_person": True, "effort": 15}
+PAPER_KEYING = {"actor": "back_office", "action": "enter", "medium": "paper", "effort": 20}
+RPA_WORK = {"actor": "back_office", "action": "enter", "medium": "electronic", "rule_based": True, "effort": 20}
+
+
+def proc(pid: str, steps: list[dict[str, Any]], volume: int = 1000, **fields: Any) -> Procedure:
+    full = [{"id": f"s{i}", "name": f"工程{i}", **s} for i, s in enumerate(steps)]
+    return Procedure.model_validate({"id": pid, "name": f"手続{pid}", "annual_volume": volume, "steps": full, **fields})
+
+
+def ranked(*procedures: Procedure):
+    return rank_procedures(score_procedure(COUNTER, p, "f", ScoringConfig()) for p in procedures)
+
+
+def config(**overrides: Any) -> RoadmapConfig:
+    return RoadmapConfig(**overrides)
+
+
+def test_reiwa_labels():
+    assert reiwa(2022) == "令和4年度"
+    assert reiwa(2026) == "令和8年度"
+
+
+def test_measures_fill_years_in_rank_order_within_capacity():
+    items = ranked(*(proc(f"p{i}", [RPA_WORK], volume=1000 * (i + 1)) for i in range(5)))
+    roadmap = plan_roadmap(items, config(capacity=CapacityConfig(rpa=2), kpis=[]))
+    placed = [(i.procedure, i.fy) for i in roadmap.items]
+    assert placed == [("p4", 2022), ("p3", 2022), ("p2", 2023), ("p1", 2023), ("p0", 2024)]
+
+
+def test_fixed_plan_wins_and_counts_against_capacity():
+    planned = proc("fixed", [RPA_WORK], volume=10, plan={"measure": "ai_ocr", "target_fy": 2023, "progress": "in_progress"})
+    items = ranked(planned, proc("other", [PAPER_KEYING], volume=5000))
+    roadmap = plan_roadmap(items, config(capacity=CapacityConfig(ai_ocr=1), kpis=[]))
+    by_id = {i.procedure: i for i in roadmap.items}
+    assert by_id["fixed"].measure is Measure.AI_OCR and by_id["fixed"].fy == 2023 and by_id["fixed"].fixed
+    assert by_id["other"].fy == 2022 and not by_id["other"].fixed
+
+
+def test_plan_none_keeps_a_procedure_off_the_roadmap():
+    items = ranked(proc("p", [RPA_WORK], plan={"measure": "none", "target_fy": 2022}))
+    assert plan_roadmap(items, config(kpis=[])).items == ()
+
+
+def test_national_priority_goes_online_by_the_deadline_whatever_its_recommendation():
+    p = proc("np", [PAPER_KEYING], volume=3000, national_priority=True)
+    items = ranked(p)
+    assert items[0].recommendation is Measure.AI_OCR
+    roadmap = plan_roadmap(items, config(kpis=[]))
+    measures = {(i.measure, i.fy) for i in roadmap.items if i.procedure == "np"}
+    assert (Measure.ONLINE, 2022) in measures and (Measure.AI_OCR, 2022) in measures
+
+
+def test_missed_deadline_is_stated():
+    items = ranked(*(proc(f"n{i}", [VISIT], national_priority=True) for i in range(3)))
+    roadmap = plan_roadmap(items, config(start_fy=2026, years=2, capacity=CapacityConfig(online=1), kpis=[]))
+    assert any("間に合わない" in s for s in roadmap.shortfalls)
+    assert len(roadmap.unscheduled) == 1
+
+
+def test_kpis_count_distinct_procedures_by_the_year_and_state_the_gap():
+    items = ranked(*(proc(f"r{i}", [RPA_WORK], volume=2000) for i in range(3)))
+    target = KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.RPA, Measure.AI_OCR], target=10, by_fy=2023)
+    roadmap = plan_roadmap(items, config(capacity=CapacityConfig(rpa=1), kpis=[target]))
+    kpi = roadmap.kpis[0]
+    assert (kpi.planned, kpi.met, kpi.gap) == (2, False, 8)
+    assert any("8件不足" in s for s in roadmap.shortfalls)
+
+
+def test_national_priority_kpi_counts_already_online_procedures():
+    items = ranked(
+        proc("done", [VISIT], national_priority=True, online={"status": "full"}),
+        proc("todo", [VISIT], national_priority=True),
+    )
+    target = KpiTarget(name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True)
+    kpi = plan_roadmap(items, config(kpis=[target])).kpis[0]
+    assert (kpi.target, kpi.planned, kpi.met) == (2, 2, True)
+
+
+def test_horizon_moves_with_start_fy_and_years():
+    items = ranked(proc("p", [RPA_WORK]))
+    roadmap = plan_roadmap(items, config(kpis=[]), start_fy=2026, years=5)
+    assert roadmap.fiscal_years == [2026, 2027, 2028, 2029, 2030]
+    assert roadmap.items[0].fy == 2026
