@@ -35,11 +35,11 @@ class _Schedule:
     def place(self, procedure: str, measure: Measure, deadline: int | None = None) -> RoadmapItem | None:
         if (procedure, measure) in self.placed:
             return None
+        self.placed.add((procedure, measure))
         capacity = self.config.capacity.of(measure)
         for fy in self.years:
             if self.used[(measure, fy)] < capacity:
                 self.used[(measure, fy)] += 1
-                self.placed.add((procedure, measure))
                 item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline)
                 self.items.append(item)
                 return item
