@@ -1,0 +1,54 @@
+"""Shared fixtures: the test corpus found by glob, its expectations, and a CLI runner."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+VALID = DATA / "valid"
+INVALID = DATA / "invalid"
+INVENTORIES = ROOT / "inventories"
+
+_EXPECT = re.compile(rb"^# expect:(?P<items>.*)$")
+_ITEM = re.compile(r"^(?P<code>[a-z]+(?:-[a-z]+)*) (?P<line>\d+):(?P<column>\d+)$")
+
+Expected = tuple[tuple[str, int, int], ...]
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Return the *.yaml and *.yml files under a folder, recursively, sorted."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def expected_problems(path: Path) -> Expected:
+    """Return the (code, line, column) tuples written in a case's first line: `# expect: CODE L:C, ...` or `none`."""
+    first_line = path.read_bytes().split(b"\n", 1)[0].rstrip(b"\r")
+    match = _EXPECT.match(first_line)
+    if match is None:
+        raise AssertionError(f"{path}: the first line must be '# expect: CODE LINE:COL, ...' or '# expect: none'")
+    text = match["items"].decode("ascii").strip()
+    if text == "none":
+        return ()
+    found = []
+    for item in text.split(","):
+        parsed = _ITEM.match(item.strip())
+        if parsed is None:
+            raise AssertionError(f"{path}: cannot read the expectation {item.strip()!r}")
+        found.append((parsed["code"], int(parsed["line"]), int(parsed["column"])))
+    return tuple(found)
+
+
+def invalid_cases() -> list[Path]:
+    """Return each case under tests/data/invalid/<code>/: a file, or a folder loaded as one set."""
+    return sorted(case for folder in INVALID.iterdir() if folder.is_dir() for case in folder.iterdir())
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Return a CLI runner (stdout and stderr kept apart)."""
+    return CliRunner()
