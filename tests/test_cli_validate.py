@@ -61,12 +61,11 @@ def test_errors_exit_1_one_line_each(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", str(ONE_ERROR)])
     assert result.exit_code == 1
     *problems, summary = result.stdout.splitlines()
-    codes = [match["code"] for match in map(PROBLEM_LINE.match, problems) if match]
+    codes = [
+        match["code"] if match else line
+        for line, match in zip(problems, map(PROBLEM_LINE.match, problems), strict=True)
+    ]
     assert codes == ["missing-field", "unknown-field", "unknown-field"]
-        "missing-field",
-        "unknown-field",
-        "unknown-field",
-    ]  # type: ignore[index]
     assert summary == "1 file, 0 procedures: 3 errors, 0 warnings"
 
 
