@@ -27,6 +27,7 @@ EXIT_USAGE = 2
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
+        metavar="PATHS",
         help="Inventory files or folders, searched recursively for *.yaml and *.yml. Default: inventories/",
         show_default=False,
     ),
@@ -35,6 +36,7 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Configuration file. Default: bpr.yaml in the working folder when present, else the built-in defaults.",
         show_default=False,
     ),

@@ -18,8 +18,12 @@ MODELINE_PREFIX = "# yaml-language-server: $schema="
 DEFAULT_NAME = "〇〇課 窓口"
 DEFAULT_SECTION = "〇〇課"
 
-CounterIdArgument = Annotated[str, typer.Argument(help="The new counter's id, a slug such as 'shimin' or 'kosodate'.")]
-DirOption = Annotated[Path, typer.Option("--dir", "-o", help="Folder to write COUNTER_ID.yaml into.", file_okay=False)]
+CounterIdArgument = Annotated[
+    str, typer.Argument(metavar="COUNTER_ID", help="The new counter's id, a slug such as 'shimin' or 'kosodate'.")
+]
+DirOption = Annotated[
+    Path, typer.Option("--dir", "-o", metavar="DIR", help="Folder to write COUNTER_ID.yaml into.", file_okay=False)
+]
 NameOption = Annotated[str, typer.Option("--name", help="窓口名, e.g. '市民課 窓口'.")]
 SectionOption = Annotated[str, typer.Option("--section", help="課, e.g. '市民課'.")]
 

@@ -20,7 +20,9 @@ SCHEMA_DESCRIPTION = (
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write the schema to this file instead of stdout.", dir_okay=False),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the schema to this file instead of stdout.", dir_okay=False
+    ),
 ]
 
 

@@ -1,0 +1,100 @@
+"""`bpr new`: a commented starter file that passes `bpr validate` as written, and never overwrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bpr.cli.main import app
+from bpr.cli.new import TEMPLATE
+from bpr.inventory.loader import load_inventory
+
+from conftest import ROOT
+
+MODELINE = "# yaml-language-server: $schema="
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a working folder laid out like the repository: a schema/ folder beside inventories/."""
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "inventory.schema.json").write_bytes(
+        (ROOT / "schema" / "inventory.schema.json").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_template_starts_with_the_modeline_and_has_comments() -> None:
+    lines = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == MODELINE + "../schema/inventory.schema.json"
+    assert sum(line.lstrip().startswith("#") for line in lines) >= 20
+
+
+def test_new_writes_a_file_that_validates_cleanly(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(app, ["new", "shimin"])
+    assert result.exit_code == 0, result.output
+    assert "inventories/shimin.yaml" in result.stdout
+    written = workdir / "inventories" / "shimin.yaml"
+    assert written.read_text(encoding="utf-8").splitlines()[0] == MODELINE + "../schema/inventory.schema.json"
+    check = runner.invoke(app, ["validate", "inventories/shimin.yaml"])
+    assert check.exit_code == 0
+    assert check.stdout == "1 file, 1 procedure: 0 errors, 0 warnings\n"
+
+
+def test_new_fills_in_name_and_section(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(app, ["new", "kosodate", "--name", "子育て支援課: 窓口 #1", "--section", "子育て支援課"])
+    assert result.exit_code == 0, result.output
+    inventory, _ = load_inventory([workdir / "inventories"])
+    (loaded,) = inventory.files
+    assert loaded.problems == []
+    assert loaded.counter is not None
+    assert (loaded.counter.id, loaded.counter.name, loaded.counter.section) == (
+        "kosodate",
+        "子育て支援課: 窓口 #1",
+        "子育て支援課",
+    )
+    assert [procedure.id for _, procedure in loaded.procedures] == ["kosodate-example"]
+
+
+def test_two_new_counters_validate_together(runner: CliRunner, workdir: Path) -> None:
+    assert runner.invoke(app, ["new", "shimin"]).exit_code == 0
+    assert runner.invoke(app, ["new", "zeimu"]).exit_code == 0
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith("2 files, 2 procedures: 0 errors, 0 warnings\n")
+
+
+def test_new_into_another_folder_points_the_modeline_at_the_schema(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(app, ["new", "bosai", "-o", "inventories/branches"])
+    assert result.exit_code == 0, result.output
+    first = (workdir / "inventories" / "branches" / "bosai.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == MODELINE + "../../schema/inventory.schema.json"
+    assert runner.invoke(app, ["validate", "inventories/branches"]).exit_code == 0
+
+
+def test_new_never_overwrites(runner: CliRunner, workdir: Path) -> None:
+    target = workdir / "inventories" / "shimin.yaml"
+    target.parent.mkdir()
+    target.write_text("# mine\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "shimin"])
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert target.read_text(encoding="utf-8") == "# mine\n"
+
+
+@pytest.mark.parametrize("counter_id", ["Shimin", "shimin ka", "-shimin", "市民課", "shimin/../x", ""])
+def test_new_refuses_an_id_that_is_no_slug(runner: CliRunner, workdir: Path, counter_id: str) -> None:
+    result = runner.invoke(app, ["new", "--", counter_id])
+    assert result.exit_code == 2
+    assert "not a valid counter id" in result.stderr
+    assert not (workdir / "inventories").exists()
+
+
+def test_new_into_an_unwritable_place_exits_2(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "file").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["new", "shimin", "--dir", "file/sub"])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
