@@ -1,0 +1,111 @@
+"""The rule catalogue: codes and severities as the spec says, one documented module per rule, and rule edge cases."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bpr.inventory.flow import build_flow
+from bpr.inventory.models import Procedure
+from bpr.inventory.problem import Severity
+from bpr.inventory.rules import CODES, RULES_BY_CODE, severity_of
+from bpr.inventory.rules.base import ProcedureContext, did_you_mean
+
+# The spec's "Validation rules": which findings reject the inventory and which are only reported.
+SPEC_ERRORS = {
+    "yaml-syntax", "duplicate-key", "invalid-value", "unknown-field", "missing-field", "duplicate-id",
+    "unknown-reference", "no-end", "unsupported-version",
+}  # fmt: skip
+SPEC_WARNINGS = {
+    "unreachable-step", "rework-loop", "zero-volume", "no-effort", "seal-required", "self-issued-attachment",
+    "online-in-person",
+}  # fmt: skip
+
+
+def test_codes_are_stable_kebab_case_words() -> None:
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", code) for code in CODES)
+
+
+@pytest.mark.parametrize("code", sorted(SPEC_ERRORS | SPEC_WARNINGS))
+def test_severity_follows_the_spec(code: str) -> None:
+    assert severity_of(code) is (Severity.ERROR if code in SPEC_ERRORS else Severity.WARNING)
+
+
+def test_codes_beyond_the_spec_are_errors() -> None:
+    # Reading problems (encoding, empty file, aliases...) keep a file from being checked at all.
+    assert {severity_of(code) for code in set(CODES) - SPEC_ERRORS - SPEC_WARNINGS} == {Severity.ERROR}
+
+
+@pytest.mark.parametrize("code", sorted(RULES_BY_CODE))
+def test_each_rule_is_a_documented_module_named_after_its_code(code: str) -> None:
+    module = RULES_BY_CODE[code]
+    assert code in CODES
+    assert module.__name__.rsplit(".", 1)[1] == code.replace("-", "_")
+    doc = module.__doc__ or ""
+    assert doc.startswith(f"{code}: ")
+    assert re.search(r"Pass", doc) and re.search(r"Fail|Warn", doc), (
+        "the docstring shows a passing and a failing example"
+    )
+    assert hasattr(module, "check_procedure") or hasattr(module, "check_inventory")
+
+
+def _procedure(steps: list[dict[str, Any]], **fields: Any) -> Procedure:
+    return Procedure.model_validate({"id": "p", "name": "手続", "annual_volume": 10, "steps": steps} | fields)
+
+
+def _codes(procedure: Procedure) -> list[tuple[str, tuple[str | int, ...]]]:
+    ctx = ProcedureContext(procedure, build_flow(procedure.steps))
+    found = []
+    for code, rule in RULES_BY_CODE.items():
+        check = getattr(rule, "check_procedure", None)
+        if check is not None:
+            found.extend((code, finding.path) for finding in check(ctx))
+    return sorted(found)
+
+
+def _step(step_id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": step_id, "name": step_id, "actor": "counter", "effort": 1} | fields
+
+
+def test_a_plain_list_of_steps_has_no_findings() -> None:
+    assert _codes(_procedure([_step("a"), _step("b"), _step("c")])) == []
+
+
+def test_next_empty_ends_the_flow_early() -> None:
+    found = _codes(_procedure([_step("a", next=[]), _step("b")]))
+    assert found == [("unreachable-step", ("steps", 1, "id"))]
+
+
+def test_a_branch_back_with_an_exit_is_a_rework_loop_not_no_end() -> None:
+    found = _codes(_procedure([_step("a"), _step("b", next=["c", "a"]), _step("c")]))
+    assert found == [("rework-loop", ("steps", 1, "next", 1))]
+
+
+def test_a_self_loop_without_exit_has_no_end() -> None:
+    found = _codes(_procedure([_step("a", next=["a"])]))
+    assert [code for code, _ in found] == ["no-end", "rework-loop"]
+
+
+def test_online_in_person_concerns_citizen_steps_only() -> None:
+    steps = [_step("w", actor="citizen", in_person=True), _step("r", in_person=True)]
+    assert _codes(_procedure(steps, online={"status": "full"})) == [("online-in-person", ("steps", 0, "in_person"))]
+    assert _codes(_procedure(steps, online={"status": "partial"})) == []
+
+
+def test_no_effort_counts_effort_not_wait() -> None:
+    procedure = _procedure([{"id": "a", "name": "a", "actor": "counter", "wait": "3d"}])
+    assert _codes(procedure) == [("no-effort", ("steps",))]
+
+
+@pytest.mark.parametrize(
+    ("word", "candidates", "hint"),
+    [
+        ("notfy", ["notify", "write"], " (did you mean 'notify'?)"),
+        ("anual_volume", ["annual_volume", "name"], " (did you mean 'annual_volume'?)"),
+        ("colour", ["name", "actor"], ""),
+    ],
+)
+def test_did_you_mean(word: str, candidates: list[str], hint: str) -> None:
+    assert did_you_mean(word, candidates) == hint
