@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 
 from bpr import __version__
-from bpr.cli import new, schema, validate
-from bpr.cli import config_cmd, score
+from bpr.cli import config_cmd, new, schema, score, validate
 
 app = typer.Typer(
     name="bpr",
