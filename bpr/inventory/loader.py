@@ -39,7 +39,8 @@ class LoadedFile:
     def problem(self, code: str, finding: RuleFinding) -> Problem:
         """Return a problem for a finding at a recorded path."""
         line, column = self.positions.get(finding.path, (1, 1))
-        owner = dict(self.procedures).get(finding.path[1]) if finding.path[:1] == ("procedures",) else None
+        index = finding.path[1] if finding.path[:1] == ("procedures",) else None
+        owner = dict(self.procedures).get(index) if isinstance(index, int) else None
         return Problem(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
 
 

@@ -115,7 +115,7 @@ def compose(text: str) -> Node:
     if not text.strip() or _only_comments(text):
         raise YamlInputError("empty-file", "is empty: an inventory file needs 'version', 'counter' and 'procedures'")
     try:
-        node = _YAML.compose(text)
+        node: Node | None = _YAML.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -166,8 +166,10 @@ class _Constructor:
         self._building.add(key)
         if isinstance(node, SequenceNode):
             value: Any = [self.build(item) for item in node.value]
-        else:
+        elif isinstance(node, MappingNode):
             value = self._mapping(node)
+        else:
+            raise TypeError(f"unexpected YAML node {type(node).__name__}")
         self._building.discard(key)
         self._built[key] = value
         return value
