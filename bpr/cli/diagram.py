@@ -1,0 +1,130 @@
+"""`bpr diagram`: Graphviz swimlane diagrams per procedure and an overview per counter."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bpr.cli import ConfigOption, PathsArgument, fail
+from bpr.cli.common import CommandError
+from bpr.cli.common import fail as fail_command
+from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts, resolve_font
+
+if TYPE_CHECKING:
+    from bpr.export.diagram import Diagram
+
+DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
+
+
+def _check_format(value: str) -> str:
+    if value not in DIAGRAM_FORMATS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIAGRAM_FORMATS)}")
+    return value
+
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Parallel `dot` workers. Default: the number of cores.", show_default=False
+    ),
+]
+
+
+def diagram(
+    paths: PathsArgument = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the diagrams into.")] = Path(
+        "out/diagrams"
+    ),
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="svg|png|pdf|dot", callback=_check_format, help="File format."),
+    ] = "svg",
+    procedure: Annotated[
+        list[str] | None, typer.Option("--procedure", help="Only this procedure (repeatable).", show_default=False)
+    ] = None,
+    counter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counter", help="Only this counter: its overview and its procedures (repeatable).", show_default=False
+        ),
+    ] = None,
+    jobs: JobsOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write a swimlane diagram per procedure (<id>.svg) and an overview per counter (counter-<id>.svg)."""
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.common import load_for_analysis
+    from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
+
+    if output_format != "dot" and find_dot() is None:
+        fail(missing_dot_message())
+    try:
+        loaded = load_for_analysis(paths, config)
+    except CommandError as error:
+        fail_command(error)
+    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    try:
+        selection = select_diagrams(analysis, procedure or (), counter or ())
+    except UnknownId as error:
+        fail(str(error))
+    font = diagram_font(loaded.config.diagram.font, output_format)
+    diagrams = collect_diagrams(analysis, selection, font)
+    written = write_diagrams(diagrams, output, output_format, jobs)
+    typer.echo(
+        f"{len(written)} diagrams ({len(selection.procedures)} procedures, {len(selection.counters)} counters)"
+        f" written to {output}{os.sep}"
+    )
+
+
+def missing_dot_message() -> str:
+    """Return the message for a missing Graphviz `dot`, with the install command."""
+    return f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}` (or use --format dot)"
+
+
+def diagram_font(configured: str, output_format: str) -> str:
+    """Return the font to draw with: for PNG and PDF, one fontconfig has, with a note on stderr when it differs."""
+    if output_format not in ("png", "pdf"):
+        return configured
+    available = japanese_fonts()
+    if available is not None and not available:
+        sys.stderr.write(
+            f"bpr: note: fontconfig knows no Japanese font, so Japanese text may show as boxes: `{INSTALL_COMMAND}`\n"
+        )
+    font = resolve_font(configured, available)
+    if font != configured:
+        sys.stderr.write(f"bpr: note: font '{configured}' is not installed; drawing with '{font}'\n")
+    return font
+
+
+def write_diagrams(diagrams: Sequence[Diagram], output: Path, output_format: str, jobs: int | None) -> list[Path]:
+    """Render diagrams into a folder, with a progress bar on a terminal; exit 2 when Graphviz fails or is missing."""
+    from bpr.export.diagram import GraphvizNotFound, RenderError, render_diagrams
+
+    try:
+        if not show_progress():
+            return render_diagrams(diagrams, output, output_format, jobs)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("図を描画中", total=len(diagrams))
+            return render_diagrams(
+                diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done)
+            )
+    except GraphvizNotFound:
+        fail(missing_dot_message())
+    except RenderError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+def show_progress() -> bool:
+    """Tell whether to draw a progress bar: on a terminal, and not in CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")

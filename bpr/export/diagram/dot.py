@@ -1,0 +1,256 @@
+"""DOT building blocks shared by the diagrams: escaping, wrapping, Japanese labels, colours.
+
+Every label is an HTML-like label built from escaped text, so no inventory text can break the DOT
+source or the SVG that Graphviz writes from it.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Iterable
+
+from bpr.inventory.models import Actor, Measure, Medium
+
+# Lanes in their fixed order, left to right.
+LANE_ORDER: tuple[Actor, ...] = (Actor.CITIZEN, Actor.COUNTER, Actor.BACK_OFFICE, Actor.SYSTEM, Actor.EXTERNAL)
+LANE_LABELS: dict[Actor, str] = {
+    Actor.CITIZEN: "住民",
+    Actor.COUNTER: "窓口",
+    Actor.BACK_OFFICE: "担当課",
+    Actor.SYSTEM: "システム",
+    Actor.EXTERNAL: "他機関",
+}
+
+MEASURE_LABELS: dict[Measure, str] = {
+    Measure.ONLINE: "オンライン化",
+    Measure.RPA: "RPA",
+    Measure.AI_OCR: "AI-OCR",
+    Measure.BPR: "業務改善",
+    Measure.NONE: "対象外",
+}
+# Okabe–Ito hues, lightened so that black text stays readable on them.
+MEASURE_FILLS: dict[Measure, str] = {
+    Measure.ONLINE: "#9fd3f5",
+    Measure.RPA: "#f7c873",
+    Measure.AI_OCR: "#8ed8bd",
+    Measure.BPR: "#e8b4d3",
+    Measure.NONE: "#e4e4e4",
+}
+MEASURE_BORDERS: dict[Measure, str] = {
+    Measure.ONLINE: "#0072b2",
+    Measure.RPA: "#b07800",
+    Measure.AI_OCR: "#007a5a",
+    Measure.BPR: "#a5507f",
+    Measure.NONE: "#888888",
+}
+
+MEDIUM_LABELS: dict[Medium, str] = {
+    Medium.PAPER: "紙",
+    Medium.ELECTRONIC: "電子",
+    Medium.VERBAL: "口頭",
+    Medium.NONE: "媒体なし",
+}
+MEDIUM_FILLS: dict[Medium, str] = {
+    Medium.PAPER: "#fff1bf",
+    Medium.ELECTRONIC: "#d5e8ff",
+    Medium.VERBAL: "#e3f3dc",
+    Medium.NONE: "#ffffff",
+}
+MEDIUM_BORDERS: dict[Medium, str] = {
+    Medium.PAPER: "#a07800",
+    Medium.ELECTRONIC: "#1f5faf",
+    Medium.VERBAL: "#4e8a3a",
+    Medium.NONE: "#888888",
+}
+MEDIUM_SHAPES: dict[Medium, str] = {
+    Medium.PAPER: "note",
+    Medium.ELECTRONIC: "box",
+    Medium.VERBAL: "ellipse",
+    Medium.NONE: "box",
+}
+
+# Marks on a step: (label, fill) — white text on a strong colour.
+SEAL_MARK = ("押印", "#c0392b")
+IN_PERSON_MARK = ("来庁", "#d35400")
+HANDWRITTEN_MARK = ("手書き", "#7d3c98")
+
+MAIN_PATH_COLOR = "#222222"
+BRANCH_COLOR = "#8a8a8a"
+REWORK_COLOR = "#d62728"
+LANE_LINE_COLOR = "#b8b8b8"
+MUTED_TEXT = "#555555"
+
+
+def text(value: str) -> str:
+    """Return text escaped for an HTML-like label: markup, entities, backslashes and newlines."""
+    kept = "".join(ch for ch in value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ") if _printable(ch))
+    return "<BR/>".join(html.escape(line.replace("\\", "\\\\"), quote=True) for line in kept.split("\n"))
+
+
+def _printable(ch: str) -> bool:
+    # XML 1.0 forbids most control characters and these two non-characters; Graphviz copies text into SVG.
+    return ch == "\n" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in "\ufffe\uffff")
+
+
+def display_width(value: str) -> int:
+    """Return the width of text in half-width cells (full-width characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
+
+
+def wrap(value: str, width: int = 24, max_lines: int = 3) -> list[str]:
+    """Return text broken into lines of at most `width` cells, Latin words kept whole, ellipsis past `max_lines`."""
+    lines: list[str] = []
+    for paragraph in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        lines.extend(_wrap_paragraph(paragraph, width))
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and display_width(last) > width - 1:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last + "…"]
+    return lines
+
+
+# Characters a Japanese line must not start with (行頭禁則): they stay on the line before.
+NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》｝］)]}!?,.:;%")
+
+
+def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
+    lines: list[str] = []
+    current, used = "", 0
+    for token in _tokens(paragraph):
+        size = display_width(token)
+        if token == " " and not current:
+            continue
+        if current and token[0] in NO_LINE_START and used + size <= width + 2:
+            current, used = current + token, used + size
+        elif current and used + size > width:
+            lines.append(current.rstrip())
+            current, used = ("", 0) if token == " " else (token, size)
+        else:
+            current, used = current + token, used + size
+        while used > width + 2:
+            cut = _fit(current, width)
+            lines.append(current[:cut])
+            current = current[cut:]
+            used = display_width(current)
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def _tokens(paragraph: str) -> Iterable[str]:
+    word = ""
+    for ch in paragraph:
+        if ch.isspace():
+            if word:
+                yield word
+                word = ""
+            yield " "
+        elif display_width(ch) == 2:
+            if word:
+                yield word
+                word = ""
+            yield ch
+        else:
+            word += ch
+    if word:
+        yield word
+
+
+def _fit(value: str, width: int) -> int:
+    used = 0
+    for index, ch in enumerate(value):
+        used += display_width(ch)
+        if used > width:
+            return max(index, 1)
+    return len(value)
+
+
+def format_minutes(minutes: float) -> str:
+    """Return a duration in Japanese: 15分, 1.5時間, 3日."""
+    if minutes >= 1440:
+        return f"{_number(minutes / 1440)}日"
+    if minutes >= 60:
+        return f"{_number(minutes / 60)}時間"
+    return f"{_number(minutes)}分"
+
+
+def _number(value: float) -> str:
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def format_volume(volume: int) -> str:
+    """Return an annual volume in Japanese: 年間1,200件."""
+    return f"年間{volume:,}件"
+
+
+def badge(label: str, fill: str, size: int = 10) -> str:
+    """Return an HTML-like table cell holding a small white-on-colour mark of a fixed size."""
+    # Fixed size: Graphviz stretches nested tables to the cell, which would turn one mark into a bar.
+    width = round(display_width(label) * size * 0.55 + 10)
+    return (
+        f'<TD BGCOLOR="{fill}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{size + 6}">'
+        f'<FONT COLOR="#ffffff" POINT-SIZE="{size}">{text(label)}</FONT></TD>'
+    )
+
+
+def safe_font(font: str) -> str:
+    """Return a fontconfig family name without the characters that could break a quoted DOT string."""
+    cleaned = "".join(ch for ch in font if _printable(ch) and ch not in '"\\\n').strip()
+    return cleaned or "sans-serif"
+
+
+class Html(str):
+    """An HTML-like label, written to DOT as it is (its text must have gone through `text`)."""
+
+
+class DotGraph:
+    """A DOT digraph written as text: names and attribute values quoted, HTML-like labels kept as they are.
+
+    Plain text rather than the `graphviz` package: the package splits edge ends at ':' into ports,
+    takes any value between '<' and '>' on one line for HTML, and is several times slower here.
+    """
+
+    def __init__(self, name: str, font: str, **graph_attr: str) -> None:
+        font = safe_font(font)
+        self._lines = [f"digraph {quote(name)} {{"]
+        self.attr("graph", charset="UTF-8", fontname=font, rankdir="TB", bgcolor="white", pad="0.3", **graph_attr)
+        self.attr("node", fontname=font, fontsize="12")
+        self.attr("edge", fontname=font, fontsize="10")
+
+    def attr(self, kind: str, **attrs: str) -> None:
+        """Set default attributes of the graph, its nodes or its edges."""
+        self._lines.append(f"\t{kind}{_attr_list(attrs)}")
+
+    def node(self, name: str, **attrs: str) -> None:
+        """Add a node (or set attributes of an existing one)."""
+        self._lines.append(f"\t{quote(name)}{_attr_list(attrs)}")
+
+    def edge(self, tail: str, head: str, **attrs: str) -> None:
+        """Add an edge."""
+        self._lines.append(f"\t{quote(tail)} -> {quote(head)}{_attr_list(attrs)}")
+
+    def same_rank(self, names: Iterable[str], rank: str = "same") -> None:
+        """Put nodes on one rank (rank "same"), or on the first or last rank ("min", "max")."""
+        self._lines.append(f"\t{{rank={rank}; {' '.join(quote(name) for name in names)}}}")
+
+    @property
+    def source(self) -> str:
+        """Return the DOT source."""
+        return "\n".join([*self._lines, "}"]) + "\n"
+
+
+def quote(value: str) -> str:
+    """Return a DOT quoted string (backslashes and double quotes escaped, line breaks removed)."""
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")
+    return f'"{value}"'
+
+
+def _attr_list(attrs: dict[str, str]) -> str:
+    if not attrs:
+        return ""
+    items = " ".join(f"{key}={value if isinstance(value, Html) else quote(value)}" for key, value in attrs.items())
+    return f" [{items}]"

@@ -1,0 +1,130 @@
+"""The overview of one counter: its procedures in columns by recommended measure, in priority order.
+
+Columns are ordered by invisible flat edges between their top-level header nodes, which dot keeps
+left to right; each column is a heavy invisible chain, so its procedures read top to bottom by rank.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from bpr.analysis.results import Roadmap, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
+from bpr.export.diagram.dot import (
+    MEASURE_BORDERS,
+    MEASURE_FILLS,
+    MEASURE_LABELS,
+    MUTED_TEXT,
+    DotGraph,
+    Html,
+    badge,
+    format_volume,
+    text,
+    wrap,
+)
+from bpr.inventory.models import Counter, Measure
+
+COLUMN_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
+MAX_ROWS = 10
+NATIONAL_MARK = ("国の優先手続", "#34495e")
+
+
+def overview_source(
+    counter: Counter, items: Sequence[ScoredProcedure], font: str, roadmap: Roadmap | None = None
+) -> str:
+    """Return the DOT source of a counter's overview: procedures coloured by recommendation, with volume and rank."""
+    ranked = sorted(items, key=lambda item: (item.rank, item.id))
+    graph = DotGraph(
+        f"counter-{counter.id}", font, label=_title(counter, ranked), labelloc="t", nodesep="0.25", ranksep="0.2"
+    )
+    headers: list[str] = []
+    for measure in COLUMN_ORDER:
+        members = [item for item in ranked if item.recommendation is measure]
+        for part, start in enumerate(range(0, len(members), MAX_ROWS)):
+            header = f"_col_{measure.value}_{part}"
+            headers.append(header)
+            _draw_column(graph, header, measure, len(members), part, members[start : start + MAX_ROWS], roadmap)
+    graph.same_rank(headers, "min")
+    for left, right in itertools.pairwise(headers):
+        graph.edge(left, right, style="invis")
+    dot_source: str = graph.source
+    return dot_source
+
+
+def _draw_column(
+    graph: DotGraph,
+    header: str,
+    measure: Measure,
+    total: int,
+    part: int,
+    members: Sequence[ScoredProcedure],
+    roadmap: Roadmap | None,
+) -> None:
+    title = f"{MEASURE_LABELS[measure]} ({total}件)" if part == 0 else f"{MEASURE_LABELS[measure]} (続き)"
+    graph.node(
+        header,
+        label=Html(f'<<FONT POINT-SIZE="14"><B>{text(title)}</B></FONT>>'),
+        shape="box",
+        style="filled",
+        fillcolor=MEASURE_BORDERS[measure],
+        fontcolor="white",
+        color=MEASURE_BORDERS[measure],
+        width="3.2",
+        height="0.45",
+    )
+    previous = header
+    for item in members:
+        node = f"p_{item.id}"
+        graph.node(
+            node,
+            label=_procedure_label(item, roadmap),
+            shape="box",
+            style="rounded,filled",
+            fillcolor=MEASURE_FILLS[measure],
+            color=MEASURE_BORDERS[measure],
+            width="3.2",
+            margin="0.1,0.05",
+        )
+        graph.edge(previous, node, style="invis", weight="100")
+        previous = node
+
+
+def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
+    procedure = item.procedure
+    name = "".join(f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in wrap(procedure.name, 28, 2))
+    facts = [format_volume(procedure.annual_volume)]
+    if item.recommendation is not Measure.NONE and item.recommendation.value in item.scores.as_dict():
+        facts.append(f"{MEASURE_LABELS[item.recommendation]} {item.scores.as_dict()[item.recommendation.value]:.1f}点")
+    fy = roadmap.fy_of(item.id) if roadmap else None
+    if fy is not None:
+        facts.append(f"{reiwa(fy)}")
+    marks = badge(*NATIONAL_MARK, size=9) if procedure.national_priority else ""
+    rows = (
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(" ・ ".join(facts))}</FONT></TD></TR>'
+    )
+    if marks:
+        rows += (
+            f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>{marks}</TR></TABLE></TD></TR>'
+        )
+    inner = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{name}{rows}</TABLE>'
+    rank = f'<FONT POINT-SIZE="18"><B>{item.rank}</B></FONT><BR/><FONT POINT-SIZE="9">位</FONT>'
+    return Html(
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+        f'<TR><TD WIDTH="38" VALIGN="MIDDLE">{rank}</TD><TD ALIGN="LEFT">{inner}</TD></TR></TABLE>>'
+    )
+
+
+def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
+    where = " ・ ".join(part for part in (counter.department, counter.section, counter.location) if part)
+    volume = sum(item.procedure.annual_volume for item in ranked)
+    summary = f"手続{len(ranked)}件 ・ {format_volume(volume)} (合計)"
+    note = "色と列 = 推奨する対応、数字 = 市全体の優先順位 (1位が最優先)、年度 = ロードマップ上の実施年度"
+    return Html(
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
+        f'<TR><TD><FONT POINT-SIZE="20"><B>{text(counter.name)}</B></FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)} ・ {text(counter.id)}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="12">{text(summary)}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(note)}</FONT></TD></TR>'
+        "</TABLE>>"
+    )

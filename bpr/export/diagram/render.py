@@ -1,0 +1,151 @@
+"""Rendering DOT sources with Graphviz `dot`, in parallel batches, all or nothing.
+
+Starting `dot` costs more than laying out a small diagram (fontconfig and the Japanese fonts load
+each time), so sources are rendered in batches, `dot -Tsvg -O a b c …`, one batch per worker thread
+at a time. Everything is written into a staging folder next to the output folder and moved in only
+when every diagram has rendered, so a failure leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from bpr.export.fonts import INSTALL_COMMAND
+
+FORMATS = ("svg", "png", "pdf", "dot")
+RENDERED_FORMATS = frozenset({"svg", "png", "pdf"})
+MAX_BATCH = 40
+SECONDS_PER_DIAGRAM = 10
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A diagram to write: its file name without extension, and its DOT source."""
+
+    name: str
+    source: str
+
+
+class GraphvizNotFound(Exception):
+    """`dot` is not on PATH, and a rendered format was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}`, or write DOT sources with --format dot"
+        )
+
+
+class RenderError(Exception):
+    """`dot` failed on some diagrams; nothing was written."""
+
+
+def find_dot() -> str | None:
+    """Return the path of Graphviz `dot` on PATH, or None."""
+    return shutil.which("dot")
+
+
+def default_workers() -> int:
+    """Return the number of rendering workers: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_diagrams(
+    diagrams: Sequence[Diagram],
+    out_dir: Path,
+    fmt: str = "svg",
+    workers: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> list[Path]:
+    """Write every diagram into out_dir as <name>.<fmt> (rendered by `dot` unless fmt is dot); return the paths."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown diagram format {fmt!r}")
+    names = [diagram.name for diagram in diagrams]
+    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
+    if duplicates:
+        raise RenderError(f"two diagrams would be written to the same file: {', '.join(duplicates)}")
+    dot = None
+    if fmt in RENDERED_FORMATS:
+        dot = find_dot()
+        if dot is None:
+            raise GraphvizNotFound()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        if dot is None:
+            for diagram in diagrams:
+                (staging / f"{diagram.name}.dot").write_text(diagram.source, encoding="utf-8")
+            if on_progress:
+                on_progress(len(diagrams))
+        else:
+            for diagram in diagrams:
+                (staging / diagram.name).write_text(diagram.source, encoding="utf-8")
+            _render_batches(dot, staging, names, fmt, workers or default_workers(), on_progress)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in names:
+            target = out_dir / f"{name}.{fmt}"
+            os.replace(staging / f"{name}.{fmt}", target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def batches(names: Sequence[str], workers: int) -> list[list[str]]:
+    """Split names into batches: a few per worker, so the load balances and progress moves, at most MAX_BATCH each."""
+    if not names:
+        return []
+    size = max(1, min(MAX_BATCH, math.ceil(len(names) / (workers * 4))))
+    return [list(names[start : start + size]) for start in range(0, len(names), size)]
+
+
+def _render_batches(
+    dot: str, folder: Path, names: Sequence[str], fmt: str, workers: int, on_progress: ProgressCallback | None
+) -> None:
+    failures: list[str] = []
+
+    def render(batch: list[str]) -> tuple[list[str], str]:
+        # -O names each output <input>.<fmt>: the inputs have no extension, so the outputs are <name>.<fmt>.
+        command = [dot, f"-T{fmt}", "-O", *(str(folder / name) for name in batch)]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, errors="replace", timeout=60 + SECONDS_PER_DIAGRAM * len(batch)
+            )
+        except subprocess.TimeoutExpired:
+            return batch, "dot took too long"
+        missing = [name for name in batch if not _nonempty(folder / f"{name}.{fmt}")]
+        if result.returncode != 0 and not missing:
+            missing = list(batch)
+        return missing, result.stderr.strip()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(render, batch): batch for batch in batches(names, workers)}
+        for future in as_completed(futures):
+            missing, stderr = future.result()
+            if missing:
+                failures.append(f"{', '.join(missing)}: {stderr or 'no output'}")
+            if on_progress:
+                on_progress(len(futures[future]))
+    if failures:
+        raise RenderError("dot failed on some diagrams; nothing was written:\n" + "\n".join(failures))
+
+
+def _nonempty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
