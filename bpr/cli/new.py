@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,11 @@ import typer
 
 from bpr.cli import emit, fail
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "counter.yaml"
+TEMPLATE_CANDIDATES = (
+    Path(__file__).resolve().parents[2] / "templates" / "counter.yaml",  # a checkout (editable install)
+    Path(sys.prefix) / "share" / "bpr" / "templates" / "counter.yaml",  # an installed wheel
+)
+TEMPLATE = next((path for path in TEMPLATE_CANDIDATES if path.is_file()), TEMPLATE_CANDIDATES[0])
 SCHEMA_FILE = Path("schema") / "inventory.schema.json"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 DEFAULT_NAME = "〇〇課 窓口"
