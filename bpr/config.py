@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from bpr.inventory.models import Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
-from bpr.inventory.yamlfile import YamlInputError, compose, construct, locate, read_text
+from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml, read_text
 
 DEFAULTS_RESOURCE = "defaults.yaml"
 
@@ -150,8 +150,8 @@ def load_config(path: Path | None) -> Config:
         return Config()
     display = str(path)
     try:
-        node = compose(read_text(path))
-        data, findings = construct(node)
+        node = parse_yaml(read_text(path))
+        data, findings = node.data, node.findings
     except YamlInputError as exc:
         raise ConfigError([Problem(display, exc.line, exc.column, Severity.ERROR, exc.code, exc.message)]) from None
     problems = [Problem(display, f.line, f.column, Severity.ERROR, f.code, f.message) for f in findings]

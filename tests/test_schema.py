@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from bpr.cli.main import app
 from bpr.cli.schema import schema_text
 from bpr.inventory.loader import load_file
-from bpr.inventory.yamlfile import compose, construct, read_text
+from bpr.inventory.yamlfile import parse_yaml, read_text
 
 from conftest import INVENTORIES, ROOT, VALID, yaml_files
 
@@ -36,7 +36,8 @@ def _plain(value: Any) -> Any:
 
 
 def _data(path: Path) -> Any:
-    data, findings = construct(compose(read_text(path)))
+    parsed = parse_yaml(read_text(path))
+    data, findings = parsed.data, parsed.findings
     assert findings == []
     return _plain(data)
 

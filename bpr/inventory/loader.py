@@ -15,7 +15,7 @@ from bpr.inventory.problem import Problem
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
 from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
-from bpr.inventory.yamlfile import YamlInputError, compose, construct, locate, read_text
+from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml, read_text
 
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "unreachable-step", "rework-loop"})
@@ -135,10 +135,10 @@ class _FileChecker:
         value = procedures[path[1]].get("id")
         return value if isinstance(value, str) else None
 
-    def problems(self, root_node: Any) -> list[Problem]:
+    def problems(self, document: ParsedYaml) -> list[Problem]:
         out = []
         for code, finding in self.findings:
-            line, column = locate(root_node, finding.path, finding.at_key)
+            line, column = locate(document, finding.path, finding.at_key)
             owner = self._procedure_id(finding.path)
             out.append(Problem(self.loaded.path, line, column, severity_of(code), code, finding.message, owner))
         return out
@@ -148,8 +148,8 @@ def load_file(path: Path, display: str) -> LoadedFile:
     """Read, parse and validate one file; never raises for bad input."""
     loaded = LoadedFile(path=display)
     try:
-        node = compose(read_text(path))
-        data, parse_findings = construct(node)
+        document = parse_yaml(read_text(path))
+        data, parse_findings = document.data, document.findings
     except YamlInputError as exc:
         loaded.problems.append(Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, f"{display} {exc.message}" if exc.code in {"file-unreadable", "file-encoding", "empty-file"} else exc.message))
         return loaded
@@ -160,13 +160,13 @@ def load_file(path: Path, display: str) -> LoadedFile:
         loaded.problems.append(Problem(display, item.line, item.column, severity_of(item.code), item.code, item.message))
     checker = _FileChecker(loaded, data)
     checker.check(data)
-    loaded.problems.extend(checker.problems(node))
-    _record_positions(loaded, node)
+    loaded.problems.extend(checker.problems(document))
+    _record_positions(loaded, document)
     loaded.problems.sort()
     return loaded
 
 
-def _record_positions(loaded: LoadedFile, node: Any) -> None:
+def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
     """Keep the positions that the cross-file rules report, so the node tree can be dropped."""
     paths: list[PathKey] = [("counter", "id")]
     for index, procedure in loaded.procedures:
@@ -175,7 +175,7 @@ def _record_positions(loaded: LoadedFile, node: Any) -> None:
             if attachment.procedure is not None:
                 paths.append(("procedures", index, "attachments", number, "procedure"))
     for path in paths:
-        loaded.positions[path] = locate(node, path)
+        loaded.positions[path] = locate(document, path)
 
 
 def run_inventory_rules(files: Sequence[LoadedFile]) -> None:
