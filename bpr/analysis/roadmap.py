@@ -64,15 +64,16 @@ def plan_roadmap(
             decided.add(item.id)
             if plan.measure is not Measure.NONE:
                 schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value)
+    fixed_online_fy = {i.procedure: i.fy for i in schedule.items if i.measure is Measure.ONLINE}
     for item in ranked:
         procedure = item.procedure
         if not procedure.national_priority or procedure.online.status is OnlineStatus.FULL:
             continue
-        fixed_online = [i for i in schedule.items if i.procedure == item.id and i.measure is Measure.ONLINE]
-        if fixed_online:
-            if fixed_online[0].fy > deadline:
+        fixed_online = fixed_online_fy.get(item.id)
+        if fixed_online is not None:
+            if fixed_online > deadline:
                 schedule.shortfalls.append(
-                    f"{procedure.name} ({item.id}): 計画のオンライン化 {reiwa(fixed_online[0].fy)} は期限 {reiwa(deadline)} より後"
+                    f"{procedure.name} ({item.id}): 計画のオンライン化 {reiwa(fixed_online)} は期限 {reiwa(deadline)} より後"
                 )
             continue
         placed = schedule.place(item.id, Measure.ONLINE, deadline)
@@ -92,7 +93,11 @@ def plan_roadmap(
         counts = Tally(i.measure.value for i in schedule.unscheduled)
         detail = "、".join(f"{m} {n}件" for m, n in sorted(counts.items()))
         schedule.shortfalls.append(f"計画期間内の枠が足りず未配置: {detail} (capacity を見直すか期間を延ばす)")
-    items = sorted(schedule.items, key=lambda i: (i.fy, SCHEDULED.index(i.measure) if i.measure in SCHEDULED else 9, _rank_of(ranked, i.procedure), i.procedure))
+    rank_of = {item.id: item.rank for item in ranked}
+    items = sorted(
+        schedule.items,
+        key=lambda i: (i.fy, SCHEDULED.index(i.measure) if i.measure in SCHEDULED else 9, rank_of.get(i.procedure, 0), i.procedure),
+    )
     kpis = tuple(_kpi(target, items, ranked) for target in config.kpis)
     for kpi in kpis:
         if not kpi.met:
@@ -100,13 +105,6 @@ def plan_roadmap(
                 f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足"
             )
     return Roadmap(start, span, tuple(items), kpis, tuple(schedule.unscheduled), tuple(schedule.shortfalls))
-
-
-def _rank_of(ranked: Sequence[ScoredProcedure], procedure: str) -> int:
-    for item in ranked:
-        if item.id == procedure:
-            return item.rank
-    return 0
 
 
 def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure]) -> KpiStatus:
