@@ -50,7 +50,11 @@ class _Schedule:
 
 
 def plan_roadmap(
-    ranked: Sequence[ScoredProcedure], config: RoadmapConfig, start_fy: int | None = None, years: int | None = None
+    ranked: Sequence[ScoredProcedure],
+    config: RoadmapConfig,
+    start_fy: int | None = None,
+    years: int | None = None,
+    threshold: float | None = None,
 ) -> Roadmap:
     """Return the schedule: fixed plans first, national priority online by the deadline, then rank order."""
     start = config.start_fy if start_fy is None else start_fy
@@ -99,12 +103,33 @@ def plan_roadmap(
         key=lambda i: (i.fy, SCHEDULED.index(i.measure) if i.measure in SCHEDULED else 9, rank_of.get(i.procedure, 0), i.procedure),
     )
     kpis = tuple(_kpi(target, items, ranked) for target in config.kpis)
-    for kpi in kpis:
+    for kpi, target in zip(kpis, config.kpis, strict=True):
         if not kpi.met:
+            hint = _second_measure_hint(target, items, ranked, threshold)
             schedule.shortfalls.append(
-                f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足"
+                f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足{hint}"
             )
     return Roadmap(start, span, tuple(items), kpis, tuple(schedule.unscheduled), tuple(schedule.shortfalls))
+
+
+def _second_measure_hint(
+    target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure], threshold: float | None
+) -> str:
+    """Name how many procedures could close a KPI gap with a second measure that also passes the threshold."""
+    if threshold is None:
+        return ""
+    counted = {i.procedure for i in items if i.measure in target.measures}
+    kinds = [m.value for m in target.measures if m.value in ("online", "rpa", "ai_ocr")]
+    spare = [
+        p
+        for p in ranked
+        if p.id not in counted
+        and (not target.national_priority_only or p.procedure.national_priority)
+        and any(p.scores.as_dict()[kind] >= threshold for kind in kinds)
+    ]
+    if not spare:
+        return " (他に候補となる手続はない)"
+    return f" (別の施策を推奨した手続のうち該当スコアが{threshold:g}以上のもの{len(spare)}件を併せて計画すれば補える可能性)"
 
 
 def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure]) -> KpiStatus:

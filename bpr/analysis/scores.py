@@ -46,11 +46,12 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         return MeasureGain(0.0, 0.0, ("すでに全てオンライン化済み (オンライン化スコア 0)",))
     cfg = config.online
     volume = procedure.annual_volume
+    handwritten, seals, in_person = citizen_marks(procedure)
     burden = (
         figures.citizen_minutes_per_case
-        + figures.handwritten_steps * cfg.minutes_per_handwritten_step
-        + figures.seal_steps * cfg.minutes_per_seal_step
-        + figures.in_person_steps * cfg.minutes_per_in_person_step
+        + handwritten * cfg.minutes_per_handwritten_step
+        + seals * cfg.minutes_per_seal_step
+        + in_person * cfg.minutes_per_in_person_step
     )
     counter_minutes = _counter_minutes(procedure, figures) * cfg.removed_share
     citizen_hours = volume * burden / 60
@@ -65,7 +66,7 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         reasons.append(f"年間{volume:,}件 × 住民の手間 {figures.citizen_minutes_per_case:g}分/件 → {figures.citizen_hours:,.0f}時間/年")
     marks = [
         f"{label}{count}工程"
-        for label, count in (("手書き", figures.handwritten_steps), ("押印", figures.seal_steps), ("対面", figures.in_person_steps))
+        for label, count in (("手書き", handwritten), ("押印", seals), ("対面", in_person))
         if count
     ]
     if marks:
@@ -89,6 +90,21 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         feasibility *= cfg.cash_only_fee_factor
         reasons.append(f"手数料{procedure.fee.amount:,}円が現金のみ (実現性 ×{cfg.cash_only_fee_factor:g})")
     return MeasureGain(hours, feasibility, tuple(reasons))
+
+
+def citizen_marks(procedure: Procedure) -> tuple[int, int, int]:
+    """Count the handwritten, seal and in-person steps the citizen bears (書かせない・来させない).
+
+    Handwriting and seals count where the citizen does them (a citizen step, or a step they attend in
+    person); a form a clinic fills in by hand is no burden that going online removes from the citizen.
+    """
+    handwritten = seals = in_person = 0
+    for step in procedure.steps:
+        citizen = step.actor is Actor.CITIZEN or step.in_person
+        handwritten += step.handwritten and citizen
+        seals += step.seal and citizen
+        in_person += step.in_person
+    return handwritten, seals, in_person
 
 
 def _counter_minutes(procedure: Procedure, figures: Figures) -> float:
