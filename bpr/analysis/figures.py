@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.results import Figures
 from bpr.inventory.models import Actor, Medium, Step
@@ -44,7 +46,7 @@ def compute_figures(process: ProcessGraph, travel_minutes_per_visit: float) -> F
     path_steps = [process.step(step_id) for step_id in path]
     steps = procedure.steps
     visits = count_visits(path_steps)
-    handoffs = sum(1 for a, b in zip(path_steps, path_steps[1:], strict=False) if a.actor is not b.actor)
+    handoffs = sum(1 for a, b in pairwise(path_steps) if a.actor is not b.actor)
     lead_time = sum(step.effort + step.wait for step in path_steps)
     staff_minutes = sum(step.effort for step in path_steps if step.actor in STAFF_ACTORS)
     citizen_minutes = (
