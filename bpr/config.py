@@ -113,7 +113,9 @@ class RoadmapConfig(_Section):
     kpis: list[KpiTarget] = [
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=10, by_fy=2023),
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=20, by_fy=2025),
-        KpiTarget(name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True),
+        KpiTarget(
+            name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True
+        ),
     ]
 
 

@@ -31,7 +31,15 @@ def figures_of(procedure: Procedure, travel: float = 60.0):
 def test_linear_flow_figures():
     p = make(
         [
-            {"actor": "citizen", "action": "write", "medium": "paper", "handwritten": True, "in_person": True, "effort": 10, "wait": 20},
+            {
+                "actor": "citizen",
+                "action": "write",
+                "medium": "paper",
+                "handwritten": True,
+                "in_person": True,
+                "effort": 10,
+                "wait": 20,
+            },
             {"actor": "counter", "action": "receive", "medium": "paper", "effort": "5m"},
             {"actor": "back_office", "action": "enter", "medium": "paper", "effort": "0.5h"},
         ],
@@ -126,7 +134,14 @@ def test_procedure_with_no_citizen_step():
 
 def test_fully_online_scores_zero_and_law_keeps_online_near_zero():
     steps = [
-        {"actor": "citizen", "action": "write", "medium": "paper", "handwritten": True, "in_person": True, "effort": 15},
+        {
+            "actor": "citizen",
+            "action": "write",
+            "medium": "paper",
+            "handwritten": True,
+            "in_person": True,
+            "effort": 15,
+        },
         {"actor": "counter", "action": "receive", "effort": 10},
     ]
     full = score_procedure(COUNTER, make(steps, 50_000, online={"status": "full"}), "f", CONFIG)
@@ -211,7 +226,10 @@ def test_more_staff_minutes_never_lower_any_score(steps, volume, data):
 @given(linear_steps, volumes, st.lists(st.tuples(linear_steps, volumes), max_size=4))
 def test_scores_are_independent_of_the_rest_of_the_inventory(steps, volume, others):
     alone = score_procedure(COUNTER, make(steps, volume), "f", CONFIG)
-    crowd = [score_procedure(COUNTER, make(s, v).model_copy(update={"id": f"o{i}"}), "f", CONFIG) for i, (s, v) in enumerate(others)]
+    crowd = [
+        score_procedure(COUNTER, make(s, v).model_copy(update={"id": f"o{i}"}), "f", CONFIG)
+        for i, (s, v) in enumerate(others)
+    ]
     ranked = rank_procedures([alone, *crowd])
     mine = next(item for item in ranked if item.id == "p")
     assert mine.scores == alone.scores

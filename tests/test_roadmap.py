@@ -41,7 +41,9 @@ def test_measures_fill_years_in_rank_order_within_capacity():
 
 
 def test_fixed_plan_wins_and_counts_against_capacity():
-    planned = proc("fixed", [RPA_WORK], volume=10, plan={"measure": "ai_ocr", "target_fy": 2023, "progress": "in_progress"})
+    planned = proc(
+        "fixed", [RPA_WORK], volume=10, plan={"measure": "ai_ocr", "target_fy": 2023, "progress": "in_progress"}
+    )
     items = ranked(planned, proc("other", [PAPER_KEYING], volume=5000))
     roadmap = plan_roadmap(items, config(capacity=CapacityConfig(ai_ocr=1), kpis=[]))
     by_id = {i.procedure: i for i in roadmap.items}
@@ -84,7 +86,9 @@ def test_national_priority_kpi_counts_already_online_procedures():
         proc("done", [VISIT], national_priority=True, online={"status": "full"}),
         proc("todo", [VISIT], national_priority=True),
     )
-    target = KpiTarget(name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True)
+    target = KpiTarget(
+        name="国の優先手続のオンライン化", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True
+    )
     kpi = plan_roadmap(items, config(kpis=[target])).kpis[0]
     assert (kpi.target, kpi.planned, kpi.met) == (2, 2, True)
 

@@ -71,4 +71,9 @@ def build_process_graph(procedure: Procedure) -> ProcessGraph:
     for source, targets in flow.successors.items():
         for target in targets:
             graph.add_edge(source, target, rework=(source, target) in rework)
-    return ProcessGraph(procedure, graph, flow.start, tuple(sorted(rework, key=lambda e: (flow.order.index(e[0]), flow.order.index(e[1])))))
+    return ProcessGraph(
+        procedure,
+        graph,
+        flow.start,
+        tuple(sorted(rework, key=lambda e: (flow.order.index(e[0]), flow.order.index(e[1])))),
+    )

@@ -10,12 +10,18 @@ from bpr.inventory.loader import Inventory
 from bpr.inventory.problem import Severity
 
 
-def analyse_inventory(inventory: Inventory, config: Config, start_fy: int | None = None, years: int | None = None) -> Analysis:
+def analyse_inventory(
+    inventory: Inventory, config: Config, start_fy: int | None = None, years: int | None = None
+) -> Analysis:
     """Score, rank and schedule every valid procedure of an inventory."""
-    scored = [score_procedure(counter, procedure, file, config.scoring) for counter, procedure, file in inventory.entries()]
+    scored = [
+        score_procedure(counter, procedure, file, config.scoring) for counter, procedure, file in inventory.entries()
+    ]
     ranked = rank_procedures(scored)
     roadmap = plan_roadmap(ranked, config.roadmap, start_fy, years, config.scoring.recommend_threshold)
-    dates = sorted(str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on)
+    dates = sorted(
+        str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on
+    )
     warnings: dict[str, list[str]] = {}
     for problem in inventory.problems:
         if problem.severity is Severity.WARNING:

@@ -49,7 +49,9 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
 
 
 def _reasons(procedure: Procedure, recommendation: Measure, gains: dict) -> tuple[str, ...]:  # type: ignore[type-arg]
-    order = [recommendation] + [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR) if m is not recommendation]
+    order = [recommendation] + [
+        m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR) if m is not recommendation
+    ]
     reasons: list[str] = []
     for measure in order:
         if measure is Measure.NONE:

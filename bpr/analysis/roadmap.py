@@ -100,7 +100,12 @@ def plan_roadmap(
     rank_of = {item.id: item.rank for item in ranked}
     items = sorted(
         schedule.items,
-        key=lambda i: (i.fy, SCHEDULED.index(i.measure) if i.measure in SCHEDULED else 9, rank_of.get(i.procedure, 0), i.procedure),
+        key=lambda i: (
+            i.fy,
+            SCHEDULED.index(i.measure) if i.measure in SCHEDULED else 9,
+            rank_of.get(i.procedure, 0),
+            i.procedure,
+        ),
     )
     kpis = tuple(_kpi(target, items, ranked) for target in config.kpis)
     for kpi, target in zip(kpis, config.kpis, strict=True):
@@ -140,6 +145,8 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
         if i.measure in target.measures and i.fy <= target.by_fy and (in_scope is None or i.procedure in in_scope)
     }
     if target.national_priority_only and Measure.ONLINE in target.measures:
-        counted |= {p.id for p in ranked if p.procedure.national_priority and p.procedure.online.status is OnlineStatus.FULL}
+        counted |= {
+            p.id for p in ranked if p.procedure.national_priority and p.procedure.online.status is OnlineStatus.FULL
+        }
     goal = target.target if target.target is not None else (len(in_scope) if in_scope is not None else len(ranked))
     return KpiStatus(target.name, goal, target.by_fy, len(counted), len(counted) >= goal)

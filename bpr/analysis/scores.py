@@ -63,7 +63,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
             f"年間{volume:,}件 × 来庁{figures.visits}回 (往復{config.travel_minutes_per_visit:g}分) → 住民の時間 {figures.citizen_hours:,.0f}時間/年"
         )
     elif figures.citizen_hours > 0:
-        reasons.append(f"年間{volume:,}件 × 住民の手間 {figures.citizen_minutes_per_case:g}分/件 → {figures.citizen_hours:,.0f}時間/年")
+        reasons.append(
+            f"年間{volume:,}件 × 住民の手間 {figures.citizen_minutes_per_case:g}分/件 → {figures.citizen_hours:,.0f}時間/年"
+        )
     marks = [
         f"{label}{count}工程"
         for label, count in (("手書き", handwritten), ("押印", seals), ("対面", in_person))
@@ -130,14 +132,18 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig) -> 
         weight = cfg.rekeying_weight if step.action is Action.ENTER else 1.0
         minutes = step.effort * weight * cfg.automation_share
         minutes_total += minutes
-        candidates.append(CandidateStep(Measure.RPA, step.id, step.name, step.system, step.effort, volume * minutes / 60))
+        candidates.append(
+            CandidateStep(Measure.RPA, step.id, step.name, step.system, step.effort, volume * minutes / 60)
+        )
     hours = volume * minutes_total / 60
     reasons: tuple[str, ...] = ()
     if candidates:
         names = "・".join(c.step_name for c in candidates[:3])
         rekey = sum(c.minutes_per_case for c in candidates if process.step(c.step_id).action is Action.ENTER)
         detail = f" (うち電子データの再入力 {rekey:g}分)" if rekey else ""
-        reasons = (f"電子データの定型処理 {sum(c.minutes_per_case for c in candidates):g}分/件{detail}: {names} → {hours:,.0f}時間/年",)
+        reasons = (
+            f"電子データの定型処理 {sum(c.minutes_per_case for c in candidates):g}分/件{detail}: {names} → {hours:,.0f}時間/年",
+        )
     return MeasureGain(hours, 1.0, reasons, tuple(candidates))
 
 
@@ -149,10 +155,17 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig) 
     candidates: list[CandidateStep] = []
     minutes_total = 0.0
     for step in _path_steps(process, figures):
-        if step.actor in STAFF_ACTORS and step.action is Action.ENTER and step.medium is Medium.PAPER and step.effort > 0:
+        if (
+            step.actor in STAFF_ACTORS
+            and step.action is Action.ENTER
+            and step.medium is Medium.PAPER
+            and step.effort > 0
+        ):
             minutes = step.effort * cfg.automation_share
             minutes_total += minutes
-            candidates.append(CandidateStep(Measure.AI_OCR, step.id, step.name, step.system, step.effort, volume * minutes / 60))
+            candidates.append(
+                CandidateStep(Measure.AI_OCR, step.id, step.name, step.system, step.effort, volume * minutes / 60)
+            )
     hours = volume * minutes_total / 60
     if not candidates:
         return MeasureGain(0.0, 0.0, ())

@@ -55,7 +55,9 @@ def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) ->
     loaded = Loaded(inventory, problems, config)
     if loaded.errors:
         text = "\n".join(str(p) for p in loaded.errors)
-        raise CommandError(f"{text}\nthe inventory has {len(loaded.errors)} errors: run `bpr validate` and fix them", EXIT_PROBLEMS)
+        raise CommandError(
+            f"{text}\nthe inventory has {len(loaded.errors)} errors: run `bpr validate` and fix them", EXIT_PROBLEMS
+        )
     return loaded
 
 

@@ -12,7 +12,9 @@ from bpr.cli.common import CommandError, fail
 
 
 def config(
-    defaults: Annotated[bool, typer.Option("--defaults", help="Print the commented built-in defaults (a bpr.yaml to start from).")] = False,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Print the commented built-in defaults (a bpr.yaml to start from).")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Print the configuration: the commented defaults, or the one in force (bpr.yaml or --config) as JSON."""

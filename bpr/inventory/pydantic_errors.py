@@ -13,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 
 
-def findings_from_error(error: ValidationError, model: type[BaseModel], prefix: PathKey) -> Iterator[tuple[str, RuleFinding]]:
+def findings_from_error(
+    error: ValidationError, model: type[BaseModel], prefix: PathKey
+) -> Iterator[tuple[str, RuleFinding]]:
     """Yield (code, finding) for each error of a model validated at path prefix."""
     for item in error.errors(include_url=False):
         loc = tuple(part for part in item["loc"] if isinstance(part, int) or not _is_internal(part))
@@ -22,7 +24,10 @@ def findings_from_error(error: ValidationError, model: type[BaseModel], prefix: 
         field = _field_name(loc)
         if kind == "extra_forbidden":
             known = _fields_at(model, loc[:-1])
-            yield "unknown-field", RuleFinding(path, f"unknown field '{field}'{did_you_mean(str(field), known)}", at_key=True)
+            yield (
+                "unknown-field",
+                RuleFinding(path, f"unknown field '{field}'{did_you_mean(str(field), known)}", at_key=True),
+            )
         elif kind == "missing":
             yield "missing-field", RuleFinding(path[:-1], f"missing required field '{field}'", at_key=False)
         else:

@@ -180,7 +180,9 @@ class _Builder:
                 if key_event.__class__.__name__ == "MappingEndEvent":
                     break
                 line, column = _mark(key_event)
-                self.findings.append(Finding(line, column, "yaml-syntax", "a key must be a plain word, not a list or mapping"))
+                self.findings.append(
+                    Finding(line, column, "yaml-syntax", "a key must be a plain word, not a list or mapping")
+                )
                 self.value(key_event)
                 self.value(get_event())
                 continue
@@ -192,7 +194,9 @@ class _Builder:
                 merged.extend(_merge_sources(value, value_positions))
                 continue
             if key in positions:
-                self.findings.append(Finding(key_line, key_column, "duplicate-key", f"key '{key}' appears twice in this mapping"))
+                self.findings.append(
+                    Finding(key_line, key_column, "duplicate-key", f"key '{key}' appears twice in this mapping")
+                )
                 continue
             line, column = _mark(value_event)
             data[key] = value

@@ -39,9 +39,17 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
         if loaded.counter is not None:
             first = counters.setdefault(loaded.counter.id, loaded.where(("counter", "id")))
             if first != loaded.where(("counter", "id")):
-                yield loaded, RuleFinding(("counter", "id"), f"counter id '{loaded.counter.id}' is already used at {first}")
+                yield (
+                    loaded,
+                    RuleFinding(("counter", "id"), f"counter id '{loaded.counter.id}' is already used at {first}"),
+                )
         for index, procedure in loaded.procedures:
             here = loaded.where(("procedures", index, "id"))
             first = procedures.setdefault(procedure.id, here)
             if first != here:
-                yield loaded, RuleFinding(("procedures", index, "id"), f"procedure id '{procedure.id}' is already used at {first}")
+                yield (
+                    loaded,
+                    RuleFinding(
+                        ("procedures", index, "id"), f"procedure id '{procedure.id}' is already used at {first}"
+                    ),
+                )

@@ -45,7 +45,10 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                 target = attachment.procedure
                 if target is not None and target not in known:
                     hint = did_you_mean(target, known)
-                    yield loaded, RuleFinding(
-                        ("procedures", index, "attachments", number, "procedure"),
-                        f"attachment '{attachment.name}' refers to procedure '{target}', which does not exist{hint}",
+                    yield (
+                        loaded,
+                        RuleFinding(
+                            ("procedures", index, "attachments", number, "procedure"),
+                            f"attachment '{attachment.name}' refers to procedure '{target}', which does not exist{hint}",
+                        ),
                     )

@@ -29,4 +29,6 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     for index, step in enumerate(ctx.procedure.steps):
         if step.id not in reached and step.id not in seen:
             seen.add(step.id)
-            yield RuleFinding(("steps", index, "id"), f"step '{step.id}' cannot be reached from the first step '{ctx.flow.start}'")
+            yield RuleFinding(
+                ("steps", index, "id"), f"step '{step.id}' cannot be reached from the first step '{ctx.flow.start}'"
+            )

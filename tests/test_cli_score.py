@@ -1,0 +1,117 @@
+"""`bpr score` and `bpr config` through the CLI: shapes, exit codes, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from bpr.cli.main import app
+
+from conftest import INVENTORIES, VALID
+
+SPEC_KEYS = {
+    "id",
+    "counter",
+    "section",
+    "name",
+    "annual_volume",
+    "rank",
+    "scores",
+    "recommendation",
+    "staff_hours",
+    "citizen_hours",
+    "visits",
+    "paper_steps",
+    "seal_steps",
+    "in_person_steps",
+    "handoffs",
+    "lead_time_minutes",
+    "reasons",
+}
+
+
+def test_score_json_has_the_spec_shape(runner):
+    result = runner.invoke(app, ["score", str(VALID), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    procedures = json.loads(result.stdout)["procedures"]
+    assert procedures and set(procedures[0]) >= SPEC_KEYS
+    first = procedures[0]
+    assert set(first["scores"]) == {"online", "rpa", "ai_ocr"}
+    assert first["recommendation"] in {"online", "rpa", "ai_ocr", "bpr", "none"}
+    assert [p["rank"] for p in procedures] == list(range(1, len(procedures) + 1))
+    assert all(isinstance(r, str) and r for r in first["reasons"])
+
+
+def test_score_json_is_identical_byte_for_byte(runner, tmp_path):
+    first = runner.invoke(app, ["score", str(INVENTORIES), "--format", "json"]).stdout
+    # The same files in another folder, found in another order by the file system, give the same ranks.
+    copy = tmp_path / "copy"
+    shutil.copytree(INVENTORIES, copy)
+    second = runner.invoke(app, ["score", str(copy), "--format", "json"]).stdout
+    assert first == runner.invoke(app, ["score", str(INVENTORIES), "--format", "json"]).stdout
+    strip = lambda text: [{k: v for k, v in p.items() if k != "file"} for p in json.loads(text)["procedures"]]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_score_csv_has_a_header_and_a_row_per_procedure(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"rank", "id", "online", "rpa", "ai_ocr", "recommendation", "reasons"} <= set(rows[0])
+    assert len({row["id"] for row in rows}) == len(rows)
+
+
+def test_score_table_shows_the_top_and_the_kpis(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--top", "5"])
+    assert result.exit_code == 0
+    assert "優先順位" in result.stdout and "KPI" in result.stdout
+    assert "AI-OCR・RPA導入業務数" in result.stdout
+
+
+def test_score_refuses_an_invalid_inventory(runner, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ncounter: {id: x, name: x, section: x}\nprocedures: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.yaml:3:13: error invalid-value" in result.stderr
+
+
+def test_score_missing_path_is_a_usage_error(runner, tmp_path):
+    assert runner.invoke(app, ["score", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def test_bad_config_is_a_usage_error_with_its_position(runner, tmp_path):
+    config = tmp_path / "bpr.yaml"
+    config.write_text("scoring:\n  travel_minutes_per_visit: -5\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--config", str(config)])
+    assert result.exit_code == 2
+    assert f"{config}:2:29: error invalid-value" in result.stderr
+
+
+def test_config_changes_scores(runner, tmp_path):
+    config = tmp_path / "bpr.yaml"
+    config.write_text("scoring:\n  travel_minutes_per_visit: 180\n", encoding="utf-8")
+    default = json.loads(runner.invoke(app, ["score", str(INVENTORIES), "--format", "json"]).stdout)
+    farther = json.loads(
+        runner.invoke(app, ["score", str(INVENTORIES), "--format", "json", "--config", str(config)]).stdout
+    )
+    by_id = {p["id"]: p for p in default["procedures"]}
+    visited = [p for p in farther["procedures"] if p["visits"] > 0]
+    assert visited and all(p["citizen_hours"] > by_id[p["id"]]["citizen_hours"] for p in visited)
+
+
+def test_config_defaults_prints_the_commented_file(runner):
+    result = runner.invoke(app, ["config", "--defaults"])
+    assert result.exit_code == 0
+    assert "travel_minutes_per_visit: 60" in result.stdout and result.stdout.startswith("#")
+
+
+def test_config_prints_the_config_in_force(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("bpr.yaml").write_text("roadmap:\n  start_fy: 2026\n", encoding="utf-8")
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["roadmap"]["start_fy"] == 2026
