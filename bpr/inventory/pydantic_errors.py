@@ -44,7 +44,7 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     for part in reversed(loc):
         if isinstance(part, str):
             return part
-    return "value"
+    return ""
 
 
 def _invalid_message(item: Any, field: str, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
@@ -53,6 +53,10 @@ def _invalid_message(item: Any, field: str, model: type[BaseModel], loc: tuple[s
         message = message[len("Value error, ") :]
     message = message[:1].lower() + message[1:]
     given = item.get("input")
+    if not field:
+        if item["type"] in ("model_type", "model_attributes_type", "dict_type"):
+            return f"{model.__name__.lower()}: must be a mapping of fields, not {type(given).__name__}"
+        return message
     if item["type"] == "enum" and isinstance(given, str):
         choices = _enum_choices(model, loc)
         message += did_you_mean(given, choices)
