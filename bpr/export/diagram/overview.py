@@ -98,7 +98,9 @@ def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
         facts.append(f"{MEASURE_LABELS[item.recommendation]} {item.scores.as_dict()[item.recommendation.value]:.1f}点")
     fy = roadmap.fy_of(item.id) if roadmap else None
     if fy is not None:
-        facts.append(f"{reiwa(fy)}")
+        facts.append(reiwa(fy))
+    elif roadmap is not None and any(u.procedure == item.id for u in roadmap.unscheduled):
+        facts.append("期間内に枠なし")
     marks = badge(*NATIONAL_MARK, size=9) if procedure.national_priority else ""
     rows = (
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(" ・ ".join(facts))}</FONT></TD></TR>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,8 @@ FORMATS = ("svg", "png", "pdf", "dot")
 RENDERED_FORMATS = frozenset({"svg", "png", "pdf"})
 MAX_BATCH = 40
 SECONDS_PER_DIAGRAM = 10
+FALLBACK_OPTIONS = ("-Gsplines=line",)
+_PAGE_ID = re.compile(r'id="page\d+,\d+_(graph\d+)"')
 
 ProgressCallback = Callable[[int], None]
 
@@ -117,31 +120,54 @@ def _render_batches(
     dot: str, folder: Path, names: Sequence[str], fmt: str, workers: int, on_progress: ProgressCallback | None
 ) -> None:
     failures: list[str] = []
-
-    def render(batch: list[str]) -> tuple[list[str], str]:
-        # -O names each output <input>.<fmt>: the inputs have no extension, so the outputs are <name>.<fmt>.
-        command = [dot, f"-T{fmt}", "-O", *(str(folder / name) for name in batch)]
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, errors="replace", timeout=60 + SECONDS_PER_DIAGRAM * len(batch)
-            )
-        except subprocess.TimeoutExpired:
-            return batch, "dot took too long"
-        missing = [name for name in batch if not _nonempty(folder / f"{name}.{fmt}")]
-        if result.returncode != 0 and not missing:
-            missing = list(batch)
-        return missing, result.stderr.strip()
-
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(render, batch): batch for batch in batches(names, workers)}
+        futures = {pool.submit(_render_batch, dot, folder, batch, fmt): batch for batch in batches(names, workers)}
         for future in as_completed(futures):
             missing, stderr = future.result()
-            if missing:
-                failures.append(f"{', '.join(missing)}: {stderr or 'no output'}")
+            for name in missing:
+                # Alone (a crash ends the whole batch), then with straight edges: Graphviz can fail to
+                # route an edge (2.43 aborts in bezier_bb), and straight edges always route.
+                for options in ((), FALLBACK_OPTIONS):
+                    retry_missing, retry_stderr = _render_batch(dot, folder, [name], fmt, options)
+                    if not retry_missing:
+                        break
+                else:
+                    failures.append(f"{name}: {retry_stderr or stderr or 'no output'}")
             if on_progress:
                 on_progress(len(futures[future]))
     if failures:
-        raise RenderError("dot failed on some diagrams; nothing was written:\n" + "\n".join(failures))
+        raise RenderError("dot failed on some diagrams; nothing was written:\n" + "\n".join(sorted(failures)))
+
+
+def _render_batch(
+    dot: str, folder: Path, batch: Sequence[str], fmt: str, options: Sequence[str] = ()
+) -> tuple[list[str], str]:
+    """Run one `dot` on a batch; return the names it wrote no output for, and its error text."""
+    # -O names each output <input>.<fmt>: the inputs have no extension, so the outputs are <name>.<fmt>.
+    command = [dot, f"-T{fmt}", *options, "-O", *(str(folder / name) for name in batch)]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, errors="replace", timeout=60 + SECONDS_PER_DIAGRAM * len(batch)
+        )
+    except subprocess.TimeoutExpired:
+        return list(batch), "dot took too long"
+    missing = [name for name in batch if not _nonempty(folder / f"{name}.{fmt}")]
+    if result.returncode != 0 and not missing:
+        # dot stops at the first input it cannot read; a later output may be a leftover: redo the batch.
+        missing = list(batch)
+    if fmt == "svg":
+        for name in batch:
+            if name not in missing:
+                _normalise_svg(folder / f"{name}.svg")
+    return missing, result.stderr.strip()
+
+
+def _normalise_svg(path: Path) -> None:
+    """Give every SVG the ids a lone `dot` writes: in a batch, dot prefixes the later graphs' ids with a page."""
+    content = path.read_text(encoding="utf-8")
+    fixed = _PAGE_ID.sub(r'id="\1"', content, count=1)
+    if fixed != content:
+        path.write_text(fixed, encoding="utf-8")
 
 
 def _nonempty(path: Path) -> bool:

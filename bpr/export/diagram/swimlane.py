@@ -126,7 +126,7 @@ def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], s
     occupied = {(step.actor, rows[step.id]) for step in steps}
     for row in range(HEADER_ROW, last + 1):
         for index in range(len(lanes) + 1):
-            graph.node(_boundary(index, row), shape="plain", label="")
+            graph.node(_boundary(index, row), shape="point", width="0.01", height="0.01", style="invis")
         graph.same_rank(
             (_boundary(index, row) for index in range(len(lanes) + 1)), "min" if row == HEADER_ROW else "same"
         )
@@ -147,15 +147,14 @@ def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], s
         graph.edge(header, _boundary(index + 1, HEADER_ROW), style="invis")
         graph.same_rank([header, _boundary(index, HEADER_ROW)], "min")
     for index in range(len(lanes) + 1):
-        outer = index in (0, len(lanes))
         for row in range(HEADER_ROW, last + 1):
             if row < last:
                 graph.edge(
                     _boundary(index, row),
                     _boundary(index, row + 1),
                     color=LANE_LINE_COLOR,
-                    style="solid" if outer else "dashed",
-                    arrowhead="none",
+                    style="dashed",  # dot leaves 2pt between segments: dashes hide it
+                    dir="none",
                     weight="100",
                     headclip="false",
                     tailclip="false",
@@ -168,6 +167,10 @@ def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], s
         graph.same_rank([step.id, _boundary(index, row)])
         graph.edge(_boundary(index, row), step.id, style="invis")
         graph.edge(step.id, _boundary(index + 1, row), style="invis")
+        # Ties to the lane line above and below: dot's mincross checks the flat order only between nodes
+        # that have neighbours on the next rank, so every step needs one both ways.
+        graph.edge(_boundary(index, row - 1), step.id, style="invis", weight="0")
+        graph.edge(step.id, _boundary(index, row + 1), style="invis", weight="0")
 
 
 def _draw_step(graph: DotGraph, step: Step, on_main_path: bool) -> None:

@@ -1,0 +1,447 @@
+"""`bpr diagram`: a swimlane per procedure and an overview per counter, in lane order, escaped, in every format."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bpr.analysis.pipeline import analyse_inventory
+from bpr.analysis.results import Analysis
+from bpr.cli.main import app
+from bpr.config import Config
+from bpr.export.diagram import (
+    Diagram,
+    GraphvizNotFound,
+    RenderError,
+    UnknownId,
+    collect_diagrams,
+    render_diagrams,
+    select_diagrams,
+)
+from bpr.export.diagram.dot import LANE_LABELS, LANE_ORDER, MEASURE_FILLS, format_minutes, quote, text, wrap
+from bpr.export.diagram.render import batches
+from bpr.inventory.loader import load_inventory
+
+SVG = "{http://www.w3.org/2000/svg}"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+
+KOSODATE = """\
+version: 1
+counter: {id: kosodate, name: 子育て支援課 窓口, section: 子育て支援課}
+procedures:
+  - id: jidoteate
+    name: 児童手当 認定請求
+    annual_volume: 900
+    national_priority: true
+    steps:
+      - {id: write, name: 認定請求書の記入, actor: citizen, action: write, medium: paper, handwritten: true, in_person: true, effort: 15m, wait: 20m}
+      - {id: receive, name: 窓口受付・書類確認, actor: counter, action: receive, medium: paper, effort: 10m}
+      - {id: enter, name: 児童手当システムへ入力, actor: back_office, action: enter, medium: paper, system: 児童手当システム, rule_based: true, effort: 12m}
+      - {id: approve, name: 認定決裁, actor: back_office, action: approve, medium: paper, seal: true, effort: 5m, wait: 3d, next: [notify, write]}
+      - {id: notify, name: 認定通知書の送付, actor: back_office, action: notify, medium: paper, effort: 3m}
+  - id: genkyo
+    name: 児童手当 現況届
+    annual_volume: 1200
+    steps:
+      - {id: send, name: 電子申請で届出, actor: citizen, action: submit, medium: electronic, effort: 5m}
+      - {id: check, name: 届出内容の審査, actor: back_office, action: check, medium: electronic, rule_based: true, effort: 3m}
+"""
+
+SHIMIN = """\
+version: 1
+counter: {id: shimin, name: 市民課 窓口, section: 市民課}
+procedures:
+  - id: tennyu
+    name: 転入届
+    annual_volume: 3000
+    steps:
+      - {id: ask, name: 前住所地への照会, actor: external, medium: paper, effort: 5m, wait: 2d}
+      - {id: key, name: 住民記録システムへ入力, actor: system, action: enter, medium: electronic, effort: 4m}
+      - {id: form, name: 転入届の記入, actor: citizen, action: write, medium: paper, handwritten: true, in_person: true, effort: 10m}
+      - {id: take, name: 受付, actor: counter, action: receive, medium: paper, effort: 5m}
+      - {id: decide, name: 審査, actor: back_office, action: check, medium: verbal, effort: 5m, next: [done, form]}
+      - {id: done, name: 完了通知, actor: counter, action: notify, medium: none}
+"""
+
+# Every kind of text that could break DOT, HTML-like labels or SVG, one fragment per step.
+HOSTILE_FRAGMENTS = (
+    '引用"符',
+    "\\N と \\\\ と \\l",
+    "<b>太字</b>",
+    "&amp; &lt; &",
+    "{a|b} [x] <<>>",
+    "改行の前",
+    "改行の後",
+)
+HOSTILE = """\
+version: 1
+counter: {id: hostile, name: "窓口 <i>\\"&amp;\\"</i>", section: "課 \\\\N"}
+procedures:
+  - id: hostile-proc
+    name: "<b>\\"手続\\"</b> & \\\\N {x|y}"
+    annual_volume: 10
+    steps:
+      - {id: s1, name: "引用\\"符", actor: citizen, medium: paper, effort: 5m}
+      - {id: s2, name: "\\\\N と \\\\\\\\ と \\\\l", actor: counter, medium: electronic, system: "<sys> & \\"x\\""}
+      - {id: s3, name: "<b>太字</b>", actor: back_office, medium: verbal, seal: true}
+      - {id: s4, name: "&amp; &lt; &", actor: system, medium: none, in_person: true}
+      - {id: s5, name: "{a|b} [x] <<>>", actor: external, handwritten: true}
+      - {id: s6, name: "改行の前\\n改行の後\\v\\0", actor: citizen}
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    """Write inventory files into a folder and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+def analyse(folder: Path) -> Analysis:
+    """Load and analyse an inventory folder that must have no errors."""
+    inventory, path_problems = load_inventory([folder])
+    assert not path_problems
+    assert not [p for p in inventory.problems if p.severity.value == "error"], inventory.problems
+    return analyse_inventory(inventory, Config())
+
+
+def svg_texts(path: Path) -> list[str]:
+    """Return the text of every <text> element of an SVG, which must be well-formed XML."""
+    root = ET.parse(path).getroot()
+    return ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+
+
+def shapes_by_title(path: Path, kind: str) -> dict[str, ET.Element]:
+    """Return the <g class=kind> groups of an SVG by their <title>."""
+    root = ET.parse(path).getroot()
+    groups = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == kind:
+            title = group.find(f"{SVG}title")
+            assert title is not None
+            groups[title.text or ""] = group
+    return groups
+
+
+def x_extent(group: ET.Element) -> tuple[float, float]:
+    """Return the smallest and largest x of the shapes drawn in a group."""
+    xs: list[float] = []
+    for element in group.iter():
+        for attribute in ("points", "d"):
+            xs += [float(x) for x, _ in re.findall(r"(-?[\d.]+),(-?[\d.]+)", element.get(attribute, ""))]
+        if element.tag == f"{SVG}ellipse":
+            cx, rx = float(element.get("cx", 0)), float(element.get("rx", 0))
+            xs += [cx - rx, cx + rx]
+    assert xs, ET.tostring(group)
+    return min(xs), max(xs)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """Return an inventory folder of two counters and three procedures."""
+    return write(tmp_path / "inventories", {"kosodate.yaml": KOSODATE, "shimin.yaml": SHIMIN})
+
+
+# --- escaping and text --------------------------------------------------------------------------
+
+
+def test_text_escapes_markup_entities_backslashes_and_newlines() -> None:
+    assert text('<b>"x" & y</b>') == "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;"
+    assert text("&amp;") == "&amp;amp;"
+    # Graphviz expands \N, \G, \l … even inside HTML-like labels: a doubled backslash is one backslash.
+    assert text("\\N") == "\\\\N"
+    assert text("a\nb\r\nc") == "a<BR/>b<BR/>c"
+    assert text("a\x00b\x0bc\ufffe") == "abc"
+
+
+def test_quote_escapes_quotes_and_backslashes() -> None:
+    assert quote('a"b\\c\nd') == '"a\\"b\\\\c d"'
+
+
+def test_wrap_breaks_japanese_by_width_and_keeps_closing_marks_on_the_line() -> None:
+    assert wrap("あいうえおかきくけこ", width=10) == ["あいうえお", "かきくけこ"]
+    assert wrap("あいうえお）かきく", width=10) == ["あいうえお）", "かきく"]
+    assert wrap("apply for residence card", width=12) == ["apply for", "residence", "card"]
+    assert wrap("一二三四五六七八九十" * 3, width=10, max_lines=2) == ["一二三四五", "六七八九…"]
+
+
+def test_format_minutes_in_japanese() -> None:
+    assert [format_minutes(m) for m in (15, 90, 60, 4320, 2160)] == ["15分", "1.5時間", "1時間", "3日", "1.5日"]
+
+
+def test_batches_spread_over_workers_and_keep_every_name() -> None:
+    names = [f"p{i}" for i in range(100)]
+    split = batches(names, 2)
+    assert [name for batch in split for name in batch] == names
+    assert len(split) >= 8
+    assert batches([], 2) == []
+
+
+# --- selection ------------------------------------------------------------------------------
+
+
+def test_every_procedure_and_counter_is_selected_without_filters(sample: Path) -> None:
+    analysis = analyse(sample)
+    diagrams = collect_diagrams(analysis, select_diagrams(analysis), "Noto Sans CJK JP")
+    assert sorted(d.name for d in diagrams) == [
+        "counter-kosodate",
+        "counter-shimin",
+        "genkyo",
+        "jidoteate",
+        "tennyu",
+    ]
+
+
+def test_filters_select_procedures_and_counters_with_theirs(sample: Path) -> None:
+    analysis = analyse(sample)
+    selection = select_diagrams(analysis, ["tennyu"], ["kosodate"])
+    assert sorted(item.id for item in selection.procedures) == ["genkyo", "jidoteate", "tennyu"]
+    assert [counter.id for counter, _ in selection.counters] == ["kosodate"]
+
+
+def test_unknown_ids_name_the_closest(sample: Path) -> None:
+    analysis = analyse(sample)
+    with pytest.raises(UnknownId, match=r"no procedure 'tenyu' \(did you mean 'tennyu'\?\); no counter 'kosodat'"):
+        select_diagrams(analysis, ["tenyu"], ["kosodat"])
+
+
+# --- DOT without Graphviz -----------------------------------------------------------------------
+
+
+def test_dot_format_needs_no_graphviz(
+    sample: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert shutil.which("dot") is None
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["diagram", str(sample), "-o", str(out), "--format", "dot"])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["counter-kosodate.dot", "counter-shimin.dot", "genkyo.dot", "jidoteate.dot", "tennyu.dot"]
+    source = (out / "jidoteate.dot").read_text(encoding="utf-8")
+    assert source.startswith('digraph "jidoteate" {')
+    assert "認定請求書の記入" in source and "差し戻し" in source and 'fontname="Noto Sans CJK JP"' in source
+
+
+def test_rendered_format_without_dot_exits_2_with_the_install_command(
+    sample: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    out = tmp_path / "out"
+    for fmt in ("svg", "png", "pdf"):
+        result = runner.invoke(app, ["diagram", str(sample), "-o", str(out), "--format", fmt])
+        assert result.exit_code == 2
+        assert "apt-get install graphviz fonts-noto-cjk" in result.stderr
+    assert not out.exists()
+
+
+def test_render_diagrams_raises_when_dot_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    with pytest.raises(GraphvizNotFound, match="apt-get install graphviz fonts-noto-cjk"):
+        render_diagrams([Diagram("a", "digraph { a }")], tmp_path / "out", "svg")
+
+
+def test_unknown_procedure_exits_2_with_did_you_mean(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["diagram", str(sample), "-o", str(tmp_path / "o"), "-f", "dot", "--procedure", "tenyu"]
+    )
+    assert result.exit_code == 2
+    assert "did you mean 'tennyu'?" in result.stderr
+
+
+def test_invalid_inventory_exits_1_and_writes_nothing(tmp_path: Path, runner: CliRunner) -> None:
+    folder = write(tmp_path / "inv", {"bad.yaml": KOSODATE.replace("next: [notify, write]", "next: [notfy]")})
+    result = runner.invoke(app, ["diagram", str(folder), "-o", str(tmp_path / "o"), "-f", "dot"])
+    assert result.exit_code == 1
+    assert re.search(r"bad\.yaml:\d+:\d+: error unknown-reference ", result.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("option", ["diagram", "doctor", "build"])
+def test_help_works(runner: CliRunner, option: str) -> None:
+    result = runner.invoke(app, [option, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+# --- rendered SVG -------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_every_procedure_and_counter_gets_an_svg(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["diagram", str(sample), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 diagrams (3 procedures, 2 counters)" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "counter-kosodate.svg",
+        "counter-shimin.svg",
+        "genkyo.svg",
+        "jidoteate.svg",
+        "tennyu.svg",
+    ]
+
+
+@needs_dot
+def test_swimlane_svg_holds_the_japanese_labels_as_text(sample: Path, tmp_path: Path) -> None:
+    analysis = analyse(sample)
+    (written,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["jidoteate"]), "Noto Sans CJK JP"), tmp_path / "o"
+    )
+    texts = svg_texts(written)
+    for label in ("児童手当 認定請求", "認定請求書の記入", "住民", "窓口", "担当課", "差し戻し", "凡例", "主経路"):
+        assert any(label in t for t in texts), label
+    for mark in ("押印", "来庁", "手書き"):
+        assert texts.count(mark) >= 2, mark  # on a step and in the legend
+    assert any("15分" in t and "待ち20分" in t for t in texts)
+    assert any("待ち3日" in t for t in texts)
+    assert any("年間900件" in t for t in texts)
+    assert any("推奨" in t for t in texts)
+    assert any(t.startswith("オンライン") for t in texts) and any(t.startswith("AI-OCR") for t in texts)
+    assert not any(t == "システム" for t in texts), "no システム lane: no system step"
+
+
+@needs_dot
+def test_rework_edges_are_dashed_red_and_the_main_path_is_thick(sample: Path, tmp_path: Path) -> None:
+    analysis = analyse(sample)
+    (written,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["jidoteate"]), "F"), tmp_path / "o"
+    )
+    edges = shapes_by_title(written, "edge")
+    rework = edges["write:e->approve:w"].find(f"{SVG}path")  # drawn downwards, its arrow reversed
+    assert rework is not None
+    assert rework.get("stroke") == "#d62728" and rework.get("stroke-dasharray")
+    main = edges["write->receive"].find(f"{SVG}path")
+    assert main is not None and float(main.get("stroke-width", "1")) > 2
+
+
+@needs_dot
+def test_svg_is_well_formed_and_shows_hostile_labels_as_typed(tmp_path: Path) -> None:
+    analysis = analyse(write(tmp_path / "inv", {"hostile.yaml": HOSTILE}))
+    written = render_diagrams(collect_diagrams(analysis, select_diagrams(analysis), "Noto Sans CJK JP"), tmp_path / "o")
+    assert sorted(p.name for p in written) == ["counter-hostile.svg", "hostile-proc.svg"]
+    texts = [t.strip() for t in svg_texts(tmp_path / "o" / "hostile-proc.svg")]
+    for fragment in HOSTILE_FRAGMENTS:
+        assert fragment in texts, (fragment, texts)
+    assert '<b>"手続"</b> & \\N {x|y}' in texts
+    assert any('窓口 <i>"&amp;"</i>' in t and "課 \\N" in t for t in texts)
+    assert '<sys> & "x"' in texts
+    overview = svg_texts(tmp_path / "o" / "counter-hostile.svg")
+    assert '窓口 <i>"&amp;"</i>' in overview
+    assert '<b>"手続"</b> & \\N {x|y}' in overview
+
+
+@needs_dot
+def test_a_failing_diagram_leaves_no_partial_output(tmp_path: Path) -> None:
+    good = Diagram("good", "digraph { a -> b }")
+    broken = Diagram("broken", "digraph { a -> }")
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match="broken"):
+        render_diagrams([good, broken, Diagram("also-good", "digraph { c }")], out, "svg", workers=2)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [], "the staging folder is removed"
+    out.mkdir()
+    (out / "good.svg").write_text("previous")
+    with pytest.raises(RenderError):
+        render_diagrams([good, broken], out, "svg")
+    assert (out / "good.svg").read_text() == "previous"
+
+
+@needs_dot
+def test_png_and_pdf_are_written(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+        out = tmp_path / fmt
+        result = runner.invoke(app, ["diagram", str(sample), "-o", str(out), "-f", fmt, "--counter", "shimin"])
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in out.iterdir()) == [f"counter-shimin.{fmt}", f"tennyu.{fmt}"]
+        assert (out / f"tennyu.{fmt}").read_bytes().startswith(magic)
+
+
+@needs_dot
+def test_one_and_two_workers_write_the_same_bytes(sample: Path, tmp_path: Path) -> None:
+    analysis = analyse(sample)
+    diagrams = collect_diagrams(analysis, select_diagrams(analysis), "Noto Sans CJK JP")
+    one = render_diagrams(diagrams, tmp_path / "one", workers=1)
+    two = render_diagrams(diagrams, tmp_path / "two", workers=2)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two]
+
+
+@needs_dot
+def test_counter_overview_colours_procedures_by_recommendation(sample: Path, tmp_path: Path) -> None:
+    analysis = analyse(sample)
+    out = tmp_path / "o"
+    render_diagrams(collect_diagrams(analysis, select_diagrams(analysis, counter_ids=["kosodate"]), "F"), out)
+    nodes = shapes_by_title(out / "counter-kosodate.svg", "node")
+    texts = svg_texts(out / "counter-kosodate.svg")
+    for item in analysis.procedures:
+        if item.counter.id != "kosodate":
+            continue
+        shape = nodes[f"p_{item.id}"].find(f"{SVG}path")
+        assert shape is not None and shape.get("fill") == MEASURE_FILLS[item.recommendation]
+        assert str(item.rank) in texts
+        assert any(t.startswith(f"年間{item.procedure.annual_volume:,}件") for t in texts)
+    assert "子育て支援課 窓口" in texts
+
+
+# --- lane order ---------------------------------------------------------------------------------
+
+
+def random_inventory(seed: int, procedures: int) -> str:
+    """Return a valid inventory whose flows visit the lanes in random orders, with branches and loops."""
+    rng = random.Random(seed)
+    actors = [actor.value for actor in LANE_ORDER]
+    media = ["paper", "electronic", "verbal", "none"]
+    lines = ["version: 1", f"counter: {{id: c{seed}, name: 窓口{seed}, section: 課{seed}}}", "procedures:"]
+    for p in range(procedures):
+        count = rng.randint(3, 12)
+        lines += [
+            f"  - id: p{seed}-{p}",
+            f"    name: 手続{p}",
+            f"    annual_volume: {rng.randint(1, 5000)}",
+            "    steps:",
+        ]
+        for s in range(count):
+            targets = []
+            if s < count - 1:
+                targets = sorted({rng.randint(s + 1, min(count - 1, s + 3)) for _ in range(rng.choice((1, 1, 2)))})
+                if s > 1 and rng.random() < 0.15:
+                    targets.append(rng.randint(0, s - 1))
+            nxt = f", next: [{', '.join(f's{t}' for t in targets)}]" if targets else ", next: []"
+            lines.append(
+                f"      - {{id: s{s}, name: 工程{s}の作業, actor: {rng.choice(actors)}, medium: {rng.choice(media)},"
+                f" effort: {rng.randint(0, 30)}{nxt}}}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+@needs_dot
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lanes_keep_their_order_and_steps_stay_in_their_lane(tmp_path: Path, seed: int) -> None:
+    analysis = analyse(write(tmp_path / "inv", {"random.yaml": random_inventory(seed, 12)}))
+    selection = select_diagrams(analysis, counter_ids=[])
+    out = tmp_path / "o"
+    render_diagrams(collect_diagrams(analysis, selection, "Noto Sans CJK JP"), out)
+    for item in analysis.procedures:
+        svg = out / f"{item.id}.svg"
+        lanes = [actor for actor in LANE_ORDER if any(step.actor is actor for step in item.procedure.steps)]
+        edges = shapes_by_title(svg, "edge")
+        nodes = shapes_by_title(svg, "node")
+        # The lane lines: boundary i is the edge from _b{i}_0 down to _b{i}_1.
+        bounds = [x_extent(edges[f"_b{i}_0->_b{i}_1"])[0] for i in range(len(lanes) + 1)]
+        assert bounds == sorted(bounds) and len(set(bounds)) == len(bounds), (item.id, bounds)
+        for index, actor in enumerate(lanes):
+            left, right = x_extent(nodes[f"_lane{index}"])
+            assert bounds[index] <= left and right <= bounds[index + 1], (item.id, actor)
+            header = nodes[f"_lane{index}"].find(f"{SVG}text")
+            assert header is not None and "".join(header.itertext()) == LANE_LABELS[actor]
+        for step in item.procedure.steps:
+            left, right = x_extent(nodes[step.id])
+            lane = lanes.index(step.actor)
+            assert bounds[lane] - 1 <= left and right <= bounds[lane + 1] + 1, (item.id, step.id, step.actor)
