@@ -445,3 +445,22 @@ def test_lanes_keep_their_order_and_steps_stay_in_their_lane(tmp_path: Path, see
             left, right = x_extent(nodes[step.id])
             lane = lanes.index(step.actor)
             assert bounds[lane] - 1 <= left and right <= bounds[lane + 1] + 1, (item.id, step.id, step.actor)
+
+
+@needs_dot
+def test_a_diagram_dot_cannot_route_is_drawn_with_straight_edges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `dot` that aborts like Graphviz 2.43 in bezier_bb unless edges are straight.
+    real = shutil.which("dot")
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text(
+        f'#!/bin/sh\ncase "$*" in *-Gsplines=line*) exec {real} "$@";; esac\n'
+        "echo 'dot: emit.c:3970: bezier_bb: Assertion failed.' >&2\nexit 134\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}")
+    written = render_diagrams([Diagram("a", "digraph { a -> b }"), Diagram("b", "digraph { c }")], tmp_path / "o")
+    assert [p.name for p in written] == ["a.svg", "b.svg"]
+    assert ET.parse(written[0]).getroot().tag == f"{SVG}svg"

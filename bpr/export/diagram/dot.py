@@ -103,6 +103,8 @@ def wrap(value: str, width: int = 24, max_lines: int = 3) -> list[str]:
     lines: list[str] = []
     for paragraph in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         lines.extend(_wrap_paragraph(paragraph, width))
+    if len(lines) > 1 and display_width(lines[-1]) <= 2 and display_width(lines[-2] + lines[-1]) <= width + 2:
+        lines[-2:] = [lines[-2] + lines[-1]]  # no lone character on the last line
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
         while last and display_width(last) > width - 1:

@@ -92,24 +92,20 @@ def _draw_column(
 
 def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
     procedure = item.procedure
-    name = "".join(f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in wrap(procedure.name, 28, 2))
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in wrap(procedure.name, 34, 2)]
     facts = [format_volume(procedure.annual_volume)]
-    if item.recommendation is not Measure.NONE and item.recommendation.value in item.scores.as_dict():
-        facts.append(f"{MEASURE_LABELS[item.recommendation]} {item.scores.as_dict()[item.recommendation.value]:.1f}点")
-    fy = roadmap.fy_of(item.id) if roadmap else None
-    if fy is not None:
-        facts.append(reiwa(fy))
-    elif roadmap is not None and any(u.procedure == item.id for u in roadmap.unscheduled):
-        facts.append("期間内に枠なし")
-    marks = badge(*NATIONAL_MARK, size=9) if procedure.national_priority else ""
-    rows = (
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(" ・ ".join(facts))}</FONT></TD></TR>'
-    )
-    if marks:
-        rows += (
-            f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>{marks}</TR></TABLE></TD></TR>'
+    score = item.scores.as_dict().get(item.recommendation.value)
+    if score is not None:
+        facts.append(f"{MEASURE_LABELS[item.recommendation]} {score:.1f}点")
+    rows.append(_muted_row(" ・ ".join(facts)))
+    plan = _plan_text(item.id, roadmap)
+    if plan or procedure.national_priority:
+        cells = f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(plan)}</FONT></TD>' if plan else ""
+        cells += '<TD WIDTH="6"></TD>' + badge(*NATIONAL_MARK, size=9) if procedure.national_priority else ""
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>{cells}</TR></TABLE></TD></TR>'
         )
-    inner = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{name}{rows}</TABLE>'
+    inner = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>'
     rank = f'<FONT POINT-SIZE="18"><B>{item.rank}</B></FONT><BR/><FONT POINT-SIZE="9">位</FONT>'
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
@@ -117,11 +113,29 @@ def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
     )
 
 
+def _muted_row(value: str) -> str:
+    return f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(value)}</FONT></TD></TR>'
+
+
+def _plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
+    """Return what the roadmap does with a procedure: 計画: 令和5年度 オンライン化, or that it found no room."""
+    if roadmap is None:
+        return ""
+    planned = sorted(
+        (i for i in roadmap.items if i.procedure == procedure_id), key=lambda i: (i.fy, COLUMN_ORDER.index(i.measure))
+    )
+    if planned:
+        return "計画: " + "、".join(f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned)
+    if any(u.procedure == procedure_id for u in roadmap.unscheduled):
+        return "計画: 期間内に枠なし"
+    return ""
+
+
 def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
     where = " ・ ".join(part for part in (counter.department, counter.section, counter.location) if part)
     volume = sum(item.procedure.annual_volume for item in ranked)
     summary = f"手続{len(ranked)}件 ・ {format_volume(volume)} (合計)"
-    note = "色と列 = 推奨する対応、数字 = 市全体の優先順位 (1位が最優先)、年度 = ロードマップ上の実施年度"
+    note = "色と列 = 推奨する対応、数字 = 市全体の優先順位 (1位が最優先)、計画 = ロードマップ上の実施年度と対応"
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
         f'<TR><TD><FONT POINT-SIZE="20"><B>{text(counter.name)}</B></FONT></TD></TR>'
