@@ -30,6 +30,10 @@ FormatOption = Annotated[
     ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit with code 1 on warnings too.")]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every file afresh; neither read nor write the cache (or BPR_NO_CACHE=1)."),
+]
 
 
 def validate(
@@ -37,13 +41,14 @@ def validate(
     output_format: FormatOption = "text",
     strict: StrictOption = False,
     config: ConfigOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check inventory files against format v1 and the cross-file rules (exit 0 ok, 1 problems, 2 usage)."""
     from bpr.inventory.loader import load_inventory
 
     chosen = inventory_paths(paths)
     load_config_or_exit(config)
-    inventory, path_problems = load_inventory(chosen)
+    inventory, path_problems = load_inventory(chosen, use_cache=False if no_cache else None)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
         raise typer.Exit(EXIT_USAGE)

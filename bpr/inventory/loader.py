@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, InventoryFile, Procedure
-from bpr.inventory.problem import Problem
+from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
 from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml, read_text
 
+if TYPE_CHECKING:
+    from bpr.inventory.cache import FileCache
+
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "unreachable-step", "rework-loop"})
+# Below this many bytes to parse, starting worker processes costs more than it saves (see docs/performance.md).
+PARALLEL_MIN_BYTES = 512 * 1024
 
 
 @dataclass
@@ -78,16 +86,27 @@ class _FileChecker:
     def check(self, data: Any) -> None:
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
-            self.add("not-a-mapping", RuleFinding((), f"the file is {kind}; an inventory file is a mapping with 'version', 'counter' and 'procedures'"))
+            self.add(
+                "not-a-mapping",
+                RuleFinding(
+                    (), f"the file is {kind}; an inventory file is a mapping with 'version', 'counter' and 'procedures'"
+                ),
+            )
             return
         for key in data:
             if key not in TOP_LEVEL_FIELDS:
-                self.add("unknown-field", RuleFinding((key,), f"unknown field '{key}'{did_you_mean(key, TOP_LEVEL_FIELDS)}", at_key=True))
+                self.add(
+                    "unknown-field",
+                    RuleFinding((key,), f"unknown field '{key}'{did_you_mean(key, TOP_LEVEL_FIELDS)}", at_key=True),
+                )
         for key in TOP_LEVEL_FIELDS:
             if key not in data:
                 self.add("missing-field", RuleFinding((), f"missing required field '{key}'"))
         if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
-            self.add("unsupported-version", RuleFinding(("version",), f"version {data['version']!r} is not supported: this bpr reads version 1"))
+            self.add(
+                "unsupported-version",
+                RuleFinding(("version",), f"version {data['version']!r} is not supported: this bpr reads version 1"),
+            )
             return
         if "counter" in data:
             self._validate(Counter, data["counter"], ("counter",))
@@ -146,24 +165,45 @@ class _FileChecker:
 
 def load_file(path: Path, display: str) -> LoadedFile:
     """Read, parse and validate one file; never raises for bad input."""
+    try:
+        text = read_text(path)
+    except YamlInputError as exc:
+        return _unreadable(display, exc)
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> LoadedFile:
+    """Parse and validate the text of one file shown as `display`; never raises for bad input."""
     loaded = LoadedFile(path=display)
     try:
-        document = parse_yaml(read_text(path))
+        document = parse_yaml(text)
         data, parse_findings = document.data, document.findings
     except YamlInputError as exc:
-        loaded.problems.append(Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, f"{display} {exc.message}" if exc.code in {"file-unreadable", "file-encoding", "empty-file"} else exc.message))
-        return loaded
+        return _unreadable(display, exc)
     except RecursionError:
-        loaded.problems.append(Problem(display, 1, 1, severity_of("yaml-syntax"), "yaml-syntax", "the YAML is nested too deeply to read"))
+        loaded.problems.append(
+            Problem(display, 1, 1, severity_of("yaml-syntax"), "yaml-syntax", "the YAML is nested too deeply to read")
+        )
         return loaded
     for item in parse_findings:
-        loaded.problems.append(Problem(display, item.line, item.column, severity_of(item.code), item.code, item.message))
+        loaded.problems.append(
+            Problem(display, item.line, item.column, severity_of(item.code), item.code, item.message)
+        )
     checker = _FileChecker(loaded, data)
     checker.check(data)
     loaded.problems.extend(checker.problems(document))
     _record_positions(loaded, document)
     loaded.problems.sort()
     return loaded
+
+
+def _unreadable(display: str, exc: YamlInputError) -> LoadedFile:
+    message = (
+        f"{display} {exc.message}" if exc.code in {"file-unreadable", "file-encoding", "empty-file"} else exc.message
+    )
+    return LoadedFile(
+        path=display, problems=[Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, message)]
+    )
 
 
 def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
@@ -195,23 +235,188 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def load_inventory(paths: Sequence[Path]) -> tuple[Inventory, list[Problem]]:
-    """Load every YAML file under paths; return the inventory and problems about the paths themselves."""
+def load_inventory(
+    paths: Sequence[Path], *, use_cache: bool | None = None, workers: int | None = None
+) -> tuple[Inventory, list[Problem]]:
+    """Load every YAML file under paths; return the inventory and problems about the paths themselves.
+
+    Files already seen with the same bytes come from the cache (unless `use_cache` is False, or None
+    with BPR_NO_CACHE set); the others are loaded on `workers` processes (default: every core) when
+    there is enough to do. Either way the result is the same, in path order; the cross-file rules
+    always run afresh.
+    """
     from bpr.inventory.yamlfile import iter_yaml_files
 
-    files: list[LoadedFile] = []
+    cache = _open_cache(use_cache)
+    slots: list[LoadedFile | None] = []
+    tasks: list[LoadTask] = []
+    sizes: list[int] = []
     path_problems: list[Problem] = []
-    for path, exists in iter_yaml_files(paths):
-        if not exists:
-            path_problems.append(Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", f"{path}: no such file or folder"))
-            continue
-        files.append(load_file(path, display_path(path)))
-    run_inventory_rules(files)
+    # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
+    with _gc_paused():
+        for path, exists in iter_yaml_files(paths):
+            if not exists:
+                path_problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        1,
+                        severity_of("file-unreadable"),
+                        "file-unreadable",
+                        f"{path}: no such file or folder",
+                    )
+                )
+                continue
+            display = display_path(path)
+            task = LoadTask(path, display, None, None, cache.root if cache is not None else None)
+            if cache is not None:
+                raw = _read_bytes(path)
+                key = cache.key(raw) if raw is not None else None
+                hit = _from_cache(cache, key, display) if key is not None else None
+                if hit is not None:
+                    slots.append(hit)
+                    continue
+                task = task._replace(raw=raw, key=key)
+            slots.append(None)
+            tasks.append(task)
+            sizes.append(len(task.raw) if task.raw is not None else _size(path))
+        pending = [index for index, slot in enumerate(slots) if slot is None]
+        for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
+            slots[index] = loaded
+        files = [loaded for loaded in slots if loaded is not None]
+        run_inventory_rules(files)
     return Inventory(files), path_problems
+
+
+class LoadTask(NamedTuple):
+    """One file to load: its bytes when already read, and the cache key and folder to store the result under."""
+
+    path: Path
+    display: str
+    raw: bytes | None
+    key: str | None
+    cache_root: Path | None
+
+
+def load_task(task: LoadTask) -> bytes:
+    """Load one file and return its result packed (see `pack_loaded`), storing it in the cache when it may be."""
+    with _gc_paused():
+        loaded, payload = _load_and_store(task)
+        return payload if payload is not None else pack_loaded(loaded)
+
+
+def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
+    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed."""
+    text = _decode(task.raw) if task.raw is not None else None
+    loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)
+    if task.key is None or task.cache_root is None or text is None or not _cacheable(loaded):
+        return loaded, None
+    from bpr.inventory.cache import FileCache
+
+    payload = pack_loaded(loaded)
+    FileCache(task.cache_root).put(task.key, payload)
+    return loaded, payload
+
+
+def pack_loaded(loaded: LoadedFile) -> bytes:
+    """Return a file's loading result as bytes that do not depend on its display path."""
+    problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
+    return pickle.dumps(
+        (loaded.counter, loaded.procedures, problems, loaded.positions), protocol=pickle.HIGHEST_PROTOCOL
+    )
+
+
+def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
+    """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
+    counter, procedures, problems, positions = pickle.loads(payload)
+    if not (
+        (counter is None or isinstance(counter, Counter))
+        and isinstance(procedures, list)
+        and all(isinstance(index, int) and isinstance(procedure, Procedure) for index, procedure in procedures)
+        and isinstance(positions, dict)
+    ):
+        raise ValueError("not a packed LoadedFile")
+    found = [
+        Problem(display, line, column, Severity(severity), code, message, owner)
+        for line, column, severity, code, message, owner in problems
+    ]
+    return LoadedFile(display, counter, procedures, found, positions)
+
+
+def _cacheable(loaded: LoadedFile) -> bool:
+    # A result that names its own path (an empty or binary file) cannot be reused under another path.
+    return all(loaded.path not in problem.message for problem in loaded.problems)
+
+
+def _decode(raw: bytes) -> str | None:
+    """Return the text of bytes that `read_text` accepts as they are, else None (it then explains why)."""
+    if b"\x00" in raw[:8192]:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _open_cache(use_cache: bool | None) -> FileCache | None:
+    from bpr.inventory.cache import FileCache, cache_disabled_by_env, default_cache_dir
+
+    if use_cache is False or (use_cache is None and cache_disabled_by_env()):
+        return None
+    return FileCache(default_cache_dir())
+
+
+def _from_cache(cache: FileCache, key: str, display: str) -> LoadedFile | None:
+    payload = cache.get(key)
+    if payload is None:
+        return None
+    try:
+        return unpack_loaded(payload, display)
+    except Exception:  # an entry that does not load is a miss; loading the file rewrites it
+        return None
+
+
+def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> list[LoadedFile]:
+    if len(tasks) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES:
+        from bpr.inventory.parallel import map_in_order, worker_count
+
+        count = worker_count() if workers is None else workers
+        if count > 1:
+            payloads = map_in_order(load_task, tasks, count, sizes)
+            return [unpack_loaded(payload, task.display) for task, payload in zip(tasks, payloads, strict=True)]
+    return [_load_and_store(task)[0] for task in tasks]
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # load_file reads it again and says why it cannot
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def as_inventory_file(loaded: LoadedFile) -> InventoryFile | None:
     """Return the whole-file model when every part of the file is valid."""
     if loaded.counter is None or not loaded.procedures:
         return None
-    return InventoryFile.model_construct(version=1, counter=loaded.counter, procedures=[p for _, p in loaded.procedures])
+    return InventoryFile.model_construct(
+        version=1, counter=loaded.counter, procedures=[p for _, p in loaded.procedures]
+    )

@@ -1,0 +1,114 @@
+"""A content-addressed cache of per-file loading results, in $XDG_CACHE_HOME/bpr (default ~/.cache/bpr).
+
+An entry is keyed by the SHA-256 of the file's bytes and of a fingerprint of the code that produced
+it (the bpr version, the source of ``bpr/inventory``, Python and the parsing libraries), so editing
+either invalidates it. An entry is written to a temporary file and renamed into place, so a reader
+never sees half of one; it starts with a magic word and the SHA-256 of its payload, and any entry that
+does not check out, or fails to load in any way, is ignored (and rewritten by the next load). The
+whole folder is safe to delete at any time. ``BPR_NO_CACHE=1`` or ``--no-cache`` bypasses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import pydantic
+import pydantic_core
+import ruamel.yaml
+
+import bpr
+
+MAGIC = b"BPRCACHE1\n"
+DIGEST_SIZE = 32
+NO_CACHE_ENV = "BPR_NO_CACHE"
+
+
+def cache_disabled_by_env() -> bool:
+    """Tell whether BPR_NO_CACHE asks to bypass the cache (any value but '', '0', 'false', 'no')."""
+    return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def default_cache_dir() -> Path:
+    """Return $XDG_CACHE_HOME/bpr when XDG_CACHE_HOME is an absolute path, else ~/.cache/bpr."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "bpr"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """Return a digest of everything besides a file's bytes that decides its loading result."""
+    digest = hashlib.sha256()
+    try:
+        clib = metadata.version("ruamel.yaml.clib")
+    except metadata.PackageNotFoundError:
+        clib = "-"
+    versions = (
+        f"bpr {bpr.__version__}",
+        f"python {sys.implementation.name} {sys.version_info[:3]}",
+        f"pydantic {pydantic.VERSION} {pydantic_core.__version__}",
+        f"ruamel.yaml {ruamel.yaml.__version__} {clib}",
+    )
+    digest.update("\n".join(versions).encode())
+    # An editable install changes without a version bump: the loader's own source is part of the key.
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.digest()
+
+
+class FileCache:
+    """Entries of bytes under a folder, one file per key, written atomically and checked on read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def key(self, raw: bytes) -> str:
+        """Return the key of a file's bytes under the current code."""
+        return hashlib.sha256(code_fingerprint() + raw).hexdigest()
+
+    def entry_path(self, key: str) -> Path:
+        """Return where the entry of a key lives."""
+        return self.root / "files" / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        """Return the payload of an entry, or None when it is missing, unreadable or corrupt."""
+        try:
+            blob = self.entry_path(key).read_bytes()
+        except (OSError, ValueError):
+            return None
+        header = len(MAGIC) + DIGEST_SIZE
+        if len(blob) < header or not blob.startswith(MAGIC):
+            return None
+        payload = blob[header:]
+        if hashlib.sha256(payload).digest() != blob[len(MAGIC) : header]:
+            return None
+        return payload
+
+    def put(self, key: str, payload: bytes) -> bool:
+        """Write an entry atomically; return False, leaving no trace, when the folder cannot be written."""
+        target = self.entry_path(key)
+        temp: str | None = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, target)
+        except OSError:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+            return False
+        return True

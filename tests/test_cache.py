@@ -1,0 +1,241 @@
+"""The content-hash cache of per-file results: identical results, safe to delete, corrupt entries ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bpr
+from bpr.cli.main import app
+from bpr.inventory import cache as cache_module
+from bpr.inventory.cache import MAGIC, FileCache, code_fingerprint, default_cache_dir
+from bpr.inventory.loader import Inventory, load_inventory
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+CORPUS = [DATA / "valid", DATA / "invalid"]
+
+
+def snapshot(inventory: Inventory) -> list[tuple[Any, ...]]:
+    """Return everything a loaded inventory holds, comparable with ==."""
+    return [(f.path, f.counter, f.procedures, f.problems, f.positions) for f in inventory.files]
+
+
+def entries(root: Path) -> list[Path]:
+    """Return the cache entry files under a cache folder."""
+    return sorted(p for p in (root / "bpr").rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point XDG_CACHE_HOME at an empty folder and clear BPR_NO_CACHE."""
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("BPR_NO_CACHE", raising=False)
+    yield home
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated inventory of several files."""
+    folder = tmp_path_factory.mktemp("generated")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder), "--procedures", "120", "--files", "4"],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def test_default_folder_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "bpr"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
+    assert default_cache_dir() == Path.home() / ".cache" / "bpr"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_cache_dir() == Path.home() / ".cache" / "bpr"
+
+
+@pytest.mark.parametrize("paths", [CORPUS, None], ids=["corpus", "generated"])
+def test_warm_load_equals_cold_load(cache_home: Path, generated: Path, paths: list[Path] | None) -> None:
+    chosen = paths or [generated]
+    cold, cold_paths = load_inventory(chosen, use_cache=False)
+    filled, _ = load_inventory(chosen)
+    written = entries(cache_home)
+    warm, warm_paths = load_inventory(chosen)
+    assert written
+    assert entries(cache_home) == written
+    assert snapshot(filled) == snapshot(cold)
+    assert snapshot(warm) == snapshot(cold)
+    assert warm_paths == cold_paths
+    assert warm.problems == cold.problems
+
+
+def test_no_cache_neither_reads_nor_writes(cache_home: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_inventory([generated], use_cache=False)
+    assert not entries(cache_home)
+    monkeypatch.setenv("BPR_NO_CACHE", "1")
+    load_inventory([generated])
+    assert not entries(cache_home)
+    monkeypatch.setenv("BPR_NO_CACHE", "0")
+    load_inventory([generated])
+    assert entries(cache_home)
+
+
+def test_validate_no_cache_option(cache_home: Path, generated: Path) -> None:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", "--no-cache", str(generated)])
+    assert result.exit_code == 0, result.output
+    assert not entries(cache_home)
+    again = runner.invoke(app, ["validate", str(generated)])
+    assert entries(cache_home)
+    assert again.output == result.output
+
+
+def test_same_bytes_under_two_paths_keep_their_own_path(cache_home: Path, tmp_path: Path) -> None:
+    source = DATA / "invalid" / "unknown-field"
+    case = next(p for p in sorted(source.iterdir()) if p.is_file())
+    first, second = tmp_path / "a" / case.name, tmp_path / "b" / case.name
+    for copy in (first, second):
+        copy.parent.mkdir()
+        copy.write_bytes(case.read_bytes())
+    load_inventory([first])
+    assert len(entries(cache_home)) == 1
+    warm, _ = load_inventory([second])
+    assert warm.problems
+    assert {p.file for p in warm.problems} == {str(second)}
+    assert snapshot(warm) == snapshot(load_inventory([second], use_cache=False)[0])
+
+
+def test_results_that_name_their_path_are_not_cached(cache_home: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n")
+    inventory, _ = load_inventory([empty])
+    assert [p.code for p in inventory.problems] == ["empty-file"]
+    assert not entries(cache_home)
+
+
+def test_editing_a_file_misses(cache_home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "inv.yaml"
+    original = (DATA / "valid" / "minimal.yml").read_bytes()
+    path.write_bytes(original)
+    load_inventory([path])
+    path.write_bytes(original.replace(b"annual_volume: ", b"annual_volume: -"))
+    edited, _ = load_inventory([path])
+    assert snapshot(edited) == snapshot(load_inventory([path], use_cache=False)[0])
+    assert len(entries(cache_home)) == 2
+
+
+def test_key_depends_on_bytes_and_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cache = FileCache(tmp_path)
+    key = cache.key(b"version: 1\n")
+    assert key != cache.key(b"version: 2\n")
+    monkeypatch.setattr(bpr, "__version__", "999.0")
+    code_fingerprint.cache_clear()
+    try:
+        assert cache.key(b"version: 1\n") != key
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert cache.key(b"version: 1\n") == key
+
+
+def corrupt_variants(blob: bytes) -> dict[str, bytes]:
+    """Return ways an entry can be damaged: each must be ignored."""
+    header = len(MAGIC) + 32
+    garbage = b"not a pickle at all"
+    wrong_type = __import__("pickle").dumps(("a", "tuple", "of", "strings"))
+    return {
+        "empty": b"",
+        "truncated": blob[: len(blob) // 2],
+        "flipped byte": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+        "other magic": b"X" + blob[1:],
+        "checksummed garbage": MAGIC + hashlib.sha256(garbage).digest() + garbage,
+        "checksummed wrong shape": MAGIC + hashlib.sha256(wrong_type).digest() + wrong_type,
+        "header only": blob[:header],
+    }
+
+
+@pytest.mark.parametrize("damage", list(corrupt_variants(b"x" * 200)))
+def test_corrupt_entry_is_ignored_and_rewritten(cache_home: Path, generated: Path, damage: str) -> None:
+    cold, _ = load_inventory([generated], use_cache=False)
+    load_inventory([generated])
+    target = entries(cache_home)[0]
+    good = target.read_bytes()
+    target.write_bytes(corrupt_variants(good)[damage])
+    again, _ = load_inventory([generated])
+    assert snapshot(again) == snapshot(cold)
+    assert target.read_bytes() == good
+
+
+def test_entry_that_is_a_folder_is_ignored(cache_home: Path, generated: Path) -> None:
+    cold, _ = load_inventory([generated], use_cache=False)
+    load_inventory([generated])
+    target = entries(cache_home)[0]
+    target.unlink()
+    target.mkdir()
+    again, _ = load_inventory([generated])
+    assert snapshot(again) == snapshot(cold)
+
+
+def test_unwritable_cache_breaks_nothing(tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "home"
+    blocker.mkdir()
+    (blocker / "bpr").write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.delenv("BPR_NO_CACHE", raising=False)
+    cold, _ = load_inventory([generated], use_cache=False)
+    loaded, _ = load_inventory([generated])
+    assert snapshot(loaded) == snapshot(cold)
+    assert (blocker / "bpr").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes to read-only folders")
+def test_read_only_cache_folder_breaks_nothing(cache_home: Path, generated: Path) -> None:
+    folder = cache_home / "bpr"
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        cold, _ = load_inventory([generated], use_cache=False)
+        loaded, _ = load_inventory([generated])
+        assert snapshot(loaded) == snapshot(cold)
+        assert not entries(cache_home)
+    finally:
+        folder.chmod(0o700)
+
+
+def test_put_is_atomic_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = FileCache(tmp_path)
+    key = cache.key(b"data")
+    assert cache.put(key, b"first")
+    assert cache.put(key, b"second")
+    assert cache.get(key) == b"second"
+    assert [p.name for p in cache.entry_path(key).parent.iterdir()] == [key]
+
+    def broken_replace(source: str, target: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache_module.os, "replace", broken_replace)
+    assert not cache.put(key, b"third")
+    assert cache.get(key) == b"second"
+    assert [p.name for p in cache.entry_path(key).parent.iterdir()] == [key]
+
+
+def test_deleting_the_cache_is_safe(cache_home: Path, generated: Path) -> None:
+    import shutil
+
+    cold, _ = load_inventory([generated], use_cache=False)
+    load_inventory([generated])
+    shutil.rmtree(cache_home)
+    again, _ = load_inventory([generated])
+    assert snapshot(again) == snapshot(cold)
+    assert entries(cache_home)

@@ -1,0 +1,103 @@
+"""Loading on several processes gives exactly what one process gives, in the same order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bpr.inventory import loader, parallel
+from bpr.inventory.loader import Inventory, load_inventory
+from bpr.inventory.parallel import map_in_order, worker_count
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+CORPUS = [DATA / "valid", DATA / "invalid"]
+
+
+def snapshot(inventory: Inventory) -> list[tuple[Any, ...]]:
+    """Return everything a loaded inventory holds, comparable with ==."""
+    return [(f.path, f.counter, f.procedures, f.problems, f.positions) for f in inventory.files]
+
+
+def square(value: int) -> int:
+    """Return value squared (a picklable task)."""
+    return value * value
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated inventory of several files with warnings in most of them."""
+    folder = tmp_path_factory.mktemp("generated")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder), "--procedures", "150", "--files", "6"],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Use the pool whatever the size of the input, with a private cache folder."""
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    monkeypatch.delenv("BPR_NO_CACHE", raising=False)
+
+
+@pytest.mark.usefixtures("always_parallel")
+@pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
+def test_parallel_equals_single_process(generated: Path, use_cache: bool) -> None:
+    paths = [*CORPUS, generated]
+    single, single_paths = load_inventory(paths, use_cache=False, workers=1)
+    pooled, pooled_paths = load_inventory(paths, use_cache=use_cache, workers=2)
+    assert [f.path for f in pooled.files] == [f.path for f in single.files]
+    assert snapshot(pooled) == snapshot(single)
+    assert pooled_paths == single_paths
+    assert pooled.problems == single.problems
+    if use_cache:
+        warm, _ = load_inventory(paths, workers=2)
+        assert snapshot(warm) == snapshot(single)
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_missing_paths_are_reported_in_parallel_too(generated: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    inventory, path_problems = load_inventory([generated, missing], use_cache=False, workers=2)
+    assert [(p.code, p.file) for p in path_problems] == [("file-unreadable", str(missing))]
+    assert len(inventory.files) == 6
+
+
+def test_map_in_order_keeps_the_order_of_the_tasks() -> None:
+    tasks = list(range(20))
+    sizes = [(7 * i) % 11 for i in tasks]
+    assert map_in_order(square, tasks, 2, sizes) == [i * i for i in tasks]
+
+
+def test_map_in_order_runs_here_when_no_pool_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    assert map_in_order(square, [1, 2, 3], 2, [1, 1, 1]) == [1, 4, 9]
+
+
+def test_worker_count_honours_bpr_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BPR_WORKERS", "3")
+    assert worker_count() == 3
+    for value in ("0", "many", ""):
+        monkeypatch.setenv("BPR_WORKERS", value)
+        assert worker_count() == parallel.available_cores()
+
+
+def test_small_inputs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a small input")
+
+    monkeypatch.setattr(parallel, "map_in_order", no_pool)
+    assert sum(p.stat().st_size for p in generated.glob("*.yaml")) < loader.PARALLEL_MIN_BYTES
+    inventory, _ = load_inventory([generated], use_cache=False, workers=2)
+    assert len(inventory.files) == 6
