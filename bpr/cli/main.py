@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bpr import __version__
-from bpr.cli import build, config_cmd, diagram, doctor, new, schema, score, validate
+from bpr.cli import build, config_cmd, diagram, doctor, new, roadmap, schema, score, validate
 
 app = typer.Typer(
     name="bpr",
@@ -42,6 +42,7 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("new")(new.new)
 app.command("score")(score.score)
+app.command("roadmap")(roadmap.roadmap)
 app.command("config")(config_cmd.config)
 app.command("diagram")(diagram.diagram)
 app.command("doctor")(doctor.doctor)

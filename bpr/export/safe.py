@@ -30,7 +30,7 @@ _OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _TEMP_NAME_CHARS = 40
 
 
-def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
     """Write a file by running `writer` on a temporary file beside it, then renaming it over `path`."""
     target = Path(path)
     descriptor, name = tempfile.mkstemp(prefix=f".{target.name[:_TEMP_NAME_CHARS]}.", suffix=".part", dir=target.parent)

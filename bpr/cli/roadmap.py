@@ -1,0 +1,172 @@
+"""`bpr roadmap`: the prioritised workbook section chiefs receive, one per section, or the schedule as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bpr.cli import ConfigOption, PathsArgument, emit, fail
+
+if TYPE_CHECKING:
+    from bpr.analysis.results import Analysis
+
+ROADMAP_FORMATS = ("xlsx", "json")
+SPLITS = ("section",)
+WORKBOOK_SUFFIX = ".xlsx"
+
+
+def _check_format(value: str) -> str:
+    if value not in ROADMAP_FORMATS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(ROADMAP_FORMATS)}")
+    return value
+
+
+def _check_split(value: str | None) -> str | None:
+    if value is not None and value not in SPLITS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(SPLITS)}")
+    return value
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The workbook to write (FILE.xlsx), or the folder for one workbook per section with --split-by section.",
+        show_default=False,
+    ),
+]
+SplitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--split-by", metavar="section", callback=_check_split, help="Write one workbook per 課 into the -o folder."
+    ),
+]
+StartOption = Annotated[
+    int | None,
+    typer.Option(
+        "--start-fy", min=1989, max=2200, help="First fiscal year of the roadmap. Default: the config's (2022)."
+    ),
+]
+YearsOption = Annotated[
+    int | None, typer.Option("--years", min=1, max=30, help="Fiscal years in the roadmap. Default: the config's (4).")
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="xlsx|json",
+        callback=_check_format,
+        help="xlsx writes the workbook; json prints the schedule (or writes it to -o).",
+    ),
+]
+
+
+def roadmap(
+    paths: PathsArgument = None,
+    output: OutputOption = None,
+    split_by: SplitOption = None,
+    start_fy: StartOption = None,
+    years: YearsOption = None,
+    output_format: FormatOption = "xlsx",
+    config: ConfigOption = None,
+) -> None:
+    """Write the prioritised Excel workbook for section chiefs (exit 0 ok, 1 inventory errors, 2 usage or output)."""
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.common import CommandError, load_for_analysis
+    from bpr.cli.common import fail as fail_command
+
+    _check_options(output, split_by, output_format)
+    try:
+        loaded = load_for_analysis(paths, config)
+    except CommandError as error:
+        fail_command(error)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
+    if output_format == "json":
+        _write_json(analysis, output)
+        return
+    assert output is not None  # checked by _check_options
+    written = _write_workbooks(analysis, output, split_by is not None)
+    _print_summary(analysis, written, len(loaded.problems))
+
+
+def _check_options(output: Path | None, split_by: str | None, output_format: str) -> None:
+    """Reject option combinations that cannot work before reading any inventory."""
+    if output_format == "json":
+        if split_by is not None:
+            fail("--split-by writes workbooks; it cannot be used with --format json")
+        return
+    if output is None:
+        fail("say where to write the workbook: -o FILE.xlsx, or --split-by section -o DIR")
+    if split_by is not None:
+        if output.exists() and not output.is_dir():
+            fail(f"{output} is a file: --split-by section -o needs a folder")
+    elif output.suffix.lower() != WORKBOOK_SUFFIX:
+        fail(f"the workbook file must end in {WORKBOOK_SUFFIX}, not '{output.name}' (or use --split-by section -o DIR)")
+    elif output.is_dir():
+        fail(f"{output} is a folder: give a file name such as {output / 'roadmap.xlsx'}")
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the output folder, or exit 2 saying why it cannot be."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"cannot write into {folder}: it is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
+
+
+def _write_workbooks(analysis: Analysis, output: Path, split: bool) -> list[Path]:
+    """Write the workbook, or one per section; exit 2 with a clear message when the output cannot be written."""
+    from bpr.export.workbook import write_section_workbooks, write_workbook
+
+    _make_folder(output if split else output.parent)
+    try:
+        if split:
+            return write_section_workbooks(analysis, output)
+        write_workbook(analysis, output)
+    except OSError as exc:
+        where = exc.filename or output
+        fail(f"cannot write {where}: {exc.strerror or exc} (nothing was written there)")
+    except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number
+        fail(str(exc))
+    return [output]
+
+
+def _write_json(analysis: Analysis, output: Path | None) -> None:
+    """Print the schedule as JSON, or write it atomically to -o."""
+    from bpr.export.jsonout import roadmap_json
+
+    text = roadmap_json(analysis.roadmap)
+    if output is None:
+        emit(lambda stream: stream.write(text))
+        return
+    from bpr.export.safe import atomic_write
+
+    _make_folder(output.parent)
+    try:
+        atomic_write(output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc} (nothing was written there)")
+
+
+def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> None:
+    """Print what was written and the KPI status (met or not, gap, shortfalls) on the terminal."""
+    from rich.text import Text
+
+    from bpr.cli.terminal import make_console, print_kpi_status
+
+    console = make_console()
+    roadmap = analysis.roadmap
+    where = str(written[0]) if len(written) == 1 else f"{len(written)} workbooks in {written[0].parent}"
+    console.print(
+        Text(
+            f"wrote {where}: {len(analysis.procedures)} procedures, {len(roadmap.items)} measures placed, "
+            f"{len(roadmap.unscheduled)} without capacity, {problems} warnings (see 課題一覧)"
+        )
+    )
+    print_kpi_status(console, roadmap)

@@ -1,0 +1,165 @@
+"""The Excel workbook section chiefs receive: 概要, 優先順位, ロードマップ, AI-OCR・RPA候補, 課題一覧.
+
+The workbook is written atomically and reproducibly: the same analysis gives the same bytes, with the
+document's timestamps taken from SOURCE_DATE_EPOCH, else the inventory date, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bpr.analysis.results import Analysis
+from bpr.export.safe import atomic_write
+from bpr.export.workbook.candidates import candidates_table
+from bpr.export.workbook.gantt import gantt_table
+from bpr.export.workbook.issues_sheet import issues_table
+from bpr.export.workbook.overview import write_overview
+from bpr.export.workbook.priority import priority_table
+from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
+from bpr.export.workbook.styles import CellStyles
+from bpr.export.workbook.table import sheet_titles, write_table
+
+__all__ = [
+    "EXCEL_MAX_ROWS",
+    "document_time",
+    "section_file_name",
+    "write_section_workbooks",
+    "write_workbook",
+]
+
+CREATOR = "bpr"
+FIXED_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can hold
+_ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
+_UNSAFE_FILE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+MAX_FILE_STEM_CHARS = 80
+
+
+def write_workbook(
+    analysis: Analysis, path: Path, *, sections: Iterable[str] | None = None, row_limit: int = EXCEL_MAX_ROWS
+) -> None:
+    """Write the workbook of every procedure (or of some sections') to `path`, atomically."""
+    scope = Scope.of(analysis, sections, row_limit)
+    stamp = document_time(analysis.surveyed_on)
+    atomic_write(Path(path), lambda temporary: _save(scope, stamp, temporary))
+
+
+def write_section_workbooks(analysis: Analysis, out_dir: Path, *, row_limit: int = EXCEL_MAX_ROWS) -> list[Path]:
+    """Write one workbook per section (課) into `out_dir`, named after the section; return their paths."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    sections = sorted({p.counter.section for p in analysis.procedures})
+    written = []
+    for section, name in zip(sections, unique_file_names(sections), strict=True):
+        path = folder / name
+        write_workbook(analysis, path, sections={section}, row_limit=row_limit)
+        written.append(path)
+    return written
+
+
+def section_file_name(section: str) -> str:
+    """Return a file name for a section's workbook that every common file system accepts, e.g. 市民課.xlsx."""
+    stem = _UNSAFE_FILE_CHARS.sub("_", unicodedata.normalize("NFC", section)).strip().rstrip(".")
+    stem = stem[:MAX_FILE_STEM_CHARS].strip() or "section"
+    if _WINDOWS_RESERVED.match(stem):
+        stem = f"_{stem}"
+    return f"{stem}.xlsx"
+
+
+def unique_file_names(sections: Iterable[str]) -> list[str]:
+    """Return one file name per section, numbered where two sanitise (case-insensitively) to the same name."""
+    taken: set[str] = set()
+    names = []
+    for section in sections:
+        name = section_file_name(section)
+        stem = name.removesuffix(".xlsx")
+        number = 2
+        while name.casefold() in taken:
+            name = f"{stem}-{number}.xlsx"
+            number += 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """Return the workbook's timestamp: SOURCE_DATE_EPOCH when set, else the inventory date, else 1980-01-01."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}") from None
+    elif surveyed_on:
+        stamp = dt.datetime.combine(dt.date.fromisoformat(surveyed_on), dt.time())
+    else:
+        stamp = FIXED_EPOCH
+    return min(max(stamp, FIXED_EPOCH), _ZIP_LATEST)
+
+
+def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook = Workbook(write_only=True)
+    styles = CellStyles()
+    tables = [priority_table(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
+    plans = [(table, sheet_titles(table, scope.row_limit)) for table in tables]
+    notes = [
+        f"「{table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(titles)} 枚のシートに分けています: "
+        + "、".join(titles)
+        for table, titles in plans
+        if len(titles) > 1
+    ]
+    write_overview(workbook, scope, styles, notes)
+    for table, titles in plans:
+        write_table(workbook, table, titles, styles, scope)
+    properties = workbook.properties
+    properties.title = scope.title
+    properties.subject = f"計画期間 {scope.horizon_label}"
+    properties.creator = CREATOR
+    properties.lastModifiedBy = CREATOR
+    properties.language = "ja-JP"
+    properties.created = stamp
+    properties.modified = stamp
+    with _StampedZip(path, stamp) as archive:
+        # ExcelWriter rather than Workbook.save, which would set the modified time to now.
+        ExcelWriter(workbook, archive).save()
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
+
+    def __init__(self, path: Path, stamp: dt.datetime) -> None:
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._stamp = stamp.timetuple()[:6]
+
+    def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 0
+        info.external_attr = 0
+        info.file_size = size
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        """Add an entry from memory, stamped."""
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+        """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
+        name = arcname if arcname is not None else os.fspath(filename)
+        info = self._info(name, os.path.getsize(filename))
+        with open(filename, "rb") as source, self.open(info, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)

@@ -1,0 +1,146 @@
+"""ロードマップ: a Gantt of the measures by fiscal year, one row per procedure, coloured by measure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from bpr.analysis.results import RoadmapItem, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
+from bpr.export.workbook.scope import MEASURE_ORDER, OUTSIDE_HORIZON, Scope
+from bpr.export.workbook.styles import (
+    DEADLINE_COLOUR,
+    HEADING,
+    MEASURE_LABELS,
+    NUMBER,
+    PROGRESS_LABELS,
+    WRAPPED,
+    CellFormat,
+    measure_format,
+)
+from bpr.export.workbook.table import Column, Row, Styled, Table
+from bpr.inventory.models import Measure, OnlineStatus
+
+TITLE = "ロードマップ"
+DEADLINE_MARK = "◆期限"
+FIXED_MARK = "確定"
+EMPTY = CellFormat(horizontal="center", wrap=True)
+DEADLINE = CellFormat(
+    horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR, border="medium", border_colour=DEADLINE_COLOUR
+)
+LEGEND_NOTE = CellFormat(border=None, wrap=False)
+
+
+def gantt_table(scope: Scope) -> Table:
+    """Return the Gantt of the procedures in scope that have a measure placed, in rank order."""
+    years = scope.fiscal_years
+    deadline = scope.deadline_fy
+    planned = [p for p in scope.procedures if p.id in scope.items or p.id in scope.unscheduled]
+    outside = any(_outside_items(scope, p.id, years) for p in planned)
+    columns = [
+        Column("順位", NUMBER, min_width=5),
+        Column("課", WRAPPED, max_width=16),
+        Column("手続名", WRAPPED, min_width=16, max_width=30),
+    ]
+    for fy in years:
+        mark = f"\n{DEADLINE_MARK}" if fy == deadline else ""
+        columns.append(Column(f"{reiwa(fy)}\n({fy}){mark}", EMPTY, min_width=13, max_width=16))
+    if outside:
+        columns.append(Column(OUTSIDE_HORIZON, EMPTY, min_width=13, max_width=18))
+    columns.append(Column("備考", WRAPPED, min_width=20, max_width=48))
+
+    def rows() -> Iterator[Row]:
+        for procedure in planned:
+            yield _row(scope, procedure, years, deadline, outside)
+
+    preamble = (
+        (Styled(f"ロードマップ {scope.horizon_label}", HEADING),),
+        _legend(),
+        (
+            None,
+            None,
+            Styled(
+                f"太枠・{FIXED_MARK}: 棚卸で決まっている計画　{DEADLINE_MARK}: 国の優先手続のオンライン化期限",
+                LEGEND_NOTE,
+            ),
+        ),
+    )
+    return Table(TITLE, tuple(columns), rows, len(planned), preamble=preamble, frozen_columns=3)
+
+
+def _legend() -> Row:
+    cells: list[object] = [None, Styled("凡例", LEGEND_NOTE), None]
+    cells.extend(Styled(MEASURE_LABELS[m], measure_format(m)) for m in MEASURE_ORDER if m is not Measure.NONE)
+    cells.append(Styled(FIXED_MARK, measure_format(Measure.NONE, fixed=True)))
+    cells.append(Styled(DEADLINE_MARK, DEADLINE))
+    return tuple(cells)
+
+
+def _needs_deadline(procedure: ScoredProcedure) -> bool:
+    return procedure.procedure.national_priority and procedure.procedure.online.status is not OnlineStatus.FULL
+
+
+def _outside_items(scope: Scope, procedure_id: str, years: Sequence[int]) -> list[RoadmapItem]:
+    fixed_outside = [i for i in scope.items.get(procedure_id, ()) if i.fy not in years]
+    return fixed_outside + list(scope.unscheduled.get(procedure_id, ()))
+
+
+def _label(item: RoadmapItem, with_year: bool = False) -> str:
+    text = MEASURE_LABELS[item.measure]
+    notes = []
+    if with_year:
+        notes.append(reiwa(item.fy) if item.fixed else "枠不足")
+    if item.fixed:
+        notes.append(FIXED_MARK + (f"・{PROGRESS_LABELS.get(item.progress, item.progress)}" if item.progress else ""))
+    return f"{text}\n({'・'.join(notes)})" if notes else text
+
+
+def _cell(items: Sequence[RoadmapItem], deadline_here: bool, with_year: bool = False) -> object:
+    if not items:
+        return Styled(DEADLINE_MARK, DEADLINE) if deadline_here else ""
+    text = "\n".join(_label(item, with_year) for item in items)
+    first = items[0]
+    fixed = any(item.fixed for item in items)
+    if deadline_here:
+        text += f"\n{DEADLINE_MARK}"
+        colour = measure_format(first.measure).fill
+        return Styled(
+            text,
+            CellFormat(
+                horizontal="center", wrap=True, fill=colour, bold=True, border="medium", border_colour=DEADLINE_COLOUR
+            ),
+        )
+    return Styled(text, measure_format(first.measure, fixed=fixed))
+
+
+def _row(scope: Scope, procedure: ScoredProcedure, years: Sequence[int], deadline: int | None, outside: bool) -> Row:
+    items = scope.items.get(procedure.id, ())
+    marked = _needs_deadline(procedure)
+    cells: list[object] = [procedure.rank, procedure.counter.section, procedure.procedure.name]
+    for fy in years:
+        cells.append(_cell([i for i in items if i.fy == fy], marked and fy == deadline))
+    if outside:
+        cells.append(_cell(_outside_items(scope, procedure.id, years), False, with_year=True))
+    cells.append(_remarks(procedure, items, scope.unscheduled.get(procedure.id, ()), deadline))
+    return tuple(cells)
+
+
+def _remarks(
+    procedure: ScoredProcedure, items: Sequence[RoadmapItem], unscheduled: Sequence[RoadmapItem], deadline: int | None
+) -> str:
+    notes: list[str] = []
+    if _needs_deadline(procedure):
+        notes.append(f"国の優先手続 (期限 {reiwa(deadline)})" if deadline is not None else "国の優先手続")
+    for item in items:
+        if item.late:
+            notes.append(f"{MEASURE_LABELS[item.measure]}が期限 {reiwa(item.deadline_fy or item.fy)} より後")
+        elif (
+            item.fixed
+            and deadline is not None
+            and item.measure is Measure.ONLINE
+            and _needs_deadline(procedure)
+            and item.fy > deadline
+        ):
+            notes.append(f"確定したオンライン化が期限 {reiwa(deadline)} より後")
+    for item in unscheduled:
+        notes.append(f"{MEASURE_LABELS[item.measure]}: 計画期間内の枠が足りない")
+    return "\n".join(notes)

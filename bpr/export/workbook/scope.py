@@ -1,0 +1,106 @@
+"""What one workbook covers: every procedure, or one section's, read against the city-wide roadmap."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
+from bpr.inventory.models import Measure
+
+EXCEL_MAX_ROWS = 1_048_576
+MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
+OUTSIDE_HORIZON = "計画期間外"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The procedures a workbook shows, their roadmap items, and the labels every sheet repeats."""
+
+    analysis: Analysis
+    procedures: tuple[ScoredProcedure, ...]
+    sections: tuple[str, ...] | None
+    items: dict[str, tuple[RoadmapItem, ...]]
+    unscheduled: dict[str, tuple[RoadmapItem, ...]]
+    row_limit: int = EXCEL_MAX_ROWS
+
+    @classmethod
+    def of(cls, analysis: Analysis, sections: Iterable[str] | None = None, row_limit: int = EXCEL_MAX_ROWS) -> Scope:
+        """Return the scope of all procedures (sections None) or of the procedures of some sections."""
+        chosen = None if sections is None else tuple(sorted(set(sections)))
+        procedures = tuple(p for p in analysis.procedures if chosen is None or p.counter.section in chosen)
+        ids = {p.id for p in procedures}
+        return cls(
+            analysis=analysis,
+            procedures=procedures,
+            sections=chosen,
+            items=_by_procedure(analysis.roadmap.items, ids),
+            unscheduled=_by_procedure(analysis.roadmap.unscheduled, ids),
+            row_limit=row_limit,
+        )
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        """Return the fiscal years of the roadmap's horizon."""
+        return self.analysis.roadmap.fiscal_years
+
+    @property
+    def horizon_label(self) -> str:
+        """Return the horizon as 令和4年度〜令和7年度 (2022〜2025年度)."""
+        years = self.fiscal_years
+        return f"{reiwa(years[0])}〜{reiwa(years[-1])} ({years[0]}〜{years[-1]}年度)"
+
+    @property
+    def section_names(self) -> list[str]:
+        """Return the sections of the procedures in scope, sorted."""
+        return sorted({p.counter.section for p in self.procedures})
+
+    @property
+    def title(self) -> str:
+        """Return the workbook title: the city-wide roadmap, or one section's."""
+        base = "窓口手続の業務改革ロードマップ"
+        if self.sections is None:
+            return base
+        return f"{base} ({'・'.join(self.sections)})"
+
+    @property
+    def surveyed_label(self) -> str:
+        """Return the inventory date(s) of the counters in scope, e.g. 2022-07-15 or 2022-07-15〜2022-08-02."""
+        dates = sorted({str(p.counter.surveyed_on) for p in self.procedures if p.counter.surveyed_on is not None})
+        if not dates:
+            return self.analysis.surveyed_on or "不明"
+        return dates[0] if len(dates) == 1 else f"{dates[0]}〜{dates[-1]}"
+
+    @property
+    def footer(self) -> str:
+        """Return the text printed at the foot of every page."""
+        return f"棚卸日 {self.surveyed_label}"
+
+    def planned_label(self, procedure_id: str) -> str:
+        """Return when a procedure's measures are planned: 令和N年度 of the earliest, 計画期間外, or ''."""
+        items = self.items.get(procedure_id, ())
+        if items:
+            return reiwa(min(item.fy for item in items))
+        if procedure_id in self.unscheduled:
+            return OUTSIDE_HORIZON
+        return ""
+
+    @property
+    def deadline_fy(self) -> int | None:
+        """Return the national-priority deadline the roadmap scheduled against, when any item carries one."""
+        deadlines = {item.deadline_fy for item in (*self.analysis.roadmap.items, *self.analysis.roadmap.unscheduled)}
+        deadlines.discard(None)
+        return min(deadlines) if deadlines else None  # type: ignore[type-var]
+
+
+def _by_procedure(items: Iterable[RoadmapItem], ids: set[str]) -> dict[str, tuple[RoadmapItem, ...]]:
+    grouped: dict[str, list[RoadmapItem]] = defaultdict(list)
+    for item in items:
+        if item.procedure in ids:
+            grouped[item.procedure].append(item)
+    return {
+        key: tuple(sorted(value, key=lambda i: (i.fy, MEASURE_ORDER.index(i.measure))))
+        for key, value in grouped.items()
+    }

@@ -1,0 +1,223 @@
+"""Japanese labels, colours, cell formats, column widths and the print layout shared by every sheet."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bpr.export.safe import spreadsheet_text
+from bpr.inventory.models import Measure
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+# The font of most municipal workbooks, on every Windows and with Office for Mac; its line height is
+# tighter than 游ゴシック's, so that wrapped reasons take fewer rows on paper.
+FONT_NAME = "ＭＳ Ｐゴシック"
+FONT_SIZE = 10
+JAPANESE_CHARSET = 128
+
+MEASURE_LABELS: dict[Measure, str] = {
+    Measure.ONLINE: "オンライン化",
+    Measure.RPA: "RPA",
+    Measure.AI_OCR: "AI-OCR",
+    Measure.BPR: "業務改善(BPR)",
+    Measure.NONE: "対象外",
+}
+# Pale enough to print black text on, distinct enough to tell apart on a grey printer.
+MEASURE_COLOURS: dict[Measure, str] = {
+    Measure.ONLINE: "9DC3E6",
+    Measure.RPA: "F4B183",
+    Measure.AI_OCR: "A9D18E",
+    Measure.BPR: "D5A6E6",
+    Measure.NONE: "E7E6E6",
+}
+PROGRESS_LABELS = {"not_started": "未着手", "planned": "計画済", "in_progress": "実施中", "done": "完了"}
+
+HEADER_FILL = "1F4E78"
+HEADER_FONT_COLOUR = "FFFFFF"
+SECTION_TITLE_COLOUR = "1F4E78"
+MET_FILL = "C6EFCE"
+NOT_MET_FILL = "FFC7CE"
+WARNING_FILL = "FFF2CC"
+DEADLINE_COLOUR = "C00000"
+SCORE_LOW_COLOUR = "FFFFFF"
+SCORE_HIGH_COLOUR = "63BE7B"
+
+INTEGER = "#,##0"
+SCORE = "0.0"
+HOURS = "#,##0"
+MINUTES = "#,##0.0"
+
+PAPER_A4 = "9"
+# Row heights in points per line of text, per point of font size: ＭＳ Ｐゴシック needs about 1.2 times
+# its size, LibreOffice's usual fallback (Noto Sans CJK) about 1.45: the larger, so that nothing is cut.
+LINE_SPACING = 1.45
+ROW_PADDING = 3.0
+DEFAULT_ROW_HEIGHT = round(FONT_SIZE * LINE_SPACING + ROW_PADDING, 1)
+# Excel column widths count characters of the default font, with about one character of cell padding.
+CELL_PADDING = 1.5
+MAX_HEADER_FOOTER_CHARS = 240
+
+
+@dataclass(frozen=True, slots=True)
+class CellFormat:
+    """How a cell looks: number format, alignment, fill, font weight and border."""
+
+    number_format: str = "General"
+    wrap: bool = False
+    horizontal: str | None = None
+    vertical: str = "top"
+    fill: str | None = None
+    bold: bool = False
+    size: float = FONT_SIZE
+    colour: str | None = None
+    border: str | None = "thin"
+    border_colour: str = "BFBFBF"
+    pattern: str = "solid"
+
+
+TEXT = CellFormat()
+WRAPPED = CellFormat(wrap=True)
+CENTRED = CellFormat(horizontal="center")
+NUMBER = CellFormat(number_format=INTEGER)
+DECIMAL = CellFormat(number_format=SCORE)
+HEADER = CellFormat(
+    wrap=True,
+    horizontal="center",
+    vertical="center",
+    fill=HEADER_FILL,
+    bold=True,
+    colour=HEADER_FONT_COLOUR,
+    border_colour="FFFFFF",
+)
+PLAIN = CellFormat(border=None)
+TITLE = CellFormat(bold=True, size=16, border=None, colour=SECTION_TITLE_COLOUR, vertical="center")
+HEADING = CellFormat(bold=True, size=12, border=None, colour=SECTION_TITLE_COLOUR, vertical="bottom")
+LABEL = CellFormat(bold=True, fill="DDEBF7")
+
+
+def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:
+    """Return the format of a cell that shows a measure: its colour, and a thick border when the plan is fixed."""
+    colour = MEASURE_COLOURS[measure]
+    if fixed:
+        return CellFormat(
+            horizontal="center", wrap=True, fill=colour, bold=True, border="medium", border_colour="000000"
+        )
+    return CellFormat(horizontal="center", wrap=True, fill=colour)
+
+
+def text_width(value: object) -> float:
+    """Return the width a value needs in Excel column units, counting East Asian wide characters as two."""
+    if value is None:
+        return 0.0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(len(f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"))
+    text = str(value)
+    if "\n" not in text:
+        return float(len(text) + len(_WIDE.findall(text)))
+    return float(max(len(line) + len(_WIDE.findall(line)) for line in text.split("\n")))
+
+
+# East Asian Wide and Fullwidth characters (UAX #11) by block: Hangul Jamo, CJK symbols and
+# punctuation, kana, CJK ideographs, Hangul syllables, compatibility ideographs, vertical and
+# fullwidth forms, emoji, and the supplementary ideographic planes. Half-width katakana stay narrow.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615"
+    "\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea"
+    "\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757"
+    "\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f"
+    "\uff01-\uff60\uffe0-\uffe6\U00016fe0-\U0001b2ff\U0001f004\U0001f0cf\U0001f18e\U0001f191-\U0001f19a"
+    "\U0001f200-\U0001f64f\U0001f680-\U0001f6ff\U0001f7e0-\U0001f7eb\U0001f7f0\U0001f90c-\U0001f9ff"
+    "\U0001fa70-\U0001faff\U00020000-\U0002fffd\U00030000-\U0003fffd]"
+)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Return how many lines a text takes in a wrapped cell of a width, line breaks included."""
+    usable = max(1.0, width - CELL_PADDING)
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
+
+
+def row_height(cells: Iterable[tuple[object, CellFormat, float]]) -> float | None:
+    """Return the height a row needs for its wrapped text and large fonts, or None when the default fits."""
+    height = DEFAULT_ROW_HEIGHT
+    for value, fmt, width in cells:
+        if value is None or value == "":
+            continue
+        lines = wrapped_lines(str(value), width) if fmt.wrap else 1
+        height = max(height, lines * fmt.size * LINE_SPACING + ROW_PADDING)
+    return None if height <= DEFAULT_ROW_HEIGHT else round(height, 1)
+
+
+def header_footer_text(text: str) -> str:
+    """Return text for a page header or footer: '&' doubled (a lone one starts a code), length capped."""
+    return spreadsheet_text(text)[:MAX_HEADER_FOOTER_CHARS].replace("&", "&&")
+
+
+class CellStyles:
+    """The cell formats of one workbook, each registered once and then shared by every cell that uses it."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[CellFormat, Any] = {}
+
+    def cell(self, sheet: Any, value: object, fmt: CellFormat = TEXT) -> Cell:
+        """Return a write-only cell holding a value in a format; text is always a string cell, never a formula."""
+        from openpyxl.cell import Cell
+
+        array = self._arrays.get(fmt)
+        if array is None:
+            array = self._arrays[fmt] = self._register(sheet, fmt)
+        cell = Cell(sheet, row=1, column=1, style_array=array)
+        if isinstance(value, str):
+            cell.value = spreadsheet_text(value)
+            # openpyxl reads '=…' as a formula and '#N/A' as an error; inventory text is neither.
+            cell.data_type = "s"
+        else:
+            cell.value = value
+        return cell
+
+    @staticmethod
+    def _register(sheet: Any, fmt: CellFormat) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        template = WriteOnlyCell(sheet)
+        template.font = Font(
+            name=FONT_NAME, charset=JAPANESE_CHARSET, family=3, sz=fmt.size, b=fmt.bold, color=fmt.colour
+        )
+        template.alignment = Alignment(horizontal=fmt.horizontal, vertical=fmt.vertical, wrap_text=fmt.wrap)
+        template.number_format = fmt.number_format
+        if fmt.fill is not None:
+            template.fill = PatternFill(fill_type=fmt.pattern, start_color=fmt.fill, end_color=fmt.fill)
+        if fmt.border is not None:
+            side = Side(style=fmt.border, color=fmt.border_colour)
+            template.border = Border(left=side, right=side, top=side, bottom=side)
+        # The style array is openpyxl's per-cell index into the workbook's style tables: copying it is
+        # what lets 100,000 rows share a handful of registered styles instead of hashing each one.
+        return template._style
+
+
+def set_print_layout(sheet: Any, *, title: str, footer: str, title_rows: int) -> None:
+    """Print on A4 landscape, fit to the page width, title rows repeated, page number and date in the footer."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = PAPER_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
+    sheet.sheet_format.defaultRowHeight = DEFAULT_ROW_HEIGHT
+    sheet.sheet_format.customHeight = True
+    if title_rows:
+        sheet.print_title_rows = f"1:{title_rows}"
+    sheet.oddHeader.left.text = header_footer_text(title)
+    sheet.oddHeader.right.text = "&A"
+    sheet.oddFooter.left.text = header_footer_text(footer)
+    sheet.oddFooter.center.text = "&P / &N ページ"
