@@ -25,6 +25,7 @@ from bpr.export.diagram import (
     select_diagrams,
 )
 from bpr.export.diagram.dot import LANE_LABELS, LANE_ORDER, MEASURE_FILLS, format_minutes, quote, text, wrap
+from bpr.export.diagram.overview import rows_per_column
 from bpr.export.diagram.render import batches
 from bpr.inventory.loader import load_inventory
 
@@ -182,6 +183,13 @@ def test_batches_spread_over_workers_and_keep_every_name() -> None:
     assert [name for batch in split for name in batch] == names
     assert len(split) >= 8
     assert batches([], 2) == []
+
+
+def test_big_counters_get_longer_columns_instead_of_more_than_eight() -> None:
+    assert rows_per_column([5, 2, 0, 0, 2]) == 10
+    assert rows_per_column([54, 11, 2, 21, 12]) == 18  # 3 + 1 + 1 + 2 + 1 columns
+    assert rows_per_column([200]) == 25
+    assert rows_per_column([]) == 10
 
 
 # --- selection ------------------------------------------------------------------------------

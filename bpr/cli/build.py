@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -96,18 +97,25 @@ def check_output_folder(output: Path) -> None:
 
 
 def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> BuildOutputs:
-    """Write the workbooks, the diagrams and the JSON into a folder."""
-    from bpr.export.diagram import collect_diagrams, select_diagrams
+    """Write the diagrams, the workbooks and the JSON into a folder; `dot` renders while the workbooks are written."""
     from bpr.export.jsonout import roadmap_json, score_json
     from bpr.export.workbook import write_section_workbooks, write_workbook
 
-    write_workbook(analysis, folder / WORKBOOK)
-    sections = write_section_workbooks(analysis, folder / SECTIONS)
-    (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
-    (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=1) as background:
+        rendering = background.submit(_write_all_diagrams, analysis, folder / DIAGRAMS, font, jobs)
+        write_workbook(analysis, folder / WORKBOOK)
+        sections = write_section_workbooks(analysis, folder / SECTIONS)
+        (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
+        (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
+        diagrams = rendering.result()
+    return BuildOutputs(len(sections), diagrams)
+
+
+def _write_all_diagrams(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> int:
+    from bpr.export.diagram import collect_diagrams, select_diagrams
+
     diagrams = collect_diagrams(analysis, select_diagrams(analysis), font)
-    written = write_diagrams(diagrams, folder / DIAGRAMS, "svg", jobs)
-    return BuildOutputs(len(sections), len(written))
+    return len(write_diagrams(diagrams, folder, "svg", jobs))
 
 
 def _staging_folder(output: Path) -> Path:

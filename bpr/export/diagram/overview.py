@@ -7,6 +7,7 @@ left to right; each column is a heavy invisible chain, so its procedures read to
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 from bpr.analysis.results import Roadmap, ScoredProcedure
@@ -26,7 +27,8 @@ from bpr.export.diagram.dot import (
 from bpr.inventory.models import Counter, Measure
 
 COLUMN_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
-MAX_ROWS = 10
+MIN_ROWS = 10
+MAX_COLUMNS = 8
 NATIONAL_MARK = ("国の優先手続", "#34495e")
 
 
@@ -38,18 +40,27 @@ def overview_source(
     graph = DotGraph(
         f"counter-{counter.id}", font, label=_title(counter, ranked), labelloc="t", nodesep="0.25", ranksep="0.2"
     )
+    groups = [(m, [item for item in ranked if item.recommendation is m]) for m in COLUMN_ORDER]
+    rows = rows_per_column([len(members) for _, members in groups])
     headers: list[str] = []
-    for measure in COLUMN_ORDER:
-        members = [item for item in ranked if item.recommendation is measure]
-        for part, start in enumerate(range(0, len(members), MAX_ROWS)):
+    for measure, members in groups:
+        for part, start in enumerate(range(0, len(members), rows)):
             header = f"_col_{measure.value}_{part}"
             headers.append(header)
-            _draw_column(graph, header, measure, len(members), part, members[start : start + MAX_ROWS], roadmap)
+            _draw_column(graph, header, measure, len(members), part, members[start : start + rows], roadmap)
     graph.same_rank(headers, "min")
     for left, right in itertools.pairwise(headers):
         graph.edge(left, right, style="invis")
     dot_source: str = graph.source
     return dot_source
+
+
+def rows_per_column(group_sizes: Sequence[int]) -> int:
+    """Return how many procedures a column holds: 10, or more when a big counter would need over 8 columns."""
+    rows = MIN_ROWS
+    while sum(math.ceil(size / rows) for size in group_sizes) > MAX_COLUMNS and rows < max(group_sizes, default=0):
+        rows += 1
+    return rows
 
 
 def _draw_column(
