@@ -6,6 +6,7 @@ document's timestamps taken from SOURCE_DATE_EPOCH, else the inventory date, nev
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -111,6 +112,18 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook(write_only=True)
+    try:
+        _fill(workbook, scope, stamp)
+        with _StampedZip(path, stamp) as archive:
+            # ExcelWriter rather than Workbook.save, which would set the modified time to now.
+            ExcelWriter(workbook, archive).save()
+    except BaseException:
+        _discard(workbook)
+        raise
+
+
+def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
+    """Write every sheet and the document properties into a write-only workbook."""
     styles = CellStyles()
     tables = [priority_table(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
     plans = [(table, sheet_titles(table, scope.row_limit)) for table in tables]
@@ -131,9 +144,14 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
-    with _StampedZip(path, stamp) as archive:
-        # ExcelWriter rather than Workbook.save, which would set the modified time to now.
-        ExcelWriter(workbook, archive).save()
+
+
+def _discard(workbook: Any) -> None:
+    """Close the sheets of a workbook that failed half-way, so that their streams end here and not at exit."""
+    for sheet in workbook.worksheets:
+        if not sheet.closed:
+            with contextlib.suppress(Exception):
+                sheet.close()
 
 
 class _StampedZip(zipfile.ZipFile):

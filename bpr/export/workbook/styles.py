@@ -52,7 +52,7 @@ SCORE = "0.0"
 HOURS = "#,##0"
 MINUTES = "#,##0.0"
 
-PAPER_A4 = "9"
+PAPER_A4 = 9
 # Row heights in points per line of text, per point of font size: ＭＳ Ｐゴシック needs about 1.2 times
 # its size, LibreOffice's usual fallback (Noto Sans CJK) about 1.45: the larger, so that nothing is cut.
 LINE_SPACING = 1.45

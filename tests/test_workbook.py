@@ -1,0 +1,453 @@
+"""The workbook section chiefs receive: sheets, headers, layout, formula safety, atomic writes and splitting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+import bpr.export.workbook as workbook_module
+from bpr.analysis.pipeline import analyse_inventory
+from bpr.analysis.results import Analysis
+from bpr.config import Config
+from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
+from bpr.export.workbook import (
+    document_time,
+    section_file_name,
+    unique_file_names,
+    write_section_workbooks,
+    write_workbook,
+)
+from bpr.export.workbook.scope import Scope
+from bpr.export.workbook.styles import WRAPPED, row_height, text_width, wrapped_lines
+from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
+from bpr.inventory.loader import load_inventory
+
+SHEETS = ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
+PRIORITY_HEADERS = [
+    "順位", "窓口", "課", "手続名", "年間件数", "オンライン化\nスコア", "RPA\nスコア", "AI-OCR\nスコア", "推奨施策",
+    "来庁\n回数", "紙の\n工程数", "押印の\n工程数", "対面の\n工程数", "職員\n時間/年", "住民\n時間/年", "予定年度",
+    "理由", "手続ID",
+]  # fmt: skip
+HOSTILE = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tタブで始まる課題"]
+
+SHIMIN = """\
+version: 1
+counter:
+  id: shimin
+  name: 市民課 & 窓口
+  section: 市民課
+  surveyed_on: 2022-07-15
+procedures:
+  - id: shimin-juminhyo
+    name: '=HYPERLINK("http://x")'
+    kind: certificate
+    annual_volume: 20000
+    steps:
+      - {id: write, name: 申請書の記入, actor: citizen, action: write, medium: paper, handwritten: true, in_person: true, effort: 5, wait: 20}
+      - {id: receive, name: '@SUM(A1)', actor: counter, action: receive, medium: paper, effort: 5}
+      - {id: enter, name: '-1', actor: back_office, action: enter, medium: paper, rule_based: true, system: '+1', effort: 4}
+      - {id: issue, name: 交付, actor: counter, action: issue, medium: paper, effort: 2}
+    issues:
+      - '+1'
+      - '-1'
+      - '@SUM(A1)'
+      - "\\tタブで始まる課題"
+      - '=HYPERLINK("http://x")'
+  - id: shimin-tenshutsu
+    name: 転出届
+    kind: notification
+    annual_volume: 3000
+    national_priority: true
+    steps:
+      - {id: write, name: 届出書の記入, actor: citizen, action: write, medium: paper, in_person: true, effort: 10, wait: 15}
+      - {id: check, name: 確認, actor: counter, action: check, medium: paper, effort: 10}
+      - {id: enter, name: システム入力, actor: back_office, action: enter, medium: electronic, rule_based: true, effort: 6}
+  - id: shimin-inkan
+    name: 印鑑登録
+    kind: registration
+    annual_volume: 1500
+    plan: {measure: rpa, target_fy: 2023, progress: in_progress}
+    steps:
+      - {id: write, name: 申請書の記入, actor: citizen, action: write, medium: paper, seal: true, in_person: true, effort: 5}
+      - {id: enter, name: 登録入力, actor: back_office, action: enter, medium: electronic, rule_based: true, effort: 8}
+"""
+KOSODATE = """\
+version: 1
+counter:
+  id: kosodate
+  name: 子育て窓口
+  section: 子育て/支援課
+  surveyed_on: 2022-08-02
+procedures:
+  - id: kosodate-teate
+    name: 児童手当 認定請求
+    kind: application
+    annual_volume: 900
+    national_priority: true
+    steps:
+      - {id: write, name: 請求書の記入, actor: citizen, action: write, medium: paper, handwritten: true, in_person: true, effort: 15, wait: 20}
+      - {id: receive, name: 受付, actor: counter, action: receive, medium: paper, effort: 10}
+      - {id: enter, name: 児童手当システムへの入力, actor: back_office, action: enter, medium: paper, system: 児童手当システム, effort: 12}
+    issues:
+      - 住民票の写しを別の窓口で取得している
+  - id: kosodate-soudan
+    name: 子育て相談
+    kind: consultation
+    annual_volume: 0
+    steps:
+      - {id: talk, name: 相談, actor: counter, action: other, medium: verbal, effort: 30}
+"""
+
+
+def write_inventory(folder: Path) -> Path:
+    """Write the two-counter test inventory into a folder and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "shimin.yaml").write_text(SHIMIN, encoding="utf-8")
+    (folder / "kosodate.yaml").write_text(KOSODATE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def analysis(tmp_path: Path) -> Analysis:
+    """Return the analysis of the test inventory."""
+    inventory, problems = load_inventory([write_inventory(tmp_path / "inventories")], use_cache=False)
+    assert not problems and not [p for p in inventory.problems if p.severity.value == "error"]
+    return analyse_inventory(inventory, Config())
+
+
+@pytest.fixture
+def book(analysis: Analysis, tmp_path: Path) -> Path:
+    """Return the path of the workbook of the test inventory."""
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(analysis, path)
+    return path
+
+
+def rows(sheet: Worksheet, first: int = 1) -> list[tuple[object, ...]]:
+    """Return the values of a sheet's rows from a 1-based row."""
+    return [tuple(row) for row in sheet.iter_rows(min_row=first, values_only=True)]
+
+
+def column(sheet: Worksheet, header: str, header_row: int = 1) -> list[object]:
+    """Return the values under a header."""
+    headers = [cell.value for cell in sheet[header_row]]
+    index = headers.index(header)
+    return [row[index] for row in rows(sheet, header_row + 1)]
+
+
+def test_sheets_in_order_with_the_priority_headers(book: Path) -> None:
+    wb = load_workbook(book)
+    assert wb.sheetnames == SHEETS
+    assert [cell.value for cell in wb["優先順位"][1]] == PRIORITY_HEADERS
+
+
+def test_every_procedure_ranked_once_in_order(book: Path, analysis: Analysis) -> None:
+    sheet = load_workbook(book)["優先順位"]
+    assert column(sheet, "手続ID") == [p.id for p in analysis.procedures]
+    assert column(sheet, "順位") == list(range(1, len(analysis.procedures) + 1))
+    assert set(column(sheet, "推奨施策")) <= {"オンライン化", "RPA", "AI-OCR", "業務改善(BPR)", "対象外"}
+
+
+def test_frozen_header_filter_number_formats_and_colour_scales(book: Path, analysis: Analysis) -> None:
+    sheet = load_workbook(book)["優先順位"]
+    last = len(analysis.procedures) + 1
+    assert sheet.freeze_panes == "E2"
+    assert sheet.auto_filter.ref == f"A1:R{last}"
+    assert sheet["E2"].number_format == "#,##0"
+    assert sheet["F2"].number_format == "0.0"
+    ranges = {str(rng.sqref) for rng in sheet.conditional_formatting}
+    assert {f"F2:F{last}", f"G2:G{last}", f"H2:H{last}"} <= ranges
+    # Japanese names get about two units a character: 手続名 is wider than 順位.
+    assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
+
+
+def test_print_layout_and_properties(book: Path) -> None:
+    wb = load_workbook(book)
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9
+        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert "&P" in sheet.oddFooter.center.text
+        assert sheet.oddFooter.left.text == "棚卸日 2022-07-15〜2022-08-02"
+    assert wb["優先順位"].print_title_rows == "$1:$1"
+    assert wb["ロードマップ"].print_title_rows == "$1:$4"
+    assert wb.properties.creator == "bpr"
+    assert wb.properties.title == "窓口手続の業務改革ロードマップ"
+    with zipfile.ZipFile(book) as archive:
+        names = archive.namelist()
+    assert "xl/charts/chart1.xml" in names and "xl/charts/chart2.xml" in names
+    assert not [n for n in names if "vbaProject" in n or "externalLink" in n]
+
+
+def test_roadmap_labels_fiscal_years_in_reiwa_and_marks_fixed_plans_and_deadlines(book: Path) -> None:
+    sheet = load_workbook(book)["ロードマップ"]
+    headers = [cell.value for cell in sheet[4]]
+    assert headers[3:7] == ["令和4年度\n(2022)", "令和5年度\n(2023)", "令和6年度\n(2024)", "令和7年度\n(2025)\n◆期限"]
+    by_name = {row[2]: row for row in rows(sheet, 5)}
+    assert by_name["印鑑登録"][4] == "RPA\n(確定・実施中)"
+    assert sheet.cell(row=5 + list(by_name).index("印鑑登録"), column=5).border.left.style == "medium"
+    assert by_name["転出届"][6] == "◆期限"
+    assert "国の優先手続" in by_name["転出届"][-1]
+    planned = column(load_workbook(book)["優先順位"], "予定年度")
+    assert all(re.fullmatch(r"令和\d+年度", str(label)) for label in planned if label)
+
+
+def test_hostile_text_stays_text_shown_as_typed(book: Path) -> None:
+    wb = load_workbook(book)
+    cells = [cell for sheet in wb.worksheets for row in sheet.iter_rows() for cell in row]
+    for text in HOSTILE:
+        found = [cell for cell in cells if cell.value == text]
+        assert found, text
+        assert all(cell.data_type == "s" for cell in found), text
+    with zipfile.ZipFile(book) as archive:
+        sheets = [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+    assert not [xml for xml in sheets if b"<f>" in xml or b"<f " in xml]
+
+
+def test_issues_and_warnings_per_procedure(book: Path, analysis: Analysis) -> None:
+    sheet = load_workbook(book)["課題一覧"]
+    listed = list(zip(column(sheet, "手続ID・ファイル"), column(sheet, "種別"), column(sheet, "内容"), strict=True))
+    for item in analysis.procedures:
+        for issue in item.procedure.issues:
+            assert (item.id, "課題", issue) in listed
+    warnings = [(pid, kind) for pid, kind, _ in listed if kind == "警告"]
+    assert ("shimin-inkan", "警告") in warnings and ("kosodate-soudan", "警告") in warnings
+    assert "年間件数が0件" in column(sheet, "区分")
+
+
+def test_candidates_list_the_steps_minutes_and_hours(book: Path, analysis: Analysis) -> None:
+    sheet = load_workbook(book)["AI-OCR・RPA候補"]
+    expected = [(p.id, c.step_name, c.minutes_per_case) for p in analysis.procedures for c in p.candidates]
+    assert len(column(sheet, "工程")) == len(expected) > 0
+    assert column(sheet, "工程") == [step for _, step, _ in expected]
+    assert column(sheet, "作業時間\n(分/件)") == [minutes for _, _, minutes in expected]
+
+
+def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -> None:
+    values = [row for row in rows(load_workbook(book)["概要"]) if any(v is not None for v in row)]
+    flat = [v for row in values for v in row if v is not None]
+    assert ("手続数", len(analysis.procedures)) in [row[:2] for row in values]
+    assert ("年間件数 (合計)", sum(p.procedure.annual_volume for p in analysis.procedures)) in [
+        row[:2] for row in values
+    ]
+    kpi_rows = [row for row in values if isinstance(row[0], str) and row[0].startswith("AI-OCR・RPA導入業務数\n")]
+    assert [(row[1], row[2], row[3]) for row in kpi_rows] == [
+        (k.target, k.planned, "達成" if k.met else "未達") for k in analysis.roadmap.kpis if k.name.startswith("AI-OCR")
+    ]
+    assert "令和4年度 (2022)" in flat
+
+
+def test_one_workbook_per_section_with_the_city_wide_kpis(analysis: Analysis, tmp_path: Path) -> None:
+    paths = write_section_workbooks(analysis, tmp_path / "sections")
+    assert [p.name for p in paths] == ["子育て_支援課.xlsx", "市民課.xlsx"]
+    for path, section in zip(paths, ["子育て/支援課", "市民課"], strict=True):
+        wb = load_workbook(path)
+        assert column(wb["優先順位"], "課") == [
+            p.counter.section for p in analysis.procedures if p.counter.section == section
+        ]
+        kpis = [row for row in rows(wb["概要"]) if isinstance(row[0], str) and "まで)" in row[0]]
+        assert [row[2] for row in kpis] == [k.planned for k in analysis.roadmap.kpis]
+        assert wb.properties.title == f"窓口手続の業務改革ロードマップ ({section})"
+
+
+def test_a_section_without_candidates_says_so(analysis: Analysis, tmp_path: Path) -> None:
+    path = tmp_path / "one.xlsx"
+    write_workbook(analysis, path, sections={"子育て/支援課"})
+    sheet = load_workbook(path)["AI-OCR・RPA候補"]
+    assert column(sheet, "工程") in (["児童手当システムへの入力"], [None])
+
+
+def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: Path) -> None:
+    path = tmp_path / "split.xlsx"
+    write_workbook(analysis, path, row_limit=5)  # the header and four procedures a sheet
+    wb = load_workbook(path)
+    assert wb.sheetnames[:4] == ["概要", "優先順位", "優先順位 (2)", "ロードマップ"]
+    ids = [pid for name in ("優先順位", "優先順位 (2)") for pid in column(wb[name], "手続ID")]
+    assert ids == [p.id for p in analysis.procedures]
+    assert [wb[name].freeze_panes for name in ("優先順位", "優先順位 (2)")] == ["E2", "E2"]
+    assert [cell.value for cell in wb["優先順位 (2)"][1]] == PRIORITY_HEADERS
+    gantt = [name for name in wb.sheetnames if name.startswith("ロードマップ")]
+    assert len(gantt) == 4  # three rows of legend, the header and one procedure a sheet
+    assert [row[2] for name in gantt for row in rows(wb[name], 5)] == [
+        p.procedure.name for p in analysis.procedures if p.id in {i.procedure for i in analysis.roadmap.items}
+    ]
+    notes = [row[0] for row in rows(wb["概要"]) if isinstance(row[0], str) and "枚のシートに分けています" in row[0]]
+    assert any("優先順位 (2)" in note for note in notes)
+
+
+def test_sheet_titles_and_continuation_names() -> None:
+    assert continuation_title("AI-OCR・RPA候補" * 3, 12).endswith(" (12)")
+    assert len(continuation_title("AI-OCR・RPA候補" * 3, 12)) == 31
+    table = Table("t", (Column("a"),), lambda: iter(()), 5)
+    assert sheet_titles(table, 3) == ["t", "t (2)", "t (3)"]
+    with pytest.raises(ValueError, match="no room"):
+        sheet_titles(table, 1)
+
+
+def test_same_inventory_same_bytes_and_timestamps(
+    analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(analysis, first)
+    write_workbook(analysis, second)
+    assert first.read_bytes() == second.read_bytes()
+    assert load_workbook(first).properties.created == dt.datetime(2022, 8, 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_workbook(analysis, second)
+    assert load_workbook(second).properties.modified == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+def test_document_time_sources() -> None:
+    assert document_time(None, {}) == dt.datetime(1980, 1, 1)
+    assert document_time("2022-07-15", {}) == dt.datetime(2022, 7, 15)
+    assert document_time("2022-07-15", {"SOURCE_DATE_EPOCH": "0"}) == dt.datetime(1980, 1, 1)
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        document_time(None, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_a_failure_mid_write_leaves_no_file_and_keeps_the_old_one(
+    analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def broken(*args: object) -> None:
+        calls.append(args)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook_module, "write_table", broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError, match="No space"):
+        write_workbook(analysis, out / "fresh.xlsx")
+    assert list(out.iterdir()) == []
+    calls.clear()
+    old = out / "old.xlsx"
+    old.write_bytes(b"the previous workbook")
+    with pytest.raises(OSError):
+        write_workbook(analysis, old)
+    assert old.read_bytes() == b"the previous workbook"
+    assert [p.name for p in out.iterdir()] == ["old.xlsx"]
+
+
+def test_atomic_write_replaces_only_when_complete(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    atomic_write(target, lambda path: path.write_text("{}", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "{}"
+    assert target.stat().st_mode & 0o044  # readable by others, as any new file, not 0600 like a temp file
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, lambda path: (path.write_text("half", encoding="utf-8"), _interrupt()))
+    assert target.read_text(encoding="utf-8") == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    with pytest.raises(FileNotFoundError):
+        atomic_write(tmp_path / "missing" / "x.json", lambda path: None)
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
+        ("a\x07b", "a\ufffdb"),
+        ("line\r\nnext\rlast", "line\nnext\nlast"),
+        ("_x0041_", "_x005F_x0041_"),
+        ("x" * 40_000, "x" * (32_767 - len("…(以下省略)")) + "…(以下省略)"),
+    ],
+)
+def test_spreadsheet_text(text: str, expected: str) -> None:
+    assert spreadsheet_text(text) == expected
+
+
+def test_formula_triggers_and_csv_text() -> None:
+    assert all(looks_like_formula(text) for text in HOSTILE)
+    assert not looks_like_formula("住民票 = 写し")
+    assert csv_text("=1+1") == "'=1+1" and csv_text("住民票") == "住民票"
+
+
+@pytest.mark.parametrize(
+    ("section", "name"),
+    [
+        ("市民課", "市民課.xlsx"),
+        ("子育て/支援課", "子育て_支援課.xlsx"),
+        ('a<b>:"c"|?*', "a_b___c____.xlsx"),
+        ("CON", "_CON.xlsx"),
+        (" . ", "section.xlsx"),
+        ("課" * 200, "課" * 80 + ".xlsx"),
+    ],
+)
+def test_section_file_names_are_safe_everywhere(section: str, name: str) -> None:
+    assert section_file_name(section) == name
+
+
+def test_section_file_names_are_unique() -> None:
+    assert unique_file_names(["a/b", "a_b", "A_B"]) == ["a_b.xlsx", "a_b-2.xlsx", "A_B-3.xlsx"]
+
+
+def test_widths_count_east_asian_characters_twice() -> None:
+    assert text_width("住民票") == 6
+    assert text_width("ｼﾞｭｳﾐﾝ") == 6  # half-width katakana are narrow
+    assert text_width("ＡＢ") == 4
+    assert text_width("abc\n住民") == 4
+    assert text_width(1234567) == len("1,234,567")
+    assert wrapped_lines("住民" * 10, 21.5) == 2
+    assert row_height([("短い", WRAPPED, 20.0)]) is None
+    assert (row_height([("長い" * 30, WRAPPED, 20.0)]) or 0) > 40
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n")))
+def test_width_is_between_one_and_two_units_a_character(text: str) -> None:
+    assert len(text) <= text_width(text) <= 2 * len(text)
+
+
+def test_scope_of_a_section_keeps_its_own_items(analysis: Analysis) -> None:
+    scope = Scope.of(analysis, {"市民課"})
+    assert {p.counter.section for p in scope.procedures} == {"市民課"}
+    assert set(scope.items) <= {p.id for p in scope.procedures}
+    assert scope.planned_label("shimin-inkan") == "令和5年度"
+
+
+def test_libreoffice_converts_the_workbook_to_pdf_pages(book: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("BPR_SKIP_LIBREOFFICE") == "1":
+            pytest.skip("LibreOffice is not installed and BPR_SKIP_LIBREOFFICE=1")
+        pytest.fail("LibreOffice (soffice) is needed to check the workbook prints; set BPR_SKIP_LIBREOFFICE=1 to skip")
+    out = tmp_path / "pdf"
+    # A profile of its own, so that a LibreOffice already running elsewhere does not swallow the job.
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    pdf = out / "roadmap.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert pages >= len(SHEETS)
