@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter as Tally
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bpr.analysis.roadmap import reiwa
@@ -31,6 +31,8 @@ from bpr.inventory.models import Measure
 
 SHEET_TITLE = "概要"
 WIDTHS = {"A": 44.0, "B": 13.0, "C": 13.0, "D": 14.0, "E": 14.0, "F": 14.0, "G": 12.0}
+LAST_COLUMN = "G"
+HEADING_ROW_HEIGHT = 26.0
 MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
@@ -39,8 +41,8 @@ NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
 SCHEDULED = tuple(m for m in MEASURE_ORDER if m is not Measure.NONE)
 _MENTIONED_ID = re.compile(r"\(([a-z0-9][a-z0-9_-]*)\)")
-CHART_ROWS = 11  # room for a chart of CHART_HEIGHT_CM at the default row height
-CHART_HEIGHT_CM = 6.0
+CHART_ROWS = 13  # room for a chart of CHART_HEIGHT_CM at the default row height
+CHART_HEIGHT_CM = 7.2
 
 
 @dataclass
@@ -74,8 +76,20 @@ class _Writer:
         self.row += 1
 
     def heading(self, text: str) -> None:
-        self.blank()
-        self.add((text, HEADING))
+        """Add a heading row, taller than the others: the space above it separates the tables."""
+        self.row += 1
+        self.sheet.row_dimensions[self.row].height = HEADING_ROW_HEIGHT
+        self.sheet.append([self.styles.cell(self.sheet, text, HEADING)])
+
+    def line(self, text: str, fmt: CellFormat) -> None:
+        """Add a line of text across the used columns (merged), wrapped when longer than they are wide."""
+        wrapped = replace(fmt, wrap=True)
+        self.row += 1
+        height = row_height([(text, wrapped, sum(WIDTHS.values()))])
+        if height is not None:
+            self.sheet.row_dimensions[self.row].height = height
+        self.sheet.append([self.styles.cell(self.sheet, text, wrapped)])
+        self.sheet.merged_cells.add(f"A{self.row}:{LAST_COLUMN}{self.row}")
 
     def header(self, *labels: str) -> int:
         return self.add(*((label, HEADER) for label in labels))
@@ -91,23 +105,24 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     set_print_layout(sheet, title=scope.title, footer=scope.footer, title_rows=0)
     out = _Writer(sheet, styles)
     out.add((scope.title, TITLE))
-    out.add((f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE))
+    out.line(f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE)
     if scope.sections is not None:
-        out.add(("この課の手続だけを載せています。KPI と計画上の課題は市全体の計画に対する値です。", ALERT))
+        out.line("この課の手続だけを載せています。KPI と計画上の課題は市全体の計画に対する値です。", ALERT)
     _write_scope(out, scope)
     kpi_rows = _write_kpis(out, scope)
     _write_shortfalls(out, scope)
-    _write_hours(out, scope)
-    # Page 1 is what a chief reads first: the scope, the KPIs, what falls short and the hours saved.
+    # Page 1 is what a chief reads first: the scope, the KPIs and what falls short. Page 2 holds the
+    # hours saved and the charts, whole; the counts and notes follow.
     breaks = [out.row]
+    _write_hours(out, scope)
     year_rows = _write_years(out, scope)
     out.blank()
     chart_row = out.reserve(CHART_ROWS)
     if kpi_rows is not None:
         _add_kpi_chart(sheet, kpi_rows, f"A{chart_row}")
     _add_year_chart(sheet, year_rows, f"D{chart_row}")
-    _write_recommendations(out, scope)
     breaks.append(out.row)
+    _write_recommendations(out, scope)
     _write_sections(out, scope)
     _write_notes(out, scope, notes)
     for row in breaks:
@@ -138,8 +153,7 @@ def _write_kpis(out: _Writer, scope: Scope) -> tuple[int, int] | None:
     first = out.row + 1
     for kpi in kpis:
         out.add(
-            # Two lines, so that the chart's category labels stay narrow.
-            (f"{kpi.name}\n({reiwa(kpi.by_fy)}まで)", CellFormat(wrap=True)),
+            (f"{kpi.name} ({reiwa(kpi.by_fy)}まで)", CellFormat(wrap=True)),
             (kpi.target, NUMBER),
             (kpi.planned, NUMBER),
             ("達成", MET) if kpi.met else ("未達", NOT_MET),
@@ -167,10 +181,10 @@ def _write_shortfalls(out: _Writer, scope: Scope) -> None:
     shortfalls = _relevant_shortfalls(scope)
     out.heading("■ 計画上の課題 (枠の不足・期限・KPI)")
     if not shortfalls:
-        out.add(("計画期間内の枠で期限と KPI を満たしています", NOTE))
+        out.line("計画期間内の枠で期限と KPI を満たしています", NOTE)
         return
     for text in shortfalls:
-        out.add((f"・{text}", ALERT))
+        out.line(f"・{text}", ALERT)
 
 
 def _write_hours(out: _Writer, scope: Scope) -> None:
@@ -254,7 +268,7 @@ def _write_notes(out: _Writer, scope: Scope, notes: list[str]) -> None:
         "「ロードマップ」の太枠・確定は棚卸で決まっている計画、◆期限は国の優先手続のオンライン化期限です。",
     ]
     for line in lines:
-        out.add((f"・{line}", NOTE))
+        out.line(f"・{line}", NOTE)
 
 
 def _add_year_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:
@@ -303,4 +317,5 @@ def _show_axes(chart: Any) -> None:
     # openpyxl 3.1 hides both axes unless told otherwise (delete=True by default).
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = 1  # every category labelled: LibreOffice would otherwise drop some
     chart.legend.position = "b"
