@@ -2,9 +2,11 @@
 
 Graphviz does not keep clusters in the order written (mincross may swap them), so lanes are not
 clusters. Each row of the diagram is a rank; invisible points mark the lane boundaries on every row,
-linked left to right by invisible flat edges, which dot's mincross must respect between top-level
+linked left to right by invisible flat edges, which dot's mincross keeps in order between top-level
 nodes, and top to bottom by heavy visible edges that draw the lane lines. Each step sits between the
-boundaries of its lane on its row, so the lane order cannot change whatever the flow.
+boundaries of its lane on its row, and is tied to its lane's boundary on the rows above and below
+(mincross checks the flat order only for nodes with a neighbour on the next rank), so neither the lane
+order nor a step's lane can change whatever the flow. tests/test_diagram.py checks both on random flows.
 """
 
 from __future__ import annotations
