@@ -77,6 +77,7 @@ def test_json_to_a_file(runner: CliRunner, inventory: Path, tmp_path: Path) -> N
         (["-o", "roadmap.csv"], "must end in .xlsx"),
         (["-o", "inventories/shimin.yaml"], "must end in .xlsx"),
         (["-f", "json", "--split-by", "section", "-o", "x"], "cannot be used with --format json"),
+        (["-f", "json", "-o", "inventories/shimin.yaml"], "must end in .json"),
         (["-f", "pdf", "-o", "x.xlsx"], "not one of xlsx, json"),
         (["--years", "0", "-o", "x.xlsx"], "--years"),
         (["--split-by", "counter", "-o", "x"], "not one of section"),

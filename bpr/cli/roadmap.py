@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 ROADMAP_FORMATS = ("xlsx", "json")
 SPLITS = ("section",)
 WORKBOOK_SUFFIX = ".xlsx"
+JSON_SUFFIX = ".json"
 
 
 def _check_format(value: str) -> str:
@@ -98,6 +99,9 @@ def _check_options(output: Path | None, split_by: str | None, output_format: str
     if output_format == "json":
         if split_by is not None:
             fail("--split-by writes workbooks; it cannot be used with --format json")
+        # A fixed suffix also keeps an inventory file (.yaml) from ever being overwritten.
+        if output is not None and output.suffix.lower() != JSON_SUFFIX:
+            fail(f"the JSON file must end in {JSON_SUFFIX}, not '{output.name}'")
         return
     if output is None:
         fail("say where to write the workbook: -o FILE.xlsx, or --split-by section -o DIR")
