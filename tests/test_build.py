@@ -161,6 +161,17 @@ def test_a_failing_render_leaves_the_previous_build_intact(
     assert leftovers(tmp_path) == []
 
 
+@needs_dot
+def test_build_replaces_a_folder_holding_only_what_it_writes(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams"), "-f", "dot"]).exit_code == 0
+    result = runner.invoke(app, ["build", str(inventory), "-o", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert all(p.suffix == ".svg" for p in (out / "diagrams").iterdir())
+
+
 def test_build_refuses_a_folder_it_did_not_write(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "mine"
     out.mkdir()

@@ -36,6 +36,8 @@ DIAGRAMS = "diagrams"
 SCORES = "scores.json"
 ROADMAP = "roadmap.json"
 TOP = 10
+# What a build writes: a folder holding nothing else (e.g. `bpr diagram`'s default out/diagrams) is replaced.
+OUTPUT_NAMES = frozenset({MARKER, WORKBOOK, SECTIONS, DIAGRAMS, SCORES, ROADMAP})
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,15 @@ def build(
 
 
 def check_output_folder(output: Path) -> None:
-    """Exit 2 unless the output folder is new, empty or an earlier build's, so a build never wipes other files."""
+    """Exit 2 unless the output folder is new, an earlier build's or holds only what a build writes."""
     if output.exists() and not output.is_dir():
         fail(f"{output} exists and is not a folder")
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
-        fail(f"{output} holds files that `bpr build` did not write; it replaces the whole folder, so choose another")
+    foreign = sorted(p.name for p in output.iterdir() if p.name not in OUTPUT_NAMES) if output.is_dir() else []
+    if foreign and not (output / MARKER).is_file():
+        fail(
+            f"{output} holds files that `bpr build` did not write ({', '.join(foreign[:3])}); "
+            "it replaces the whole folder, so choose another"
+        )
     if output.resolve() == Path.cwd().resolve():
         fail("the output folder cannot be the working folder: `bpr build` replaces the whole folder")
 
