@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -247,6 +248,17 @@ def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -
         (k.target, k.planned, "達成" if k.met else "未達") for k in analysis.roadmap.kpis if k.name.startswith("AI-OCR")
     ]
     assert "令和4年度 (2022)" in flat
+
+
+def test_overview_lists_a_few_procedure_shortfalls_and_counts_the_rest(analysis: Analysis, tmp_path: Path) -> None:
+    many = tuple(f"転出届 (shimin-tenshutsu): 期限に間に合わない {n}" for n in range(20))
+    roadmap = dataclasses.replace(analysis.roadmap, shortfalls=(*many, "計画期間内の枠が足りず未配置"))
+    path = tmp_path / "many.xlsx"
+    write_workbook(dataclasses.replace(analysis, roadmap=roadmap), path)
+    lines = [row[0] for row in rows(load_workbook(path)["概要"]) if isinstance(row[0], str) and row[0].startswith("・")]
+    assert lines[0] == "・計画期間内の枠が足りず未配置"
+    assert lines[1:9] == [f"・{text}" for text in many[:8]]
+    assert lines[9] == "・ほか 12 件の手続 (「ロードマップ」の備考の欄にあります)"
 
 
 def test_one_workbook_per_section_with_the_city_wide_kpis(analysis: Analysis, tmp_path: Path) -> None:

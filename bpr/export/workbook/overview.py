@@ -41,6 +41,7 @@ NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
 SCHEDULED = tuple(m for m in MEASURE_ORDER if m is not Measure.NONE)
 _MENTIONED_ID = re.compile(r"\(([a-z0-9][a-z0-9_-]*)\)")
+MAX_LISTED_SHORTFALLS = 8
 CHART_ROWS = 13  # room for a chart of CHART_HEIGHT_CM at the default row height
 CHART_HEIGHT_CM = 7.2
 
@@ -54,6 +55,7 @@ class _Writer:
     row: int = 0
 
     def add(self, *cells: tuple[object, CellFormat] | None) -> int:
+        """Add a row of (value, format) cells, as tall as its wrapped text needs; return its number."""
         self.row += 1
         values = [None if cell is None else self.styles.cell(self.sheet, cell[0], cell[1]) for cell in cells]
         height = row_height(
@@ -72,6 +74,7 @@ class _Writer:
         return first
 
     def blank(self) -> None:
+        """Add an empty row."""
         self.sheet.append([])
         self.row += 1
 
@@ -92,6 +95,7 @@ class _Writer:
         self.sheet.merged_cells.add(f"A{self.row}:{LAST_COLUMN}{self.row}")
 
     def header(self, *labels: str) -> int:
+        """Add a table header row; return its number."""
         return self.add(*((label, HEADER) for label in labels))
 
 
@@ -162,29 +166,34 @@ def _write_kpis(out: _Writer, scope: Scope) -> tuple[int, int] | None:
     return first, out.row
 
 
-def _relevant_shortfalls(scope: Scope) -> list[str]:
-    """Return the shortfalls of the roadmap that concern the scope: general ones, and its own procedures'."""
-    shortfalls = scope.analysis.roadmap.shortfalls
-    if scope.sections is None:
-        return list(shortfalls)
+def _relevant_shortfalls(scope: Scope) -> tuple[list[str], list[str]]:
+    """Return the shortfalls that concern the scope: the general ones, and those of its own procedures."""
     every_id = {p.id for p in scope.analysis.procedures}
     own = {p.id for p in scope.procedures}
-    kept = []
-    for text in shortfalls:
+    general: list[str] = []
+    particular: list[str] = []
+    for text in scope.analysis.roadmap.shortfalls:
         mentioned = {found for found in _MENTIONED_ID.findall(text) if found in every_id}
-        if not mentioned or mentioned & own:
-            kept.append(text)
-    return kept
+        if not mentioned:
+            general.append(text)
+        elif mentioned & own:
+            particular.append(text)
+    return general, particular
 
 
 def _write_shortfalls(out: _Writer, scope: Scope) -> None:
-    shortfalls = _relevant_shortfalls(scope)
+    general, particular = _relevant_shortfalls(scope)
     out.heading("■ 計画上の課題 (枠の不足・期限・KPI)")
-    if not shortfalls:
+    if not general and not particular:
         out.line("計画期間内の枠で期限と KPI を満たしています", NOTE)
         return
-    for text in shortfalls:
+    # The summaries first; a long list of procedures would push everything else off page 1, and each
+    # of them is also noted in the 備考 of its row in ロードマップ.
+    for text in general + particular[:MAX_LISTED_SHORTFALLS]:
         out.line(f"・{text}", ALERT)
+    hidden = len(particular) - MAX_LISTED_SHORTFALLS
+    if hidden > 0:
+        out.line(f"・ほか {hidden:,} 件の手続 (「ロードマップ」の備考の欄にあります)", ALERT)
 
 
 def _write_hours(out: _Writer, scope: Scope) -> None:
