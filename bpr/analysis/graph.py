@@ -1,43 +1,81 @@
-"""The process graph of one procedure: a networkx DiGraph of its steps, and its main path."""
+"""The process graph of one procedure: its steps, its flow without rework loops, and its main path.
+
+Scoring reads only plain successor lists; the networkx DiGraph (for diagrams) is built on first use,
+so that scoring 100,000 procedures neither builds 100,000 graphs nor imports networkx.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from bpr.inventory.flow import build_flow
+from bpr.inventory.flow import Flow, build_flow
 from bpr.inventory.models import Procedure, Step
 
+if TYPE_CHECKING:
+    import networkx as nx
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class ProcessGraph:
     """Steps as nodes (attribute `step`), `next` as edges; rework edges marked `rework=True`."""
 
     procedure: Procedure
-    graph: nx.DiGraph
-    start: str
+    flow: Flow
     rework_edges: tuple[tuple[str, str], ...]
+
+    @property
+    def start(self) -> str:
+        """Return the first step's id."""
+        return self.flow.start
+
+    @cached_property
+    def steps(self) -> dict[str, Step]:
+        """Return each step by id (the first of steps with the same id)."""
+        steps: dict[str, Step] = {}
+        for step in self.procedure.steps:
+            steps.setdefault(step.id, step)
+        return steps
+
+    @cached_property
+    def forward(self) -> dict[str, tuple[str, ...]]:
+        """Return each step's successors in the order written, rework edges cut."""
+        rework = set(self.rework_edges)
+        if not rework:
+            return self.flow.successors
+        return {node: tuple(v for v in succ if (node, v) not in rework) for node, succ in self.flow.successors.items()}
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Return the flow as a networkx DiGraph (nodes carry `step` and `order`, edges `rework`)."""
+        import networkx as nx
+
+        rework = set(self.rework_edges)
+        graph = nx.DiGraph(procedure=self.procedure.id)
+        for node, step in self.steps.items():
+            graph.add_node(node, step=step, order=list(self.flow.successors[node]))
+        for source, targets in self.flow.successors.items():
+            for target in targets:
+                graph.add_edge(source, target, rework=(source, target) in rework)
+        return graph
 
     def step(self, step_id: str) -> Step:
         """Return the step of a node."""
-        step: Step = self.graph.nodes[step_id]["step"]
-        return step
+        return self.steps[step_id]
 
     def main_path(self) -> tuple[str, ...]:
         """Return the longest path by effort + wait from the first step to an end, rework edges cut.
 
         Ties go to the successor written first, so the path is deterministic.
         """
-        dag = nx.DiGraph()
-        dag.add_nodes_from(self.graph.nodes)
-        dag.add_edges_from((u, v) for u, v, rework in self.graph.edges(data="rework") if not rework)
-        order = list(nx.topological_sort(dag))
+        forward = self.forward
+        steps = self.steps
         best: dict[str, float] = {}
         choice: dict[str, str | None] = {}
-        for node in reversed(order):
-            weight = _weight(self.step(node))
-            successors = [v for v in self._successors(node) if v in best]
+        for node in _postorder(forward, self.flow.order):
+            weight = _weight(steps[node])
+            successors = [v for v in forward[node] if v in best]
             if successors:
                 top = max(best[v] for v in successors)
                 choice[node] = next(v for v in successors if best[v] == top)
@@ -46,14 +84,31 @@ class ProcessGraph:
                 choice[node] = None
                 best[node] = weight
         path = [self.start]
-        while choice.get(path[-1]) is not None:
-            nxt = choice[path[-1]]
-            assert nxt is not None
+        while (nxt := choice.get(path[-1])) is not None:
             path.append(nxt)
         return tuple(path)
 
-    def _successors(self, node: str) -> list[str]:
-        return [v for v in self.graph.nodes[node]["order"] if not self.graph.edges[node, v]["rework"]]
+
+def _postorder(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> list[str]:
+    """Return every node after all its successors (the flow without rework edges is acyclic)."""
+    done: set[str] = set()
+    out: list[str] = []
+    for root in order:
+        if root in done:
+            continue
+        done.add(root)
+        stack = [(root, iter(forward[root]))]
+        while stack:
+            node, successors = stack[-1]
+            for nxt in successors:
+                if nxt not in done:
+                    done.add(nxt)
+                    stack.append((nxt, iter(forward[nxt])))
+                    break
+            else:
+                stack.pop()
+                out.append(node)
+    return out
 
 
 def _weight(step: Step) -> float:
@@ -63,17 +118,6 @@ def _weight(step: Step) -> float:
 def build_process_graph(procedure: Procedure) -> ProcessGraph:
     """Return the process graph of a procedure (steps with duplicate ids keep the first)."""
     flow = build_flow(procedure.steps)
-    rework = set(flow.back_edges())
-    graph = nx.DiGraph(procedure=procedure.id)
-    for step in procedure.steps:
-        if step.id not in graph:
-            graph.add_node(step.id, step=step, order=list(flow.successors[step.id]))
-    for source, targets in flow.successors.items():
-        for target in targets:
-            graph.add_edge(source, target, rework=(source, target) in rework)
-    return ProcessGraph(
-        procedure,
-        graph,
-        flow.start,
-        tuple(sorted(rework, key=lambda e: (flow.order.index(e[0]), flow.order.index(e[1])))),
-    )
+    position = {node: index for index, node in enumerate(flow.order)}
+    rework = sorted(set(flow.back_edges()), key=lambda e: (position[e[0]], position[e[1]]))
+    return ProcessGraph(procedure, flow, tuple(rework))
