@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import pickle
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, InventoryFile, Procedure
+from bpr.inventory.packing import pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
@@ -309,6 +309,8 @@ def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
     """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed."""
     text = _decode(task.raw) if task.raw is not None else None
     loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)
+    share_equal_values([loaded.counter] if loaded.counter is not None else [])
+    share_equal_values(procedure for _, procedure in loaded.procedures)
     if task.key is None or task.cache_root is None or text is None or not _cacheable(loaded):
         return loaded, None
     from bpr.inventory.cache import FileCache
@@ -321,24 +323,15 @@ def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
 def pack_loaded(loaded: LoadedFile) -> bytes:
     """Return a file's loading result as bytes that do not depend on its display path."""
     problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
-    return pickle.dumps(
-        (loaded.counter, loaded.procedures, problems, loaded.positions), protocol=pickle.HIGHEST_PROTOCOL
-    )
+    return pack((loaded.counter, loaded.procedures, problems, loaded.positions))
 
 
 def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
-    counter, procedures, problems, positions = pickle.loads(payload)
-    if not (
-        (counter is None or isinstance(counter, Counter))
-        and isinstance(procedures, list)
-        and all(isinstance(index, int) and isinstance(procedure, Procedure) for index, procedure in procedures)
-        and isinstance(positions, dict)
-    ):
-        raise ValueError("not a packed LoadedFile")
+    counter, procedures, problems, positions = unpack(payload)
     found = [
-        Problem(display, line, column, Severity(severity), code, message, owner)
-        for line, column, severity, code, message, owner in problems
+        Problem(display, line, column, Severity(level), code, text, owner)
+        for line, column, level, code, text, owner in problems
     ]
     return LoadedFile(display, counter, procedures, found, positions)
 
