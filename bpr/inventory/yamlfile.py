@@ -20,7 +20,11 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from ruamel.yaml.main import CParser
+
+try:  # ruamel.yaml.clib: the C parser; without it (a broken install) the pure-Python parser, several times slower
+    from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - the test suite asserts the C parser is in use
+    CParser = None
 
 # An alias may repeat a subtree; a document whose aliases expand it past both limits is refused
 # before anything walks it ("billion laughs").
