@@ -205,6 +205,18 @@ def test_roadmap_labels_fiscal_years_in_reiwa_and_marks_fixed_plans_and_deadline
     assert all(re.fullmatch(r"令和\d+年度", str(label)) for label in planned if label)
 
 
+def test_a_short_horizon_wraps_the_legend_and_keeps_every_entry(tmp_path: Path) -> None:
+    inventory, _ = load_inventory([write_inventory(tmp_path / "inventories")], use_cache=False)
+    short = analyse_inventory(inventory, Config(), start_fy=2024, years=1)
+    path = tmp_path / "short.xlsx"
+    write_workbook(short, path)
+    sheet = load_workbook(path)["ロードマップ"]
+    header_row = int(sheet.print_title_rows.split(":")[-1].strip("$"))
+    legend = [v for row in rows(sheet)[1 : header_row - 2] for v in row[3:] if v]
+    assert legend == ["オンライン化", "RPA", "AI-OCR", "業務改善(BPR)", "確定"]
+    assert [cell.value for cell in sheet[header_row]][3] == "令和6年度\n(2024)"
+
+
 def test_hostile_text_stays_text_shown_as_typed(book: Path) -> None:
     wb = load_workbook(book)
     cells = [cell for sheet in wb.worksheets for row in sheet.iter_rows() for cell in row]

@@ -28,6 +28,7 @@ DEADLINE = CellFormat(
     horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR, border="medium", border_colour=DEADLINE_COLOUR
 )
 LEGEND_NOTE = CellFormat(border=None, wrap=False)
+LEGEND_FIRST_COLUMN = 3  # the legend sits under the fiscal years, right of 順位, 課 and 手続名
 
 
 def gantt_table(scope: Scope) -> Table:
@@ -54,7 +55,7 @@ def gantt_table(scope: Scope) -> Table:
 
     preamble = (
         (Styled(f"ロードマップ {scope.horizon_label}", HEADING),),
-        _legend(),
+        *_legend(len(columns) - LEGEND_FIRST_COLUMN),
         (
             None,
             None,
@@ -67,12 +68,15 @@ def gantt_table(scope: Scope) -> Table:
     return Table(TITLE, tuple(columns), rows, len(planned), preamble=preamble, frozen_columns=3)
 
 
-def _legend() -> Row:
-    cells: list[object] = [None, Styled("凡例", LEGEND_NOTE), None]
-    cells.extend(Styled(MEASURE_LABELS[m], measure_format(m)) for m in MEASURE_ORDER if m is not Measure.NONE)
-    cells.append(Styled(FIXED_MARK, measure_format(Measure.NONE, fixed=True)))
-    cells.append(Styled(DEADLINE_MARK, DEADLINE))
-    return tuple(cells)
+def _legend(slots: int) -> list[Row]:
+    """Return the legend rows under the years: a coloured cell per measure and a fixed plan's border."""
+    entries = [Styled(MEASURE_LABELS[m], measure_format(m)) for m in MEASURE_ORDER if m is not Measure.NONE]
+    entries.append(Styled(FIXED_MARK, measure_format(Measure.NONE, fixed=True)))
+    legend: list[Row] = []
+    for start in range(0, len(entries), slots):
+        label = Styled("凡例", LEGEND_NOTE) if start == 0 else None
+        legend.append((None, label, None, *entries[start : start + slots]))
+    return legend
 
 
 def _needs_deadline(procedure: ScoredProcedure) -> bool:
