@@ -27,7 +27,7 @@ WARNING_LABELS = {
 COLUMNS = (
     Column("順位", NUMBER, min_width=5),
     Column("課", WRAPPED, max_width=16),
-    Column("窓口", WRAPPED, max_width=20),
+    Column("窓口", WRAPPED, max_width=22),
     Column("手続名", WRAPPED, min_width=16, max_width=30),
     Column("種別", CENTRED, min_width=6),
     Column("区分", WRAPPED, min_width=10, max_width=18),
