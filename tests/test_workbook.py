@@ -30,7 +30,7 @@ from bpr.export.workbook import (
     write_workbook,
 )
 from bpr.export.workbook.scope import Scope
-from bpr.export.workbook.styles import WRAPPED, row_height, text_width, wrapped_lines
+from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
 from bpr.inventory.loader import load_inventory
 
@@ -421,6 +421,11 @@ def test_section_file_names_are_safe_everywhere(section: str, name: str) -> None
 
 def test_section_file_names_are_unique() -> None:
     assert unique_file_names(["a/b", "a_b", "A_B"]) == ["a_b.xlsx", "a_b-2.xlsx", "A_B-3.xlsx"]
+
+
+def test_header_and_footer_text_keeps_ampersands_literal() -> None:
+    assert header_footer_text("市民課&窓口") == "市民課&&窓口"
+    assert len(header_footer_text("課" * 300)) == 240
 
 
 def test_widths_count_east_asian_characters_twice() -> None:
