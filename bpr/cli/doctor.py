@@ -18,7 +18,7 @@ from bpr.cli import EXIT_OK, EXIT_USAGE, ConfigOption
 from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts
 
 # The dependencies in pyproject.toml, for when bpr runs from a source tree without being installed.
-PACKAGES = ("typer", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "networkx", "graphviz", "openpyxl", "rich")
+PACKAGES = ("typer", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "networkx", "openpyxl", "rich")
 RENDER_CHECK = 'digraph doctor { a [label="申請書"] }'
 
 

@@ -1,6 +1,6 @@
 """The `bpr` command. Each subcommand lives in bpr/cli/<name>.py and is registered here in one line.
 
-Command modules import heavy libraries (networkx, openpyxl, graphviz) inside their functions, never at
+Command modules import heavy libraries (networkx, openpyxl) inside their functions, never at
 module top, so that `bpr --help` and `bpr validate` stay quick.
 """
 
