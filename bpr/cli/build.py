@@ -154,10 +154,11 @@ def replace_folder(staging: Path, output: Path) -> None:
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:
     """Print procedures by recommendation, the top 10, KPI status and shortfalls, and where the files are."""
-    from bpr.cli.terminal import MEASURE_LABELS, make_console, print_kpi_status, top_table
+    from bpr.analysis.labels import MEASURE_LABELS
+    from bpr.cli.terminal import make_console, print_kpi_status, top_table
 
     console = make_console()
-    tally = Counter(item.recommendation.value for item in analysis.procedures)
+    tally = Counter(item.recommendation for item in analysis.procedures)
     counts = " / ".join(f"{MEASURE_LABELS[m]} {tally[m]}" for m in MEASURE_LABELS if tally[m])
     console.print(f"[bold]手続 {len(analysis.procedures)}件[/bold] の推奨: {counts}", highlight=False)
     if warnings:

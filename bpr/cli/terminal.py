@@ -8,9 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, Roadmap
-
-MEASURE_LABELS = {"online": "オンライン化", "rpa": "RPA", "ai_ocr": "AI-OCR", "bpr": "業務改善", "none": "対象外"}
 
 
 def top_table(analysis: Analysis, top: int) -> Table:
@@ -37,7 +36,7 @@ def top_table(analysis: Analysis, top: int) -> Table:
             f"{item.scores.online:.1f}",
             f"{item.scores.rpa:.1f}",
             f"{item.scores.ai_ocr:.1f}",
-            MEASURE_LABELS[item.recommendation.value],
+            MEASURE_LABELS[item.recommendation],
             Text(item.reasons[0] if item.reasons else ""),
         )
     return table

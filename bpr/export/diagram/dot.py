@@ -22,13 +22,6 @@ LANE_LABELS: dict[Actor, str] = {
     Actor.EXTERNAL: "他機関",
 }
 
-MEASURE_LABELS: dict[Measure, str] = {
-    Measure.ONLINE: "オンライン化",
-    Measure.RPA: "RPA",
-    Measure.AI_OCR: "AI-OCR",
-    Measure.BPR: "業務改善",
-    Measure.NONE: "対象外",
-}
 # Okabe–Ito hues, lightened so that black text stays readable on them.
 MEASURE_FILLS: dict[Measure, str] = {
     Measure.ONLINE: "#9fd3f5",

@@ -10,12 +10,12 @@ import itertools
 import math
 from collections.abc import Sequence
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Roadmap, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
     MEASURE_FILLS,
-    MEASURE_LABELS,
     MUTED_TEXT,
     DotGraph,
     Html,

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from bpr.analysis.graph import build_process_graph
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import ScoredProcedure
 from bpr.export.diagram.dot import (
     BRANCH_COLOR,
@@ -27,7 +28,6 @@ from bpr.export.diagram.dot import (
     MAIN_PATH_COLOR,
     MEASURE_BORDERS,
     MEASURE_FILLS,
-    MEASURE_LABELS,
     MEDIUM_BORDERS,
     MEDIUM_FILLS,
     MEDIUM_LABELS,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import CandidateStep, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.export.workbook.scope import OUTSIDE_HORIZON, Scope
 from bpr.export.workbook.styles import (
     CENTRED,
     DECIMAL,
-    MEASURE_LABELS,
     MINUTES,
     NUMBER,
     WRAPPED,

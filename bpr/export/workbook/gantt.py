@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.export.workbook.scope import MEASURE_ORDER, OUTSIDE_HORIZON, Scope
 from bpr.export.workbook.styles import (
     DEADLINE_COLOUR,
     HEADING,
-    MEASURE_LABELS,
     NUMBER,
     PROGRESS_LABELS,
     WRAPPED,

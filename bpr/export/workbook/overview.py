@@ -7,6 +7,7 @@ from collections import Counter as Tally
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.roadmap import reiwa
 from bpr.export.workbook.scope import MEASURE_ORDER, Scope
 from bpr.export.workbook.styles import (
@@ -16,7 +17,6 @@ from bpr.export.workbook.styles import (
     HOURS,
     LABEL,
     MEASURE_COLOURS,
-    MEASURE_LABELS,
     MET_FILL,
     NOT_MET_FILL,
     NUMBER,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
     CENTRED,
     DECIMAL,
-    MEASURE_LABELS,
     NUMBER,
     WRAPPED,
     CellFormat,

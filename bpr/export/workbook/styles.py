@@ -20,13 +20,6 @@ FONT_NAME = "ＭＳ Ｐゴシック"
 FONT_SIZE = 10
 JAPANESE_CHARSET = 128
 
-MEASURE_LABELS: dict[Measure, str] = {
-    Measure.ONLINE: "オンライン化",
-    Measure.RPA: "RPA",
-    Measure.AI_OCR: "AI-OCR",
-    Measure.BPR: "業務改善(BPR)",
-    Measure.NONE: "対象外",
-}
 # Pale enough to print black text on, distinct enough to tell apart on a grey printer.
 MEASURE_COLOURS: dict[Measure, str] = {
     Measure.ONLINE: "9DC3E6",
