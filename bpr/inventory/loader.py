@@ -256,30 +256,15 @@ def load_inventory(
     with _gc_paused():
         for path, exists in iter_yaml_files(paths):
             if not exists:
-                path_problems.append(
-                    Problem(
-                        str(path),
-                        1,
-                        1,
-                        severity_of("file-unreadable"),
-                        "file-unreadable",
-                        f"{path}: no such file or folder",
-                    )
-                )
+                path_problems.append(_no_such_path(path))
                 continue
             display = display_path(path)
-            task = LoadTask(path, display, None, None, cache.root if cache is not None else None)
-            if cache is not None:
-                raw = _read_bytes(path)
-                key = cache.key(raw) if raw is not None else None
-                hit = _from_cache(cache, key, display) if key is not None else None
-                if hit is not None:
-                    slots.append(hit)
-                    continue
-                task = task._replace(raw=raw, key=key)
-            slots.append(None)
-            tasks.append(task)
-            sizes.append(len(task.raw) if task.raw is not None else _size(path))
+            raw = _read_bytes(path) if cache is not None else None
+            hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
+            slots.append(hit)
+            if hit is None:
+                tasks.append(LoadTask(path, display, cache.root if cache is not None else None))
+                sizes.append(len(raw) if raw is not None else _size(path))
         pending = [index for index, slot in enumerate(slots) if slot is None]
         for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
             slots[index] = loaded
@@ -289,12 +274,10 @@ def load_inventory(
 
 
 class LoadTask(NamedTuple):
-    """One file to load: its bytes when already read, and the cache key and folder to store the result under."""
+    """One file to load, and the cache folder to store its result in (None: no cache)."""
 
     path: Path
     display: str
-    raw: bytes | None
-    key: str | None
     cache_root: Path | None
 
 
@@ -306,17 +289,23 @@ def load_task(task: LoadTask) -> bytes:
 
 
 def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
-    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed."""
-    text = _decode(task.raw) if task.raw is not None else None
+    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed.
+
+    The key is the hash of the bytes read here, so a file changed since the cache was looked up is
+    stored under its new content.
+    """
+    raw = _read_bytes(task.path) if task.cache_root is not None else None
+    text = _decode(raw) if raw is not None else None
     loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)
     share_equal_values([loaded.counter] if loaded.counter is not None else [])
     share_equal_values(procedure for _, procedure in loaded.procedures)
-    if task.key is None or task.cache_root is None or text is None or not _cacheable(loaded):
+    if task.cache_root is None or raw is None or text is None or not _cacheable(loaded):
         return loaded, None
     from bpr.inventory.cache import FileCache
 
+    cache = FileCache(task.cache_root)
     payload = pack_loaded(loaded)
-    FileCache(task.cache_root).put(task.key, payload)
+    cache.put(cache.key(raw), payload)
     return loaded, payload
 
 
@@ -360,14 +349,19 @@ def _open_cache(use_cache: bool | None) -> FileCache | None:
     return FileCache(default_cache_dir())
 
 
-def _from_cache(cache: FileCache, key: str, display: str) -> LoadedFile | None:
-    payload = cache.get(key)
+def _from_cache(cache: FileCache, raw: bytes, display: str) -> LoadedFile | None:
+    payload = cache.get(cache.key(raw))
     if payload is None:
         return None
     try:
         return unpack_loaded(payload, display)
     except Exception:  # an entry that does not load is a miss; loading the file rewrites it
         return None
+
+
+def _no_such_path(path: Path) -> Problem:
+    message = f"{path}: no such file or folder"
+    return Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", message)
 
 
 def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> list[LoadedFile]:
