@@ -68,7 +68,7 @@ def test_national_priority_goes_online_by_the_deadline_whatever_its_recommendati
 def test_missed_deadline_is_stated():
     items = ranked(*(proc(f"n{i}", [VISIT], national_priority=True) for i in range(3)))
     roadmap = plan_roadmap(items, config(start_fy=2026, years=2, capacity=CapacityConfig(online=1), kpis=[]))
-    assert any("間に合わない" in s for s in roadmap.shortfalls)
+    assert any("間に合わない" in s.message and s.procedure == "n2" for s in roadmap.shortfalls)
     assert len(roadmap.unscheduled) == 1
 
 
@@ -78,7 +78,7 @@ def test_kpis_count_distinct_procedures_by_the_year_and_state_the_gap():
     roadmap = plan_roadmap(items, config(capacity=CapacityConfig(rpa=1), kpis=[target]))
     kpi = roadmap.kpis[0]
     assert (kpi.planned, kpi.met, kpi.gap) == (2, False, 8)
-    assert any("8件不足" in s for s in roadmap.shortfalls)
+    assert any("8件不足" in s.message and s.kind == "kpi" for s in roadmap.shortfalls)
 
 
 def test_national_priority_kpi_counts_already_online_procedures():
@@ -98,3 +98,22 @@ def test_horizon_moves_with_start_fy_and_years():
     roadmap = plan_roadmap(items, config(kpis=[]), start_fy=2026, years=5)
     assert roadmap.fiscal_years == [2026, 2027, 2028, 2029, 2030]
     assert roadmap.items[0].fy == 2026
+
+
+def test_high_ranks_go_first_while_slots_stay_for_the_national_deadline():
+    ordinary = [proc(f"big{i}", [VISIT], volume=50_000 - i) for i in range(3)]
+    national = [proc(f"np{i}", [VISIT], volume=100 + i, national_priority=True) for i in range(3)]
+    items = ranked(*ordinary, *national)
+    roadmap = plan_roadmap(items, config(start_fy=2024, years=4, capacity=CapacityConfig(online=2), kpis=[]))
+    fy = {i.procedure: i.fy for i in roadmap.items}
+    # Two slots a year; the deadline FY2025 leaves four slots for three national procedures, so the first
+    # ordinary procedure goes in FY2024 and the other two wait until the national ones are placed.
+    assert fy["big0"] == 2024
+    assert all(fy[f"np{i}"] <= 2025 for i in range(3))
+    assert fy["big1"] >= 2026 and fy["big2"] >= 2026
+    assert roadmap.deadline_fy == 2025
+    assert not [s for s in roadmap.shortfalls if s.kind == "deadline"]
+
+
+def test_roadmap_without_national_procedures_has_no_deadline():
+    assert plan_roadmap(ranked(proc("p", [RPA_WORK])), config(kpis=[])).deadline_fy is None

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import bpr.export.workbook as workbook_module
 from bpr.analysis.pipeline import analyse_inventory
-from bpr.analysis.results import Analysis
+from bpr.analysis.results import Analysis, Shortfall
 from bpr.config import Config
 from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
 from bpr.export.workbook import (
@@ -264,7 +264,11 @@ def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -
 
 def test_overview_lists_a_few_procedure_shortfalls_and_counts_the_rest(analysis: Analysis, tmp_path: Path) -> None:
     many = tuple(f"転出届 (shimin-tenshutsu): 期限に間に合わない {n}" for n in range(20))
-    roadmap = dataclasses.replace(analysis.roadmap, shortfalls=(*many, "計画期間内の枠が足りず未配置"))
+    shortfalls = (
+        *(Shortfall(text, "shimin-tenshutsu", "deadline") for text in many),
+        Shortfall("計画期間内の枠が足りず未配置"),
+    )
+    roadmap = dataclasses.replace(analysis.roadmap, shortfalls=shortfalls)
     path = tmp_path / "many.xlsx"
     write_workbook(dataclasses.replace(analysis, roadmap=roadmap), path)
     lines = [row[0] for row in rows(load_workbook(path)["概要"]) if isinstance(row[0], str) and row[0].startswith("・")]

@@ -41,6 +41,8 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         scores=scores,
         feasibility={m.value: round(g.feasibility, 4) for m, g in all_gains.items()},
         hours_saved={m.value: round(g.hours, 1) for m, g in all_gains.items()},
+        hours_saved_staff={m.value: round(g.staff_hours, 1) for m, g in all_gains.items()},
+        hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in all_gains.items()},
         recommendation=recommendation,
         priority_hours=round(priority, 1),
         reasons=_reasons(procedure, recommendation, all_gains),

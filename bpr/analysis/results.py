@@ -62,6 +62,8 @@ class ScoredProcedure:
     scores: Scores
     feasibility: dict[str, float]
     hours_saved: dict[str, float]
+    hours_saved_staff: dict[str, float]
+    hours_saved_citizen: dict[str, float]
     recommendation: Measure
     priority_hours: float
     reasons: tuple[str, ...]
@@ -108,6 +110,18 @@ class KpiStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Shortfall:
+    """Something the schedule cannot do (a deadline, capacity, a KPI), stated in Japanese."""
+
+    message: str
+    procedure: str | None = None  # the procedure it concerns, or None for the whole roadmap
+    kind: str = "capacity"  # capacity, deadline or kpi
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
 class Roadmap:
     """The schedule of measures by fiscal year, its KPIs and every shortfall, stated plainly."""
 
@@ -116,17 +130,13 @@ class Roadmap:
     items: tuple[RoadmapItem, ...]
     kpis: tuple[KpiStatus, ...]
     unscheduled: tuple[RoadmapItem, ...] = ()
-    shortfalls: tuple[str, ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
+    deadline_fy: int | None = None  # the national-priority deadline, when the inventory has such procedures
 
     @property
     def fiscal_years(self) -> list[int]:
         """Return the fiscal years of the horizon."""
         return list(range(self.start_fy, self.start_fy + self.years))
-
-    def fy_of(self, procedure_id: str) -> int | None:
-        """Return the earliest planned fiscal year of a procedure, or None."""
-        years = [item.fy for item in self.items if item.procedure == procedure_id]
-        return min(years) if years else None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ class MeasureGain:
     feasibility: float
     reasons: tuple[str, ...]
     candidates: tuple[CandidateStep, ...] = ()
+    citizen_hours: float = 0.0  # the citizen's share of `hours`; the rest is staff time
+
+    @property
+    def staff_hours(self) -> float:
+        """Return the staff's share of the hours saved."""
+        return self.hours - self.citizen_hours
 
     @property
     def expected_hours(self) -> float:
@@ -91,7 +97,7 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if procedure.fee.amount > 0 and set(procedure.fee.payment or [Payment.CASH]) <= {Payment.CASH}:
         feasibility *= cfg.cash_only_fee_factor
         reasons.append(f"手数料{procedure.fee.amount:,}円が現金のみ (実現性 ×{cfg.cash_only_fee_factor:g})")
-    return MeasureGain(hours, feasibility, tuple(reasons))
+    return MeasureGain(hours, feasibility, tuple(reasons), citizen_hours=cfg.citizen_weight * citizen_hours)
 
 
 def citizen_marks(procedure: Procedure) -> tuple[int, int, int]:
@@ -196,7 +202,8 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
     if figures.visits > 1:
         minutes += (figures.visits - 1) * config.travel_minutes_per_visit
         reasons.append(f"来庁{figures.visits}回を1回に (結果の郵送など)")
-    return MeasureGain(volume * minutes / 60, 1.0 if minutes else 0.0, tuple(reasons))
+    hours = volume * minutes / 60
+    return MeasureGain(hours, 1.0 if minutes else 0.0, tuple(reasons), citizen_hours=hours)
 
 
 def score_gain(gain: MeasureGain, config: ScoringConfig) -> float:

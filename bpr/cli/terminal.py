@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, Roadmap
+from bpr.analysis.roadmap import reiwa
 
 
 def top_table(analysis: Analysis, top: int) -> Table:
@@ -44,17 +45,14 @@ def top_table(analysis: Analysis, top: int) -> Table:
 
 def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
     """Print each KPI (met or not, with its gap) and every shortfall of the roadmap."""
-    console.print(
-        f"[bold]KPI[/bold] (令和{roadmap.start_fy - 2018}〜{roadmap.start_fy + roadmap.years - 1 - 2018}年度)"
-    )
+    last = roadmap.start_fy + roadmap.years - 1
+    console.print(Text.assemble(("KPI", "bold"), f" ({reiwa(roadmap.start_fy)}〜{reiwa(last)})"))
     for kpi in roadmap.kpis:
-        mark = "[green]達成[/green]" if kpi.met else f"[red]未達 (不足{kpi.gap}件)[/red]"
-        console.print(
-            f"  {kpi.name} 令和{kpi.by_fy - 2018}年度まで: 目標{kpi.target}件 / 計画{kpi.planned}件 {mark}",
-            highlight=False,
-        )
+        mark = ("達成", "green") if kpi.met else (f"未達 (不足{kpi.gap}件)", "red")
+        line = f"  {kpi.name} {reiwa(kpi.by_fy)}まで: 目標{kpi.target}件 / 計画{kpi.planned}件 "
+        console.print(Text.assemble(line, mark))
     for shortfall in roadmap.shortfalls:
-        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall))
+        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.message))
 
 
 def make_console() -> Console:

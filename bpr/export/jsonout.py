@@ -60,6 +60,8 @@ def procedure_record(item: ScoredProcedure) -> dict[str, Any]:
         "lead_time_minutes": _number(figures.lead_time_minutes),
         "national_priority": item.procedure.national_priority,
         "hours_saved": item.hours_saved,
+        "hours_saved_staff": item.hours_saved_staff,
+        "hours_saved_citizen": item.hours_saved_citizen,
         "feasibility": item.feasibility,
         "priority_hours": item.priority_hours,
         "main_path": list(figures.main_path),
@@ -108,7 +110,7 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
             for k in roadmap.kpis
         ],
         "unscheduled": [item_record(item) for item in roadmap.unscheduled],
-        "shortfalls": list(roadmap.shortfalls),
+        "shortfalls": [shortfall.message for shortfall in roadmap.shortfalls],
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter as Tally
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,7 +39,6 @@ TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
 NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
 SCHEDULED = tuple(m for m in MEASURE_ORDER if m is not Measure.NONE)
-_MENTIONED_ID = re.compile(r"\(([a-z0-9][a-z0-9_-]*)\)")
 MAX_LISTED_SHORTFALLS = 8
 CHART_ROWS = 13  # room for a chart of CHART_HEIGHT_CM at the default row height
 CHART_HEIGHT_CM = 7.2
@@ -168,16 +166,14 @@ def _write_kpis(out: _Writer, scope: Scope) -> tuple[int, int] | None:
 
 def _relevant_shortfalls(scope: Scope) -> tuple[list[str], list[str]]:
     """Return the shortfalls that concern the scope: the general ones, and those of its own procedures."""
-    every_id = {p.id for p in scope.analysis.procedures}
     own = {p.id for p in scope.procedures}
     general: list[str] = []
     particular: list[str] = []
-    for text in scope.analysis.roadmap.shortfalls:
-        mentioned = {found for found in _MENTIONED_ID.findall(text) if found in every_id}
-        if not mentioned:
-            general.append(text)
-        elif mentioned & own:
-            particular.append(text)
+    for shortfall in scope.analysis.roadmap.shortfalls:
+        if shortfall.procedure is None:
+            general.append(shortfall.message)
+        elif shortfall.procedure in own:
+            particular.append(shortfall.message)
     return general, particular
 
 
@@ -200,7 +196,7 @@ def _write_hours(out: _Writer, scope: Scope) -> None:
     years = set(scope.fiscal_years)
     by_id = {p.id: p for p in scope.procedures}
     out.heading("■ 施策別の削減見込み (計画期間内に配置した施策)")
-    out.header("施策", "手続数", "年間件数", "削減見込み\n(時間/年)", "現状の職員\n(時間/年)", "現状の住民\n(時間/年)")
+    out.header("施策", "手続数", "年間件数", "削減見込み\n(時間/年)", "うち職員\n(時間/年)", "うち住民\n(時間/年)")
     totals = [0, 0, 0.0, 0.0, 0.0]
     for measure in SCHEDULED:
         chosen = [
@@ -212,8 +208,8 @@ def _write_hours(out: _Writer, scope: Scope) -> None:
             len(chosen),
             sum(p.procedure.annual_volume for p in chosen),
             round(sum(p.hours_saved.get(measure.value, 0.0) for p in chosen), 1),
-            round(sum(p.figures.staff_hours for p in chosen), 1),
-            round(sum(p.figures.citizen_hours for p in chosen), 1),
+            round(sum(p.hours_saved_staff.get(measure.value, 0.0) for p in chosen), 1),
+            round(sum(p.hours_saved_citizen.get(measure.value, 0.0) for p in chosen), 1),
         ]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
         out.add((MEASURE_LABELS[measure], measure_format(measure)), *((value, NUMBER) for value in values))

@@ -90,9 +90,7 @@ class Scope:
     @property
     def deadline_fy(self) -> int | None:
         """Return the national-priority deadline the roadmap scheduled against, when any item carries one."""
-        deadlines = {item.deadline_fy for item in (*self.analysis.roadmap.items, *self.analysis.roadmap.unscheduled)}
-        deadlines.discard(None)
-        return min(deadlines) if deadlines else None  # type: ignore[type-var]
+        return self.analysis.roadmap.deadline_fy
 
 
 def _by_procedure(items: Iterable[RoadmapItem], ids: set[str]) -> dict[str, tuple[RoadmapItem, ...]]:
