@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.common import CommandError
-from bpr.cli.common import fail as fail_command
+from bpr.cli.common import CommandError, exit_with
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def build(
     try:
         loaded = load_for_analysis(paths, config)
     except CommandError as error:
-        fail_command(error)
+        exit_with(error)
     if find_dot() is None:
         fail(missing_dot_message())
     check_output_folder(output)

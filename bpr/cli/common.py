@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from bpr.cli import DEFAULT_PATHS, EXIT_PROBLEMS, EXIT_USAGE
 from bpr.config import Config, ConfigError, load_config, resolve_config_path
@@ -61,7 +62,7 @@ def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) ->
     return loaded
 
 
-def fail(error: CommandError) -> None:
+def exit_with(error: CommandError) -> NoReturn:
     """Print a command error on stderr and exit with its code."""
     sys.stderr.write(error.message.rstrip("\n") + "\n")
     raise SystemExit(error.exit_code)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bpr.cli import ConfigOption, emit
-from bpr.cli.common import CommandError, fail
+from bpr.cli.common import CommandError, exit_with
 
 
 def config(
@@ -29,7 +29,7 @@ def config(
             raise CommandError(f"bpr: no such configuration file: {config}", EXIT_USAGE)
         loaded = load_config(resolve_config_path(config))
     except ConfigError as exc:
-        fail(CommandError(str(exc), EXIT_USAGE))
+        exit_with(CommandError(str(exc), EXIT_USAGE))
     except CommandError as error:
-        fail(error)
+        exit_with(error)
     emit(lambda stream: stream.write(json.dumps(config_as_dict(loaded), ensure_ascii=False, indent=2) + "\n"))

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.common import CommandError
-from bpr.cli.common import fail as fail_command
+from bpr.cli.common import CommandError, exit_with
 from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts, resolve_font
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def diagram(
     try:
         loaded = load_for_analysis(paths, config)
     except CommandError as error:
-        fail_command(error)
+        exit_with(error)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     try:
         selection = select_diagrams(analysis, procedure or (), counter or ())

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, emit
-from bpr.cli.common import CommandError, fail
+from bpr.cli.common import CommandError, exit_with
 
 SCORE_FORMATS = ("table", "json", "csv")
 
@@ -34,7 +34,7 @@ def score(
     try:
         loaded = load_for_analysis(paths, config)
     except CommandError as error:
-        fail(error)
+        exit_with(error)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     if output_format == "json":
         emit(lambda stream: stream.write(score_json(analysis)))
