@@ -93,11 +93,25 @@ def test_worker_count_honours_bpr_workers(monkeypatch: pytest.MonkeyPatch) -> No
         assert worker_count() == parallel.available_cores()
 
 
-def test_small_inputs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
-    def no_pool(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a pool was started for a small input")
+@pytest.mark.parametrize("above", [False, True], ids=["below", "at-threshold"])
+def test_pool_only_from_the_threshold_on(monkeypatch: pytest.MonkeyPatch, generated: Path, above: bool) -> None:
+    total = sum(p.stat().st_size for p in generated.glob("*.yaml"))
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", total if above else total + 1)
+    calls: list[int] = []
+    real = parallel.map_in_order
 
-    monkeypatch.setattr(parallel, "map_in_order", no_pool)
-    assert sum(p.stat().st_size for p in generated.glob("*.yaml")) < loader.PARALLEL_MIN_BYTES
+    def spy(function: Any, tasks: Any, workers: int, sizes: Any) -> Any:
+        calls.append(len(tasks))
+        return real(function, tasks, workers, sizes)
+
+    monkeypatch.setattr(parallel, "map_in_order", spy)
     inventory, _ = load_inventory([generated], use_cache=False, workers=2)
+    assert len(inventory.files) == 6
+    assert calls == ([6] if above else [])
+
+
+def test_one_worker_never_starts_a_pool(monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "map_in_order", None)
+    inventory, _ = load_inventory([generated], use_cache=False, workers=1)
     assert len(inventory.files) == 6

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "unreachable-step", "rework-loop"})
 # Below this many bytes to parse, starting worker processes costs more than it saves (see docs/performance.md).
-PARALLEL_MIN_BYTES = 512 * 1024
+PARALLEL_MIN_BYTES = 256 * 1024
 
 
 @dataclass
