@@ -6,6 +6,7 @@ so that scoring 100,000 procedures neither builds 100,000 graphs nor imports net
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -73,10 +74,14 @@ class ProcessGraph:
         steps = self.steps
         best: dict[str, float] = {}
         choice: dict[str, str | None] = {}
-        for node in _postorder(forward, self.flow.order):
+        for node in _successors_first(forward, self.flow.order):
             weight = _weight(steps[node])
-            successors = [v for v in forward[node] if v in best]
-            if successors:
+            successors = forward[node]
+            if len(successors) == 1:
+                only = successors[0]
+                choice[node] = only
+                best[node] = weight + best[only]
+            elif successors:
                 top = max(best[v] for v in successors)
                 choice[node] = next(v for v in successors if best[v] == top)
                 best[node] = weight + top
@@ -87,6 +92,17 @@ class ProcessGraph:
         while (nxt := choice.get(path[-1])) is not None:
             path.append(nxt)
         return tuple(path)
+
+
+def _successors_first(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> Iterable[str]:
+    """Return every node after all its successors (the flow without rework edges is acyclic).
+
+    Most flows only jump forward in the list, and then the list backwards is such an order.
+    """
+    position = {node: index for index, node in enumerate(order)}
+    if all(position[v] > index for index, node in enumerate(order) for v in forward[node]):
+        return reversed(order)
+    return _postorder(forward, order)
 
 
 def _postorder(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> list[str]:
