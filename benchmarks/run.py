@@ -78,11 +78,9 @@ class Bench:
 
 
 def base_environment() -> dict[str, str]:
-    """Return the environment of every measured command: compiled bytecode kept, as an installed package has it.
-
-    An editable install under PYTHONDONTWRITEBYTECODE=1 would compile bpr's sources on every start, which
-    no installed bpr does; the bytecode goes to benchmarks/data/pycache, for the floors and bpr alike.
-    """
+    """Return the environment of every measured command: compiled bytecode kept, as an installed package has it."""
+    # An editable install under PYTHONDONTWRITEBYTECODE=1 would compile bpr's sources on every start, which
+    # no installed bpr does; the bytecode goes to benchmarks/data/pycache, for the floors and bpr alike.
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     return {**env, "PYTHONPYCACHEPREFIX": str(DATA / "pycache"), "XDG_CACHE_HOME": str(CACHE_HOME)}
 

@@ -95,10 +95,8 @@ class ProcessGraph:
 
 
 def _successors_first(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> Iterable[str]:
-    """Return every node after all its successors (the flow without rework edges is acyclic).
-
-    Most flows only jump forward in the list, and then the list backwards is such an order.
-    """
+    """Return every node after all its successors (the flow without rework edges is acyclic)."""
+    # Most flows only jump forward in the list, and then the list backwards is such an order.
     position = {node: index for index, node in enumerate(order)}
     if all(position[v] > index for index, node in enumerate(order) for v in forward[node]):
         return reversed(order)

@@ -238,13 +238,10 @@ def display_path(path: Path) -> str:
 def load_inventory(
     paths: Sequence[Path], *, use_cache: bool | None = None, workers: int | None = None
 ) -> tuple[Inventory, list[Problem]]:
-    """Load every YAML file under paths; return the inventory and problems about the paths themselves.
-
-    Files already seen with the same bytes come from the cache (unless `use_cache` is False, or None
-    with BPR_NO_CACHE set); the others are loaded on `workers` processes (default: every core) when
-    there is enough to do. Either way the result is the same, in path order; the cross-file rules
-    always run afresh.
-    """
+    """Load every YAML file under paths; return the inventory and problems about the paths themselves."""
+    # Files whose bytes were loaded before come from the cache (unless use_cache is False, or None with
+    # BPR_NO_CACHE set); the rest load on `workers` processes (default: every core) when there is enough
+    # to parse. The result is the same either way, in path order; the cross-file rules always run afresh.
     from bpr.inventory.yamlfile import iter_yaml_files
 
     cache = _open_cache(use_cache)
@@ -289,11 +286,8 @@ def load_task(task: LoadTask) -> bytes:
 
 
 def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
-    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed.
-
-    The key is the hash of the bytes read here, so a file changed since the cache was looked up is
-    stored under its new content.
-    """
+    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed."""
+    # The key is the hash of the bytes read here: a file edited since the lookup is stored under its new content.
     raw = _read_bytes(task.path) if task.cache_root is not None else None
     text = _decode(raw) if raw is not None else None
     loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)

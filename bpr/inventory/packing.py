@@ -21,11 +21,9 @@ Parts = tuple[Counter | None, list[tuple[int, Procedure]], list[PackedProblem], 
 
 
 def share_equal_values(models: Iterable[BaseModel]) -> None:
-    """Make equal strings, positive floats and sets of given fields one object each, inside these models.
-
-    Only values that nothing can tell apart are merged: equal strings, equal positive floats (zero has
-    a sign), and equal field sets (pydantic copies one before changing it).
-    """
+    """Make equal strings, positive floats and sets of given fields one object each, inside these models."""
+    # Only values nothing can tell apart are merged: not zero, which has a sign; a field set is copied by
+    # pydantic before it is changed.
     strings: dict[str, str] = {}
     floats: dict[float, float] = {}
     field_sets: dict[frozenset[str], set[str]] = {}

@@ -44,11 +44,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def map_in_order(function: Callable[[T], R], tasks: Sequence[T], workers: int, sizes: Sequence[int]) -> list[R]:
-    """Return [function(task) for task in tasks], computed by `workers` processes, biggest task first.
-
-    A task the pool could not run (the pool failed to start or a worker died) is run in this process,
-    so the results are always complete and in the order of the tasks.
-    """
+    """Return [function(task) for task in tasks], computed by `workers` processes, biggest task first."""
+    # A task the pool could not run (no pool could start, or a worker died) runs in this process, so the
+    # results are always complete and in the order of the tasks.
     results: list[R | None] = [None] * len(tasks)
     done = [False] * len(tasks)
     order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
