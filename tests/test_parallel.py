@@ -115,3 +115,26 @@ def test_one_worker_never_starts_a_pool(monkeypatch: pytest.MonkeyPatch, generat
     monkeypatch.setattr(parallel, "map_in_order", None)
     inventory, _ = load_inventory([generated], use_cache=False, workers=1)
     assert len(inventory.files) == 6
+
+
+def test_loading_a_set_equals_loading_each_file_alone(generated: Path) -> None:
+    from bpr.inventory.loader import load_file, run_inventory_rules
+    from bpr.inventory.yamlfile import iter_yaml_files
+
+    alone = [load_file(path, str(path)) for path, _ in iter_yaml_files([*CORPUS, generated])]
+    run_inventory_rules(alone)
+    together, _ = load_inventory([*CORPUS, generated], use_cache=False, workers=1)
+    assert snapshot(together) == snapshot(Inventory(alone))
+
+
+def test_equal_values_are_shared_within_a_file(generated: Path) -> None:
+    inventory, _ = load_inventory([generated], use_cache=False, workers=1)
+    steps = [step for _, procedure in inventory.files[0].procedures for step in procedure.steps]
+    by_name: dict[str, list[Any]] = {}
+    for step in steps:
+        by_name.setdefault(step.name, []).append(step)
+    repeated = [group for group in by_name.values() if len(group) > 1]
+    assert repeated
+    assert all(len({id(step.name) for step in group}) == 1 for group in repeated)
+    field_sets = [step.__pydantic_fields_set__ for step in steps]
+    assert len({id(fields) for fields in field_sets}) == len({frozenset(fields) for fields in field_sets})
