@@ -1,8 +1,8 @@
 """Run every benchmark of issue 6, several times each, and print medians, ratios to their floors and targets.
 
-    .venv/bin/python benchmarks/run.py            # 10,000 procedures, 3 rounds (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py            # 10,000 procedures, 3 rounds (about 6 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # one round: a smoke test, not a measurement
-    .venv/bin/python benchmarks/run.py --full     # also 100,000 procedures (1,000 files), once (about 20 minutes more)
+    .venv/bin/python benchmarks/run.py --full     # also 100,000 procedures (1,000 files), once (about 8 minutes more)
 
 Every command runs as a subprocess and is timed wall-clock, with the peak resident memory of its
 largest process (os.wait4). The rounds interleave the floors and the benchmarks, so that a burst of
