@@ -52,3 +52,9 @@ def invalid_cases() -> list[Path]:
 def runner() -> CliRunner:
     """Return a CLI runner (stdout and stderr kept apart)."""
     return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the parse cache of every test in a temporary folder, never in the user's ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

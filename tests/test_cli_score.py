@@ -115,3 +115,20 @@ def test_config_prints_the_config_in_force(runner, tmp_path, monkeypatch):
     result = runner.invoke(app, ["config"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["roadmap"]["start_fy"] == 2026
+
+
+def test_terminal_lists_ten_procedure_shortfalls_and_counts_the_rest():
+    from rich.console import Console
+
+    from bpr.analysis.results import Roadmap, Shortfall
+    from bpr.cli.terminal import print_kpi_status
+
+    shortfalls = (
+        Shortfall("枠が足りない"),
+        *(Shortfall(f"手続{n}: 期限に間に合わない", f"p{n}", "deadline") for n in range(25)),
+    )
+    console = Console(record=True, width=200)
+    print_kpi_status(console, Roadmap(2022, 4, (), (), (), shortfalls))
+    text = console.export_text()
+    assert "枠が足りない" in text and "手続9: 期限" in text and "手続10: 期限" not in text
+    assert "ほか 15件の手続" in text

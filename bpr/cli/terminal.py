@@ -12,6 +12,8 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, Roadmap
 from bpr.analysis.roadmap import reiwa
 
+MAX_SHORTFALL_LINES = 10
+
 
 def top_table(analysis: Analysis, top: int) -> Table:
     """Return a table of the top procedures with scores, recommendation and the main reason."""
@@ -51,8 +53,15 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
         mark = ("達成", "green") if kpi.met else (f"未達 (不足{kpi.gap}件)", "red")
         line = f"  {kpi.name} {reiwa(kpi.by_fy)}まで: 目標{kpi.target}件 / 計画{kpi.planned}件 "
         console.print(Text.assemble(line, mark))
-    for shortfall in roadmap.shortfalls:
+    general = [s for s in roadmap.shortfalls if s.procedure is None]
+    particular = [s for s in roadmap.shortfalls if s.procedure is not None]
+    for shortfall in general + particular[:MAX_SHORTFALL_LINES]:
         console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.message))
+    if len(particular) > MAX_SHORTFALL_LINES:
+        rest = len(particular) - MAX_SHORTFALL_LINES
+        console.print(
+            Text.assemble("  ", ("!", "yellow"), f" ほか {rest:,}件の手続 (`bpr roadmap --format json` の shortfalls)")
+        )
 
 
 def make_console() -> Console:
