@@ -116,12 +116,15 @@ def test_same_bytes_under_two_paths_keep_their_own_path(cache_home: Path, tmp_pa
     assert snapshot(warm) == snapshot(load_inventory([second], use_cache=False)[0])
 
 
-def test_results_that_name_their_path_are_not_cached(cache_home: Path, tmp_path: Path) -> None:
-    empty = tmp_path / "empty.yaml"
-    empty.write_text("# nothing yet\n")
-    inventory, _ = load_inventory([empty])
-    assert [p.code for p in inventory.problems] == ["empty-file"]
-    assert not entries(cache_home)
+def test_an_empty_file_result_is_reused_under_another_path(cache_home: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        path.write_text("# nothing yet\n")
+    assert [p.code for p in load_inventory([first])[0].problems] == ["empty-file"]
+    assert len(entries(cache_home)) == 1
+    warm = load_inventory([second])[0].problems
+    assert [(p.file, p.code) for p in warm] == [(str(second), "empty-file")]
+    assert "a.yaml" not in warm[0].message
 
 
 def test_editing_a_file_misses(cache_home: Path, tmp_path: Path) -> None:

@@ -207,3 +207,27 @@ def test_damaged_valid_file_loads_without_raising(tmp_path: Path, start: int, le
         _SPEC_EXAMPLE[:start] + insert + _SPEC_EXAMPLE[start + length :], encoding="utf-8", errors="surrogatepass"
     )
     _assert_loads_quietly(path)
+
+
+def test_cross_file_rules_see_procedures_with_schema_errors(tmp_path: Path) -> None:
+    step = "steps: [{id: a, name: 受付, actor: counter, effort: 5}]"
+    (tmp_path / "a.yaml").write_text(
+        "version: 1\ncounter: {id: a, name: A, section: A課}\nprocedures:\n"
+        f"  - {{id: juminhyo, name: 住民票, kind: certficate, annual_volume: 10, {step}}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text(
+        "version: 1\ncounter: {id: b, name: B, section: B課}\nprocedures:\n"
+        f"  - {{id: juminhyo, name: 重複, annual_volume: 5, {step}}}\n"
+        "  - id: jido\n    name: 児童手当\n    annual_volume: 5\n"
+        "    attachments: [{name: 住民票の写し, source: self, procedure: juminhyo}]\n"
+        f"    {step}\n",
+        encoding="utf-8",
+    )
+    inventory, _ = load_inventory([tmp_path])
+    codes = [(Path(p.file).name, p.code, p.line) for p in inventory.problems if p.severity.value == "error"]
+    # The typo in `kind` is reported, the attachment to `juminhyo` is not a false unknown reference,
+    # and the duplicate id of the invalid procedure is still found.
+    assert ("a.yaml", "invalid-value", 4) in codes
+    assert ("b.yaml", "duplicate-id", 4) in codes
+    assert not [c for c in codes if c[1] == "unknown-reference"]

@@ -38,6 +38,10 @@ class LoadedFile:
     procedures: list[tuple[int, Procedure]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # Every procedure id the file declares, by index, schema-valid or not: the cross-file rules see a
+    # procedure with a typo in another field, so they neither report false unknown references to it
+    # nor miss a duplicate of its id.
+    declared_ids: dict[int, str] = field(default_factory=dict)
 
     def where(self, path: PathKey) -> str:
         """Return 'FILE:LINE:COL' of a recorded path."""
@@ -199,7 +203,12 @@ def load_text(text: str, display: str) -> LoadedFile:
 
 def _unreadable(display: str, exc: YamlInputError) -> LoadedFile:
     message = (
-        f"{display} {exc.message}" if exc.code in {"file-unreadable", "file-encoding", "empty-file"} else exc.message
+        # An encoding error names the file, as Excel users look for the name of the file to save again.
+        f"{display} {exc.message}"
+        if exc.code == "file-encoding"
+        else f"the file {exc.message}"
+        if exc.code in {"file-unreadable", "empty-file"}
+        else exc.message
     )
     return LoadedFile(
         path=display, problems=[Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, message)]
@@ -209,8 +218,13 @@ def _unreadable(display: str, exc: YamlInputError) -> LoadedFile:
 def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
     """Keep the positions that the cross-file rules report, so the node tree can be dropped."""
     paths: list[PathKey] = [("counter", "id")]
+    raw = document.data.get("procedures") if isinstance(document.data, dict) else None
+    if isinstance(raw, list):
+        for index, item in enumerate(raw):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                loaded.declared_ids[index] = item["id"]
+                paths.append(("procedures", index, "id"))
     for index, procedure in loaded.procedures:
-        paths.append(("procedures", index, "id"))
         for number, attachment in enumerate(procedure.attachments):
             if attachment.procedure is not None:
                 paths.append(("procedures", index, "attachments", number, "procedure"))
@@ -306,17 +320,17 @@ def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
 def pack_loaded(loaded: LoadedFile) -> bytes:
     """Return a file's loading result as bytes that do not depend on its display path."""
     problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
-    return pack((loaded.counter, loaded.procedures, problems, loaded.positions))
+    return pack((loaded.counter, loaded.procedures, problems, loaded.positions, loaded.declared_ids))
 
 
 def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
-    counter, procedures, problems, positions = unpack(payload)
+    counter, procedures, problems, positions, declared_ids = unpack(payload)
     found = [
         Problem(display, line, column, Severity(level), code, text, owner)
         for line, column, level, code, text, owner in problems
     ]
-    return LoadedFile(display, counter, procedures, found, positions)
+    return LoadedFile(display, counter, procedures, found, positions, declared_ids)
 
 
 def _cacheable(loaded: LoadedFile) -> bool:

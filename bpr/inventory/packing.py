@@ -17,7 +17,9 @@ from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.rules.base import PathKey
 
 PackedProblem = tuple[int, int, str, str, str, str | None]
-Parts = tuple[Counter | None, list[tuple[int, Procedure]], list[PackedProblem], dict[PathKey, tuple[int, int]]]
+Parts = tuple[
+    Counter | None, list[tuple[int, Procedure]], list[PackedProblem], dict[PathKey, tuple[int, int]], dict[int, str]
+]
 
 
 def share_equal_values(models: Iterable[BaseModel]) -> None:
@@ -62,9 +64,9 @@ def pack(parts: Parts) -> bytes:
 def unpack(payload: bytes) -> Parts:
     """Return the parts that `pack` packed; raise ValueError when the payload holds something else."""
     parts: Any = pickle.loads(payload)
-    if not (isinstance(parts, tuple) and len(parts) == 4):
+    if not (isinstance(parts, tuple) and len(parts) == 5):
         raise ValueError("not a packed file")
-    counter, procedures, problems, positions = parts
+    counter, procedures, problems, positions, declared_ids = parts
     if not (
         (counter is None or isinstance(counter, Counter))
         and isinstance(procedures, list)
@@ -75,6 +77,7 @@ def unpack(payload: bytes) -> Parts:
         and isinstance(problems, list)
         and all(isinstance(item, tuple) and len(item) == 6 for item in problems)
         and isinstance(positions, dict)
+        and isinstance(declared_ids, dict)
     ):
         raise ValueError("not a packed file")
-    return counter, procedures, problems, positions
+    return counter, procedures, problems, positions, declared_ids

@@ -43,13 +43,13 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                     loaded,
                     RuleFinding(("counter", "id"), f"counter id '{loaded.counter.id}' is already used at {first}"),
                 )
-        for index, procedure in loaded.procedures:
+        for index, procedure_id in sorted(loaded.declared_ids.items()):
             here = loaded.where(("procedures", index, "id"))
-            first = procedures.setdefault(procedure.id, here)
+            first = procedures.setdefault(procedure_id, here)
             if first != here:
                 yield (
                     loaded,
                     RuleFinding(
-                        ("procedures", index, "id"), f"procedure id '{procedure.id}' is already used at {first}"
+                        ("procedures", index, "id"), f"procedure id '{procedure_id}' is already used at {first}"
                     ),
                 )

@@ -38,7 +38,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
 
 def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, RuleFinding]]:
     """Yield each attachment whose `procedure` names no procedure in the set."""
-    known = {procedure.id for loaded in files for _, procedure in loaded.procedures}
+    known = {procedure_id for loaded in files for procedure_id in loaded.declared_ids.values()}
     for loaded in files:
         for index, procedure in loaded.procedures:
             for number, attachment in enumerate(procedure.attachments):
