@@ -11,12 +11,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import Annotated, NoReturn, TextIO
 
 import typer
-
-if TYPE_CHECKING:
-    from bpr.config import Config
 
 DEFAULT_PATHS = (Path("inventories"),)
 
@@ -58,12 +55,21 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
     return chosen
 
 
-def load_config_or_exit(option: Path | None) -> Config:
-    """Return the configuration in force (--config, else bpr.yaml when present, else the defaults), or exit 2."""
-    from bpr.config import ConfigError, load_config, resolve_config_path
+def check_config_or_exit(option: Path | None) -> None:
+    """Exit 2 when the configuration in force (--config, else bpr.yaml when present) has errors.
+
+    Without a file the built-in defaults apply and nothing is read, so `bpr validate` does not even
+    import the config models.
+    """
+    if option is not None and not option.is_file():
+        fail(f"no such configuration file: {option}")
+    path = option if option is not None else Path("bpr.yaml")
+    if not path.is_file():
+        return
+    from bpr.config import ConfigError, load_config
 
     try:
-        return load_config(resolve_config_path(option))
+        load_config(path)
     except ConfigError as exc:
         sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
         fail("the configuration has errors")

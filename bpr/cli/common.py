@@ -6,12 +6,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from bpr.cli import DEFAULT_PATHS, EXIT_PROBLEMS, EXIT_USAGE
-from bpr.config import Config, ConfigError, load_config, resolve_config_path
-from bpr.inventory.loader import Inventory, load_inventory
 from bpr.inventory.problem import Problem, Severity
+
+if TYPE_CHECKING:
+    # Imported where used: command modules import this one at start-up, `bpr --help` included.
+    from bpr.config import Config
+    from bpr.inventory.loader import Inventory
 
 
 class CommandError(Exception):
@@ -39,6 +42,9 @@ class Loaded:
 
 def load_for_analysis(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; raise CommandError (exit 2) for missing paths or a bad config, (exit 1) for errors."""
+    from bpr.config import ConfigError, load_config, resolve_config_path
+    from bpr.inventory.loader import load_inventory
+
     chosen = list(paths) if paths else list(DEFAULT_PATHS)
     missing = [p for p in chosen if not p.exists()]
     if missing:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, emit, fail, inventory_paths, load_config_or_exit
+from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, check_config_or_exit, emit, fail, inventory_paths
 from bpr.cli.output import FORMATTERS_BY_NAME, ValidationReport
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
@@ -47,7 +47,7 @@ def validate(
     from bpr.inventory.loader import load_inventory
 
     chosen = inventory_paths(paths)
-    load_config_or_exit(config)
+    check_config_or_exit(config)
     inventory, path_problems = load_inventory(chosen, use_cache=False if no_cache else None)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
