@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.common import CommandError, exit_with
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 
 if TYPE_CHECKING:
@@ -63,13 +62,10 @@ def build(
 ) -> None:
     """Validate, then write the workbooks, every diagram (SVG) and the JSON into DIR, and print a summary."""
     from bpr.analysis.pipeline import analyse_inventory
-    from bpr.cli.common import load_for_analysis
+    from bpr.cli.common import load_or_exit
     from bpr.export.diagram import find_dot
 
-    try:
-        loaded = load_for_analysis(paths, config)
-    except CommandError as error:
-        exit_with(error)
+    loaded = load_or_exit(paths, config)
     if find_dot() is None:
         fail(missing_dot_message())
     check_output_folder(output)

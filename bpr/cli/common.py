@@ -72,3 +72,11 @@ def exit_with(error: CommandError) -> NoReturn:
     """Print a command error on stderr and exit with its code."""
     sys.stderr.write(error.message.rstrip("\n") + "\n")
     raise SystemExit(error.exit_code)
+
+
+def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
+    """Return what `load_for_analysis` loads, or print its error and exit with its code."""
+    try:
+        return load_for_analysis(paths, config_path)
+    except CommandError as error:
+        exit_with(error)

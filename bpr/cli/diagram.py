@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.common import CommandError, exit_with
 from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts, resolve_font
 
 if TYPE_CHECKING:
@@ -57,15 +56,12 @@ def diagram(
 ) -> None:
     """Write a swimlane diagram per procedure (<id>.svg) and an overview per counter (counter-<id>.svg)."""
     from bpr.analysis.pipeline import analyse_inventory
-    from bpr.cli.common import load_for_analysis
+    from bpr.cli.common import load_or_exit
     from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
 
     if output_format != "dot" and find_dot() is None:
         fail(missing_dot_message())
-    try:
-        loaded = load_for_analysis(paths, config)
-    except CommandError as error:
-        exit_with(error)
+    loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     try:
         selection = select_diagrams(analysis, procedure or (), counter or ())

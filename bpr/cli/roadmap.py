@@ -77,13 +77,10 @@ def roadmap(
 ) -> None:
     """Write the prioritised Excel workbook for section chiefs (exit 0 ok, 1 inventory errors, 2 usage or output)."""
     from bpr.analysis.pipeline import analyse_inventory
-    from bpr.cli.common import CommandError, exit_with, load_for_analysis
+    from bpr.cli.common import load_or_exit
 
     _check_options(output, split_by, output_format)
-    try:
-        loaded = load_for_analysis(paths, config)
-    except CommandError as error:
-        exit_with(error)
+    loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
     if output_format == "json":
         _write_json(analysis, output)

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, emit
-from bpr.cli.common import CommandError, exit_with
 
 SCORE_FORMATS = ("table", "json", "csv")
 
@@ -28,13 +27,10 @@ def score(
 ) -> None:
     """Score and rank every procedure: online, RPA and AI-OCR suitability with the reasons."""
     from bpr.analysis.pipeline import analyse_inventory
-    from bpr.cli.common import load_for_analysis
+    from bpr.cli.common import load_or_exit
     from bpr.export.jsonout import score_csv, score_json
 
-    try:
-        loaded = load_for_analysis(paths, config)
-    except CommandError as error:
-        exit_with(error)
+    loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     if output_format == "json":
         emit(lambda stream: stream.write(score_json(analysis)))
