@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from bpr.inventory.models import Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
-from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml, read_text
+from bpr.inventory.sources import read_text
+from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
 
 DEFAULTS_RESOURCE = "defaults.yaml"
 

@@ -119,7 +119,7 @@ def test_one_worker_never_starts_a_pool(monkeypatch: pytest.MonkeyPatch, generat
 
 def test_loading_a_set_equals_loading_each_file_alone(generated: Path) -> None:
     from bpr.inventory.loader import load_file, run_inventory_rules
-    from bpr.inventory.yamlfile import iter_yaml_files
+    from bpr.inventory.sources import iter_yaml_files
 
     alone = [load_file(path, str(path)) for path, _ in iter_yaml_files([*CORPUS, generated])]
     run_inventory_rules(alone)

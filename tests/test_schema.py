@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from bpr.cli.main import app
 from bpr.cli.schema import schema_text
 from bpr.inventory.loader import load_file
-from bpr.inventory.yamlfile import parse_yaml, read_text
+from bpr.inventory.sources import read_text
+from bpr.inventory.yamlfile import parse_yaml
 
 from conftest import INVENTORIES, ROOT, VALID, yaml_files
 

@@ -18,7 +18,8 @@ from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
 from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
-from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml, read_text
+from bpr.inventory.sources import read_text
+from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
 
 if TYPE_CHECKING:
     from bpr.inventory.cache import FileCache
@@ -256,7 +257,7 @@ def load_inventory(
     # Files whose bytes were loaded before come from the cache (unless use_cache is False, or None with
     # BPR_NO_CACHE set); the rest load on `workers` processes (default: every core) when there is enough
     # to parse. The result is the same either way, in path order; the cross-file rules always run afresh.
-    from bpr.inventory.yamlfile import iter_yaml_files
+    from bpr.inventory.sources import iter_yaml_files
 
     cache = _open_cache(use_cache)
     slots: list[LoadedFile | None] = []
