@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,24 @@ def expected_problems(path: Path) -> Expected:
             raise AssertionError(f"{path}: cannot read the expectation {item.strip()!r}")
         found.append((parsed["code"], int(parsed["line"]), int(parsed["column"])))
     return tuple(found)
+
+
+def generate(folder: Path, procedures: int, files: int) -> Path:
+    """Write a generated inventory (benchmarks/generate.py, seed 0) into folder and return it."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            str(folder),
+            "--procedures",
+            str(procedures),
+            "--files",
+            str(files),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
 
 
 def invalid_cases() -> list[Path]:

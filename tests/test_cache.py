@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,8 @@ from bpr.cli.main import app
 from bpr.inventory import cache as cache_module
 from bpr.inventory.cache import MAGIC, FileCache, code_fingerprint, default_cache_dir
 from bpr.inventory.loader import Inventory, load_inventory
+
+from conftest import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -45,13 +45,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated inventory of several files."""
-    folder = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder), "--procedures", "120", "--files", "4"],
-        check=True,
-        capture_output=True,
-    )
-    return folder
+    return generate(tmp_path_factory.mktemp("generated"), 120, 4)
 
 
 def test_default_folder_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

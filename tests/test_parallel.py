@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,8 @@ import pytest
 from bpr.inventory import loader, parallel
 from bpr.inventory.loader import Inventory, load_inventory
 from bpr.inventory.parallel import map_in_order, worker_count
+
+from conftest import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -31,13 +31,7 @@ def square(value: int) -> int:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated inventory of several files with warnings in most of them."""
-    folder = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder), "--procedures", "150", "--files", "6"],
-        check=True,
-        capture_output=True,
-    )
-    return folder
+    return generate(tmp_path_factory.mktemp("generated"), 150, 6)
 
 
 @pytest.fixture
