@@ -117,3 +117,15 @@ def test_high_ranks_go_first_while_slots_stay_for_the_national_deadline():
 
 def test_roadmap_without_national_procedures_has_no_deadline():
     assert plan_roadmap(ranked(proc("p", [RPA_WORK])), config(kpis=[])).deadline_fy is None
+
+
+def test_overdue_national_measures_take_the_first_slots():
+    ordinary = [proc(f"big{i}", [VISIT], volume=50_000 - i) for i in range(2)]
+    national = [proc(f"np{i}", [VISIT], volume=100 + i, national_priority=True) for i in range(2)]
+    roadmap = plan_roadmap(ranked(*ordinary, *national), config(capacity=CapacityConfig(online=2), kpis=[]), 2026, 3)
+    fy = {i.procedure: i.fy for i in roadmap.items}
+    assert fy["np0"] == fy["np1"] == 2026
+    assert fy["big0"] == fy["big1"] == 2027
+    late = [s for s in roadmap.shortfalls if s.kind == "deadline"]
+    assert {s.procedure for s in late} == {"np0", "np1"}
+    assert all("令和7年度 に間に合わない" in s.message for s in late)

@@ -85,7 +85,8 @@ def plan_roadmap(
 
     Walking in rank order, an online measure of an ordinary procedure takes a slot up to the deadline only
     while enough slots stay free for the national-priority procedures still to come, so the deadline is
-    kept whenever capacity allows it without pushing high-ranked procedures behind low-ranked ones.
+    kept whenever capacity allows it without pushing high-ranked procedures behind low-ranked ones. When
+    the deadline passed before the horizon starts, the overdue national measures take the first slots.
     """
     start = config.start_fy if start_fy is None else start_fy
     span = config.years if years is None else years
@@ -103,8 +104,12 @@ def plan_roadmap(
                     fixed_online[item.id] = plan.target_fy
     national = [item for item in ranked if needs_national_online(item)]
     schedule.pending_national = sum(1 for item in national if item.id not in fixed_online)
+    overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
+    if overdue:
+        for item in national:
+            _place_national(schedule, item, fixed_online.get(item.id), deadline)
     for item in ranked:
-        if needs_national_online(item):
+        if not overdue and needs_national_online(item):
             _place_national(schedule, item, fixed_online.get(item.id), deadline)
         if item.id in decided or item.recommendation not in SCHEDULED:
             continue
