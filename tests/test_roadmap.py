@@ -127,5 +127,13 @@ def test_overdue_national_measures_take_the_first_slots():
     assert fy["np0"] == fy["np1"] == 2026
     assert fy["big0"] == fy["big1"] == 2027
     late = [s for s in roadmap.shortfalls if s.kind == "deadline"]
+    assert not [s for s in roadmap.shortfalls if s.kind == "kpi"]  # no KPI configured
     assert {s.procedure for s in late} == {"np0", "np1"}
     assert all("令和7年度 に間に合わない" in s.message for s in late)
+
+
+def test_a_kpi_due_before_the_horizon_says_so():
+    target = KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.RPA], target=10, by_fy=2023)
+    roadmap = plan_roadmap(ranked(proc("r", [RPA_WORK])), config(kpis=[target]), start_fy=2026)
+    (kpi,) = [s for s in roadmap.shortfalls if s.kind == "kpi"]
+    assert "計画期間 令和8年度〜 より前" in kpi.message

@@ -128,6 +128,8 @@ def plan_roadmap(
     for kpi, target in zip(kpis, config.kpis, strict=True):
         if not kpi.met:
             hint = _second_measure_hint(target, items, ranked, threshold)
+            if kpi.by_fy < start:
+                hint = f" (期限 {reiwa(kpi.by_fy)} は計画期間 {reiwa(start)}〜 より前: 確定した計画だけを数えた)"
             schedule.shortfalls.append(
                 Shortfall(
                     f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足{hint}",
