@@ -11,9 +11,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
+
+if TYPE_CHECKING:
+    from bpr.config import Config
 
 DEFAULT_PATHS = (Path("inventories"),)
 
@@ -55,24 +58,32 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
     return chosen
 
 
-def check_config_or_exit(option: Path | None) -> None:
-    """Exit 2 when the configuration in force (--config, else bpr.yaml when present) has errors.
-
-    Without a file the built-in defaults apply and nothing is read, so `bpr validate` does not even
-    import the config models.
-    """
+def _config_file(option: Path | None) -> Path | None:
+    """Return the config file in force (--config, else bpr.yaml when present), exiting 2 when --config is missing."""
     if option is not None and not option.is_file():
         fail(f"no such configuration file: {option}")
     path = option if option is not None else Path("bpr.yaml")
-    if not path.is_file():
-        return
-    from bpr.config import ConfigError, load_config
+    return path if path.is_file() else None
 
+
+def load_config_or_exit(option: Path | None) -> Config:
+    """Return the configuration in force (the built-in defaults without a file), or exit 2 on its errors."""
+    from bpr.config import Config, ConfigError, load_config
+
+    path = _config_file(option)
+    if path is None:
+        return Config()
     try:
-        load_config(path)
+        return load_config(path)
     except ConfigError as exc:
         sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
         fail("the configuration has errors")
+
+
+def check_config_or_exit(option: Path | None) -> None:
+    """Exit 2 when the configuration in force has errors; without a file, import nothing (quick `bpr validate`)."""
+    if _config_file(option) is not None:
+        load_config_or_exit(option)
 
 
 def emit(write: Callable[[TextIO], object]) -> None:
