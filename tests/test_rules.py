@@ -18,11 +18,11 @@ from conftest import ROOT
 # The spec's "Validation rules": which findings reject the inventory and which are only reported.
 SPEC_ERRORS = {
     "yaml-syntax", "duplicate-key", "invalid-value", "unknown-field", "missing-field", "duplicate-id",
-    "unknown-reference", "no-end", "unsupported-version",
+    "unknown-reference", "no-end", "unsupported-version", "endless-loop",
 }  # fmt: skip
 SPEC_WARNINGS = {
     "unreachable-step", "rework-loop", "zero-volume", "no-effort", "seal-required", "self-issued-attachment",
-    "online-in-person",
+    "online-in-person", "online-share-missing", "skeleton-flow",
 }  # fmt: skip
 
 
@@ -93,7 +93,7 @@ def test_a_self_loop_without_exit_has_no_end() -> None:
 def test_online_in_person_concerns_citizen_steps_only() -> None:
     steps = [_step("w", actor="citizen", in_person=True), _step("r", in_person=True)]
     assert _codes(_procedure(steps, online={"status": "full"})) == [("online-in-person", ("steps", 0, "in_person"))]
-    assert _codes(_procedure(steps, online={"status": "partial"})) == []
+    assert _codes(_procedure(steps, online={"status": "partial", "share": 0.3})) == []
 
 
 def test_no_effort_counts_effort_not_wait() -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bpr.inventory.cache import FileCache
 
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
-FLOW_CODES = frozenset({"no-end", "unreachable-step", "rework-loop"})
+FLOW_CODES = frozenset({"no-end", "endless-loop", "unreachable-step", "rework-loop"})
 # Below this many bytes to parse, starting worker processes costs more than it saves (see docs/performance.md).
 PARALLEL_MIN_BYTES = 256 * 1024
 

@@ -1,60 +1,110 @@
-"""Pydantic models of inventory format v1 (see docs/format.md)."""
+"""Pydantic models of inventory format v1 and its optional additions of 1.1 (see docs/format.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictInt,
     StringConstraints,
+    Tag,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
 _MINUTES_PER_UNIT = {"m": 1.0, "h": 60.0, "d": 1440.0}
+MINUTES_PER_DAY = 1440.0
+# Bounds of format 1.1: beyond them a figure is a typo, and arithmetic on it would overflow.
+MAX_ANNUAL_VOLUME = 1_000_000_000
+MAX_EFFORT_MINUTES = 30 * MINUTES_PER_DAY
+MAX_WAIT_MINUTES = 3650 * MINUTES_PER_DAY
+SHARE_TOLERANCE = 0.01
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
 
 
 def parse_duration(value: Any) -> Any:
-    """Turn a duration (minutes as a number, or "15m", "1.5h", "3d") into minutes."""
+    """Turn a duration (minutes as a number, or "15m", "1.5h", "3d") into finite, non-negative minutes."""
     if isinstance(value, bool):
         raise ValueError("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return float(value)
-    if isinstance(value, str):
+        minutes = float(value) if not isinstance(value, int) or abs(value) < 2**63 else math.inf
+    elif isinstance(value, str):
         match = _DURATION_RE.match(value)
         if match is None:
             raise ValueError(f"'{value}' is not a duration: write minutes (15) or one unit: '15m', '1.5h', '3d'")
-        return float(match.group(1)) * _MINUTES_PER_UNIT[match.group(2)]
-    raise ValueError("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
+        minutes = float(match.group(1)) * _MINUTES_PER_UNIT[match.group(2)]
+    else:
+        raise ValueError("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
+    if math.isnan(minutes) or math.isinf(minutes):
+        raise ValueError("a duration must be a finite number of minutes")
+    if minutes < 0:
+        raise ValueError("a duration cannot be negative")
+    return minutes
 
 
-Duration = Annotated[
+def _at_most(limit: float, what: str) -> Any:
+    def check(minutes: float) -> float:
+        if minutes > limit:
+            raise ValueError(f"{what} of {minutes:g} minutes is more than {limit / MINUTES_PER_DAY:g} days")
+        return minutes
+
+    return check
+
+
+def _duration_schema(limit: float) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": limit},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[mhd]\s*$"},
+        ],
+        "description": "minutes (15) or a string with one unit: '15m', '1.5h', '3d' (a day is 24 hours); "
+        f"at most {limit / MINUTES_PER_DAY:g} days",
+    }
+
+
+Effort = Annotated[
     float,
     BeforeValidator(parse_duration),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[mhd]\s*$"},
-            ],
-            "description": "minutes (15) or a string with one unit: '15m', '1.5h', '3d' (a day is 24 hours)",
-        }
-    ),
+    AfterValidator(_at_most(MAX_EFFORT_MINUTES, "an effort")),
+    WithJsonSchema(_duration_schema(MAX_EFFORT_MINUTES)),
+]
+Wait = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    AfterValidator(_at_most(MAX_WAIT_MINUTES, "a wait")),
+    WithJsonSchema(_duration_schema(MAX_WAIT_MINUTES)),
+]
+
+
+def _finite_share(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a share is a number from 0 to 1 (0.2 = 20 % of the cases)")
+    if math.isnan(value) or not 0 <= value <= 1:
+        raise ValueError(f"a share is a number from 0 to 1 (0.2 = 20 % of the cases), not {value!r}")
+    return float(value)
+
+
+Share = Annotated[
+    float,
+    BeforeValidator(_finite_share),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
 ]
 
 
@@ -191,6 +241,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+class FlowSource(enum.StrEnum):
+    """Where a procedure's steps come from."""
+
+    SURVEYED = "surveyed"
+    SKELETON = "skeleton"
+
+
 class Online(_Model):
     """Current online state and legal constraints of a procedure."""
 
@@ -198,6 +255,28 @@ class Online(_Model):
     channel: Text | None = None
     in_person_required_by_law: StrictBool = False
     identity_check: IdentityCheck = IdentityCheck.NONE
+    share: Share | None = None
+    mynaportal: StrictBool = False
+
+    @field_validator("share")
+    @classmethod
+    def _share_agrees_with_status(cls, share: float | None, info: ValidationInfo) -> float | None:
+        status = info.data.get("status")
+        if share is None:
+            return share
+        if status is OnlineStatus.NONE and share > 0:
+            raise ValueError(f"status 'none' says no case goes online, but share is {share:g}")
+        if status is OnlineStatus.FULL and share < 1:
+            raise ValueError(f"status 'full' says every case goes online, but share is {share:g}")
+        return share
+
+    def online_share(self, default_partial: float) -> float:
+        """Return the share of cases already handled without a visit (`default_partial` for partial without one)."""
+        if self.status is OnlineStatus.FULL:
+            return 1.0
+        if self.share is not None:
+            return self.share
+        return default_partial if self.status is OnlineStatus.PARTIAL else 0.0
 
 
 class Fee(_Model):
@@ -230,6 +309,34 @@ class Plan(_Model):
     progress: Progress = Progress.PLANNED
 
 
+class Branch(_Model):
+    """A successor with the share of cases that take it and the condition drawn on its arrow."""
+
+    to: Slug
+    share: Share | None = None
+    label: Text | None = None
+
+
+def _successor_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "step-id"
+    if isinstance(value, dict | Branch):
+        return "branch"
+    return None
+
+
+# A successor is a step id or a branch mapping; the tag keeps pydantic from reporting both failures.
+SUCCESSOR_TAGS = frozenset({"step-id", "branch"})
+Successor = Annotated[
+    Annotated[Slug, Tag("step-id")] | Annotated[Branch, Tag("branch")],
+    Discriminator(
+        _successor_kind,
+        custom_error_type="successor_type",
+        custom_error_message="a successor is a step id or a mapping {to: ID, share: 0-1, label: 条件}",
+    ),
+]
+
+
 class Step(_Model):
     """工程: one step of a business flow."""
 
@@ -242,10 +349,31 @@ class Step(_Model):
     seal: StrictBool = False
     in_person: StrictBool = False
     rule_based: StrictBool = False
-    effort: Duration = 0.0
-    wait: Duration = 0.0
+    effort: Effort = 0.0
+    wait: Wait = 0.0
     system: Text | None = None
-    next: list[Slug] | None = None
+    next: list[Successor] | None = None
+
+    @field_validator("next")
+    @classmethod
+    def _shares_add_up(cls, items: list[Successor] | None) -> list[Successor] | None:
+        shares = [item.share for item in items or [] if isinstance(item, Branch) and item.share is not None]
+        if not shares:
+            return items
+        total = sum(shares)
+        every = len(shares) == len(items or [])
+        if every and abs(total - 1) > SHARE_TOLERANCE:
+            raise ValueError(f"the shares of the branches add up to {total:g}, not 1")
+        if not every and total > 1 + SHARE_TOLERANCE:
+            raise ValueError(f"the shares of the branches add up to {total:g}, more than 1")
+        return items
+
+    @property
+    def next_ids(self) -> list[str] | None:
+        """Return the successor ids as written (None when `next` is omitted)."""
+        if self.next is None:
+            return None
+        return [item if isinstance(item, str) else item.to for item in self.next]
 
 
 class Procedure(_Model):
@@ -255,8 +383,10 @@ class Procedure(_Model):
     name: Text
     kind: Kind = Kind.OTHER
     legal_basis: Text | None = None
-    annual_volume: Annotated[StrictInt, Field(ge=0)]
+    annual_volume: Annotated[StrictInt, Field(ge=0, le=MAX_ANNUAL_VOLUME)]
     volume_source: Text | None = None
+    national_id: Text | None = None
+    flow_source: FlowSource = FlowSource.SURVEYED
     life_events: list[LifeEvent] = []
     national_priority: StrictBool = False
     online: Online = Online()

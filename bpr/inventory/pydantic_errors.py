@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bpr.inventory.models import SUCCESSOR_TAGS
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 
 
@@ -37,7 +38,7 @@ def findings_from_error(
 
 def _is_internal(part: str | int) -> bool:
     # Unions and validators add entries such as 'function-after[...]' that are no field names.
-    return isinstance(part, str) and ("[" in part or part in {"list", "dict"})
+    return isinstance(part, str) and ("[" in part or part in {"list", "dict"} or part in SUCCESSOR_TAGS)
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:

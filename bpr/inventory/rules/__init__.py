@@ -7,12 +7,15 @@ from types import ModuleType
 from bpr.inventory.problem import Severity
 from bpr.inventory.rules import (
     duplicate_id,
+    endless_loop,
     no_effort,
     no_end,
     online_in_person,
+    online_share_missing,
     rework_loop,
     seal_required,
     self_issued_attachment,
+    skeleton_flow,
     unknown_reference,
     unreachable_step,
     zero_volume,
@@ -24,6 +27,7 @@ RULES_BY_CODE: dict[str, ModuleType] = {
         duplicate_id,
         unknown_reference,
         no_end,
+        endless_loop,
         unreachable_step,
         rework_loop,
         zero_volume,
@@ -31,6 +35,8 @@ RULES_BY_CODE: dict[str, ModuleType] = {
         seal_required,
         self_issued_attachment,
         online_in_person,
+        online_share_missing,
+        skeleton_flow,
     )
 }
 
@@ -51,6 +57,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "duplicate-id": (Severity.ERROR, "a counter, procedure or step id is used twice"),
     "unknown-reference": (Severity.ERROR, "a `next` or attachment `procedure` id does not exist"),
     "no-end": (Severity.ERROR, "every path of a flow loops forever"),
+    "endless-loop": (Severity.ERROR, "a loop that no case can leave: every way out has share 0"),
     "unreachable-step": (Severity.WARNING, "a step cannot be reached from the first step"),
     "rework-loop": (Severity.WARNING, "a flow goes back to an earlier step (差し戻し)"),
     "zero-volume": (Severity.WARNING, "`annual_volume: 0`"),
@@ -58,6 +65,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "seal-required": (Severity.WARNING, "a step requires a seal (押印)"),
     "self-issued-attachment": (Severity.WARNING, "an attachment the city issues itself"),
     "online-in-person": (Severity.WARNING, "a fully online procedure with an in-person citizen step"),
+    "online-share-missing": (Severity.WARNING, "`online.status: partial` without `online.share`"),
+    "skeleton-flow": (Severity.WARNING, "`flow_source: skeleton`: steps made by an importer, not yet surveyed"),
 }
 
 

@@ -26,8 +26,9 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     for source, target in ctx.flow.back_edges():
         index = index_of[source]
         step = ctx.procedure.steps[index]
-        if step.next is not None and target in step.next:
-            path: tuple[str | int, ...] = ("steps", index, "next", step.next.index(target))
+        written = step.next_ids
+        if written is not None and target in written:
+            path: tuple[str | int, ...] = ("steps", index, "next", written.index(target))
         else:
             path = ("steps", index, "id")
         yield RuleFinding(path, f"step '{source}' sends the case back to '{target}' (rework loop, 差し戻し)")

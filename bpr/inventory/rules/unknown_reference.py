@@ -27,7 +27,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     """Yield each `next` id that names no step of the procedure."""
     ids = [step.id for step in ctx.procedure.steps]
     for index, step in enumerate(ctx.procedure.steps):
-        for position, target in enumerate(step.next or []):
+        for position, target in enumerate(step.next_ids or []):
             if target not in ids:
                 hint = did_you_mean(target, ids)
                 yield RuleFinding(

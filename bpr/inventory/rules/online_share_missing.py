@@ -1,0 +1,27 @@
+"""online-share-missing: `online.status: partial` without `online.share`.
+
+How many cases already go online decides what is left to gain; without the figure the configured
+`scoring.default_online_share` is used.
+
+Passes: ``online: {status: partial, share: 0.12}``. Warns: ``online: {status: partial}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bpr.inventory.models import OnlineStatus
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding
+
+CODE = "online-share-missing"
+
+
+def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
+    """Yield a finding at `online.status` when a partly online procedure has no share."""
+    online = ctx.procedure.online
+    if online.status is OnlineStatus.PARTIAL and online.share is None:
+        yield RuleFinding(
+            ("online", "status"),
+            f"procedure '{ctx.procedure.id}' is partly online but has no 'share' "
+            "(オンライン手続件数 / 総手続件数): the configured default share is used",
+        )
