@@ -6,9 +6,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
-from bpr.inventory.models import Measure
+from bpr.inventory.models import Action, Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
@@ -25,33 +25,39 @@ class _Section(BaseModel):
 
 
 class ScaleConfig(_Section):
-    """How hours a year become a 0–100 score: logarithmic, 100 at `full_hours`."""
+    """How expected hours a year become a 0–100 score: logarithmic, 100 at `full_hours`."""
 
-    full_hours: Annotated[float, Field(gt=1)] = 10_000.0
+    full_hours: Annotated[float, Field(gt=1, le=1e12)] = 100_000.0
 
 
 class OnlineConfig(_Section):
-    """What going online removes, and what makes it less feasible."""
+    """What going online removes from the cases still handled at the counter, and what makes it less feasible."""
 
-    citizen_weight: NonNegative = 1.0
-    staff_weight: NonNegative = 1.0
-    minutes_per_handwritten_step: NonNegative = 5.0
-    minutes_per_seal_step: NonNegative = 5.0
-    minutes_per_in_person_step: NonNegative = 5.0
-    law_requires_in_person_factor: Fraction = 0.05
-    partial_online_factor: Fraction = 0.5
+    citizen_weight: Fraction = 1.0
+    staff_weight: Fraction = 1.0
+    # Shares of today's minutes that going online removes (each ≤ 1, so savings never exceed today).
+    citizen_effort_removed_share: Fraction = 0.5
+    handwritten_effort_removed_share: Fraction = 0.8
+    removed_share: Fraction = 0.7
     paper_attachment_factor: Fraction = 0.9
     min_attachment_factor: Fraction = 0.6
     cash_only_fee_factor: Fraction = 0.85
-    removed_share: Fraction = 0.7
 
 
 class RpaConfig(_Section):
     """Which staff work a robot can take over, and how much of it."""
 
-    actions: list[str] = ["receive", "check", "enter", "issue", "notify", "archive", "other"]
-    rekeying_weight: NonNegative = 1.5
-    automation_share: Fraction = 0.8
+    actions: list[Action] = [
+        Action.RECEIVE,
+        Action.CHECK,
+        Action.ENTER,
+        Action.ISSUE,
+        Action.NOTIFY,
+        Action.ARCHIVE,
+        Action.OTHER,
+    ]
+    automation_share: Fraction = 0.7
+    rekeying_share: Fraction = 0.9
 
 
 class AiOcrConfig(_Section):
@@ -63,17 +69,22 @@ class AiOcrConfig(_Section):
 
 
 class BprConfig(_Section):
-    """Simple reforms: what each removes per case."""
+    """Reforms without a system: what each removes per case, within the citizen's time today."""
 
     minutes_per_seal: NonNegative = 5.0
     minutes_per_self_issued_attachment: NonNegative = 30.0
+    reservation_wait_removed_share: Fraction = 0.8
+    handwriting_removed_share: Fraction = 0.8
 
 
 class ScoringConfig(_Section):
     """Scoring weights and thresholds."""
 
-    travel_minutes_per_visit: NonNegative = 60.0
+    travel_minutes_per_visit: Annotated[float, Field(ge=0, le=10_000)] = 60.0
     recommend_threshold: Annotated[float, Field(ge=0, le=100)] = 30.0
+    default_online_share: Fraction = 0.1
+    hours_per_fte: Annotated[float, Field(gt=0, le=8_760)] = 1_800.0
+    staff_cost_per_hour: Annotated[float, Field(ge=0, le=1_000_000)] = 4_000.0
     scale: ScaleConfig = ScaleConfig()
     online: OnlineConfig = OnlineConfig()
     rpa: RpaConfig = RpaConfig()
@@ -81,17 +92,45 @@ class ScoringConfig(_Section):
     bpr: BprConfig = BprConfig()
 
 
+def _capacity_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "by-year"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "number"
+    return None
+
+
+YearCount = Annotated[int, Field(ge=0, le=100_000)]
+Capacity = Annotated[
+    Annotated[YearCount, Tag("number")]
+    | Annotated[dict[Annotated[int, Field(ge=1989, le=2200)], YearCount], Tag("by-year")],
+    Discriminator(
+        _capacity_kind,
+        custom_error_type="capacity_type",
+        custom_error_message="a capacity is a number of measures a year, or a mapping fiscal year → number",
+    ),
+]
+
+
 class CapacityConfig(_Section):
-    """How many procedures each measure can take on in one fiscal year."""
+    """How many measures of each kind the city can carry out in one fiscal year.
 
-    online: Annotated[int, Field(ge=0)] = 8
-    rpa: Annotated[int, Field(ge=0)] = 4
-    ai_ocr: Annotated[int, Field(ge=0)] = 4
-    bpr: Annotated[int, Field(ge=0)] = 10
+    One number for every year, or a mapping fiscal year → number; a year the mapping leaves out has the
+    capacity of the latest year listed before it (0 before the first), as a budget carries over.
+    """
 
-    def of(self, measure: Measure) -> int:
-        """Return the capacity of a measure (0 for `none`)."""
-        return int(getattr(self, measure.value, 0))
+    online: Capacity = 8
+    rpa: Capacity = 4
+    ai_ocr: Capacity = 4
+    bpr: Capacity = 10
+
+    def of(self, measure: Measure, fy: int) -> int:
+        """Return the capacity of a measure in a fiscal year (0 for `none`)."""
+        value = getattr(self, measure.value, 0)
+        if isinstance(value, int):
+            return value
+        earlier = [year for year in value if year <= fy]
+        return value[max(earlier)] if earlier else 0
 
 
 class KpiTarget(_Section):

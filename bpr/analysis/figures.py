@@ -1,33 +1,13 @@
-"""Derived figures of a procedure: visits, counts, handoffs, lead time, staff and citizen hours."""
+"""Derived figures of a procedure: expected visits, handoffs, lead time, staff and citizen hours."""
 
 from __future__ import annotations
 
-from itertools import pairwise
-
+from bpr.analysis.expected import expect_flow
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.results import Figures
-from bpr.inventory.models import Actor, Medium, Step
+from bpr.inventory.models import MINUTES_PER_DAY, Actor, Medium, Step
 
-MINUTES_PER_DAY = 24 * 60
 STAFF_ACTORS = frozenset({Actor.COUNTER, Actor.BACK_OFFICE})
-
-
-def count_visits(path_steps: list[Step]) -> int:
-    """Count the citizen's trips along a path.
-
-    In-person steps belong to one trip until a wait of a day or more stands between two of them, on
-    any step after the earlier one up to and including the later one.
-    """
-    visits = 0
-    since_last: float | None = None  # the longest wait seen since the last in-person step
-    for step in path_steps:
-        if since_last is not None:
-            since_last = max(since_last, step.wait)
-        if step.in_person:
-            if since_last is None or since_last >= MINUTES_PER_DAY:
-                visits += 1
-            since_last = 0.0
-    return visits
 
 
 def counter_wait_minutes(step: Step) -> float:
@@ -39,34 +19,54 @@ def counter_wait_minutes(step: Step) -> float:
     return step.wait if step.in_person and step.wait < MINUTES_PER_DAY else 0.0
 
 
+def writes_by_hand(step: Step) -> bool:
+    """Tell whether a citizen step is a handwritten or sealed form (what 書かせない removes)."""
+    return step.handwritten or step.seal
+
+
 def compute_figures(process: ProcessGraph, travel_minutes_per_visit: float) -> Figures:
-    """Return the derived figures of a procedure from its process graph."""
+    """Return the derived figures of a procedure: expected values per case over its flow."""
     procedure = process.procedure
-    path = process.main_path()
-    path_steps = [process.step(step_id) for step_id in path]
     steps = procedure.steps
-    visits = count_visits(path_steps)
-    handoffs = sum(1 for a, b in pairwise(path_steps) if a.actor is not b.actor)
-    lead_time = sum(step.effort + step.wait for step in path_steps)
-    staff_minutes = sum(step.effort for step in path_steps if step.actor in STAFF_ACTORS)
-    citizen_minutes = (
-        sum(step.effort for step in path_steps if step.actor is Actor.CITIZEN)
-        + sum(counter_wait_minutes(step) for step in path_steps)
-        + visits * travel_minutes_per_visit
-    )
+    by_id = process.steps
+    expectation = expect_flow(process.flow, by_id, set(process.rework_edges))
+    passes = expectation.passes
+    staff = counter = citizen_effort = by_hand = waiting = lead_time = 0.0
+    for node, n in passes.items():
+        if not n:
+            continue
+        step = by_id[node]
+        lead_time += n * (step.effort + step.wait)
+        waiting += n * counter_wait_minutes(step)
+        if step.actor in STAFF_ACTORS:
+            staff += n * step.effort
+            if step.actor is Actor.COUNTER:
+                counter += n * step.effort
+        elif step.actor is Actor.CITIZEN:
+            citizen_effort += n * step.effort
+            if writes_by_hand(step):
+                by_hand += n * step.effort
+    travel = expectation.visits * travel_minutes_per_visit
+    citizen = citizen_effort + waiting + travel
     volume = procedure.annual_volume
     return Figures(
-        main_path=path,
-        visits=visits,
+        main_path=expectation.main_path,
+        visits=expectation.visits,
         paper_steps=sum(1 for step in steps if step.medium is Medium.PAPER),
         seal_steps=sum(1 for step in steps if step.seal),
         in_person_steps=sum(1 for step in steps if step.in_person),
         handwritten_steps=sum(1 for step in steps if step.handwritten),
-        handoffs=handoffs,
+        handoffs=expectation.handoffs,
         lead_time_minutes=lead_time,
-        staff_minutes_per_case=staff_minutes,
-        citizen_minutes_per_case=citizen_minutes,
-        staff_hours=volume * staff_minutes / 60,
-        citizen_hours=volume * citizen_minutes / 60,
+        staff_minutes_per_case=staff,
+        citizen_minutes_per_case=citizen,
+        staff_hours=volume * staff / 60,
+        citizen_hours=volume * citizen / 60,
         rework_edges=process.rework_edges,
+        passes=passes,
+        counter_minutes_per_case=counter,
+        citizen_effort_minutes=citizen_effort,
+        handwritten_minutes=by_hand,
+        counter_wait_minutes=waiting,
+        travel_minutes=travel,
     )

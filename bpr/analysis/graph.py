@@ -6,7 +6,6 @@ so that scoring 100,000 procedures neither builds 100,000 graphs nor imports net
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -66,67 +65,10 @@ class ProcessGraph:
         return self.steps[step_id]
 
     def main_path(self) -> tuple[str, ...]:
-        """Return the longest path by effort + wait from the first step to an end, rework edges cut.
+        """Return the most probable path from the first step to an end, rework edges cut (ties: written first)."""
+        from bpr.analysis.expected import most_probable_path
 
-        Ties go to the successor written first, so the path is deterministic.
-        """
-        forward = self.forward
-        steps = self.steps
-        best: dict[str, float] = {}
-        choice: dict[str, str | None] = {}
-        for node in _successors_first(forward, self.flow.order):
-            weight = _weight(steps[node])
-            successors = forward[node]
-            if len(successors) == 1:
-                only = successors[0]
-                choice[node] = only
-                best[node] = weight + best[only]
-            elif successors:
-                top = max(best[v] for v in successors)
-                choice[node] = next(v for v in successors if best[v] == top)
-                best[node] = weight + top
-            else:
-                choice[node] = None
-                best[node] = weight
-        path = [self.start]
-        while (nxt := choice.get(path[-1])) is not None:
-            path.append(nxt)
-        return tuple(path)
-
-
-def _successors_first(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> Iterable[str]:
-    """Return every node after all its successors (the flow without rework edges is acyclic)."""
-    # Most flows only jump forward in the list, and then the list backwards is such an order.
-    position = {node: index for index, node in enumerate(order)}
-    if all(position[v] > index for index, node in enumerate(order) for v in forward[node]):
-        return reversed(order)
-    return _postorder(forward, order)
-
-
-def _postorder(forward: dict[str, tuple[str, ...]], order: tuple[str, ...]) -> list[str]:
-    """Return every node after all its successors (the flow without rework edges is acyclic)."""
-    done: set[str] = set()
-    out: list[str] = []
-    for root in order:
-        if root in done:
-            continue
-        done.add(root)
-        stack = [(root, iter(forward[root]))]
-        while stack:
-            node, successors = stack[-1]
-            for nxt in successors:
-                if nxt not in done:
-                    done.add(nxt)
-                    stack.append((nxt, iter(forward[nxt])))
-                    break
-            else:
-                stack.pop()
-                out.append(node)
-    return out
-
-
-def _weight(step: Step) -> float:
-    return step.effort + step.wait
+        return most_probable_path(self.flow, set(self.rework_edges))
 
 
 def build_process_graph(procedure: Procedure) -> ProcessGraph:

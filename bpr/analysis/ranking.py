@@ -1,64 +1,164 @@
-"""Scoring every procedure of an inventory and ranking them."""
+"""Scoring every procedure of an inventory, choosing its measures, and ranking them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
-from bpr.analysis.results import ScoredProcedure, Scores
-from bpr.analysis.scores import ai_ocr_gain, bpr_gain, online_gain, recommend, rpa_gain, score_gain
+from bpr.analysis.results import MeasurePlan, ScoredProcedure, Scores
+from bpr.analysis.scores import (
+    CANDIDATE_ORDER,
+    MeasureGain,
+    ai_ocr_gain,
+    bpr_gain,
+    online_gain,
+    online_share,
+    rpa_gain,
+    score_gain,
+    staff_hours_by_step,
+    within,
+)
 from bpr.config import ScoringConfig
 from bpr.inventory.models import Counter, Measure, Procedure
 
 
 def score_procedure(counter: Counter, procedure: Procedure, file: str, config: ScoringConfig) -> ScoredProcedure:
-    """Return the figures, scores, recommendation and reasons of one procedure (rank unset)."""
+    """Return the figures, scores, measures, recommendation and reasons of one procedure (rank unset)."""
     process = build_process_graph(procedure)
     figures = compute_figures(process, config.travel_minutes_per_visit)
-    gains = {
+    share = online_share(procedure, config)
+    # Each measure alone on today's flow: these are the scores, comparable across procedures and years.
+    gains: dict[Measure, MeasureGain] = {
         Measure.ONLINE: online_gain(procedure, figures, config),
-        Measure.RPA: rpa_gain(process, figures, config),
-        Measure.AI_OCR: ai_ocr_gain(process, figures, config),
+        Measure.RPA: rpa_gain(process, figures, config, online_fraction=share),
+        Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - share),
+        Measure.BPR: bpr_gain(procedure, figures, config),
     }
-    bpr = bpr_gain(procedure, figures, config)
-    scores = Scores(
-        online=score_gain(gains[Measure.ONLINE], config),
-        rpa=score_gain(gains[Measure.RPA], config),
-        ai_ocr=score_gain(gains[Measure.AI_OCR], config),
-    )
-    recommendation = recommend(scores, bpr, config)
-    all_gains = {**gains, Measure.BPR: bpr}
-    if recommendation is Measure.NONE:
-        priority = max(g.expected_hours for g in all_gains.values())
+    scores = {measure: score_gain(gain, config) for measure, gain in gains.items()}
+    passing = [m for m in CANDIDATE_ORDER if scores[m] >= config.recommend_threshold and gains[m].expected_hours > 0]
+    if passing:
+        # Recommend by expected hours; ties go to the measure listed first.
+        recommendation = max(passing, key=lambda m: (gains[m].expected_hours, -CANDIDATE_ORDER.index(m)))
+    elif gains[Measure.BPR].hours > 0:
+        recommendation = Measure.BPR
     else:
-        priority = all_gains[recommendation].expected_hours
+        recommendation = Measure.NONE
+    plans = _measures(process, figures, procedure, config, gains, scores, recommendation, share)
+    if recommendation is Measure.NONE:
+        priority = max(g.expected_hours for g in gains.values())
+    else:
+        priority = gains[recommendation].expected_hours
     return ScoredProcedure(
         counter=counter,
         procedure=procedure,
         file=file,
         figures=figures,
-        scores=scores,
-        feasibility={m.value: round(g.feasibility, 4) for m, g in all_gains.items()},
-        hours_saved={m.value: round(g.hours, 1) for m, g in all_gains.items()},
-        hours_saved_staff={m.value: round(g.staff_hours, 1) for m, g in all_gains.items()},
-        hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in all_gains.items()},
+        scores=Scores(online=scores[Measure.ONLINE], rpa=scores[Measure.RPA], ai_ocr=scores[Measure.AI_OCR]),
+        feasibility={m.value: round(g.feasibility, 4) for m, g in gains.items()},
+        hours_saved={m.value: round(g.hours, 1) for m, g in gains.items()},
+        hours_saved_staff={m.value: round(g.staff_hours, 1) for m, g in gains.items()},
+        hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in gains.items()},
         recommendation=recommendation,
         priority_hours=round(priority, 1),
-        reasons=_reasons(procedure, recommendation, all_gains),
+        reasons=_reasons(procedure, recommendation, plans, gains),
         candidates=gains[Measure.RPA].candidates + gains[Measure.AI_OCR].candidates,
+        expected_hours={m.value: round(g.expected_hours, 1) for m, g in gains.items()},
+        measures=tuple(plan for plan, _ in plans),
+        online_share=share,
     )
 
 
-def _reasons(procedure: Procedure, recommendation: Measure, gains: dict) -> tuple[str, ...]:  # type: ignore[type-arg]
-    order = [recommendation] + [
-        m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR) if m is not recommendation
+def _measures(
+    process,  # type: ignore[no-untyped-def]
+    figures,  # type: ignore[no-untyped-def]
+    procedure: Procedure,
+    config: ScoringConfig,
+    gains: dict[Measure, MeasureGain],
+    scores: dict[Measure, float],
+    primary: Measure,
+    share: float,
+) -> list[tuple[MeasurePlan, MeasureGain]]:
+    """Return the primary measure and the complements that pass the threshold on what the primary leaves.
+
+    After going online, RPA transcribes the applications that now arrive online (the share of cases
+    online after the measure, expected) and AI-OCR reads the paper share that stays. Staff hours of a
+    step are claimed once: a later measure gets only what earlier ones left of that step.
+    """
+    if primary is Measure.NONE:
+        return []
+    out: list[tuple[MeasurePlan, MeasureGain]] = [
+        (_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary])
     ]
-    reasons: list[str] = []
-    for measure in order:
-        if measure is Measure.NONE:
+    online_after = share
+    if primary is Measure.ONLINE:
+        online_after = share + (1.0 - share) * gains[Measure.ONLINE].feasibility
+    after: dict[Measure, MeasureGain] = {
+        Measure.ONLINE: gains[Measure.ONLINE],
+        Measure.RPA: rpa_gain(process, figures, config, online_fraction=online_after),
+        Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
+    }
+    today = staff_hours_by_step(procedure, figures)
+    claimed: dict[str, float] = dict(gains[primary].staff_by_step)
+    rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR) if m is not primary]
+    rest.sort(key=lambda m: (-after[m].expected_hours, CANDIDATE_ORDER.index(m)))
+    for measure in rest:
+        gain = within(after[measure], claimed, today)
+        score = score_gain(gain, config)
+        if score < config.recommend_threshold or gain.expected_hours <= 0:
             continue
-        reasons.extend(gains[measure].reasons)
+        for node, hours in gain.staff_by_step.items():
+            claimed[node] = claimed.get(node, 0.0) + hours
+        out.append((_plan(procedure, gain, "complement", score), gain))
+    return out
+
+
+def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> MeasurePlan:
+    return MeasurePlan(
+        measure=gain.measure,
+        role=role,
+        hours=round(gain.hours, 1),
+        staff_hours=round(gain.staff_hours, 1),
+        citizen_hours=round(gain.citizen_hours, 1),
+        expected_hours=round(gain.expected_hours, 1),
+        score=score,
+        uptake=gain.measure is Measure.ONLINE and procedure.online.mynaportal,
+    )
+
+
+LABELS = {Measure.ONLINE: "オンライン化", Measure.RPA: "RPA", Measure.AI_OCR: "AI-OCR", Measure.BPR: "業務改善(BPR)"}
+
+
+def _reasons(
+    procedure: Procedure,
+    recommendation: Measure,
+    plans: list[tuple[MeasurePlan, MeasureGain]],
+    gains: dict[Measure, MeasureGain],
+) -> tuple[str, ...]:
+    reasons: list[str] = []
+    shown: set[Measure] = set()
+    for plan, gain in plans:
+        reasons.extend(gain.reasons)
+        if plan.role == "primary":
+            others = [
+                f"{LABELS[m]} {gains[m].expected_hours:,.0f}"
+                for m in CANDIDATE_ORDER
+                if m is not plan.measure and gains[m].expected_hours > 0
+            ]
+            versus = f"; 他は{'・'.join(others)}時間" if others else ""
+            reasons.append(
+                f"推奨 {LABELS[plan.measure]}: 期待削減 {plan.expected_hours:,.0f}時間/年 "
+                f"(削減 {plan.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
+            )
+        else:
+            reasons.append(
+                f"併せて {LABELS[plan.measure]}: 主施策の残りに対し期待削減 {plan.expected_hours:,.0f}時間/年"
+            )
+        shown.add(plan.measure)
+    for measure in CANDIDATE_ORDER:
+        if measure not in shown:
+            reasons.extend(gains[measure].reasons)
     if procedure.national_priority:
         reasons.insert(1 if reasons else 0, "国の優先手続 (マイナポータルからのオンライン化が求められる)")
     if not reasons:
@@ -73,7 +173,5 @@ def rank_key(item: ScoredProcedure) -> tuple[bool, float, int, str]:
 
 def rank_procedures(scored: Iterable[ScoredProcedure]) -> tuple[ScoredProcedure, ...]:
     """Return the procedures sorted by priority with `rank` set from 1."""
-    from dataclasses import replace
-
     ordered = sorted(scored, key=rank_key)
     return tuple(replace(item, rank=index) for index, item in enumerate(ordered, start=1))

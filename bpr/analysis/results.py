@@ -9,21 +9,27 @@ from bpr.inventory.models import Counter, Measure, Procedure
 
 @dataclass(frozen=True, slots=True)
 class Figures:
-    """Derived figures of one procedure (see docs/scoring.md for each definition)."""
+    """Derived figures of one procedure, expected values per case (see docs/scoring.md for each definition)."""
 
     main_path: tuple[str, ...]
-    visits: int
+    visits: float
     paper_steps: int
     seal_steps: int
     in_person_steps: int
     handwritten_steps: int
-    handoffs: int
+    handoffs: float
     lead_time_minutes: float
     staff_minutes_per_case: float
     citizen_minutes_per_case: float
     staff_hours: float
     citizen_hours: float
     rework_edges: tuple[tuple[str, str], ...]
+    passes: dict[str, float] = field(default_factory=dict)  # expected passes per case of each step
+    counter_minutes_per_case: float = 0.0  # the `counter` steps' share of staff minutes
+    citizen_effort_minutes: float = 0.0  # the citizen's own steps
+    handwritten_minutes: float = 0.0  # of which handwritten or sealed forms
+    counter_wait_minutes: float = 0.0  # waiting at the counter before in-person steps
+    travel_minutes: float = 0.0  # expected visits × travel per visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,23 @@ class Scores:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasurePlan:
+    """A measure a procedure carries: primary (its recommendation) or complementary, with its hours a year.
+
+    A complement's hours are computed on what the primary leaves (never counted twice).
+    """
+
+    measure: Measure
+    role: str  # "primary" or "complement"
+    hours: float
+    staff_hours: float
+    citizen_hours: float
+    expected_hours: float
+    score: float
+    uptake: bool = False  # online already startable from マイナポータル: what remains is uptake, no new slot
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredProcedure:
     """One procedure with its figures, scores, recommendation, rank and reasons."""
 
@@ -69,6 +92,19 @@ class ScoredProcedure:
     reasons: tuple[str, ...]
     candidates: tuple[CandidateStep, ...]
     rank: int = 0
+    expected_hours: dict[str, float] = field(default_factory=dict)
+    measures: tuple[MeasurePlan, ...] = ()  # the primary measure first, then the complements
+    online_share: float = 0.0
+
+    @property
+    def complements(self) -> tuple[Measure, ...]:
+        """Return the complementary measures."""
+        return tuple(m.measure for m in self.measures if m.role == "complement")
+
+    @property
+    def uptake(self) -> bool:
+        """Tell whether the online measure is uptake of a channel that exists (マイナポータル), taking no slot."""
+        return any(m.uptake for m in self.measures)
 
     @property
     def id(self) -> str:
@@ -86,6 +122,7 @@ class RoadmapItem:
     fixed: bool
     deadline_fy: int | None = None
     progress: str | None = None
+    role: str = "primary"  # fixed, primary, complement or national
 
     @property
     def late(self) -> bool:
@@ -102,6 +139,8 @@ class KpiStatus:
     by_fy: int
     planned: int
     met: bool
+    population: int | None = None  # procedures in scope, for KPIs over a population (national priority)
+    warning: str | None = None  # why the KPI cannot be read as met (an empty population)
 
     @property
     def gap(self) -> int:
@@ -132,6 +171,7 @@ class Roadmap:
     unscheduled: tuple[RoadmapItem, ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()
     deadline_fy: int | None = None  # the national-priority deadline, when the inventory has such procedures
+    uptake: tuple[tuple[str, float], ...] = ()  # (procedure, share still at the counter) on マイナポータル: no slot
 
     @property
     def fiscal_years(self) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedure, Shortfall
@@ -19,9 +20,19 @@ def reiwa(fy: int) -> str:
 
 
 def needs_national_online(item: ScoredProcedure) -> bool:
-    """Tell whether a procedure must be put online by the national deadline (priority, not yet fully online)."""
-    procedure = item.procedure
-    return procedure.national_priority and procedure.online.status is not OnlineStatus.FULL
+    """Tell whether a procedure still needs a new online measure for the national deadline.
+
+    National-priority procedures that are fully online, or already startable from マイナポータル, count as
+    met: what remains for the latter is uptake (利用率の向上), which takes no slot.
+    """
+    online = item.procedure.online
+    return item.procedure.national_priority and online.status is not OnlineStatus.FULL and not online.mynaportal
+
+
+def national_met_already(item: ScoredProcedure) -> bool:
+    """Tell whether a national-priority procedure counts as online already (fully online or on マイナポータル)."""
+    online = item.procedure.online
+    return item.procedure.national_priority and (online.status is OnlineStatus.FULL or online.mynaportal)
 
 
 class _Schedule:
@@ -41,12 +52,12 @@ class _Schedule:
     def fix(self, procedure: str, measure: Measure, fy: int, progress: str) -> RoadmapItem:
         self.used[(measure, fy)] += 1
         self.placed.add((procedure, measure))
-        item = RoadmapItem(procedure, measure, fy, True, progress=progress)
+        item = RoadmapItem(procedure, measure, fy, True, progress=progress, role="fixed")
         self.items.append(item)
         return item
 
     def _free(self, measure: Measure, fy: int) -> int:
-        return self.config.capacity.of(measure) - self.used[(measure, fy)]
+        return self.config.capacity.of(measure, fy) - self.used[(measure, fy)]
 
     def _keeps_deadline_room(self, fy: int) -> bool:
         """Tell whether taking an online slot in fy still leaves room for the national measures to come."""
@@ -55,7 +66,7 @@ class _Schedule:
         room = sum(self._free(Measure.ONLINE, y) for y in self.years if y <= self.deadline) - 1
         return room >= self.pending_national
 
-    def place(self, procedure: str, measure: Measure, national: bool = False) -> RoadmapItem | None:
+    def place(self, procedure: str, measure: Measure, role: str, national: bool = False) -> RoadmapItem | None:
         """Place a measure in the earliest year with capacity; None when it is placed already or finds no room."""
         if (procedure, measure) in self.placed:
             return None
@@ -67,11 +78,24 @@ class _Schedule:
         for fy in self.years:
             if self._free(measure, fy) > 0 and (not reserve or self._keeps_deadline_room(fy)):
                 self.used[(measure, fy)] += 1
-                item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline)
+                item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline, role=role)
                 self.items.append(item)
                 return item
-        self.unscheduled.append(RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline))
+        self.unscheduled.append(
+            RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline, role=role)
+        )
         return None
+
+
+class _Entry(NamedTuple):
+    """A measure waiting for a slot: the more expected hours, the earlier it is placed."""
+
+    expected_hours: float
+    rank: int
+    measure: Measure
+    procedure: str
+    role: str
+    national: bool
 
 
 def plan_roadmap(
@@ -81,12 +105,13 @@ def plan_roadmap(
     years: int | None = None,
     threshold: float | None = None,
 ) -> Roadmap:
-    """Return the schedule: fixed plans win, then rank order within capacity, national priority online by the deadline.
+    """Return the schedule of measures: fixed plans win, then by expected hours within capacity, national priority by the deadline.
 
-    Walking in rank order, an online measure of an ordinary procedure takes a slot up to the deadline only
-    while enough slots stay free for the national-priority procedures still to come, so the deadline is
-    kept whenever capacity allows it without pushing high-ranked procedures behind low-ranked ones. When
-    the deadline passed before the horizon starts, the overdue national measures take the first slots.
+    Measures, not procedures, take capacity: a procedure's primary measure and its complements are each
+    placed, the measure with more expected hours first (ties: rank). An online measure of an ordinary
+    procedure takes a slot up to the deadline only while enough slots stay free for the national-priority
+    procedures still to come. When the deadline passed before the horizon starts, the overdue national
+    measures take the first slots. A channel that exists on マイナポータル takes no slot: it is uptake.
     """
     start = config.start_fy if start_fy is None else start_fy
     span = config.years if years is None else years
@@ -102,18 +127,39 @@ def plan_roadmap(
                 schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value)
                 if plan.measure is Measure.ONLINE:
                     fixed_online[item.id] = plan.target_fy
-    national = [item for item in ranked if needs_national_online(item)]
-    schedule.pending_national = sum(1 for item in national if item.id not in fixed_online)
-    overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
-    if overdue:
-        for item in national:
-            _place_national(schedule, item, fixed_online.get(item.id), deadline)
+    entries: list[_Entry] = []
+    national_ids = {item.id for item in ranked if needs_national_online(item) and item.id not in fixed_online}
     for item in ranked:
-        if not overdue and needs_national_online(item):
-            _place_national(schedule, item, fixed_online.get(item.id), deadline)
-        if item.id in decided or item.recommendation not in SCHEDULED:
-            continue
-        schedule.place(item.id, item.recommendation)
+        for fy_deadline in (
+            [fixed_online.get(item.id)] if item.id in fixed_online and needs_national_online(item) else []
+        ):
+            if fy_deadline > deadline:
+                schedule.shortfalls.append(
+                    Shortfall(
+                        f"{_name(item)}: 計画のオンライン化 {reiwa(fy_deadline)} は期限 {reiwa(deadline)} より後",
+                        item.id,
+                        "deadline",
+                    )
+                )
+        online_planned = False
+        if item.id not in decided:
+            for plan in item.measures:
+                if plan.uptake:
+                    continue
+                national = plan.measure is Measure.ONLINE and item.id in national_ids
+                online_planned |= plan.measure is Measure.ONLINE
+                entries.append(_Entry(plan.expected_hours, item.rank, plan.measure, item.id, plan.role, national))
+        if item.id in national_ids and not online_planned:
+            hours = item.expected_hours.get(Measure.ONLINE.value, 0.0)
+            entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True))
+    overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
+    entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))
+    schedule.pending_national = sum(1 for e in entries if e.national)
+    by_id = {item.id: item for item in ranked}
+    for entry in entries:
+        placed = schedule.place(entry.procedure, entry.measure, entry.role, national=entry.national)
+        if entry.national:
+            _check_deadline(schedule, by_id[entry.procedure], placed, deadline)
     if schedule.unscheduled:
         counts = Tally(i.measure for i in schedule.unscheduled)
         detail = "、".join(f"{MEASURE_LABELS[m]} {counts[m]}件" for m in SCHEDULED if counts[m])
@@ -126,16 +172,23 @@ def plan_roadmap(
     )
     kpis = tuple(_kpi(target, items, ranked) for target in config.kpis)
     for kpi, target in zip(kpis, config.kpis, strict=True):
-        if not kpi.met:
-            hint = _second_measure_hint(target, items, ranked, threshold)
-            if kpi.by_fy < start:
-                hint = f" (期限 {reiwa(kpi.by_fy)} は計画期間 {reiwa(start)}〜 より前: 確定した計画だけを数えた)"
-            schedule.shortfalls.append(
-                Shortfall(
-                    f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足{hint}",
-                    kind="kpi",
-                )
+        if kpi.met:
+            continue
+        if kpi.warning is not None:
+            schedule.shortfalls.append(Shortfall(f"KPI「{kpi.name}」: {kpi.warning}", kind="kpi"))
+            continue
+        why = _why_not_met(target, schedule, items, start)
+        schedule.shortfalls.append(
+            Shortfall(
+                f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足 — {why}",
+                kind="kpi",
             )
+        )
+    uptake = tuple(
+        (item.id, round(1.0 - item.online_share, 4))
+        for item in ranked
+        if item.id not in decided and (item.uptake or (national_met_already(item) and item.procedure.online.mynaportal))
+    )
     return Roadmap(
         start,
         span,
@@ -143,57 +196,54 @@ def plan_roadmap(
         kpis,
         tuple(schedule.unscheduled),
         tuple(schedule.shortfalls),
-        deadline_fy=deadline if national else None,
+        deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
+        uptake=uptake,
     )
 
 
-def _place_national(schedule: _Schedule, item: ScoredProcedure, fixed_fy: int | None, deadline: int) -> None:
-    name = f"{item.procedure.name} ({item.id})"
-    if fixed_fy is not None:
-        if fixed_fy > deadline:
-            schedule.shortfalls.append(
-                Shortfall(
-                    f"{name}: 計画のオンライン化 {reiwa(fixed_fy)} は期限 {reiwa(deadline)} より後", item.id, "deadline"
-                )
-            )
-        return
-    placed = schedule.place(item.id, Measure.ONLINE, national=True)
-    if placed is None:
+def _name(item: ScoredProcedure) -> str:
+    return f"{item.procedure.name} ({item.id})"
+
+
+def _check_deadline(schedule: _Schedule, item: ScoredProcedure, placed: RoadmapItem | None, deadline: int) -> None:
+    if placed is None and (item.id, Measure.ONLINE) in {(i.procedure, i.measure) for i in schedule.unscheduled}:
         schedule.shortfalls.append(
             Shortfall(
-                f"{name}: オンライン化の枠が計画期間内に足りず、期限 {reiwa(deadline)} に間に合わない",
+                f"{_name(item)}: オンライン化の枠が計画期間内に足りず、期限 {reiwa(deadline)} に間に合わない",
                 item.id,
                 "deadline",
             )
         )
-    elif placed.late:
+    elif placed is not None and placed.late:
         schedule.shortfalls.append(
             Shortfall(
-                f"{name}: オンライン化が {reiwa(placed.fy)} となり期限 {reiwa(deadline)} に間に合わない",
+                f"{_name(item)}: オンライン化が {reiwa(placed.fy)} となり期限 {reiwa(deadline)} に間に合わない",
                 item.id,
                 "deadline",
             )
         )
 
 
-def _second_measure_hint(
-    target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure], threshold: float | None
-) -> str:
-    """Name how many procedures could close a KPI gap with a second measure that also passes the threshold."""
-    if threshold is None:
-        return ""
-    counted = {i.procedure for i in items if i.measure in target.measures}
-    kinds = [m.value for m in target.measures if m.value in ("online", "rpa", "ai_ocr")]
-    spare = [
-        p
-        for p in ranked
-        if p.id not in counted
-        and (not target.national_priority_only or p.procedure.national_priority)
-        and any(p.scores.as_dict()[kind] >= threshold for kind in kinds)
-    ]
-    if not spare:
-        return " (他に候補となる手続はない)"
-    return f" (別の施策を推奨した手続のうち該当スコアが{threshold:g}以上のもの{len(spare)}件を併せて計画すれば補える可能性)"
+def _why_not_met(target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int) -> str:
+    """Say exactly why a KPI is not met: the deadline, the candidates there are, where they went."""
+    if target.by_fy < start:
+        return f"期限 {reiwa(target.by_fy)} は計画期間 {reiwa(start)}〜 より前: 確定した計画だけを数えた"
+    kinds = set(target.measures)
+    placed_later = {i.procedure for i in items if i.measure in kinds and i.fy > target.by_fy}
+    counted = {i.procedure for i in items if i.measure in kinds and i.fy <= target.by_fy}
+    waiting = {i.procedure for i in schedule.unscheduled if i.measure in kinds} - counted
+    candidates = counted | placed_later | waiting
+    labels = "・".join(MEASURE_LABELS[m] for m in SCHEDULED if m in kinds)
+    capacity = sum(schedule.config.capacity.of(m, fy) for m in kinds for fy in schedule.years if fy <= target.by_fy)
+    parts = [f"{labels}の候補は棚卸全体で{len(candidates)}件 (閾値を超える主施策・補完施策と確定計画)"]
+    if placed_later - counted:
+        parts.append(f"うち{len(placed_later - counted)}件は枠の都合で期限より後に配置")
+    if waiting:
+        parts.append(f"{len(waiting)}件は計画期間内の枠が足りず未配置")
+    parts.append(f"期限までの枠は延べ{capacity}件")
+    if len(candidates) < target.target if target.target is not None else False:
+        parts.append("候補そのものが目標に届かない: 棚卸の対象業務を増やすか目標を見直す")
+    return "、".join(parts)
 
 
 def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure]) -> KpiStatus:
@@ -204,8 +254,23 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
         if i.measure in target.measures and i.fy <= target.by_fy and (in_scope is None or i.procedure in in_scope)
     }
     if target.national_priority_only and Measure.ONLINE in target.measures:
-        counted |= {
-            p.id for p in ranked if p.procedure.national_priority and p.procedure.online.status is OnlineStatus.FULL
-        }
-    goal = target.target if target.target is not None else (len(in_scope) if in_scope is not None else len(ranked))
-    return KpiStatus(target.name, goal, target.by_fy, len(counted), len(counted) >= goal)
+        counted |= {p.id for p in ranked if national_met_already(p)}
+    population = len(in_scope) if in_scope is not None else None
+    goal = target.target if target.target is not None else (population if population is not None else len(ranked))
+    if in_scope is not None and not in_scope:
+        concerned = sum(
+            1
+            for p in ranked
+            if {e.value for e in p.procedure.life_events} & {"birth", "childcare", "nursing_care", "disaster"}
+        )
+        hint = (
+            f"子育て・介護・被災者支援などの手続 {concerned}件を確認し、該当するものに national_priority: true を付ける"
+            if concerned
+            else "対象となる手続を棚卸に加える"
+        )
+        warning = f"対象の手続がない (national_priority の手続が棚卸にない): 達成とは言えない。{hint}"
+        return KpiStatus(target.name, goal, target.by_fy, 0, False, population=0, warning=warning)
+    if goal <= 0:
+        warning = "目標が0件: 達成とは言えない (target を設定する)"
+        return KpiStatus(target.name, goal, target.by_fy, len(counted), False, population=population, warning=warning)
+    return KpiStatus(target.name, goal, target.by_fy, len(counted), len(counted) >= goal, population=population)

@@ -1,94 +1,132 @@
-"""The three suitability scores (online, RPA, AI-OCR), simple reforms, and the recommendation.
+"""What each measure saves (online, RPA, AI-OCR, BPR), its feasibility, its score and the reasons.
 
-Each score is an absolute scale: log-scaled hours saved a year times a feasibility factor, computed
-from one procedure and the config alone. The formulas are explained in docs/scoring.md.
+Model v2 (docs/scoring.md): a measure removes a share (≤ 1) of minutes that today's flow spends, on the
+cases it concerns, so its savings never exceed today's hours. What is left to gain and every
+feasibility factor act on hours: expected hours `E = hours × feasibility`; the 0–100 score is an
+absolute, monotonic function of `E` alone.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from bpr.analysis.figures import STAFF_ACTORS
+from bpr.analysis.figures import STAFF_ACTORS, writes_by_hand
 from bpr.analysis.graph import ProcessGraph
-from bpr.analysis.results import CandidateStep, Figures, Scores
+from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
-from bpr.inventory.models import Action, Actor, Measure, Medium, OnlineStatus, Payment, Procedure, Source, Step
+from bpr.inventory.models import Action, Actor, Measure, Medium, OnlineStatus, Payment, Procedure, Source
 
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR)
+# Ties of expected hours go to the measure written first here.
+CANDIDATE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 
 
 @dataclass(frozen=True)
 class MeasureGain:
-    """Hours a measure saves a year, its feasibility (0–1) and the reasons behind both."""
+    """Hours a measure saves a year (staff by step, citizen), its feasibility (0–1) and the reasons."""
 
-    hours: float
+    measure: Measure
+    staff_by_step: dict[str, float]
+    citizen_hours: float
     feasibility: float
     reasons: tuple[str, ...]
     candidates: tuple[CandidateStep, ...] = ()
-    citizen_hours: float = 0.0  # the citizen's share of `hours`; the rest is staff time
+    citizen_weight: float = 1.0
+    staff_weight: float = 1.0
+    gated: bool = False  # the measure cannot apply at all (a law requires presence, already fully online)
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def staff_hours(self) -> float:
-        """Return the staff's share of the hours saved."""
-        return self.hours - self.citizen_hours
+        """Return the staff hours saved a year."""
+        return sum(self.staff_by_step.values())
+
+    @property
+    def hours(self) -> float:
+        """Return the hours saved a year, staff and citizen together."""
+        return self.staff_hours + self.citizen_hours
 
     @property
     def expected_hours(self) -> float:
-        """Return the hours saved weighted by feasibility."""
-        return self.hours * self.feasibility
+        """Return the weighted hours saved a year times feasibility: what ranks and recommends."""
+        weighted = self.staff_weight * self.staff_hours + self.citizen_weight * self.citizen_hours
+        return weighted * self.feasibility
 
 
-def hours_to_score(hours: float, full_hours: float) -> float:
-    """Map hours saved a year onto 0–100: log10(1 + hours), 100 at full_hours and above."""
-    if hours <= 0:
+def no_gain(measure: Measure, *reasons: str, gated: bool = False) -> MeasureGain:
+    """Return a gain of nothing, with the reasons why."""
+    return MeasureGain(measure, {}, 0.0, 0.0, tuple(reasons), gated=gated)
+
+
+def hours_to_score(expected_hours: float, full_hours: float) -> float:
+    """Map expected hours a year onto 0–100: 100 × log10(1 + E) / log10(1 + full_hours), at most 100."""
+    if not expected_hours > 0:
         return 0.0
-    return min(100.0, 100.0 * math.log10(1.0 + hours) / math.log10(1.0 + full_hours))
+    return min(100.0, 100.0 * math.log10(1.0 + expected_hours) / math.log10(1.0 + full_hours))
+
+
+def score_gain(gain: MeasureGain, config: ScoringConfig) -> float:
+    """Return the 0–100 score of a measure's expected hours, rounded to two decimals."""
+    return round(hours_to_score(gain.expected_hours, config.scale.full_hours), 2)
+
+
+def online_share(procedure: Procedure, config: ScoringConfig) -> float:
+    """Return the share of cases already handled without a visit."""
+    return procedure.online.online_share(config.default_online_share)
 
 
 def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> MeasureGain:
-    """Return what putting a procedure online saves: the citizen's burden and counter reception work."""
-    if procedure.online.status is OnlineStatus.FULL:
-        return MeasureGain(0.0, 0.0, ("すでに全てオンライン化済み (オンライン化スコア 0)",))
+    """Return what putting the cases still at the counter online saves: the citizen's trip, wait and forms, and reception."""
+    online = procedure.online
+    if online.status is OnlineStatus.FULL:
+        return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)", gated=True)
+    if online.in_person_required_by_law:
+        return no_gain(
+            Measure.ONLINE,
+            "法令で本人の来庁が必要: オンライン化の対象外 → 予約・書かない窓口・ワンストップ (BPR) で来庁の負担を減らす",
+            gated=True,
+        )
     cfg = config.online
     volume = procedure.annual_volume
-    handwritten, seals, in_person = citizen_marks(procedure)
-    burden = (
-        figures.citizen_minutes_per_case
-        + handwritten * cfg.minutes_per_handwritten_step
-        + seals * cfg.minutes_per_seal_step
-        + in_person * cfg.minutes_per_in_person_step
+    share = online_share(procedure, config)
+    left = 1.0 - share
+    plain = figures.citizen_effort_minutes - figures.handwritten_minutes
+    citizen_minutes = (
+        figures.travel_minutes
+        + figures.counter_wait_minutes
+        + plain * cfg.citizen_effort_removed_share
+        + figures.handwritten_minutes * cfg.handwritten_effort_removed_share
     )
-    counter_minutes = _counter_minutes(procedure, figures) * cfg.removed_share
-    citizen_hours = volume * burden / 60
-    staff_hours = volume * counter_minutes / 60
-    hours = cfg.citizen_weight * citizen_hours + cfg.staff_weight * staff_hours
+    citizen_hours = volume * left * citizen_minutes / 60
+    staff_by_step = {
+        node: volume * left * n * process_step.effort * cfg.removed_share / 60
+        for node, n, process_step in _passes(procedure, figures)
+        if process_step.actor is Actor.COUNTER and n * process_step.effort > 0
+    }
     reasons: list[str] = []
+    cases = f"年間{volume:,}件" if share == 0 else f"窓口に残る年間{volume * left:,.0f}件 (全{volume:,}件の{left:.0%})"
+    parts = []
     if figures.visits:
-        reasons.append(
-            f"年間{volume:,}件 × 来庁{figures.visits}回 (往復{config.travel_minutes_per_visit:g}分) → 住民の時間 {figures.citizen_hours:,.0f}時間/年"
-        )
-    elif figures.citizen_hours > 0:
-        reasons.append(
-            f"年間{volume:,}件 × 住民の手間 {figures.citizen_minutes_per_case:g}分/件 → {figures.citizen_hours:,.0f}時間/年"
-        )
-    marks = [
-        f"{label}{count}工程"
-        for label, count in (("手書き", handwritten), ("押印", seals), ("対面", in_person))
-        if count
-    ]
-    if marks:
-        extra = burden - figures.citizen_minutes_per_case
-        reasons.append("・".join(marks) + f" (書かせない・来させない: +{extra:g}分/件)")
+        parts.append(f"来庁{_count(figures.visits)}回 (往復{config.travel_minutes_per_visit:g}分)")
+    if figures.counter_wait_minutes:
+        parts.append(f"窓口の待ち{figures.counter_wait_minutes:.3g}分")
+    if figures.citizen_effort_minutes:
+        written = "記入" if not figures.handwritten_minutes else "手書き・押印の記入"
+        parts.append(f"{written}{figures.citizen_effort_minutes:.3g}分")
+    if citizen_hours > 0:
+        reasons.append(f"{cases} × ({'・'.join(parts)}) → 住民の時間 {citizen_hours:,.0f}時間/年を削減")
+    staff_hours = sum(staff_by_step.values())
     if staff_hours > 0:
-        reasons.append(f"窓口受付 {counter_minutes:g}分/件の削減 → 職員 {staff_hours:,.0f}時間/年")
+        reasons.append(
+            f"窓口受付 {figures.counter_minutes_per_case:.3g}分/件の{cfg.removed_share:.0%} → 職員 {staff_hours:,.0f}時間/年"
+        )
+    if online.status is OnlineStatus.PARTIAL:
+        source = "" if online.share is not None else " (割合の記載がなく既定値)"
+        reasons.append(f"一部オンライン化済み: {share:.0%} は来庁不要{source}、残る{left:.0%}の件数で計算")
+    if online.mynaportal:
+        reasons.append(f"マイナポータルから申請可能: 残るのは利用率の向上 (窓口に残る{left:.0%})")
     feasibility = 1.0
-    if procedure.online.in_person_required_by_law:
-        feasibility *= cfg.law_requires_in_person_factor
-        reasons.append(f"法令で本人の来庁が必要 (実現性 ×{cfg.law_requires_in_person_factor:g})")
-    if procedure.online.status is OnlineStatus.PARTIAL:
-        feasibility *= cfg.partial_online_factor
-        reasons.append(f"一部オンライン化済み (残る効果 ×{cfg.partial_online_factor:g})")
     paper = [a for a in procedure.attachments if not a.electronic and a.source is not Source.SELF]
     if paper:
         factor = max(cfg.min_attachment_factor, cfg.paper_attachment_factor ** len(paper))
@@ -97,126 +135,181 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if procedure.fee.amount > 0 and set(procedure.fee.payment or [Payment.CASH]) <= {Payment.CASH}:
         feasibility *= cfg.cash_only_fee_factor
         reasons.append(f"手数料{procedure.fee.amount:,}円が現金のみ (実現性 ×{cfg.cash_only_fee_factor:g})")
-    return MeasureGain(hours, feasibility, tuple(reasons), citizen_hours=cfg.citizen_weight * citizen_hours)
+    return MeasureGain(
+        Measure.ONLINE,
+        staff_by_step,
+        citizen_hours,
+        feasibility,
+        tuple(reasons),
+        citizen_weight=cfg.citizen_weight,
+        staff_weight=cfg.staff_weight,
+    )
 
 
-def citizen_marks(procedure: Procedure) -> tuple[int, int, int]:
-    """Count the handwritten, seal and in-person steps the citizen bears (書かせない・来させない).
+def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, online_fraction: float) -> MeasureGain:
+    """Return what RPA saves: rule-based staff work on electronic data, and transcribing online applications.
 
-    Handwriting and seals count where the citizen does them (a citizen step, or a step they attend in
-    person); a form a clinic fills in by hand is no burden that going online removes from the citizen.
+    `online_fraction` is the share of cases that arrive online: their paper `enter` steps become the
+    transcription of electronic data into the core system.
     """
-    handwritten = seals = in_person = 0
-    for step in procedure.steps:
-        citizen = step.actor is Actor.CITIZEN or step.in_person
-        handwritten += step.handwritten and citizen
-        seals += step.seal and citizen
-        in_person += step.in_person
-    return handwritten, seals, in_person
-
-
-def _counter_minutes(procedure: Procedure, figures: Figures) -> float:
-    steps = {step.id: step for step in procedure.steps}
-    return sum(steps[s].effort for s in figures.main_path if steps[s].actor is Actor.COUNTER)
-
-
-def _path_steps(process: ProcessGraph, figures: Figures) -> list[Step]:
-    return [process.step(step_id) for step_id in figures.main_path]
-
-
-def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig) -> MeasureGain:
-    """Return what RPA saves: staff minutes in rule-based steps on electronic data, re-keying above all."""
     cfg = config.rpa
-    volume = process.procedure.annual_volume
-    candidates: list[CandidateStep] = []
-    minutes_total = 0.0
-    for step in _path_steps(process, figures):
-        if not (step.actor in STAFF_ACTORS and step.rule_based and step.medium is Medium.ELECTRONIC):
-            continue
-        if step.action.value not in cfg.actions or step.effort <= 0:
-            continue
-        weight = cfg.rekeying_weight if step.action is Action.ENTER else 1.0
-        minutes = step.effort * weight * cfg.automation_share
-        minutes_total += minutes
-        candidates.append(
-            CandidateStep(Measure.RPA, step.id, step.name, step.system, step.effort, volume * minutes / 60)
-        )
-    hours = volume * minutes_total / 60
-    reasons: tuple[str, ...] = ()
-    if candidates:
-        names = "・".join(c.step_name for c in candidates[:3])
-        rekey = sum(c.minutes_per_case for c in candidates if process.step(c.step_id).action is Action.ENTER)
-        detail = f" (うち電子データの再入力 {rekey:g}分)" if rekey else ""
-        reasons = (
-            f"電子データの定型処理 {sum(c.minutes_per_case for c in candidates):g}分/件{detail}: {names} → {hours:,.0f}時間/年",
-        )
-    return MeasureGain(hours, 1.0, reasons, tuple(candidates))
-
-
-def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig) -> MeasureGain:
-    """Return what AI-OCR saves: staff minutes keying paper into systems."""
-    cfg = config.ai_ocr
     procedure = process.procedure
     volume = procedure.annual_volume
     candidates: list[CandidateStep] = []
-    minutes_total = 0.0
-    for step in _path_steps(process, figures):
-        if (
-            step.actor in STAFF_ACTORS
-            and step.action is Action.ENTER
-            and step.medium is Medium.PAPER
-            and step.effort > 0
-        ):
-            minutes = step.effort * cfg.automation_share
-            minutes_total += minutes
-            candidates.append(
-                CandidateStep(Measure.AI_OCR, step.id, step.name, step.system, step.effort, volume * minutes / 60)
-            )
-    hours = volume * minutes_total / 60
+    staff_by_step: dict[str, float] = {}
+    rekeyed = transcribed = 0.0
+    for node, n, step in _passes(procedure, figures):
+        if step.actor not in STAFF_ACTORS or n * step.effort <= 0:
+            continue
+        if step.medium is Medium.ELECTRONIC and step.rule_based and step.action in cfg.actions:
+            share = cfg.rekeying_share if step.action is Action.ENTER else cfg.automation_share
+            cases = volume
+            rekeyed += n * step.effort if step.action is Action.ENTER else 0.0
+        elif step.medium is Medium.PAPER and step.action is Action.ENTER and online_fraction > 0:
+            share = cfg.rekeying_share
+            cases = volume * online_fraction
+            transcribed += n * step.effort
+        else:
+            continue
+        hours = cases * n * step.effort * share / 60
+        staff_by_step[node] = hours
+        candidates.append(CandidateStep(Measure.RPA, node, step.name, step.system, n * step.effort, hours))
     if not candidates:
-        return MeasureGain(0.0, 0.0, ())
-    feasibility = volume / (volume + cfg.half_volume) if volume + cfg.half_volume > 0 else 0.0
+        return no_gain(Measure.RPA)
+    total = sum(staff_by_step.values())
+    names = "・".join(c.step_name for c in candidates[:3])
+    detail = []
+    if rekeyed:
+        detail.append(f"うち電子データの再入力 {rekeyed:.3g}分")
+    if transcribed:
+        detail.append(f"オンライン申請{online_fraction:.0%}の基幹システムへの転記 {transcribed:.3g}分")
+    extra = f" ({'、'.join(detail)})" if detail else ""
+    minutes = sum(c.minutes_per_case for c in candidates)
+    reasons = (f"電子データの定型処理 {minutes:.3g}分/件{extra}: {names} → 職員 {total:,.0f}時間/年",)
+    return MeasureGain(Measure.RPA, staff_by_step, 0.0, 1.0, reasons, tuple(candidates))
+
+
+def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, paper_fraction: float) -> MeasureGain:
+    """Return what AI-OCR saves: staff minutes keying the paper cases (`paper_fraction` of all) into systems."""
+    cfg = config.ai_ocr
+    procedure = process.procedure
+    paper_cases = procedure.annual_volume * paper_fraction
+    candidates: list[CandidateStep] = []
+    staff_by_step: dict[str, float] = {}
+    for node, n, step in _passes(procedure, figures):
+        if step.actor in STAFF_ACTORS and step.action is Action.ENTER and step.medium is Medium.PAPER:
+            if n * step.effort <= 0:
+                continue
+            hours = paper_cases * n * step.effort * cfg.automation_share / 60
+            staff_by_step[node] = hours
+            candidates.append(CandidateStep(Measure.AI_OCR, node, step.name, step.system, n * step.effort, hours))
+    if not candidates or paper_cases <= 0:
+        return no_gain(Measure.AI_OCR)
+    total = sum(staff_by_step.values())
+    scale = paper_cases / (paper_cases + cfg.half_volume) if paper_cases + cfg.half_volume > 0 else 0.0
+    feasibility = scale
     keyed = sum(c.minutes_per_case for c in candidates)
-    reasons = [f"紙からの手入力 {keyed:g}分/件 × 年間{volume:,}件 → {hours:,.0f}時間/年"]
+    share = "" if paper_fraction >= 1 else f" (紙で残る{paper_fraction:.0%})"
+    reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → 職員 {total:,.0f}時間/年"]
     if figures.handwritten_steps:
         feasibility *= cfg.handwritten_factor
         reasons.append(f"手書きの帳票 (読取の実現性 ×{cfg.handwritten_factor:g})")
-    if volume < 4 * cfg.half_volume:
-        reasons.append(f"件数が少ない (実現性 ×{volume / (volume + cfg.half_volume):.2f})")
-    return MeasureGain(hours, feasibility, tuple(reasons), tuple(candidates))
+    if paper_cases < 4 * cfg.half_volume:
+        reasons.append(f"件数が少ない (実現性 ×{scale:.2f})")
+    return MeasureGain(Measure.AI_OCR, staff_by_step, 0.0, feasibility, tuple(reasons), tuple(candidates))
 
 
 def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> MeasureGain:
-    """Return what simple reforms save: drop seals, drop self-issued attachments, merge visits."""
+    """Return what reforms without a system save the cases at the counter, never more than the citizen's time.
+
+    Drop seals, stop asking for documents the city issues itself, merge visits; where a law requires
+    presence, also 予約 (less waiting) and 書かない窓口 (staff fill in the form).
+    """
     cfg = config.bpr
     volume = procedure.annual_volume
+    left = 1.0 - online_share(procedure, config)
     minutes = 0.0
     reasons: list[str] = []
-    if figures.seal_steps:
-        minutes += figures.seal_steps * cfg.minutes_per_seal
-        reasons.append(f"押印{figures.seal_steps}工程の廃止")
+    seals = sum(1 for step in procedure.steps if step.seal and (step.actor is Actor.CITIZEN or step.in_person))
+    if seals:
+        minutes += seals * cfg.minutes_per_seal
+        reasons.append(f"押印{seals}工程の廃止")
     own = [a.name for a in procedure.attachments if a.source is Source.SELF]
     if own:
         minutes += len(own) * cfg.minutes_per_self_issued_attachment
         reasons.append(f"市が発行する添付書類の省略 ({'・'.join(own)})")
     if figures.visits > 1:
         minutes += (figures.visits - 1) * config.travel_minutes_per_visit
-        reasons.append(f"来庁{figures.visits}回を1回に (結果の郵送など)")
-    hours = volume * minutes / 60
-    return MeasureGain(hours, 1.0 if minutes else 0.0, tuple(reasons), citizen_hours=hours)
+        reasons.append(f"来庁{_count(figures.visits)}回を1回に (結果の郵送など)")
+    if procedure.online.in_person_required_by_law and figures.citizen_minutes_per_case > 0:
+        reform = (
+            figures.counter_wait_minutes * cfg.reservation_wait_removed_share
+            + figures.handwritten_minutes * cfg.handwriting_removed_share
+        )
+        if reform > 0:
+            minutes += reform
+            reasons.append("来庁が必要な手続: 予約で待ち時間を、書かない窓口で記入を減らす")
+    capped = min(minutes, figures.citizen_minutes_per_case)
+    if capped < minutes and capped > 0:
+        reasons.append(f"(今の住民の時間 {figures.citizen_minutes_per_case:.3g}分/件が上限)")
+    hours = volume * left * capped / 60
+    if hours <= 0:
+        return no_gain(Measure.BPR)
+    reasons[0] = reasons[0] + f" → 住民 {hours:,.0f}時間/年"
+    return MeasureGain(Measure.BPR, {}, hours, 1.0, tuple(reasons))
 
 
-def score_gain(gain: MeasureGain, config: ScoringConfig) -> float:
-    """Return the 0–100 score of a measure's gain, rounded to one decimal."""
-    return round(hours_to_score(gain.hours, config.scale.full_hours) * gain.feasibility, 1)
+def within(gain: MeasureGain, claimed: dict[str, float], today: dict[str, float]) -> MeasureGain:
+    """Return a gain limited, step by step, to the staff hours that earlier measures left (never counted twice)."""
+    limited = {
+        node: max(0.0, min(hours, today.get(node, 0.0) - claimed.get(node, 0.0)))
+        for node, hours in gain.staff_by_step.items()
+    }
+    if limited == gain.staff_by_step:
+        return gain
+    candidates = tuple(replace(c, hours_per_year=limited.get(c.step_id, 0.0)) for c in gain.candidates)
+    return replace(gain, staff_by_step=limited, candidates=candidates)
 
 
-def recommend(scores: Scores, bpr: MeasureGain, config: ScoringConfig) -> Measure:
-    """Return the best measure when it passes the threshold, `bpr` when only simple reforms apply, else `none`."""
-    values = scores.as_dict()
-    best = max(MEASURE_ORDER, key=lambda m: values[m.value])  # ties go to the earlier measure
-    if values[best.value] >= config.recommend_threshold:
-        return best
-    if bpr.hours > 0:
-        return Measure.BPR
-    return Measure.NONE
+def staff_hours_by_step(procedure: Procedure, figures: Figures) -> dict[str, float]:
+    """Return today's staff hours a year at each step."""
+    return {
+        node: procedure.annual_volume * n * step.effort / 60
+        for node, n, step in _passes(procedure, figures)
+        if step.actor in STAFF_ACTORS
+    }
+
+
+def _passes(procedure: Procedure, figures: Figures):  # type: ignore[no-untyped-def]
+    """Yield (step id, expected passes per case, step) for the steps cases reach, in list order."""
+    seen: set[str] = set()
+    for step in procedure.steps:
+        if step.id in seen:
+            continue
+        seen.add(step.id)
+        n = figures.passes.get(step.id, 0.0)
+        if n > 0:
+            yield step.id, n, step
+
+
+def _count(value: float) -> str:
+    """Return an expected count as a reader writes it: 1, 1.2."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.2g}"
+
+
+__all__ = [
+    "CANDIDATE_ORDER",
+    "MEASURE_ORDER",
+    "MeasureGain",
+    "ai_ocr_gain",
+    "bpr_gain",
+    "hours_to_score",
+    "no_gain",
+    "online_gain",
+    "online_share",
+    "rpa_gain",
+    "score_gain",
+    "staff_hours_by_step",
+    "within",
+    "writes_by_hand",
+]

@@ -13,6 +13,9 @@ from pydantic import BaseModel, ValidationError
 from bpr.inventory.models import SUCCESSOR_TAGS
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 
+# Tags of the tagged unions (a successor; a capacity in the config): no field names.
+INTERNAL_TAGS = SUCCESSOR_TAGS | {"number", "by-year"}
+
 
 def findings_from_error(
     error: ValidationError, model: type[BaseModel], prefix: PathKey
@@ -38,7 +41,7 @@ def findings_from_error(
 
 def _is_internal(part: str | int) -> bool:
     # Unions and validators add entries such as 'function-after[...]' that are no field names.
-    return isinstance(part, str) and ("[" in part or part in {"list", "dict"} or part in SUCCESSOR_TAGS)
+    return isinstance(part, str) and ("[" in part or part in {"list", "dict"} or part in INTERNAL_TAGS)
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
