@@ -31,4 +31,6 @@ def analyse_inventory(
         roadmap=roadmap,
         surveyed_on=dates[-1] if dates else None,
         warnings_by_procedure={k: tuple(v) for k, v in warnings.items()},
+        hours_per_fte=config.scoring.hours_per_fte,
+        staff_cost_per_hour=config.scoring.staff_cost_per_hour,
     )

@@ -187,3 +187,5 @@ class Analysis:
     roadmap: Roadmap
     surveyed_on: str | None = None
     warnings_by_procedure: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hours_per_fte: float = 1800.0  # 1 人工, from the config
+    staff_cost_per_hour: float = 4000.0  # 円, from the config

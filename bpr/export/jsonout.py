@@ -9,6 +9,8 @@ from typing import Any
 
 from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure
 
+MODEL_VERSION = 2  # the scoring model the figures come from (docs/scoring.md)
+
 SCORE_CSV_COLUMNS = (
     "rank",
     "id",
@@ -23,6 +25,8 @@ SCORE_CSV_COLUMNS = (
     "staff_hours",
     "citizen_hours",
     "visits",
+    "priority_hours",
+    "complements",
     "paper_steps",
     "seal_steps",
     "in_person_steps",
@@ -33,14 +37,23 @@ SCORE_CSV_COLUMNS = (
 )
 
 
-def _number(value: float) -> float | int:
-    rounded = round(value, 1)
+def _number(value: float, digits: int = 1) -> float | int:
+    rounded = round(value, digits)
     return int(rounded) if rounded == int(rounded) and abs(rounded) < 2**53 else rounded
 
 
-def procedure_record(item: ScoredProcedure) -> dict[str, Any]:
-    """Return one procedure in the `bpr score --format json` shape."""
+def procedure_record(
+    item: ScoredProcedure, hours_per_fte: float = 1800.0, cost_per_hour: float = 4000.0
+) -> dict[str, Any]:
+    """Return one procedure in the `bpr score --format json` shape (model 2: expected values, measures)."""
     figures = item.figures
+
+    def money(staff_hours: float) -> dict[str, float]:
+        return {
+            "fte": round(staff_hours / hours_per_fte, 3),
+            "thousand_yen": round(staff_hours * cost_per_hour / 1000, 1),
+        }
+
     return {
         "id": item.id,
         "counter": item.counter.id,
@@ -52,18 +65,36 @@ def procedure_record(item: ScoredProcedure) -> dict[str, Any]:
         "recommendation": item.recommendation.value,
         "staff_hours": round(figures.staff_hours, 1),
         "citizen_hours": round(figures.citizen_hours, 1),
-        "visits": figures.visits,
+        "visits": _number(figures.visits, 3),
         "paper_steps": figures.paper_steps,
         "seal_steps": figures.seal_steps,
         "in_person_steps": figures.in_person_steps,
-        "handoffs": figures.handoffs,
+        "handoffs": _number(figures.handoffs, 3),
         "lead_time_minutes": _number(figures.lead_time_minutes),
         "national_priority": item.procedure.national_priority,
         "hours_saved": item.hours_saved,
         "hours_saved_staff": item.hours_saved_staff,
         "hours_saved_citizen": item.hours_saved_citizen,
+        "expected_hours": item.expected_hours,
         "feasibility": item.feasibility,
         "priority_hours": item.priority_hours,
+        "online_share": round(item.online_share, 4),
+        "complements": [m.value for m in item.complements],
+        "measures": [
+            {
+                "measure": m.measure.value,
+                "role": m.role,
+                "score": m.score,
+                "hours": m.hours,
+                "staff_hours": m.staff_hours,
+                "citizen_hours": m.citizen_hours,
+                "expected_hours": m.expected_hours,
+                **money(m.staff_hours),
+                "uptake": m.uptake,
+            }
+            for m in item.measures
+        ],
+        "staff_today": money(figures.staff_hours),
         "main_path": list(figures.main_path),
         "reasons": list(item.reasons),
     }
@@ -75,9 +106,11 @@ def score_json(analysis: Analysis) -> str:
     Each record goes through json's C encoder on its own (indenting would fall back to the pure-Python
     encoder, 16 times slower on 100,000 procedures and holding the whole tree twice).
     """
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    records = ",\n".join(encode(procedure_record(item)) for item in analysis.procedures)
-    return '{"procedures": [\n' + records + "\n]}\n" if records else '{"procedures": []}\n'
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
+    records = ",\n".join(encode(procedure_record(item, fte, cost)) for item in analysis.procedures)
+    head = f'{{"model": {MODEL_VERSION}, "procedures": ['
+    return head + "\n" + records + "\n]}\n" if records else head + "]}\n"
 
 
 def score_csv(analysis: Analysis) -> str:
@@ -86,8 +119,13 @@ def score_csv(analysis: Analysis) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SCORE_CSV_COLUMNS)
     for item in analysis.procedures:
-        record = procedure_record(item)
-        flat = {**record, **record["scores"], "reasons": " / ".join(item.reasons)}
+        record = procedure_record(item, analysis.hours_per_fte, analysis.staff_cost_per_hour)
+        flat = {
+            **record,
+            **record["scores"],
+            "complements": " ".join(record["complements"]),
+            "reasons": " / ".join(item.reasons),
+        }
         writer.writerow([flat[column] for column in SCORE_CSV_COLUMNS])
     return buffer.getvalue()
 
@@ -104,16 +142,28 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         }
         if item.deadline_fy is not None:
             record["deadline_fy"] = item.deadline_fy
+        record["role"] = item.role
         return record
 
     return {
+        "model": MODEL_VERSION,
         "start_fy": roadmap.start_fy,
         "years": roadmap.years,
         "items": [item_record(item) for item in roadmap.items],
         "kpis": [
-            {"name": k.name, "target": k.target, "by_fy": k.by_fy, "planned": k.planned, "met": k.met, "gap": k.gap}
+            {
+                "name": k.name,
+                "target": k.target,
+                "by_fy": k.by_fy,
+                "planned": k.planned,
+                "met": k.met,
+                "gap": k.gap,
+                **({"population": k.population} if k.population is not None else {}),
+                **({"warning": k.warning} if k.warning is not None else {}),
+            }
             for k in roadmap.kpis
         ],
+        "uptake": [{"procedure": pid, "remaining_share": share} for pid, share in roadmap.uptake],
         "unscheduled": [item_record(item) for item in roadmap.unscheduled],
         "shortfalls": [shortfall.message for shortfall in roadmap.shortfalls],
     }
