@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpr.analysis.figures import compute_figures, count_visits
+from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.config import Config, ScoringConfig
@@ -54,7 +54,9 @@ def test_linear_flow_figures():
     assert f.citizen_hours == pytest.approx(120 * 90 / 60)
 
 
-def test_branch_takes_the_longer_path():
+def test_branch_without_shares_takes_the_first_written():
+    # Format 1.1: with no share written, the first successor is the normal case and takes every case;
+    # the longer branch (s2, a day's wait) no longer makes the main path.
     p = make(
         [
             {"actor": "counter", "effort": 5, "next": ["s1", "s2"]},
@@ -64,10 +66,10 @@ def test_branch_takes_the_longer_path():
         ]
     )
     f = figures_of(p)
-    assert f.main_path == ("s0", "s2", "s3")
-    assert f.lead_time_minutes == 5 + 30 + 1440 + 1
-    assert f.handoffs == 2
-    assert f.staff_hours == pytest.approx(100 * 35 / 60)
+    assert f.main_path == ("s0", "s1")
+    assert f.lead_time_minutes == 5 + 10
+    assert f.handoffs == 1
+    assert f.staff_hours == pytest.approx(100 * 15 / 60)
 
 
 def test_rework_loop_is_cut():
@@ -106,12 +108,13 @@ def test_two_visits_separated_by_a_multi_day_wait():
 
 def test_in_person_steps_within_a_day_are_one_trip():
     steps = [
-        Step(id="a", name="a", actor="citizen", in_person=True),
-        Step(id="b", name="b", actor="counter", wait=600),
-        Step(id="c", name="c", actor="citizen", in_person=True, wait=30),
+        {"actor": "citizen", "in_person": True},
+        {"actor": "counter", "wait": 600},
+        {"actor": "citizen", "in_person": True, "wait": 30},
     ]
-    assert count_visits(steps) == 1
-    assert count_visits([*steps[:2], Step(id="c", name="c", actor="citizen", in_person=True, wait="1d")]) == 2
+    assert figures_of(make(steps)).visits == 1
+    steps[2]["wait"] = "1d"
+    assert figures_of(make(steps)).visits == 2
 
 
 def test_procedure_with_no_citizen_step():
@@ -132,7 +135,7 @@ def test_procedure_with_no_citizen_step():
     assert [c.step_id for c in scored.candidates] == ["s1", "s2"]
 
 
-def test_fully_online_scores_zero_and_law_keeps_online_near_zero():
+def test_fully_online_scores_zero_and_law_is_a_gate():
     steps = [
         {
             "actor": "citizen",
@@ -149,7 +152,10 @@ def test_fully_online_scores_zero_and_law_keeps_online_near_zero():
     by_law = score_procedure(COUNTER, make(steps, 50_000, online={"in_person_required_by_law": True}), "f", CONFIG)
     free = score_procedure(COUNTER, make(steps, 50_000), "f", CONFIG)
     assert free.scores.online > 80
-    assert by_law.scores.online <= 5
+    # A law that requires presence is a gate: no online score, and the burden goes to BPR (予約・書かない窓口).
+    assert by_law.scores.online == 0
+    assert by_law.recommendation is Measure.BPR
+    assert any("予約" in r and "書かない窓口" in r for r in by_law.reasons)
 
 
 def test_judgement_steps_do_not_count_for_rpa():
