@@ -101,15 +101,17 @@ def _measures(
     }
     today = staff_hours_by_step(procedure, figures)
     claimed: dict[str, float] = dict(gains[primary].staff_by_step)
+    citizen_left = figures.citizen_hours - gains[primary].citizen_hours
     rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR) if m is not primary]
     rest.sort(key=lambda m: (-after[m].expected_hours, CANDIDATE_ORDER.index(m)))
     for measure in rest:
-        gain = within(after[measure], claimed, today)
+        gain = within(after[measure], claimed, today, citizen_left)
         score = score_gain(gain, config)
         if score < config.recommend_threshold or gain.expected_hours <= 0:
             continue
         for node, hours in gain.staff_by_step.items():
             claimed[node] = claimed.get(node, 0.0) + hours
+        citizen_left -= gain.citizen_hours
         out.append((_plan(procedure, gain, "complement", score), gain))
     return out
 

@@ -259,16 +259,22 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
     return MeasureGain(Measure.BPR, {}, hours, 1.0, tuple(reasons))
 
 
-def within(gain: MeasureGain, claimed: dict[str, float], today: dict[str, float]) -> MeasureGain:
-    """Return a gain limited, step by step, to the staff hours that earlier measures left (never counted twice)."""
+def within(
+    gain: MeasureGain, claimed: dict[str, float], today: dict[str, float], citizen_left: float
+) -> MeasureGain:
+    """Return a gain limited to what earlier measures left: staff hours step by step, and the citizen's hours.
+
+    Hours are never counted twice: a complement saves only from the time its primary measure leaves.
+    """
     limited = {
         node: max(0.0, min(hours, today.get(node, 0.0) - claimed.get(node, 0.0)))
         for node, hours in gain.staff_by_step.items()
     }
-    if limited == gain.staff_by_step:
+    citizen = max(0.0, min(gain.citizen_hours, citizen_left))
+    if limited == gain.staff_by_step and citizen == gain.citizen_hours:
         return gain
     candidates = tuple(replace(c, hours_per_year=limited.get(c.step_id, 0.0)) for c in gain.candidates)
-    return replace(gain, staff_by_step=limited, candidates=candidates)
+    return replace(gain, staff_by_step=limited, citizen_hours=citizen, candidates=candidates)
 
 
 def staff_hours_by_step(procedure: Procedure, figures: Figures) -> dict[str, float]:
