@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
-from bpr.analysis.graph import build_process_graph
-from bpr.analysis.results import MeasurePlan, ScoredProcedure, Scores
+from bpr.analysis.graph import ProcessGraph, build_process_graph
+from bpr.analysis.results import Figures, MeasurePlan, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
     MeasureGain,
@@ -71,8 +71,8 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
 
 
 def _measures(
-    process,  # type: ignore[no-untyped-def]
-    figures,  # type: ignore[no-untyped-def]
+    process: ProcessGraph,
+    figures: Figures,
     procedure: Procedure,
     config: ScoringConfig,
     gains: dict[Measure, MeasureGain],

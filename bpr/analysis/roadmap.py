@@ -130,25 +130,26 @@ def plan_roadmap(
     entries: list[_Entry] = []
     national_ids = {item.id for item in ranked if needs_national_online(item) and item.id not in fixed_online}
     for item in ranked:
-        for fy_deadline in (
-            [fixed_online.get(item.id)] if item.id in fixed_online and needs_national_online(item) else []
-        ):
-            if fy_deadline > deadline:
-                schedule.shortfalls.append(
-                    Shortfall(
-                        f"{_name(item)}: 計画のオンライン化 {reiwa(fy_deadline)} は期限 {reiwa(deadline)} より後",
-                        item.id,
-                        "deadline",
-                    )
+        fixed_fy = fixed_online.get(item.id)
+        if fixed_fy is not None and fixed_fy > deadline and needs_national_online(item):
+            schedule.shortfalls.append(
+                Shortfall(
+                    f"{_name(item)}: 計画のオンライン化 {reiwa(fixed_fy)} は期限 {reiwa(deadline)} より後",
+                    item.id,
+                    "deadline",
                 )
+            )
         online_planned = False
         if item.id not in decided:
-            for plan in item.measures:
-                if plan.uptake:
+            for measure_plan in item.measures:
+                if measure_plan.uptake:
                     continue
-                national = plan.measure is Measure.ONLINE and item.id in national_ids
-                online_planned |= plan.measure is Measure.ONLINE
-                entries.append(_Entry(plan.expected_hours, item.rank, plan.measure, item.id, plan.role, national))
+                measure = measure_plan.measure
+                national = measure is Measure.ONLINE and item.id in national_ids
+                online_planned |= measure is Measure.ONLINE
+                entries.append(
+                    _Entry(measure_plan.expected_hours, item.rank, measure, item.id, measure_plan.role, national)
+                )
         if item.id in national_ids and not online_planned:
             hours = item.expected_hours.get(Measure.ONLINE.value, 0.0)
             entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True))

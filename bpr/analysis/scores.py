@@ -163,7 +163,7 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, onl
             continue
         if step.medium is Medium.ELECTRONIC and step.rule_based and step.action in cfg.actions:
             share = cfg.rekeying_share if step.action is Action.ENTER else cfg.automation_share
-            cases = volume
+            cases = float(volume)
             rekeyed += n * step.effort if step.action is Action.ENTER else 0.0
         elif step.medium is Medium.PAPER and step.action is Action.ENTER and online_fraction > 0:
             share = cfg.rekeying_share
@@ -259,9 +259,7 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
     return MeasureGain(Measure.BPR, {}, hours, 1.0, tuple(reasons))
 
 
-def within(
-    gain: MeasureGain, claimed: dict[str, float], today: dict[str, float], citizen_left: float
-) -> MeasureGain:
+def within(gain: MeasureGain, claimed: dict[str, float], today: dict[str, float], citizen_left: float) -> MeasureGain:
     """Return a gain limited to what earlier measures left: staff hours step by step, and the citizen's hours.
 
     Hours are never counted twice: a complement saves only from the time its primary measure leaves.
