@@ -12,6 +12,9 @@ from functools import cached_property
 from bpr.inventory.models import Branch, Step
 
 
+MIN_SHARE = 1e-6  # shares below this count as 0 (no case takes the branch)
+
+
 @dataclass(frozen=True, eq=False)
 class Flow:
     """The successor lists of a procedure's steps, in list order, with unknown ids dropped.
@@ -76,7 +79,9 @@ class Flow:
             given = sum(share for share in written if share is not None)
             missing = sum(1 for share in written if share is None)
             rest = max(0.0, 1.0 - given) / missing if missing else 0.0
+            # A share too small to matter counts as none: a loop left by 1e-300 of the cases is endless.
             raw = [share if share is not None else rest for share in written]
+            raw = [value if value >= MIN_SHARE else 0.0 for value in raw]
             total = sum(raw)
             out[node] = tuple(value / total for value in raw) if total > 0 else tuple(1.0 / len(raw) for _ in raw)
         return out

@@ -36,5 +36,5 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     names = "', '".join(trapped[:5])
     yield RuleFinding(
         path,
-        f"cases that reach step '{first}' can never leave the loop through '{names}': give a way out a share above 0",
+        f"cases that reach step '{first}' can never leave the loop through '{names}': give a way out a share of at least 0.000001",
     )
