@@ -149,8 +149,9 @@ def _reasons(
                 if m is not plan.measure and gains[m].expected_hours > 0
             ]
             versus = f"; 他は{'・'.join(others)}時間" if others else ""
+            what = LABELS[plan.measure] + (" (マイナポータルの利用率の向上)" if plan.uptake else "")
             reasons.append(
-                f"推奨 {LABELS[plan.measure]}: 期待削減 {plan.expected_hours:,.0f}時間/年 "
+                f"推奨 {what}: 期待削減 {plan.expected_hours:,.0f}時間/年 "
                 f"(削減 {plan.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
             )
         else:
@@ -161,6 +162,9 @@ def _reasons(
     for measure in CANDIDATE_ORDER:
         if measure not in shown:
             reasons.extend(gains[measure].reasons)
+    if procedure.online.in_person_required_by_law:
+        gate = gains[Measure.ONLINE].reasons
+        reasons = [*gate, *(r for r in reasons if r not in gate)]
     if procedure.national_priority:
         reasons.insert(1 if reasons else 0, "国の優先手続 (マイナポータルからのオンライン化が求められる)")
     if not reasons:

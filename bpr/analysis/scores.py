@@ -105,7 +105,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         if process_step.actor is Actor.COUNTER and n * process_step.effort > 0
     }
     reasons: list[str] = []
-    cases = f"年間{volume:,}件" if share == 0 else f"窓口に残る年間{volume * left:,.0f}件 (全{volume:,}件の{left:.0%})"
+    cases = (
+        f"年間{volume:,}件" if share == 0 else f"窓口に残る年間{volume * left:,.0f}件 (全{volume:,}件の{percent(left)})"
+    )
     parts = []
     if figures.visits:
         parts.append(f"来庁{_count(figures.visits)}回 (往復{config.travel_minutes_per_visit:g}分)")
@@ -123,9 +125,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         )
     if online.status is OnlineStatus.PARTIAL:
         source = "" if online.share is not None else " (割合の記載がなく既定値)"
-        reasons.append(f"一部オンライン化済み: {share:.0%} は来庁不要{source}、残る{left:.0%}の件数で計算")
+        reasons.append(f"一部オンライン化済み: {percent(share)} は来庁不要{source}、残る{percent(left)}の件数で計算")
     if online.mynaportal:
-        reasons.append(f"マイナポータルから申請可能: 残るのは利用率の向上 (窓口に残る{left:.0%})")
+        reasons.append(f"マイナポータルから申請可能: 残るのは利用率の向上 (窓口に残る{percent(left)}、新たな枠は不要)")
     feasibility = 1.0
     paper = [a for a in procedure.attachments if not a.electronic and a.source is not Source.SELF]
     if paper:
@@ -182,7 +184,7 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, onl
     if rekeyed:
         detail.append(f"うち電子データの再入力 {rekeyed:.3g}分")
     if transcribed:
-        detail.append(f"オンライン申請{online_fraction:.0%}の基幹システムへの転記 {transcribed:.3g}分")
+        detail.append(f"オンライン申請{percent(online_fraction)}の基幹システムへの転記 {transcribed:.3g}分")
     extra = f" ({'、'.join(detail)})" if detail else ""
     minutes = sum(c.minutes_per_case for c in candidates)
     reasons = (f"電子データの定型処理 {minutes:.3g}分/件{extra}: {names} → 職員 {total:,.0f}時間/年",)
@@ -209,7 +211,7 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, 
     scale = paper_cases / (paper_cases + cfg.half_volume) if paper_cases + cfg.half_volume > 0 else 0.0
     feasibility = scale
     keyed = sum(c.minutes_per_case for c in candidates)
-    share = "" if paper_fraction >= 1 else f" (紙で残る{paper_fraction:.0%})"
+    share = "" if paper_fraction >= 1 else f" (紙で残る{percent(paper_fraction)})"
     reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → 職員 {total:,.0f}時間/年"]
     if figures.handwritten_steps:
         feasibility *= cfg.handwritten_factor
@@ -294,6 +296,13 @@ def _passes(procedure: Procedure, figures: Figures):  # type: ignore[no-untyped-
         n = figures.passes.get(step.id, 0.0)
         if n > 0:
             yield step.id, n, step
+
+
+def percent(value: float) -> str:
+    """Return a share as a reader writes it: 90%, 0.5% (never 0% for a share above 0)."""
+    if 0 < value < 0.01 or 0.99 < value < 1:
+        return f"{value:.1%}"
+    return f"{value:.0%}"
 
 
 def _count(value: float) -> str:
