@@ -6,13 +6,14 @@ import random
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bpr.analysis.pipeline import analyse_inventory
-from bpr.analysis.results import Analysis
+from bpr.analysis.results import Analysis, MeasurePlan, Roadmap, RoadmapItem, ScoredProcedure
 from bpr.cli.main import app
 from bpr.config import Config
 from bpr.export.diagram import (
@@ -24,10 +25,24 @@ from bpr.export.diagram import (
     render_diagrams,
     select_diagrams,
 )
-from bpr.export.diagram.dot import LANE_LABELS, LANE_ORDER, MEASURE_FILLS, format_minutes, quote, text, wrap
-from bpr.export.diagram.overview import rows_per_column
+from bpr.export.diagram.dot import (
+    LANE_LABELS,
+    LANE_ORDER,
+    MEASURE_FILLS,
+    format_count,
+    format_fte,
+    format_hours,
+    format_minutes,
+    format_share,
+    quote,
+    text,
+    wrap,
+)
+from bpr.export.diagram.overview import overview_source, rows_per_column
 from bpr.export.diagram.render import batches
+from bpr.export.diagram.swimlane import swimlane_source
 from bpr.inventory.loader import load_inventory
+from bpr.inventory.models import Measure
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
@@ -95,6 +110,28 @@ procedures:
       - {id: s5, name: "{a|b} [x] <<>>", actor: external, handwritten: true}
       - {id: s6, name: "改行の前\\n改行の後\\v\\0", actor: citizen}
 """
+
+
+# 補正 is written first with a share of 0.1: the normal case (審査 → 入力) takes the remaining 0.9.
+BRANCHES = """\
+version: 1
+counter: {id: koseki, name: 戸籍窓口, section: 市民課}
+procedures:
+  - id: konin
+    name: 婚姻届
+    annual_volume: 300
+    steps:
+      - {id: submit, name: 届書の提出, actor: citizen, medium: paper, in_person: true, effort: 5m}
+      - {id: check, name: 審査, actor: back_office, medium: paper, effort: 15m, next: [{to: fix, share: 0.1, label: 不備あり}, {to: enter}]}
+      - {id: fix, name: 補正（再来庁）, actor: citizen, medium: paper, in_person: true, effort: 10m, wait: 2d, next: [{to: check, label: 補正後に再審査}]}
+      - {id: enter, name: 入力, actor: back_office, medium: electronic, effort: 5m, next: [{to: send, share: 0.7}, {to: mail, share: 0.3}]}
+      - {id: send, name: 窓口で交付, actor: counter, medium: paper, effort: 3m, next: []}
+      - {id: mail, name: 郵送, actor: counter, medium: paper, effort: 3m}
+"""
+
+# A condition that is hostile to DOT, HTML-like labels and SVG: quotes, markup, entities, backslash, newline, BEL.
+HOSTILE_CONDITION = '"<b>\\"不備\\" & &amp; \\\\N</b>\\n次の行\\a"'
+HOSTILE_BRANCHES = BRANCHES.replace("label: 不備あり", f"label: {HOSTILE_CONDITION}")
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -177,6 +214,39 @@ def test_format_minutes_in_japanese() -> None:
     assert [format_minutes(m) for m in (15, 90, 60, 4320, 2160)] == ["15分", "1.5時間", "1時間", "3日", "1.5日"]
 
 
+def test_wrap_keeps_opening_brackets_off_the_end_of_a_line() -> None:
+    assert wrap("印鑑相違・記載不備（返戻）", width=18) == ["印鑑相違・記載不備", "（返戻）"]
+    assert wrap("一二三四五六七八「九十」", width=16) == ["一二三四五六七八", "「九十」"]
+
+
+def test_expected_figures_read_as_a_reader_writes_them() -> None:
+    assert [format_count(v) for v in (1.0, 1.1111111111111112, 2.0000001, 1.04, 0.5)] == [
+        "1",
+        "1.1",
+        "2",
+        "1.04",
+        "0.5",
+    ]
+    assert [format_share(v) for v in (0.1, 0.9, 1 / 3, 0.005, 0.0001, 0.99999, 1.0, 0.0)] == [
+        "10%",
+        "90%",
+        "33.3%",
+        "0.5%",
+        "0.1%未満",
+        "99.9%超",
+        "100%",
+        "0%",
+    ]
+    assert [format_hours(v) for v in (1234.4, 99078.2, 4.94, 0.0)] == ["1,234時間", "99,078時間", "4.9時間", "0時間"]
+    assert [format_fte(v) for v in (5.73, 0.176, 0.05, 0.004, 0.0)] == [
+        "5.7人工",
+        "0.2人工",
+        "0.05人工",
+        "0.01人工未満",
+        "0人工",
+    ]
+
+
 def test_batches_spread_over_workers_and_keep_every_name() -> None:
     names = [f"p{i}" for i in range(100)]
     split = batches(names, 2)
@@ -218,6 +288,109 @@ def test_unknown_ids_name_the_closest(sample: Path) -> None:
     analysis = analyse(sample)
     with pytest.raises(UnknownId, match=r"no procedure 'tenyu' \(did you mean 'tennyu'\?\); no counter 'kosodat'"):
         select_diagrams(analysis, ["tenyu"], ["kosodat"])
+
+
+# --- branches, the main path and the title -------------------------------------------------------
+
+
+def edge_attributes(source: str, tail: str, head: str, *, rework: bool = False) -> str:
+    """Return the attribute list of the one DOT edge from tail to head (rework: the dashed one)."""
+    found = [
+        attributes
+        for attributes in re.findall(rf'^\t"{tail}" -> "{head}" \[(.*)\]$', source, re.MULTILINE)
+        if ('style="dashed"' in attributes) is rework
+    ]
+    assert len(found) == 1, (tail, head, found)
+    return str(found[0])
+
+
+def branches_item(tmp_path: Path, content: str = BRANCHES) -> tuple[Analysis, ScoredProcedure]:
+    """Return the analysis of the branches inventory and its one procedure."""
+    analysis = analyse(write(tmp_path / "branches", {"koseki.yaml": content}))
+    (item,) = analysis.procedures
+    return analysis, item
+
+
+def test_branch_conditions_and_shares_are_written_on_their_arrows(tmp_path: Path) -> None:
+    analysis, item = branches_item(tmp_path)
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert "不備あり 10%" in edge_attributes(source, "check", "fix")
+    assert ">90%<" in edge_attributes(source, "check", "enter")  # the share derived for the normal case
+    assert ">70%<" in edge_attributes(source, "enter", "send") and ">30%<" in edge_attributes(source, "enter", "mail")
+    # The rework arrow (drawn downwards, its arrowhead reversed) carries its written condition instead of
+    # 差し戻し, without a share (one way on).
+    rework = edge_attributes(source, "check", "fix", rework=True)
+    assert "補正後に再審査" in rework and "差し戻し" not in rework and "%" not in rework
+
+
+def test_steps_written_with_plain_ids_show_no_shares(sample: Path) -> None:
+    analysis = analyse(sample)
+    (item,) = [i for i in analysis.procedures if i.id == "jidoteate"]
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert "%" not in source  # the first successor takes every case by rule, not by survey: no 100% / 0%
+    assert "差し戻し" in edge_attributes(source, "write", "approve", rework=True)
+
+
+def test_the_main_path_is_the_most_probable_one_not_the_branch_written_first(tmp_path: Path) -> None:
+    analysis, item = branches_item(tmp_path)
+    assert item.figures.main_path == ("submit", "check", "enter", "send")
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    for tail, head in (("submit", "check"), ("check", "enter"), ("enter", "send")):
+        assert 'penwidth="2.6"' in edge_attributes(source, tail, head), (tail, head)
+    assert 'penwidth="1.2"' in edge_attributes(source, "check", "fix")
+    assert 'penwidth="1.2"' in edge_attributes(source, "enter", "mail")
+    # The 補正 loop: the forward branch and the dashed rework arrow join the same two steps, so the rework
+    # arrow gets no ports and dot draws the two side by side instead of crossing them.
+    assert "tailport" not in edge_attributes(source, "check", "fix", rework=True)
+
+
+def test_the_title_shows_expected_visits_staff_hours_in_fte_and_the_measures(tmp_path: Path) -> None:
+    analysis, item = branches_item(tmp_path)
+    assert item.figures.visits == pytest.approx(1 + 0.1 / 0.9)
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert "来庁1.1回" in source and "1.11" not in source
+    plans = (
+        MeasurePlan(Measure.ONLINE, "primary", 600.0, 80.0, 520.0, 525.4, 60.0),
+        MeasurePlan(Measure.RPA, "complement", 106.0, 106.0, 0.0, 105.7, 41.0),
+    )
+    shown = replace(
+        item,
+        recommendation=Measure.ONLINE,
+        measures=plans,
+        figures=replace(item.figures, staff_hours=900.0, citizen_hours=1234.5),
+    )
+    source = swimlane_source(shown, "F", 1800.0)
+    assert "推奨: オンライン化 ＋ RPA" in source
+    # The total is the sum of the parts as shown (525 + 106), not 631.1 rounded apart from them.
+    assert "期待削減 631時間/年 (オンライン化 525時間 ＋ RPA 106時間)" in source
+    assert "職員 900時間/年 (0.5人工)" in source and "住民 1,234時間/年" in source
+    assert "マイナポータル" not in source
+    uptake = replace(shown, measures=(replace(plans[0], uptake=True), plans[1]))
+    assert "マイナポータルから申請可: 利用率の向上" in swimlane_source(uptake, "F", 1800.0)
+
+
+def test_the_overview_shows_expected_hours_complements_and_what_the_roadmap_does(tmp_path: Path) -> None:
+    _, item = branches_item(tmp_path)
+    plans = (
+        MeasurePlan(Measure.ONLINE, "primary", 600.0, 80.0, 520.0, 525.4, 60.0, uptake=True),
+        MeasurePlan(Measure.RPA, "complement", 106.0, 106.0, 0.0, 105.7, 41.0),
+    )
+    shown = replace(item, recommendation=Measure.ONLINE, measures=plans)
+    roadmap = Roadmap(
+        start_fy=2022,
+        years=4,
+        items=(),
+        kpis=(),
+        unscheduled=(RoadmapItem("konin", Measure.RPA, 2026, fixed=False, role="complement"),),
+        uptake=(("konin", 0.9),),
+    )
+    source = overview_source(item.counter, [shown], "F", roadmap)
+    assert "年間300件 ・ 期待削減 525時間/年" in source
+    assert "併せて RPA 106時間/年" in source
+    assert "計画: オンライン化は利用率の向上、RPAは期間内に枠なし" in source
+    nothing = overview_source(item.counter, [replace(item, recommendation=Measure.NONE, measures=())], "F", None)
+    (box,) = [line for line in nothing.splitlines() if line.startswith('\t"p_konin" [')]
+    assert "年間300件" in box and "期待削減" not in box  # none recommended: no saving claimed
 
 
 # --- DOT without Graphviz -----------------------------------------------------------------------
@@ -344,6 +517,38 @@ def test_svg_is_well_formed_and_shows_hostile_labels_as_typed(tmp_path: Path) ->
     overview = svg_texts(tmp_path / "o" / "counter-hostile.svg")
     assert '窓口 <i>"&amp;"</i>' in overview
     assert '<b>"手続"</b> & \\N {x|y}' in overview
+
+
+@needs_dot
+def test_branch_labels_render_and_the_main_path_is_drawn_heavy(tmp_path: Path) -> None:
+    analysis = analyse(write(tmp_path / "inv", {"koseki.yaml": BRANCHES}))
+    (written,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["konin"]), "Noto Sans CJK JP"), tmp_path / "o"
+    )
+    texts = svg_texts(written)
+    for label in ("不備あり 10%", "90%", "70%", "30%", "補正後に再審査"):
+        assert label in texts, (label, texts)
+    assert any("来庁1.1回" in t for t in texts)
+    edges = shapes_by_title(written, "edge")
+    main = edges["check->enter"].find(f"{SVG}path")
+    branch = edges["enter->mail"].find(f"{SVG}path")
+    assert main is not None and float(main.get("stroke-width", "1")) > 2
+    assert branch is not None and float(branch.get("stroke-width", "1")) < 2
+
+
+@needs_dot
+def test_a_hostile_branch_label_renders_as_typed(tmp_path: Path) -> None:
+    analysis = analyse(write(tmp_path / "inv", {"koseki.yaml": HOSTILE_BRANCHES}))
+    (item,) = analysis.procedures
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert "&lt;b&gt;&quot;不備&quot; &amp; &amp;amp; \\\\N&lt;/b&gt;<BR/>次の行 10%" in source
+    assert "\a" not in source
+    (written,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["konin"]), "Noto Sans CJK JP"), tmp_path / "o"
+    )
+    texts = [t.strip() for t in svg_texts(written)]
+    assert '<b>"不備" & &amp; \\N</b>' in texts, texts
+    assert "次の行 10%" in texts
 
 
 @needs_dot

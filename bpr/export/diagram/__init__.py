@@ -82,7 +82,7 @@ def select_diagrams(
 
 def collect_diagrams(analysis: Analysis, selection: Selection, font: str) -> list[Diagram]:
     """Return the DOT sources of the selected swimlanes and counter overviews."""
-    diagrams = [Diagram(item.id, swimlane_source(item, font)) for item in selection.procedures]
+    diagrams = [Diagram(item.id, swimlane_source(item, font, analysis.hours_per_fte)) for item in selection.procedures]
     diagrams += [
         Diagram(counter_file_name(counter.id), overview_source(counter, items, font, analysis.roadmap))
         for counter, items in selection.counters

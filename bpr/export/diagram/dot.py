@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bpr.inventory.models import Actor, Measure, Medium
 
@@ -108,6 +108,8 @@ def wrap(value: str, width: int = 24, max_lines: int = 3) -> list[str]:
 
 # Characters a Japanese line must not start with (行頭禁則): they stay on the line before.
 NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》｝］)]}!?,.:;%")
+# Characters a line must not end with (行末禁則): they go to the next line.
+NO_LINE_END = frozenset("（「『【〔〈《｛［([{")
 
 
 def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
@@ -120,18 +122,30 @@ def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
         if current and token[0] in NO_LINE_START and used + size <= width + 2:
             current, used = current + token, used + size
         elif current and used + size > width:
-            lines.append(current.rstrip())
-            current, used = ("", 0) if token == " " else (token, size)
+            head, carried = _hold_opening(current.rstrip())
+            lines.append(head)
+            current = carried if token == " " else carried + token
+            used = display_width(current)
         else:
             current, used = current + token, used + size
         while used > width + 2:
             cut = _fit(current, width)
+            while cut > 1 and current[cut - 1] in NO_LINE_END:
+                cut -= 1
             lines.append(current[:cut])
             current = current[cut:]
             used = display_width(current)
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines
+
+
+def _hold_opening(line: str) -> tuple[str, str]:
+    """Return a line without the opening brackets it ends with, and those brackets."""
+    cut = len(line)
+    while cut > 1 and line[cut - 1] in NO_LINE_END:
+        cut -= 1
+    return line[:cut], line[cut:]
 
 
 def _tokens(paragraph: str) -> Iterable[str]:
@@ -176,6 +190,49 @@ def _number(value: float) -> str:
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
 
+def format_count(value: float) -> str:
+    """Return an expected count as a reader writes it: 1, 1.1, and 1.04 where one decimal would hide the rest."""
+    if abs(value - round(value)) < 0.005:
+        return str(round(value))
+    if round(value, 1) == round(value):
+        return f"{value:.2f}"
+    return _number(value)
+
+
+def format_share(share: float) -> str:
+    """Return the share of cases as a percentage: 10%, 0.5%, 0.1%未満 (never a 0% or 100% that is not exact)."""
+    percent = share * 100
+    if percent <= 0:
+        return "0%"
+    if percent < 0.1:
+        return "0.1%未満"
+    if share < 1 and round(percent, 1) >= 100:
+        return "99.9%超"
+    return f"{_number(percent)}%"
+
+
+def round_hours(hours: float) -> float:
+    """Return hours rounded as `format_hours` shows them: whole hours from 10, one decimal below."""
+    return float(round(hours)) if hours >= 9.95 else round(hours, 1)
+
+
+def format_hours(hours: float) -> str:
+    """Return hours in Japanese: 1,234時間, 2.5時間 (one decimal below 10)."""
+    shown = round_hours(hours)
+    return f"{shown:,.0f}時間" if shown >= 10 else f"{_number(shown)}時間"
+
+
+def format_fte(fte: float) -> str:
+    """Return full-time staff (人工): 1.2人工, 0.05人工, 0.01人工未満."""
+    if fte <= 0:
+        return "0人工"
+    if fte < 0.01:
+        return "0.01人工未満"
+    if fte < 0.095:
+        return f"{fte:.2f}人工"
+    return f"{_number(fte)}人工"
+
+
 def format_volume(volume: int) -> str:
     """Return an annual volume in Japanese: 年間1,200件."""
     return f"年間{volume:,}件"
@@ -184,11 +241,25 @@ def format_volume(volume: int) -> str:
 def badge(label: str, fill: str, size: int = 10) -> str:
     """Return an HTML-like table cell holding a small white-on-colour mark of a fixed size."""
     # Fixed size: Graphviz stretches nested tables to the cell, which would turn one mark into a bar.
-    width = round(display_width(label) * size * 0.55 + 10)
+    width = _badge_width(label, size)
     return (
         f'<TD BGCOLOR="{fill}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{size + 6}">'
         f'<FONT COLOR="#ffffff" POINT-SIZE="{size}">{text(label)}</FONT></TD>'
     )
+
+
+def badge_row(marks: Sequence[tuple[str, str]], size: int = 10, spacing: int = 3) -> str:
+    """Return a table of marks side by side, as wide as they are, so a wide cell does not spread them apart."""
+    width = sum(_badge_width(label, size) for label, _ in marks) + spacing * (len(marks) + 1)
+    cells = "".join(badge(label, fill, size) for label, fill in marks)
+    return (
+        f'<TABLE BORDER="0" CELLSPACING="{spacing}" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{width}"'
+        f' HEIGHT="{size + 6 + 2 * spacing}"><TR>{cells}</TR></TABLE>'
+    )
+
+
+def _badge_width(label: str, size: int) -> int:
+    return round(display_width(label) * size * 0.55 + 10)
 
 
 def safe_font(font: str) -> str:

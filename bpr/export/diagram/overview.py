@@ -20,6 +20,7 @@ from bpr.export.diagram.dot import (
     DotGraph,
     Html,
     badge,
+    format_hours,
     format_volume,
     text,
     wrap,
@@ -105,10 +106,13 @@ def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
     procedure = item.procedure
     rows = [f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in wrap(procedure.name, 34, 2)]
     facts = [format_volume(procedure.annual_volume)]
-    score = item.scores.as_dict().get(item.recommendation.value)
-    if score is not None:
-        facts.append(f"{MEASURE_LABELS[item.recommendation]} {score:.1f}点")
+    plans = item.measures if item.measures and item.measures[0].measure is item.recommendation else ()
+    if plans:
+        facts.append(f"期待削減 {format_hours(plans[0].expected_hours)}/年")
     rows.append(_muted_row(" ・ ".join(facts)))
+    if len(plans) > 1:
+        extra = "、".join(f"{MEASURE_LABELS[p.measure]} {format_hours(p.expected_hours)}/年" for p in plans[1:])
+        rows.append(_muted_row(f"併せて {extra}"))
     plan = _plan_text(item.id, roadmap)
     if plan or procedure.national_priority:
         cells = f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(plan)}</FONT></TD>' if plan else ""
@@ -129,29 +133,37 @@ def _muted_row(value: str) -> str:
 
 
 def _plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
-    """Return what the roadmap does with a procedure: 計画: 令和5年度 オンライン化, or that it found no room."""
+    """Return what the roadmap does with a procedure's measures: 計画: 令和5年度 オンライン化、RPAは期間内に枠なし.
+
+    Online uptake (the procedure can already be started from マイナポータル) takes no slot and says so.
+    """
     if roadmap is None:
         return ""
     planned = sorted(
         (i for i in roadmap.items if i.procedure == procedure_id), key=lambda i: (i.fy, COLUMN_ORDER.index(i.measure))
     )
-    if planned:
-        return "計画: " + "、".join(f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned)
-    if any(u.procedure == procedure_id for u in roadmap.unscheduled):
-        return "計画: 期間内に枠なし"
-    return ""
+    parts = [f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned]
+    if any(pid == procedure_id for pid, _ in roadmap.uptake):
+        parts.insert(0, f"{MEASURE_LABELS[Measure.ONLINE]}は利用率の向上")
+    unplaced = dict.fromkeys(MEASURE_LABELS[u.measure] for u in roadmap.unscheduled if u.procedure == procedure_id)
+    if unplaced:
+        parts.append(f"{'・'.join(unplaced)}は期間内に枠なし")
+    return "計画: " + "、".join(parts) if parts else ""
 
 
 def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
     where = " ・ ".join(part for part in (counter.department, counter.section, counter.location) if part)
     volume = sum(item.procedure.annual_volume for item in ranked)
     summary = f"手続{len(ranked)}件 ・ {format_volume(volume)} (合計)"
-    note = "色と列 = 推奨する対応、数字 = 市全体の優先順位 (1位が最優先)、計画 = ロードマップ上の実施年度と対応"
+    notes = (
+        "色と列 = 推奨する対応、数字 = 市全体の優先順位 (1位が最優先、期待削減の大きい順)",
+        "期待削減 = 推奨する対応で見込む年間の削減時間、計画 = ロードマップ上の実施年度と対応",
+    )
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
         f'<TR><TD><FONT POINT-SIZE="20"><B>{text(counter.name)}</B></FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)} ・ {text(counter.id)}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="12">{text(summary)}</FONT></TD></TR>'
-        f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(note)}</FONT></TD></TR>'
-        "</TABLE>>"
+        + "".join(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(note)}</FONT></TD></TR>' for note in notes)
+        + "</TABLE>>"
     )

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import networkx as nx
 
 from bpr.analysis.graph import build_process_graph
-from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import ScoredProcedure
 from bpr.export.diagram.dot import (
     BRANCH_COLOR,
@@ -26,8 +25,6 @@ from bpr.export.diagram.dot import (
     LANE_LINE_COLOR,
     LANE_ORDER,
     MAIN_PATH_COLOR,
-    MEASURE_BORDERS,
-    MEASURE_FILLS,
     MEDIUM_BORDERS,
     MEDIUM_FILLS,
     MEDIUM_LABELS,
@@ -38,24 +35,38 @@ from bpr.export.diagram.dot import (
     DotGraph,
     Html,
     badge,
+    badge_row,
+    display_width,
     format_minutes,
-    format_volume,
+    format_share,
     text,
     wrap,
 )
-from bpr.inventory.models import Actor, Measure, Medium, Step
+from bpr.export.diagram.title import swimlane_title
+from bpr.inventory.flow import Flow
+from bpr.inventory.models import Actor, Medium, Step
 
 HEADER_ROW = -1
 LEGEND = "_legend"
 REWORK_LABEL = "差し戻し"
+CONDITION_COLOR = "#333333"
+CONDITION_WIDTH = 24  # half-width cells per line of a condition on an arrow
 
 
-def swimlane_source(item: ScoredProcedure, font: str) -> str:
+def swimlane_source(item: ScoredProcedure, font: str, hours_per_fte: float) -> str:
     """Return the DOT source of a procedure's swimlane diagram."""
     process = build_process_graph(item.procedure)
     rows = _rows(process.graph)
     lanes = [actor for actor in LANE_ORDER if any(step.actor is actor for step in _steps(item))]
-    graph = DotGraph(item.id, font, label=_title(item), labelloc="t", labeljust="c", nodesep="0.35", ranksep="0.45")
+    graph = DotGraph(
+        item.id,
+        font,
+        label=swimlane_title(item, hours_per_fte),
+        labelloc="t",
+        labeljust="c",
+        nodesep="0.35",
+        ranksep="0.45",
+    )
     graph.attr("node", margin="0.12,0.06")
     main_edges = set(zip(item.figures.main_path, item.figures.main_path[1:], strict=False))
     on_main = set(item.figures.main_path)
@@ -63,31 +74,83 @@ def swimlane_source(item: ScoredProcedure, font: str) -> str:
         _draw_step(graph, step, step.id in on_main)
     _draw_lanes(graph, lanes, rows, _steps(item))
     lane_of = {step.id: lanes.index(step.actor) for step in _steps(item)}
+    conditions = _conditions(process.flow)
     for source, target, rework in process.graph.edges(data="rework"):
+        condition, share = conditions.get((source, target), (None, None))
         if rework:
             # Drawn from the earlier step down to the later one with the arrow reversed: dot then routes
             # it through the rows it spans, beside the steps, instead of around the whole diagram.
-            headport, tailport = _rework_ports(lane_of[source], lane_of[target])
+            # A step pair also joined by a forward arrow (審査 → 補正 → 審査) gets no ports: dot then draws
+            # the two arrows side by side instead of crossing each other in the same corridor.
+            paired = process.graph.has_edge(target, source)
+            headport, tailport = ("", "") if paired else _rework_ports(lane_of[source], lane_of[target])
             graph.edge(
                 target,
                 source,
-                label=_label_text(REWORK_LABEL, REWORK_COLOR),
                 color=REWORK_COLOR,
                 style="dashed",
                 penwidth="1.6",
                 dir="back",
                 weight="0",
                 arrowsize="0.8",
-                tailport=tailport,
-                headport=headport,
+                **_ports(tailport, headport),
+                **_labelled(_arrow_label(condition or REWORK_LABEL, share, REWORK_COLOR)),
             )
         elif (source, target) in main_edges:
-            graph.edge(source, target, color=MAIN_PATH_COLOR, penwidth="2.6", weight="4")
+            label = _arrow_label(condition, share, MAIN_PATH_COLOR)
+            graph.edge(source, target, color=MAIN_PATH_COLOR, penwidth="2.6", weight="4", **_labelled(label))
         else:
-            graph.edge(source, target, color=BRANCH_COLOR, penwidth="1.2")
-    _draw_legend(graph, len(lanes), max(rows.values(), default=0) + 1)
+            label = _arrow_label(condition, share, CONDITION_COLOR)
+            graph.edge(source, target, color=BRANCH_COLOR, penwidth="1.2", **_labelled(label))
+    shares_shown = any(share for _, share in conditions.values())
+    _draw_legend(graph, len(lanes), max(rows.values(), default=0) + 1, shares_shown)
     dot_source: str = graph.source
     return dot_source
+
+
+def _conditions(flow: Flow) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """Return the condition and the share to write on each arrow.
+
+    Shares are shown where a step has more than one way on and some share was written: the successors
+    without one show the share derived for them. A step written with plain ids shows none, since its
+    first successor takes every case by rule, not by survey.
+    """
+    out: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for node, successors in flow.successors.items():
+        written = flow.shares.get(node, ())
+        labels = flow.labels.get(node, ())
+        show_shares = len(successors) > 1 and any(share is not None for share in written)
+        for index, target in enumerate(successors):
+            label = labels[index] if index < len(labels) else None
+            share = format_share(flow.probabilities[node][index]) if show_shares else None
+            out[(node, target)] = ((label or "").strip() or None, share)
+    return out
+
+
+def _arrow_label(condition: str | None, share: str | None, color: str) -> Html | None:
+    """Return the label of an arrow: its condition wrapped on at most three lines, then its share."""
+    lines = wrap(condition, CONDITION_WIDTH, 3) if condition else []
+    if share:
+        if lines and display_width(lines[-1]) + 1 + display_width(share) <= CONDITION_WIDTH + 4:
+            lines[-1] = f"{lines[-1]} {share}"
+        else:
+            lines.append(share)
+    if not lines:
+        return None
+    # The padding keeps the text off the arrow, which dot routes along the label's edge.
+    body = "<BR/>".join(text(line) for line in lines)
+    return Html(
+        f'<<TABLE BORDER="0" CELLPADDING="4" CELLSPACING="0"><TR><TD>'
+        f'<FONT POINT-SIZE="11" COLOR="{color}">{body}</FONT></TD></TR></TABLE>>'
+    )
+
+
+def _ports(tailport: str, headport: str) -> dict[str, str]:
+    return {"tailport": tailport, "headport": headport} if tailport else {}
+
+
+def _labelled(label: Html | None) -> dict[str, str]:
+    return {"label": label} if label is not None else {}
 
 
 def _rework_ports(source_lane: int, target_lane: int) -> tuple[str, str]:
@@ -205,73 +268,33 @@ def _step_label(step: Step) -> Html:
         if on
     ]
     if marks:
-        cells = "".join(badge(label, fill) for label, fill in marks)
-        rows.append(f'<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="0"><TR>{cells}</TR></TABLE></TD></TR>')
+        rows.append(f"<TR><TD>{badge_row(marks)}</TD></TR>")
     if step.system:
         system = "<BR/>".join(text(line) for line in wrap(step.system, 26, 2))
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED_TEXT}">{system}</FONT></TD></TR>')
     return Html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>>')
 
 
-def _label_text(value: str, color: str) -> Html:
-    return Html(f'<<FONT COLOR="{color}">{text(value)}</FONT>>')
-
-
-def _title(item: ScoredProcedure) -> Html:
-    procedure = item.procedure
-    name = "<BR/>".join(text(line) for line in wrap(procedure.name, 60, 2))
-    where = f"{item.counter.name} ({item.counter.section}) ・ {procedure.id}"
-    facts = [format_volume(procedure.annual_volume), f"優先順位 {item.rank}位"]
-    figures = item.figures
-    facts.append(f"来庁{figures.visits}回 ・ リードタイム{format_minutes(figures.lead_time_minutes)}")
-    scores = "".join(
-        _score_cell(label, value, measure is item.recommendation)
-        for measure, label, value in (
-            (Measure.ONLINE, "オンライン", item.scores.online),
-            (Measure.RPA, "RPA", item.scores.rpa),
-            (Measure.AI_OCR, "AI-OCR", item.scores.ai_ocr),
-        )
-    )
-    rec = item.recommendation
-    recommendation = (
-        f'<TD BGCOLOR="{MEASURE_FILLS[rec]}" COLOR="{MEASURE_BORDERS[rec]}" BORDER="1">'
-        f"<B>推奨: {text(MEASURE_LABELS[rec])}</B></TD>"
-    )
-    return Html(
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2">'
-        f'<TR><TD><FONT POINT-SIZE="20"><B>{name}</B></FONT></TD></TR>'
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
-        f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
-        '<TR><TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#bbbbbb">'
-        f"<TR>{scores}{recommendation}</TR></TABLE></TD></TR>"
-        "</TABLE>>"
-    )
-
-
-def _score_cell(label: str, value: float, recommended: bool) -> str:
-    inner = f"{text(label)} {value:.1f}"
-    return f"<TD><B>{inner}</B></TD>" if recommended else f"<TD>{inner}</TD>"
-
-
-def _draw_legend(graph: DotGraph, lanes: int, last_row: int) -> None:
-    """Draw the legend below the lanes."""
+def _draw_legend(graph: DotGraph, lanes: int, last_row: int, shares_shown: bool) -> None:
+    """Draw the legend below the lanes; it explains the percentages on the arrows when there are some."""
     media = "".join(
         f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1">{text(MEDIUM_LABELS[m])}</TD>'
         for m in (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)
     )
     marks = "".join(badge(label, fill, 11) for label, fill in (SEAL_MARK, IN_PERSON_MARK, HANDWRITTEN_MARK))
     lines = (
-        f'<TD><FONT COLOR="{MAIN_PATH_COLOR}"><B>━━</B></FONT> 主経路 (太枠の工程)</TD>'
+        f'<TD><FONT COLOR="{MAIN_PATH_COLOR}"><B>━━</B></FONT> 主経路 (最も多い流れ・太枠)</TD>'
         f'<TD><FONT COLOR="{BRANCH_COLOR}">──</FONT> 分岐</TD>'
         f'<TD><FONT COLOR="{REWORK_COLOR}">╍╍ {text(REWORK_LABEL)}</FONT></TD>'
     )
+    shares = '<TR><TD></TD><TD COLSPAN="2" ALIGN="LEFT">%: その矢印へ進む案件の割合</TD></TR>' if shares_shown else ""
     label = Html(
         '<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">'
         '<TR><TD ALIGN="LEFT"><B>凡例</B></TD>'
         f'<TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR><TD>媒体:</TD>{media}</TR></TABLE></TD>'
         f'<TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{marks}</TR></TABLE></TD></TR>'
         f'<TR><TD></TD><TD COLSPAN="2"><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{lines}</TR></TABLE></TD></TR>'
-        "</TABLE>>"
+        f"{shares}</TABLE>>"
     )
     graph.node(LEGEND, label=label, shape="plain", fontsize="11")
     graph.same_rank([LEGEND], "max")

@@ -1,0 +1,89 @@
+"""The title block of a swimlane diagram: what the procedure is, what it costs today, what to do about it.
+
+Figures are expectations per case and hours a year; they are written as a reader writes them
+(来庁1.1回, 317時間/年, 0.2人工), and the saving of a recommendation with complements adds up as shown.
+"""
+
+from __future__ import annotations
+
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import ScoredProcedure
+from bpr.export.diagram.dot import (
+    MEASURE_BORDERS,
+    MEASURE_FILLS,
+    MUTED_TEXT,
+    Html,
+    format_count,
+    format_fte,
+    format_hours,
+    format_minutes,
+    format_volume,
+    round_hours,
+    text,
+    wrap,
+)
+from bpr.inventory.models import Measure
+
+
+def swimlane_title(item: ScoredProcedure, hours_per_fte: float) -> Html:
+    """Return the title of a procedure's swimlane: name, counter, volume, rank, visits, hours today, scores, measures."""
+    procedure = item.procedure
+    name = "<BR/>".join(text(line) for line in wrap(procedure.name, 60, 2))
+    where = f"{item.counter.name} ({item.counter.section}) ・ {procedure.id}"
+    facts = [format_volume(procedure.annual_volume), f"優先順位 {item.rank}位"]
+    figures = item.figures
+    facts.append(f"来庁{format_count(figures.visits)}回 ・ リードタイム{format_minutes(figures.lead_time_minutes)}")
+    today = (
+        f"現状: 職員 {format_hours(figures.staff_hours)}/年"
+        f" ({format_fte(figures.staff_hours / hours_per_fte)}) ・ 住民 {format_hours(figures.citizen_hours)}/年"
+    )
+    scores = "".join(
+        _score_cell(label, value, measure is item.recommendation)
+        for measure, label, value in (
+            (Measure.ONLINE, "オンライン", item.scores.online),
+            (Measure.RPA, "RPA", item.scores.rpa),
+            (Measure.AI_OCR, "AI-OCR", item.scores.ai_ocr),
+        )
+    )
+    return Html(
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2">'
+        f'<TR><TD><FONT POINT-SIZE="20"><B>{name}</B></FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="11">{text(today)}</FONT></TD></TR>'
+        '<TR><TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#bbbbbb">'
+        f"<TR>{scores}{_recommendation_cell(item)}</TR></TABLE></TD></TR>"
+        "</TABLE>>"
+    )
+
+
+def _recommendation_cell(item: ScoredProcedure) -> str:
+    """Return the cell of the recommendation and its complements (オンライン化 ＋ RPA) with the hours they save."""
+    rec = item.recommendation
+    plans = item.measures if item.measures and item.measures[0].measure is rec else ()
+    names = " ＋ ".join(MEASURE_LABELS[m] for m in (rec, *item.complements))
+    lines = [f"<B>推奨: {text(names)}</B>"]
+    if plans:
+        # The total is the sum of the parts as shown, so that a reader adding them up finds it.
+        shown = [round_hours(plan.expected_hours) for plan in plans]
+        saving = f"期待削減 {format_hours(sum(shown))}/年"
+        if len(plans) > 1:
+            parts = " ＋ ".join(
+                f"{MEASURE_LABELS[plan.measure]} {format_hours(hours)}"
+                for plan, hours in zip(plans, shown, strict=True)
+            )
+            saving += f" ({parts})"
+        lines.append(f'<FONT POINT-SIZE="11">{text(saving)}</FONT>')
+        if plans[0].uptake:
+            lines.append(f'<FONT POINT-SIZE="10">{text("マイナポータルから申請可: 利用率の向上")}</FONT>')
+    # One row per line: Graphviz 2.43 overlaps lines of different font sizes joined by <BR/> in one cell.
+    rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in lines)
+    return (
+        f'<TD BGCOLOR="{MEASURE_FILLS[rec]}" COLOR="{MEASURE_BORDERS[rec]}" BORDER="1">'
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE></TD>'
+    )
+
+
+def _score_cell(label: str, value: float, recommended: bool) -> str:
+    inner = f"{text(label)} {value:.1f}"
+    return f"<TD><B>{inner}</B></TD>" if recommended else f"<TD>{inner}</TD>"
