@@ -11,7 +11,6 @@ from functools import cached_property
 
 from bpr.inventory.models import Branch, Step
 
-
 MIN_SHARE = 1e-6  # shares below this count as 0 (no case takes the branch)
 
 
