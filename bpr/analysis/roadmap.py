@@ -47,6 +47,7 @@ class _Schedule:
         self.unscheduled: list[RoadmapItem] = []
         self.shortfalls: list[Shortfall] = []
         self.placed: set[tuple[str, Measure]] = set()
+        self.waiting: set[tuple[str, Measure]] = set()  # measures that found no room
         self.pending_national = 0  # national-priority online measures still to place
 
     def fix(self, procedure: str, measure: Measure, fy: int, progress: str) -> RoadmapItem:
@@ -84,6 +85,7 @@ class _Schedule:
         self.unscheduled.append(
             RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline, role=role)
         )
+        self.waiting.add((procedure, measure))
         return None
 
 
@@ -207,7 +209,7 @@ def _name(item: ScoredProcedure) -> str:
 
 
 def _check_deadline(schedule: _Schedule, item: ScoredProcedure, placed: RoadmapItem | None, deadline: int) -> None:
-    if placed is None and (item.id, Measure.ONLINE) in {(i.procedure, i.measure) for i in schedule.unscheduled}:
+    if placed is None and (item.id, Measure.ONLINE) in schedule.waiting:
         schedule.shortfalls.append(
             Shortfall(
                 f"{_name(item)}: オンライン化の枠が計画期間内に足りず、期限 {reiwa(deadline)} に間に合わない",

@@ -133,6 +133,11 @@ class Flow:
         return [node for node in self.order if node in seen and node not in leaves]
 
     def back_edges(self) -> list[tuple[str, str]]:
+        """Return the rework edges (see `_back_edges`), computed once."""
+        return list(self._back_edges)
+
+    @cached_property
+    def _back_edges(self) -> tuple[tuple[str, str], ...]:
         """Return the rework edges: those closing a cycle in a depth-first walk from the first step.
 
         The walk follows successors in the order written, so the edge a reader sees as going back
@@ -160,7 +165,7 @@ class Flow:
                 else:
                     state[node] = 2
                     stack.pop()
-        return back
+        return tuple(back)
 
 
 def build_flow(steps: Sequence[Step]) -> Flow:
