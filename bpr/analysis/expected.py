@@ -32,7 +32,21 @@ class FlowExpectation:
 def expected_passes(
     states: Sequence[State], start: State, moves: Mapping[State, Sequence[tuple[State, float]]]
 ) -> dict[State, float]:
-    """Return the expected number of times a walk from `start` is in each state (absorbed where no move)."""
+    """Return the expected number of times a walk from `start` is in each state (absorbed where no move).
+
+    Only the states the walk can reach take part: a loop that no case enters cannot make the system singular.
+    """
+    reached = {start}
+    stack = [start]
+    while stack:
+        for target, _ in moves.get(stack.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                stack.append(target)
+    if len(reached) < len(states):
+        passes = dict.fromkeys(states, 0.0)
+        passes.update(expected_passes([s for s in states if s in reached], start, moves))
+        return passes
     order = _topological(states, moves)
     if order is not None:
         passes = dict.fromkeys(states, 0.0)

@@ -21,7 +21,7 @@ from bpr.analysis.scores import (
     within,
 )
 from bpr.config import ScoringConfig
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.models import Counter, Measure, OnlineStatus, Procedure
 
 
 def score_procedure(counter: Counter, procedure: Procedure, file: str, config: ScoringConfig) -> ScoredProcedure:
@@ -45,6 +45,10 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         recommendation = Measure.BPR
     else:
         recommendation = Measure.NONE
+    if procedure.online.in_person_required_by_law and gains[Measure.BPR].hours > 0:
+        # Property 4 before property 5: where a law requires presence, the citizen's burden goes to BPR
+        # (予約・書かない窓口); RPA and AI-OCR may still come as complements.
+        recommendation = Measure.BPR
     plans = _measures(process, figures, procedure, config, gains, scores, recommendation, share)
     if recommendation is Measure.NONE:
         priority = max(g.expected_hours for g in gains.values())
@@ -92,7 +96,8 @@ def _measures(
         (_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary])
     ]
     online_after = share
-    if primary is Measure.ONLINE:
+    if primary is Measure.ONLINE and not procedure.online.mynaportal:
+        # A channel that exists already (マイナポータル) moves no new cases by itself: uptake is not scheduled.
         online_after = share + (1.0 - share) * gains[Measure.ONLINE].feasibility
     after: dict[Measure, MeasureGain] = {
         Measure.ONLINE: gains[Measure.ONLINE],
@@ -113,6 +118,13 @@ def _measures(
             claimed[node] = claimed.get(node, 0.0) + hours
         citizen_left -= gain.citizen_hours
         out.append((_plan(procedure, gain, "complement", score), gain))
+    chosen = {plan.measure for plan, _ in out}
+    online = procedure.online
+    if procedure.national_priority and Measure.ONLINE not in chosen and not online.mynaportal:
+        # The national plan requires it online whatever it saves: its hours are what the others leave.
+        gain = within(after[Measure.ONLINE], claimed, today, citizen_left)
+        if online.status is not OnlineStatus.FULL:
+            out.append((_plan(procedure, gain, "national", score_gain(gain, config)), gain))
     return out
 
 
@@ -141,8 +153,8 @@ def _reasons(
     reasons: list[str] = []
     shown: set[Measure] = set()
     for plan, gain in plans:
-        reasons.extend(gain.reasons)
         if plan.role == "primary":
+            reasons.extend(gain.reasons)
             others = [
                 f"{LABELS[m]} {gains[m].expected_hours:,.0f}"
                 for m in CANDIDATE_ORDER
@@ -154,9 +166,16 @@ def _reasons(
                 f"推奨 {what}: 期待削減 {plan.expected_hours:,.0f}時間/年 "
                 f"(削減 {plan.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
             )
+        elif plan.role == "complement":
+            steps = "・".join(dict.fromkeys(c.step_name for c in gain.candidates if c.hours_per_year > 0))
+            where = f" ({steps})" if steps else ""
+            reasons.append(
+                f"併せて {LABELS[plan.measure]}{where}: 主施策の残りに対し職員 {plan.staff_hours:,.0f}時間/年、"
+                f"期待削減 {plan.expected_hours:,.0f}時間/年"
+            )
         else:
             reasons.append(
-                f"併せて {LABELS[plan.measure]}: 主施策の残りに対し期待削減 {plan.expected_hours:,.0f}時間/年"
+                f"国の優先手続のためオンライン化も計画 (主施策の残りに対し期待削減 {plan.expected_hours:,.0f}時間/年)"
             )
         shown.add(plan.measure)
     for measure in CANDIDATE_ORDER:

@@ -65,7 +65,7 @@ class MeasurePlan:
     """
 
     measure: Measure
-    role: str  # "primary" or "complement"
+    role: str  # "primary", "complement", or "national" (online required by the national plan, on what the others leave)
     hours: float
     staff_hours: float
     citizen_hours: float

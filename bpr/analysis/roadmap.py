@@ -144,7 +144,7 @@ def plan_roadmap(
         online_planned = False
         if item.id not in decided:
             for measure_plan in item.measures:
-                if measure_plan.uptake:
+                if measure_plan.uptake or (measure_plan.role == "national" and item.id not in national_ids):
                     continue
                 measure = measure_plan.measure
                 national = measure is Measure.ONLINE and item.id in national_ids
@@ -153,7 +153,8 @@ def plan_roadmap(
                     _Entry(measure_plan.expected_hours, item.rank, measure, item.id, measure_plan.role, national)
                 )
         if item.id in national_ids and not online_planned:
-            hours = item.expected_hours.get(Measure.ONLINE.value, 0.0)
+            own = next((m for m in item.measures if m.role == "national"), None)
+            hours = own.expected_hours if own is not None else item.expected_hours.get(Measure.ONLINE.value, 0.0)
             entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True))
     overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
     entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))

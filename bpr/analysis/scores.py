@@ -84,7 +84,7 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if online.in_person_required_by_law:
         return no_gain(
             Measure.ONLINE,
-            "法令で本人の来庁が必要: オンライン化の対象外 → 予約・書かない窓口・ワンストップ (BPR) で来庁の負担を減らす",
+            "法令で本人の来庁が必要: オンライン化の対象外 → 予約・書かない窓口 (BPR) で来庁の負担を減らす",
             gated=True,
         )
     cfg = config.online
@@ -151,8 +151,8 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
 def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, online_fraction: float) -> MeasureGain:
     """Return what RPA saves: rule-based staff work on electronic data, and transcribing online applications.
 
-    `online_fraction` is the share of cases that arrive online: their paper `enter` steps become the
-    transcription of electronic data into the core system.
+    `online_fraction` is the share of cases that arrive online: their rule-based paper `enter` steps become
+    the transcription of electronic data into the core system (judgement steps never count).
     """
     cfg = config.rpa
     procedure = process.procedure
@@ -167,7 +167,7 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, onl
             share = cfg.rekeying_share if step.action is Action.ENTER else cfg.automation_share
             cases = float(volume)
             rekeyed += n * step.effort if step.action is Action.ENTER else 0.0
-        elif step.medium is Medium.PAPER and step.action is Action.ENTER and online_fraction > 0:
+        elif step.medium is Medium.PAPER and step.action is Action.ENTER and step.rule_based and online_fraction > 0:
             share = cfg.rekeying_share
             cases = volume * online_fraction
             transcribed += n * step.effort
