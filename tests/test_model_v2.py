@@ -385,6 +385,16 @@ def test_the_sample_saves_no_more_than_today(sample):
     assert summary.total_placed.citizen <= summary.today_citizen_hours
 
 
+def test_no_rpa_or_ai_ocr_step_saves_more_than_it_takes(sample):
+    # v1 saved 760 h on 宛名番号突合, a step that takes 633 h: re-keying weighed 1.5 × 0.8.
+    for item in sample.procedures:
+        steps = {s.id: s for s in item.procedure.steps}
+        for candidate in item.candidates:
+            today = item.procedure.annual_volume * item.figures.passes[candidate.step_id]
+            today *= steps[candidate.step_id].effort / 60
+            assert candidate.hours_per_year <= today + 1e-6, (item.id, candidate.step_id)
+
+
 def test_the_five_largest_sample_procedures_do_not_share_a_score(sample):
     largest = sorted(sample.procedures, key=lambda p: -p.procedure.annual_volume)[:5]
     for measure in ("online", "rpa", "ai_ocr"):
