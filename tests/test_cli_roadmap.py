@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,14 @@ from openpyxl import load_workbook
 from test_workbook import write_inventory
 from typer.testing import CliRunner
 
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.pipeline import analyse_inventory
+from bpr.analysis.results import Analysis
+from bpr.analysis.summary import summarise
 from bpr.cli.main import app
+from bpr.config import Config
+from bpr.inventory.loader import load_inventory
+from bpr.inventory.models import Measure
 
 ITEM_KEYS = {"procedure", "measure", "fy", "fixed"}
 KPI_KEYS = {"name", "target", "by_fy", "planned", "met"}
@@ -26,13 +34,47 @@ def inventory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_inventory(tmp_path / "inventories")
 
 
+def analyse(folder: Path) -> Analysis:
+    """Return the analysis of an inventory folder, as the command computes it."""
+    inventory, _ = load_inventory([folder], use_cache=False)
+    return analyse_inventory(inventory, Config())
+
+
 def test_writes_the_workbook_and_prints_the_kpi_status(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["roadmap", str(inventory), "-o", "out/roadmap.xlsx"])
     assert result.exit_code == 0, result.output
     path = tmp_path / "out" / "roadmap.xlsx"
     assert load_workbook(path).sheetnames == ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
-    assert "wrote out/roadmap.xlsx: 5 procedures" in result.stdout
-    assert "AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画1件 未達 (不足9件)" in result.stdout
+    assert "出力: out/roadmap.xlsx (警告 2件は「課題一覧」に)" in result.stdout
+    analysis = analyse(inventory)
+    summary = summarise(analysis)
+    # The counts are the summary's, as on the workbook's 概要: recommended per measure, then placed.
+    recommended = " / ".join(f"{MEASURE_LABELS[c.measure]} {c.recommended}" for c in summary.by_measure)
+    assert f"手続 5件 の推奨: {recommended} / 対象外 {summary.not_recommended}" in result.stdout
+    placed = ", ".join(
+        f"{MEASURE_LABELS[c.measure]} {c.placed}/{c.placed_outside}/{c.unplaced}" for c in summary.by_measure
+    )
+    assert f"(計画期間内/期間外の確定計画/枠不足で未配置): {placed}" in result.stdout
+    # A KPI counts distinct procedures with an RPA or AI-OCR measure placed by its year, fixed plans included.
+    counted = {
+        i.procedure for i in analysis.roadmap.items if i.measure in (Measure.RPA, Measure.AI_OCR) and i.fy <= 2023
+    }
+    assert "shimin-inkan" in counted and 0 < len(counted) < 10
+    line = f"AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画{len(counted)}件 未達 (不足{10 - len(counted)}件)"
+    assert line in result.stdout
+    assert "国の優先手続のオンライン化 令和7年度まで: 目標2件 / 計画2件 達成" in result.stdout
+
+
+def test_a_kpi_over_no_procedure_reads_as_a_warning_never_met(runner: CliRunner, inventory: Path) -> None:
+    for path in inventory.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("national_priority: true", ""), encoding="utf-8")
+    result = runner.invoke(app, ["roadmap", str(inventory), "-o", "roadmap.xlsx"])
+    assert result.exit_code == 0, result.output
+    line = next(text for text in result.stdout.splitlines() if "国の優先手続のオンライン化" in text)
+    assert line.strip() == "国の優先手続のオンライン化 令和7年度まで: 目標0件 / 計画0件 対象なし"
+    assert "達成" not in line
+    assert "! 対象の手続がない (national_priority の手続が棚卸にない): 達成とは言えない" in result.stdout
+    assert result.stdout.count("対象の手続がない") == 1  # under the KPI, not repeated among the shortfalls
 
 
 def test_default_paths_are_the_inventories_folder(runner: CliRunner, inventory: Path) -> None:
@@ -44,7 +86,7 @@ def test_split_by_section_writes_one_workbook_per_section(runner: CliRunner, inv
     result = runner.invoke(app, ["roadmap", str(inventory), "--split-by", "section", "-o", "chiefs"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "chiefs").iterdir()) == ["子育て_支援課.xlsx", "市民課.xlsx"]
-    assert "2 workbooks in chiefs" in result.stdout
+    assert f"出力: chiefs{os.sep} の課ごとのワークブック 2件" in result.stdout
 
 
 def test_json_prints_the_schedule(runner: CliRunner, inventory: Path) -> None:
@@ -56,7 +98,8 @@ def test_json_prints_the_schedule(runner: CliRunner, inventory: Path) -> None:
     assert all(2023 <= item["fy"] <= 2025 or item["fixed"] for item in data["items"])
     assert [set(kpi) >= KPI_KEYS for kpi in data["kpis"]] == [True, True, True]
     assert isinstance(data["shortfalls"], list) and isinstance(data["unscheduled"], list)
-    assert {"procedure": "shimin-inkan", "measure": "rpa", "fy": 2023, "fixed": True} in data["items"]
+    assert {"procedure": "shimin-inkan", "measure": "rpa", "fy": 2023, "fixed": True, "role": "fixed"} in data["items"]
+    assert {item["role"] for item in data["items"]} == {"fixed", "primary", "complement"}
 
 
 def test_json_to_a_file(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:

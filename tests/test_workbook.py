@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 import bpr.export.workbook as workbook_module
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis, Shortfall
 from bpr.config import Config
@@ -33,13 +34,17 @@ from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
 from bpr.inventory.loader import load_inventory
+from bpr.inventory.models import Measure
 
 SHEETS = ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
 PRIORITY_HEADERS = [
-    "順位", "窓口", "課", "手続名", "年間件数", "オンライン化\nスコア", "RPA\nスコア", "AI-OCR\nスコア", "推奨施策",
-    "来庁\n回数", "紙の\n工程数", "押印の\n工程数", "対面の\n工程数", "職員\n時間/年", "住民\n時間/年", "予定年度",
-    "理由", "手続ID",
+    "順位", "窓口", "課", "手続名", "年間件数", "国の\n優先", "推奨施策", "併せて行う\n施策", "期待削減\n(時間/年)",
+    "職員削減\n(人工)", "職員削減\n(千円)", "予定年度", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
+    "現状 職員\n(時間/年)", "現状 住民\n(時間/年)", "理由", "来庁\n回数", "紙の\n工程数", "押印の\n工程数",
+    "対面の\n工程数", "手続ID",
 ]  # fmt: skip
+CANDIDATE_HEADER_ROW = 4  # under the title and two lines of explanation
+GANTT_HEADER_ROW = 4  # under the title, the legend and its note
 HOSTILE = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tタブで始まる課題"]
 
 SHIMIN = """\
@@ -164,11 +169,14 @@ def test_frozen_header_filter_number_formats_and_colour_scales(book: Path, analy
     sheet = load_workbook(book)["優先順位"]
     last = len(analysis.procedures) + 1
     assert sheet.freeze_panes == "E2"
-    assert sheet.auto_filter.ref == f"A1:R{last}"
+    assert sheet.auto_filter.ref == f"A1:W{last}"
+    assert sheet.print_area == f"'優先順位'!$A$1:$R${last}"  # up to 理由; the figures and the id on screen only
     assert sheet["E2"].number_format == "#,##0"
-    assert sheet["F2"].number_format == "0.0"
+    assert sheet["J2"].number_format == "#,##0.00"  # 人工
+    assert sheet["M2"].number_format == "0.0"
+    assert sheet["S2"].number_format == "#,##0.0#"  # expected visits such as 1.11
     ranges = {str(rng.sqref) for rng in sheet.conditional_formatting}
-    assert {f"F2:F{last}", f"G2:G{last}", f"H2:H{last}"} <= ranges
+    assert {f"M2:M{last}", f"N2:N{last}", f"O2:O{last}"} <= ranges
     # Japanese names get about two units a character: 手続名 is wider than 順位.
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
 
@@ -183,7 +191,8 @@ def test_print_layout_and_properties(book: Path) -> None:
         assert "&P" in sheet.oddFooter.center.text
         assert sheet.oddFooter.left.text == "棚卸日 2022-07-15〜2022-08-02"
     assert wb["優先順位"].print_title_rows == "$1:$1"
-    assert wb["ロードマップ"].print_title_rows == "$1:$4"
+    assert wb["ロードマップ"].print_title_rows == f"$1:${GANTT_HEADER_ROW}"
+    assert wb["AI-OCR・RPA候補"].print_title_rows == f"$1:${CANDIDATE_HEADER_ROW}"
     assert wb.properties.creator == "bpr"
     assert wb.properties.title == "窓口手続の業務改革ロードマップ"
     with zipfile.ZipFile(book) as archive:
@@ -194,13 +203,16 @@ def test_print_layout_and_properties(book: Path) -> None:
 
 def test_roadmap_labels_fiscal_years_in_reiwa_and_marks_fixed_plans_and_deadlines(book: Path) -> None:
     sheet = load_workbook(book)["ロードマップ"]
-    headers = [cell.value for cell in sheet[4]]
+    headers = [cell.value for cell in sheet[GANTT_HEADER_ROW]]
     assert headers[3:7] == ["令和4年度\n(2022)", "令和5年度\n(2023)", "令和6年度\n(2024)", "令和7年度\n(2025)\n◆期限"]
-    by_name = {row[2]: row for row in rows(sheet, 5)}
+    by_name = {row[2]: row for row in rows(sheet, GANTT_HEADER_ROW + 1)}
     assert by_name["印鑑登録"][4] == "RPA\n(確定・実施中)"
-    assert sheet.cell(row=5 + list(by_name).index("印鑑登録"), column=5).border.left.style == "medium"
+    first = GANTT_HEADER_ROW + 1
+    assert sheet.cell(row=first + list(by_name).index("印鑑登録"), column=5).border.left.style == "medium"
     assert by_name["転出届"][6] == "◆期限"
     assert "国の優先手続" in by_name["転出届"][-1]
+    # Going online is the primary measure (unmarked); RPA transcribes the online applications (補完).
+    assert by_name["転出届"][3] == "オンライン化\nRPA\n(補完)"
     planned = column(load_workbook(book)["優先順位"], "予定年度")
     assert all(re.fullmatch(r"令和\d+年度", str(label)) for label in planned if label)
 
@@ -242,10 +254,50 @@ def test_issues_and_warnings_per_procedure(book: Path, analysis: Analysis) -> No
 
 def test_candidates_list_the_steps_minutes_and_hours(book: Path, analysis: Analysis) -> None:
     sheet = load_workbook(book)["AI-OCR・RPA候補"]
-    expected = [(p.id, c.step_name, c.minutes_per_case) for p in analysis.procedures for c in p.candidates]
-    assert len(column(sheet, "工程")) == len(expected) > 0
-    assert column(sheet, "工程") == [step for _, step, _ in expected]
-    assert column(sheet, "作業時間\n(分/件)") == [minutes for _, _, minutes in expected]
+    listed = list(
+        zip(
+            column(sheet, "手続名", CANDIDATE_HEADER_ROW),
+            column(sheet, "候補", CANDIDATE_HEADER_ROW),
+            column(sheet, "工程", CANDIDATE_HEADER_ROW),
+            column(sheet, "作業時間\n(分/件)", CANDIDATE_HEADER_ROW),
+            strict=True,
+        )
+    )
+    expected = [
+        (p.procedure.name, MEASURE_LABELS[c.measure], c.step_name, c.minutes_per_case)
+        for p in analysis.procedures
+        for c in p.candidates
+    ]
+    assert expected and all(step in listed for step in expected)
+    # Rank order: the procedures appear as they are ranked.
+    names = [name for name, *_ in listed]
+    assert sorted(names, key=[p.procedure.name for p in analysis.procedures].index) == names
+
+
+def test_candidates_mark_primary_and_complementary_measures_with_their_hours(book: Path, analysis: Analysis) -> None:
+    sheet = load_workbook(book)["AI-OCR・RPA候補"]
+    table = list(
+        zip(
+            column(sheet, "手続名", CANDIDATE_HEADER_ROW),
+            column(sheet, "候補", CANDIDATE_HEADER_ROW),
+            column(sheet, "位置づけ", CANDIDATE_HEADER_ROW),
+            column(sheet, "施策の削減\n(時間/年)", CANDIDATE_HEADER_ROW),
+            strict=True,
+        )
+    )
+    carried = [
+        (p.procedure.name, MEASURE_LABELS[m.measure], {"primary": "主施策", "complement": "補完"}[m.role], m.hours)
+        for p in analysis.procedures
+        for m in p.measures
+        if m.measure in (Measure.RPA, Measure.AI_OCR)
+    ]
+    assert any(role == "補完" for _, _, role, _ in carried)
+    for name, measure, role, hours in carried:
+        rows_of = [row for row in table if row[:2] == (name, measure)]
+        assert rows_of and {row[2] for row in rows_of} == {role}
+        # The measure's hours once per procedure, so that the column adds up to what the measures save.
+        assert [row[3] for row in rows_of if row[3] is not None] == [hours]
+    assert {role for _, _, role, _ in table} <= {"主施策", "補完", "参考"}
 
 
 def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -> None:
@@ -285,16 +337,20 @@ def test_one_workbook_per_section_with_the_city_wide_kpis(analysis: Analysis, tm
         assert column(wb["優先順位"], "課") == [
             p.counter.section for p in analysis.procedures if p.counter.section == section
         ]
-        kpis = [row for row in rows(wb["概要"]) if isinstance(row[0], str) and "まで)" in row[0]]
+        kpis = [
+            row for row in rows(wb["概要"]) if isinstance(row[0], str) and re.search(r"\(令和\d+年度まで\)$", row[0])
+        ]
         assert [row[2] for row in kpis] == [k.planned for k in analysis.roadmap.kpis]
         assert wb.properties.title == f"窓口手続の業務改革ロードマップ ({section})"
 
 
-def test_a_section_without_candidates_says_so(analysis: Analysis, tmp_path: Path) -> None:
+def test_a_section_lists_only_its_own_candidates(analysis: Analysis, tmp_path: Path) -> None:
     path = tmp_path / "one.xlsx"
     write_workbook(analysis, path, sections={"子育て/支援課"})
     sheet = load_workbook(path)["AI-OCR・RPA候補"]
-    assert column(sheet, "工程") in (["児童手当システムへの入力"], [None])
+    steps = column(sheet, "工程", CANDIDATE_HEADER_ROW)
+    assert "児童手当システムへの入力" in steps
+    assert set(column(sheet, "課", CANDIDATE_HEADER_ROW)) == {"子育て/支援課"}
 
 
 def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: Path) -> None:
@@ -308,7 +364,7 @@ def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: P
     assert [cell.value for cell in wb["優先順位 (2)"][1]] == PRIORITY_HEADERS
     gantt = [name for name in wb.sheetnames if name.startswith("ロードマップ")]
     assert len(gantt) == 4  # three rows of legend, the header and one procedure a sheet
-    assert [row[2] for name in gantt for row in rows(wb[name], 5)] == [
+    assert [row[2] for name in gantt for row in rows(wb[name], GANTT_HEADER_ROW + 1)] == [
         p.procedure.name for p in analysis.procedures if p.id in {i.procedure for i in analysis.roadmap.items}
     ]
     notes = [row[0] for row in rows(wb["概要"]) if isinstance(row[0], str) and "枚のシートに分けています" in row[0]]

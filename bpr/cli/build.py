@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,14 +147,12 @@ def replace_folder(staging: Path, output: Path) -> None:
 
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:
-    """Print procedures by recommendation, the top 10, KPI status and shortfalls, and where the files are."""
-    from bpr.analysis.labels import MEASURE_LABELS
-    from bpr.cli.terminal import make_console, print_kpi_status, top_table
+    """Print the counts by measure, the top 10, KPI status and shortfalls, and where the files are."""
+    from bpr.analysis.summary import summarise
+    from bpr.cli.terminal import make_console, print_counts, print_kpi_status, top_table
 
     console = make_console()
-    tally = Counter(item.recommendation for item in analysis.procedures)
-    counts = " / ".join(f"{MEASURE_LABELS[m]} {tally[m]}" for m in MEASURE_LABELS if tally[m])
-    console.print(f"[bold]手続 {len(analysis.procedures)}件[/bold] の推奨: {counts}", highlight=False)
+    print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     if warnings:
         console.print(f"警告 {warnings}件 (`bpr validate` で確認できます)", style="yellow", highlight=False)
     console.print(top_table(analysis, TOP))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -155,18 +156,16 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
 
 
 def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> None:
-    """Print what was written and the KPI status (met or not, gap, shortfalls) on the terminal."""
+    """Print what was written, the counts by measure and the KPI status (met or not, gap, warnings, shortfalls)."""
     from rich.text import Text
 
-    from bpr.cli.terminal import make_console, print_kpi_status
+    from bpr.analysis.summary import summarise
+    from bpr.cli.terminal import make_console, print_counts, print_kpi_status
 
     console = make_console()
-    roadmap = analysis.roadmap
-    where = str(written[0]) if len(written) == 1 else f"{len(written)} workbooks in {written[0].parent}"
-    console.print(
-        Text(
-            f"wrote {where}: {len(analysis.procedures)} procedures, {len(roadmap.items)} measures placed, "
-            f"{len(roadmap.unscheduled)} without capacity, {problems} warnings (see 課題一覧)"
-        )
+    where = (
+        str(written[0]) if len(written) == 1 else f"{written[0].parent}{os.sep} の課ごとのワークブック {len(written)}件"
     )
-    print_kpi_status(console, roadmap)
+    console.print(Text(f"出力: {where} (警告 {problems}件は「課題一覧」に)"))
+    print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
+    print_kpi_status(console, analysis.roadmap)

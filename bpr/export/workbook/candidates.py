@@ -1,18 +1,22 @@
-"""AI-OCR・RPA候補: the staff steps behind the RPA and AI-OCR scores, with their minutes and hours."""
+"""AI-OCR・RPA候補: the staff steps behind RPA and AI-OCR, as primary or complementary measure, with their hours."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import CandidateStep, ScoredProcedure
+from bpr.analysis.results import CandidateStep, MeasurePlan, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
+from bpr.analysis.summary import staff_fte
+from bpr.export.workbook.labels import COMPLEMENT
 from bpr.export.workbook.scope import OUTSIDE_HORIZON, Scope
 from bpr.export.workbook.styles import (
     CENTRED,
     DECIMAL,
+    HEADING,
     MINUTES,
     NUMBER,
+    PEOPLE,
     WRAPPED,
     CellFormat,
     measure_format,
@@ -21,54 +25,108 @@ from bpr.export.workbook.table import Column, Row, Styled, Table
 from bpr.inventory.models import Measure
 
 TITLE = "AI-OCR・RPA候補"
+MEASURES = (Measure.RPA, Measure.AI_OCR)
+ROLE_LABELS = {"primary": "主施策", "complement": COMPLEMENT}
+REFERENCE = "参考"  # steps of a measure the procedure does not carry (its score is under the threshold)
+ROLE_ORDER = ("primary", "complement")
+NO_STEPS = "(主施策の後に残る入力・転記: 工程は「優先順位」の理由の欄)"
 
 COLUMNS = (
     Column("順位", NUMBER, min_width=5),
-    Column("課", WRAPPED, max_width=16),
-    Column("手続名", WRAPPED, min_width=16, max_width=30),
+    Column("課", WRAPPED, max_width=10),
+    Column("手続名", WRAPPED, min_width=14, max_width=22),
     Column("候補", CENTRED, min_width=8),
-    Column("工程", WRAPPED, min_width=16, max_width=34),
-    Column("システム", WRAPPED, max_width=24),
+    Column("位置づけ", CENTRED, min_width=8),
+    Column("工程", WRAPPED, min_width=16, max_width=28),
+    Column("システム", WRAPPED, max_width=14),
     Column("作業時間\n(分/件)", CellFormat(number_format=MINUTES), min_width=8),
-    Column("年間件数", NUMBER, min_width=9),
-    Column("現状の作業\n(時間/年)", NUMBER, min_width=10),
-    Column("削減見込み\n(時間/年)", NUMBER, min_width=10),
-    Column("スコア", DECIMAL, min_width=7),
-    Column("推奨施策", CENTRED, min_width=10),
-    Column("予定年度", CENTRED, min_width=11),
+    Column("年間件数", NUMBER, min_width=8),
+    Column("現状の作業\n(時間/年)", NUMBER, min_width=8, max_width=11),
+    Column("工程の削減\n(単独)\n(時間/年)", NUMBER, min_width=8, max_width=11),
+    Column("施策の削減\n(時間/年)", NUMBER, min_width=8, max_width=11),
+    Column("職員削減\n(人工)", PEOPLE, min_width=7, max_width=8),
+    Column("スコア", DECIMAL, min_width=6),
+    Column("推奨施策", CENTRED, min_width=10, max_width=12),
+    Column("予定年度", CENTRED, min_width=10, max_width=12),
 )
-SCORE_COLUMNS = (10,)
+SCORE_COLUMNS = (13,)
+NOTE = CellFormat(border=None)
+EXPLANATION = (
+    "位置づけ: 主施策 = 推奨の施策、補完 = 主施策に併せて行う施策 (主施策の残りに対して見積もり)、参考 = 閾値に届かない候補。",
+    "工程の削減 (単独) は今の流れでその施策だけを行う場合の工程ごとの値、施策の削減は手続ごとの値 (補完は主施策の後に残る分) です。",
+)
 
 
 def candidates_table(scope: Scope) -> Table:
-    """Return one row per candidate step of the procedures in scope, in rank order."""
-    count = sum(len(p.candidates) for p in scope.procedures)
+    """Return one row per candidate step of the procedures in scope, in rank order, primary measure first.
+
+    A procedure that carries RPA or AI-OCR as its primary or complementary measure has at least one row,
+    even when the analysis lists no step of its own for it (a complement on what the primary leaves).
+    """
 
     def rows() -> Iterator[Row]:
         for item in scope.procedures:
-            for candidate in item.candidates:
-                yield _row(scope, item, candidate)
+            yield from _procedure_rows(scope, item)
 
-    return Table(TITLE, COLUMNS, rows, count, frozen_columns=3, score_columns=SCORE_COLUMNS)
+    preamble = ((Styled(TITLE, HEADING),), *((Styled(text, NOTE),) for text in EXPLANATION))
+    return Table(
+        TITLE,
+        COLUMNS,
+        rows,
+        sum(1 for _ in rows()),
+        preamble=preamble,
+        frozen_columns=3,
+        score_columns=SCORE_COLUMNS,
+    )
 
 
-def _row(scope: Scope, item: ScoredProcedure, candidate: CandidateStep) -> Row:
+def _procedure_rows(scope: Scope, item: ScoredProcedure) -> Iterator[Row]:
+    plans = {plan.measure: plan for plan in item.measures}
+    ordered = sorted(MEASURES, key=lambda m: _role_order(plans.get(m)))
+    for measure in ordered:
+        plan = plans.get(measure)
+        steps = [c for c in item.candidates if c.measure is measure]
+        if not steps and plan is None:
+            continue
+        for index, step in enumerate(steps or [None]):
+            yield _row(scope, item, measure, plan, step, first=index == 0)
+
+
+def _role_order(plan: MeasurePlan | None) -> int:
+    """Return where a measure's rows go within its procedure: primary, complement, then the rest."""
+    return ROLE_ORDER.index(plan.role) if plan is not None and plan.role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _row(
+    scope: Scope,
+    item: ScoredProcedure,
+    measure: Measure,
+    plan: MeasurePlan | None,
+    step: CandidateStep | None,
+    *,
+    first: bool,
+) -> Row:
     volume = item.procedure.annual_volume
-    score = item.scores.rpa if candidate.measure is Measure.RPA else item.scores.ai_ocr
+    score = plan.score if plan is not None else item.scores.rpa if measure is Measure.RPA else item.scores.ai_ocr
+    # The measure's hours once per procedure (on its first step), so that the column adds up.
+    measure_hours = plan.hours if plan is not None and first else None
     return (
         item.rank,
         item.counter.section,
         item.procedure.name,
-        Styled(MEASURE_LABELS[candidate.measure], measure_format(candidate.measure)),
-        candidate.step_name,
-        candidate.system or "",
-        candidate.minutes_per_case,
+        Styled(MEASURE_LABELS[measure], measure_format(measure)),
+        REFERENCE if plan is None else ROLE_LABELS.get(plan.role, plan.role),
+        NO_STEPS if step is None else step.step_name,
+        "" if step is None else step.system or "",
+        None if step is None else step.minutes_per_case,
         volume,
-        round(volume * candidate.minutes_per_case / 60, 1),
-        round(candidate.hours_per_year, 1),
+        None if step is None else round(volume * step.minutes_per_case / 60, 1),
+        None if step is None else round(step.hours_per_year, 1),
+        measure_hours,
+        None if measure_hours is None or plan is None else round(staff_fte(plan.staff_hours, scope.analysis), 2),
         score,
         Styled(MEASURE_LABELS[item.recommendation], measure_format(item.recommendation)),
-        _planned(scope, item.id, candidate.measure),
+        _planned(scope, item.id, measure),
     )
 
 

@@ -1,4 +1,4 @@
-"""ロードマップ: a Gantt of the measures by fiscal year, one row per procedure, coloured by measure."""
+"""ロードマップ: a Gantt of the measures by fiscal year, one row per procedure, coloured and marked by role."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Iterator, Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import RoadmapItem, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
+from bpr.analysis.roadmap import needs_national_online, reiwa
+from bpr.export.workbook.labels import ROLE_MARKS
+from bpr.export.workbook.labels import UPTAKE as UPTAKE_NOTE
 from bpr.export.workbook.scope import MEASURE_ORDER, OUTSIDE_HORIZON, Scope
 from bpr.export.workbook.styles import (
     DEADLINE_COLOUR,
@@ -18,7 +20,7 @@ from bpr.export.workbook.styles import (
     measure_format,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
-from bpr.inventory.models import Measure, OnlineStatus
+from bpr.inventory.models import Measure
 
 TITLE = "ロードマップ"
 DEADLINE_MARK = "◆期限"
@@ -32,10 +34,11 @@ LEGEND_FIRST_COLUMN = 3  # the legend sits under the fiscal years, right of 順�
 
 
 def gantt_table(scope: Scope) -> Table:
-    """Return the Gantt of the procedures in scope that have a measure placed, in rank order."""
+    """Return the Gantt of the procedures in scope with a measure placed, waiting, or on マイナポータル, in rank order."""
     years = scope.fiscal_years
     deadline = scope.deadline_fy
-    planned = [p for p in scope.procedures if p.id in scope.items or p.id in scope.unscheduled]
+    # Procedures already on マイナポータル are listed too: their online measure takes no slot (uptake).
+    planned = [p for p in scope.procedures if p.id in scope.items or p.id in scope.unscheduled or p.id in scope.uptake]
     outside = any(_outside_items(scope, p.id, years) for p in planned)
     columns = [
         Column("順位", NUMBER, min_width=5),
@@ -60,7 +63,8 @@ def gantt_table(scope: Scope) -> Table:
             None,
             None,
             Styled(
-                f"太枠・{FIXED_MARK}: 棚卸で決まっている計画　{DEADLINE_MARK}: 国の優先手続のオンライン化期限",
+                f"太枠・{FIXED_MARK}: 棚卸で決まっている計画　{ROLE_MARKS['complement']}: 主施策に併せて行う施策　"
+                f"{ROLE_MARKS['national']}: 国の期限のために加えたオンライン化　{DEADLINE_MARK}: 国の優先手続のオンライン化期限",
                 LEGEND_NOTE,
             ),
         ),
@@ -80,7 +84,8 @@ def _legend(slots: int) -> list[Row]:
 
 
 def _needs_deadline(procedure: ScoredProcedure) -> bool:
-    return procedure.procedure.national_priority and procedure.procedure.online.status is not OnlineStatus.FULL
+    # Fully online or already on マイナポータル counts as met: no deadline mark (model v2, property 7).
+    return needs_national_online(procedure)
 
 
 def _outside_items(scope: Scope, procedure_id: str, years: Sequence[int]) -> list[RoadmapItem]:
@@ -95,6 +100,8 @@ def _label(item: RoadmapItem, with_year: bool = False) -> str:
         notes.append(reiwa(item.fy) if item.fixed else "枠不足")
     if item.fixed:
         notes.append(FIXED_MARK + (f"・{PROGRESS_LABELS.get(item.progress, item.progress)}" if item.progress else ""))
+    elif item.role in ROLE_MARKS:
+        notes.append(ROLE_MARKS[item.role])
     return f"{text}\n({'・'.join(notes)})" if notes else text
 
 
@@ -124,14 +131,22 @@ def _row(scope: Scope, procedure: ScoredProcedure, years: Sequence[int], deadlin
         cells.append(_cell([i for i in items if i.fy == fy], marked and fy == deadline))
     if outside:
         cells.append(_cell(_outside_items(scope, procedure.id, years), False, with_year=True))
-    cells.append(_remarks(procedure, items, scope.unscheduled.get(procedure.id, ()), deadline))
+    cells.append(
+        _remarks(procedure, items, scope.unscheduled.get(procedure.id, ()), deadline, scope.uptake.get(procedure.id))
+    )
     return tuple(cells)
 
 
 def _remarks(
-    procedure: ScoredProcedure, items: Sequence[RoadmapItem], unscheduled: Sequence[RoadmapItem], deadline: int | None
+    procedure: ScoredProcedure,
+    items: Sequence[RoadmapItem],
+    unscheduled: Sequence[RoadmapItem],
+    deadline: int | None,
+    uptake: float | None,
 ) -> str:
     notes: list[str] = []
+    if uptake is not None:
+        notes.append(f"{UPTAKE_NOTE} (窓口に残る {uptake:.0%})")
     if _needs_deadline(procedure):
         notes.append(f"国の優先手続 (期限 {reiwa(deadline)})" if deadline is not None else "国の優先手続")
     for item in items:

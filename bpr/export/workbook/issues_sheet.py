@@ -26,12 +26,12 @@ WARNING_LABELS = {
 
 COLUMNS = (
     Column("順位", NUMBER, min_width=5),
-    Column("課", WRAPPED, max_width=16),
-    Column("窓口", WRAPPED, max_width=22),
-    Column("手続名", WRAPPED, min_width=16, max_width=30),
+    Column("課", WRAPPED, max_width=12),
+    Column("窓口", WRAPPED, max_width=16),
+    Column("手続名", WRAPPED, min_width=16, max_width=24),
     Column("種別", CENTRED, min_width=6),
     Column("区分", WRAPPED, min_width=10, max_width=18),
-    Column("内容", WRAPPED, min_width=40, max_width=80),
+    Column("内容", WRAPPED, min_width=40, max_width=64),
     Column("手続ID・ファイル", CellFormat(), max_width=30),
 )
 
@@ -55,7 +55,8 @@ def issues_table(scope: Scope) -> Table:
             for warning in found:
                 yield (None, "", "", "(ファイル全体)", Styled(WARNING, WARNING_FORMAT), *_warning(warning), file)
 
-    return Table(TITLE, COLUMNS, rows, count, frozen_columns=4)
+    # The id and file are for the DX team: on screen, not on paper.
+    return Table(TITLE, COLUMNS, rows, count, frozen_columns=4, printed_columns=len(COLUMNS) - 1)
 
 
 def _warning(text: str) -> tuple[str, str]:

@@ -1,25 +1,37 @@
-"""概要: the scope of the inventory, the KPIs, the hours saved, the counts by measure and two charts."""
+"""概要: the scope, the KPIs, the shortfalls, the counts and hours by measure, the years, and two charts.
+
+Every number on this sheet is read from the analysis' one summary (`bpr.analysis.summary`), of the
+whole city or of one section's procedures; the sheet computes none, so that its tables add up with
+each other, with the other sheets and with the terminal. KPIs and shortfalls are city-wide.
+"""
 
 from __future__ import annotations
 
-from collections import Counter as Tally
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import KpiStatus
 from bpr.analysis.roadmap import reiwa
-from bpr.export.workbook.scope import MEASURE_ORDER, Scope
+from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen, summarise
+from bpr.export.workbook import labels
+from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
+from bpr.export.workbook.labels import hides_kpi_warning, kpi_status_label
+from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
     CENTRED,
     HEADER,
     HEADING,
     HOURS,
     LABEL,
-    MEASURE_COLOURS,
     MET_FILL,
     NOT_MET_FILL,
     NUMBER,
+    PEOPLE,
+    SHARE,
     TITLE,
+    WARNED,
+    WRAPPED,
     CellFormat,
     CellStyles,
     measure_format,
@@ -29,19 +41,25 @@ from bpr.export.workbook.styles import (
 from bpr.inventory.models import Measure
 
 SHEET_TITLE = "概要"
-WIDTHS = {"A": 44.0, "B": 13.0, "C": 13.0, "D": 14.0, "E": 14.0, "F": 14.0, "G": 12.0}
-LAST_COLUMN = "G"
+# About 150 units print on A4 landscape at 95 % or more: 10 pt text stays above 9 pt on paper.
+WIDTHS = {"A": 28.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
+LAST_COLUMN = "K"
 HEADING_ROW_HEIGHT = 26.0
 MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
+TOTAL_PEOPLE = CellFormat(number_format=PEOPLE.number_format, bold=True)
 TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
+TODAY_LABEL = CellFormat(fill="F2F2F2", wrap=True)
 NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
-SCHEDULED = tuple(m for m in MEASURE_ORDER if m is not Measure.NONE)
 MAX_LISTED_SHORTFALLS = 8
-CHART_ROWS = 13  # room for a chart of CHART_HEIGHT_CM at the default row height
-CHART_HEIGHT_CM = 7.2
+MAX_LISTED_UPTAKE = 10
+CHART_ROWS = 15  # room for a chart of CHART_HEIGHT_CM at the default row height
+KPI_CHART_ANCHOR = "A"
+YEAR_CHART_ANCHOR = "F"
+
+Cell = tuple[object, CellFormat] | tuple[object, CellFormat, int]
 
 
 @dataclass
@@ -52,13 +70,31 @@ class _Writer:
     styles: CellStyles
     row: int = 0
 
-    def add(self, *cells: tuple[object, CellFormat] | None) -> int:
-        """Add a row of (value, format) cells, as tall as its wrapped text needs; return its number."""
+    def add(self, *cells: Cell | None) -> int:
+        """Add a row of (value, format[, columns spanned]) cells, as tall as its wrapped text needs."""
+        from openpyxl.utils import get_column_letter
+
         self.row += 1
-        values = [None if cell is None else self.styles.cell(self.sheet, cell[0], cell[1]) for cell in cells]
-        height = row_height(
-            (cell[0], cell[1], width) for cell, width in zip(cells, WIDTHS.values(), strict=False) if cell
-        )
+        widths = list(WIDTHS.values())
+        values: list[object] = []
+        sized = []
+        column = 0
+        for cell in cells:
+            if cell is None:
+                values.append(None)
+                column += 1
+                continue
+            value, fmt = cell[0], cell[1]
+            span = cell[2] if len(cell) == 3 else 1
+            values.append(self.styles.cell(self.sheet, value, fmt))
+            sized.append((value, fmt, sum(widths[column : column + span])))
+            if span > 1:
+                # The covered cells carry the format too, so that the merged cell's border is whole.
+                values.extend(self.styles.cell(self.sheet, None, fmt) for _ in range(span - 1))
+                first, last = get_column_letter(column + 1), get_column_letter(column + span)
+                self.sheet.merged_cells.add(f"{first}{self.row}:{last}{self.row}")
+            column += span
+        height = row_height(sized)
         if height is not None:
             self.sheet.row_dimensions[self.row].height = height
         self.sheet.append(values)
@@ -84,21 +120,17 @@ class _Writer:
 
     def line(self, text: str, fmt: CellFormat) -> None:
         """Add a line of text across the used columns (merged), wrapped when longer than they are wide."""
-        wrapped = replace(fmt, wrap=True)
-        self.row += 1
-        height = row_height([(text, wrapped, sum(WIDTHS.values()))])
-        if height is not None:
-            self.sheet.row_dimensions[self.row].height = height
-        self.sheet.append([self.styles.cell(self.sheet, text, wrapped)])
-        self.sheet.merged_cells.add(f"A{self.row}:{LAST_COLUMN}{self.row}")
+        self.add((text, replace(fmt, wrap=True), len(WIDTHS)))
 
-    def header(self, *labels: str) -> int:
-        """Add a table header row; return its number."""
-        return self.add(*((label, HEADER) for label in labels))
+    def header(self, *labels: str | tuple[str, int]) -> int:
+        """Add a table header row of labels (or (label, columns spanned)); return its number."""
+        return self.add(
+            *((label, HEADER) if isinstance(label, str) else (label[0], HEADER, label[1]) for label in labels)
+        )
 
 
 def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[str]) -> None:
-    """Write the 概要 sheet first in the workbook: scope, KPIs, shortfalls, hours saved, counts and charts."""
+    """Write the 概要 sheet first in the workbook: scope, KPIs, shortfalls, counts, hours, years and charts."""
     from openpyxl.worksheet.pagebreak import Break
 
     sheet = workbook.create_sheet(SHEET_TITLE)
@@ -109,67 +141,87 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     out.add((scope.title, TITLE))
     out.line(f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE)
     if scope.sections is not None:
-        out.line("この課の手続だけを載せています。KPI と計画上の課題は市全体の計画に対する値です。", ALERT)
-    _write_scope(out, scope)
-    kpi_rows = _write_kpis(out, scope)
+        out.line(
+            "この課の手続だけを数えています (対象・施策・削減見込み・年度別)。KPI と計画上の課題は市全体の計画に対する値です。",
+            ALERT,
+        )
+    # Page 1 is what a chief reads first: the scope, the KPIs and what falls short. Page 2 holds what
+    # the roadmap saves and how the counts add up; page 3 the years and the charts; then the lists.
+    _write_scope(out, scope.summary)
+    kpi_rows = _write_kpis(out, scope.analysis.roadmap.kpis)
     _write_shortfalls(out, scope)
-    # Page 1 is what a chief reads first: the scope, the KPIs and what falls short. Page 2 holds the
-    # hours saved and the charts, whole; the counts and notes follow.
     breaks = [out.row]
     _write_hours(out, scope)
+    _write_counts(out, scope.summary)
+    breaks.append(out.row)
     year_rows = _write_years(out, scope)
     out.blank()
     chart_row = out.reserve(CHART_ROWS)
     if kpi_rows is not None:
-        _add_kpi_chart(sheet, kpi_rows, f"A{chart_row}")
-    _add_year_chart(sheet, year_rows, f"D{chart_row}")
+        add_kpi_chart(sheet, kpi_rows, f"{KPI_CHART_ANCHOR}{chart_row}")
+    add_year_chart(sheet, year_rows, f"{YEAR_CHART_ANCHOR}{chart_row}")
     breaks.append(out.row)
-    _write_recommendations(out, scope)
-    _write_sections(out, scope)
+    if scope.sections is None:
+        # City-wide only (a section's workbook shows its one row under 対象): a page of its own.
+        _write_sections(out, scope)
+        breaks.append(out.row)
+    _write_uptake(out, scope)
     _write_notes(out, scope, notes)
     for row in breaks:
         sheet.row_breaks.append(Break(id=row))
 
 
-def _write_scope(out: _Writer, scope: Scope) -> None:
-    procedures = scope.procedures
+def _write_scope(out: _Writer, summary: Summary) -> None:
     out.heading("■ 対象")
-    rows: list[tuple[str, object, CellFormat]] = [
-        ("窓口数", len({p.counter.id for p in procedures}), NUMBER),
-        ("課の数", len(scope.section_names), NUMBER),
-        ("手続数", len(procedures), NUMBER),
-        ("年間件数 (合計)", sum(p.procedure.annual_volume for p in procedures), NUMBER),
-        ("国の優先手続", sum(1 for p in procedures if p.procedure.national_priority), NUMBER),
+    rows: list[tuple[str, int]] = [
+        ("窓口数", summary.counters),
+        ("課の数", summary.sections),
+        ("手続数", summary.procedures),
+        ("年間件数 (合計)", summary.annual_volume),
+        ("国の優先手続", summary.national_priority),
     ]
-    for label, value, fmt in rows:
-        out.add((label, LABEL), (value, fmt))
+    for label, value in rows:
+        out.add((label, LABEL), (value, NUMBER))
 
 
-def _write_kpis(out: _Writer, scope: Scope) -> tuple[int, int] | None:
-    kpis = scope.analysis.roadmap.kpis
+def _write_kpis(out: _Writer, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
     out.heading("■ KPI (市全体の計画)")
-    out.header("指標", "目標", "計画", "達成", "不足")
+    out.header("指標", "目標", "計画", "達成", "不足", "対象の手続")
     if not kpis:
         out.add(("KPI の設定がありません", CellFormat()))
         return None
     first = out.row + 1
+    formats = {labels.MET: MET, labels.NOT_MET: NOT_MET, labels.EMPTY: WARNED, labels.CHECK: WARNED}
     for kpi in kpis:
+        status = kpi_status_label(kpi)
         out.add(
-            (f"{kpi.name} ({reiwa(kpi.by_fy)}まで)", CellFormat(wrap=True)),
+            (f"{kpi.name} ({reiwa(kpi.by_fy)}まで)", WRAPPED),
             (kpi.target, NUMBER),
             (kpi.planned, NUMBER),
-            ("達成", MET) if kpi.met else ("未達", NOT_MET),
-            (kpi.gap if kpi.gap else "", NUMBER),
+            (status, formats[status]),
+            (kpi.gap if kpi.gap and kpi.warning is None else "", NUMBER),
+            ("" if kpi.population is None else kpi.population, NUMBER),
         )
-    return first, out.row
+    last = out.row
+    # Below the table, not between its rows: the chart reads the rows first..last.
+    for kpi in kpis:
+        if kpi.warning is not None:
+            out.line(f"・{kpi.name} ({reiwa(kpi.by_fy)}まで) は{kpi_status_label(kpi)}: {kpi.warning}", ALERT)
+    return first, last
 
 
 def _relevant_shortfalls(scope: Scope) -> tuple[list[str], list[str]]:
-    """Return the shortfalls that concern the scope: the general ones, and those of its own procedures."""
+    """Return the shortfalls that concern the scope: the general ones, and those of its own procedures.
+
+    A KPI's warning is left out: the KPI table above states it already.
+    """
     own = {p.id for p in scope.procedures}
+    kpis = scope.analysis.roadmap.kpis
     general: list[str] = []
     particular: list[str] = []
     for shortfall in scope.analysis.roadmap.shortfalls:
+        if hides_kpi_warning(shortfall.message, kpis):
+            continue
         if shortfall.procedure is None:
             general.append(shortfall.message)
         elif shortfall.procedure in own:
@@ -193,134 +245,200 @@ def _write_shortfalls(out: _Writer, scope: Scope) -> None:
 
 
 def _write_hours(out: _Writer, scope: Scope) -> None:
-    years = set(scope.fiscal_years)
-    by_id = {p.id: p for p in scope.procedures}
-    out.heading("■ 施策別の削減見込み (計画期間内に配置した施策)")
-    out.header("施策", "手続数", "年間件数", "削減見込み\n(時間/年)", "うち職員\n(時間/年)", "うち住民\n(時間/年)")
-    totals = [0, 0, 0.0, 0.0, 0.0]
-    for measure in SCHEDULED:
-        chosen = [
-            by_id[pid]
-            for pid, items in scope.items.items()
-            if any(i.measure is measure and i.fy in years for i in items)
-        ]
-        values = [
-            len(chosen),
-            sum(p.procedure.annual_volume for p in chosen),
-            round(sum(p.hours_saved.get(measure.value, 0.0) for p in chosen), 1),
-            round(sum(p.hours_saved_staff.get(measure.value, 0.0) for p in chosen), 1),
-            round(sum(p.hours_saved_citizen.get(measure.value, 0.0) for p in chosen), 1),
-        ]
-        totals = [a + b for a, b in zip(totals, values, strict=True)]
-        out.add((MEASURE_LABELS[measure], measure_format(measure)), *((value, NUMBER) for value in values))
-    out.add(("合計 (手続は施策ごとに数える)", TOTAL_LABEL), *((round(value, 1), TOTAL) for value in totals))
-
-
-def _write_recommendations(out: _Writer, scope: Scope) -> None:
-    years = set(scope.fiscal_years)
-    out.heading("■ 推奨施策別の手続数")
-    out.header("推奨施策", "手続数", "年間件数", "期間内に配置", "期間外 (枠不足)")
-    for measure in MEASURE_ORDER:
-        chosen = [p for p in scope.procedures if p.recommendation is measure]
-        placed = sum(
-            1 for p in chosen if any(i.measure is measure and i.fy in years for i in scope.items.get(p.id, ()))
-        )
-        outside = sum(1 for p in chosen if any(i.measure is measure for i in scope.unscheduled.get(p.id, ())))
+    summary = scope.summary
+    analysis = scope.analysis
+    out.heading("■ 削減見込み (計画期間内に配置した施策、1年あたり)")
+    out.header(
+        "施策",
+        "施策数",
+        "削減時間\n(時間/年)",
+        "うち職員\n(時間/年)",
+        "うち住民\n(時間/年)",
+        "期待削減\n(時間/年)",
+        "職員\n(人工)",
+        "職員\n(千円)",
+    )
+    for counts in summary.by_measure:
+        hours = counts.hours_placed
         out.add(
-            (MEASURE_LABELS[measure], measure_format(measure)),
-            (len(chosen), NUMBER),
-            (sum(p.procedure.annual_volume for p in chosen), NUMBER),
-            (placed if measure is not Measure.NONE else "", NUMBER),
-            (outside if measure is not Measure.NONE else "", NUMBER),
+            (MEASURE_LABELS[counts.measure], measure_format(counts.measure)),
+            (counts.placed, NUMBER),
+            (hours.hours, NUMBER),
+            (hours.staff, NUMBER),
+            (hours.citizen, NUMBER),
+            (hours.expected, NUMBER),
+            (hours.fte, PEOPLE),
+            (hours.thousand_yen, NUMBER),
         )
+    total = summary.total_placed
+    out.add(
+        ("合計", TOTAL_LABEL),
+        ("", TOTAL),
+        (total.hours, TOTAL),
+        (total.staff, TOTAL),
+        (total.citizen, TOTAL),
+        (total.expected, TOTAL),
+        (total.fte, TOTAL_PEOPLE),
+        (total.thousand_yen, TOTAL),
+    )
+    out.add(
+        ("参考: 現状の時間 (対象の手続すべて)", TODAY_LABEL),
+        ("", NUMBER),
+        ("", NUMBER),
+        (summary.today_staff_hours, NUMBER),
+        (summary.today_citizen_hours, NUMBER),
+        ("", NUMBER),
+        (staff_fte(summary.today_staff_hours, analysis), PEOPLE),
+        (staff_thousand_yen(summary.today_staff_hours, analysis), NUMBER),
+    )
+    out.line(
+        "削減時間は住民と職員の時間の合計 (実現性を掛ける前)、期待削減は実現性を掛けた値 (優先順位の基準) です。"
+        "削減は職員・住民それぞれ現状の時間を超えません。補完施策は主施策の残りに対して数え、二重には数えません。",
+        NOTE,
+    )
+
+
+COUNT_HEADERS = (
+    "推奨\n(主施策)",
+    "うち\n確定計画",
+    "うち\nマイナ\nポータル\n(利用率向上)",
+    "補完施策",
+    "国の優先\nで追加",
+    "確定計画",
+    "＝ 配置\nする施策",
+    "期間内に\n配置",
+    "期間外\n(確定)",
+    "枠不足で\n未配置",
+)
+
+
+def _write_counts(out: _Writer, summary: Summary) -> None:
+    out.heading("■ 施策別の件数 (推奨から配置まで)")
+    out.header("施策", *COUNT_HEADERS)
+    for counts in summary.by_measure:
+        out.add(
+            (MEASURE_LABELS[counts.measure], measure_format(counts.measure)),
+            (counts.recommended, NUMBER),
+            (counts.with_plan, NUMBER),
+            (counts.uptake, NUMBER),
+            (counts.complement, NUMBER),
+            (counts.national, NUMBER),
+            (counts.fixed, NUMBER),
+            (counts.scheduled, TOTAL),
+            (counts.placed, NUMBER),
+            (counts.placed_outside, NUMBER),
+            (counts.unplaced, NUMBER),
+        )
+    out.add(
+        (MEASURE_LABELS[Measure.NONE], measure_format(Measure.NONE)),
+        (summary.not_recommended, NUMBER),
+        *(("", NUMBER) for _ in COUNT_HEADERS[1:]),
+    )
+    out.line(
+        "施策ごとに: 推奨 − うち確定計画 − うちマイナポータル ＋ 補完施策 ＋ 国の優先で追加 ＋ 確定計画 ＝ 配置する施策 ＝ "
+        "期間内に配置 ＋ 期間外 ＋ 枠不足で未配置。推奨は手続ごとに1つ、補完施策と国の優先による追加は主施策とは別に枠を使います。",
+        NOTE,
+    )
+
+
+def _summaries_by_year(scope: Scope) -> list[tuple[int, Summary]]:
+    """Return the summary of each fiscal year of the horizon alone, so that the years add up to the placed counts.
+
+    The summary counts what is placed within a horizon; a horizon of one year counts that year's.
+    """
+    analysis = scope.analysis
+    ids = None if scope.sections is None else [p.id for p in scope.procedures]
+    return [
+        (fy, summarise(replace(analysis, roadmap=replace(analysis.roadmap, start_fy=fy, years=1)), ids))
+        for fy in scope.fiscal_years
+    ]
 
 
 def _write_years(out: _Writer, scope: Scope) -> tuple[int, int]:
-    tally: Tally[tuple[int, Measure]] = Tally((i.fy, i.measure) for items in scope.items.values() for i in items)
-    out.heading("■ 年度別の施策数 (手続)")
-    out.header("年度", *(MEASURE_LABELS[m] for m in SCHEDULED), "計")
+    out.heading("■ 年度別の施策数 (期間内に配置)")
+    measures = [counts.measure for counts in scope.summary.by_measure]
+    out.header("年度", *(MEASURE_LABELS[m] for m in measures))
     first = out.row + 1
-    for fy in scope.fiscal_years:
-        counts = [tally[(fy, m)] for m in SCHEDULED]
-        out.add((f"{reiwa(fy)} ({fy})", CENTRED), *((count, NUMBER) for count in counts), (sum(counts), TOTAL))
+    for fy, summary in _summaries_by_year(scope):
+        out.add((f"{reiwa(fy)} ({fy})", CENTRED), *((counts.placed, NUMBER) for counts in summary.by_measure))
     return first, out.row
 
 
-def _write_sections(out: _Writer, scope: Scope) -> None:
-    out.heading("■ 課別の手続")
-    out.header("課", "窓口数", "手続数", "年間件数", "施策を配置", "国の優先手続")
-    years = set(scope.fiscal_years)
-    for section in scope.section_names:
-        own = [p for p in scope.procedures if p.counter.section == section]
-        placed = sum(1 for p in own if any(i.fy in years for i in scope.items.get(p.id, ())))
+def _write_uptake(out: _Writer, scope: Scope) -> None:
+    out.heading("■ マイナポータルで申請可能 (利用率の向上)")
+    if not scope.uptake:
+        out.line("マイナポータルから申請できる手続はありません。", NOTE)
+        return
+    out.line(
+        "すでにマイナポータルから申請できる手続です。新たなオンライン化の枠は使わず、窓口に残る件数を減らすこと"
+        " (利用率の向上) が課題です。推奨がオンライン化のものは「施策別の件数」の「うちマイナポータル」に数えています。",
+        NOTE,
+    )
+    by_id = {p.id: p for p in scope.procedures}
+    out.header(("手続名", 4), ("課", 2), "年間件数", "窓口に残る\n割合", ("推奨施策", 2))
+    listed = list(scope.uptake.items())
+    for pid, share in listed[:MAX_LISTED_UPTAKE]:
+        item = by_id[pid]
         out.add(
-            (section, CellFormat(wrap=True)),
-            (len({p.counter.id for p in own}), NUMBER),
-            (len(own), NUMBER),
-            (sum(p.procedure.annual_volume for p in own), NUMBER),
-            (placed, NUMBER),
-            (sum(1 for p in own if p.procedure.national_priority), NUMBER),
+            (item.procedure.name, WRAPPED, 4),
+            (item.counter.section, WRAPPED, 2),
+            (item.procedure.annual_volume, NUMBER),
+            (share, SHARE),
+            (MEASURE_LABELS[item.recommendation], measure_format(item.recommendation), 2),
+        )
+    hidden = len(listed) - MAX_LISTED_UPTAKE
+    if hidden > 0:
+        out.line(f"ほか {hidden:,} 件 (「ロードマップ」の備考の欄にあります)", NOTE)
+
+
+def _write_sections(out: _Writer, scope: Scope) -> None:
+    out.heading("■ 課別の手続と削減見込み")
+    out.header(
+        "課",
+        "窓口数",
+        "手続数",
+        "年間件数",
+        "国の優先\n手続",
+        "施策を\n配置した\n手続",
+        "削減時間\n(時間/年)",
+        "うち職員\n(時間/年)",
+        "うち住民\n(時間/年)",
+        "職員\n(人工)",
+        "職員\n(千円)",
+    )
+    for section in scope.section_names:
+        summary = summarise(scope.analysis, scope.section_ids(section))
+        hours = summary.total_placed
+        out.add(
+            (section, WRAPPED),
+            (summary.counters, NUMBER),
+            (summary.procedures, NUMBER),
+            (summary.annual_volume, NUMBER),
+            (summary.national_priority, NUMBER),
+            (summary.procedures_placed, NUMBER),
+            (hours.hours, NUMBER),
+            (hours.staff, NUMBER),
+            (hours.citizen, NUMBER),
+            (hours.fte, PEOPLE),
+            (hours.thousand_yen, NUMBER),
         )
 
 
 def _write_notes(out: _Writer, scope: Scope, notes: list[str]) -> None:
+    analysis = scope.analysis
     out.heading("■ 注記")
     lines = [
         *notes,
-        "スコアは 0〜100 の絶対尺度です (同じ手続は棚卸の他の手続に関係なく同じスコア)。根拠は「優先順位」の理由の欄にあります。",
-        "削減見込みは、施策ごとに見積もった年間の時間 (住民と職員の合計、実現性を掛ける前) です。",
-        "うち職員・うち住民は、削減見込みのうち職員の作業時間と住民の時間 (来庁・待ち・記入) の内訳です。",
-        "「ロードマップ」の太枠・確定は棚卸で決まっている計画、◆期限は国の優先手続のオンライン化期限です。",
+        "スコアは 0〜100 の絶対尺度で、期待削減 (時間/年) だけで決まります (同じ手続は棚卸の他の手続に関係なく同じスコア)。"
+        "根拠は「優先順位」の理由の欄にあります。",
+        "推奨 (主施策) は、閾値を超えた施策のうち期待削減の最も大きいものです。補完施策 (オンライン化の後の RPA による転記、"
+        "紙で残る分の AI-OCR など) は主施策の残りに対して見積もり、主施策とは別に枠を使います。",
+        f"人工は職員の時間 ÷ {analysis.hours_per_fte:,.0f} 時間 (1人1年)、千円は職員の時間 × "
+        f"{analysis.staff_cost_per_hour:,.0f} 円/時間です (設定で変えられます)。",
+        "うち確定計画は、推奨のうち棚卸に確定した計画 (plan) がある手続です。その計画は施策の種類ごとに「確定計画」に数えます。",
+        "国の優先で追加は、国の優先手続で主施策・補完施策にオンライン化がないため、期限までに加えたオンライン化です。",
+        "「ロードマップ」の太枠・確定は棚卸で決まっている計画、補完は主施策に併せて行う施策、国の優先は国の期限のために"
+        "加えた施策、◆期限は国の優先手続のオンライン化期限です。",
     ]
     for line in lines:
         out.line(f"・{line}", NOTE)
-
-
-def _add_year_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:
-    from openpyxl.chart import BarChart, Reference
-
-    first, last = rows
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "年度別の施策数 (手続)"
-    chart.y_axis.title = "手続数"
-    chart.y_axis.majorGridlines = None
-    data = Reference(sheet, min_col=2, max_col=1 + len(SCHEDULED), min_row=first - 1, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    for series, measure in zip(chart.series, SCHEDULED, strict=True):
-        series.graphicalProperties.solidFill = MEASURE_COLOURS[measure]
-        series.graphicalProperties.line.solidFill = "595959"
-    chart.width, chart.height = 10.5, CHART_HEIGHT_CM
-    _show_axes(chart)
-    sheet.add_chart(chart, anchor)
-
-
-def _add_kpi_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:
-    from openpyxl.chart import BarChart, Reference
-
-    first, last = rows
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "clustered"
-    chart.title = "KPI: 目標と計画 (市全体)"
-    chart.x_axis.scaling.orientation = "maxMin"  # the first KPI on top, as in the table
-    data = Reference(sheet, min_col=2, max_col=3, min_row=first - 1, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, ("BFBFBF", "2F75B5"), strict=True):
-        series.graphicalProperties.solidFill = colour
-        series.graphicalProperties.line.solidFill = colour
-    chart.width, chart.height = 12.5, CHART_HEIGHT_CM
-    _show_axes(chart)
-    sheet.add_chart(chart, anchor)
-
-
-def _show_axes(chart: Any) -> None:
-    # openpyxl 3.1 hides both axes unless told otherwise (delete=True by default).
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.x_axis.tickLblSkip = 1  # every category labelled: LibreOffice would otherwise drop some
-    chart.legend.position = "b"

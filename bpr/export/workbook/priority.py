@@ -1,15 +1,20 @@
-"""優先順位: every procedure ranked, with the scores, the recommendation, the figures and the reasons."""
+"""優先順位: every procedure ranked, with the scores, the measures, the hours, the figures and the reasons."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import MeasurePlan, ScoredProcedure
+from bpr.analysis.summary import staff_fte, staff_thousand_yen
+from bpr.export.workbook.labels import added_measures
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
     CENTRED,
     DECIMAL,
+    EXPECTED,
     NUMBER,
+    PEOPLE,
     WRAPPED,
     CellFormat,
     measure_format,
@@ -18,54 +23,71 @@ from bpr.export.workbook.table import Column, Row, Styled, Table
 
 TITLE = "優先順位"
 REASON_SEPARATOR = "\n"
+NATIONAL_MARK = "○"
 
+# What a chief decides on comes first and prints (A4 landscape, fitted to the width, about 7 pt); the
+# figures behind the scores (also spelled out in 理由) and the id follow, on screen only, to sort and filter.
 COLUMNS = (
     Column("順位", NUMBER, min_width=5),
-    Column("窓口", WRAPPED, max_width=14),
-    Column("課", WRAPPED, max_width=12),
-    Column("手続名", WRAPPED, min_width=14, max_width=24),
-    Column("年間件数", NUMBER, min_width=9),
-    Column("オンライン化\nスコア", DECIMAL, min_width=7, max_width=14),
-    Column("RPA\nスコア", DECIMAL, min_width=7, max_width=8),
-    Column("AI-OCR\nスコア", DECIMAL, min_width=7, max_width=8),
-    Column("推奨施策", CENTRED, min_width=10),
-    Column("来庁\n回数", NUMBER, min_width=5, max_width=6),
+    Column("窓口", WRAPPED, max_width=10),
+    Column("課", WRAPPED, max_width=10),
+    Column("手続名", WRAPPED, min_width=14, max_width=16),
+    Column("年間件数", NUMBER, min_width=8, max_width=9),
+    Column("国の\n優先", CENTRED, min_width=5, max_width=5),
+    Column("推奨施策", CENTRED, min_width=10, max_width=12),
+    Column("併せて行う\n施策", CENTRED, min_width=8, max_width=10),
+    Column("期待削減\n(時間/年)", NUMBER, min_width=8, max_width=9),
+    Column("職員削減\n(人工)", PEOPLE, min_width=7, max_width=8),
+    Column("職員削減\n(千円)", NUMBER, min_width=7, max_width=8),
+    Column("予定年度", CENTRED, min_width=10, max_width=12),
+    Column("オンライン\n化スコア", DECIMAL, min_width=10, max_width=10),
+    Column("RPA\nスコア", DECIMAL, min_width=6, max_width=7),
+    Column("AI-OCR\nスコア", DECIMAL, min_width=6, max_width=7),
+    Column("現状 職員\n(時間/年)", NUMBER, min_width=8, max_width=9),
+    Column("現状 住民\n(時間/年)", NUMBER, min_width=8, max_width=9),
+    Column("理由", WRAPPED, min_width=30, max_width=44),
+    Column("来庁\n回数", EXPECTED, min_width=6, max_width=7),
     Column("紙の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("押印の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("対面の\n工程数", NUMBER, min_width=6, max_width=6),
-    Column("職員\n時間/年", NUMBER, min_width=8),
-    Column("住民\n時間/年", NUMBER, min_width=8),
-    Column("予定年度", CENTRED, min_width=11),
-    Column("理由", WRAPPED, min_width=30, max_width=60),
     Column("手続ID", CellFormat(), max_width=30),
 )
-SCORE_COLUMNS = (5, 6, 7)
+SCORE_COLUMNS = (12, 13, 14)
+PRINTED_COLUMNS = 18  # up to 理由
 
 
 def priority_table(scope: Scope) -> Table:
     """Return the table of every procedure in scope, in rank order."""
+    analysis = scope.analysis
 
     def rows() -> Iterator[Row]:
         for item in scope.procedures:
             figures = item.figures
+            primary = _primary(item)
+            staff = None if primary is None else primary.staff_hours
             yield (
                 item.rank,
                 item.counter.name,
                 item.counter.section,
                 item.procedure.name,
                 item.procedure.annual_volume,
+                NATIONAL_MARK if item.procedure.national_priority else "",
+                Styled(MEASURE_LABELS[item.recommendation], measure_format(item.recommendation)),
+                "\n".join(added_measures(item)),
+                None if primary is None else item.priority_hours,
+                None if staff is None else round(staff_fte(staff, analysis), 2),
+                None if staff is None else round(staff_thousand_yen(staff, analysis)),
+                scope.planned_label(item.id),
                 item.scores.online,
                 item.scores.rpa,
                 item.scores.ai_ocr,
-                Styled(MEASURE_LABELS[item.recommendation], measure_format(item.recommendation)),
-                figures.visits,
+                round(figures.staff_hours, 1),
+                round(figures.citizen_hours, 1),
+                REASON_SEPARATOR.join(item.reasons),
+                round(figures.visits, 2),
                 figures.paper_steps,
                 figures.seal_steps,
                 figures.in_person_steps,
-                round(figures.staff_hours, 1),
-                round(figures.citizen_hours, 1),
-                scope.planned_label(item.id),
-                REASON_SEPARATOR.join(item.reasons),
                 item.id,
             )
 
@@ -76,5 +98,10 @@ def priority_table(scope: Scope) -> Table:
         len(scope.procedures),
         frozen_columns=4,
         score_columns=SCORE_COLUMNS,
-        printed_columns=len(COLUMNS) - 1,
+        printed_columns=PRINTED_COLUMNS,
     )
+
+
+def _primary(item: ScoredProcedure) -> MeasurePlan | None:
+    """Return the procedure's primary measure, or None (no recommendation)."""
+    return next((plan for plan in item.measures if plan.role == "primary"), None)

@@ -8,22 +8,26 @@ from dataclasses import dataclass
 
 from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
+from bpr.analysis.summary import Summary, summarise
 from bpr.inventory.models import Measure
 
 EXCEL_MAX_ROWS = 1_048_576
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
 OUTSIDE_HORIZON = "計画期間外"
+UPTAKE = "利用率の向上"
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The procedures a workbook shows, their roadmap items, and the labels every sheet repeats."""
+    """The procedures a workbook shows, their roadmap items, their summary, and the labels every sheet repeats."""
 
     analysis: Analysis
     procedures: tuple[ScoredProcedure, ...]
     sections: tuple[str, ...] | None
     items: dict[str, tuple[RoadmapItem, ...]]
     unscheduled: dict[str, tuple[RoadmapItem, ...]]
+    summary: Summary
+    uptake: dict[str, float]  # procedure id → share of cases still at the counter, for those on マイナポータル
     row_limit: int = EXCEL_MAX_ROWS
 
     @classmethod
@@ -38,6 +42,9 @@ class Scope:
             sections=chosen,
             items=_by_procedure(analysis.roadmap.items, ids),
             unscheduled=_by_procedure(analysis.roadmap.unscheduled, ids),
+            # Every count and total of the workbook comes from this one summary (model v2, property 10).
+            summary=summarise(analysis, None if chosen is None else [p.id for p in procedures]),
+            uptake={pid: share for pid, share in analysis.roadmap.uptake if pid in ids},
             row_limit=row_limit,
         )
 
@@ -79,13 +86,19 @@ class Scope:
         return f"棚卸日 {self.surveyed_label}"
 
     def planned_label(self, procedure_id: str) -> str:
-        """Return when a procedure's measures are planned: 令和N年度 of the earliest, 計画期間外, or ''."""
+        """Return when a procedure's measures are planned: 令和N年度 of the earliest, 計画期間外, 利用率の向上, or ''."""
         items = self.items.get(procedure_id, ())
         if items:
             return reiwa(min(item.fy for item in items))
         if procedure_id in self.unscheduled:
             return OUTSIDE_HORIZON
+        if procedure_id in self.uptake:
+            return UPTAKE
         return ""
+
+    def section_ids(self, section: str) -> list[str]:
+        """Return the ids of the procedures in scope of one section, in rank order."""
+        return [p.id for p in self.procedures if p.counter.section == section]
 
     @property
     def deadline_fy(self) -> int | None:

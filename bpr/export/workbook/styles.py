@@ -44,6 +44,9 @@ INTEGER = "#,##0"
 SCORE = "0.0"
 HOURS = "#,##0"
 MINUTES = "#,##0.0"
+FTE = "#,##0.00"  # 人工: two decimals, so that a tenth of a person still shows
+EXPECTED_COUNT = "#,##0.0#"  # expected values per case such as 1.11 visits
+PERCENT = "0.0%"
 
 PAPER_A4 = 9
 # Row heights in points per line of text, per point of font size: ＭＳ Ｐゴシック needs about 1.2 times
@@ -78,6 +81,9 @@ WRAPPED = CellFormat(wrap=True)
 CENTRED = CellFormat(horizontal="center")
 NUMBER = CellFormat(number_format=INTEGER)
 DECIMAL = CellFormat(number_format=SCORE)
+PEOPLE = CellFormat(number_format=FTE)
+EXPECTED = CellFormat(number_format=EXPECTED_COUNT)
+SHARE = CellFormat(number_format=PERCENT)
 HEADER = CellFormat(
     wrap=True,
     horizontal="center",
@@ -91,6 +97,7 @@ PLAIN = CellFormat(border=None)
 TITLE = CellFormat(bold=True, size=16, border=None, colour=SECTION_TITLE_COLOUR, vertical="center")
 HEADING = CellFormat(bold=True, size=12, border=None, colour=SECTION_TITLE_COLOUR, vertical="bottom")
 LABEL = CellFormat(bold=True, fill="DDEBF7")
+WARNED = CellFormat(horizontal="center", fill=WARNING_FILL, bold=True)
 
 
 def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:

@@ -1,0 +1,37 @@
+"""Japanese words the workbook and the terminal share, so that both read a KPI and an uptake the same way."""
+
+from __future__ import annotations
+
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import KpiStatus, ScoredProcedure
+
+MET = "達成"
+NOT_MET = "未達"
+EMPTY = "対象なし"  # a KPI over an empty population: never 達成 (model v2, property 8)
+CHECK = "要確認"  # a KPI with another warning (a target of 0)
+UPTAKE = "マイナポータルで申請可能: 利用率の向上"
+COMPLEMENT = "補完"
+NATIONAL = "国の優先"
+ROLE_MARKS = {"complement": COMPLEMENT, "national": NATIONAL}  # a primary measure goes unmarked
+
+
+def kpi_status_label(kpi: KpiStatus) -> str:
+    """Return how a KPI reads: 達成, 未達, or 対象なし / 要確認 when it carries a warning (never 達成)."""
+    if kpi.warning is not None:
+        return EMPTY if kpi.population == 0 else CHECK
+    return MET if kpi.met else NOT_MET
+
+
+def hides_kpi_warning(message: str, kpis: tuple[KpiStatus, ...]) -> bool:
+    """Tell whether a shortfall only repeats a KPI's warning, which is shown with the KPI itself."""
+    return any(kpi.warning is not None and kpi.warning in message for kpi in kpis)
+
+
+def added_measures(item: ScoredProcedure) -> list[str]:
+    """Return the measures a procedure carries besides its primary one, e.g. ['RPA', 'オンライン化 (国の優先)']."""
+    return [
+        MEASURE_LABELS[plan.measure]
+        + ("" if plan.role == "complement" else f" ({ROLE_MARKS.get(plan.role, plan.role)})")
+        for plan in item.measures
+        if plan.role != "primary"
+    ]
