@@ -132,3 +132,29 @@ def test_terminal_lists_ten_procedure_shortfalls_and_counts_the_rest():
     text = console.export_text()
     assert "枠が足りない" in text and "手続9: 期限" in text and "手続10: 期限" not in text
     assert "ほか 15件の手続" in text
+
+
+def test_terminal_reads_a_kpi_over_nothing_as_a_warning_never_met():
+    from rich.console import Console
+
+    from bpr.analysis.results import KpiStatus, Roadmap, Shortfall
+    from bpr.cli.terminal import print_kpi_status
+
+    warning = "対象の手続がない (national_priority の手続が棚卸にない): 達成とは言えない"
+    kpis = (
+        KpiStatus("国の優先手続のオンライン化", 0, 2025, 0, False, population=0, warning=warning),
+        KpiStatus("AI-OCR・RPA導入業務数", 10, 2023, 12, True),
+    )
+    shortfalls = (Shortfall(f"KPI「国の優先手続のオンライン化」: {warning}", kind="kpi"),)
+    console = Console(record=True, width=200)
+    print_kpi_status(console, Roadmap(2022, 4, (), kpis, (), shortfalls))
+    lines = console.export_text().splitlines()
+    assert "  国の優先手続のオンライン化 令和7年度まで: 目標0件 / 計画0件 対象なし" in lines
+    assert "  AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画12件 達成" in lines
+    assert sum(warning in line for line in lines) == 1
+
+
+def test_score_table_shows_expected_hours_and_complements(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--top", "10"])
+    assert result.exit_code == 0
+    assert "期待削減" in result.stdout and "+RPA" in result.stdout

@@ -21,6 +21,7 @@ import bpr.export.workbook as workbook_module
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis, Shortfall
+from bpr.analysis.summary import Summary, summarise
 from bpr.config import Config
 from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
 from bpr.export.workbook import (
@@ -540,3 +541,204 @@ def test_libreoffice_converts_the_workbook_to_pdf_pages(book: Path, tmp_path: Pa
     assert result.returncode == 0 and pdf.is_file(), result.stderr
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
     assert pages >= len(SHEETS)
+
+
+# --- 概要 adds up (model v2, property 10) -------------------------------------------------------------
+
+COUNT_COLUMNS = (
+    "推奨\n(主施策)",
+    "うち\n確定計画",
+    "うち\nマイナ\nポータル\n(利用率向上)",
+    "補完施策",
+    "国の優先\nで追加",
+    "確定計画",
+    "＝ 配置\nする施策",
+    "期間内に\n配置",
+    "期間外\n(確定)",
+    "枠不足で\n未配置",
+)
+LABEL_MEASURES = {label: measure for measure, label in MEASURE_LABELS.items()}
+SCHEDULED_LABELS = [MEASURE_LABELS[m] for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
+    """Return the analysis of the sample inventory (inventories/)."""
+    inventory, _ = load_inventory([Path(__file__).resolve().parents[1] / "inventories"], use_cache=False)
+    return analyse_inventory(inventory, Config())
+
+
+def overview_table(sheet: Worksheet, *header: str) -> dict[str, dict[str, object]]:
+    """Return the 概要 table whose header starts with `header`, as {first cell: {column header: value}}."""
+    values = rows(sheet)
+    for index, row in enumerate(values):
+        if tuple(row[: len(header)]) == header:
+            names = [str(v) for v in row]
+            table = {}
+            for body in values[index + 1 :]:
+                if body[0] is None or all(v is None for v in body[1:]):
+                    return table
+                table[str(body[0])] = dict(zip(names, body, strict=True))
+            return table
+    raise AssertionError(f"no table headed {header}")
+
+
+def gantt_counts(sheet: Worksheet) -> dict[str, int]:
+    """Return how many measures of each kind the ロードマップ sheet shows within the horizon's years."""
+    header_row = int(sheet.print_title_rows.split(":")[-1].strip("$"))
+    headers = [cell.value for cell in sheet[header_row]]
+    years = [i for i, text in enumerate(headers) if isinstance(text, str) and re.match(r"令和\d+年度\n\(\d{4}\)", text)]
+    counts = dict.fromkeys(SCHEDULED_LABELS, 0)
+    for row in rows(sheet, header_row + 1):
+        for index in years:
+            for line in str(row[index] or "").split("\n"):
+                if line in counts:
+                    counts[line] += 1
+    return counts
+
+
+def assert_overview_adds_up(path: Path, expected: Summary) -> None:
+    """Assert that every count on 概要 adds up, equals the summary, and matches the ロードマップ sheet."""
+    wb = load_workbook(path)
+    overview = wb["概要"]
+    counts = overview_table(overview, "施策", *COUNT_COLUMNS[:2])
+    hours = overview_table(overview, "施策", "施策数")
+    years = overview_table(overview, "年度", *SCHEDULED_LABELS[:1])
+    gantt = gantt_counts(wb["ロードマップ"])
+    assert list(counts) == [*SCHEDULED_LABELS, MEASURE_LABELS[Measure.NONE]]
+    for label in SCHEDULED_LABELS:
+        row = [counts[label][name] for name in COUNT_COLUMNS]
+        recommended, with_plan, uptake, complement, national, fixed, scheduled, placed, outside, unplaced = row
+        assert all(isinstance(value, int) and value >= 0 for value in row), (label, row)
+        assert recommended - with_plan - uptake + complement + national + fixed == scheduled, label  # type: ignore[operator]
+        assert scheduled == placed + outside + unplaced, label  # type: ignore[operator]
+        assert with_plan + uptake <= recommended, label  # type: ignore[operator]
+        # "Placed" is one number everywhere: counts, hours, years and the Gantt.
+        assert hours[label]["施策数"] == placed, label
+        assert sum(year[label] for year in years.values()) == placed, label  # type: ignore[misc]
+        assert gantt[label] == placed, label
+        mine = expected.of(LABEL_MEASURES[label])
+        assert row == [
+            mine.recommended,
+            mine.with_plan,
+            mine.uptake,
+            mine.complement,
+            mine.national,
+            mine.fixed,
+            mine.scheduled,
+            mine.placed,
+            mine.placed_outside,
+            mine.unplaced,
+        ], label
+    recommended_total = sum(counts[label][COUNT_COLUMNS[0]] for label in counts)  # type: ignore[misc]
+    assert recommended_total == expected.procedures
+    # Hours: the total is the sum of the measures, and savings never exceed today's hours.
+    total, today = hours["合計"], hours["参考: 現状の時間 (対象の手続すべて)"]
+    for name in ("削減時間\n(時間/年)", "うち職員\n(時間/年)", "うち住民\n(時間/年)", "期待削減\n(時間/年)"):
+        assert total[name] == pytest.approx(sum(hours[label][name] for label in SCHEDULED_LABELS), abs=0.2)  # type: ignore[misc]
+    assert total["うち職員\n(時間/年)"] <= today["うち職員\n(時間/年)"]  # type: ignore[operator]
+    assert total["うち住民\n(時間/年)"] <= today["うち住民\n(時間/年)"]  # type: ignore[operator]
+    assert total["削減時間\n(時間/年)"] == expected.total_placed.hours
+    assert today["うち職員\n(時間/年)"] == expected.today_staff_hours
+
+
+def test_overview_adds_up_for_the_sample_inventory(sample: Analysis, tmp_path: Path) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(sample, path)
+    summary = summarise(sample)
+    assert summary.of(Measure.RPA).complement > 0 and summary.of(Measure.ONLINE).uptake > 0  # the sample covers v2
+    assert_overview_adds_up(path, summary)
+
+
+def test_overview_of_each_section_adds_up_with_its_own_numbers(sample: Analysis, tmp_path: Path) -> None:
+    paths = write_section_workbooks(sample, tmp_path / "sections")
+    sections = sorted({p.counter.section for p in sample.procedures})
+    city = summarise(sample)
+    for path, section in zip(paths, sections, strict=True):
+        own = summarise(sample, [p.id for p in sample.procedures if p.counter.section == section])
+        assert own.procedures < city.procedures
+        assert_overview_adds_up(path, own)
+        values = {row[0]: row[1] for row in rows(load_workbook(path)["概要"])}
+        assert values["手続数"] == own.procedures and values["課の数"] == 1
+
+
+def test_a_section_with_measures_placed_shows_hours_not_zeros(sample: Analysis, tmp_path: Path) -> None:
+    paths = write_section_workbooks(sample, tmp_path / "sections")
+    for path in paths:
+        hours = overview_table(load_workbook(path)["概要"], "施策", "施策数")
+        placed = sum(hours[label]["施策数"] for label in SCHEDULED_LABELS)  # type: ignore[misc]
+        assert placed > 0, path.name
+        assert hours["合計"]["削減時間\n(時間/年)"] > 0, path.name  # type: ignore[operator]
+
+
+def test_overview_adds_up_for_the_test_inventory(analysis: Analysis, book: Path) -> None:
+    assert_overview_adds_up(book, summarise(analysis))
+
+
+def test_a_kpi_over_no_procedure_is_never_met_on_the_overview(tmp_path: Path) -> None:
+    folder = write_inventory(tmp_path / "inventories")
+    for path in folder.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("national_priority: true", ""), encoding="utf-8")
+    inventory, _ = load_inventory([folder], use_cache=False)
+    analysis = analyse_inventory(inventory, Config())
+    kpi = next(k for k in analysis.roadmap.kpis if k.name == "国の優先手続のオンライン化")
+    assert kpi.population == 0 and kpi.warning and not kpi.met
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(analysis, path)
+    overview = load_workbook(path)["概要"]
+    table = overview_table(overview, "指標", "目標")
+    row = table["国の優先手続のオンライン化 (令和7年度まで)"]
+    assert row["達成"] == "対象なし" and row["対象の手続"] == 0
+    assert "達成" not in row.values()
+    lines = [r[0] for r in rows(overview) if isinstance(r[0], str)]
+    assert f"・国の優先手続のオンライン化 (令和7年度まで) は対象なし: {kpi.warning}" in lines
+    assert sum(kpi.warning in line for line in lines) == 1  # stated once, with the KPI, not again as a shortfall
+
+
+def test_overview_prints_at_eight_points_or_more(book: Path) -> None:
+    sheet = load_workbook(book)["概要"]
+    # Fit to the width of A4 landscape (297 mm less the margins); Excel's width unit is a 7-pixel digit
+    # plus 5 pixels of padding at 96 dpi.
+    printable = (297 / 25.4 - sheet.page_margins.left - sheet.page_margins.right) * 96
+    pixels = sum(sheet.column_dimensions[letter].width * 7 + 5 for letter in "ABCDEFGHIJK")
+    scale = min(1.0, printable / pixels)
+    sizes = {cell.font.sz for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert min(sizes) * scale >= 8, (min(sizes), scale)
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+
+
+def test_priority_shows_expected_hours_people_money_and_complements(sample: Analysis, tmp_path: Path) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(sample, path)
+    sheet = load_workbook(path)["優先順位"]
+    table = {row[-1]: dict(zip(PRIORITY_HEADERS, row, strict=True)) for row in rows(sheet, 2)}
+    for item in sample.procedures:
+        row = table[item.id]
+        primary = next((m for m in item.measures if m.role == "primary"), None)
+        assert row["国の\n優先"] == ("○" if item.procedure.national_priority else None)
+        assert row["来庁\n回数"] == round(item.figures.visits, 2)
+        if primary is None:
+            assert row["期待削減\n(時間/年)"] is None and row["職員削減\n(人工)"] is None
+            continue
+        assert row["期待削減\n(時間/年)"] == item.priority_hours
+        assert row["職員削減\n(人工)"] == round(primary.staff_hours / sample.hours_per_fte, 2)
+        assert row["職員削減\n(千円)"] == round(primary.staff_hours * sample.staff_cost_per_hour / 1000)
+        for measure in item.complements:
+            assert MEASURE_LABELS[measure] in str(row["併せて行う\n施策"])
+    assert any(isinstance(row["来庁\n回数"], float) and row["来庁\n回数"] % 1 for row in table.values())
+
+
+def test_roadmap_marks_complements_national_measures_and_uptake(sample: Analysis, tmp_path: Path) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(sample, path)
+    sheet = load_workbook(path)["ロードマップ"]
+    header_row = int(sheet.print_title_rows.split(":")[-1].strip("$"))
+    cells = "\n".join(str(v) for row in rows(sheet, header_row + 1) for v in row if v is not None)
+    roles = {i.role for i in sample.roadmap.items}
+    assert "(補完)" in cells and "complement" in roles
+    assert ("(国の優先)" in cells) == ("national" in roles)
+    by_name = {row[2]: row for row in rows(sheet, header_row + 1)}
+    names = {p.id: p.procedure.name for p in sample.procedures}
+    assert sample.roadmap.uptake
+    for pid, share in sample.roadmap.uptake:
+        assert f"マイナポータルで申請可能: 利用率の向上 (窓口に残る {share:.0%})" in by_name[names[pid]][-1]
