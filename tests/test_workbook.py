@@ -648,6 +648,15 @@ def test_overview_adds_up_for_the_sample_inventory(sample: Analysis, tmp_path: P
     summary = summarise(sample)
     assert summary.of(Measure.RPA).complement > 0 and summary.of(Measure.ONLINE).uptake > 0  # the sample covers v2
     assert_overview_adds_up(path, summary)
+    sections = overview_table(load_workbook(path)["概要"], "課", "窓口数")
+    assert sum(row["手続数"] for row in sections.values()) == summary.procedures  # type: ignore[misc]
+    for section, row in sections.items():
+        own = summarise(sample, [p.id for p in sample.procedures if p.counter.section == section])
+        assert (row["手続数"], row["施策を\n配置した\n手続"], row["削減時間\n(時間/年)"]) == (
+            own.procedures,
+            own.procedures_placed,
+            own.total_placed.hours,
+        )
 
 
 def test_overview_of_each_section_adds_up_with_its_own_numbers(sample: Analysis, tmp_path: Path) -> None:

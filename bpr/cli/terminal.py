@@ -34,7 +34,7 @@ def top_table(analysis: Analysis, top: int) -> Table:
         ("RPA", "right"),
         ("AI-OCR", "right"),
         ("推奨 (+補完)", "left"),
-        ("期待削減\n時間/年", "right"),
+        ("期待削減 時間/年", "right"),
         ("主な理由", "left"),
     ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]

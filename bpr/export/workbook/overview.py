@@ -7,11 +7,12 @@ each other, with the other sheets and with the terminal. KPIs and shortfalls are
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import KpiStatus
+from bpr.analysis.results import KpiStatus, RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen, summarise
 from bpr.export.workbook import labels
@@ -391,6 +392,37 @@ def _write_uptake(out: _Writer, scope: Scope) -> None:
         out.line(f"ほか {hidden:,} 件 (「ロードマップ」の備考の欄にあります)", NOTE)
 
 
+def _summaries_by_section(scope: Scope) -> list[tuple[str, Summary]]:
+    """Return the summary of each section's procedures, each read from that section's share of the analysis.
+
+    The same as summarise(analysis, the section's ids), in time proportional to the section rather than to
+    the whole inventory: a city of 100,000 procedures in 100 sections stays fast.
+    """
+    analysis = scope.analysis
+    roadmap = analysis.roadmap
+    procedures: dict[str, list[ScoredProcedure]] = defaultdict(list)
+    for item in scope.procedures:
+        procedures[item.counter.section].append(item)
+    section_of = {item.id: item.counter.section for item in scope.procedures}
+    items: dict[str, list[RoadmapItem]] = defaultdict(list)
+    unscheduled: dict[str, list[RoadmapItem]] = defaultdict(list)
+    for placed in roadmap.items:
+        if placed.procedure in section_of:
+            items[section_of[placed.procedure]].append(placed)
+    for waiting in roadmap.unscheduled:
+        if waiting.procedure in section_of:
+            unscheduled[section_of[waiting.procedure]].append(waiting)
+    summaries = []
+    for section in scope.section_names:
+        share = replace(
+            analysis,
+            procedures=tuple(procedures[section]),
+            roadmap=replace(roadmap, items=tuple(items[section]), unscheduled=tuple(unscheduled[section])),
+        )
+        summaries.append((section, summarise(share)))
+    return summaries
+
+
 def _write_sections(out: _Writer, scope: Scope) -> None:
     out.heading("■ 課別の手続と削減見込み")
     out.header(
@@ -406,8 +438,7 @@ def _write_sections(out: _Writer, scope: Scope) -> None:
         "職員\n(人工)",
         "職員\n(千円)",
     )
-    for section in scope.section_names:
-        summary = summarise(scope.analysis, scope.section_ids(section))
+    for section, summary in _summaries_by_section(scope):
         hours = summary.total_placed
         out.add(
             (section, WRAPPED),

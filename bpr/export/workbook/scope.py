@@ -96,10 +96,6 @@ class Scope:
             return UPTAKE
         return ""
 
-    def section_ids(self, section: str) -> list[str]:
-        """Return the ids of the procedures in scope of one section, in rank order."""
-        return [p.id for p in self.procedures if p.counter.section == section]
-
     @property
     def deadline_fy(self) -> int | None:
         """Return the national-priority deadline the roadmap scheduled against, when any item carries one."""
