@@ -344,6 +344,25 @@ def test_mynaportal_counts_as_met_and_takes_no_slot():
     assert any("利用率の向上" in r for r in next(i for i in items if i.id == "on").reasons)
 
 
+def test_a_national_procedure_that_the_law_keeps_in_person_gets_no_online_measure():
+    steps = [{"actor": "citizen", "action": "write", "handwritten": True, "in_person": True, "effort": 10, "wait": 20}]
+    item = scored(make(steps, 1_000, national_priority=True, online={"in_person_required_by_law": True}))
+    assert Measure.ONLINE not in [m.measure for m in item.measures]
+    kpi = KpiTarget(name="国の優先", measures=[Measure.ONLINE], by_fy=2025, national_priority_only=True)
+    roadmap = plan_roadmap(rank_procedures([item]), RoadmapConfig(kpis=[kpi]))
+    assert not roadmap.kpis[0].met
+    assert any("法令で本人の来庁が必要" in s.message for s in roadmap.shortfalls)
+
+
+def test_a_national_procedure_recommended_nothing_still_carries_its_online_measure():
+    steps = [{"actor": "back_office", "action": "approve", "effort": 1}]
+    item = scored(make(steps, 10, national_priority=True))
+    assert item.recommendation is Measure.NONE
+    assert [(m.measure, m.role) for m in item.measures] == [(Measure.ONLINE, "national")]
+    roadmap = plan_roadmap(rank_procedures([item]), RoadmapConfig(kpis=[]))
+    assert [(i.measure, i.role) for i in roadmap.items] == [(Measure.ONLINE, "national")]
+
+
 def test_a_kpi_over_nothing_is_not_met():
     """Property 8: no national-priority procedure while 子育て procedures exist is a warning, never 達成."""
     steps = [{"actor": "citizen", "action": "write", "in_person": True, "effort": 10}]

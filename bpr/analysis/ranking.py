@@ -90,11 +90,9 @@ def _measures(
     online after the measure, expected) and AI-OCR reads the paper share that stays. Staff hours of a
     step are claimed once: a later measure gets only what earlier ones left of that step.
     """
-    if primary is Measure.NONE:
-        return []
-    out: list[tuple[MeasurePlan, MeasureGain]] = [
-        (_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary])
-    ]
+    out: list[tuple[MeasurePlan, MeasureGain]] = []
+    if primary is not Measure.NONE:
+        out.append((_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary]))
     online_after = share
     if primary is Measure.ONLINE and not procedure.online.mynaportal:
         # A channel that exists already (マイナポータル) moves no new cases by itself: uptake is not scheduled.
@@ -105,9 +103,9 @@ def _measures(
         Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
     }
     today = staff_hours_by_step(procedure, figures)
-    claimed: dict[str, float] = dict(gains[primary].staff_by_step)
-    citizen_left = figures.citizen_hours - gains[primary].citizen_hours
-    rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR) if m is not primary]
+    claimed: dict[str, float] = dict(gains[primary].staff_by_step) if out else {}
+    citizen_left = figures.citizen_hours - (gains[primary].citizen_hours if out else 0.0)
+    rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR) if m is not primary and out]
     rest.sort(key=lambda m: (-after[m].expected_hours, CANDIDATE_ORDER.index(m)))
     for measure in rest:
         gain = within(after[measure], claimed, today, citizen_left)
@@ -119,13 +117,26 @@ def _measures(
         citizen_left -= gain.citizen_hours
         out.append((_plan(procedure, gain, "complement", score), gain))
     chosen = {plan.measure for plan, _ in out}
-    online = procedure.online
-    if procedure.national_priority and Measure.ONLINE not in chosen and not online.mynaportal:
+    if requires_national_online(procedure) and Measure.ONLINE not in chosen:
         # The national plan requires it online whatever it saves: its hours are what the others leave.
         gain = within(after[Measure.ONLINE], claimed, today, citizen_left)
-        if online.status is not OnlineStatus.FULL:
-            out.append((_plan(procedure, gain, "national", score_gain(gain, config)), gain))
+        out.append((_plan(procedure, gain, "national", score_gain(gain, config)), gain))
     return out
+
+
+def requires_national_online(procedure: Procedure) -> bool:
+    """Tell whether the national plan still needs a new online measure for a procedure.
+
+    Not when it is fully online or startable from マイナポータル already (uptake, no slot), nor when a law
+    requires the citizen's presence (property 4: no online measure; the KPI shows it as not met).
+    """
+    online = procedure.online
+    return (
+        procedure.national_priority
+        and online.status is not OnlineStatus.FULL
+        and not online.mynaportal
+        and not online.in_person_required_by_law
+    )
 
 
 def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> MeasurePlan:
@@ -163,19 +174,21 @@ def _reasons(
             versus = f"; 他は{'・'.join(others)}時間" if others else ""
             what = LABELS[plan.measure] + (" (マイナポータルの利用率の向上)" if plan.uptake else "")
             reasons.append(
-                f"推奨 {what}: 期待削減 {plan.expected_hours:,.0f}時間/年 "
-                f"(削減 {plan.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
+                f"推奨 {what}: 期待削減 {gain.expected_hours:,.0f}時間/年 "
+                f"(削減 {gain.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
             )
         elif plan.role == "complement":
             steps = "・".join(dict.fromkeys(c.step_name for c in gain.candidates if c.hours_per_year > 0))
             where = f" ({steps})" if steps else ""
+            uptake = " (マイナポータルの利用率の向上)" if plan.uptake else ""
             reasons.append(
-                f"併せて {LABELS[plan.measure]}{where}: 主施策の残りに対し職員 {plan.staff_hours:,.0f}時間/年、"
-                f"期待削減 {plan.expected_hours:,.0f}時間/年"
+                f"併せて {LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain)}、"
+                f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         else:
             reasons.append(
-                f"国の優先手続のためオンライン化も計画 (主施策の残りに対し期待削減 {plan.expected_hours:,.0f}時間/年)"
+                f"国の優先手続のためオンライン化も計画: 他の施策の残りに対し{_split(gain)}、"
+                f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         shown.add(plan.measure)
     for measure in CANDIDATE_ORDER:
@@ -189,6 +202,14 @@ def _reasons(
     if not reasons:
         reasons.append("削減できる時間が見当たらない")
     return tuple(dict.fromkeys(reasons))
+
+
+def _split(gain: MeasureGain) -> str:
+    """Return '職員 N・住民 M時間/年' of a gain, leaving out a side that saves nothing."""
+    parts = [
+        f"{who} {hours:,.0f}" for who, hours in (("職員", gain.staff_hours), ("住民", gain.citizen_hours)) if hours
+    ]
+    return ("・".join(parts) or "0") + "時間/年"
 
 
 def rank_key(item: ScoredProcedure) -> tuple[bool, float, int, str]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.ranking import requires_national_online
 from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedure, Shortfall
 from bpr.config import KpiTarget, RoadmapConfig
 from bpr.inventory.models import Measure, OnlineStatus
@@ -23,10 +24,10 @@ def needs_national_online(item: ScoredProcedure) -> bool:
     """Tell whether a procedure still needs a new online measure for the national deadline.
 
     National-priority procedures that are fully online, or already startable from マイナポータル, count as
-    met: what remains for the latter is uptake (利用率の向上), which takes no slot.
+    met: what remains for the latter is uptake (利用率の向上), which takes no slot. One that a law requires
+    in person gets no online measure: the KPI counts it as not met, and a shortfall says why.
     """
-    online = item.procedure.online
-    return item.procedure.national_priority and online.status is not OnlineStatus.FULL and not online.mynaportal
+    return requires_national_online(item.procedure)
 
 
 def national_met_already(item: ScoredProcedure) -> bool:
@@ -132,6 +133,16 @@ def plan_roadmap(
     entries: list[_Entry] = []
     national_ids = {item.id for item in ranked if needs_national_online(item) and item.id not in fixed_online}
     for item in ranked:
+        gated = item.procedure.national_priority and item.procedure.online.in_person_required_by_law
+        if gated and not national_met_already(item) and item.id not in fixed_online:
+            schedule.shortfalls.append(
+                Shortfall(
+                    f"{_name(item)}: 国の優先手続だが法令で本人の来庁が必要なためオンライン化の対象外"
+                    " (国の KPI では未達として数える。予約・書かない窓口で負担を減らす)",
+                    item.id,
+                    "deadline",
+                )
+            )
         fixed_fy = fixed_online.get(item.id)
         if fixed_fy is not None and fixed_fy > deadline and needs_national_online(item):
             schedule.shortfalls.append(

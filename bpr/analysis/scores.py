@@ -84,7 +84,7 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if online.in_person_required_by_law:
         return no_gain(
             Measure.ONLINE,
-            "法令で本人の来庁が必要: オンライン化の対象外 → 予約・書かない窓口 (BPR) で来庁の負担を減らす",
+            "法令で本人の来庁が必要: オンライン化の対象外",
             gated=True,
         )
     cfg = config.online
@@ -300,6 +300,10 @@ def _passes(procedure: Procedure, figures: Figures):  # type: ignore[no-untyped-
 
 def percent(value: float) -> str:
     """Return a share as a reader writes it: 90%, 0.5% (never 0% for a share above 0)."""
+    if 0 < value < 0.0005:
+        return "0.1%未満"
+    if 0.9995 < value < 1:
+        return "99.9%超"
     if 0 < value < 0.01 or 0.99 < value < 1:
         return f"{value:.1%}"
     return f"{value:.0%}"
