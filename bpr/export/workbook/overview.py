@@ -7,22 +7,18 @@ each other, with the other sheets and with the terminal. KPIs and shortfalls are
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, replace
 from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import KpiStatus, RoadmapItem, ScoredProcedure
+from bpr.analysis.results import KpiStatus
 from bpr.analysis.roadmap import reiwa
-from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen, summarise
+from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.workbook import labels
 from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
 from bpr.export.workbook.labels import hides_kpi_warning, kpi_status_label
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
     CENTRED,
-    HEADER,
-    HEADING,
     HOURS,
     LABEL,
     MET_FILL,
@@ -36,16 +32,14 @@ from bpr.export.workbook.styles import (
     CellFormat,
     CellStyles,
     measure_format,
-    row_height,
     set_print_layout,
 )
+from bpr.export.workbook.writer import SheetWriter
 from bpr.inventory.models import Measure
 
 SHEET_TITLE = "概要"
 # About 150 units print on A4 landscape at 95 % or more: 10 pt text stays above 9 pt on paper.
 WIDTHS = {"A": 28.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
-LAST_COLUMN = "K"
-HEADING_ROW_HEIGHT = 26.0
 MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
@@ -60,75 +54,6 @@ CHART_ROWS = 15  # room for a chart of CHART_HEIGHT_CM at the default row height
 KPI_CHART_ANCHOR = "A"
 YEAR_CHART_ANCHOR = "F"
 
-Cell = tuple[object, CellFormat] | tuple[object, CellFormat, int]
-
-
-@dataclass
-class _Writer:
-    """Appends rows to the write-only sheet and remembers where it is, for the charts' references."""
-
-    sheet: Any
-    styles: CellStyles
-    row: int = 0
-
-    def add(self, *cells: Cell | None) -> int:
-        """Add a row of (value, format[, columns spanned]) cells, as tall as its wrapped text needs."""
-        from openpyxl.utils import get_column_letter
-
-        self.row += 1
-        widths = list(WIDTHS.values())
-        values: list[object] = []
-        sized = []
-        column = 0
-        for cell in cells:
-            if cell is None:
-                values.append(None)
-                column += 1
-                continue
-            value, fmt = cell[0], cell[1]
-            span = cell[2] if len(cell) == 3 else 1
-            values.append(self.styles.cell(self.sheet, value, fmt))
-            sized.append((value, fmt, sum(widths[column : column + span])))
-            if span > 1:
-                # The covered cells carry the format too, so that the merged cell's border is whole.
-                values.extend(self.styles.cell(self.sheet, None, fmt) for _ in range(span - 1))
-                first, last = get_column_letter(column + 1), get_column_letter(column + span)
-                self.sheet.merged_cells.add(f"{first}{self.row}:{last}{self.row}")
-            column += span
-        height = row_height(sized)
-        if height is not None:
-            self.sheet.row_dimensions[self.row].height = height
-        self.sheet.append(values)
-        return self.row
-
-    def reserve(self, rows: int) -> int:
-        """Leave empty rows (room for a chart) and return the first of them."""
-        first = self.row + 1
-        for _ in range(rows):
-            self.blank()
-        return first
-
-    def blank(self) -> None:
-        """Add an empty row."""
-        self.sheet.append([])
-        self.row += 1
-
-    def heading(self, text: str) -> None:
-        """Add a heading row, taller than the others: the space above it separates the tables."""
-        self.row += 1
-        self.sheet.row_dimensions[self.row].height = HEADING_ROW_HEIGHT
-        self.sheet.append([self.styles.cell(self.sheet, text, HEADING)])
-
-    def line(self, text: str, fmt: CellFormat) -> None:
-        """Add a line of text across the used columns (merged), wrapped when longer than they are wide."""
-        self.add((text, replace(fmt, wrap=True), len(WIDTHS)))
-
-    def header(self, *labels: str | tuple[str, int]) -> int:
-        """Add a table header row of labels (or (label, columns spanned)); return its number."""
-        return self.add(
-            *((label, HEADER) if isinstance(label, str) else (label[0], HEADER, label[1]) for label in labels)
-        )
-
 
 def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[str]) -> None:
     """Write the 概要 sheet first in the workbook: scope, KPIs, shortfalls, counts, hours, years and charts."""
@@ -138,7 +63,7 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     set_print_layout(sheet, title=scope.title, footer=scope.footer, title_rows=0)
-    out = _Writer(sheet, styles)
+    out = SheetWriter(sheet, styles, WIDTHS)
     out.add((scope.title, TITLE))
     out.line(f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE)
     if scope.sections is not None:
@@ -172,7 +97,7 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
         sheet.row_breaks.append(Break(id=row))
 
 
-def _write_scope(out: _Writer, summary: Summary) -> None:
+def _write_scope(out: SheetWriter, summary: Summary) -> None:
     out.heading("■ 対象")
     rows: list[tuple[str, int]] = [
         ("窓口数", summary.counters),
@@ -185,7 +110,7 @@ def _write_scope(out: _Writer, summary: Summary) -> None:
         out.add((label, LABEL), (value, NUMBER))
 
 
-def _write_kpis(out: _Writer, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
+def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
     out.heading("■ KPI (市全体の計画)")
     out.header("指標", "目標", "計画", "達成", "不足", "対象の手続")
     if not kpis:
@@ -230,7 +155,7 @@ def _relevant_shortfalls(scope: Scope) -> tuple[list[str], list[str]]:
     return general, particular
 
 
-def _write_shortfalls(out: _Writer, scope: Scope) -> None:
+def _write_shortfalls(out: SheetWriter, scope: Scope) -> None:
     general, particular = _relevant_shortfalls(scope)
     out.heading("■ 計画上の課題 (枠の不足・期限・KPI)")
     if not general and not particular:
@@ -245,7 +170,7 @@ def _write_shortfalls(out: _Writer, scope: Scope) -> None:
         out.line(f"・ほか {hidden:,} 件の手続 (「ロードマップ」の備考の欄にあります)", ALERT)
 
 
-def _write_hours(out: _Writer, scope: Scope) -> None:
+def _write_hours(out: SheetWriter, scope: Scope) -> None:
     summary = scope.summary
     analysis = scope.analysis
     out.heading("■ 削減見込み (計画期間内に配置した施策、1年あたり)")
@@ -313,7 +238,7 @@ COUNT_HEADERS = (
 )
 
 
-def _write_counts(out: _Writer, summary: Summary) -> None:
+def _write_counts(out: SheetWriter, summary: Summary) -> None:
     out.heading("■ 施策別の件数 (推奨から配置まで)")
     out.header("施策", *COUNT_HEADERS)
     for counts in summary.by_measure:
@@ -342,30 +267,17 @@ def _write_counts(out: _Writer, summary: Summary) -> None:
     )
 
 
-def _summaries_by_year(scope: Scope) -> list[tuple[int, Summary]]:
-    """Return the summary of each fiscal year of the horizon alone, so that the years add up to the placed counts.
-
-    The summary counts what is placed within a horizon; a horizon of one year counts that year's.
-    """
-    analysis = scope.analysis
-    ids = None if scope.sections is None else [p.id for p in scope.procedures]
-    return [
-        (fy, summarise(replace(analysis, roadmap=replace(analysis.roadmap, start_fy=fy, years=1)), ids))
-        for fy in scope.fiscal_years
-    ]
-
-
-def _write_years(out: _Writer, scope: Scope) -> tuple[int, int]:
+def _write_years(out: SheetWriter, scope: Scope) -> tuple[int, int]:
     out.heading("■ 年度別の施策数 (期間内に配置)")
     measures = [counts.measure for counts in scope.summary.by_measure]
     out.header("年度", *(MEASURE_LABELS[m] for m in measures))
     first = out.row + 1
-    for fy, summary in _summaries_by_year(scope):
+    for fy, summary in scope.summaries_by_year():
         out.add((f"{reiwa(fy)} ({fy})", CENTRED), *((counts.placed, NUMBER) for counts in summary.by_measure))
     return first, out.row
 
 
-def _write_uptake(out: _Writer, scope: Scope) -> None:
+def _write_uptake(out: SheetWriter, scope: Scope) -> None:
     out.heading("■ マイナポータルで申請可能 (利用率の向上)")
     if not scope.uptake:
         out.line("マイナポータルから申請できる手続はありません。", NOTE)
@@ -392,38 +304,7 @@ def _write_uptake(out: _Writer, scope: Scope) -> None:
         out.line(f"ほか {hidden:,} 件 (「ロードマップ」の備考の欄にあります)", NOTE)
 
 
-def _summaries_by_section(scope: Scope) -> list[tuple[str, Summary]]:
-    """Return the summary of each section's procedures, each read from that section's share of the analysis.
-
-    The same as summarise(analysis, the section's ids), in time proportional to the section rather than to
-    the whole inventory: a city of 100,000 procedures in 100 sections stays fast.
-    """
-    analysis = scope.analysis
-    roadmap = analysis.roadmap
-    procedures: dict[str, list[ScoredProcedure]] = defaultdict(list)
-    for item in scope.procedures:
-        procedures[item.counter.section].append(item)
-    section_of = {item.id: item.counter.section for item in scope.procedures}
-    items: dict[str, list[RoadmapItem]] = defaultdict(list)
-    unscheduled: dict[str, list[RoadmapItem]] = defaultdict(list)
-    for placed in roadmap.items:
-        if placed.procedure in section_of:
-            items[section_of[placed.procedure]].append(placed)
-    for waiting in roadmap.unscheduled:
-        if waiting.procedure in section_of:
-            unscheduled[section_of[waiting.procedure]].append(waiting)
-    summaries = []
-    for section in scope.section_names:
-        share = replace(
-            analysis,
-            procedures=tuple(procedures[section]),
-            roadmap=replace(roadmap, items=tuple(items[section]), unscheduled=tuple(unscheduled[section])),
-        )
-        summaries.append((section, summarise(share)))
-    return summaries
-
-
-def _write_sections(out: _Writer, scope: Scope) -> None:
+def _write_sections(out: SheetWriter, scope: Scope) -> None:
     out.heading("■ 課別の手続と削減見込み")
     out.header(
         "課",
@@ -438,7 +319,7 @@ def _write_sections(out: _Writer, scope: Scope) -> None:
         "職員\n(人工)",
         "職員\n(千円)",
     )
-    for section, summary in _summaries_by_section(scope):
+    for section, summary in scope.summaries_by_section():
         hours = summary.total_placed
         out.add(
             (section, WRAPPED),
@@ -455,7 +336,7 @@ def _write_sections(out: _Writer, scope: Scope) -> None:
         )
 
 
-def _write_notes(out: _Writer, scope: Scope, notes: list[str]) -> None:
+def _write_notes(out: SheetWriter, scope: Scope, notes: list[str]) -> None:
     analysis = scope.analysis
     out.heading("■ 注記")
     lines = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
@@ -14,7 +14,7 @@ from bpr.inventory.models import Measure
 EXCEL_MAX_ROWS = 1_048_576
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
 OUTSIDE_HORIZON = "計画期間外"
-UPTAKE = "利用率の向上"
+PLANNED_UPTAKE = "利用率の向上"  # 予定年度 of a procedure on マイナポータル with nothing to place
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,55 @@ class Scope:
         if procedure_id in self.unscheduled:
             return OUTSIDE_HORIZON
         if procedure_id in self.uptake:
-            return UPTAKE
+            return PLANNED_UPTAKE
         return ""
 
     @property
     def deadline_fy(self) -> int | None:
         """Return the national-priority deadline the roadmap scheduled against, when any item carries one."""
         return self.analysis.roadmap.deadline_fy
+
+    def summaries_by_year(self) -> list[tuple[int, Summary]]:
+        """Return the summary of each fiscal year of the horizon alone, so that the years add up to the placed counts.
+
+        The summary counts what is placed within a horizon; a horizon of one year counts that year's.
+        """
+        analysis = self.analysis
+        ids = None if self.sections is None else [p.id for p in self.procedures]
+        return [
+            (fy, summarise(replace(analysis, roadmap=replace(analysis.roadmap, start_fy=fy, years=1)), ids))
+            for fy in self.fiscal_years
+        ]
+
+    def summaries_by_section(self) -> list[tuple[str, Summary]]:
+        """Return the summary of each section's procedures, each read from that section's share of the analysis.
+
+        The same as summarise(analysis, the section's ids), in time proportional to the section rather than to
+        the whole inventory: a city of 100,000 procedures in 100 sections stays fast.
+        """
+        analysis = self.analysis
+        roadmap = analysis.roadmap
+        procedures: dict[str, list[ScoredProcedure]] = defaultdict(list)
+        for item in self.procedures:
+            procedures[item.counter.section].append(item)
+        section_of = {item.id: item.counter.section for item in self.procedures}
+        items: dict[str, list[RoadmapItem]] = defaultdict(list)
+        unscheduled: dict[str, list[RoadmapItem]] = defaultdict(list)
+        for placed in roadmap.items:
+            if placed.procedure in section_of:
+                items[section_of[placed.procedure]].append(placed)
+        for waiting in roadmap.unscheduled:
+            if waiting.procedure in section_of:
+                unscheduled[section_of[waiting.procedure]].append(waiting)
+        summaries = []
+        for section in self.section_names:
+            share = replace(
+                analysis,
+                procedures=tuple(procedures[section]),
+                roadmap=replace(roadmap, items=tuple(items[section]), unscheduled=tuple(unscheduled[section])),
+            )
+            summaries.append((section, summarise(share)))
+        return summaries
 
 
 def _by_procedure(items: Iterable[RoadmapItem], ids: set[str]) -> dict[str, tuple[RoadmapItem, ...]]:
