@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
-from bpr.analysis.results import Figures, MeasurePlan, ScoredProcedure, Scores
+from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
     MeasureGain,
@@ -67,7 +67,7 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         recommendation=recommendation,
         priority_hours=round(priority, 1),
         reasons=_reasons(procedure, recommendation, plans, gains),
-        candidates=gains[Measure.RPA].candidates + gains[Measure.AI_OCR].candidates,
+        candidates=_candidates(gains, plans),
         expected_hours={m.value: round(g.expected_hours, 1) for m, g in gains.items()},
         measures=tuple(plan for plan, _ in plans),
         online_share=share,
@@ -202,6 +202,18 @@ def _reasons(
     if not reasons:
         reasons.append("削減できる時間が見当たらない")
     return tuple(dict.fromkeys(reasons))
+
+
+def _candidates(
+    gains: dict[Measure, MeasureGain], plans: list[tuple[MeasurePlan, MeasureGain]]
+) -> tuple[CandidateStep, ...]:
+    """Return the RPA and AI-OCR steps: as the procedure carries the measure (a complement on what the primary leaves), else alone."""
+    carried = {plan.measure: gain for plan, gain in plans}
+    out: list[CandidateStep] = []
+    for measure in (Measure.RPA, Measure.AI_OCR):
+        gain = carried.get(measure, gains[measure])
+        out.extend(c for c in gain.candidates if c.hours_per_year > 0 or measure not in carried)
+    return tuple(out)
 
 
 def _split(gain: MeasureGain) -> str:

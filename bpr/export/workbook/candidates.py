@@ -42,7 +42,7 @@ COLUMNS = (
     Column("作業時間\n(分/件)", CellFormat(number_format=MINUTES), min_width=8),
     Column("年間件数", NUMBER, min_width=8),
     Column("現状の作業\n(時間/年)", NUMBER, min_width=8, max_width=11),
-    Column("工程の削減\n(単独)\n(時間/年)", NUMBER, min_width=8, max_width=11),
+    Column("工程の削減\n(時間/年)", NUMBER, min_width=8, max_width=11),
     Column("施策の削減\n(時間/年)", NUMBER, min_width=8, max_width=11),
     Column("職員削減\n(人工)", PEOPLE, min_width=7, max_width=8),
     Column("スコア", DECIMAL, min_width=6),
@@ -53,7 +53,7 @@ SCORE_COLUMNS = (13,)
 NOTE = CellFormat(border=None)
 EXPLANATION = (
     "位置づけ: 主施策 = 推奨の施策、補完 = 主施策に併せて行う施策 (主施策の残りに対して見積もり)、参考 = 閾値に届かない候補。",
-    "工程の削減 (単独) は今の流れでその施策だけを行う場合の工程ごとの値、施策の削減は手続ごとの値 (補完は主施策の後に残る分) です。",
+    "工程の削減は工程ごと、施策の削減は手続ごとの値です。主施策・補完は計画どおり行う場合 (補完は主施策の後に残る分)、参考はその施策だけを行う場合です。",
 )
 
 
