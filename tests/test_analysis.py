@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import step_strategy
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
@@ -175,20 +176,6 @@ def test_seal_only_procedure_is_a_simple_reform():
 
 # Properties ---------------------------------------------------------------------------------------
 
-ACTORS = ["citizen", "counter", "back_office", "system", "external"]
-step_strategy = st.fixed_dictionaries(
-    {
-        "actor": st.sampled_from(ACTORS),
-        "action": st.sampled_from(["write", "submit", "receive", "check", "enter", "issue", "notify", "other"]),
-        "medium": st.sampled_from(["paper", "electronic", "verbal", "none"]),
-        "handwritten": st.booleans(),
-        "seal": st.booleans(),
-        "in_person": st.booleans(),
-        "rule_based": st.booleans(),
-        "effort": st.integers(0, 120),
-        "wait": st.sampled_from([0, 5, 30, 1440, 4320]),
-    }
-)
 linear_steps = st.lists(step_strategy, min_size=1, max_size=8)
 volumes = st.integers(0, 200_000)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import step_strategy
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
@@ -150,21 +151,6 @@ def test_longest_branch_no_longer_charges_every_case():
 
 
 # Properties ----------------------------------------------------------------------------------------
-
-ACTORS = ["citizen", "counter", "back_office", "system", "external"]
-step_strategy = st.fixed_dictionaries(
-    {
-        "actor": st.sampled_from(ACTORS),
-        "action": st.sampled_from(["write", "submit", "receive", "check", "enter", "issue", "notify", "other"]),
-        "medium": st.sampled_from(["paper", "electronic", "verbal", "none"]),
-        "handwritten": st.booleans(),
-        "seal": st.booleans(),
-        "in_person": st.booleans(),
-        "rule_based": st.booleans(),
-        "effort": st.integers(0, 120),
-        "wait": st.sampled_from([0, 5, 30, 1440, 4320]),
-    }
-)
 
 
 @st.composite

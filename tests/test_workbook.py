@@ -31,6 +31,7 @@ from bpr.export.workbook import (
     write_section_workbooks,
     write_workbook,
 )
+from bpr.export.workbook.overview import COUNT_HEADERS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
@@ -545,18 +546,7 @@ def test_libreoffice_converts_the_workbook_to_pdf_pages(book: Path, tmp_path: Pa
 
 # --- 概要 adds up (model v2, property 10) -------------------------------------------------------------
 
-COUNT_COLUMNS = (
-    "推奨\n(主施策)",
-    "うち\n確定計画",
-    "うち\nマイナ\nポータル\n(利用率向上)",
-    "補完施策",
-    "国の優先\nで追加",
-    "確定計画",
-    "＝ 配置\nする施策",
-    "期間内に\n配置",
-    "期間外\n(確定)",
-    "枠不足で\n未配置",
-)
+COUNT_COLUMNS = COUNT_HEADERS
 LABEL_MEASURES = {label: measure for measure, label in MEASURE_LABELS.items()}
 SCHEDULED_LABELS = [MEASURE_LABELS[m] for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)]
 

@@ -5,7 +5,7 @@ Shared by the validation rules and the analysis, so that both cut loops the same
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -88,19 +88,8 @@ class Flow:
     def _finishing_forward(self) -> set[str]:
         """Return the steps from which an end can be reached without going back (rework edges cut)."""
         rework = set(self.back_edges())
-        predecessors: dict[str, list[str]] = {node: [] for node in self.order}
-        for node, succ in self.successors.items():
-            for v in succ:
-                if (node, v) not in rework:
-                    predecessors[v].append(node)
-        done = set(self.ends())
-        stack = list(done)
-        while stack:
-            for u in predecessors[stack.pop()]:
-                if u not in done:
-                    done.add(u)
-                    stack.append(u)
-        return done
+        forward = {node: [v for v in succ if (node, v) not in rework] for node, succ in self.successors.items()}
+        return _reaching(self.ends(), forward)
 
     def endless(self) -> list[str]:
         """Return the steps that cases reach but can never leave for an end (a loop no case can leave).
@@ -119,17 +108,7 @@ class Flow:
                 if v not in seen:
                     seen.add(v)
                     stack.append(v)
-        predecessors: dict[str, list[str]] = {node: [] for node in self.order}
-        for node, succ in taken.items():
-            for v in succ:
-                predecessors[v].append(node)
-        leaves = {node for node in self.order if not self.successors[node]}
-        stack = list(leaves)
-        while stack:
-            for u in predecessors[stack.pop()]:
-                if u not in leaves:
-                    leaves.add(u)
-                    stack.append(u)
+        leaves = _reaching(self.ends(), taken)
         return [node for node in self.order if node in seen and node not in leaves]
 
     def back_edges(self) -> list[tuple[str, str]]:
@@ -166,6 +145,22 @@ class Flow:
                     state[node] = 2
                     stack.pop()
         return tuple(back)
+
+
+def _reaching(targets: Sequence[str], edges: Mapping[str, Sequence[str]]) -> set[str]:
+    """Return the nodes from which some target can be reached along `edges` (targets included)."""
+    predecessors: dict[str, list[str]] = {node: [] for node in edges}
+    for node, succ in edges.items():
+        for v in succ:
+            predecessors[v].append(node)
+    done = set(targets)
+    stack = list(done)
+    while stack:
+        for u in predecessors[stack.pop()]:
+            if u not in done:
+                done.add(u)
+                stack.append(u)
+    return done
 
 
 def build_flow(steps: Sequence[Step]) -> Flow:
