@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -137,6 +138,7 @@ _WIDE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65_536)
 def wrapped_lines(text: str, width: float) -> int:
     """Return how many lines a text takes in a wrapped cell of a width, line breaks included."""
     usable = max(1.0, width - CELL_PADDING)

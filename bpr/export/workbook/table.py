@@ -162,6 +162,17 @@ def _write_sheet(
     return written
 
 
+def _placed_cells(values: Sequence[Any], row_idx: int) -> Iterator[Any]:
+    """Return the cells of a row at their columns (None leaves a column empty), as openpyxl writes them."""
+    for column, cell in enumerate(values, 1):
+        if cell is not None:
+            cell.column = column
+            cell.row = row_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
+
+
 class _RowWriter:
     """Appends rows of values in formats to a write-only sheet, each row as tall as its wrapped text needs."""
 
@@ -170,6 +181,11 @@ class _RowWriter:
         self.styles = styles
         self.widths = widths
         self.row = 0
+        # Every value this writer appends is a styled cell or None. openpyxl's write-only sheet first tries
+        # each value as a plain value, and only on the ValueError (whose message formats the cell's repr)
+        # takes it as a cell: a fifth of the time of a 10,000-procedure workbook. Placing the cells
+        # directly writes the same XML (the workbook tests compare the content) in less time.
+        sheet._values_to_row = _placed_cells
 
     def append(self, values: Row, formats: Sequence[CellFormat]) -> None:
         self.row += 1
