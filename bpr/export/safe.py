@@ -9,6 +9,7 @@ typed and never evaluated.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -64,6 +65,7 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
+@functools.lru_cache(maxsize=131_072)  # section names, labels and marks repeat on every row
 def spreadsheet_text(text: str) -> str:
     """Return text an xlsx string cell shows as typed: line ends as LF, characters XML forbids replaced, length capped."""
     # XML parsers turn CR into LF anyway; doing it here makes what is written what is read back.

@@ -111,6 +111,7 @@ def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:
     return CellFormat(horizontal="center", wrap=True, fill=colour)
 
 
+@functools.lru_cache(maxsize=131_072, typed=True)  # typed: True and 1 are not the same width
 def text_width(value: object) -> float:
     """Return the width a value needs in Excel column units, counting East Asian wide characters as two."""
     if value is None:
