@@ -437,3 +437,10 @@ def test_score_json_is_finite_and_deterministic(sample):
     text = score_json(sample)
     assert text == score_json(sample)
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_a_national_id_written_as_a_number_is_the_survey_id():
+    procedure = make([{"actor": "counter", "effort": 5}], national_id=9108)
+    assert procedure.national_id == "9108"
+    with pytest.raises(ValueError, match="national_id"):
+        make([{"actor": "counter", "effort": 5}], national_id=True)

@@ -108,6 +108,19 @@ Share = Annotated[
 ]
 
 
+def _id_as_text(value: Any) -> Any:
+    # The survey's 手続ID is a number: `national_id: 9108` means the id "9108".
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+NationalId = Annotated[
+    str,
+    BeforeValidator(_id_as_text),
+    StringConstraints(strict=True, min_length=1),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]}),
+]
+
+
 class Kind(enum.StrEnum):
     """手続類型."""
 
@@ -385,7 +398,7 @@ class Procedure(_Model):
     legal_basis: Text | None = None
     annual_volume: Annotated[StrictInt, Field(ge=0, le=MAX_ANNUAL_VOLUME)]
     volume_source: Text | None = None
-    national_id: Text | None = None
+    national_id: NationalId | None = None
     flow_source: FlowSource = FlowSource.SURVEYED
     life_events: list[LifeEvent] = []
     national_priority: StrictBool = False
