@@ -18,6 +18,7 @@ from bpr.analysis.scores import (
     rpa_gain,
     score_gain,
     staff_hours_by_step,
+    staff_text,
     within,
 )
 from bpr.config import ScoringConfig
@@ -66,7 +67,7 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in gains.items()},
         recommendation=recommendation,
         priority_hours=round(priority, 1),
-        reasons=_reasons(procedure, recommendation, plans, gains),
+        reasons=_reasons(procedure, recommendation, plans, gains, config),
         candidates=_candidates(gains, plans),
         expected_hours={m.value: round(g.expected_hours, 1) for m, g in gains.items()},
         measures=tuple(plan for plan, _ in plans),
@@ -160,6 +161,7 @@ def _reasons(
     recommendation: Measure,
     plans: list[tuple[MeasurePlan, MeasureGain]],
     gains: dict[Measure, MeasureGain],
+    config: ScoringConfig,
 ) -> tuple[str, ...]:
     reasons: list[str] = []
     shown: set[Measure] = set()
@@ -182,12 +184,12 @@ def _reasons(
             where = f" ({steps})" if steps else ""
             uptake = " (マイナポータルの利用率の向上)" if plan.uptake else ""
             reasons.append(
-                f"併せて {LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain)}、"
+                f"併せて {LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         else:
             reasons.append(
-                f"国の優先手続のためオンライン化も計画: 他の施策の残りに対し{_split(gain)}、"
+                f"国の優先手続のためオンライン化も計画: 他の施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         shown.add(plan.measure)
@@ -216,12 +218,14 @@ def _candidates(
     return tuple(out)
 
 
-def _split(gain: MeasureGain) -> str:
-    """Return '職員 N・住民 M時間/年' of a gain, leaving out a side that saves nothing."""
-    parts = [
-        f"{who} {hours:,.0f}" for who, hours in (("職員", gain.staff_hours), ("住民", gain.citizen_hours)) if hours
-    ]
-    return ("・".join(parts) or "0") + "時間/年"
+def _split(gain: MeasureGain, config: ScoringConfig) -> str:
+    """Return '職員 N時間/年 (人工・千円)・住民 M時間/年' of a gain, leaving out a side that saves nothing."""
+    parts = []
+    if gain.staff_hours:
+        parts.append(staff_text(gain.staff_hours, config))
+    if gain.citizen_hours:
+        parts.append(f"住民 {gain.citizen_hours:,.0f}時間/年")
+    return "・".join(parts) or "0時間/年"
 
 
 def rank_key(item: ScoredProcedure) -> tuple[bool, float, int, str]:

@@ -193,6 +193,16 @@ def plan_roadmap(
             schedule.shortfalls.append(Shortfall(f"KPI「{kpi.name}」: {kpi.warning}", kind="kpi"))
             continue
         why = _why_not_met(target, schedule, items, start)
+        if target.national_priority_only:
+            kept_in_person = [
+                p
+                for p in ranked
+                if p.procedure.national_priority
+                and p.procedure.online.in_person_required_by_law
+                and not national_met_already(p)
+            ]
+            if kept_in_person:
+                why = f"うち{len(kept_in_person)}件は法令で本人の来庁が必要なためオンライン化の対象外、" + why
         schedule.shortfalls.append(
             Shortfall(
                 f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足 — {why}",

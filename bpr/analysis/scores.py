@@ -121,7 +121,7 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     staff_hours = sum(staff_by_step.values())
     if staff_hours > 0:
         reasons.append(
-            f"窓口受付 {figures.counter_minutes_per_case:.3g}分/件の{cfg.removed_share:.0%} → 職員 {staff_hours:,.0f}時間/年"
+            f"窓口受付 {figures.counter_minutes_per_case:.3g}分/件の{cfg.removed_share:.0%} → {staff_text(staff_hours, config)}"
         )
     if online.status is OnlineStatus.PARTIAL:
         source = "" if online.share is not None else " (割合の記載がなく既定値)"
@@ -187,7 +187,7 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, onl
         detail.append(f"オンライン申請{percent(online_fraction)}の基幹システムへの転記 {transcribed:.3g}分")
     extra = f" ({'、'.join(detail)})" if detail else ""
     minutes = sum(c.minutes_per_case for c in candidates)
-    reasons = (f"電子データの定型処理 {minutes:.3g}分/件{extra}: {names} → 職員 {total:,.0f}時間/年",)
+    reasons = (f"電子データの定型処理 {minutes:.3g}分/件{extra}: {names} → {staff_text(total, config)}",)
     return MeasureGain(Measure.RPA, staff_by_step, 0.0, 1.0, reasons, tuple(candidates))
 
 
@@ -212,7 +212,7 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, 
     feasibility = scale
     keyed = sum(c.minutes_per_case for c in candidates)
     share = "" if paper_fraction >= 1 else f" (紙で残る{percent(paper_fraction)})"
-    reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → 職員 {total:,.0f}時間/年"]
+    reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → {staff_text(total, config)}"]
     if figures.handwritten_steps:
         feasibility *= cfg.handwritten_factor
         reasons.append(f"手書きの帳票 (読取の実現性 ×{cfg.handwritten_factor:g})")
@@ -299,14 +299,22 @@ def _passes(procedure: Procedure, figures: Figures):  # type: ignore[no-untyped-
 
 
 def percent(value: float) -> str:
-    """Return a share as a reader writes it: 90%, 0.5% (never 0% for a share above 0)."""
-    if 0 < value < 0.0005:
-        return "0.1%未満"
-    if 0.9995 < value < 1:
-        return "99.9%超"
+    """Return a share as a reader writes it: 90%, 0.5% (never 0% above 0, nor 100% below 1)."""
     if 0 < value < 0.01 or 0.99 < value < 1:
-        return f"{value:.1%}"
+        text = f"{value:.1%}"
+        if text == "0.0%":
+            return "0.1%未満"
+        if text == "100.0%":
+            return "99.9%超"
+        return text
     return f"{value:.0%}"
+
+
+def staff_text(hours: float, config: ScoringConfig) -> str:
+    """Return staff hours a year with what they are worth: 職員 1,800時間/年 (1.0人工・7,200千円)."""
+    fte = hours / config.hours_per_fte
+    thousand_yen = hours * config.staff_cost_per_hour / 1000
+    return f"職員 {hours:,.0f}時間/年 ({fte:,.{1 if fte >= 0.1 else 2}f}人工・{thousand_yen:,.0f}千円)"
 
 
 def _count(value: float) -> str:
