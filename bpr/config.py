@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
+from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.inventory.models import Action, Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
@@ -17,6 +18,7 @@ from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
 DEFAULTS_RESOURCE = "defaults.yaml"
 
 NonNegative = Annotated[float, Field(ge=0)]
+FiscalYear = Annotated[int, Field(ge=MIN_FY, le=MAX_FY)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -102,8 +104,7 @@ def _capacity_kind(value: Any) -> str | None:
 
 YearCount = Annotated[int, Field(ge=0, le=100_000)]
 Capacity = Annotated[
-    Annotated[YearCount, Tag("number")]
-    | Annotated[dict[Annotated[int, Field(ge=1989, le=2200)], YearCount], Tag("by-year")],
+    Annotated[YearCount, Tag("number")] | Annotated[dict[FiscalYear, YearCount], Tag("by-year")],
     Discriminator(
         _capacity_kind,
         custom_error_type="capacity_type",
@@ -139,16 +140,16 @@ class KpiTarget(_Section):
     name: str
     measures: list[Measure]
     target: Annotated[int, Field(ge=0)] | None = None
-    by_fy: int
+    by_fy: FiscalYear
     national_priority_only: StrictBool = False
 
 
 class RoadmapConfig(_Section):
     """The roadmap horizon, capacity, national deadline and KPI targets."""
 
-    start_fy: int = 2022
+    start_fy: FiscalYear = 2022
     years: Annotated[int, Field(ge=1, le=30)] = 4
-    national_priority_deadline_fy: int = 2025
+    national_priority_deadline_fy: FiscalYear = 2025
     capacity: CapacityConfig = CapacityConfig()
     kpis: list[KpiTarget] = [
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=10, by_fy=2023),

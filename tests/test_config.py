@@ -46,3 +46,21 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, "scoring:\n  travel_minuts: 90\n"))
     assert "did you mean 'travel_minutes_per_visit'" in caught.value.problems[0].message
+
+
+def test_one_bound_for_every_fiscal_year(tmp_path):
+    """`--start-fy` of build and roadmap, and the config's years, share 1989–2200 (no 令和97981年度)."""
+    from typer.testing import CliRunner
+
+    from bpr.cli.main import app
+
+    path = tmp_path / "bpr.yaml"
+    path.write_text("roadmap:\n  start_fy: 99999\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert [(p.code, p.line, p.column) for p in raised.value.problems] == [("invalid-value", 2, 13)]
+    for command in ("build", "roadmap"):
+        for year in ("0", "-5", "99999"):
+            inventories = str(Path(__file__).resolve().parent.parent / "inventories")
+            result = CliRunner().invoke(app, [command, inventories, "-o", str(tmp_path / "o"), "--start-fy", year])
+            assert result.exit_code == 2, (command, year, result.output)

@@ -20,6 +20,7 @@ import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
+from bpr.fiscal import MAX_FY, MIN_FY
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,7 +52,10 @@ def build(
         Path, typer.Option("--output", "-o", metavar="DIR", help="Folder to write everything into (replaced).")
     ] = Path("out"),
     start_fy: Annotated[
-        int | None, typer.Option("--start-fy", help="First fiscal year of the roadmap.", show_default=False)
+        int | None,
+        typer.Option(
+            "--start-fy", min=MIN_FY, max=MAX_FY, help="First fiscal year of the roadmap.", show_default=False
+        ),
     ] = None,
     years: Annotated[
         int | None, typer.Option("--years", min=1, max=30, help="Years in the roadmap.", show_default=False)

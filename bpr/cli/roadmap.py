@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, emit, fail
+from bpr.fiscal import MAX_FY, MIN_FY
 
 if TYPE_CHECKING:
     from bpr.analysis.results import Analysis
@@ -49,7 +50,7 @@ SplitOption = Annotated[
 StartOption = Annotated[
     int | None,
     typer.Option(
-        "--start-fy", min=1989, max=2200, help="First fiscal year of the roadmap. Default: the config's (2022)."
+        "--start-fy", min=MIN_FY, max=MAX_FY, help="First fiscal year of the roadmap. Default: the config's (2022)."
     ),
 ]
 YearsOption = Annotated[

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from bpr.fiscal import MAX_FY, MIN_FY
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
 _MINUTES_PER_UNIT = {"m": 1.0, "h": 60.0, "d": 1440.0}
@@ -318,7 +320,7 @@ class Plan(_Model):
     """A decision already taken by people; it overrides the computed roadmap."""
 
     measure: Measure
-    target_fy: Annotated[StrictInt, Field(ge=1989, le=2200)]
+    target_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)]
     progress: Progress = Progress.PLANNED
 
 
