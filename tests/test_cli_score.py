@@ -158,3 +158,64 @@ def test_score_table_shows_expected_hours_and_complements(runner):
     result = runner.invoke(app, ["score", str(INVENTORIES), "--top", "10"])
     assert result.exit_code == 0
     assert "期待削減" in result.stdout and "+RPA" in result.stdout
+
+
+# Text a spreadsheet would evaluate, or that would split a row, in every text column the CSV writes.
+FORMULA_NAMES = (
+    '=HYPERLINK("http://example.com","x")',
+    "@SUM(1)",
+    "+1+2",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\n-1",
+    "＝1+1",
+    "前\r後",
+    "前\r\n後",
+)
+FORMULA_INVENTORY = "\n".join(
+    [
+        "version: 1",
+        "counter: {id: formula, name: 窓口, section: " + json.dumps("=cmd|' /C calc'!A0") + "}",
+        "procedures:",
+        *(
+            f"  - {{id: p{index}, name: {json.dumps(name)}, annual_volume: {100 + index},"
+            " steps: [{id: s, name: 受付, actor: counter, medium: paper, effort: 5m}]}"
+            for index, name in enumerate(FORMULA_NAMES)
+        ),
+        "",
+    ]
+)
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def test_score_csv_never_writes_a_formula_nor_splits_a_row(runner, tmp_path):
+    (tmp_path / "formula.yaml").write_text(FORMULA_INVENTORY, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    # A spreadsheet ends a row at any CR or LF outside quotes: none may appear there.
+    assert "\r" not in result.stdout
+    outside_quotes = result.stdout.split('"')[::2]
+    assert sum(part.count("\n") for part in outside_quotes) == len(FORMULA_NAMES) + 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == len(FORMULA_NAMES)
+    for row in rows:
+        for column in ("name", "section", "counter", "reasons", "complements"):
+            assert not row[column].lstrip(" \n").startswith(SPREADSHEET_TRIGGERS), (column, row[column])
+    names = {row["id"]: row["name"] for row in rows}
+    # Shown as typed, after the quote mark spreadsheets hide; line breaks inside a field are LF.
+    assert names["p0"] == "'" + FORMULA_NAMES[0]
+    assert names["p4"] == "'\t=1+1"
+    assert names["p9"] == "前\n後" and names["p10"] == "前\n後"
+    assert {row["section"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+
+
+def test_score_csv_keeps_numbers_as_numbers(runner, tmp_path):
+    (tmp_path / "formula.yaml").write_text(FORMULA_INVENTORY, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    for row in rows:
+        for column in ("rank", "annual_volume", "online", "staff_hours", "visits"):
+            float(row[column])
+            assert not row[column].startswith("'")

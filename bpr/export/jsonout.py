@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure
+from bpr.export.safe import FORMULA_TRIGGERS
 
 MODEL_VERSION = 2  # the scoring model the figures come from (docs/scoring.md)
 
@@ -113,8 +114,29 @@ def score_json(analysis: Analysis) -> str:
     return head + "\n" + records + "\n]}\n" if records else head + "]}\n"
 
 
+# Full-width signs: a Japanese spreadsheet may read them as their ASCII forms when it imports a file.
+_CSV_TRIGGERS = (*FORMULA_TRIGGERS, "＝", "＋", "－", "＠")
+# Leading blanks that some importers trim before deciding whether a field is a formula.
+_CSV_LEADING_BLANKS = " \t\r\n\u3000"
+
+
+def csv_field(value: object) -> object:
+    """Return a CSV field a spreadsheet shows as typed: text never evaluated, line breaks as LF; numbers as they are.
+
+    Text whose first character (or first after blanks) would make a spreadsheet evaluate it gets a leading
+    `'`, which spreadsheets hide. CR and CRLF become LF, so that every line break sits inside a quoted
+    field (csv quotes a field holding LF) and no importer ends a row there.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if value.startswith(_CSV_TRIGGERS) or text.lstrip(_CSV_LEADING_BLANKS).startswith(_CSV_TRIGGERS):
+        return "'" + text
+    return text
+
+
 def score_csv(analysis: Analysis) -> str:
-    """Return the ranked procedures as CSV (UTF-8, reasons joined by ' / ')."""
+    """Return the ranked procedures as CSV (UTF-8, reasons joined by ' / ', text through `csv_field`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SCORE_CSV_COLUMNS)
@@ -126,7 +148,7 @@ def score_csv(analysis: Analysis) -> str:
             "complements": " ".join(record["complements"]),
             "reasons": " / ".join(item.reasons),
         }
-        writer.writerow([flat[column] for column in SCORE_CSV_COLUMNS])
+        writer.writerow([csv_field(flat[column]) for column in SCORE_CSV_COLUMNS])
     return buffer.getvalue()
 
 
