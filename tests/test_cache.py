@@ -150,7 +150,7 @@ def corrupt_variants(blob: bytes) -> dict[str, bytes]:
     """Return ways an entry can be damaged: each must be ignored."""
     header = len(MAGIC) + 32
     garbage = b"not a pickle at all"
-    wrong_type = __import__("pickle").dumps(("a", "tuple", "of", "strings"))
+    wrong_type = b'["a", "list", "of", "strings"]'
     return {
         "empty": b"",
         "truncated": blob[: len(blob) // 2],
@@ -236,3 +236,93 @@ def test_deleting_the_cache_is_safe(cache_home: Path, generated: Path) -> None:
     again, _ = load_inventory([generated])
     assert snapshot(again) == snapshot(cold)
     assert entries(cache_home)
+
+
+class _RunsCode:
+    """A pickle that creates a folder when it is loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_hostile_pickle_entry_runs_no_code(cache_home: Path, generated: Path, tmp_path: Path) -> None:
+    import pickle
+
+    cold, _ = load_inventory([generated], use_cache=False)
+    load_inventory([generated])
+    marker = tmp_path / "pwned"
+    hostile = pickle.dumps(_RunsCode(marker))
+    for target in entries(cache_home):
+        target.write_bytes(MAGIC + hashlib.sha256(hostile).digest() + hostile)
+    again, _ = load_inventory([generated])
+    assert not marker.exists()
+    assert snapshot(again) == snapshot(cold)
+
+
+def test_entries_hold_json_data(cache_home: Path, generated: Path) -> None:
+    import json
+
+    load_inventory([generated])
+    written = entries(cache_home)
+    assert written
+    header = len(MAGIC) + 32
+    for target in written:
+        payload = target.read_bytes()[header:]
+        assert not payload.startswith(b"\x80")  # a pickle's protocol byte
+        assert isinstance(json.loads(payload), dict)
+
+
+def test_an_entry_with_invalid_data_is_a_miss(cache_home: Path, tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "inv.yaml"
+    path.write_bytes((DATA / "valid" / "minimal.yml").read_bytes())
+    cold, _ = load_inventory([path], use_cache=False)
+    load_inventory([path])
+    (target,) = entries(cache_home)
+    header = len(MAGIC) + 32
+    data = json.loads(target.read_bytes()[header:])
+    data["procedures"][0][1]["annual_volume"] = -5  # the model refuses it
+    for payload in (json.dumps(data).encode(), b"[" * 100_000, b'{"counter": 1}', b"\xff\xfe"):
+        target.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+        again, _ = load_inventory([path])
+        assert snapshot(again) == snapshot(cold)
+
+
+def test_prune_removes_the_oldest_entries_first(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path)
+    keys = [cache.key(bytes([n])) for n in range(5)]
+    for age, key in enumerate(keys):
+        assert cache.put(key, b"x" * 1000)
+        os.utime(cache.entry_path(key), (1_000_000 + age, 1_000_000 + age))
+    size = cache.entry_path(keys[0]).stat().st_size
+    cache.prune(3 * size)
+    assert [cache.get(key) is not None for key in keys] == [False, False, True, True, True]
+    cache.prune(10 * size)
+    assert [cache.get(key) is not None for key in keys] == [False, False, True, True, True]
+
+
+def test_loading_keeps_the_cache_under_its_cap(
+    cache_home: Path, generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_inventory([generated])
+    sizes = [p.stat().st_size for p in entries(cache_home)]
+    assert len(sizes) > 2
+    for target in entries(cache_home):
+        os.utime(target, (1_000_000, 1_000_000))
+    other = generate(cache_home.parent / "other", 30, 1)
+    monkeypatch.setenv("BPR_CACHE_MAX_BYTES", str(max(sizes) + 1))
+    load_inventory([other])
+    left = entries(cache_home)
+    assert sum(p.stat().st_size for p in left) <= max(sizes) + 1
+    assert all(p.stat().st_mtime > 1_000_000 for p in left)
+
+
+def test_cache_cap_falls_back_to_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BPR_CACHE_MAX_BYTES", "lots")
+    assert cache_module.cache_max_bytes() == cache_module.DEFAULT_CACHE_MAX_BYTES == 256 * 1024 * 1024
+    monkeypatch.setenv("BPR_CACHE_MAX_BYTES", "1000")
+    assert cache_module.cache_max_bytes() == 1000

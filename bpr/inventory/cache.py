@@ -6,6 +6,10 @@ either invalidates it. An entry is written to a temporary file and renamed into 
 never sees half of one; it starts with a magic word and the SHA-256 of its payload, and any entry that
 does not check out, or fails to load in any way, is ignored (and rewritten by the next load). The
 whole folder is safe to delete at any time. ``BPR_NO_CACHE=1`` or ``--no-cache`` bypasses it.
+
+A payload is data only (JSON, see `bpr.inventory.packing`): whoever can write the folder can at worst
+make bpr parse a file again. After a load that wrote entries, the oldest entries are removed until the
+folder holds at most ``BPR_CACHE_MAX_BYTES`` (default 256 MiB).
 """
 
 from __future__ import annotations
@@ -25,14 +29,22 @@ import ruamel.yaml
 
 import bpr
 
-MAGIC = b"BPRCACHE1\n"
+MAGIC = b"BPRCACHE2\n"
 DIGEST_SIZE = 32
 NO_CACHE_ENV = "BPR_NO_CACHE"
+MAX_BYTES_ENV = "BPR_CACHE_MAX_BYTES"
+DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024
 
 
 def cache_disabled_by_env() -> bool:
     """Tell whether BPR_NO_CACHE asks to bypass the cache (any value but '', '0', 'false', 'no')."""
     return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def cache_max_bytes() -> int:
+    """Return the size cap of the cache: BPR_CACHE_MAX_BYTES when it is a whole number, else 256 MiB."""
+    value = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_BYTES
 
 
 def default_cache_dir() -> Path:
@@ -112,3 +124,26 @@ class FileCache:
                     os.unlink(temp)
             return False
         return True
+
+    def prune(self, max_bytes: int) -> None:
+        """Remove the oldest entries (by time written) until the entries take at most max_bytes."""
+        found: list[tuple[float, int, str]] = []
+        try:
+            shards = list(os.scandir(self.root / "files"))
+        except OSError:
+            return
+        for shard in shards:
+            try:
+                with os.scandir(shard.path) as listing:
+                    for entry in listing:
+                        stat = entry.stat(follow_symlinks=False)
+                        found.append((stat.st_mtime, stat.st_size, entry.path))
+            except OSError:
+                continue
+        total = sum(size for _, size, _ in found)
+        for _, size, path in sorted(found):
+            if total <= max_bytes:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            total -= size

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, InventoryFile, Procedure
-from bpr.inventory.packing import pack, share_equal_values, unpack
+from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
@@ -280,6 +280,10 @@ def load_inventory(
         pending = [index for index, slot in enumerate(slots) if slot is None]
         for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
             slots[index] = loaded
+        if cache is not None and tasks:
+            from bpr.inventory.cache import cache_max_bytes
+
+            cache.prune(cache_max_bytes())
         files = [loaded for loaded in slots if loaded is not None]
         run_inventory_rules(files)
     return Inventory(files), path_problems
@@ -296,12 +300,11 @@ class LoadTask(NamedTuple):
 def load_task(task: LoadTask) -> bytes:
     """Load one file and return its result packed (see `pack_loaded`), storing it in the cache when it may be."""
     with _gc_paused():
-        loaded, payload = _load_and_store(task)
-        return payload if payload is not None else pack_loaded(loaded)
+        return pack_loaded(_load_and_store(task))
 
 
-def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
-    """Load one file and store it in the cache when it may be; return it, and its packed bytes if it was packed."""
+def _load_and_store(task: LoadTask) -> LoadedFile:
+    """Load one file, and store it in the cache when it may be."""
     # The key is the hash of the bytes read here: a file edited since the lookup is stored under its new content.
     raw = _read_bytes(task.path) if task.cache_root is not None else None
     text = _decode(raw) if raw is not None else None
@@ -309,24 +312,39 @@ def _load_and_store(task: LoadTask) -> tuple[LoadedFile, bytes | None]:
     share_equal_values([loaded.counter] if loaded.counter is not None else [])
     share_equal_values(procedure for _, procedure in loaded.procedures)
     if task.cache_root is None or raw is None or text is None or not _cacheable(loaded):
-        return loaded, None
+        return loaded
     from bpr.inventory.cache import FileCache
 
     cache = FileCache(task.cache_root)
-    payload = pack_loaded(loaded)
-    cache.put(cache.key(raw), payload)
-    return loaded, payload
+    cache.put(cache.key(raw), encode(_parts_of(loaded)))
+    return loaded
 
 
 def pack_loaded(loaded: LoadedFile) -> bytes:
-    """Return a file's loading result as bytes that do not depend on its display path."""
-    problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
-    return pack((loaded.counter, loaded.procedures, problems, loaded.positions, loaded.declared_ids))
+    """Return a file's loading result as bytes for the parent process, not depending on its display path."""
+    return pack(_parts_of(loaded))
 
 
 def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
-    counter, procedures, problems, positions, declared_ids = unpack(payload)
+    return _loaded_from_parts(unpack(payload), display)
+
+
+def decode_entry(payload: bytes, display: str) -> LoadedFile:
+    """Return the file of a cache entry, shown as `display`; raise ValueError when the entry is not valid data."""
+    loaded = _loaded_from_parts(decode(payload), display)
+    share_equal_values([loaded.counter] if loaded.counter is not None else [])
+    share_equal_values(procedure for _, procedure in loaded.procedures)
+    return loaded
+
+
+def _parts_of(loaded: LoadedFile) -> Parts:
+    problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
+    return loaded.counter, loaded.procedures, problems, loaded.positions, loaded.declared_ids
+
+
+def _loaded_from_parts(parts: Parts, display: str) -> LoadedFile:
+    counter, procedures, problems, positions, declared_ids = parts
     found = [
         Problem(display, line, column, Severity(level), code, text, owner)
         for line, column, level, code, text, owner in problems
@@ -363,7 +381,7 @@ def _from_cache(cache: FileCache, raw: bytes, display: str) -> LoadedFile | None
     if payload is None:
         return None
     try:
-        return unpack_loaded(payload, display)
+        return decode_entry(payload, display)
     except Exception:  # an entry that does not load is a miss; loading the file rewrites it
         return None
 
@@ -381,7 +399,7 @@ def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> 
         if count > 1:
             payloads = map_in_order(load_task, tasks, count, sizes)
             return [unpack_loaded(payload, task.display) for task, payload in zip(tasks, payloads, strict=True)]
-    return [_load_and_store(task)[0] for task in tasks]
+    return [_load_and_store(task) for task in tasks]
 
 
 def _read_bytes(path: Path) -> bytes | None:

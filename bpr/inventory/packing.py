@@ -1,4 +1,9 @@
-"""A file's loading result as bytes for the cache and for worker processes, with equal values stored once.
+"""A file's loading result as bytes: JSON data for the cache, pickle between bpr's own processes.
+
+The cache folder may be written by someone else (a shared cache, a CI cache restored from a pull
+request), so what is read from it is data only: JSON, validated again by the models on the way in, so
+that a hostile or damaged entry is at worst refused (a miss), never code run. Worker processes hand
+their results to the parent through pickle, which is faster, and never touches the disk.
 
 A loaded file holds thousands of small pydantic models. Each model's set of given fields and each
 repeated step name would otherwise be an object of its own: sharing them halves the memory of a
@@ -11,7 +16,7 @@ import pickle
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.rules.base import PathKey
@@ -56,13 +61,49 @@ def share_equal_values(models: Iterable[BaseModel]) -> None:
         visit(model)
 
 
+class _Entry(BaseModel):
+    """The shape of a cache entry: every value is checked again when an entry is read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    counter: Counter | None
+    procedures: list[tuple[int, Procedure]]
+    problems: list[tuple[int, int, str, str, str, str | None]]
+    positions: list[tuple[list[str | int], int, int]]
+    declared_ids: dict[int, str]
+
+
+def encode(parts: Parts) -> bytes:
+    """Return the parts of a loaded file as JSON, each model with only the fields its file gave."""
+    counter, procedures, problems, positions, declared_ids = parts
+    entry = _Entry.model_construct(
+        counter=counter,
+        procedures=procedures,
+        problems=problems,
+        positions=[(list(path), line, column) for path, (line, column) in positions.items()],
+        declared_ids=declared_ids,
+    )
+    # Only the given fields are written, so validating the entry again rebuilds the same models.
+    return entry.model_dump_json(exclude_unset=True).encode()
+
+
+def decode(payload: bytes) -> Parts:
+    """Return the parts that `encode` encoded; raise ValueError when the payload is not a valid entry."""
+    try:
+        entry = _Entry.model_validate_json(payload)
+    except ValidationError as exc:
+        raise ValueError("not a cache entry") from exc
+    positions = {tuple(path): (line, column) for path, line, column in entry.positions}
+    return entry.counter, entry.procedures, entry.problems, positions, entry.declared_ids
+
+
 def pack(parts: Parts) -> bytes:
-    """Return the parts of a loaded file as bytes."""
+    """Return the parts of a loaded file as bytes for the parent process (never for the disk)."""
     return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack(payload: bytes) -> Parts:
-    """Return the parts that `pack` packed; raise ValueError when the payload holds something else."""
+    """Return the parts that `pack` packed in a worker process; raise ValueError when they are something else."""
     parts: Any = pickle.loads(payload)
     if not (isinstance(parts, tuple) and len(parts) == 5):
         raise ValueError("not a packed file")
