@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.inventory.models import Action, Measure
@@ -160,10 +161,27 @@ class RoadmapConfig(_Section):
     ]
 
 
+def _font_name(value: str) -> str:
+    """Accept a font family name only: it is written into DOT and into the SVG that `dot` writes."""
+    if not _FONT_NAME.fullmatch(value) or not value.strip():
+        raise ValueError(
+            "must be a font name: letters, digits, spaces and - _ . + ( ) only, at most"
+            f" {MAX_FONT_NAME_CHARS} characters (e.g. Noto Sans CJK JP, IPAexGothic)"
+        )
+    return value
+
+
+MAX_FONT_NAME_CHARS = 100
+# Letters and digits of any script (ＭＳ ゴシック), combining marks, ASCII and ideographic spaces, and
+# the punctuation family names use (M+ 1p, Source Han Sans JP (Bold)); no quote, backslash, < > & ; : , =.
+_FONT_NAME = re.compile(rf"(?:[^\W_]|[ \u3000\-_.+()\u0300-\u036f\u3099\u309a]){{1,{MAX_FONT_NAME_CHARS}}}")
+FontName = Annotated[str, AfterValidator(_font_name)]
+
+
 class DiagramConfig(_Section):
     """Diagram rendering."""
 
-    font: str = "Noto Sans CJK JP"
+    font: FontName = "Noto Sans CJK JP"
 
 
 class Config(_Section):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,22 @@ def test_one_bound_for_every_fiscal_year(tmp_path):
             inventories = str(Path(__file__).resolve().parent.parent / "inventories")
             result = CliRunner().invoke(app, [command, inventories, "-o", str(tmp_path / "o"), "--start-fy", year])
             assert result.exit_code == 2, (command, year, result.output)
+
+
+@pytest.mark.parametrize(
+    "font",
+    ['Noto"Sans', "a\\\\", "x<y>", "A & B", "Noto Sans;x=1", "a]b", "Noto\\tSans", "a:bold", ""],
+)
+def test_a_diagram_font_must_be_a_font_name(tmp_path, font):
+    """diagram.font reaches DOT and the SVG that dot writes: only a family name is accepted, located at the value."""
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, f"diagram:\n  font: {json.dumps(font)}\n"))
+    assert [(p.code, p.line, p.column) for p in raised.value.problems] == [("invalid-value", 2, 9)]
+    assert "font name" in raised.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "font", ["Noto Sans CJK JP", "IPAexGothic", "BIZ UDPGothic", "M+ 1p", "ＭＳ ゴシック", "Source Han Sans JP (Bold)"]
+)
+def test_real_font_names_are_accepted(tmp_path, font):
+    assert load_config(write(tmp_path, f"diagram:\n  font: {json.dumps(font)}\n")).diagram.font == font

@@ -262,10 +262,17 @@ def _badge_width(label: str, size: int) -> int:
     return round(display_width(label) * size * 0.55 + 10)
 
 
+# What a font family name holds (bpr.config checks diagram.font the same way): letters and digits of any
+# script, combining marks, spaces and - _ . + ( ). Graphviz copies the name into the SVG unescaped.
+_FONT_PUNCTUATION = frozenset(" \u3000-_.+()")
+
+
 def safe_font(font: str) -> str:
-    """Return a fontconfig family name without the characters that could break a quoted DOT string."""
-    cleaned = "".join(ch for ch in font if _printable(ch) and ch not in '"\\\n').strip()
-    return cleaned or "sans-serif"
+    """Return a font family name with only the characters a family name holds (sans-serif when none is left)."""
+    kept = "".join(
+        ch for ch in font if ch.isalnum() or ch in _FONT_PUNCTUATION or unicodedata.category(ch).startswith("M")
+    )
+    return " ".join(kept.split()) or "sans-serif"
 
 
 class Html(str):

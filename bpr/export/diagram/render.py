@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 from bpr.export.fonts import INSTALL_COMMAND
 
@@ -155,19 +156,37 @@ def _render_batch(
     if result.returncode != 0 and not missing:
         # dot stops at the first input it cannot read; a later output may be a leftover: redo the batch.
         missing = list(batch)
+    stderr = result.stderr.strip()
     if fmt == "svg":
         for name in batch:
             if name not in missing:
-                _normalise_svg(folder / f"{name}.svg")
-    return missing, result.stderr.strip()
+                problem = _normalise_svg(folder / f"{name}.svg")
+                if problem:
+                    missing.append(name)
+                    stderr = f"{stderr}\n{problem}".strip()
+    return missing, stderr
 
 
-def _normalise_svg(path: Path) -> None:
-    """Give every SVG the ids a lone `dot` writes: in a batch, dot prefixes the later graphs' ids with a page."""
-    content = path.read_text(encoding="utf-8")
+def _normalise_svg(path: Path) -> str | None:
+    """Check and tidy an SVG `dot` wrote; return why it is unusable, or None.
+
+    Bytes that are not UTF-8 (a font or a locale can bring them in) are replaced by U+FFFD and the file
+    is written back as UTF-8, as its XML declaration says. An SVG that is not well-formed XML is refused,
+    so a `dot` that exits 0 with a broken file fails the run. In a batch, dot prefixes the later graphs'
+    ids with a page: every SVG gets the ids a lone `dot` writes.
+    """
+    raw = path.read_bytes()
+    content = raw.decode("utf-8", errors="replace")
+    try:
+        parser = expat.ParserCreate("UTF-8")
+        parser.Parse(content.encode("utf-8"), True)
+    except expat.ExpatError as error:
+        return f"dot wrote an SVG that is not well-formed XML ({expat.ErrorString(error.code)}, line {error.lineno})"
     fixed = _PAGE_ID.sub(r'id="\1"', content, count=1)
-    if fixed != content:
-        path.write_text(fixed, encoding="utf-8")
+    encoded = fixed.encode("utf-8")
+    if encoded != raw:
+        path.write_bytes(encoded)
+    return None
 
 
 def _nonempty(path: Path) -> bool:
