@@ -86,6 +86,23 @@ def _printable(ch: str) -> bool:
     return ch == "\n" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in "\ufffe\uffff")
 
 
+# Shown where a name shows nothing: Graphviz rejects an empty <B></B>, and a blank box would say nothing.
+NO_NAME = "（名称なし）"
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"))
+
+
+def visible(value: str) -> bool:
+    """Tell whether text shows anything: not only blanks, control or format characters (U+200B, U+00AD)."""
+    return any(unicodedata.category(ch) not in _INVISIBLE and ch not in "\ufffe\uffff" for ch in value)
+
+
+def name_lines(value: str, width: int, max_lines: int, placeholder: str = NO_NAME) -> list[str]:
+    """Return a name wrapped as `wrap` does, without the lines that show nothing; the placeholder if none shows."""
+    shown = "\n".join(line for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n") if visible(line))
+    lines = [line for line in wrap(shown, width, max_lines) if visible(line)] if shown else []
+    return lines or [placeholder]
+
+
 def display_width(value: str) -> int:
     """Return the width of text in half-width cells (full-width characters count two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)

@@ -22,8 +22,8 @@ from bpr.export.diagram.dot import (
     badge,
     format_hours,
     format_volume,
+    name_lines,
     text,
-    wrap,
 )
 from bpr.inventory.models import Counter, Measure
 
@@ -104,7 +104,7 @@ def _draw_column(
 
 def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
     procedure = item.procedure
-    rows = [f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in wrap(procedure.name, 34, 2)]
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in name_lines(procedure.name, 34, 2)]
     facts = [format_volume(procedure.annual_volume)]
     plans = item.measures if item.measures and item.measures[0].measure is item.recommendation else ()
     if plans:
@@ -161,7 +161,7 @@ def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
     )
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
-        f'<TR><TD><FONT POINT-SIZE="20"><B>{text(counter.name)}</B></FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="20"><B>{"<BR/>".join(text(line) for line in name_lines(counter.name, 60, 2))}</B></FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)} ・ {text(counter.id)}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="12">{text(summary)}</FONT></TD></TR>'
         + "".join(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(note)}</FONT></TD></TR>' for note in notes)

@@ -39,8 +39,9 @@ from bpr.export.diagram.dot import (
     display_width,
     format_minutes,
     format_share,
+    name_lines,
     text,
-    wrap,
+    visible,
 )
 from bpr.export.diagram.title import swimlane_title
 from bpr.inventory.flow import Flow
@@ -123,13 +124,13 @@ def _conditions(flow: Flow) -> dict[tuple[str, str], tuple[str | None, str | Non
         for index, target in enumerate(successors):
             label = labels[index] if index < len(labels) else None
             share = format_share(flow.probabilities[node][index]) if show_shares else None
-            out[(node, target)] = ((label or "").strip() or None, share)
+            out[(node, target)] = (label.strip() if label and visible(label) else None, share)
     return out
 
 
 def _arrow_label(condition: str | None, share: str | None, color: str) -> Html | None:
     """Return the label of an arrow: its condition wrapped on at most three lines, then its share."""
-    lines = wrap(condition, CONDITION_WIDTH, 3) if condition else []
+    lines = name_lines(condition, CONDITION_WIDTH, 3) if condition else []
     if share:
         if lines and display_width(lines[-1]) + 1 + display_width(share) <= CONDITION_WIDTH + 4:
             lines[-1] = f"{lines[-1]} {share}"
@@ -254,7 +255,8 @@ def _draw_step(graph: DotGraph, step: Step, on_main_path: bool) -> None:
 
 
 def _step_label(step: Step) -> Html:
-    rows = [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in wrap(step.name, 24, 3)]
+    name = name_lines(step.name, 24, 3, placeholder=f"（名称なし: {step.id}）")
+    rows = [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in name]
     facts = [MEDIUM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
     if step.effort:
         facts.append(format_minutes(step.effort))
@@ -269,8 +271,8 @@ def _step_label(step: Step) -> Html:
     ]
     if marks:
         rows.append(f"<TR><TD>{badge_row(marks)}</TD></TR>")
-    if step.system:
-        system = "<BR/>".join(text(line) for line in wrap(step.system, 26, 2))
+    if step.system and visible(step.system):
+        system = "<BR/>".join(text(line) for line in name_lines(step.system, 26, 2))
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED_TEXT}">{system}</FONT></TD></TR>')
     return Html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>>')
 

@@ -18,9 +18,9 @@ from bpr.export.diagram.dot import (
     format_hours,
     format_minutes,
     format_volume,
+    name_lines,
     round_hours,
     text,
-    wrap,
 )
 from bpr.inventory.models import Measure
 
@@ -28,7 +28,7 @@ from bpr.inventory.models import Measure
 def swimlane_title(item: ScoredProcedure, hours_per_fte: float) -> Html:
     """Return the title of a procedure's swimlane: name, counter, volume, rank, visits, hours today, scores, measures."""
     procedure = item.procedure
-    name = "<BR/>".join(text(line) for line in wrap(procedure.name, 60, 2))
+    name = "<BR/>".join(text(line) for line in name_lines(procedure.name, 60, 2))
     where = f"{item.counter.name} ({item.counter.section}) ・ {procedure.id}"
     facts = [format_volume(procedure.annual_volume), f"優先順位 {item.rank}位"]
     figures = item.figures
