@@ -2,11 +2,14 @@
 
 Each command lives in its own module, ``bpr/cli/<name>.py``, and is registered in one line of
 ``bpr/cli/main.py``. This module holds what every command shares: the inventory paths argument, the
-``--config`` option and the exit for usage or environment problems (exit code 2).
+``--config`` option, the exit for usage or environment problems (exit code 2), the exit for internal
+errors (exit code 3) and output that never fails on the console's encoding.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -23,6 +26,7 @@ DEFAULT_PATHS = (Path("inventories"),)
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -86,22 +90,71 @@ def check_config_or_exit(option: Path | None) -> None:
         load_config_or_exit(option)
 
 
-def emit(write: Callable[[TextIO], object]) -> None:
-    """Run a writer on stdout, turning an output failure (closed pipe, full disk) into exit code 2."""
+def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
+    """Run a writer on stdout (UTF-8 bytes with utf8), turning an output failure (closed pipe, full disk) into exit 2."""
     try:
-        write(sys.stdout)
-        sys.stdout.flush()
+        if utf8:
+            _write_utf8(write)
+        else:
+            write(sys.stdout)
+            sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`bpr validate | head`): silence the flush Python tries again at exit.
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(EXIT_USAGE) from None
     except OSError as exc:
         fail(f"cannot write the output: {exc.strerror or exc}")
 
 
-def _silence_stdout() -> None:
+def _write_utf8(write: Callable[[TextIO], object]) -> None:
+    # Machine formats (JSON, CSV, workflow commands) are UTF-8 whatever the console's encoding (cp932 on a
+    # Japanese Windows), so that a consumer decodes them one way and no character is lost.
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream with no bytes below it (an embedding program's): text is all it takes
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    text = io.StringIO()
+    write(text)
+    sys.stdout.flush()
+    buffer.write(text.getvalue().encode("utf-8", errors="replace"))
+    buffer.flush()
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so that a closed pipe raises nothing more at exit."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def use_safe_streams() -> None:
+    """Make stdout and stderr replace what their encoding cannot show (𠮷 on cp932) instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            # A closed stream, or one that forbids it, is left as it is.
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="replace")
+
+
+def debug_requested(option: bool) -> bool:
+    """Tell whether tracebacks are wanted: --debug, or BPR_DEBUG set to anything but 0."""
+    return option or os.environ.get("BPR_DEBUG", "").strip() not in ("", "0")
+
+
+def report_internal_error(exc: BaseException, debug: bool) -> NoReturn:
+    """Report a bug in one line on stderr (after the traceback under debug) and exit with code 3."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = " ".join(str(exc).split())
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    hint = "" if debug else " and the traceback that `bpr --debug ...` (or BPR_DEBUG=1) prints"
+    sys.stderr.write(
+        f"bpr: internal error (a bug in bpr, not a problem of your inventory): {what}; "
+        f"please report it to the bpr maintainers with the command you ran{hint}\n"
+    )
+    raise typer.Exit(EXIT_INTERNAL)

@@ -20,7 +20,9 @@ def config(
     from bpr.config import config_as_dict, defaults_text
 
     if defaults:
-        emit(lambda stream: stream.write(defaults_text()))
+        emit(lambda stream: stream.write(defaults_text()), utf8=True)
         return
     loaded = load_config_or_exit(config)
-    emit(lambda stream: stream.write(json.dumps(config_as_dict(loaded), ensure_ascii=False, indent=2) + "\n"))
+    emit(
+        lambda stream: stream.write(json.dumps(config_as_dict(loaded), ensure_ascii=False, indent=2) + "\n"), utf8=True
+    )

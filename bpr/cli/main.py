@@ -2,19 +2,65 @@
 
 Command modules import heavy libraries (networkx, openpyxl) inside their functions, never at
 module top, so that `bpr --help` and `bpr validate` stay quick.
+
+Every run goes through `BprGroup`: its output never fails on the console's encoding, and an unexpected
+exception (a bug) exits 3 with one line, the traceback only under `--debug` or BPR_DEBUG=1.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from bpr import __version__
-from bpr.cli import build, config_cmd, diagram, doctor, new, roadmap, schema, score, validate
+from bpr.cli import (
+    EXIT_USAGE,
+    build,
+    config_cmd,
+    debug_requested,
+    diagram,
+    doctor,
+    new,
+    report_internal_error,
+    roadmap,
+    schema,
+    score,
+    silence_stdout,
+    use_safe_streams,
+    validate,
+)
+
+# What Typer itself turns into an exit code: usage errors (2), typer.Exit, Ctrl-D and Ctrl-C.
+_TYPER_EXITS = (typer.TyperException, typer.Exit, typer.Abort, EOFError)
+
+
+class BprGroup(TyperGroup):
+    """The `bpr` group: safe console streams, and exit 3 for what no command expected."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line with stdout and stderr that replace what their encoding cannot show."""
+        use_safe_streams()
+        return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the subcommand; an exception that is not an exit is a bug: one line, exit 3."""
+        try:
+            return super().invoke(ctx)
+        except _TYPER_EXITS:
+            raise
+        except BrokenPipeError:
+            # The reader went away in the middle of a rich table (`bpr score | head`): as `emit` does.
+            silence_stdout()
+            raise typer.Exit(EXIT_USAGE) from None
+        except Exception as exc:
+            report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
+
 
 app = typer.Typer(
     name="bpr",
+    cls=BprGroup,
     help="bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX.",
     no_args_is_help=True,
     add_completion=False,
@@ -33,6 +79,10 @@ def _show_version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="On an internal error (a bug), print the traceback too (or BPR_DEBUG=1)."),
     ] = False,
 ) -> None:
     """bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."""

@@ -1,7 +1,7 @@
 """Output formats of `bpr validate`: a registry from format name to formatter.
 
 Machine formats (json, github) are written plainly to the stream, never through rich, which would
-take text in square brackets for markup.
+take text in square brackets for markup, and as UTF-8 whatever the console's encoding (`MACHINE_FORMATS`).
 """
 
 from __future__ import annotations
@@ -125,3 +125,5 @@ FORMATTERS_BY_NAME: dict[str, Formatter] = {
     "json": write_json,
     "github": write_github,
 }
+# Read by programs, so UTF-8 on every console; text is for people, in the console's encoding.
+MACHINE_FORMATS = frozenset({"json", "github"})

@@ -145,7 +145,7 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
 
     text = roadmap_json(analysis.roadmap)
     if output is None:
-        emit(lambda stream: stream.write(text))
+        emit(lambda stream: stream.write(text), utf8=True)
         return
     from bpr.export.safe import atomic_write
 

@@ -44,7 +44,7 @@ def schema(output: OutputOption = None) -> None:
     """Print the JSON Schema of an inventory file (or write it with -o FILE)."""
     text = schema_text()
     if output is None:
-        emit(lambda stream: stream.write(text))
+        emit(lambda stream: stream.write(text), utf8=True)
         return
     try:
         output.write_text(text, encoding="utf-8")

@@ -33,10 +33,10 @@ def score(
     loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     if output_format == "json":
-        emit(lambda stream: stream.write(score_json(analysis)))
+        emit(lambda stream: stream.write(score_json(analysis)), utf8=True)
         return
     if output_format == "csv":
-        emit(lambda stream: stream.write(score_csv(analysis)))
+        emit(lambda stream: stream.write(score_csv(analysis)), utf8=True)
         return
     from bpr.cli.terminal import make_console, print_kpi_status, top_table
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, check_config_or_exit, emit, fail, inventory_paths
-from bpr.cli.output import FORMATTERS_BY_NAME, ValidationReport
+from bpr.cli.output import FORMATTERS_BY_NAME, MACHINE_FORMATS, ValidationReport
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
 
@@ -56,5 +56,5 @@ def validate(
         fail(f"no-inventory: no YAML file (*.yaml, *.yml) found under {', '.join(map(str, chosen))}")
     report = ValidationReport.from_inventory(inventory)
     formatter = FORMATTERS_BY_NAME[output_format]
-    emit(lambda stream: formatter(report, stream))
+    emit(lambda stream: formatter(report, stream), utf8=output_format in MACHINE_FORMATS)
     raise typer.Exit(report.exit_code(strict))

@@ -1,0 +1,107 @@
+"""Output never crashes on the console's encoding (issue 10, item 14).
+
+On a Japanese Windows console or pipe (cp932), a character outside cp932 such as 𠮷 (U+20BB7) once made
+`validate` and `score` crash with exit 1, which means "the inventory has errors". Machine formats go out as
+UTF-8 bytes whatever the console's encoding; text goes out in the console's encoding, with a replacement
+for what it cannot show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID
+
+YOSHI = "\U00020bb7"  # 𠮷: not in cp932
+MACHINE = [("validate", "json"), ("validate", "github"), ("score", "json"), ("score", "csv")]
+TEXT = [("validate", "text"), ("score", "table")]
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    """Return an inventory file whose name, counter, procedure and step names hold 𠮷 (and a no-effort warning)."""
+    text = (VALID / "minimal.yml").read_text(encoding="utf-8")
+    for old, new in (
+        ("name: 議会事務局", f"name: {YOSHI}議会"),
+        ("name: 本会議の傍聴受付", f"name: {YOSHI}田の傍聴受付"),
+        ("name: 傍聴受付", f"name: {YOSHI}の受付"),
+    ):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    path = tmp_path / f"{YOSHI}田.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_bpr(
+    args: list[str], cwd: Path, stdout: int | object = subprocess.PIPE, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m bpr ARGS` with a cp932 console encoding; return the raw bytes."""
+    environment = {
+        **os.environ,
+        "PYTHONIOENCODING": "cp932",
+        "XDG_CACHE_HOME": str(cwd / "cache-home"),
+        **env,
+    }
+    environment.pop("BPR_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bpr", *args], cwd=cwd, env=environment, stdout=stdout, stderr=subprocess.PIPE
+    )
+
+
+def _output(result: subprocess.CompletedProcess[bytes], captured: Path | None) -> bytes:
+    return captured.read_bytes() if captured is not None else result.stdout
+
+
+@pytest.mark.parametrize("into", ["pipe", "file"])
+@pytest.mark.parametrize(("command", "output_format"), MACHINE)
+def test_machine_formats_are_utf8_on_a_cp932_console(
+    command: str, output_format: str, into: str, inventory: Path, tmp_path: Path
+) -> None:
+    captured = tmp_path / "out.txt" if into == "file" else None
+    with open(captured, "wb") if captured is not None else open(os.devnull, "wb") as sink:
+        result = run_bpr(
+            [command, "--format", output_format, inventory.name],
+            tmp_path,
+            stdout=sink if captured is not None else subprocess.PIPE,
+        )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr
+    text = _output(result, captured).decode("utf-8")  # strict: the whole output is UTF-8
+    assert YOSHI in text
+    if output_format == "json":
+        json.loads(text)
+
+
+@pytest.mark.parametrize("into", ["pipe", "file"])
+@pytest.mark.parametrize(("command", "output_format"), TEXT)
+def test_text_formats_replace_what_cp932_cannot_show(
+    command: str, output_format: str, into: str, inventory: Path, tmp_path: Path
+) -> None:
+    captured = tmp_path / "out.txt" if into == "file" else None
+    with open(captured, "wb") if captured is not None else open(os.devnull, "wb") as sink:
+        result = run_bpr(
+            [command, "--format", output_format, inventory.name],
+            tmp_path,
+            stdout=sink if captured is not None else subprocess.PIPE,
+        )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr
+    text = _output(result, captured).decode("cp932")  # strict: the console can show every character
+    shown = "田.yaml" if command == "validate" else "田の傍聴受付"  # the file name, the procedure name
+    assert f"?{shown}" in text
+
+
+def test_errors_on_stderr_replace_what_cp932_cannot_show(inventory: Path, tmp_path: Path) -> None:
+    inventory.write_text(inventory.read_text(encoding="utf-8") + "unknown_key: 1\n", encoding="utf-8")
+    result = run_bpr(["score", inventory.name], tmp_path)
+    assert result.returncode == 1  # the inventory has errors, and nothing else went wrong
+    stderr = result.stderr.decode("cp932")
+    assert "Traceback" not in stderr
+    assert "unknown-field" in stderr
