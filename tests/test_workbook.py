@@ -741,3 +741,47 @@ def test_roadmap_marks_complements_national_measures_and_uptake(sample: Analysis
     assert sample.roadmap.uptake
     for pid, share in sample.roadmap.uptake:
         assert f"マイナポータルで申請可能: 利用率の向上 (窓口に残る {share:.0%})" in by_name[names[pid]][-1]
+
+
+@pytest.mark.parametrize(
+    ("section", "name"),
+    [
+        (".hidden", "_.hidden.xlsx"),
+        ("-rf", "_-rf.xlsx"),
+        ("--help", "_--help.xlsx"),
+        (" .課", "_.課.xlsx"),
+        ("- 課", "_- 課.xlsx"),
+        ("課-1.", "課-1.xlsx"),
+    ],
+)
+def test_section_file_names_never_start_with_a_dot_or_a_dash(section: str, name: str) -> None:
+    """A name starting with '.' is hidden, one starting with '-' reads as an option to the commands given it."""
+    assert section_file_name(section) == name
+
+
+def test_section_file_names_fit_in_255_bytes() -> None:
+    name = section_file_name("𠮷" * 200)
+    assert len(name.encode("utf-8")) <= 255 and name.startswith("𠮷") and name.endswith(".xlsx")
+
+
+def test_section_workbooks_of_dot_and_dash_sections_are_visible_files(tmp_path: Path) -> None:
+    analysis = analysis_with_sections(tmp_path, [".hidden", "-rf"])
+    written = write_section_workbooks(analysis, tmp_path / "sections")
+    assert sorted(p.name for p in written) == ["_-rf.xlsx", "_.hidden.xlsx"]
+    assert all(p.is_file() for p in written)
+
+
+def analysis_with_sections(tmp_path: Path, sections: list[str]) -> Analysis:
+    """Return the analysis of one counter, with one procedure, per section."""
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    for index, section in enumerate(sections):
+        (folder / f"c{index}.yaml").write_text(
+            f'version: 1\ncounter: {{id: c{index}, name: 窓口, section: "{section}"}}\nprocedures:\n'
+            f"  - {{id: p{index}, name: 手続, annual_volume: 10,"
+            " steps: [{id: s, name: 受付, actor: counter, medium: paper, effort: 5m}]}\n",
+            encoding="utf-8",
+        )
+    inventory, problems = load_inventory([folder], use_cache=False)
+    assert not problems and not [p for p in inventory.problems if p.severity.value == "error"]
+    return analyse_inventory(inventory, Config())

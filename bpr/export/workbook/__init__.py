@@ -42,6 +42,7 @@ _ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
 _UNSAFE_FILE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_FILE_STEM_CHARS = 80
+MAX_FILE_STEM_BYTES = 240  # 255 bytes less the "_" prefix, a "-NNN" number and ".xlsx"
 
 
 def write_workbook(
@@ -69,8 +70,12 @@ def write_section_workbooks(analysis: Analysis, out_dir: Path, *, row_limit: int
 def section_file_name(section: str) -> str:
     """Return a file name for a section's workbook that every common file system accepts, e.g. 市民課.xlsx."""
     stem = _UNSAFE_FILE_CHARS.sub("_", unicodedata.normalize("NFC", section)).strip().rstrip(".")
-    stem = stem[:MAX_FILE_STEM_CHARS].strip() or "section"
-    if _WINDOWS_RESERVED.match(stem):
+    stem = stem[:MAX_FILE_STEM_CHARS].strip()
+    while len(stem.encode("utf-8")) > MAX_FILE_STEM_BYTES:  # file systems count bytes: 80 × 𠮷 is 320
+        stem = stem[:-1].rstrip()
+    stem = stem or "section"
+    # A leading '.' hides the file; a leading '-' makes it read as an option by the commands given it (rm -rf).
+    if _WINDOWS_RESERVED.match(stem) or stem.startswith((".", "-")):
         stem = f"_{stem}"
     return f"{stem}.xlsx"
 
