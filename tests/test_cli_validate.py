@@ -181,6 +181,20 @@ def test_config_option(runner: CliRunner, tmp_path: Path) -> None:
     assert f"{bad}:1:1: error unknown-field" in result.stderr
 
 
+@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n"], ids=["empty", "blank", "comment"])
+@pytest.mark.parametrize("command", ["validate", "score", "config"])
+def test_empty_config_is_called_a_configuration(runner: CliRunner, tmp_path: Path, command: str, content: str) -> None:
+    empty = tmp_path / "bpr.yaml"
+    empty.write_text(content, encoding="utf-8")
+    paths = [] if command == "config" else [str(VALID)]
+    result = runner.invoke(app, [command, "--config", str(empty), *paths])
+    assert result.exit_code == 2
+    assert f"{empty}:1:1: error empty-file" in result.stderr
+    assert "inventory file" not in result.stderr
+    assert "configuration file" in result.stderr
+    assert "bpr config --defaults" in result.stderr
+
+
 def test_bpr_yaml_in_the_working_folder_is_read(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

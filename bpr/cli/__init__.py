@@ -9,6 +9,7 @@ errors (exit code 3) and output that never fails on the console's encoding.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import sys
@@ -20,6 +21,7 @@ import typer
 
 if TYPE_CHECKING:
     from bpr.config import Config
+    from bpr.inventory.problem import Problem
 
 DEFAULT_PATHS = (Path("inventories"),)
 
@@ -80,8 +82,21 @@ def load_config_or_exit(option: Path | None) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
-        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
+        sys.stderr.write("".join(f"{_as_config_problem(problem)}\n" for problem in exc.problems))
         fail("the configuration has errors")
+
+
+EMPTY_CONFIG_MESSAGE = (
+    "is empty: a configuration file sets at least one of 'scoring', 'roadmap' or 'diagram'"
+    " (`bpr config --defaults` prints them all, commented), or delete it to use the built-in defaults"
+)
+
+
+def _as_config_problem(problem: Problem) -> Problem:
+    # The YAML reader is shared with the inventory, and its "empty" message speaks of an inventory file.
+    if problem.code != "empty-file":
+        return problem
+    return dataclasses.replace(problem, message=EMPTY_CONFIG_MESSAGE)
 
 
 def check_config_or_exit(option: Path | None) -> None:

@@ -60,7 +60,7 @@ def diagram(
     from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
 
     if output_format != "dot" and find_dot() is None:
-        fail(missing_dot_message())
+        fail(missing_dot_message(suggest_dot_format=True))
     loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     try:
@@ -76,9 +76,11 @@ def diagram(
     )
 
 
-def missing_dot_message() -> str:
-    """Return the message for a missing Graphviz `dot`, with the install command."""
-    return f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}` (or use --format dot)"
+def missing_dot_message(suggest_dot_format: bool = False) -> str:
+    """Return the message for a missing Graphviz `dot`, with the install command (and --format dot for `diagram`)."""
+    # Only `bpr diagram` has --format dot; `build` and others must not suggest an option they lack.
+    alternative = " (or use --format dot)" if suggest_dot_format else ""
+    return f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}`{alternative}"
 
 
 def diagram_font(configured: str, output_format: str) -> str:
