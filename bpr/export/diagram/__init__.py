@@ -6,6 +6,7 @@ them as SVG, PNG, PDF or DOT files.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from bpr.inventory.rules.base import did_you_mean
 
 __all__ = [
     "FORMATS",
+    "MAX_FILE_STEM_CHARS",
     "RENDERED_FORMATS",
     "Diagram",
     "GraphvizNotFound",
@@ -34,6 +36,7 @@ __all__ = [
     "UnknownId",
     "collect_diagrams",
     "counter_file_name",
+    "diagram_file_name",
     "find_dot",
     "render_diagrams",
     "select_diagrams",
@@ -52,9 +55,24 @@ class Selection:
     counters: tuple[tuple[Counter, tuple[ScoredProcedure, ...]], ...]
 
 
+# File systems hold names of 255 bytes; ids are ASCII slugs of any length. 200 leaves room for the
+# extension and for the names of the staging folder's files.
+MAX_FILE_STEM_CHARS = 200
+_HASH_CHARS = 12
+
+
+def diagram_file_name(name: str) -> str:
+    """Return a file name (without extension) for a diagram: the name itself, or a prefix and a hash of it when long."""
+    if len(name.encode("utf-8")) <= MAX_FILE_STEM_CHARS:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:_HASH_CHARS]
+    prefix = name.encode("utf-8")[: MAX_FILE_STEM_CHARS - _HASH_CHARS - 1].decode("utf-8", errors="ignore")
+    return f"{prefix}-{digest}"
+
+
 def counter_file_name(counter_id: str) -> str:
     """Return the file name (without extension) of a counter's overview."""
-    return f"counter-{counter_id}"
+    return diagram_file_name(f"counter-{counter_id}")
 
 
 def select_diagrams(
@@ -82,7 +100,10 @@ def select_diagrams(
 
 def collect_diagrams(analysis: Analysis, selection: Selection, font: str) -> list[Diagram]:
     """Return the DOT sources of the selected swimlanes and counter overviews."""
-    diagrams = [Diagram(item.id, swimlane_source(item, font, analysis.hours_per_fte)) for item in selection.procedures]
+    diagrams = [
+        Diagram(diagram_file_name(item.id), swimlane_source(item, font, analysis.hours_per_fte))
+        for item in selection.procedures
+    ]
     diagrams += [
         Diagram(counter_file_name(counter.id), overview_source(counter, items, font, analysis.roadmap))
         for counter, items in selection.counters
