@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+from ruamel.yaml.reader import ReaderError
 
 try:  # ruamel.yaml.clib: the C parser; without it (a broken install) the pure-Python parser, several times slower
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
@@ -36,6 +38,20 @@ _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_CORE_PREFIX = "tag:yaml.org,2002:"
+# The tags a scalar may carry: the YAML 1.2 core schema's, dates, and '!' (no tag). Any other tag
+# (`!!binary`, `!!set`, `!foo`) names a type the format does not have, so it is a problem, not text.
+_SCALAR_TAGS = frozenset({"!", _STR_TAG, _INT_TAG, _FLOAT_TAG, _BOOL_TAG, _NULL_TAG, _TIMESTAMP_TAG})
+
+# Python refuses to turn an integer of more than 4,300 digits into text (or back), so a longer one
+# is refused where it is written; every bound of the format is far lower.
+MAX_INTEGER_DIGITS = 4300
+
+# Characters YAML does not allow in a stream (c-printable of YAML 1.2), as libyaml refuses them.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _EMPTY_MESSAGE = "is empty: an inventory file needs 'version', 'counter' and 'procedures'"
 
 PathKey = tuple[str | int, ...]
@@ -91,8 +107,9 @@ class _Builder:
     the time of reading a large inventory; aliases become shared references, checked for bombs.
     """
 
-    def __init__(self, parser: Any) -> None:
+    def __init__(self, parser: Any, text: str) -> None:
         self.parser = parser
+        self.text = text
         self.anchors: dict[str, tuple[Any, Positions]] = {}
         self.findings: list[Finding] = []
         self.aliased = False
@@ -101,10 +118,16 @@ class _Builder:
     def value(self, event: Any) -> tuple[Any, Positions]:
         kind = type(event)
         if kind is ScalarEvent:
-            result: tuple[Any, Positions] = (_scalar(event), None)
+            if event.tag is not None and event.tag not in _SCALAR_TAGS:
+                self._unknown_tag(event, "a value")
+            result: tuple[Any, Positions] = (self._scalar(event), None)
         elif kind is MappingStartEvent:
+            if event.tag not in (None, "!", _MAP_TAG):
+                self._unknown_tag(event, "a mapping")
             result = self._mapping(event)
         elif kind is SequenceStartEvent:
+            if event.tag not in (None, "!", _SEQ_TAG):
+                self._unknown_tag(event, "a list")
             result = self._sequence(event)
         elif kind is AliasEvent:
             return self._alias(event)
@@ -113,6 +136,50 @@ class _Builder:
         if event.anchor is not None:
             self.anchors[event.anchor] = result
         return result
+
+    def _scalar(self, event: Any) -> Any:
+        try:
+            return _scalar(event)
+        except _TagMismatchError as exc:
+            line, column = self._tag_mark(event)
+            self.findings.append(Finding(line, column, "yaml-syntax", str(exc)))
+            return event.value
+        except _TooLongError as exc:
+            raise YamlInputError("invalid-value", str(exc), *_mark(event)) from None
+
+    def _unknown_tag(self, event: Any, what: str) -> None:
+        line, column = self._tag_mark(event)
+        tag = _shown_tag(event.tag)
+        if event.tag in _SCALAR_TAGS or event.tag in (_MAP_TAG, _SEQ_TAG):
+            message = f"the tag '{tag}' cannot mark {what}: remove it"
+        else:
+            message = (
+                f"unknown tag '{tag}': an inventory holds text, numbers, true/false, dates, lists and "
+                "mappings only; remove the tag (or quote the value to keep it as text)"
+            )
+        self.findings.append(Finding(line, column, "yaml-syntax", message))
+
+    def _tag_mark(self, event: Any) -> tuple[int, int]:
+        """Return the 1-based position of a node's tag, which may follow its anchor."""
+        mark = event.start_mark
+        text, index = self.text, mark.index
+        line, column = mark.line + 1, mark.column + 1
+        if not 0 <= index < len(text) or text[index] not in "&!":
+            return line, column
+        if text[index] == "&":
+            while index < len(text) and not text[index].isspace():
+                index, column = index + 1, column + 1
+            while index < len(text) and (text[index].isspace() or text[index] == "#"):
+                if text[index] == "#":
+                    while index < len(text) and text[index] != "\n":
+                        index += 1
+                    continue
+                if text[index] == "\n":
+                    line, column = line + 1, 0
+                index, column = index + 1, column + 1
+            if index >= len(text) or text[index] != "!":
+                return mark.line + 1, mark.column + 1
+        return line, column
 
     def _alias(self, event: Any) -> tuple[Any, Positions]:
         name = event.anchor
@@ -146,9 +213,13 @@ class _Builder:
             value_event = get_event()
             value, value_positions = self.value(value_event)
             key = key_event.value
-            if key == "<<" and key_event.implicit[0]:
+            if key == "<<" and (key_event.implicit[0] or key_event.tag == _MERGE_TAG):
+                if not _merges_only_mappings(value):
+                    self.findings.append(Finding(key_line, key_column, "yaml-syntax", _merge_message(value)))
                 merged.extend(_merge_sources(value, value_positions))
                 continue
+            if key_event.tag not in (None, "!", _STR_TAG):
+                self._unknown_tag(key_event, "a key")
             if key in positions:
                 self.findings.append(
                     Finding(key_line, key_column, "duplicate-key", f"key '{key}' appears twice in this mapping")
@@ -192,11 +263,48 @@ def _mark(event: Any) -> tuple[int, int]:
 
 
 def _merge_sources(value: Any, positions: Positions) -> list[tuple[Any, Positions]]:
+    """Return the mappings a merge key `<<` takes fields from: its value, or the mappings of its list."""
     if isinstance(value, dict):
         return [(value, positions)]
     if isinstance(value, list) and isinstance(positions, list):
         return [(item, pos[2]) for item, pos in zip(value, positions, strict=False) if isinstance(item, dict)]
     return []
+
+
+def _merges_only_mappings(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and all(isinstance(item, dict) for item in value))
+
+
+def _merge_message(value: Any) -> str:
+    if isinstance(value, list):
+        number, item = next((n, item) for n, item in enumerate(value, 1) if not isinstance(item, dict))
+        got = f"item {number} of its list is {_shown_value(item)}"
+    else:
+        got = f"not {_shown_value(value)}"
+    return f"the merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults'), {got}"
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list of other values"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "a long number"
+    return text[:40]
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE_PREFIX) :] if tag.startswith(_CORE_PREFIX) else tag
+
+
+class _TagMismatchError(ValueError):
+    """A scalar whose text is not of the type its core-schema tag names."""
+
+
+class _TooLongError(ValueError):
+    """An integer too long to read."""
 
 
 _INT_RE = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
@@ -244,28 +352,63 @@ def _scalar(event: Any) -> Any:
 def _int(value: str) -> int:
     sign = -1 if value.startswith("-") else 1
     digits = value.lstrip("+-")
+    limit = _integer_digits_limit()
+    number: int | None = None
     if digits.startswith("0o"):
-        return sign * int(digits[2:], 8)
-    if digits.startswith("0x"):
-        return sign * int(digits[2:], 16)
-    return sign * int(digits)
+        number = int(digits[2:], 8)
+    elif digits.startswith("0x"):
+        number = int(digits[2:], 16)
+    elif len(digits) <= limit:
+        number = int(digits)
+    if number is None or number >= 10**limit:
+        raise _TooLongError(
+            f"a whole number of {len(value):,} characters is too long to read: bpr reads at most "
+            f"{limit:,} digits, and every bound of the format is far lower"
+        )
+    return sign * number
+
+
+def _integer_digits_limit() -> int:
+    # PYTHONINTMAXSTRDIGITS may set Python's own limit lower than ours (never below 640).
+    return min(MAX_INTEGER_DIGITS, sys.get_int_max_str_digits() or MAX_INTEGER_DIGITS)
 
 
 def _tagged(tag: str, value: str) -> Any:
-    try:
-        if tag == _INT_TAG:
-            return _int(value.strip())
-        if tag == _FLOAT_TAG:
-            return float(value)
-        if tag == _BOOL_TAG:
-            return value.strip().lower() == "true"
-        if tag == _NULL_TAG:
-            return None
-        if tag == _TIMESTAMP_TAG:
-            return dt.date.fromisoformat(value.strip())
-    except ValueError:
+    """Resolve a scalar that carries a core-schema tag, or raise _TagMismatchError when its text is not of that type."""
+    text = value.strip()
+    if tag == _INT_TAG and _INT_RE.match(text):
+        return _int(text)
+    if tag == _FLOAT_TAG:
+        if _INT_RE.match(text) and not text.lstrip("+-").startswith(("0x", "0o")):
+            return float(text)
+        if _FLOAT_RE.match(text):
+            return float(text)
+        if text.lower() in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text.lower()]
+    if tag == _BOOL_TAG:
+        if text in _TRUES:
+            return True
+        if text in _FALSES:
+            return False
+    if tag == _NULL_TAG and text in _NULLS:
+        return None
+    if tag == _TIMESTAMP_TAG and _DATE_RE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    if tag not in _SCALAR_TAGS:
         return value
-    return value
+    raise _TagMismatchError(f"'{value[:40]}' is not a {_TAG_WORDS[tag]}, as its tag '{_shown_tag(tag)}' says")
+
+
+_TAG_WORDS = {
+    _INT_TAG: "whole number",
+    _FLOAT_TAG: "number",
+    _BOOL_TAG: "boolean (true or false)",
+    _NULL_TAG: "null",
+    _TIMESTAMP_TAG: "date (YYYY-MM-DD)",
+}
 
 
 def _expanded_size(value: Any, memo: dict[int, int]) -> int:
@@ -300,7 +443,7 @@ def parse_yaml(text: str) -> ParsedYaml:
             raise YamlInputError("empty-file", _EMPTY_MESSAGE)
         if type(event) is DocumentStartEvent:
             event = parser.get_event()
-        builder = _Builder(parser)
+        builder = _Builder(parser, text)
         line, column = _mark(event)
         data, positions = builder.value(event)
         end = parser.get_event()
@@ -316,6 +459,8 @@ def parse_yaml(text: str) -> ParsedYaml:
             problem = "a tab character cannot indent YAML: use spaces"
         context = f" {exc.context}" if exc.context else ""
         raise YamlInputError("yaml-syntax", f"{problem}{context}".strip(), *where) from None
+    except ReaderError:
+        raise _unacceptable_character(text) from None
     except YAMLError as exc:
         raise YamlInputError("yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except (ValueError, UnicodeError) as exc:
@@ -334,6 +479,27 @@ def parse_yaml(text: str) -> ParsedYaml:
                 "yaml-aliases", f"its aliases expand {distinct:,} values into {expanded:,}: refused as an alias bomb"
             )
     return ParsedYaml(data, positions, line, column, builder.findings)
+
+
+def _unacceptable_character(text: str) -> YamlInputError:
+    """Return the problem of the first character YAML does not allow, at its own position."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return YamlInputError("yaml-syntax", "the file holds a character that YAML does not allow")
+    index = found.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = ord(found.group())
+    name = _CHARACTER_NAMES.get(code, "a control character" if code < 0xA0 else "a character that is no text")
+    return YamlInputError(
+        "yaml-syntax",
+        f"U+{code:04X} ({name}) is not allowed in YAML and is invisible in most editors: delete it",
+        line,
+        column,
+    )
+
+
+_CHARACTER_NAMES = {0x7F: "DEL, a control character", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
 
 
 def _pure_parser(text: str) -> Any:
