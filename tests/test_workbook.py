@@ -785,3 +785,12 @@ def analysis_with_sections(tmp_path: Path, sections: list[str]) -> Analysis:
     inventory, problems = load_inventory([folder], use_cache=False)
     assert not problems and not [p for p in inventory.problems if p.severity.value == "error"]
     return analyse_inventory(inventory, Config())
+
+
+def test_a_section_with_a_control_character_gives_a_workbook_that_opens(tmp_path: Path) -> None:
+    """The section goes into the document title (docProps/core.xml), where XML forbids control characters."""
+    analysis = analysis_with_sections(tmp_path, ["市民課\\x01\\x1f"])
+    (written,) = write_section_workbooks(analysis, tmp_path / "sections")
+    book = load_workbook(written)
+    assert "市民課\ufffd\ufffd" in (book.properties.title or "")
+    book.close()

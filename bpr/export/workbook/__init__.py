@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bpr.analysis.results import Analysis
-from bpr.export.safe import atomic_write
+from bpr.export.safe import atomic_write, spreadsheet_text
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
@@ -142,8 +142,9 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     for table, titles in plans:
         write_table(workbook, table, titles, styles, scope)
     properties = workbook.properties
-    properties.title = scope.title
-    properties.subject = f"計画期間 {scope.horizon_label}"
+    # Document properties are XML too (docProps/core.xml): section names go through the same cleaning as cells.
+    properties.title = spreadsheet_text(scope.title)
+    properties.subject = spreadsheet_text(f"計画期間 {scope.horizon_label}")
     properties.creator = CREATOR
     properties.lastModifiedBy = CREATOR
     properties.language = "ja-JP"
