@@ -115,7 +115,7 @@ def test_loading_a_set_equals_loading_each_file_alone(generated: Path) -> None:
     from bpr.inventory.loader import load_file, run_inventory_rules
     from bpr.inventory.sources import iter_yaml_files
 
-    alone = [load_file(path, str(path)) for path, _ in iter_yaml_files([*CORPUS, generated])]
+    alone = [load_file(found.path, str(found.path)) for found in iter_yaml_files([*CORPUS, generated])]
     run_inventory_rules(alone)
     together, _ = load_inventory([*CORPUS, generated], use_cache=False, workers=1)
     assert snapshot(together) == snapshot(Inventory(alone))

@@ -18,7 +18,7 @@ from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
 from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
-from bpr.inventory.sources import read_text
+from bpr.inventory.sources import read_bytes, read_text
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
 
 if TYPE_CHECKING:
@@ -266,11 +266,14 @@ def load_inventory(
     path_problems: list[Problem] = []
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
     with _gc_paused():
-        for path, exists in iter_yaml_files(paths):
+        for path, exists, error in iter_yaml_files(paths):
             if not exists:
                 path_problems.append(_no_such_path(path))
                 continue
             display = display_path(path)
+            if error is not None:
+                slots.append(_unreadable_folder(display, error))
+                continue
             raw = _read_bytes(path) if cache is not None else None
             hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
             slots.append(hit)
@@ -391,6 +394,12 @@ def _no_such_path(path: Path) -> Problem:
     return Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", message)
 
 
+def _unreadable_folder(display: str, reason: str) -> LoadedFile:
+    message = f"the folder cannot be read ({reason}): the YAML files in it were not checked"
+    code = "file-unreadable"
+    return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
+
+
 def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> list[LoadedFile]:
     if len(tasks) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES:
         from bpr.inventory.parallel import map_in_order, worker_count
@@ -404,8 +413,8 @@ def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> 
 
 def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_bytes(path)
+    except YamlInputError:
         return None  # load_file reads it again and says why it cannot
 
 

@@ -2,23 +2,106 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from bpr.inventory.yamlfile import YamlInputError
 
 _BOM = "\ufeff"
+# Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+MAX_FILE_BYTES_ENV = "BPR_MAX_FILE_BYTES"
+# An inventory file is tens of kilobytes; 20 MiB is a generous bound that still keeps memory in check.
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
-def read_text(path: Path) -> str:
-    """Read a file as UTF-8 (a BOM is dropped), or raise YamlInputError saying why not."""
+class FoundPath(NamedTuple):
+    """A path to load: a file (maybe missing), or a folder that could not be searched and why."""
+
+    path: Path
+    exists: bool
+    error: str | None = None
+
+
+def max_file_bytes() -> int:
+    """Return the size limit of one file: BPR_MAX_FILE_BYTES when it is a whole number, else 20 MiB."""
+    value = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a regular file of at most `max_file_bytes()`, or raise YamlInputError saying why not."""
+    # Nothing is opened before it is known to be a regular file: opening a FIFO waits for a writer, and
+    # a device such as /dev/zero never ends. The open does not wait either, and the open file is checked
+    # again, in case the path changed in between.
+    limit = max_file_bytes()
     try:
-        raw = path.read_bytes()
+        _check_regular(path, os.stat(path))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
         raise YamlInputError("file-unreadable", "is a folder, not a file") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise YamlInputError("file-unreadable", f"cannot be read: {reason}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        _check_regular(path, info)
+        _check_size(info.st_size, limit)
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise YamlInputError("file-unreadable", f"cannot be read: {reason}") from None
+    _check_size(len(raw), limit)  # it grew since it was measured
+    return raw
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISREG(info.st_mode):
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise YamlInputError("file-unreadable", "is a folder, not a file")
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+    target = f"links to {os.path.realpath(path)}, which is " if path.is_symlink() else "is "
+    raise YamlInputError("file-unreadable", f"{target}{kind}, not a regular file: bpr reads regular files only")
+
+
+def _check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise YamlInputError(
+            "file-unreadable",
+            f"is {_megabytes(size)}, more than the limit of {_megabytes(limit)} for one inventory file "
+            f"(set {MAX_FILE_BYTES_ENV} to a number of bytes to raise it)",
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8 (a BOM is dropped), or raise YamlInputError saying why not."""
+    raw = read_bytes(path)
+    for mark, name in _WIDE_BOMS:
+        if raw.startswith(mark):
+            raise YamlInputError(
+                "file-encoding",
+                f"is {name}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding); bpr reads UTF-8 only",
+            )
     if b"\x00" in raw[:8192]:
         raise YamlInputError("file-encoding", "is a binary file, not YAML text")
     try:
@@ -56,11 +139,47 @@ def _guess_encoding(raw: bytes) -> str | None:
     return None
 
 
-def iter_yaml_files(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
-    """Yield (file, exists) for each YAML file under the given paths, sorted, folders searched recursively."""
+def iter_yaml_files(paths: Sequence[Path]) -> Iterator[FoundPath]:
+    """Yield each YAML file under the given paths once, sorted, folders searched recursively."""
+    # A file reached twice (a folder given twice, `inv` and `./inv`, a link) is yielded once, under the
+    # first name it was reached by, so it is neither loaded twice nor a duplicate of itself.
+    seen: set[str] = set()
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
-            yield from ((p, True) for p in found)
+        found = _walk(path) if path.is_dir() else iter([FoundPath(path, path.exists())])
+        for item in found:
+            if item.exists and item.error is None:
+                resolved = os.path.realpath(item.path)
+                if resolved in seen:
+                    continue
+                seen.add(resolved)
+            yield item
+
+
+def _walk(folder: Path) -> Iterator[FoundPath]:
+    """Yield the YAML files under a folder in sorted order, and each folder that cannot be listed."""
+    # Links to folders are not followed (a link to a parent would never end), as with Path.rglob.
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield FoundPath(folder, True, exc.strerror or str(exc))
+        return
+    files: list[Path] = []
+    folders: list[Path] = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+            is_folder_link = not is_folder and entry.is_symlink() and entry.is_dir()
+        except OSError:
+            is_folder, is_folder_link = False, False
+        if is_folder:
+            folders.append(Path(entry.path))
+        elif not is_folder_link and Path(entry.name).suffix in (".yaml", ".yml"):
+            files.append(Path(entry.path))
+    # The same order as sorting every path found: a folder's files come where its name sorts.
+    items: list[tuple[Path, bool]] = sorted([(p, False) for p in files] + [(p, True) for p in folders])
+    for path, is_folder in items:
+        if is_folder:
+            yield from _walk(path)
         else:
-            yield path, path.exists()
+            yield FoundPath(path, True)
