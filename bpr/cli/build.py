@@ -2,15 +2,15 @@
 
 Everything is written into a staging folder beside the output folder, which replaces the output
 folder only at the end: re-running replaces the outputs cleanly, and a failure leaves the previous
-outputs as they were.
+outputs as they were. The marker file lists what the build wrote; the next build replaces those
+files only and carries every other file of the folder over (hard links, not copies). A folder
+without the marker is written only when it is empty.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +34,9 @@ DIAGRAMS = "diagrams"
 SCORES = "scores.json"
 ROADMAP = "roadmap.json"
 TOP = 10
-# What a build writes: a folder holding nothing else (e.g. `bpr diagram`'s default out/diagrams) is replaced.
-OUTPUT_NAMES = frozenset({MARKER, WORKBOOK, SECTIONS, DIAGRAMS, SCORES, ROADMAP})
+MARKER_NOTE = (
+    "written by `bpr build`: the next build replaces the files listed here and keeps every other file in this folder"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,13 @@ class BuildOutputs:
 def build(
     paths: PathsArgument = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder to write everything into (replaced).")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder to write everything into: new, empty, or an earlier build's (other files in it are kept).",
+        ),
     ] = Path("out"),
     start_fy: Annotated[
         int | None,
@@ -71,33 +78,92 @@ def build(
     loaded = load_or_exit(paths, config)
     if find_dot() is None:
         fail(missing_dot_message())
-    check_output_folder(output)
+    previous = check_output_folder(output)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
-    staging = _staging_folder(output)
-    try:
-        outputs = write_outputs(analysis, staging, loaded.config.diagram.font, jobs)
-        (staging / MARKER).write_text("written by `bpr build`; the whole folder is replaced on the next build\n")
-        replace_folder(staging, output)
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    outputs = write_output_folder(analysis, output, previous, loaded.config.diagram.font, jobs)
     warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
     print_summary(analysis, output, outputs, warnings)
 
 
-def check_output_folder(output: Path) -> None:
-    """Exit 2 unless the output folder is new, an earlier build's or holds only what a build writes."""
-    if output.exists() and not output.is_dir():
-        fail(f"{output} exists and is not a folder")
-    foreign = sorted(p.name for p in output.iterdir() if p.name not in OUTPUT_NAMES) if output.is_dir() else []
-    if foreign and not (output / MARKER).is_file():
+def check_output_folder(output: Path) -> frozenset[str]:
+    """Return the files the last build wrote into the output folder; exit 2 when the folder is not one bpr may write."""
+    from bpr.export.safe import remove_abandoned_staging
+
+    try:
+        remove_abandoned_staging(output)
+        if output.exists() and not output.is_dir():
+            fail(f"cannot write into {output}: it is a file, not a folder")
+        if output.resolve() == Path.cwd().resolve():
+            fail("the output folder cannot be the working folder: choose a folder for `bpr build` alone, such as out/")
+        previous = previous_outputs(output)
+        if previous is None and output.is_dir() and any(output.iterdir()):
+            fail(
+                f"cannot write {output}: it holds files not written by `bpr build` "
+                f"({_some(listed_files_of(output))}); give a new or empty folder, or move those files out"
+            )
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    return previous or frozenset()
+
+
+def previous_outputs(output: Path) -> frozenset[str] | None:
+    """Return the files the last build listed in its marker, or None when the folder has no marker.
+
+    The marker of a build before manifests says nothing of what it wrote: its outputs are the files at
+    the places a build writes them, and anything else in the folder is taken as the user's.
+    """
+    from bpr.export.safe import read_manifest
+
+    marker = output / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    manifest = read_manifest(marker)
+    if manifest is not None:
+        return manifest
+    legacy = (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg")
+    return frozenset(
+        p.relative_to(output).as_posix() for pattern in legacy for p in output.glob(pattern) if p.is_file()
+    )
+
+
+def write_output_folder(
+    analysis: Analysis, output: Path, previous: frozenset[str], font: str, jobs: int | None
+) -> BuildOutputs:
+    """Write every output into a staging folder, keep the user's files, and swap it in for the output folder."""
+    from bpr.export.safe import OWNER_FILE, OutputConflict, carry_over, listed_files, make_staging_folder, manifest_text
+
+    staging: Path | None = None
+    try:
+        staging = make_staging_folder(output)
+        outputs = write_outputs(analysis, staging, font, jobs)
+        written = (listed_files(staging) - {OWNER_FILE}) | {MARKER}
+        (staging / MARKER).write_text(manifest_text(written, MARKER_NOTE), encoding="utf-8")
+        if output.is_dir():
+            carry_over(output, staging, previous | {MARKER})
+        replace_folder(staging, output)
+    except OutputConflict as conflict:
         fail(
-            f"{output} holds files that `bpr build` did not write ({', '.join(foreign[:3])}); "
-            "it replaces the whole folder, so choose another"
+            f"cannot write {output}: this build writes {conflict.path}, which the last build did not write; "
+            "move it out of the folder, or give another folder"
         )
-    if output.resolve() == Path.cwd().resolve():
-        fail("the output folder cannot be the working folder: `bpr build` replaces the whole folder")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return outputs
+
+
+def listed_files_of(folder: Path) -> list[str]:
+    """Return the files under a folder, sorted, as relative paths."""
+    from bpr.export.safe import listed_files
+
+    return sorted(listed_files(folder)) or sorted(p.name for p in folder.iterdir())
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> BuildOutputs:
@@ -122,32 +188,11 @@ def _write_all_diagrams(analysis: Analysis, folder: Path, font: str, jobs: int |
     return len(write_diagrams(diagrams, folder, "svg", jobs))
 
 
-def _staging_folder(output: Path) -> Path:
-    parent = output.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent))
-    # mkdtemp makes the folder private; the outputs are meant to be shared like any other folder.
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    return staging
-
-
 def replace_folder(staging: Path, output: Path) -> None:
-    """Put the staging folder in place of the output folder; the old one is removed only once the new one is in."""
-    if not output.exists():
-        os.replace(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".old", dir=staging.parent))
-    retired.rmdir()
-    os.replace(output, retired)
-    try:
-        os.replace(staging, output)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.replace(retired, output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    """Put the staging folder in place of the output folder (a seam for tests that kill a build here)."""
+    from bpr.export.safe import swap_folder
+
+    swap_folder(staging, output)
 
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:

@@ -1,19 +1,25 @@
-"""Writing output files safely: atomic replacement, and inventory text that never becomes a formula.
+"""Writing output files safely: atomic replacement, output folders that keep the user's files, and inventory text that never becomes a formula.
 
 Every export writes through :func:`atomic_write`: the content goes to a temporary file in the target's
 folder, which is renamed over the target only once complete, so a failure never leaves a partial file
 and never touches an existing one. Text cells go through :func:`spreadsheet_text`, and the workbook
 writer stores them as string cells, so that ``=HYPERLINK(...)`` typed in an inventory is shown as
-typed and never evaluated.
+typed and never evaluated. A folder of outputs is staged beside its target and swapped in whole
+(:func:`make_staging_folder`, :func:`carry_over`, :func:`swap_folder`), and the staging folders of
+killed runs are removed by the next one (:func:`remove_abandoned_staging`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import re
+import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +85,202 @@ def spreadsheet_text(text: str) -> str:
 def csv_text(text: str) -> str:
     """Return text for a CSV field that no spreadsheet evaluates: a leading formula character is quoted with '."""
     return "'" + text if looks_like_formula(text) else text
+
+
+# Output folders. A folder of outputs is written into a staging folder beside it, which then takes
+# its place in one rename; the files of the old folder that its manifest does not list (the user's)
+# are hard-linked into the staging folder first, so they are never copied and never lost.
+
+STAGING_SUFFIX = ".tmp"
+RETIRED_SUFFIX = ".old"
+# Who made a staging folder: the host name, so that a pid is only checked on the host it belongs to.
+OWNER_FILE = ".bpr-staging"
+# A staging folder whose owner cannot be checked (made by an older bpr, on another host or on
+# Windows) is taken as abandoned only once this old: no build runs for a day.
+STALE_AFTER_SECONDS = 24 * 3600
+_RANDOM = "[a-z0-9_]{8}"  # what tempfile.mkdtemp puts between prefix and suffix
+
+
+class OutputConflict(Exception):
+    """A new output would replace a file that the last build did not write."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def listed_files(folder: Path) -> frozenset[str]:
+    """Return every entry under a folder that is not a folder (files, links), as relative POSIX paths."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        # os.walk lists a link to a folder among the folders but does not enter it: it is an entry like a file.
+        found += [(base / name).as_posix() for name in files]
+        found += [(base / name).as_posix() for name in folders if (Path(root) / name).is_symlink()]
+    return frozenset(found)
+
+
+def read_manifest(path: Path) -> frozenset[str] | None:
+    """Return the files a manifest lists, or None when the file is not a manifest (unreadable, another format)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return frozenset(files)
+
+
+def manifest_text(files: frozenset[str], note: str) -> str:
+    """Return a manifest: a JSON object listing files relative to their folder, sorted."""
+    import json
+
+    return json.dumps({"note": note, "files": sorted(files)}, ensure_ascii=False, indent=1) + "\n"
+
+
+def make_staging_folder(output: Path) -> Path:
+    """Create an empty staging folder beside `output`, named after it and after this process."""
+    parent = output.absolute().parent
+    if parent.exists() and not parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{output.parent} is a file, not a folder", str(parent))
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}-", suffix=STAGING_SUFFIX, dir=parent))
+    (staging / OWNER_FILE).write_text(_host() + "\n", encoding="utf-8")
+    # mkdtemp makes the folder private; the outputs are meant to be shared like the folder they replace.
+    try:
+        mode = stat.S_IMODE(output.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o777 & ~umask
+    staging.chmod(mode)
+    return staging
+
+
+def carry_over(old: Path, new: Path, replaced: frozenset[str]) -> None:
+    """Link every entry of `old` that `replaced` does not list into `new`; raise OutputConflict on a clash."""
+    _carry_folder(old, new, Path(), replaced)
+
+
+def _carry_folder(old: Path, new: Path, relative: Path, replaced: frozenset[str]) -> None:
+    with os.scandir(old / relative) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            path = relative / entry.name
+            name = path.as_posix()
+            target = new / path
+            if entry.is_dir(follow_symlinks=False):  # a manifest lists files: a folder may hold the user's too
+                if target.is_symlink() or (target.exists() and not target.is_dir()):
+                    raise OutputConflict(name)
+                target.mkdir(exist_ok=True)
+                _carry_folder(old, new, path, replaced)
+                shutil.copystat(entry.path, target)
+            elif name in replaced:
+                continue
+            elif os.path.lexists(target):
+                raise OutputConflict(name)
+            else:
+                _link(Path(entry.path), target)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # a file system without hard links: copy what can be copied
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        else:
+            shutil.copy2(source, target)
+
+
+def swap_folder(staging: Path, output: Path) -> None:
+    """Put the staging folder in place of the output folder; the old one is removed only once the new one is in."""
+    (staging / OWNER_FILE).unlink(missing_ok=True)
+    if not output.exists():
+        os.replace(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}-", suffix=RETIRED_SUFFIX, dir=staging.parent))
+    retired.rmdir()
+    os.replace(output, retired)
+    try:
+        os.replace(staging, output)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.replace(retired, output)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_abandoned_staging(output: Path) -> list[Path]:
+    """Remove the staging folders of `output` left by builds that were killed; put back an output a kill left retired.
+
+    Only folders named as :func:`make_staging_folder` and :func:`swap_folder` name them for this
+    output are touched, and only once their build is known to be over: its process is gone, or, when
+    that cannot be checked, the folder is older than a day.
+    """
+    parent = output.absolute().parent
+    pattern = re.compile(
+        rf"\.{re.escape(output.name)}\.(?:(?P<pid>\d+)-)?{_RANDOM}(?P<suffix>{re.escape(STAGING_SUFFIX)}|{re.escape(RETIRED_SUFFIX)})"
+    )
+    try:
+        candidates = [(pattern.fullmatch(entry.name), Path(entry.path)) for entry in os.scandir(parent)]
+    except OSError:
+        return []
+    abandoned = [
+        (match, path)
+        for match, path in candidates
+        if match is not None and path.is_dir() and not path.is_symlink() and _is_abandoned(path, match["pid"])
+    ]
+    retired = sorted((path for match, path in abandoned if match["suffix"] == RETIRED_SUFFIX), key=_mtime, reverse=True)
+    if retired and not os.path.lexists(output):
+        # Killed between its two renames: the previous output is the retired folder, and it may hold the user's files.
+        with contextlib.suppress(OSError):
+            os.replace(retired[0], output)
+    removed = []
+    for _match, path in abandoned:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _is_abandoned(folder: Path, pid: str | None) -> bool:
+    if pid is not None and os.name == "posix" and _owner_host(folder) in (None, _host()):
+        return not _is_running(int(pid))
+    return time.time() - _mtime(folder) > STALE_AFTER_SECONDS
+
+
+def _is_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except (OverflowError, ValueError):  # not a pid any process can have
+        return False
+    return True
+
+
+def _owner_host(folder: Path) -> str | None:
+    try:
+        return (folder / OWNER_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return time.time()
