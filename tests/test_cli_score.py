@@ -219,3 +219,22 @@ def test_score_csv_keeps_numbers_as_numbers(runner, tmp_path):
         for column in ("rank", "annual_volume", "online", "staff_hours", "visits"):
             float(row[column])
             assert not row[column].startswith("'")
+
+
+def test_score_csv_line_separators_stay_in_quoted_fields_and_nul_is_replaced(runner, tmp_path):
+    names = ("行\x0b区切り", "段\x0c落", "次\x85行", "行\u2028区切り", "段\u2029落", "ヌル\x00文字", "ベル\x07")
+    inventory = FORMULA_INVENTORY.split("procedures:\n")[0] + "procedures:\n"
+    inventory += "".join(
+        f"  - {{id: q{index}, name: {json.dumps(name)}, annual_volume: {10 + index},"
+        " steps: [{id: s, name: 受付, actor: counter, medium: paper, effort: 5m}]}\n"
+        for index, name in enumerate(names)
+    )
+    (tmp_path / "lines.yaml").write_text(inventory, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    # Python's splitlines, and readers built on it, end a line at each of these.
+    outside_quotes = "".join(result.stdout.split('"')[::2])
+    assert len(outside_quotes.splitlines()) == len(names) + 1
+    rows = {row["id"]: row["name"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["q0"] == "行\n区切り" and rows["q3"] == "行\n区切り"
+    assert rows["q5"] == "ヌル\ufffd文字" and rows["q6"] == "ベル\ufffd"
