@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 if TYPE_CHECKING:
-    from bpr.inventory.loader import LoadedFile
+    from bpr.inventory.records import LoadedFile
 
 CODE = "duplicate-id"
 

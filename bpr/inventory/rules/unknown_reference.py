@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding, did_you_mean
 
 if TYPE_CHECKING:
-    from bpr.inventory.loader import LoadedFile
+    from bpr.inventory.records import LoadedFile
 
 CODE = "unknown-reference"
 

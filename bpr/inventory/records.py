@@ -1,0 +1,67 @@
+"""The records of loading: one loaded file, and the inventory of every loaded file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bpr.inventory.models import Counter, InventoryFile, Procedure
+from bpr.inventory.problem import Problem
+from bpr.inventory.rules import severity_of
+from bpr.inventory.rules.base import PathKey, RuleFinding
+
+
+@dataclass
+class LoadedFile:
+    """One file after loading: its valid parts, its problems and the positions cross-file rules need."""
+
+    path: str
+    counter: Counter | None = None
+    procedures: list[tuple[int, Procedure]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # Every procedure id the file declares, by index, schema-valid or not: the cross-file rules see a
+    # procedure with a typo in another field, so they neither report false unknown references to it
+    # nor miss a duplicate of its id.
+    declared_ids: dict[int, str] = field(default_factory=dict)
+
+    def where(self, path: PathKey) -> str:
+        """Return 'FILE:LINE:COL' of a recorded path."""
+        line, column = self.positions.get(path, (1, 1))
+        return f"{self.path}:{line}:{column}"
+
+    def problem(self, code: str, finding: RuleFinding) -> Problem:
+        """Return a problem for a finding at a recorded path."""
+        line, column = self.positions.get(finding.path, (1, 1))
+        index = finding.path[1] if finding.path[:1] == ("procedures",) else None
+        owner = dict(self.procedures).get(index) if isinstance(index, int) else None
+        return Problem(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
+
+
+@dataclass
+class Inventory:
+    """Every loaded file of an inventory set, in path order."""
+
+    files: list[LoadedFile]
+
+    def entries(self) -> Iterator[tuple[Counter, Procedure, str]]:
+        """Yield (counter, procedure, file) for every valid procedure, in file order."""
+        for loaded in self.files:
+            if loaded.counter is None:
+                continue
+            for _, procedure in loaded.procedures:
+                yield loaded.counter, procedure, loaded.path
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Return every problem of every file, sorted."""
+        return sorted(p for loaded in self.files for p in loaded.problems)
+
+
+def as_inventory_file(loaded: LoadedFile) -> InventoryFile | None:
+    """Return the whole-file model when every part of the file is valid."""
+    if loaded.counter is None or not loaded.procedures:
+        return None
+    return InventoryFile.model_construct(
+        version=1, counter=loaded.counter, procedures=[p for _, p in loaded.procedures]
+    )
