@@ -95,3 +95,18 @@ def test_a_non_utf8_svg_is_written_as_utf8_without_a_traceback(
     written = (tmp_path / "o" / "p.svg").read_bytes()
     assert "caf\ufffd \ufffd" in written.decode("utf-8")
     ET.fromstring(written)
+
+
+def test_build_with_a_dot_that_writes_a_broken_svg_exits_2(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bpr.export.diagram as diagram_package
+
+    dot = fake_dot(tmp_path / "bin", b'<svg font-family="a"b"></svg>')
+    monkeypatch.setattr(render_module, "find_dot", lambda: dot)
+    monkeypatch.setattr(diagram_package, "find_dot", lambda: dot)
+    (tmp_path / "inv.yaml").write_text(MINIMAL, encoding="utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "inv.yaml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "not well-formed" in result.stderr
+    assert not (tmp_path / "out").exists()
