@@ -84,3 +84,11 @@ def test_a_diagram_font_must_be_a_font_name(tmp_path, font):
 )
 def test_real_font_names_are_accepted(tmp_path, font):
     assert load_config(write(tmp_path, f"diagram:\n  font: {json.dumps(font)}\n")).diagram.font == font
+
+
+def test_rpa_actions_are_actions(tmp_path):
+    path = tmp_path / "bpr.yaml"
+    path.write_text("scoring:\n  rpa:\n    actions: [enter, fly]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert [(p.code, p.line, p.column) for p in raised.value.problems] == [("invalid-value", 3, 22)]

@@ -17,7 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -265,11 +264,6 @@ def _check_pipeline(folder: Path, text: str) -> bool:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large],
 )
 @given(inventory=inventories)
-@pytest.mark.xfail(
-    strict=False,
-    reason='issue 10: a section name with a control character (section: "市民課\\x01") goes raw into the section '
-    "workbook's docProps/core.xml title (bpr/export/workbook/__init__.py), which openpyxl and Excel cannot open",
-)
 def test_whatever_validate_accepts_every_command_handles(inventory: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         _check_pipeline(Path(folder), to_yaml(inventory) + "\n")
