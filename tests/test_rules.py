@@ -117,3 +117,20 @@ def test_docs_list_every_code_with_its_severity() -> None:
     text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", text, flags=re.M))
     assert documented == {code: severity.value for code, (severity, _) in CODES.items()}
+
+
+def test_a_rule_sees_the_counter_of_its_procedure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules get one context with the counter, so that a rule can see the 課."""
+    import types
+
+    from bpr.inventory import checker
+
+    seen: list[Any] = []
+    spy = types.SimpleNamespace(CODE="zero-volume", check_procedure=lambda ctx: seen.append(ctx.counter) or [])
+    monkeypatch.setattr(checker, "RULES_BY_CODE", {"zero-volume": spy})
+    text = (
+        "version: 1\ncounter: {id: c, name: 窓口, section: 市民課}\n"
+        "procedures:\n  - {id: p, name: 手続, annual_volume: 1, steps: [{id: a, name: a, actor: counter}]}\n"
+    )
+    checker.load_text(text, "f.yaml")
+    assert [counter.section for counter in seen] == ["市民課"]

@@ -82,7 +82,7 @@ class FileChecker:
         return result
 
     def _run_procedure_rules(self, index: int, procedure: Procedure) -> None:
-        ctx = ProcedureContext(procedure, build_flow(procedure.steps))
+        ctx = ProcedureContext(procedure, build_flow(procedure.steps), self.loaded.counter)
         prefix: PathKey = ("procedures", index)
         # With a step id used twice the flow is ambiguous: report the duplicate, not the loops it seems to make.
         ambiguous = len({step.id for step in procedure.steps}) < len(procedure.steps)

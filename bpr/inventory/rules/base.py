@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bpr.inventory.flow import Flow
-from bpr.inventory.models import Procedure
+from bpr.inventory.models import Counter, Procedure
 
 PathKey = tuple[str | int, ...]
 
@@ -23,10 +23,11 @@ class RuleFinding:
 
 @dataclass(frozen=True, slots=True)
 class ProcedureContext:
-    """A valid procedure and its flow, as a procedure rule sees them."""
+    """A valid procedure, its flow and its counter (None when the counter has errors), as a rule sees them."""
 
     procedure: Procedure
     flow: Flow
+    counter: Counter | None = None
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
