@@ -55,15 +55,8 @@ def run_bpr(
     )
 
 
-def _output(result: subprocess.CompletedProcess[bytes], captured: Path | None) -> bytes:
-    return captured.read_bytes() if captured is not None else result.stdout
-
-
-@pytest.mark.parametrize("into", ["pipe", "file"])
-@pytest.mark.parametrize(("command", "output_format"), MACHINE)
-def test_machine_formats_are_utf8_on_a_cp932_console(
-    command: str, output_format: str, into: str, inventory: Path, tmp_path: Path
-) -> None:
+def _run_into(command: str, output_format: str, into: str, inventory: Path, tmp_path: Path) -> bytes:
+    """Run a command on a cp932 console, its output into a pipe or a file; return the output after a clean exit."""
     captured = tmp_path / "out.txt" if into == "file" else None
     with open(captured, "wb") if captured is not None else open(os.devnull, "wb") as sink:
         result = run_bpr(
@@ -73,7 +66,16 @@ def test_machine_formats_are_utf8_on_a_cp932_console(
         )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in result.stderr
-    text = _output(result, captured).decode("utf-8")  # strict: the whole output is UTF-8
+    return captured.read_bytes() if captured is not None else result.stdout
+
+
+@pytest.mark.parametrize("into", ["pipe", "file"])
+@pytest.mark.parametrize(("command", "output_format"), MACHINE)
+def test_machine_formats_are_utf8_on_a_cp932_console(
+    command: str, output_format: str, into: str, inventory: Path, tmp_path: Path
+) -> None:
+    output = _run_into(command, output_format, into, inventory, tmp_path)
+    text = output.decode("utf-8")  # strict: the whole output is UTF-8
     assert YOSHI in text
     if output_format == "json":
         json.loads(text)
@@ -84,16 +86,8 @@ def test_machine_formats_are_utf8_on_a_cp932_console(
 def test_text_formats_replace_what_cp932_cannot_show(
     command: str, output_format: str, into: str, inventory: Path, tmp_path: Path
 ) -> None:
-    captured = tmp_path / "out.txt" if into == "file" else None
-    with open(captured, "wb") if captured is not None else open(os.devnull, "wb") as sink:
-        result = run_bpr(
-            [command, "--format", output_format, inventory.name],
-            tmp_path,
-            stdout=sink if captured is not None else subprocess.PIPE,
-        )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    assert b"Traceback" not in result.stderr
-    text = _output(result, captured).decode("cp932")  # strict: the console can show every character
+    output = _run_into(command, output_format, into, inventory, tmp_path)
+    text = output.decode("cp932")  # strict: the console can show every character
     shown = "田.yaml" if command == "validate" else "田の傍聴受付"  # the file name, the procedure name
     assert f"?{shown}" in text
 
