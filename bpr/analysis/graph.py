@@ -1,4 +1,4 @@
-"""The process graph of one procedure: its steps, its flow without rework loops, and its main path.
+"""The process graph of one procedure: its steps, and its flow with the rework loops marked.
 
 Scoring reads only plain successor lists; the networkx DiGraph (for diagrams) is built on first use,
 so that scoring 100,000 procedures neither builds 100,000 graphs nor imports networkx.
@@ -63,12 +63,6 @@ class ProcessGraph:
     def step(self, step_id: str) -> Step:
         """Return the step of a node."""
         return self.steps[step_id]
-
-    def main_path(self) -> tuple[str, ...]:
-        """Return the most probable path from the first step to an end, rework edges cut (ties: written first)."""
-        from bpr.analysis.expected import most_probable_path
-
-        return most_probable_path(self.flow, set(self.rework_edges))
 
 
 def build_process_graph(procedure: Procedure) -> ProcessGraph:

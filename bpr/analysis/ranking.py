@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
+from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
@@ -153,9 +154,6 @@ def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> M
     )
 
 
-LABELS = {Measure.ONLINE: "オンライン化", Measure.RPA: "RPA", Measure.AI_OCR: "AI-OCR", Measure.BPR: "業務改善(BPR)"}
-
-
 def _reasons(
     procedure: Procedure,
     recommendation: Measure,
@@ -169,12 +167,12 @@ def _reasons(
         if plan.role == "primary":
             reasons.extend(gain.reasons)
             others = [
-                f"{LABELS[m]} {gains[m].expected_hours:,.0f}"
+                f"{MEASURE_LABELS[m]} {gains[m].expected_hours:,.0f}"
                 for m in CANDIDATE_ORDER
                 if m is not plan.measure and gains[m].expected_hours > 0
             ]
             versus = f"; 他は{'・'.join(others)}時間" if others else ""
-            what = LABELS[plan.measure] + (" (マイナポータルの利用率の向上)" if plan.uptake else "")
+            what = MEASURE_LABELS[plan.measure] + (" (マイナポータルの利用率の向上)" if plan.uptake else "")
             reasons.append(
                 f"推奨 {what}: 期待削減 {gain.expected_hours:,.0f}時間/年 "
                 f"(削減 {gain.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
@@ -184,7 +182,7 @@ def _reasons(
             where = f" ({steps})" if steps else ""
             uptake = " (マイナポータルの利用率の向上)" if plan.uptake else ""
             reasons.append(
-                f"併せて {LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
+                f"併せて {MEASURE_LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         else:

@@ -9,15 +9,14 @@ absolute, monotonic function of `E` alone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from bpr.analysis.figures import STAFF_ACTORS, writes_by_hand
+from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
 from bpr.inventory.models import Action, Actor, Measure, Medium, OnlineStatus, Payment, Procedure, Source
 
-MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR)
 # Ties of expected hours go to the measure written first here.
 CANDIDATE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 
@@ -34,8 +33,6 @@ class MeasureGain:
     candidates: tuple[CandidateStep, ...] = ()
     citizen_weight: float = 1.0
     staff_weight: float = 1.0
-    gated: bool = False  # the measure cannot apply at all (a law requires presence, already fully online)
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def staff_hours(self) -> float:
@@ -54,9 +51,9 @@ class MeasureGain:
         return weighted * self.feasibility
 
 
-def no_gain(measure: Measure, *reasons: str, gated: bool = False) -> MeasureGain:
+def no_gain(measure: Measure, *reasons: str) -> MeasureGain:
     """Return a gain of nothing, with the reasons why."""
-    return MeasureGain(measure, {}, 0.0, 0.0, tuple(reasons), gated=gated)
+    return MeasureGain(measure, {}, 0.0, 0.0, tuple(reasons))
 
 
 def hours_to_score(expected_hours: float, full_hours: float) -> float:
@@ -80,12 +77,11 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     """Return what putting the cases still at the counter online saves: the citizen's trip, wait and forms, and reception."""
     online = procedure.online
     if online.status is OnlineStatus.FULL:
-        return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)", gated=True)
+        return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)")
     if online.in_person_required_by_law:
         return no_gain(
             Measure.ONLINE,
             "法令で本人の来庁が必要: オンライン化の対象外",
-            gated=True,
         )
     cfg = config.online
     volume = procedure.annual_volume
@@ -320,21 +316,3 @@ def staff_text(hours: float, config: ScoringConfig) -> str:
 def _count(value: float) -> str:
     """Return an expected count as a reader writes it: 1, 1.2."""
     return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.2g}"
-
-
-__all__ = [
-    "CANDIDATE_ORDER",
-    "MEASURE_ORDER",
-    "MeasureGain",
-    "ai_ocr_gain",
-    "bpr_gain",
-    "hours_to_score",
-    "no_gain",
-    "online_gain",
-    "online_share",
-    "rpa_gain",
-    "score_gain",
-    "staff_hours_by_step",
-    "within",
-    "writes_by_hand",
-]

@@ -106,8 +106,6 @@ def summarise(analysis: Analysis, procedure_ids: Iterable[str] | None = None) ->
                 hours_placed=placed_hours,
             )
         )
-    per_hour = analysis.staff_cost_per_hour
-    per_fte = analysis.hours_per_fte
     staff = sum(t.staff for t in totals)
     return Summary(
         procedures=len(chosen),
@@ -122,8 +120,8 @@ def summarise(analysis: Analysis, procedure_ids: Iterable[str] | None = None) ->
             staff=round(staff, 1),
             citizen=round(sum(t.citizen for t in totals), 1),
             expected=round(sum(t.expected for t in totals), 1),
-            fte=round(staff / per_fte, 2),
-            thousand_yen=round(staff * per_hour / 1000, 0),
+            fte=round(staff_fte(staff, analysis), 2),
+            thousand_yen=round(staff_thousand_yen(staff, analysis), 0),
         ),
         today_staff_hours=round(sum(p.figures.staff_hours for p in chosen), 1),
         today_citizen_hours=round(sum(p.figures.citizen_hours for p in chosen), 1),
@@ -153,8 +151,8 @@ def _hours(savings: Iterable[tuple[float, float, float, float]], analysis: Analy
         staff=round(staff, 1),
         citizen=round(sum(r[2] for r in rows), 1),
         expected=round(sum(r[3] for r in rows), 1),
-        fte=round(staff / analysis.hours_per_fte, 2),
-        thousand_yen=round(staff * analysis.staff_cost_per_hour / 1000, 0),
+        fte=round(staff_fte(staff, analysis), 2),
+        thousand_yen=round(staff_thousand_yen(staff, analysis), 0),
     )
 
 
