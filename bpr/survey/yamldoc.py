@@ -1,0 +1,430 @@
+"""Counter files held as round-trip YAML, changed field by field so that comments, order and style survive.
+
+Importers (the national survey, the section staff's 調査票) bring plain data. A procedure's field is
+rewritten only when its new value differs *in meaning* from the file's (compared through the format's
+models: ``effort: "5m"`` equals ``5``, an omitted ``medium`` equals ``none``), and then only the parts
+that differ: a changed step keeps its flow style, its key order and the comments around it. A file in
+which nothing differs is not written at all, so a no-op import leaves every byte as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.tokens import CommentToken
+
+from bpr.export.safe import atomic_write
+from bpr.inventory.models import Attachment, Counter, Procedure, Step
+from bpr.inventory.sources import read_text
+from bpr.inventory.yamlfile import YamlInputError
+
+PROCEDURE_FIELDS: tuple[str, ...] = tuple(Procedure.model_fields)
+COUNTER_FIELDS: tuple[str, ...] = tuple(Counter.model_fields)
+# Written in flow style, one line each, as the sample inventory and `bpr new` write them.
+_FLOW_FIELDS = frozenset({"life_events", "online", "fee"})
+_ITEM_KEYS = {"steps": ("id", Step), "attachments": ("name", Attachment)}
+_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/inventory.schema.json\n"
+
+
+class YamlDocError(Exception):
+    """A counter file that cannot be read or changed as a round-trip document."""
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long Japanese line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def duration_text(minutes: float) -> str:
+    """Return a duration as the format writes it: 5 -> "5m", 90 -> "1.5h", 4320 -> "3d"."""
+    for unit, size in (("d", 1440.0), ("h", 60.0)):
+        if minutes >= size and _round_number(minutes / size):
+            return f"{minutes / size:g}{unit}"
+    return f"{minutes:g}m"
+
+
+def _round_number(value: float) -> bool:
+    return math.isclose(value * 4, round(value * 4), abs_tol=1e-9)
+
+
+def to_plain(value: Any) -> Any:
+    """Return a plain dict/list/scalar copy of round-trip data."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+def _model(model: Any, value: Any) -> Any:
+    try:
+        return model.model_validate(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
+def same_procedure_field(field: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Tell whether `field` means the same in two plain procedures (through the model when both are valid)."""
+    if field not in old and field not in new:
+        return True
+    before, after = _model(Procedure, old), _model(Procedure, new)
+    if before is not None and after is not None:
+        return bool(getattr(before, field) == getattr(after, field))
+    return to_plain(old.get(field)) == to_plain(new.get(field))
+
+
+def _same_item(model: Any, old: Any, new: Any) -> bool:
+    before, after = _model(model, old), _model(model, new)
+    if before is not None and after is not None:
+        return bool(before == after)
+    return to_plain(old) == to_plain(new)
+
+
+def styled(value: Any, flow: bool = False) -> Any:
+    """Return plain data as round-trip data: flow style where `flow`, steps and attachments one line each."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            out[key] = styled(item, flow or key in _FLOW_FIELDS or key == "next")
+        if flow:
+            out.fa.set_flow_style()
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq(styled(item, flow) for item in value)
+        if flow:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def _styled_field(field: str, value: Any) -> Any:
+    if field in _ITEM_KEYS and isinstance(value, list):
+        seq = CommentedSeq(styled(item, flow=True) for item in value)
+        return seq
+    if field == "issues":
+        return styled(value)
+    return styled(value, flow=field in _FLOW_FIELDS)
+
+
+class CounterDocument:
+    """One counter file as round-trip data, with the procedures' fields changed in place."""
+
+    def __init__(self, path: Path, data: CommentedMap, original: str | None) -> None:
+        self.path = path
+        self.data = data
+        self._original = original
+        self._changed = original is None
+
+    @classmethod
+    def load(cls, path: Path) -> CounterDocument:
+        """Read a counter file for changing; raise YamlDocError saying why it cannot be."""
+        try:
+            text = read_text(path)
+        except YamlInputError as exc:
+            raise YamlDocError(f"{path}: {exc.message}") from None
+        except OSError as exc:
+            raise YamlDocError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        try:
+            data = _yaml().load(text)
+        except YAMLError as exc:
+            raise YamlDocError(f"{path}: is not valid YAML ({str(exc).splitlines()[0]}): run `bpr validate`") from None
+        if not isinstance(data, CommentedMap) or not isinstance(data.get("procedures"), list):
+            raise YamlDocError(f"{path}: is not a counter file with a list of procedures: run `bpr validate`")
+        if not isinstance(data.get("counter"), dict):
+            raise YamlDocError(f"{path}: has no counter mapping: run `bpr validate`")
+        return cls(path, data, text)
+
+    @classmethod
+    def create(cls, path: Path, counter: dict[str, Any]) -> CounterDocument:
+        """Start a new counter file with no procedures yet."""
+        data = CommentedMap()
+        data["version"] = 1
+        data["counter"] = styled({k: counter[k] for k in COUNTER_FIELDS if counter.get(k) is not None})
+        data["procedures"] = CommentedSeq()
+        return cls(path, data, None)
+
+    @property
+    def counter_id(self) -> str:
+        """Return the id of the file's counter."""
+        return str(self.data["counter"].get("id", ""))
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether the document differs from the file it was read from."""
+        return self._changed
+
+    def _procedures(self) -> CommentedSeq:
+        procedures: CommentedSeq = self.data["procedures"]
+        return procedures
+
+    def _find(self, procedure_id: str) -> CommentedMap | None:
+        for item in self._procedures():
+            if isinstance(item, dict) and item.get("id") == procedure_id:
+                return item
+        return None
+
+    def procedure_ids(self) -> list[str]:
+        """Return the ids of the file's procedures, in file order."""
+        return [str(p["id"]) for p in self._procedures() if isinstance(p, dict) and isinstance(p.get("id"), str)]
+
+    def plain_procedure(self, procedure_id: str) -> dict[str, Any]:
+        """Return a plain copy of one procedure."""
+        found = self._find(procedure_id)
+        if found is None:
+            raise KeyError(procedure_id)
+        plain: dict[str, Any] = to_plain(found)
+        return plain
+
+    def plain_procedures(self) -> list[dict[str, Any]]:
+        """Return plain copies of every procedure mapping, in file order."""
+        return [to_plain(p) for p in self._procedures() if isinstance(p, dict)]
+
+    def update_procedure(self, plain: dict[str, Any], fields: Iterable[str] | None = None) -> list[str]:
+        """Add a procedure, or change the fields of one whose meaning differs; return the changed fields."""
+        found = self._find(plain["id"])
+        if found is None:
+            self._append(plain)
+            return ["(added)"]
+        names = [f for f in (PROCEDURE_FIELDS if fields is None else fields) if f != "id"]
+        old = to_plain(found)
+        candidate = dict(old)
+        for name in names:
+            if name in plain and plain[name] is not None:
+                candidate[name] = plain[name]
+            else:
+                candidate.pop(name, None)
+        changed = [name for name in names if not same_procedure_field(name, old, candidate)]
+        if changed:
+            # The blank line after a procedure belongs to its last key: it stays last whatever changes.
+            trailing = _take_trailing(found)
+            for name in changed:
+                _assign(found, name, candidate.get(name), _position(found, name))
+            if trailing is not None:
+                _put_trailing(found, trailing)
+            self._changed = True
+        return changed
+
+    def _append(self, plain: dict[str, Any]) -> None:
+        item = CommentedMap()
+        for name in (*PROCEDURE_FIELDS, *[k for k in plain if k not in PROCEDURE_FIELDS]):
+            if plain.get(name) is not None:
+                item[name] = _styled_field(name, plain[name])
+        procedures = self._procedures()
+        if self._original is not None and procedures and _blank_separated(procedures):
+            last = procedures[-1]
+            if isinstance(last, CommentedMap) and _take_trailing(last) is None:
+                _put_trailing(last, CommentToken("\n\n", CommentMark(0), None))
+        procedures.append(item)
+        self._changed = True
+
+    def remove_procedure(self, procedure_id: str) -> bool:
+        """Remove a procedure by id; tell whether there was one."""
+        procedures = self._procedures()
+        for index, item in enumerate(procedures):
+            if isinstance(item, dict) and item.get("id") == procedure_id:
+                del procedures[index]
+                self._changed = True
+                return True
+        return False
+
+    def update_counter(self, counter: dict[str, Any]) -> list[str]:
+        """Change the counter's fields whose value differs; return their names."""
+        mapping = self.data["counter"]
+        changed = []
+        for name in COUNTER_FIELDS:
+            new = counter.get(name)
+            old = mapping.get(name)
+            if to_plain(old) == to_plain(new) or (name == "surveyed_on" and str(old) == str(new)):
+                continue
+            changed.append(name)
+            _assign(mapping, name, new, _position_in(mapping, name, COUNTER_FIELDS))
+        if changed:
+            self._changed = True
+        return changed
+
+    def text(self) -> str:
+        """Return the document as YAML text (the file's own text when nothing changed)."""
+        if self._original is not None and not self._changed:
+            return self._original
+        stream = io.StringIO()
+        _yaml().dump(self.data, stream)
+        text = stream.getvalue()
+        if self._original is None:
+            text = _SCHEMA_LINE + _spaced(text)
+        return text
+
+
+def _spaced(text: str) -> str:
+    """Put a blank line between procedures of a new file, as people write them."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    in_procedures = False
+    for line in lines:
+        if line.startswith("procedures:"):
+            in_procedures = True
+        elif in_procedures and line.startswith("  - ") and out and not out[-1].startswith("procedures:"):
+            out.append("\n")
+        out.append(line)
+    return "".join(out)
+
+
+def _blank_separated(procedures: CommentedSeq) -> bool:
+    """Tell whether a file puts a blank line between its procedures."""
+    return any(
+        isinstance(item, CommentedMap) and _peek_trailing(item) is not None for item in list(procedures)[:-1]
+    ) or any(entry[1] for entry in procedures.ca.items.values() if len(entry) > 1)
+
+
+def _trailing_slot(node: Any) -> tuple[list[Any], int] | None:
+    """Return the comment slot that holds what follows a block node's last value (blank lines, comments)."""
+    if isinstance(node, CommentedMap) and len(node) and not node.fa.flow_style():
+        key = list(node)[-1]
+        entry = node.ca.items.get(key)
+        if entry is not None and len(entry) > 2 and entry[2] is not None:
+            return entry, 2
+        return _trailing_slot(node[key])
+    if isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
+        entry = node.ca.items.get(len(node) - 1)
+        if entry is not None and entry[0] is not None:
+            return entry, 0
+        return _trailing_slot(node[-1])
+    return None
+
+
+def _peek_trailing(node: Any) -> Any:
+    slot = _trailing_slot(node)
+    return None if slot is None else slot[0][slot[1]]
+
+
+def _take_trailing(node: Any) -> Any:
+    slot = _trailing_slot(node)
+    if slot is None:
+        return None
+    entry, index = slot
+    token = entry[index]
+    entry[index] = None
+    return token
+
+
+def _put_trailing(node: Any, token: Any) -> None:
+    """Attach a trailing comment token after a block node's last value."""
+    if isinstance(node, CommentedMap) and len(node):
+        key = list(node)[-1]
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style():
+            _put_trailing(value, token)
+            return
+        entry = node.ca.items.setdefault(key, [None, None, None, None])
+        entry[2] = token
+    elif isinstance(node, CommentedSeq) and len(node):
+        value = node[-1]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style():
+            _put_trailing(value, token)
+            return
+        entry = node.ca.items.setdefault(len(node) - 1, [None, None, None, None])
+        entry[0] = token
+
+
+def _position(procedure: CommentedMap, name: str) -> int:
+    return _position_in(procedure, name, PROCEDURE_FIELDS)
+
+
+def _position_in(mapping: CommentedMap, name: str, order: Sequence[str]) -> int:
+    """Return where a missing key goes: after the last present key that comes before it in the model."""
+    if name not in order:
+        return len(mapping)
+    rank = order.index(name)
+    position = 0
+    for index, key in enumerate(mapping):
+        if key in order and order.index(key) < rank:
+            position = index + 1
+    return position
+
+
+def _assign(mapping: CommentedMap, name: str, new: Any, position: int) -> None:
+    """Set one key to a plain value, changing only what differs inside it."""
+    if new is None:
+        if name in mapping:
+            del mapping[name]
+        return
+    old = mapping.get(name)
+    if name in _ITEM_KEYS and isinstance(old, CommentedSeq) and isinstance(new, list):
+        _merge_items(old, new, *_ITEM_KEYS[name])
+    elif isinstance(old, CommentedMap) and isinstance(new, dict):
+        _merge_mapping(old, new)
+    elif name in mapping:
+        mapping[name] = _keep_style(old, _styled_field(name, new))
+    else:
+        mapping.insert(position, name, _styled_field(name, new))
+
+
+def _keep_style(old: Any, new: Any) -> Any:
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq):
+        if old.fa.flow_style():
+            new.fa.set_flow_style()
+        else:
+            new.fa.set_block_style()
+    return new
+
+
+def _merge_mapping(old: CommentedMap, new: dict[str, Any]) -> None:
+    for key in [k for k in old if k not in new]:
+        del old[key]
+    for key, value in new.items():
+        if to_plain(old.get(key)) == to_plain(value):
+            continue
+        if isinstance(old.get(key), CommentedMap) and isinstance(value, dict):
+            _merge_mapping(old[key], value)
+        elif key in old:
+            old[key] = _keep_style(old[key], styled(value, flow=bool(old.fa.flow_style())))
+        else:
+            old[key] = styled(value, flow=bool(old.fa.flow_style()))
+
+
+def _merge_items(old: CommentedSeq, new: list[Any], key: str, model: Any) -> None:
+    """Merge a list of steps or attachments matched by id or name, keeping unchanged items as they are."""
+    by_key = {item.get(key): item for item in old if isinstance(item, dict)}
+    merged = []
+    for value in new:
+        existing = by_key.pop(value.get(key), None) if isinstance(value, dict) else None
+        if existing is None:
+            merged.append(styled(value, flow=True))
+        else:
+            if not _same_item(model, to_plain(existing), value):
+                _merge_mapping(existing, value)
+            merged.append(existing)
+    if [id(x) for x in merged] == [id(x) for x in old]:
+        return
+    # Keep the sequence object (its comments and style); only its items change.
+    old[:] = merged
+
+
+def write_documents(documents: Sequence[CounterDocument]) -> list[Path]:
+    """Write the changed documents, each atomically; return the paths written."""
+    written = []
+    for document in documents:
+        if not document.changed:
+            continue
+        text = document.text()
+        atomic_write(document.path, lambda temporary, text=text: temporary.write_text(text, encoding="utf-8"))
+        written.append(document.path)
+    return written
