@@ -89,14 +89,14 @@ def same_procedure_field(field: str, old: dict[str, Any], new: dict[str, Any]) -
     before, after = _model(Procedure, old), _model(Procedure, new)
     if before is not None and after is not None:
         return bool(getattr(before, field) == getattr(after, field))
-    return to_plain(old.get(field)) == to_plain(new.get(field))
+    return bool(to_plain(old.get(field)) == to_plain(new.get(field)))
 
 
 def _same_item(model: Any, old: Any, new: Any) -> bool:
     before, after = _model(model, old), _model(model, new)
     if before is not None and after is not None:
         return bool(before == after)
-    return to_plain(old) == to_plain(new)
+    return bool(to_plain(old) == to_plain(new))
 
 
 def styled(value: Any, flow: bool = False) -> Any:
@@ -178,7 +178,7 @@ class CounterDocument:
 
     def _find(self, procedure_id: str) -> CommentedMap | None:
         for item in self._procedures():
-            if isinstance(item, dict) and item.get("id") == procedure_id:
+            if isinstance(item, CommentedMap) and item.get("id") == procedure_id:
                 return item
         return None
 
@@ -402,7 +402,7 @@ def _merge_mapping(old: CommentedMap, new: dict[str, Any]) -> None:
 
 def _merge_items(old: CommentedSeq, new: list[Any], key: str, model: Any) -> None:
     """Merge a list of steps or attachments matched by id or name, keeping unchanged items as they are."""
-    by_key = {item.get(key): item for item in old if isinstance(item, dict)}
+    by_key = {item.get(key): item for item in old if isinstance(item, CommentedMap)}
     merged = []
     for value in new:
         existing = by_key.pop(value.get(key), None) if isinstance(value, dict) else None
@@ -424,7 +424,13 @@ def write_documents(documents: Sequence[CounterDocument]) -> list[Path]:
     for document in documents:
         if not document.changed:
             continue
-        text = document.text()
-        atomic_write(document.path, lambda temporary, text=text: temporary.write_text(text, encoding="utf-8"))
+        _write_text(document.path, document.text())
         written.append(document.path)
     return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    def write(temporary: Path) -> None:
+        temporary.write_text(text, encoding="utf-8")
+
+    atomic_write(path, write)
