@@ -22,6 +22,7 @@ from bpr.cli import (
     debug_requested,
     diagram,
     doctor,
+    importer,
     new,
     report_internal_error,
     roadmap,
@@ -97,6 +98,7 @@ app.command("config")(config_cmd.config)
 app.command("diagram")(diagram.diagram)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
+app.add_typer(importer.app, name="import")
 
 
 def main() -> None:

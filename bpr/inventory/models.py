@@ -324,6 +324,34 @@ class Plan(_Model):
     progress: Progress = Progress.PLANNED
 
 
+class SurveyAnswer(_Model):
+    """The national survey's answer for a procedure as last imported; `bpr import survey` owns it.
+
+    Kept so that a re-import can tell a value a person changed (it differs from what this answer
+    gives) from one the survey changed (the file still holds what the previous answer gave).
+    """
+
+    ministry: Text | None = None
+    name: Text | None = None
+    law: Text | None = None
+    article: Text | None = None
+    online_status: Text | None = None
+    national_volume: Annotated[StrictInt, Field(ge=0)] | None = None
+    national_online: Annotated[StrictInt, Field(ge=0)] | None = None
+    city_volume: Annotated[StrictInt, Field(ge=0, le=MAX_ANNUAL_VOLUME)] | None = None
+    population: Annotated[StrictInt, Field(gt=0)] | None = None
+    identity_check: Text | None = None
+    fee: Text | None = None
+    payment: list[Text] = []
+    attachments: list[Text] = []
+    events: list[Text] = []
+    business_events: list[Text] = []
+    period: Text | None = None
+    period_online: Text | None = None
+    system: Text | None = None
+    system_online: Text | None = None
+
+
 class Branch(_Model):
     """A successor with the share of cases that take it and the condition drawn on its arrow."""
 
@@ -411,6 +439,7 @@ class Procedure(_Model):
     steps: Annotated[list[Step], Field(min_length=1)]
     issues: list[Text] = []
     notes: str | None = None
+    survey: SurveyAnswer | None = None
 
 
 class Counter(_Model):

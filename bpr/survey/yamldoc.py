@@ -25,12 +25,20 @@ from bpr.export.safe import atomic_write
 from bpr.inventory.models import Attachment, Counter, Procedure, Step
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError
+from bpr.survey.emit import counter_file_text
 
 PROCEDURE_FIELDS: tuple[str, ...] = tuple(Procedure.model_fields)
 COUNTER_FIELDS: tuple[str, ...] = tuple(Counter.model_fields)
 # Written in flow style, one line each, as the sample inventory and `bpr new` write them.
 _FLOW_FIELDS = frozenset({"life_events", "online", "fee"})
 _ITEM_KEYS = {"steps": ("id", Step), "attachments": ("name", Attachment)}
+# A new procedure is written in the model's order, but with `flow_source` just above the steps it describes.
+_WRITTEN_ORDER = tuple(
+    name
+    for field in PROCEDURE_FIELDS
+    if field != "flow_source"
+    for name in (("flow_source", field) if field == "steps" else (field,))
+)
 _SCHEMA_LINE = "# yaml-language-server: $schema=../schema/inventory.schema.json\n"
 
 
@@ -133,6 +141,9 @@ class CounterDocument:
         self.data = data
         self._original = original
         self._changed = original is None
+        # A new file holds plain procedures until it is written: it has no comments to keep, and
+        # emitting it directly is a hundred times quicker than ruamel (bpr/survey/emit.py).
+        self._fresh: dict[str, dict[str, Any]] | None = {} if original is None else None
 
     @classmethod
     def load(cls, path: Path) -> CounterDocument:
@@ -162,6 +173,15 @@ class CounterDocument:
         data["procedures"] = CommentedSeq()
         return cls(path, data, None)
 
+    def _thaw(self) -> None:
+        """Turn a new file's plain procedures into round-trip data, for changes beyond appending."""
+        if self._fresh is None:
+            return
+        procedures = self._procedures()
+        for plain in self._fresh.values():
+            procedures.append(_styled_procedure(plain))
+        self._fresh = None
+
     @property
     def counter_id(self) -> str:
         """Return the id of the file's counter."""
@@ -177,6 +197,8 @@ class CounterDocument:
         return procedures
 
     def _find(self, procedure_id: str) -> CommentedMap | None:
+        if self._fresh is not None and procedure_id in self._fresh:
+            self._thaw()
         for item in self._procedures():
             if isinstance(item, CommentedMap) and item.get("id") == procedure_id:
                 return item
@@ -184,6 +206,7 @@ class CounterDocument:
 
     def procedure_ids(self) -> list[str]:
         """Return the ids of the file's procedures, in file order."""
+        self._thaw()
         return [str(p["id"]) for p in self._procedures() if isinstance(p, dict) and isinstance(p.get("id"), str)]
 
     def plain_procedure(self, procedure_id: str) -> dict[str, Any]:
@@ -196,6 +219,7 @@ class CounterDocument:
 
     def plain_procedures(self) -> list[dict[str, Any]]:
         """Return plain copies of every procedure mapping, in file order."""
+        self._thaw()
         return [to_plain(p) for p in self._procedures() if isinstance(p, dict)]
 
     def update_procedure(self, plain: dict[str, Any], fields: Iterable[str] | None = None) -> list[str]:
@@ -224,10 +248,10 @@ class CounterDocument:
         return changed
 
     def _append(self, plain: dict[str, Any]) -> None:
-        item = CommentedMap()
-        for name in (*PROCEDURE_FIELDS, *[k for k in plain if k not in PROCEDURE_FIELDS]):
-            if plain.get(name) is not None:
-                item[name] = _styled_field(name, plain[name])
+        if self._fresh is not None:
+            self._fresh[plain["id"]] = _ordered(plain)
+            return
+        item = _styled_procedure(plain)
         procedures = self._procedures()
         if self._original is not None and procedures and _blank_separated(procedures):
             last = procedures[-1]
@@ -238,6 +262,7 @@ class CounterDocument:
 
     def remove_procedure(self, procedure_id: str) -> bool:
         """Remove a procedure by id; tell whether there was one."""
+        self._thaw()
         procedures = self._procedures()
         for index, item in enumerate(procedures):
             if isinstance(item, dict) and item.get("id") == procedure_id:
@@ -250,6 +275,7 @@ class CounterDocument:
         """Change the counter's fields whose value differs; return their names."""
         mapping = self.data["counter"]
         changed = []
+        self._thaw()
         for name in COUNTER_FIELDS:
             new = counter.get(name)
             old = mapping.get(name)
@@ -265,12 +291,28 @@ class CounterDocument:
         """Return the document as YAML text (the file's own text when nothing changed)."""
         if self._original is not None and not self._changed:
             return self._original
+        if self._fresh is not None:
+            counter = {k: to_plain(v) for k, v in self.data["counter"].items()}
+            return counter_file_text(_SCHEMA_LINE, counter, list(self._fresh.values()))
         stream = io.StringIO()
         _yaml().dump(self.data, stream)
         text = stream.getvalue()
         if self._original is None:
             text = _SCHEMA_LINE + _spaced(text)
         return text
+
+
+def _ordered(plain: dict[str, Any]) -> dict[str, Any]:
+    """Return a procedure's present fields in the format's order (unknown keys last)."""
+    names = (*_WRITTEN_ORDER, *[k for k in plain if k not in _WRITTEN_ORDER])
+    return {name: plain[name] for name in names if plain.get(name) is not None}
+
+
+def _styled_procedure(plain: dict[str, Any]) -> CommentedMap:
+    item = CommentedMap()
+    for name, value in _ordered(plain).items():
+        item[name] = _styled_field(name, value)
+    return item
 
 
 def _spaced(text: str) -> str:

@@ -1,0 +1,106 @@
+"""Which counter and section each procedure of the national survey goes to (`--mapping FILE`).
+
+The shipped default (`default-mapping.yaml` beside this module, printed by `bpr import survey
+--show-mapping`) follows the sample inventory's organisation; a city passes its own. A mapping file
+is checked as the config is: an unknown key or a wrong type is an error at its file, line and column.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from bpr.config import ConfigError
+from bpr.inventory.models import SLUG_PATTERN
+from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.pydantic_errors import findings_from_error
+from bpr.inventory.sources import read_text
+from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
+
+Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
+DEFAULT_MAPPING = "default-mapping.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(_Strict):
+    """Criteria that must all match: 所管府省庁 exactly, or text within 法令名 or 手続名."""
+
+    ministry: list[Text] = []
+    law: list[Text] = []
+    name: list[Text] = []
+
+    def matches(self, ministry: str, law: str, name: str) -> bool:
+        """Tell whether a survey row meets every criterion of the rule."""
+        return (
+            (not self.ministry or ministry in self.ministry)
+            and (not self.law or any(text in law for text in self.law))
+            and (not self.name or any(text in name for text in self.name))
+        )
+
+
+class CounterRule(_Strict):
+    """A counter of the city and the rules that send procedures to it."""
+
+    id: Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
+    name: Text
+    section: Text
+    department: Text | None = None
+    when: list[Rule] = []
+
+
+class Mapping(_Strict):
+    """The counters in the order they are tried, and the names of the national-priority procedures."""
+
+    counters: Annotated[list[CounterRule], Field(min_length=1)]
+    national_priority: list[Text] = []
+
+    def counter_for(self, ministry: str, law: str, name: str) -> CounterRule | None:
+        """Return the first counter with a rule the row matches."""
+        for counter in self.counters:
+            if any(rule.matches(ministry, law, name) for rule in counter.when):
+                return counter
+        return None
+
+    def is_priority(self, name: str) -> bool:
+        """Tell whether a procedure's name marks it as one of the national-priority procedures."""
+        return any(text in name for text in self.national_priority)
+
+
+def default_mapping_text() -> str:
+    """Return the text of the shipped default mapping."""
+    return resources.files("bpr.survey").joinpath(DEFAULT_MAPPING).read_text(encoding="utf-8")
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    """Load a mapping file (None: the default); raise ConfigError with positions."""
+    display = str(path) if path is not None else f"bpr/survey/{DEFAULT_MAPPING}"
+    try:
+        node = parse_yaml(read_text(path) if path is not None else default_mapping_text())
+    except YamlInputError as exc:
+        raise ConfigError([Problem(display, exc.line, exc.column, Severity.ERROR, exc.code, exc.message)]) from None
+    problems = [Problem(display, f.line, f.column, Severity.ERROR, f.code, f.message) for f in node.findings]
+    try:
+        mapping = Mapping.model_validate(node.data if node.data is not None else {})
+    except ValidationError as exc:
+        for code, finding in findings_from_error(exc, Mapping, ()):
+            line, column = locate(node, finding.path, finding.at_key)
+            problems.append(Problem(display, line, column, Severity.ERROR, code, finding.message))
+        raise ConfigError(sorted(problems)) from None
+    ids = [counter.id for counter in mapping.counters]
+    for index, counter_id in enumerate(ids):
+        if counter_id in ids[:index]:
+            line, column = locate(node, ("counters", index, "id"))
+            problems.append(
+                Problem(
+                    display, line, column, Severity.ERROR, "duplicate-id", f"counter '{counter_id}' is listed twice"
+                )
+            )
+    if problems:
+        raise ConfigError(sorted(problems))
+    return mapping

@@ -1,0 +1,136 @@
+"""Reading the national survey's table: CSV in UTF-8, UTF-8 with a BOM or CP932, or XLSX; columns by header name.
+
+The Digital Agency publishes the survey as CSV and XLSX with the same column names, sometimes below an
+extra title row, and a city's copy has passed through Excel (CP932, BOM, numbers as text). The header
+row is the first of the first rows that holds every required column; columns are found by name, never
+by position, after NFKC normalisation (full-width brackets and spaces as Excel users type them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bpr.inventory.sources import read_bytes
+from bpr.inventory.yamlfile import YamlInputError
+
+HEADER_SEARCH_ROWS = 10
+_ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
+
+
+class SurveyInputError(Exception):
+    """The survey file cannot be read as a table with the columns bpr needs."""
+
+
+@dataclass
+class SurveyTable:
+    """The rows of a survey file as dicts keyed by the canonical column names, with how it was read."""
+
+    rows: list[dict[str, str]]
+    header_row: int  # 1-based row of the header in the file
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise_header(text: str) -> str:
+    """Return a header as compared: NFKC, without spaces (全角括弧 and 半角括弧 alike)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[str]) -> SurveyTable:
+    """Read a survey file's rows keyed by column name; raise SurveyInputError saying what is wrong."""
+    try:
+        raw = read_bytes(path)
+    except YamlInputError as exc:  # a folder, a device, a file too large
+        raise SurveyInputError(f"{path}: {exc.message}") from None
+    if raw[:4] == b"PK\x03\x04":
+        grid, encoding, notes = _xlsx_grid(path, raw), "XLSX", list[str]()
+    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise SurveyInputError(f"{path}: is not an Excel workbook (.xlsx) although its name says so")
+    else:
+        text, encoding, notes = _decode(path, raw)
+        grid = list(csv.reader(io.StringIO(text, newline="")))
+    return _table(path, grid, encoding, notes, required, optional)
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str, list[str]]:
+    if b"\x00" in raw[:4096]:
+        raise SurveyInputError(f"{path}: is a binary file, not CSV text (UTF-16 CSV: save it as UTF-8 or CP932)")
+    for codec, label in _ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        notes = []
+        if codec == "cp932" and not any("\u3040" <= ch <= "\u30ff" for ch in text[:20000]):
+            notes.append(f"read as {label}, but no kana was found: check that the names look right")
+        return text, label + (" with BOM" if raw.startswith(b"\xef\xbb\xbf") else ""), notes
+    raise SurveyInputError(f"{path}: is neither UTF-8 nor CP932 (Shift_JIS) text: save it as UTF-8 CSV")
+
+
+def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SurveyInputError(f"{path}: is not a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(
+    path: Path,
+    grid: list[list[str]],
+    encoding: str,
+    notes: list[str],
+    required: Sequence[str],
+    optional: Sequence[str],
+) -> SurveyTable:
+    wanted = {normalise_header(name): name for name in (*required, *optional)}
+    best: tuple[int, int, dict[str, int]] | None = None
+    for number, row in enumerate(grid[:HEADER_SEARCH_ROWS], start=1):
+        found = {}
+        for index, cell in enumerate(row):
+            name = wanted.get(normalise_header(cell))
+            if name is not None and name not in found:
+                found[name] = index
+        hits = sum(1 for name in required if name in found)
+        if best is None or hits > best[1]:
+            best = (number, hits, found)
+        if hits == len(required):
+            break
+    if best is None or best[1] == 0:
+        raise SurveyInputError(
+            f"{path}: no header row with the survey's column names in the first {HEADER_SEARCH_ROWS} rows "
+            f"(expected {', '.join(required[:4])} …)"
+        )
+    header_row, _, columns = best
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise SurveyInputError(
+            f"{path}: row {header_row} lacks the required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(f"「{name}」" for name in missing)
+        )
+    rows = []
+    for row in grid[header_row:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        rows.append({name: (row[index].strip() if index < len(row) else "") for name, index in columns.items()})
+    return SurveyTable(rows, header_row, encoding, notes)
