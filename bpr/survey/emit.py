@@ -37,7 +37,12 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and text.isprintable() and text.lower() not in _NOT_PLAIN_WORDS:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in json.dumps(text, ensure_ascii=False))
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def flow(value: Any) -> str:

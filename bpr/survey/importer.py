@@ -283,7 +283,9 @@ def _update(
             continue
         replace = _absent(current, unit) if base is None else mine == _unit(base, unit)
         if not replace:
-            kept.append(unit[0].split(".")[0] if unit[0] != "flow_source" else "steps")
+            name = "steps" if unit[0] == "flow_source" else unit[0]
+            if name not in kept:
+                kept.append(name)
             continue
         for member in unit:
             _set(merged, member, _get(incoming, member))

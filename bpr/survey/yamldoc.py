@@ -118,7 +118,7 @@ def styled(value: Any, flow: bool = False) -> Any:
         return out
     if isinstance(value, list):
         seq = CommentedSeq(styled(item, flow) for item in value)
-        if flow:
+        if flow or all(not isinstance(item, dict | list) for item in value):
             seq.fa.set_flow_style()
         return seq
     return value
@@ -128,8 +128,8 @@ def _styled_field(field: str, value: Any) -> Any:
     if field in _ITEM_KEYS and isinstance(value, list):
         seq = CommentedSeq(styled(item, flow=True) for item in value)
         return seq
-    if field == "issues":
-        return styled(value)
+    if field == "issues" and isinstance(value, list):
+        return CommentedSeq(value)
     return styled(value, flow=field in _FLOW_FIELDS)
 
 
