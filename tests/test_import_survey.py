@@ -344,3 +344,25 @@ def test_the_whole_national_survey_imports_cleanly_in_every_form(runner: CliRunn
     workbook.save(xlsx)
     run_import(runner, xlsx, tmp_path / "from-xlsx")
     assert texts(tmp_path / "from-xlsx") == reference
+
+
+def test_a_file_of_another_counter_under_the_mapped_name_is_not_used(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "shimin.yaml").write_text(
+        "version: 1\ncounter: {id: madoguchi, name: 窓口, section: 市民課}\n"
+        "procedures:\n  - {id: a, name: A, annual_volume: 1, steps: [{id: s, name: S, actor: counter}]}\n",
+        encoding="utf-8",
+    )
+    before = (out / "shimin.yaml").read_bytes()
+    result = run_import(runner, write_csv(tmp_path / "s.csv"), out)
+    assert result.exit_code == 2 and "holds another counter" in result.output
+    assert (out / "shimin.yaml").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["shimin.yaml"]
+
+
+def test_an_output_that_is_a_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x", encoding="utf-8")
+    result = run_import(runner, write_csv(tmp_path / "s.csv"), target)
+    assert result.exit_code == 2 and "is not a folder" in result.output

@@ -6,6 +6,7 @@ import difflib
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -91,3 +92,30 @@ def test_an_appended_procedure_is_set_apart_by_a_blank_line(tmp_path: Path) -> N
     text = document.text()
     assert "\n\n  - id: shimin-new\n" in text
     assert parse_yaml(text).data["procedures"][-1]["id"] == "shimin-new"
+
+
+def test_a_failure_while_writing_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [Path(shutil.copy(INVENTORIES / name, tmp_path / name)) for name in ("shimin.yaml", "zeimu.yaml")]
+    documents = [CounterDocument.load(path) for path in paths]
+    for document in documents:
+        plain = document.plain_procedures()[0]
+        document.update_procedure(dict(plain, notes="変更"))
+    before = [path.read_bytes() for path in paths]
+    calls = {"n": 0}
+    original = CounterDocument.text
+
+    def failing_text(self: CounterDocument) -> str:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return original(self)
+
+    monkeypatch.setattr(CounterDocument, "text", failing_text)
+    try:
+        write_documents(documents)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the failure was swallowed")
+    assert [path.read_bytes() for path in paths] == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shimin.yaml", "zeimu.yaml"]

@@ -43,12 +43,12 @@ def max_file_bytes() -> int:
     return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read a regular file of at most `max_file_bytes()`, or raise YamlInputError saying why not."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """Read a regular file of at most `limit` bytes (`max_file_bytes()`), or raise YamlInputError saying why not."""
     # Nothing is opened before it is known to be a regular file: opening a FIFO waits for a writer, and
     # a device such as /dev/zero never ends. The open does not wait either, and the open file is checked
     # again, in case the path changed in between.
-    limit = max_file_bytes()
+    limit = max_file_bytes() if limit is None else limit
     try:
         _check_regular(path, os.stat(path))
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))

@@ -143,6 +143,10 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
                 f"no counter of the mapping takes 手続ID {nid} ({answer.name}): add a last counter with `when: [{{}}]`"
             )
         path = by_counter.get(counter.id) or folder / f"{counter.id}.yaml"
+        if counter.id not in by_counter and any(item.path == path for item in existing):
+            raise SurveyImportError(
+                f"{path}: holds another counter, not '{counter.id}': rename it or change the mapping"
+            )
         if path not in documents:
             documents[path] = _open(path, counter.model_dump(exclude={"when"}))
         procedure_id = _new_id(counter.id, nid, used_ids)

@@ -20,6 +20,8 @@ from bpr.inventory.sources import read_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
 HEADER_SEARCH_ROWS = 10
+# The whole national survey (every procedure of every body) is some tens of MiB as CSV.
+MAX_SURVEY_BYTES = 512 * 1024 * 1024
 _ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
 
 
@@ -45,7 +47,7 @@ def normalise_header(text: str) -> str:
 def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[str]) -> SurveyTable:
     """Read a survey file's rows keyed by column name; raise SurveyInputError saying what is wrong."""
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path, MAX_SURVEY_BYTES)
     except YamlInputError as exc:  # a folder, a device, a file too large
         raise SurveyInputError(f"{path}: {exc.message}") from None
     if raw[:4] == b"PK\x03\x04":

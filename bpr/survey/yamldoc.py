@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import stat
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from bpr.export.safe import atomic_write
 from bpr.inventory.models import Attachment, Counter, Procedure, Step
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError
@@ -461,18 +463,37 @@ def _merge_items(old: CommentedSeq, new: list[Any], key: str, model: Any) -> Non
 
 
 def write_documents(documents: Sequence[CounterDocument]) -> list[Path]:
-    """Write the changed documents, each atomically; return the paths written."""
-    written = []
-    for document in documents:
-        if not document.changed:
-            continue
-        _write_text(document.path, document.text())
-        written.append(document.path)
-    return written
+    """Write the changed documents: every text to a temporary file first, then each renamed over its target.
+
+    A failure while writing (a full disk, a read-only folder) leaves every target as it was; only the
+    renames, which do not fail for lack of space, come after the first target is replaced.
+    """
+    changed = [document for document in documents if document.changed]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for document in changed:
+            descriptor, name = tempfile.mkstemp(
+                prefix=f".{document.path.name[:40]}.", suffix=".part", dir=document.path.parent
+            )
+            temporary = Path(name)
+            staged.append((temporary, document.path))
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+                stream.write(document.text())
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, _mode_for(document.path))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+    return [document.path for document in changed]
 
 
-def _write_text(path: Path, text: str) -> None:
-    def write(temporary: Path) -> None:
-        temporary.write_text(text, encoding="utf-8")
-
-    atomic_write(path, write)
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
