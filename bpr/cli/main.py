@@ -29,6 +29,7 @@ from bpr.cli import (
     schema,
     score,
     silence_stdout,
+    survey,
     use_safe_streams,
     validate,
 )
@@ -99,6 +100,7 @@ app.command("diagram")(diagram.diagram)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
 app.add_typer(importer.app, name="import")
+app.add_typer(survey.app, name="survey")
 
 
 def main() -> None:

@@ -24,13 +24,17 @@ class Problem:
     code: str
     message: str
     procedure: str | None = None  # the procedure the problem belongs to, when it belongs to one
+    # Where a problem of a file that has no lines is, e.g. 'shimin.xlsx!業務フロー!F12' (a 調査票's cell);
+    # then line and column are the cell's row and column, and the location replaces FILE:LINE:COL.
+    location: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"
+        where = self.location if self.location is not None else f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.severity.value} {self.code} {self.message}"
 
     def to_dict(self) -> dict[str, object]:
-        """Return the JSON form used by `bpr validate --format json`."""
-        return {
+        """Return the JSON form used by `bpr validate --format json` (with 'location' when the problem has one)."""
+        found: dict[str, object] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -38,6 +42,9 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+        if self.location is not None:
+            found["location"] = self.location
+        return found
 
 
 def count_by_severity(problems: list[Problem]) -> tuple[int, int]:

@@ -1,0 +1,248 @@
+"""`bpr survey export|import`: the section staff's Excel 調査票, written from the inventory and read back into it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths
+
+if TYPE_CHECKING:
+    from bpr.inventory.problem import Problem
+    from bpr.survey.sheets.merge import CounterChange, SurveyMerge
+
+app = typer.Typer(
+    help="The section staff's Excel 調査票: export one per counter, import the filled ones.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+FORMATS = ("text", "json")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@app.callback()
+def _group() -> None:
+    """The section staff's Excel 調査票: export one per counter, import the filled ones."""
+
+
+def _check_format(value: str) -> str:
+    if value not in FORMATS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(FORMATS)}")
+    return value
+
+
+FolderOption = Annotated[
+    Path,
+    typer.Option("--output", "-o", metavar="DIR", help="The folder to write the workbooks into.", show_default=False),
+]
+InventoryOption = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="The inventory folder to merge into (a counter not in it gets DIR/<counter id>.yaml).",
+        show_default=False,
+    ),
+]
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(metavar="FILES", help="Filled 調査票 (.xlsx), or folders holding them.", show_default=False),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", metavar="text|json", callback=_check_format, help="Report as text lines or one JSON object."
+    ),
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check and say what would change; write nothing.")]
+
+
+@app.command("export")
+def export(output: FolderOption, paths: PathsArgument = None) -> None:
+    """Write one 調査票 (Excel) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
+    from bpr.inventory.loader import load_inventory
+    from bpr.inventory.problem import Severity
+
+    chosen = inventory_paths(paths)
+    if output.exists() and not output.is_dir():
+        fail(f"cannot write into {output}: it is a file, not a folder")
+    inventory, path_problems = load_inventory(chosen)
+    if not inventory.files:
+        fail(f"no-inventory: no YAML file (*.yaml, *.yml) found under {', '.join(map(str, chosen))}")
+    errors = [p for p in sorted(path_problems + inventory.problems) if p.severity is Severity.ERROR]
+    if errors:
+        sys.stderr.write("".join(f"{p}\n" for p in errors))
+        sys.stderr.write(f"the inventory has {len(errors)} errors: run `bpr validate` and fix them\n")
+        raise typer.Exit(EXIT_PROBLEMS)
+    from bpr.survey.sheets.export import write_survey_workbooks
+
+    _make_folder(output)
+    try:
+        written = write_survey_workbooks(inventory, output)
+    except OSError as exc:
+        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc} (nothing was written there)")
+    except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number
+        fail(str(exc))
+    names = ", ".join(path.name for path in written)
+    emit(lambda stream: stream.write(f"wrote {len(written)} 調査票 into {output}: {names}\n"))
+
+
+@app.command("import")
+def import_(
+    files: FilesArgument,
+    output: InventoryOption,
+    output_format: FormatOption = "text",
+    dry_run: DryRunOption = False,
+) -> None:
+    """Check filled 調査票 and merge them into the YAML files of -o DIR (exit 0 ok, 1 errors: nothing written, 2 usage)."""
+    from bpr.survey.sheets.check import check_workbooks
+    from bpr.survey.sheets.merge import merge_workbooks
+
+    workbooks = _workbook_paths(files)
+    if output.exists() and not output.is_dir():
+        fail(f"{output} is a file: -o takes the inventory folder")
+    check = check_workbooks(workbooks, output)
+    problems = list(check.problems)
+    changes: list[CounterChange] = []
+    written: list[Path] = []
+    if not check.errors:
+        merge = merge_workbooks(check, output)
+        problems += merge.problems
+        if not merge.errors:
+            changes = merge.changes
+            if not dry_run:
+                written = _write(merge, output)
+    errors = sum(1 for p in problems if p.severity.value == "error")
+    report = _Report(len(workbooks), problems, changes, written, errors, dry_run)
+    writer = _write_json if output_format == "json" else _write_text
+    emit(lambda stream: writer(report, stream), utf8=output_format == "json")
+    raise typer.Exit(EXIT_PROBLEMS if errors else 0)
+
+
+def _write(merge: SurveyMerge, output: Path) -> list[Path]:
+    from bpr.survey.sheets.merge import write_merged
+
+    _make_folder(output)
+    try:
+        return write_merged(merge)
+    except OSError as exc:
+        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}")
+
+
+class _Report:
+    """What `bpr survey import` says: the problems, then what changed in which file."""
+
+    def __init__(
+        self,
+        workbooks: int,
+        problems: list[Problem],
+        changes: list[CounterChange],
+        written: list[Path],
+        errors: int,
+        dry_run: bool,
+    ) -> None:
+        self.workbooks = workbooks
+        self.problems = problems
+        self.changes = changes
+        self.written = written
+        self.errors = errors
+        self.warnings = len(problems) - errors
+        self.dry_run = dry_run
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _change_line(change: CounterChange, dry_run: bool) -> str:
+    parts = []
+    if change.counter_fields:
+        parts.append(f"counter changed ({', '.join(change.counter_fields)})")
+    if change.added:
+        parts.append(f"added {', '.join(change.added)}")
+    for procedure_id, fields in change.changed.items():
+        parts.append(f"changed {procedure_id} ({', '.join(fields)})")
+    if change.removed:
+        parts.append(f"removed {', '.join(change.removed)}")
+    verb = "would create" if dry_run and change.created else "created" if change.created else ""
+    head = f"{change.path} ({verb} from {change.workbook})" if verb else f"{change.path} (from {change.workbook})"
+    return f"{head}: {'; '.join(parts) if parts else 'no change'}"
+
+
+def _write_text(report: _Report, stream: TextIO) -> None:
+    stream.write("".join(f"{problem}\n" for problem in report.problems))
+    for change in report.changes:
+        stream.write(_change_line(change, report.dry_run) + "\n")
+    summary = (
+        f"{_plural(report.workbooks, 'workbook')}: {_plural(report.errors, 'error')}, "
+        f"{_plural(report.warnings, 'warning')}"
+    )
+    if report.errors:
+        summary += "; nothing was written"
+    elif report.dry_run:
+        summary += (
+            f"; {_plural(sum(1 for c in report.changes if c.any), 'file')} would change (dry run: nothing was written)"
+        )
+    else:
+        summary += f"; {_plural(len(report.written), 'file')} written"
+    stream.write(summary + "\n")
+
+
+def _write_json(report: _Report, stream: TextIO) -> None:
+    data = {
+        "workbooks": report.workbooks,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "problems": [problem.to_dict() for problem in report.problems],
+        "dry_run": report.dry_run,
+        "written": [str(path) for path in report.written],
+        "counters": [
+            {
+                "file": str(change.path),
+                "workbook": change.workbook,
+                "counter": change.counter_id,
+                "created": change.created,
+                "counter_fields": change.counter_fields,
+                "added": change.added,
+                "changed": change.changed,
+                "removed": change.removed,
+            }
+            for change in report.changes
+        ],
+    }
+    stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _workbook_paths(files: list[Path]) -> list[Path]:
+    """Return the workbooks to import: the files given, and the .xlsx files in the folders given; exit 2 on a missing one."""
+    missing = [str(path) for path in files if not path.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}")
+    found: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            # Excel's lock files (~$shimin.xlsx) are no workbooks.
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$")
+            )
+        else:
+            found.append(path)
+    if not found:
+        fail(f"no 調査票 (*.xlsx) found in {', '.join(map(str, files))}")
+    return found
+
+
+def _make_folder(folder: Path) -> None:
+    """Create a folder to write into, or exit 2 saying why it cannot be."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"cannot write into {folder}: it is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
