@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
 from bpr.fiscal import MAX_FY, MIN_FY
-from bpr.inventory.models import Action, Measure
+from bpr.inventory.models import Action, LifeEvent, Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
@@ -184,12 +184,44 @@ class DiagramConfig(_Section):
     font: FontName = "Noto Sans CJK JP"
 
 
+NameWords = Annotated[str, Field(min_length=1)]
+
+
+class JourneysConfig(_Section):
+    """Life-event journeys: how often each event happens, and which procedures it should meet."""
+
+    occurrences: dict[LifeEvent, Annotated[int, Field(ge=0)]] = {}
+    triggers: dict[LifeEvent, list[NameWords]] = {
+        LifeEvent.DEATH: ["死亡届"],
+        LifeEvent.BIRTH: ["出生届"],
+        LifeEvent.MARRIAGE: ["婚姻届", "離婚届"],
+        LifeEvent.MOVING: ["転入届", "転出届", "転居届"],
+        LifeEvent.NURSING_CARE: ["要介護・要支援認定の申請", "要介護認定の申請（新規）"],
+    }
+    expected: dict[LifeEvent, list[NameWords]] = {
+        LifeEvent.DEATH: [
+            "死亡届",
+            "火葬",
+            "国民健康保険 資格喪失",
+            "葬祭費",
+            "介護保険 資格喪失",
+            "後期高齢者医療 資格喪失",
+        ],
+        LifeEvent.BIRTH: ["出生届", "児童手当", "こども医療費", "国民健康保険 資格取得"],
+        LifeEvent.MOVING: ["転入届", "転出届", "転居届", "国民健康保険 資格", "児童手当"],
+        LifeEvent.MARRIAGE: ["婚姻届", "国民健康保険", "国民年金"],
+        LifeEvent.NURSING_CARE: ["要介護", "介護保険被保険者証", "負担限度額", "高額介護"],
+    }
+    repeated_facts_per_form: Annotated[int, Field(ge=0, le=50)] = 3
+
+
 class Config(_Section):
     """Everything a DX team tunes; the defaults are in bpr/defaults.yaml, commented."""
 
     scoring: ScoringConfig = ScoringConfig()
     roadmap: RoadmapConfig = RoadmapConfig()
     diagram: DiagramConfig = DiagramConfig()
+    journeys: JourneysConfig = JourneysConfig()
 
 
 class ConfigError(Exception):

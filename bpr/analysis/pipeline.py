@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bpr.analysis.documents import cashless_candidates, payment_methods_offered, self_issued_documents
+from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.analysis.results import Analysis
 from bpr.analysis.roadmap import plan_roadmap
@@ -26,6 +28,7 @@ def analyse_inventory(
     for problem in inventory.problems:
         if problem.severity is Severity.WARNING:
             warnings.setdefault(problem.procedure or problem.file, []).append(f"{problem.code}: {problem.message}")
+    travel = config.scoring.travel_minutes_per_visit
     return Analysis(
         procedures=ranked,
         roadmap=roadmap,
@@ -33,4 +36,8 @@ def analyse_inventory(
         warnings_by_procedure={k: tuple(v) for k, v in warnings.items()},
         hours_per_fte=config.scoring.hours_per_fte,
         staff_cost_per_hour=config.scoring.staff_cost_per_hour,
+        journeys=plan_journeys(ranked, config.journeys, travel),
+        documents=self_issued_documents(ranked, travel),
+        cashless=cashless_candidates(ranked),
+        payment_methods=payment_methods_offered(ranked),
     )

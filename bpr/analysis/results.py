@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bpr.inventory.models import Counter, Measure, Procedure
 
@@ -189,3 +190,9 @@ class Analysis:
     warnings_by_procedure: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hours_per_fte: float = 1800.0  # 1 人工, from the config
     staff_cost_per_hour: float = 4000.0  # 円, from the config
+    # Across counters (bpr/analysis/journeys.py, documents.py): typed loosely here to keep this module
+    # free of their imports; each is a tuple of that module's records.
+    journeys: tuple[Any, ...] = ()
+    documents: tuple[Any, ...] = ()
+    cashless: tuple[Any, ...] = ()
+    payment_methods: tuple[Any, ...] = ()

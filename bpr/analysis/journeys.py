@@ -1,0 +1,215 @@
+"""Life-event journeys (ライフイベント): what one event costs a citizen across counters, and a one-stop counter's saving.
+
+For each life event the procedures marked with it are taken together. How often the event happens
+(N a year) comes from the config (`journeys.occurrences`), else from the cases of its trigger
+procedures (死亡届 for おくやみ …), else from the largest volume among its procedures; the journey says
+which. A procedure marked with k life events has its V cases a year split equally among them (住民票 is
+asked for on moving, on death and for a car: each gets V / k); it is met on a share min(1, V / k / N) of
+the occurrences, and only its cases still handled at the counter (1 − online share) count. Per
+occurrence, with s = that share:
+
+- visits = Σ s × expected visits per case;
+- handwritten forms = Σ s × expected passes through handwritten steps; the facts written again
+  (氏名・住所・生年月日: `repeated_facts_per_form`, 3, on every form after the first, since one form
+  would have held them) = 3 × max(0, forms − 1);
+- citizen minutes = Σ s × the citizen's minutes per case (own steps, waiting at the counter, travel);
+- a one-stop, no-writing counter (ワンストップ・書かない窓口) saves the trips beyond one
+  (travel × (visits − min(visits, 1))) and every handwritten minute (staff fill the forms in).
+
+A year is N occurrences. Procedures the config expects with an event but the inventory lacks (or has
+without the event) are pointed out: a gap in the inventory, not in the city.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bpr.analysis.results import ScoredProcedure
+from bpr.config import JourneysConfig
+from bpr.inventory.models import LifeEvent
+
+JOURNEY_LABELS: dict[LifeEvent, str] = {
+    LifeEvent.MOVING: "引越し（転入・転出・転居）",
+    LifeEvent.BIRTH: "出生",
+    LifeEvent.CHILDCARE: "子育て",
+    LifeEvent.EDUCATION: "入学・教育",
+    LifeEvent.MARRIAGE: "結婚・離婚",
+    LifeEvent.DEATH: "おくやみ（死亡・相続）",
+    LifeEvent.NURSING_CARE: "介護",
+    LifeEvent.DISABILITY: "障がい",
+    LifeEvent.HEALTH: "医療・健康",
+    LifeEvent.DISASTER: "被災",
+    LifeEvent.HOUSING: "住まい",
+    LifeEvent.VEHICLE: "自動車",
+    LifeEvent.TAX: "税",
+    LifeEvent.BUSINESS: "事業・就労",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyProcedure:
+    """One procedure of a journey, with the share of occurrences that meet it and its per-case figures."""
+
+    id: str
+    name: str
+    counter: str
+    section: str
+    annual_volume: int
+    share: float  # of the occurrences that meet this procedure at the counter
+    visits: float  # per case at the counter
+    forms: float  # handwritten forms per case
+    citizen_minutes: float  # per case at the counter
+    handwritten_minutes: float  # per case at the counter
+    trigger: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """A life event across counters: per occurrence and per year."""
+
+    event: LifeEvent
+    label: str
+    occurrences: int
+    occurrences_source: str
+    procedures: tuple[JourneyProcedure, ...]
+    sections: tuple[str, ...]  # where the citizen goes (procedures with visits), most met first
+    counters: tuple[str, ...]
+    visits: float
+    forms: float
+    repeated_facts: float
+    citizen_hours: float  # per occurrence
+    one_stop_hours: float  # saved per occurrence
+    gaps: tuple[str, ...]
+
+    @property
+    def citizen_hours_year(self) -> float:
+        """Return the citizen hours of a year of occurrences."""
+        return self.citizen_hours * self.occurrences
+
+    @property
+    def one_stop_hours_year(self) -> float:
+        """Return what a one-stop counter saves in a year."""
+        return self.one_stop_hours * self.occurrences
+
+
+def plan_journeys(
+    procedures: Sequence[ScoredProcedure], config: JourneysConfig, travel_minutes_per_visit: float
+) -> tuple[Journey, ...]:
+    """Return a journey for every life event (except その他) that at least one procedure is marked with."""
+    journeys = []
+    for event in JOURNEY_LABELS:
+        members = [p for p in procedures if event in p.procedure.life_events]
+        if not members:
+            continue
+        journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit))
+    return tuple(journeys)
+
+
+def _matches(name: str, words: str) -> bool:
+    return all(word in name for word in words.split())
+
+
+def _occurrences(
+    event: LifeEvent, members: Sequence[ScoredProcedure], config: JourneysConfig
+) -> tuple[int, str, set[str]]:
+    triggers = {
+        p.procedure.id for p in members if any(_matches(p.procedure.name, w) for w in config.triggers.get(event, []))
+    }
+    if event in config.occurrences:
+        return config.occurrences[event], "設定 journeys.occurrences の値", triggers
+    if triggers:
+        chosen = [p for p in members if p.procedure.id in triggers]
+        total = sum(p.procedure.annual_volume for p in chosen)
+        names = "・".join(p.procedure.name for p in chosen)
+        return total, f"{names}の年間件数の合計", triggers
+    largest = max(members, key=lambda p: (_volume(p), p.procedure.id))
+    events = len(largest.procedure.life_events)
+    split = f"を{events}つのライフイベントで按分" if events > 1 else ""
+    return round(_volume(largest)), f"手続の最大件数（{largest.procedure.name}{split}）", triggers
+
+
+def _volume(scored: ScoredProcedure) -> float:
+    """Return the cases of a procedure that belong to one of its life events (split equally)."""
+    return scored.procedure.annual_volume / max(1, len(scored.procedure.life_events))
+
+
+def _journey(
+    event: LifeEvent,
+    members: Sequence[ScoredProcedure],
+    everything: Sequence[ScoredProcedure],
+    config: JourneysConfig,
+    travel: float,
+) -> Journey:
+    occurrences, source, triggers = _occurrences(event, members, config)
+    rows = []
+    for scored in members:
+        procedure = scored.procedure
+        volume = procedure.annual_volume
+        at_counter = max(0.0, 1.0 - scored.online_share)
+        share = min(1.0, _volume(scored) / occurrences) * at_counter if occurrences else 0.0
+        passes = scored.figures.passes
+        forms = sum(passes.get(step.id, 0.0) for step in procedure.steps if step.handwritten)
+        rows.append(
+            JourneyProcedure(
+                id=procedure.id,
+                name=procedure.name,
+                counter=scored.counter.name,
+                section=scored.counter.section,
+                annual_volume=volume,
+                share=share,
+                visits=scored.figures.visits,
+                forms=forms,
+                citizen_minutes=scored.figures.citizen_minutes_per_case,
+                handwritten_minutes=scored.figures.handwritten_minutes,
+                trigger=procedure.id in triggers,
+            )
+        )
+    rows.sort(key=lambda r: (-r.share, r.id))
+    visits = sum(r.share * r.visits for r in rows)
+    forms = sum(r.share * r.forms for r in rows)
+    minutes = sum(r.share * r.citizen_minutes for r in rows)
+    saved = travel * (visits - min(visits, 1.0)) + sum(r.share * r.handwritten_minutes for r in rows)
+    sections: list[str] = []
+    counters: list[str] = []
+    for row in rows:
+        if row.visits > 0 and row.share > 0:
+            if row.section not in sections:
+                sections.append(row.section)
+            if row.counter not in counters:
+                counters.append(row.counter)
+    return Journey(
+        event=event,
+        label=JOURNEY_LABELS[event],
+        occurrences=occurrences,
+        occurrences_source=source,
+        procedures=tuple(rows),
+        sections=tuple(sections),
+        counters=tuple(counters),
+        visits=visits,
+        forms=forms,
+        repeated_facts=config.repeated_facts_per_form * max(0.0, forms - 1.0),
+        citizen_hours=minutes / 60,
+        one_stop_hours=min(saved, minutes) / 60,
+        gaps=_gaps(event, members, everything, config),
+    )
+
+
+def _gaps(
+    event: LifeEvent, members: Sequence[ScoredProcedure], everything: Sequence[ScoredProcedure], config: JourneysConfig
+) -> tuple[str, ...]:
+    label = JOURNEY_LABELS[event]
+    gaps = []
+    for words in config.expected.get(event, []):
+        if any(_matches(p.procedure.name, words) for p in members):
+            continue
+        elsewhere = [p for p in everything if _matches(p.procedure.name, words)]
+        if elsewhere:
+            found = elsewhere[0]
+            gaps.append(
+                f"{label}: 「{found.procedure.name}」（{found.counter.section}、{found.procedure.id}）に"
+                f"ライフイベント {event.value} がない: 棚卸の記入漏れの可能性"
+            )
+        else:
+            gaps.append(f"{label}: 「{words}」にあたる手続が棚卸にない: 棚卸の漏れであり、市の手続がないとは限らない")
+    return tuple(gaps)

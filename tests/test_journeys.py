@@ -1,0 +1,143 @@
+"""Life-event journeys, self-issued documents and cash-only fees: hand-computed cases and the sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bpr.analysis.pipeline import analyse_inventory
+from bpr.analysis.results import Analysis
+from bpr.config import Config, load_config
+from bpr.inventory.loader import load_inventory
+from bpr.inventory.models import LifeEvent, Source
+
+from conftest import INVENTORIES
+
+KOSEKI = """\
+version: 1
+counter: {id: koseki, name: 戸籍窓口, section: 市民課}
+procedures:
+  - id: shibo
+    name: 死亡届
+    annual_volume: 100
+    life_events: [death]
+    steps:
+      - {id: write, name: 届書の記入, actor: citizen, handwritten: true, in_person: true, effort: 10}
+      - {id: check, name: 審査, actor: counter, effort: 5}
+  - id: juminhyo
+    name: 住民票の写しの交付
+    annual_volume: 1000
+    fee: {amount: 300, payment: [cash, qr]}
+    steps:
+      - {id: ask, name: 請求, actor: citizen, in_person: true, effort: 5}
+  - id: kaisei
+    name: 改製原戸籍の交付
+    annual_volume: 100
+    fee: {amount: 750}
+    steps:
+      - {id: ask, name: 請求, actor: citizen, in_person: true, effort: 5}
+"""
+HOKEN = """\
+version: 1
+counter: {id: hoken, name: 保険年金窓口, section: 保険年金課}
+procedures:
+  - id: sousai
+    name: 国民健康保険 葬祭費の支給申請
+    annual_volume: 50
+    life_events: [death]
+    attachments:
+      - {name: 住民票の写し, source: self}
+    steps:
+      - {id: write, name: 申請書の記入, actor: citizen, handwritten: true, in_person: true, effort: 10}
+  - id: soshitsu
+    name: 国民健康保険 資格喪失届
+    annual_volume: 300
+    life_events: [moving]
+    steps:
+      - {id: write, name: 届書の記入, actor: citizen, in_person: true, effort: 5}
+"""
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    (folder / "koseki.yaml").write_text(KOSEKI, encoding="utf-8")
+    (folder / "hoken.yaml").write_text(HOKEN, encoding="utf-8")
+    return folder
+
+
+def analyse(folder: Path, config: Config | None = None) -> Analysis:
+    inventory, problems = load_inventory([folder], use_cache=False)
+    assert problems == [] and [p for p in inventory.problems if p.severity == "error"] == []
+    return analyse_inventory(inventory, config or Config())
+
+
+def test_the_death_journey_is_the_hand_computed_one(inventory: Path) -> None:
+    analysis = analyse(inventory)
+    (death,) = [j for j in analysis.journeys if j.event is LifeEvent.DEATH]
+    # N = 死亡届's 100 cases (its trigger); 葬祭費 (50) is met on half the occurrences.
+    assert death.occurrences == 100 and death.occurrences_source == "死亡届の年間件数の合計"
+    assert [(p.id, p.share) for p in death.procedures] == [("shibo", 1.0), ("sousai", 0.5)]
+    assert death.visits == pytest.approx(1.5)
+    assert death.forms == pytest.approx(1.5)
+    assert death.repeated_facts == pytest.approx(1.5)  # 3 facts × (1.5 forms − 1)
+    # Each case: 10 minutes of writing + 60 minutes of travel = 70; 70 + 0.5 × 70 = 105 minutes.
+    assert death.citizen_hours == pytest.approx(105 / 60)
+    assert death.citizen_hours_year == pytest.approx(175)
+    # One-stop: 0.5 trips fewer × 60 minutes + every handwritten minute (10 + 0.5 × 10) = 45 minutes.
+    assert death.one_stop_hours == pytest.approx(45 / 60)
+    assert death.sections == ("市民課", "保険年金課")
+    assert any("hoken" not in g and "soshitsu" in g for g in death.gaps)
+    assert any("「火葬」にあたる手続が棚卸にない" in g for g in death.gaps)
+
+
+def test_the_configured_count_of_an_event_wins(inventory: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bpr.yaml"
+    path.write_text("journeys:\n  occurrences: {death: 200}\n", encoding="utf-8")
+    (death,) = [j for j in analyse(inventory, load_config(path)).journeys if j.event is LifeEvent.DEATH]
+    assert death.occurrences == 200 and "設定" in death.occurrences_source
+    assert [p.share for p in death.procedures] == [0.5, 0.25]
+
+
+def test_a_one_stop_saving_never_passes_the_citizen_hours() -> None:
+    inventory, _ = load_inventory([INVENTORIES], use_cache=False)
+    analysis = analyse_inventory(inventory, Config())
+    assert analysis.journeys
+    for journey in analysis.journeys:
+        assert 0 <= journey.one_stop_hours <= journey.citizen_hours + 1e-9
+        assert all(0 <= p.share <= 1 for p in journey.procedures)
+
+
+def test_documents_the_city_asks_of_itself(inventory: Path) -> None:
+    analysis = analyse(inventory)
+    (document,) = analysis.documents
+    # 住民票の写し, issued by the city's own 住民票 procedure (found by kind), asked by 葬祭費's 50 cases.
+    assert document.issuer == "juminhyo" and document.source is Source.SELF
+    assert document.procedures == ("sousai",) and document.cases == 50
+    assert document.citizen_hours == pytest.approx(50 * 65 / 60)  # 5 minutes + 60 minutes' trip each
+    assert document.fees_yen == 50 * 300
+    assert "庁内連携" in document.drop
+
+
+def test_cash_only_fees_rank_by_yen_and_the_other_ways_are_listed(inventory: Path) -> None:
+    analysis = analyse(inventory)
+    assert [(c.id, c.yen) for c in analysis.cashless] == [("kaisei", 75_000)]
+    assert [(m.value, n) for m, n in analysis.payment_methods] == [("qr", 1)]
+
+
+def test_the_sample_shows_the_four_journeys_the_strategy_names() -> None:
+    inventory, _ = load_inventory([INVENTORIES], use_cache=False)
+    events = {j.event for j in analyse_inventory(inventory, Config()).journeys}
+    assert {LifeEvent.MOVING, LifeEvent.BIRTH, LifeEvent.DEATH, LifeEvent.NURSING_CARE} <= events
+
+
+def test_journeys_json_shape(inventory: Path) -> None:
+    from bpr.export.journeys_json import journeys_json
+
+    payload = json.loads(journeys_json(analyse(inventory)))
+    assert set(payload) == {"journeys", "documents", "cashless", "payment_methods_offered"}
+    death = next(j for j in payload["journeys"] if j["event"] == "death")
+    assert death["visits"] == 1.5 and death["citizen_hours_year"] == 175 and death["one_stop_hours_year"] == 75
