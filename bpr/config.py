@@ -45,6 +45,7 @@ class OnlineConfig(_Section):
     paper_attachment_factor: Fraction = 0.9
     min_attachment_factor: Fraction = 0.6
     cash_only_fee_factor: Fraction = 0.85
+    seal_certificate_factor: Fraction = 0.7
 
 
 class RpaConfig(_Section):

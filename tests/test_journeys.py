@@ -141,3 +141,36 @@ def test_journeys_json_shape(inventory: Path) -> None:
     assert set(payload) == {"journeys", "documents", "cashless", "payment_methods_offered"}
     death = next(j for j in payload["journeys"] if j["event"] == "death")
     assert death["visits"] == 1.5 and death["citizen_hours_year"] == 175 and death["one_stop_hours_year"] == 75
+
+
+IDENTITY = """\
+version: 1
+counter: {id: shuno, name: 収税窓口, section: 収税課}
+procedures:
+  - id: koza
+    name: 口座振替依頼
+    annual_volume: 1000
+    online: {identity_check: seal_certificate}
+    steps:
+      - {id: write, name: 依頼書の記入, actor: citizen, handwritten: true, in_person: true, effort: 10}
+  - id: card
+    name: 同じ手続（マイナンバーカード）
+    annual_volume: 1000
+    online: {identity_check: my_number_card}
+    steps:
+      - {id: write, name: 依頼書の記入, actor: citizen, handwritten: true, in_person: true, effort: 10}
+"""
+
+
+def test_a_seal_certificate_makes_going_online_less_feasible_than_jpki(tmp_path: Path) -> None:
+    from bpr.export.jsonout import procedure_record
+
+    (tmp_path / "shuno.yaml").write_text(IDENTITY, encoding="utf-8")
+    analysis = analyse(tmp_path)
+    by_id = {p.id: p for p in analysis.procedures}
+    seal, card = by_id["koza"], by_id["card"]
+    assert seal.feasibility["online"] == pytest.approx(0.7 * card.feasibility["online"])
+    assert any("印鑑（印鑑登録証明書・届出印）" in r and "×0.7" in r for r in seal.reasons)
+    assert any("公的個人認証" in r for r in card.reasons)
+    assert procedure_record(seal)["identity_online"] == "seal_certificate"
+    assert procedure_record(card)["identity_online"] == "jpki"

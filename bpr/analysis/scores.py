@@ -8,6 +8,7 @@ absolute, monotonic function of `E` alone.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, replace
 
@@ -15,7 +16,17 @@ from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
-from bpr.inventory.models import Action, Actor, Measure, Medium, OnlineStatus, Payment, Procedure, Source
+from bpr.inventory.models import (
+    Action,
+    Actor,
+    IdentityCheck,
+    Measure,
+    Medium,
+    OnlineStatus,
+    Payment,
+    Procedure,
+    Source,
+)
 
 # Ties of expected hours go to the measure written first here.
 CANDIDATE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
@@ -66,6 +77,24 @@ def hours_to_score(expected_hours: float, full_hours: float) -> float:
 def score_gain(gain: MeasureGain, config: ScoringConfig) -> float:
     """Return the 0–100 score of a measure's expected hours, rounded to two decimals."""
     return round(hours_to_score(gain.expected_hours, config.scale.full_hours), 2)
+
+
+class IdentityRoute(enum.StrEnum):
+    """How a procedure's identity check can be done online."""
+
+    JPKI = "jpki"  # 公的個人認証: the マイナンバーカード's certificate replaces showing a card at the counter
+    SEAL_CERTIFICATE = "seal_certificate"  # 印鑑登録証明書 and 実印: online needs the law's form changed to JPKI
+    NONE = "none"  # no identity check, or one the inventory does not name
+
+
+def identity_route(procedure: Procedure) -> IdentityRoute:
+    """Tell how the identity check of a procedure goes online (docs/scoring.md, 本人確認)."""
+    check = procedure.online.identity_check
+    if check is IdentityCheck.SEAL_CERTIFICATE:
+        return IdentityRoute.SEAL_CERTIFICATE
+    if check in (IdentityCheck.MY_NUMBER_CARD, IdentityCheck.PHOTO_ID):
+        return IdentityRoute.JPKI
+    return IdentityRoute.NONE
 
 
 def online_share(procedure: Procedure, config: ScoringConfig) -> float:
@@ -130,6 +159,20 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         factor = max(cfg.min_attachment_factor, cfg.paper_attachment_factor ** len(paper))
         feasibility *= factor
         reasons.append(f"電子化できない添付書類 {len(paper)}件 (実現性 ×{factor:.2f})")
+    identity = identity_route(procedure)
+    if identity is IdentityRoute.SEAL_CERTIFICATE:
+        feasibility *= cfg.seal_certificate_factor
+        reasons.append(
+            "本人確認に印鑑（印鑑登録証明書・届出印）が必要: オンライン化には公的個人認証の電子署名への切替えが要る"
+            f" (実現性 ×{cfg.seal_certificate_factor:g})"
+        )
+    elif identity is IdentityRoute.JPKI:
+        check = (
+            "マイナンバーカード"
+            if procedure.online.identity_check is IdentityCheck.MY_NUMBER_CARD
+            else "本人確認書類の提示"
+        )
+        reasons.append(f"本人確認（{check}）はオンラインでは公的個人認証（マイナンバーカード）で行える")
     if procedure.fee.amount > 0 and set(procedure.fee.payment or [Payment.CASH]) <= {Payment.CASH}:
         feasibility *= cfg.cash_only_fee_factor
         reasons.append(f"手数料{procedure.fee.amount:,}円が現金のみ (実現性 ×{cfg.cash_only_fee_factor:g})")

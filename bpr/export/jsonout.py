@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure
+from bpr.analysis.scores import identity_route
 from bpr.export.safe import FORMULA_TRIGGERS
 
 MODEL_VERSION = 2  # the scoring model the figures come from (docs/scoring.md)
@@ -81,6 +82,8 @@ def procedure_record(
         "feasibility": item.feasibility,
         "priority_hours": item.priority_hours,
         "online_share": round(item.online_share, 4),
+        "identity_check": item.procedure.online.identity_check.value,
+        "identity_online": identity_route(item.procedure).value,
         "complements": [m.value for m in item.complements],
         "measures": [
             {

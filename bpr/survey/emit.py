@@ -16,7 +16,7 @@ from typing import Any
 
 # A plain scalar is kept only when it starts with no indicator, holds none of the flow and comment
 # characters, and cannot read as another type (true, null, 12, 1.5, 2022-07-15, 0x1f, .inf …).
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`~=+.0-9][^:#,\[\]{}'\"\t\n\r]*(?<!\s)")
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`~=+.0-9][^?:#,\[\]{}'\"\t\n\r]*(?<!\s)")
 _NOT_PLAIN_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
 _FLOW_KEYS = frozenset({"life_events", "online", "fee"})
 _ITEM_KEYS = frozenset({"steps", "attachments"})
