@@ -152,6 +152,9 @@ class RoadmapConfig(_Section):
     start_fy: FiscalYear = 2022
     years: Annotated[int, Field(ge=1, le=30)] = 4
     national_priority_deadline_fy: FiscalYear = 2025
+    # The fiscal year progress is judged at (a plan whose year has passed and is not done is behind).
+    # None: today's fiscal year. Set it to reproduce a report of an earlier year.
+    current_fy: FiscalYear | None = None
     capacity: CapacityConfig = CapacityConfig()
     kpis: list[KpiTarget] = [
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=10, by_fy=2023),

@@ -98,7 +98,16 @@ def test_json_prints_the_schedule(runner: CliRunner, inventory: Path) -> None:
     assert all(2023 <= item["fy"] <= 2025 or item["fixed"] for item in data["items"])
     assert [set(kpi) >= KPI_KEYS for kpi in data["kpis"]] == [True, True, True]
     assert isinstance(data["shortfalls"], list) and isinstance(data["unscheduled"], list)
-    assert {"procedure": "shimin-inkan", "measure": "rpa", "fy": 2023, "fixed": True, "role": "fixed"} in data["items"]
+    fixed = next(item for item in data["items"] if item["procedure"] == "shimin-inkan")
+    assert {k: fixed[k] for k in ("measure", "fy", "fixed", "role", "progress")} == {
+        "measure": "rpa",
+        "fy": 2023,
+        "fixed": True,
+        "role": "fixed",
+        "progress": "in_progress",
+    }
+    # A plan whose year has passed and is not done is behind (judged at today's fiscal year, 2023 is past).
+    assert fixed["behind"] == (data["current_fy"] > 2023)
     assert {item["role"] for item in data["items"]} == {"fixed", "primary", "complement"}
 
 

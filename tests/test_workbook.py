@@ -310,8 +310,10 @@ def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -
         row[:2] for row in values
     ]
     kpi_rows = [row for row in values if isinstance(row[0], str) and row[0].startswith("AI-OCR・RPA導入業務数 (")]
-    assert [(row[1], row[2], row[3]) for row in kpi_rows] == [
-        (k.target, k.planned, "達成" if k.met else "未達") for k in analysis.roadmap.kpis if k.name.startswith("AI-OCR")
+    assert [(row[1], row[2], row[3], row[4]) for row in kpi_rows] == [
+        (k.target, k.planned, k.done, "達成" if k.met else "未達")
+        for k in analysis.roadmap.kpis
+        if k.name.startswith("AI-OCR")
     ]
     assert "令和4年度 (2022)" in flat
 

@@ -124,11 +124,25 @@ class RoadmapItem:
     deadline_fy: int | None = None
     progress: str | None = None
     role: str = "primary"  # fixed, primary, complement or national
+    done_fy: int | None = None  # the fiscal year a fixed plan was done (plan.done_fy)
 
     @property
     def late(self) -> bool:
         """Tell whether the item falls after its deadline."""
         return self.deadline_fy is not None and self.fy > self.deadline_fy
+
+    @property
+    def done(self) -> bool:
+        """Tell whether people recorded the measure as done."""
+        return self.progress == "done"
+
+    def behind(self, current_fy: int) -> bool:
+        """Tell whether a fixed plan is behind: its year has passed (or, done, it was done after it)."""
+        if not self.fixed:
+            return False
+        if self.done:
+            return self.done_fy is not None and self.done_fy > self.fy
+        return self.fy < current_fy
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +156,7 @@ class KpiStatus:
     met: bool
     population: int | None = None  # procedures in scope, for KPIs over a population (national priority)
     warning: str | None = None  # why the KPI cannot be read as met (an empty population)
+    done: int = 0  # of the planned, those recorded as done by the KPI's year (実績)
 
     @property
     def gap(self) -> int:
@@ -173,6 +188,7 @@ class Roadmap:
     shortfalls: tuple[Shortfall, ...] = ()
     deadline_fy: int | None = None  # the national-priority deadline, when the inventory has such procedures
     uptake: tuple[tuple[str, float], ...] = ()  # (procedure, share still at the counter) on マイナポータル: no slot
+    current_fy: int | None = None  # the fiscal year progress is judged at (config roadmap.current_fy, else today's)
 
     @property
     def fiscal_years(self) -> list[int]:

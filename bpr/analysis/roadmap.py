@@ -10,6 +10,7 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.ranking import requires_national_online
 from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedure, Shortfall
 from bpr.config import KpiTarget, RoadmapConfig
+from bpr.fiscal import current_fiscal_year
 from bpr.inventory.models import Measure, OnlineStatus
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
@@ -51,10 +52,10 @@ class _Schedule:
         self.waiting: set[tuple[str, Measure]] = set()  # measures that found no room
         self.pending_national = 0  # national-priority online measures still to place
 
-    def fix(self, procedure: str, measure: Measure, fy: int, progress: str) -> RoadmapItem:
+    def fix(self, procedure: str, measure: Measure, fy: int, progress: str, done_fy: int | None) -> RoadmapItem:
         self.used[(measure, fy)] += 1
         self.placed.add((procedure, measure))
-        item = RoadmapItem(procedure, measure, fy, True, progress=progress, role="fixed")
+        item = RoadmapItem(procedure, measure, fy, True, progress=progress, role="fixed", done_fy=done_fy)
         self.items.append(item)
         return item
 
@@ -127,7 +128,7 @@ def plan_roadmap(
         if plan is not None:
             decided.add(item.id)
             if plan.measure is not Measure.NONE:
-                schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value)
+                schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value, plan.done_fy)
                 if plan.measure is Measure.ONLINE:
                     fixed_online[item.id] = plan.target_fy
     entries: list[_Entry] = []
@@ -223,6 +224,7 @@ def plan_roadmap(
         tuple(schedule.shortfalls),
         deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
         uptake=uptake,
+        current_fy=config.current_fy if config.current_fy is not None else current_fiscal_year(),
     )
 
 
@@ -280,6 +282,18 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
     }
     if target.national_priority_only and Measure.ONLINE in target.measures:
         counted |= {p.id for p in ranked if national_met_already(p)}
+    # 実績: the counted measures people recorded as done by the KPI's year (a done plan without
+    # done_fy counts at its target year).
+    done = len(
+        {
+            i.procedure
+            for i in items
+            if i.procedure in counted
+            and i.measure in target.measures
+            and i.done
+            and (i.done_fy or i.fy) <= target.by_fy
+        }
+    )
     population = len(in_scope) if in_scope is not None else None
     goal = target.target if target.target is not None else (population if population is not None else len(ranked))
     if in_scope is not None and not in_scope:
@@ -297,5 +311,9 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
         return KpiStatus(target.name, goal, target.by_fy, 0, False, population=0, warning=warning)
     if goal <= 0:
         warning = "目標が0件: 達成とは言えない (target を設定する)"
-        return KpiStatus(target.name, goal, target.by_fy, len(counted), False, population=population, warning=warning)
-    return KpiStatus(target.name, goal, target.by_fy, len(counted), len(counted) >= goal, population=population)
+        return KpiStatus(
+            target.name, goal, target.by_fy, len(counted), False, population=population, warning=warning, done=done
+        )
+    return KpiStatus(
+        target.name, goal, target.by_fy, len(counted), len(counted) >= goal, population=population, done=done
+    )

@@ -92,7 +92,8 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
     last = roadmap.start_fy + roadmap.years - 1
     console.print(Text.assemble(("KPI", "bold"), f" ({reiwa(roadmap.start_fy)}〜{reiwa(last)})"))
     for kpi in roadmap.kpis:
-        line = f"  {kpi.name} {reiwa(kpi.by_fy)}まで: 目標{kpi.target}件 / 計画{kpi.planned}件 "
+        done = f" (実績{kpi.done}件)" if kpi.done else ""
+        line = f"  {kpi.name} {reiwa(kpi.by_fy)}まで: 目標{kpi.target}件 / 計画{kpi.planned}件{done} "
         console.print(Text.assemble(line, kpi_mark(kpi)))
         if kpi.warning is not None:
             console.print(Text.assemble("    ", ("!", "yellow"), " ", kpi.warning))

@@ -180,12 +180,19 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         if item.deadline_fy is not None:
             record["deadline_fy"] = item.deadline_fy
         record["role"] = item.role
+        if item.fixed:
+            record["progress"] = item.progress
+            if item.done_fy is not None:
+                record["done_fy"] = item.done_fy
+            if roadmap.current_fy is not None:
+                record["behind"] = item.behind(roadmap.current_fy)
         return record
 
     return {
         "model": MODEL_VERSION,
         "start_fy": roadmap.start_fy,
         "years": roadmap.years,
+        **({"current_fy": roadmap.current_fy} if roadmap.current_fy is not None else {}),
         "items": [item_record(item) for item in roadmap.items],
         "kpis": [
             {
@@ -193,6 +200,7 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
                 "target": k.target,
                 "by_fy": k.by_fy,
                 "planned": k.planned,
+                "done": k.done,
                 "met": k.met,
                 "gap": k.gap,
                 **({"population": k.population} if k.population is not None else {}),

@@ -322,6 +322,19 @@ class Plan(_Model):
     measure: Measure
     target_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)]
     progress: Progress = Progress.PLANNED
+    done_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _done_fy_means_done(cls, data: Any) -> Any:
+        # `done_fy` alone says the measure was done that year; with another progress it contradicts itself.
+        if isinstance(data, dict) and data.get("done_fy") is not None:
+            progress = data.get("progress")
+            if progress is None:
+                return {**data, "progress": Progress.DONE.value}
+            if progress not in (Progress.DONE, Progress.DONE.value):
+                raise ValueError(f"done_fy says the measure was done, but progress is {progress!r}: set progress: done")
+        return data
 
 
 class SurveyAnswer(_Model):

@@ -37,19 +37,19 @@ def add_year_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:
 
 
 def add_kpi_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:
-    """Add a bar chart of each KPI's target against the plan (the table's rows first..last)."""
+    """Add a bar chart of each KPI's target against the plan and what is done (the table's rows first..last)."""
     from openpyxl.chart import BarChart, Reference
 
     first, last = rows
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
-    chart.title = "KPI: 目標と計画 (市全体)"
+    chart.title = "KPI: 目標・計画・実績 (市全体)"
     chart.x_axis.scaling.orientation = "maxMin"  # the first KPI on top, as in the table
-    data = Reference(sheet, min_col=2, max_col=3, min_row=first - 1, max_row=last)
+    data = Reference(sheet, min_col=2, max_col=4, min_row=first - 1, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, ("BFBFBF", "2F75B5"), strict=True):
+    for series, colour in zip(chart.series, ("BFBFBF", "2F75B5", "548235"), strict=True):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
     chart.width, chart.height = KPI_CHART_WIDTH_CM, CHART_HEIGHT_CM

@@ -30,6 +30,7 @@ DEADLINE = CellFormat(
     horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR, border="medium", border_colour=DEADLINE_COLOUR
 )
 LEGEND_NOTE = CellFormat(border=None, wrap=False)
+BEHIND = CellFormat(horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR)
 LEGEND_FIRST_COLUMN = 3  # the legend sits under the fiscal years, right of 順位, 課 and 手続名
 
 
@@ -50,11 +51,14 @@ def gantt_table(scope: Scope) -> Table:
         columns.append(Column(f"{reiwa(fy)}\n({fy}){mark}", EMPTY, min_width=13, max_width=16))
     if outside:
         columns.append(Column(OUTSIDE_HORIZON, EMPTY, min_width=13, max_width=18))
+    progress = any(i.fixed for p in planned for i in scope.items.get(p.id, ()))
+    if progress:
+        columns.append(Column("実績", EMPTY, min_width=12, max_width=18))
     columns.append(Column("備考", WRAPPED, min_width=20, max_width=48))
 
     def rows() -> Iterator[Row]:
         for procedure in planned:
-            yield _row(scope, procedure, years, deadline, outside)
+            yield _row(scope, procedure, years, deadline, outside, progress)
 
     preamble = (
         (Styled(f"ロードマップ {scope.horizon_label}", HEADING),),
@@ -123,7 +127,9 @@ def _cell(items: Sequence[RoadmapItem], deadline_here: bool, with_year: bool = F
     return Styled(text, measure_format(first.measure, fixed=fixed))
 
 
-def _row(scope: Scope, procedure: ScoredProcedure, years: Sequence[int], deadline: int | None, outside: bool) -> Row:
+def _row(
+    scope: Scope, procedure: ScoredProcedure, years: Sequence[int], deadline: int | None, outside: bool, progress: bool
+) -> Row:
     items = scope.items.get(procedure.id, ())
     marked = _needs_deadline(procedure)
     cells: list[object] = [procedure.rank, procedure.counter.section, procedure.procedure.name]
@@ -131,10 +137,32 @@ def _row(scope: Scope, procedure: ScoredProcedure, years: Sequence[int], deadlin
         cells.append(_cell([i for i in items if i.fy == fy], marked and fy == deadline))
     if outside:
         cells.append(_cell(_outside_items(scope, procedure.id, years), False, with_year=True))
+    if progress:
+        cells.append(_progress(items, scope.analysis.roadmap.current_fy))
     cells.append(
         _remarks(procedure, items, scope.unscheduled.get(procedure.id, ()), deadline, scope.uptake.get(procedure.id))
     )
     return tuple(cells)
+
+
+def _progress(items: Sequence[RoadmapItem], current_fy: int | None) -> object:
+    """Return 実績 beside 計画: done (and when), in progress, or behind, in red when behind."""
+    lines = []
+    behind = False
+    for item in items:
+        if not item.fixed:
+            continue
+        late = current_fy is not None and item.behind(current_fy)
+        behind = behind or late
+        if item.done:
+            when = f" {reiwa(item.done_fy)}" if item.done_fy is not None else ""
+            lines.append(f"完了{when}" + (f"（計画 {reiwa(item.fy)}）" if late else ""))
+        else:
+            state = PROGRESS_LABELS.get(item.progress or "", item.progress or "")
+            lines.append(f"遅れ（計画 {reiwa(item.fy)}・{state}）" if late else state)
+    if not lines:
+        return ""
+    return Styled("\n".join(lines), BEHIND if behind else EMPTY)
 
 
 def _remarks(
