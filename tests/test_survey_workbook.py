@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -642,3 +643,57 @@ def test_a_problem_without_a_location_prints_as_before() -> None:
 def test_survey_help_works(runner: CliRunner) -> None:
     for args in (["survey", "--help"], ["survey", "export", "--help"], ["survey", "import", "--help"]):
         assert run(runner, *args).exit_code == 0
+
+
+def test_cells_typed_in_other_ways_read_the_same(workbooks: Path, inventory: Path, runner: CliRunner) -> None:
+    """What Excel or LibreOffice may store for what was written: text for numbers, TRUE, '', full-width digits."""
+
+    def retype(book: Any) -> None:
+        counter = book["窓口"]
+        counter[f"B{FIRST_ROW + 5}"] = "2022/7/15"  # 調査日, typed as text
+        procedures = book["手続一覧"]
+        number = row_of(procedures, 手続ID="shimin-juminhyo")
+        set_cells(procedures, number, 年間件数="７７,３６８", 国の手続ID=9108, オンライン割合="10%")
+        steps = book["業務フロー"]
+        write = row_of(steps, 手続ID="shimin-juminhyo", 工程ID="write")
+        set_cells(steps, write, 手書き=True, 押印="", 来庁="はい", **{"作業時間(分)": "5"})
+        submit = row_of(steps, 手続ID="shimin-juminhyo", 工程ID="submit")
+        set_cells(steps, submit, **{"待ち時間(分)": "１０分", "作業時間(分)": 1.0})
+
+    edit(workbooks / "shimin.xlsx", retype)
+    before = tree_bytes(inventory)
+    result = run(runner, "survey", "import", str(workbooks / "shimin.xlsx"), "-o", str(inventory))
+    assert result.exit_code == 0, result.output
+    assert "no change" in result.stdout
+    assert tree_bytes(inventory) == before
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_survey_prints_every_sheet_with_the_looked_up_names(exported: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(exported / "shimin.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "shimin.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    for name in SHEET_ORDER:
+        assert any(name in page.splitlines()[0] for page in pages if page.strip()), name  # the page header
+    flow = [page for page in pages if page.strip() and "業務フロー" in page.splitlines()[0]]
+    # The 手続名 (自動表示) formulas are computed when the workbook opens.
+    assert any(re.search(r"shimin-juminhyo\s+住民票の写し等の", page) for page in flow)

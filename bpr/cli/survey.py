@@ -235,7 +235,10 @@ def _workbook_paths(files: list[Path]) -> list[Path]:
             found.append(path)
     if not found:
         fail(f"no 調査票 (*.xlsx) found in {', '.join(map(str, files))}")
-    return found
+    unique: dict[Path, Path] = {}
+    for path in found:  # a workbook named twice (a file and its folder) is read once
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def _make_folder(folder: Path) -> None:

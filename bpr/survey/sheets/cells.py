@@ -168,6 +168,3 @@ def _date(value: Any) -> Any:
         except ValueError:
             pass
     return as_text(value).strip()  # the model explains: a valid date
-
-
-__all__ = ["YES", "CellError", "as_text", "is_blank", "read_cell"]

@@ -187,6 +187,9 @@ def _write_table(
             looked_up = (names or {}).get(owner or "") if column.kind is CellKind.LOOKUP else value
             shown.append((looked_up, widths[index]))
         style.fit_row(sheet, row, shown)
+        if owner is not None and offset > 0 and rows[offset - 1][0] != owner:
+            # A line above the first row of each procedure, so that its steps read as one group.
+            style.separate(sheet, row, len(columns))
     for index, column in enumerate(columns):
         letter = column_letter(index)
         style.validation(sheet, column, f"{letter}{FIRST_ROW}:{letter}{last}", procedure_rows)
@@ -203,7 +206,7 @@ def _widths(columns: Sequence[Column], rows: Sequence[tuple[str | None, Any]]) -
     widths = []
     for column in columns:
         width = column.width
-        if column.kind is CellKind.PROCEDURE or column.path == ("id",):
+        if column.kind is CellKind.PROCEDURE or column.path in (("id",), ("national_id",)):
             texts = [
                 owner if column.kind is CellKind.PROCEDURE else field_value(item, column.path) for owner, item in rows
             ]

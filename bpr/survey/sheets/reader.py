@@ -139,6 +139,8 @@ class _Reader:
         data["version"] = 1
         data["counter"] = self._counter()
         data["procedures"] = self.procedures
+        # A sheet with no procedure left: the problem is at its first row.
+        self.result.cells[("procedures",)] = CellRef(PROCEDURE_SHEET, FIRST_ROW, 1)
         self._procedures()
         self._children(STEP_SHEET, STEP_COLUMNS, "steps")
         self._children(ATTACHMENT_SHEET, ATTACHMENT_COLUMNS, "attachments")

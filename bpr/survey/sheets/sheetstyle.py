@@ -27,6 +27,7 @@ NOTE_COLOUR = "595959"
 HEADER_HEIGHT = 42.0
 TITLE_HEIGHT = 24.0
 FOOTER = "窓口業務の棚卸 調査票 (bpr survey)"
+WRAP_MARGIN = 0.95
 MAX_PROMPT = 255  # Excel's limit on an input message
 MAX_PROMPT_TITLE = 32
 
@@ -84,6 +85,8 @@ class SheetStyle:
         self.locked_fill = PatternFill("solid", start_color=LOCKED_FILL, end_color=LOCKED_FILL)
         side = Side(style="thin", color=BORDER_COLOUR)
         self.border = Border(left=side, right=side, top=side, bottom=side)
+        group = Side(style="medium", color=HEADER_FILL)
+        self.group_border = Border(left=side, right=side, top=group, bottom=side)
         white = Side(style="thin", color="FFFFFF")
         self.header_border = Border(left=white, right=white, top=white, bottom=white)
         self.unlocked = Protection(locked=False)
@@ -148,10 +151,18 @@ class SheetStyle:
 
     def fit_row(self, sheet: Any, row: int, cells: Sequence[tuple[Any, float]]) -> None:
         """Make a row as tall as the wrapped text of its (shown value, column width) cells needs."""
-        sized = [(value, CellFormat(wrap=True), width) for value, width in cells if isinstance(value, str)]
+        # A little narrower than the column: LibreOffice's fallback fonts are wider than ＭＳ Ｐゴシック.
+        sized = [
+            (value, CellFormat(wrap=True), width * WRAP_MARGIN) for value, width in cells if isinstance(value, str)
+        ]
         height = row_height(sized)
         if height is not None and height > DEFAULT_ROW_HEIGHT:
             sheet.row_dimensions[row].height = height
+
+    def separate(self, sheet: Any, row: int, columns: int) -> None:
+        """Draw a strong line above a row: the first row of another procedure."""
+        for column in range(1, columns + 1):
+            sheet.cell(row, column).border = self.group_border
 
     def validation(
         self, sheet: Any, column: Column, ranges: str, procedure_rows: tuple[str, str] | None = None
