@@ -20,6 +20,7 @@ from typing import Any
 from bpr.analysis.results import Analysis
 from bpr.export.safe import atomic_write, spreadsheet_text
 from bpr.export.workbook.candidates import candidates_table
+from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
 from bpr.export.workbook.overview import write_overview
@@ -131,6 +132,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     """Write every sheet and the document properties into a write-only workbook."""
     styles = CellStyles()
     tables = [priority_table(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
+    tables += [t for t in (journeys_table(scope), documents_table(scope), cashless_table(scope)) if t is not None]
     plans = [(table, sheet_titles(table, scope.row_limit)) for table in tables]
     notes = [
         f"「{table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(titles)} 枚のシートに分けています: "
