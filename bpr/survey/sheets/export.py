@@ -38,6 +38,9 @@ from bpr.survey.sheets.values import cell_value, field_value, percent_format
 
 __all__ = ["counter_file_names", "write_survey_workbook", "write_survey_workbooks"]
 
+# Ids do not wrap at a word: their columns are as wide as the longest (LibreOffice draws ASCII a little wider).
+ID_PADDING = 3.0
+MAX_ID_WIDTH = 32.0
 INPUT_NOTE = "白い欄に記入してください (※は必須)。灰色の欄は変更できません。書き方は「記入要領」シートにあります。"
 
 
@@ -200,7 +203,7 @@ def _write_table(
 
 
 def _widths(columns: Sequence[Column], rows: Sequence[tuple[str | None, Any]]) -> list[float]:
-    """Return the column widths: ids, which do not wrap well, as wide as the longest one (up to twice the default)."""
+    """Return the column widths: id columns as wide as their longest id (within MAX_ID_WIDTH), the others as laid out."""
     from bpr.export.workbook.styles import text_width
 
     widths = []
@@ -211,7 +214,7 @@ def _widths(columns: Sequence[Column], rows: Sequence[tuple[str | None, Any]]) -
                 owner if column.kind is CellKind.PROCEDURE else field_value(item, column.path) for owner, item in rows
             ]
             longest = max((text_width(text) for text in texts if text), default=0.0)
-            width = min(max(width, longest + 2), 2 * column.width)
+            width = min(max(width, longest + ID_PADDING), MAX_ID_WIDTH)
         widths.append(width)
     return widths
 

@@ -150,12 +150,12 @@ PROCEDURE_COLUMNS: tuple[Column, ...] = (
         "オンライン割合",
         ("online", "share"),
         CellKind.PERCENT,
-        7,
+        8,
         "来庁せずに済んでいる件数の割合 (オンライン・コンビニ・郵送)。「10%」のように書く。一部対応のときに記入",
         "10%",
     ),
     Column(
-        "マイナポータル", ("online", "mynaportal"), CellKind.FLAG, 6, f"マイナポータルから申請できるなら「{L.YES}」", ""
+        "マイナポータル", ("online", "mynaportal"), CellKind.FLAG, 8, f"マイナポータルから申請できるなら「{L.YES}」", ""
     ),
     Column(
         "申請チャネル",
