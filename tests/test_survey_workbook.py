@@ -697,3 +697,23 @@ def test_the_survey_prints_every_sheet_with_the_looked_up_names(exported: Path, 
     flow = [page for page in pages if page.strip() and "業務フロー" in page.splitlines()[0]]
     # The 手続名 (自動表示) formulas are computed when the workbook opens.
     assert any(re.search(r"shimin-juminhyo\s+住民票の写し等の", page) for page in flow)
+
+
+@pytest.mark.parametrize("args", [["survey", "--help"], ["survey", "import", "--help"]])
+def test_survey_help_imports_no_heavy_library(args: list[str], tmp_path: Path) -> None:
+    from test_startup import HEAVY, run_bpr, unwanted
+
+    code, modules = run_bpr(args, tmp_path)
+    assert code == 0
+    assert unwanted(modules, HEAVY) == []
+
+
+def test_a_new_counter_file_never_takes_a_reserved_name() -> None:
+    from bpr.survey.sheets.merge import counter_file_name
+
+    assert [counter_file_name(name) for name in ("shimin", "con", "lpt1", "console")] == [
+        "shimin.yaml",
+        "_con.yaml",
+        "_lpt1.yaml",
+        "console.yaml",
+    ]

@@ -1,7 +1,7 @@
 """Merging checked 調査票 into the counter files of an inventory folder, through `bpr.survey.yamldoc`.
 
 A workbook's counter goes into the folder's file of that counter (found by counter id), or into a new
-``DIR/<counter id>.yaml``. Its procedures are added or changed field by field where their meaning
+``DIR/<counter id>.yaml`` (``_con.yaml`` for a name Windows reserves). Its procedures are added or changed field by field where their meaning
 differs; a procedure of the file that the workbook no longer lists is removed. What the 調査票 does not
 hold (a procedure's `plan`) stays as the file has it. The merged files are checked once more, with the
 rest of the folder, before anything is written.
@@ -9,6 +9,7 @@ rest of the folder, before anything is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,10 @@ from bpr.survey.sheets.layout import PROCEDURE_FIELDS
 from bpr.survey.sheets.plain import compact_procedure, keep_forms
 from bpr.survey.yamldoc import CounterDocument, YamlDocError, duration_text, write_documents
 
-ADDED = "(added)"  # what CounterDocument.update_procedure returns for a procedure it appended
+ADDED = "(added)"
+_WINDOWS_RESERVED = re.compile(
+    r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE
+)  # what CounterDocument.update_procedure returns for a procedure it appended
 
 
 @dataclass
@@ -85,13 +89,18 @@ def _document(workbook: WorkbookFile, check: SurveyCheck, folder: Path) -> tuple
     existing = check.replaced.get(counter_id)
     if existing is not None:
         return CounterDocument.load(existing), False
-    path = folder / f"{counter_id}.yaml"
+    path = folder / counter_file_name(counter_id)
     if path.exists():
         raise YamlDocError(
             f"{path} already exists and holds another counter: the counter '{counter_id}' of {workbook.path} "
             "would need this file name"
         )
     return CounterDocument.create(path, counter), True
+
+
+def counter_file_name(counter_id: str) -> str:
+    """Return the name of a new counter file: the counter id, prefixed with '_' where Windows reserves the name (con)."""
+    return f"_{counter_id}.yaml" if _WINDOWS_RESERVED.match(counter_id) else f"{counter_id}.yaml"
 
 
 def _merge_one(document: CounterDocument, workbook: WorkbookFile, created: bool) -> CounterChange:
