@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis
+from bpr.cli.main import app
 from bpr.config import Config, load_config
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import LifeEvent, Source
@@ -174,3 +176,13 @@ def test_a_seal_certificate_makes_going_online_less_feasible_than_jpki(tmp_path:
     assert any("公的個人認証" in r for r in card.reasons)
     assert procedure_record(seal)["identity_online"] == "seal_certificate"
     assert procedure_record(card)["identity_online"] == "jpki"
+
+
+def test_the_command_prints_a_journey_and_refuses_an_unknown_event(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["journeys", str(INVENTORIES), "--event", "death"])
+    assert result.exit_code == 0, result.output
+    assert "■ おくやみ（死亡・相続）: 年1,002回（死亡届の年間件数の合計）" in result.stdout
+    assert "国民健康保険 資格喪失届（社会保険加入）" in result.stdout and "■ 出生" not in result.stdout
+    assert runner.invoke(app, ["journeys", str(INVENTORIES), "--event", "funeral"]).exit_code == 2
+    data = json.loads(runner.invoke(app, ["journeys", str(INVENTORIES), "--format", "json"]).stdout)
+    assert {"moving", "birth", "death", "nursing_care"} <= {j["event"] for j in data["journeys"]}

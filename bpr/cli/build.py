@@ -33,6 +33,7 @@ SECTIONS = "sections"
 DIAGRAMS = "diagrams"
 SCORES = "scores.json"
 ROADMAP = "roadmap.json"
+JOURNEYS = "journeys.json"
 TOP = 10
 MARKER_NOTE = (
     "written by `bpr build`: the next build replaces the files listed here and keeps every other file in this folder"
@@ -168,6 +169,7 @@ def _some(names: list[str], shown: int = 3) -> str:
 
 def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> BuildOutputs:
     """Write the diagrams, the workbooks and the JSON into a folder; `dot` renders while the workbooks are written."""
+    from bpr.export.journeys_json import journeys_json
     from bpr.export.jsonout import roadmap_json, score_json
     from bpr.export.workbook import write_section_workbooks, write_workbook
 
@@ -177,6 +179,7 @@ def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None)
         sections = write_section_workbooks(analysis, folder / SECTIONS)
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
         (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
+        (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams = rendering.result()
     return BuildOutputs(len(sections), diagrams)
 
@@ -218,6 +221,7 @@ def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
         (f"{DIAGRAMS}/", f"業務フロー図・窓口一覧図 {outputs.diagrams}件 (SVG)"),
         (SCORES, "スコア (JSON)"),
         (ROADMAP, "ロードマップ (JSON)"),
+        (JOURNEYS, "ライフイベント・添付書類・キャッシュレス (JSON)"),
     )
     console.print(f"[bold]出力先[/bold] {escape(str(output))}{os.sep}", highlight=False)
     for name, what in rows:
