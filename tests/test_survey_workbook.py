@@ -717,3 +717,18 @@ def test_a_new_counter_file_never_takes_a_reserved_name() -> None:
         "_lpt1.yaml",
         "console.yaml",
     ]
+
+
+def test_a_damaged_workbook_is_unreadable_not_a_crash(
+    exported: Path, tmp_path: Path, inventory: Path, runner: CliRunner
+) -> None:
+    import zipfile
+
+    damaged = tmp_path / "shimin.xlsx"
+    with zipfile.ZipFile(exported / "shimin.xlsx") as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[: len(data) // 2] if info.filename.startswith("xl/worksheets/") else data)
+    result = run(runner, "survey", "import", str(damaged), "-o", str(inventory))
+    assert result.exit_code == 1
+    assert f"{damaged}: error file-unreadable" in result.stdout

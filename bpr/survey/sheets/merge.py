@@ -1,10 +1,10 @@
 """Merging checked 調査票 into the counter files of an inventory folder, through `bpr.survey.yamldoc`.
 
 A workbook's counter goes into the folder's file of that counter (found by counter id), or into a new
-``DIR/<counter id>.yaml`` (``_con.yaml`` for a name Windows reserves). Its procedures are added or changed field by field where their meaning
-differs; a procedure of the file that the workbook no longer lists is removed. What the 調査票 does not
-hold (a procedure's `plan`) stays as the file has it. The merged files are checked once more, with the
-rest of the folder, before anything is written.
+``DIR/<counter id>.yaml`` (``_con.yaml`` for a name Windows reserves). Its procedures are added or
+changed field by field where their meaning differs; a procedure of the file that the workbook no longer
+lists is removed. What the 調査票 does not hold (a procedure's `plan`) stays as the file has it. The
+merged files are checked once more, with the rest of the folder, before anything is written.
 """
 
 from __future__ import annotations

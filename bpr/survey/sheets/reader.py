@@ -9,6 +9,8 @@ with the same codes as `bpr validate`.
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,16 @@ from bpr.survey.sheets.layout import (
 # (a format applied to whole columns) is not walked to the bottom.
 MAX_EMPTY_RUN = 1000
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+# What a damaged workbook raises: not a zip, a member missing or cut short, XML that does not parse
+# (ElementTree's ParseError is a SyntaxError).
+BROKEN_FILE: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    SyntaxError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +111,14 @@ def read_workbook(path: Path, display: str | None = None) -> WorkbookData:
         _Reader(result, workbook).read()
     except NotASurvey as exc:
         result.unreadable = str(exc)
+    except BROKEN_FILE as exc:  # read-only sheets are parsed while they are read
+        result.unreadable = f"cannot be read as an Excel workbook ({_reason(exc)})"
     finally:
         workbook.close()
     return result
 
 
 def _open(path: Path) -> Any:
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -114,9 +126,12 @@ def _open(path: Path) -> Any:
         raise NotASurvey(f"is not an Excel workbook (.xlsx): save the 調査票 as an Excel workbook ({path.name})")
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise NotASurvey(f"cannot be read as an Excel workbook ({reason})") from None
+    except (*BROKEN_FILE, InvalidFileException, ValueError, TypeError) as exc:
+        raise NotASurvey(f"cannot be read as an Excel workbook ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 class _Reader:
