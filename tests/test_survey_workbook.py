@@ -732,3 +732,15 @@ def test_a_damaged_workbook_is_unreadable_not_a_crash(
     result = run(runner, "survey", "import", str(damaged), "-o", str(inventory))
     assert result.exit_code == 1
     assert f"{damaged}: error file-unreadable" in result.stdout
+
+
+def test_export_of_some_counters(tmp_path: Path, runner: CliRunner) -> None:
+    result = run(
+        runner, "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "some"), "-c", "shimin", "-c", "hoken"
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "some").iterdir()) == ["hoken.xlsx", "shimin.xlsx"]
+    unknown = run(runner, "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "none"), "-c", "shimim")
+    assert unknown.exit_code == 2
+    assert "did you mean 'shimin'" in unknown.stderr
+    assert not (tmp_path / "none").exists()

@@ -63,8 +63,29 @@ FormatOption = Annotated[
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check and say what would change; write nothing.")]
 
 
+CounterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--counter",
+        "-c",
+        metavar="ID",
+        help="Write only this counter's 調査票 (repeat for more). Default: every counter's.",
+        show_default=False,
+    ),
+]
+
+
+def _check_counters(wanted: list[str] | None, known: list[str]) -> None:
+    """Exit 2 when a --counter names no counter of the inventory."""
+    from bpr.inventory.rules.base import did_you_mean
+
+    for counter_id in wanted or []:
+        if counter_id not in known:
+            fail(f"--counter {counter_id}: no counter of the inventory has this id{did_you_mean(counter_id, known)}")
+
+
 @app.command("export")
-def export(output: FolderOption, paths: PathsArgument = None) -> None:
+def export(output: FolderOption, paths: PathsArgument = None, counters: CounterOption = None) -> None:
     """Write one 調査票 (Excel) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
     from bpr.inventory.loader import load_inventory
     from bpr.inventory.problem import Severity
@@ -82,9 +103,10 @@ def export(output: FolderOption, paths: PathsArgument = None) -> None:
         raise typer.Exit(EXIT_PROBLEMS)
     from bpr.survey.sheets.export import write_survey_workbooks
 
+    _check_counters(counters, [f.counter.id for f in inventory.files if f.counter is not None])
     _make_folder(output)
     try:
-        written = write_survey_workbooks(inventory, output)
+        written = write_survey_workbooks(inventory, output, set(counters) if counters else None)
     except OSError as exc:
         fail(f"cannot write {exc.filename or output}: {exc.strerror or exc} (nothing was written there)")
     except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number

@@ -9,7 +9,7 @@ gives the same bytes (timestamps from SOURCE_DATE_EPOCH, else the survey date).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,16 @@ def counter_file_names(counter_ids: Iterable[str]) -> list[str]:
     return unique_file_names(counter_ids)
 
 
-def write_survey_workbooks(inventory: Inventory, out_dir: Path) -> list[Path]:
-    """Write one 調査票 per counter into `out_dir`, named after the counter id; return their paths."""
+def write_survey_workbooks(inventory: Inventory, out_dir: Path, counters: Collection[str] | None = None) -> list[Path]:
+    """Write one 調査票 per counter (or per counter of `counters`) into `out_dir`, named after the counter id."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     surveys = counter_surveys(inventory)
     written = []
+    # Names come from every counter, so that a counter's workbook has one name however many are written.
     for survey, name in zip(surveys, counter_file_names(s.counter.id for s in surveys), strict=True):
+        if counters is not None and survey.counter.id not in counters:
+            continue
         path = folder / name
         write_survey_workbook(survey, path)
         written.append(path)
