@@ -1,0 +1,1 @@
+"""`bpr diff`: what changed between two inventories (folders or git revisions), for the yearly progress report."""
