@@ -119,3 +119,37 @@ def test_a_failure_while_writing_leaves_every_file_as_it_was(tmp_path: Path, mon
         raise AssertionError("the failure was swallowed")
     assert [path.read_bytes() for path in paths] == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shimin.yaml", "zeimu.yaml"]
+
+
+COMMENTED = """\
+version: 1
+counter: {id: c, name: C, section: S}
+procedures:
+  - id: a
+    name: A
+    annual_volume: 10
+    steps:
+      - {id: s1, name: S1, actor: citizen, effort: 5}
+    issues:  # 課題
+      - one
+
+  - id: b
+    name: B
+    annual_volume: 1
+    steps:
+      - {id: s1, name: S1, actor: citizen}
+"""
+
+
+def test_a_comment_on_a_block_key_and_the_blank_line_after_stay_put(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    document = CounterDocument.load(path)
+    plain = document.plain_procedure("a")
+    plain["steps"][0].update(effort=6, seal=True, action="write")
+    plain["notes"] = "x"
+    assert document.update_procedure(plain) == ["steps", "notes"]
+    assert document.text() == COMMENTED.replace(
+        "{id: s1, name: S1, actor: citizen, effort: 5}",
+        "{id: s1, name: S1, actor: citizen, action: write, seal: true, effort: 6}",
+    ).replace("      - one\n\n", "      - one\n    notes: x\n\n")

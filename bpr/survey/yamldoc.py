@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from bpr.inventory.models import Attachment, Counter, Procedure, Step
+from bpr.inventory.models import Attachment, Counter, Fee, Online, Plan, Procedure, Step, SurveyAnswer
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError
 from bpr.survey.emit import counter_file_text
@@ -34,6 +34,13 @@ COUNTER_FIELDS: tuple[str, ...] = tuple(Counter.model_fields)
 # Written in flow style, one line each, as the sample inventory and `bpr new` write them.
 _FLOW_FIELDS = frozenset({"life_events", "online", "fee"})
 _ITEM_KEYS = {"steps": ("id", Step), "attachments": ("name", Attachment)}
+# Where a key added to a mapping field goes: the order of its model.
+_MAPPING_ORDER: dict[str, tuple[str, ...]] = {
+    "online": tuple(Online.model_fields),
+    "fee": tuple(Fee.model_fields),
+    "plan": tuple(Plan.model_fields),
+    "survey": tuple(SurveyAnswer.model_fields),
+}
 # A new procedure is written in the model's order, but with `flow_source` just above the steps it describes.
 _WRITTEN_ORDER = tuple(
     name
@@ -342,16 +349,26 @@ def _trailing_slot(node: Any) -> tuple[list[Any], int] | None:
     """Return the comment slot that holds what follows a block node's last value (blank lines, comments)."""
     if isinstance(node, CommentedMap) and len(node) and not node.fa.flow_style():
         key = list(node)[-1]
+        if _is_block(node[key]):
+            # The comment slot of a key whose value is a block holds the comment on the key's own line
+            # (`issues:  # 課題`): what follows the value lives inside it.
+            return _trailing_slot(node[key])
         entry = node.ca.items.get(key)
         if entry is not None and len(entry) > 2 and entry[2] is not None:
             return entry, 2
-        return _trailing_slot(node[key])
+        return None
     if isinstance(node, CommentedSeq) and len(node) and not node.fa.flow_style():
+        if _is_block(node[-1]):
+            return _trailing_slot(node[-1])
         entry = node.ca.items.get(len(node) - 1)
         if entry is not None and entry[0] is not None:
             return entry, 0
-        return _trailing_slot(node[-1])
+        return None
     return None
+
+
+def _is_block(value: Any) -> bool:
+    return isinstance(value, CommentedMap | CommentedSeq) and len(value) > 0 and not value.fa.flow_style()
 
 
 def _peek_trailing(node: Any) -> Any:
@@ -414,7 +431,7 @@ def _assign(mapping: CommentedMap, name: str, new: Any, position: int) -> None:
     if name in _ITEM_KEYS and isinstance(old, CommentedSeq) and isinstance(new, list):
         _merge_items(old, new, *_ITEM_KEYS[name])
     elif isinstance(old, CommentedMap) and isinstance(new, dict):
-        _merge_mapping(old, new)
+        _merge_mapping(old, new, _MAPPING_ORDER.get(name, ()))
     elif name in mapping:
         mapping[name] = _keep_style(old, _styled_field(name, new))
     else:
@@ -430,7 +447,8 @@ def _keep_style(old: Any, new: Any) -> Any:
     return new
 
 
-def _merge_mapping(old: CommentedMap, new: dict[str, Any]) -> None:
+def _merge_mapping(old: CommentedMap, new: dict[str, Any], order: Sequence[str] = ()) -> None:
+    """Change a mapping in place to a plain one: keys removed, changed, or added where the model puts them."""
     for key in [k for k in old if k not in new]:
         del old[key]
     for key, value in new.items():
@@ -440,6 +458,8 @@ def _merge_mapping(old: CommentedMap, new: dict[str, Any]) -> None:
             _merge_mapping(old[key], value)
         elif key in old:
             old[key] = _keep_style(old[key], styled(value, flow=bool(old.fa.flow_style())))
+        elif key in order:
+            old.insert(_position_in(old, key, order), key, styled(value, flow=bool(old.fa.flow_style())))
         else:
             old[key] = styled(value, flow=bool(old.fa.flow_style()))
 
@@ -454,7 +474,7 @@ def _merge_items(old: CommentedSeq, new: list[Any], key: str, model: Any) -> Non
             merged.append(styled(value, flow=True))
         else:
             if not _same_item(model, to_plain(existing), value):
-                _merge_mapping(existing, value)
+                _merge_mapping(existing, value, tuple(model.model_fields))
             merged.append(existing)
     if [id(x) for x in merged] == [id(x) for x in old]:
         return
