@@ -120,7 +120,7 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     workbook = Workbook(write_only=True)
     try:
         _fill(workbook, scope, stamp)
-        with _StampedZip(path, stamp) as archive:
+        with StampedZip(path, stamp) as archive:
             # ExcelWriter rather than Workbook.save, which would set the modified time to now.
             ExcelWriter(workbook, archive).save()
     except BaseException:
@@ -162,7 +162,7 @@ def _discard(workbook: Any) -> None:
                 sheet.close()
 
 
-class _StampedZip(zipfile.ZipFile):
+class StampedZip(zipfile.ZipFile):
     """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
 
     def __init__(self, path: Path, stamp: dt.datetime) -> None:

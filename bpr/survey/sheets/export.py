@@ -100,7 +100,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     from openpyxl.writer.excel import ExcelWriter
 
     from bpr.export.safe import spreadsheet_text
-    from bpr.export.workbook import _StampedZip
+    from bpr.export.workbook import StampedZip
 
     workbook = Workbook()
     style = SheetStyle()
@@ -135,7 +135,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
-    with _StampedZip(path, stamp) as archive:
+    with StampedZip(path, stamp) as archive:
         ExcelWriter(workbook, archive).save()
 
 
