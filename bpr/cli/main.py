@@ -21,8 +21,10 @@ from bpr.cli import (
     config_cmd,
     debug_requested,
     diagram,
+    diff,
     doctor,
     importer,
+    journeys,
     new,
     report_internal_error,
     roadmap,
@@ -97,8 +99,10 @@ app.command("score")(score.score)
 app.command("roadmap")(roadmap.roadmap)
 app.command("config")(config_cmd.config)
 app.command("diagram")(diagram.diagram)
+app.command("diff")(diff.diff)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
+app.command("journeys")(journeys.journeys)
 app.add_typer(importer.app, name="import")
 app.add_typer(survey.app, name="survey")
 
