@@ -97,10 +97,14 @@ class _GuideWriter:
 
     def title(self, text: str, subtitle: str) -> None:
         self.row = 1
-        self.sheet.cell(1, 1, spreadsheet_text(text)).font = self.style.title_font
+        title = self.sheet.cell(1, 1, spreadsheet_text(text))
+        title.data_type = "s"  # the counter's name is inventory text: never a formula
+        title.font = self.style.title_font
         self.sheet.row_dimensions[1].height = 24.0
         self.row = 2
-        self.sheet.cell(2, 1, spreadsheet_text(subtitle)).font = self.style.bold
+        cell = self.sheet.cell(2, 1, spreadsheet_text(subtitle))
+        cell.data_type = "s"
+        cell.font = self.style.bold
 
     def heading(self, text: str) -> None:
         self.row += 2

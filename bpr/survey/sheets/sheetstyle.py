@@ -100,6 +100,7 @@ class SheetStyle:
     def heading(self, sheet: Any, title: str, note: str) -> None:
         """Write the title and the note above a sheet's header."""
         cell = sheet.cell(TITLE_ROW, 1, spreadsheet_text(title))
+        cell.data_type = "s"  # it holds the counter's name: inventory text is never a formula
         cell.font = self.title_font
         sheet.row_dimensions[TITLE_ROW].height = TITLE_HEIGHT
         note_cell = sheet.cell(NOTE_ROW, 1, note)
