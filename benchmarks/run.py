@@ -60,6 +60,7 @@ class Bench:
     floor: str | None = None  # the name of the bench that is this one's floor
     target: float | None = None  # the highest ratio to the floor that passes
     memory_limit_mb: float | None = None
+    seconds_limit: float | None = None  # an absolute goal, for commands with no floor
     ok_codes: tuple[int, ...] = (0,)
     before: Callable[[], None] | None = None  # run before each sample, untimed
     rounds: int | None = None  # fewer rounds than the others (the 100,000 runs)
@@ -191,11 +192,38 @@ def plan(args: argparse.Namespace) -> list[Bench]:
             Bench("diagram 2k (svg)", [*bpr, "diagram", str(diagrams), "-o", str(out / "diagrams")], {},
                   f"floor: dot -Tsvg -O, {len(files)} DOT files", 3.0),
         ]  # fmt: skip
+    benches += survey_benches(bpr, out)
     if args.only:
         wanted = [b for b in benches if args.only in b.name]
         floors = {b.floor for b in wanted}
         benches = [b for b in benches if b in wanted or b.name in floors]
     return benches
+
+
+NATIONAL_SURVEY = ROOT.parent / "shared" / "data" / "national-survey-r6-municipal.csv"
+
+
+def survey_benches(bpr: list[str], out: Path) -> list[Bench]:
+    """Return the import of the national survey (3,098 procedures; goal: under 5 s), first and again."""
+    if not NATIONAL_SURVEY.is_file():
+        print(f"no national survey at {NATIONAL_SURVEY}: the import benchmarks are skipped", file=sys.stderr)
+        return []
+    target = out / "imported"
+    command = [*bpr, "import", "survey", str(NATIONAL_SURVEY), "--population", "78000", "-o", str(target)]
+
+    def fresh() -> None:
+        shutil.rmtree(target, ignore_errors=True)
+
+    def imported() -> None:
+        if not target.exists():
+            subprocess.run(command, check=True, capture_output=True)
+
+    return [
+        Bench("import survey 3,098 procedures", command, {}, before=fresh, seconds_limit=5.0, memory_limit_mb=1024),
+        Bench("import survey again (nothing changes)", command, {}, before=imported, seconds_limit=5.0),
+        Bench("validate the 3,098 imported (no cache)", [*bpr, "validate", str(target)], {"BPR_NO_CACHE": "1"},
+              before=imported),
+    ]  # fmt: skip
 
 
 def warm_up(benches: list[Bench]) -> None:
@@ -233,11 +261,14 @@ def verdicts(benches: list[Bench]) -> list[dict[str, object]]:
             failures.append("time")
         if bench.memory_limit_mb is not None and bench.peak_mb > bench.memory_limit_mb:
             failures.append("memory")
-        judged = bench.target is not None or bench.memory_limit_mb is not None
+        if bench.seconds_limit is not None and bench.median > bench.seconds_limit:
+            failures.append(f"time > {bench.seconds_limit:g} s")
+        judged = bench.target is not None or bench.memory_limit_mb is not None or bench.seconds_limit is not None
         rows.append({
             "name": bench.name, "median_s": round(bench.median, 3), "floor": bench.floor,
             "ratio": round(ratio, 3) if ratio is not None else None, "target": bench.target,
             "peak_mib": round(bench.peak_mb, 1), "memory_limit_mib": bench.memory_limit_mb,
+            "seconds_limit": bench.seconds_limit,
             "verdict": ("FAIL " + ", ".join(failures)) if failures else ("PASS" if judged else ""),
             "samples": [asdict(s) for s in bench.samples],
         })  # fmt: skip
@@ -250,6 +281,8 @@ def print_table(rows: list[dict[str, object]]) -> None:
     for row in rows:
         ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else ""
         target = f"≤{row['target']:g}" if row["target"] is not None else ""
+        if row["seconds_limit"] is not None:
+            target = f"≤{row['seconds_limit']:g}s"
         limit = f"{row['memory_limit_mib']:g}" if row["memory_limit_mib"] is not None else ""
         print(f"{row['name']:<45} {row['median_s']:>8.2f}s {ratio:>7} {target:>7} {row['peak_mib']:>9.0f} "
               f"{limit:>6}  {row['verdict']}")  # fmt: skip
