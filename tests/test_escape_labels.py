@@ -19,14 +19,14 @@ SVG = "{http://www.w3.org/2000/svg}"
 # Names that show nothing: blanks, control characters, invisible format characters, a leading newline.
 INVENTORY = """\
 version: 1
-counter: {id: c, name: "\\x01", section: " ", department: "\\x02", location: "\\n"}
+counter: {id: c, name: "\\x01", section: "\\u200b\\t", department: "\\x02", location: "\\u2060\\n"}
 procedures:
   - id: p
     name: "\\u200b"
     annual_volume: 10
     steps:
-      - {id: s1, name: " ", actor: citizen, medium: paper, effort: 5m, system: "\\x01",
-         next: [{to: s2, share: 0.5, label: "\\x01"}, {to: s3, label: "\\u3000"}]}
+      - {id: s1, name: "\\u00ad ", actor: citizen, medium: paper, effort: 5m, system: "\\x01",
+         next: [{to: s2, share: 0.5, label: "\\x01"}, {to: s3, label: "\\u3000\\u200b"}]}
       - {id: s2, name: "\\x01", actor: counter, medium: paper, effort: 5m, next: [s4]}
       - {id: s3, name: "\\n名前", actor: counter, medium: paper, effort: 5m, next: [s4]}
       - {id: s4, name: "\\x7f\\u00ad\\t", actor: back_office, medium: paper, effort: 5m, next: [s5]}

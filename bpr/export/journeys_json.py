@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from bpr.analysis.documents import PAYMENT_LABELS, CashlessCandidate, SelfIssuedDocument
@@ -10,7 +11,9 @@ from bpr.analysis.journeys import Journey
 from bpr.analysis.results import Analysis
 
 
-def _number(value: float, digits: int = 2) -> float | int:
+def _number(value: float, digits: int = 2) -> float | int | None:
+    if not math.isfinite(value):
+        return None
     rounded = round(value, digits)
     return int(rounded) if rounded == int(rounded) else rounded
 

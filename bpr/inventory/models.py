@@ -36,9 +36,10 @@ MAX_ANNUAL_VOLUME = 1_000_000_000
 MAX_EFFORT_MINUTES = 30 * MINUTES_PER_DAY
 MAX_WAIT_MINUTES = 3650 * MINUTES_PER_DAY
 SHARE_TOLERANCE = 0.01
+MAX_FEE_YEN = 1_000_000_000  # a fee per case beyond 10億円 is a typo, and yen × cases would overflow
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
 
 
 def parse_duration(value: Any) -> Any:
@@ -297,7 +298,7 @@ class Online(_Model):
 class Fee(_Model):
     """The fee of a procedure and how it can be paid."""
 
-    amount: Annotated[StrictInt, Field(ge=0)] = 0
+    amount: Annotated[StrictInt, Field(ge=0, le=MAX_FEE_YEN)] = 0
     payment: list[Payment] | None = None
 
     @model_validator(mode="after")

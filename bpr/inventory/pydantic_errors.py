@@ -66,6 +66,8 @@ def _invalid_message(item: Any, field: str, model: type[BaseModel], loc: tuple[s
         message += did_you_mean(given, choices)
     elif item["type"] == "literal_error" and field == "version":
         message = "only version 1 of the format exists"
+    elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == r"\S":
+        message = "must hold more than spaces (write the text, or leave the field out)"
     if item["type"] == "enum":
         return f"{field}: '{given}' is not allowed: {message}"
     if item["type"] != "value_error" and isinstance(given, str | int | float) and len(repr(given)) <= 40:

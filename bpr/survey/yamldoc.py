@@ -63,12 +63,19 @@ def _yaml() -> YAML:
     return yaml
 
 
-def duration_text(minutes: float) -> str:
-    """Return a duration as the format writes it: 5 -> "5m", 90 -> "1.5h", 4320 -> "3d"."""
+def duration_text(minutes: float) -> str | float:
+    """Return a duration as the format writes it: 5 -> "5m", 90 -> "1.5h", 4320 -> "3d".
+
+    A number of minutes the unit form cannot hold exactly (1e-06, 1.4e-45) stays a number: the
+    format's duration strings have no exponent, and rounding would change the value.
+    """
     for unit, size in (("d", 1440.0), ("h", 60.0)):
         if minutes >= size and _round_number(minutes / size):
             return f"{minutes / size:g}{unit}"
-    return f"{minutes:g}m"
+    text = repr(float(minutes))
+    if "e" in text or "n" in text:
+        return float(minutes)
+    return (text[:-2] if text.endswith(".0") else text) + "m"
 
 
 def _round_number(value: float) -> bool:

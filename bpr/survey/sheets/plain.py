@@ -28,7 +28,7 @@ _ONLINE_DEFAULTS = {"status": "none", "identity_check": "none", "in_person_requi
 _PROCEDURE_DEFAULTS = {"national_priority": False, "flow_source": "surveyed", "life_events": [], "issues": []}
 
 
-def compact_procedure(data: dict[str, Any], duration_text: Callable[[float], str]) -> dict[str, Any]:
+def compact_procedure(data: dict[str, Any], duration_text: Callable[[float], str | float]) -> dict[str, Any]:
     """Return a procedure's data as a new counter file would hold it: durations with units, defaults left out."""
     out = {key: value for key, value in data.items() if _PROCEDURE_DEFAULTS.get(key, ...) != value}
     online = {key: value for key, value in data.get("online", {}).items() if _ONLINE_DEFAULTS.get(key, ...) != value}
@@ -50,7 +50,7 @@ def compact_procedure(data: dict[str, Any], duration_text: Callable[[float], str
     return _ordered(out, Procedure.model_fields)
 
 
-def _compact_step(step: dict[str, Any], duration_text: Callable[[float], str]) -> dict[str, Any]:
+def _compact_step(step: dict[str, Any], duration_text: Callable[[float], str | float]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in step.items():
         if _STEP_DEFAULTS.get(key, ...) == value:
