@@ -1,0 +1,44 @@
+"""Labels every output shows the same way (workbook, terminal, report): titles, horizons, dates, plans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bpr.analysis.roadmap import reiwa
+from bpr.analysis.scope import Scope
+
+TITLE = "窓口手続の業務改革ロードマップ"
+OUTSIDE_HORIZON = "計画期間外"
+PLANNED_UPTAKE = "利用率の向上"  # 予定年度 of a procedure on マイナポータル with nothing to place
+
+
+def horizon_label(years: Sequence[int]) -> str:
+    """Return a horizon as 令和4年度〜令和7年度 (2022〜2025年度)."""
+    return f"{reiwa(years[0])}〜{reiwa(years[-1])} ({years[0]}〜{years[-1]}年度)"
+
+
+def scope_title(scope: Scope) -> str:
+    """Return the title of an output: the city-wide roadmap, or one section's."""
+    if scope.sections is None:
+        return TITLE
+    return f"{TITLE} ({'・'.join(scope.sections)})"
+
+
+def surveyed_label(scope: Scope) -> str:
+    """Return the inventory date(s) of the counters in scope, e.g. 2022-07-15 or 2022-07-15〜2022-08-02."""
+    dates = scope.surveyed_dates
+    if not dates:
+        return "不明"
+    return dates[0] if len(dates) == 1 else f"{dates[0]}〜{dates[-1]}"
+
+
+def planned_label(scope: Scope, procedure_id: str) -> str:
+    """Return when a procedure's measures are planned: 令和N年度 of the earliest, 計画期間外, 利用率の向上, or ''."""
+    items = scope.items.get(procedure_id, ())
+    if items:
+        return reiwa(min(item.fy for item in items))
+    if procedure_id in scope.unscheduled:
+        return OUTSIDE_HORIZON
+    if procedure_id in scope.uptake:
+        return PLANNED_UPTAKE
+    return ""
