@@ -40,9 +40,9 @@ from bpr.inventory.models import Measure
 
 SHEETS = ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
 PRIORITY_HEADERS = [
-    "順位", "窓口", "課", "手続名", "年間件数", "国の\n優先", "推奨施策", "併せて行う\n施策", "期待削減\n(時間/年)",
-    "職員削減\n(人工)", "職員削減\n(千円)", "予定年度", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
-    "現状 職員\n(時間/年)", "現状 住民\n(時間/年)", "理由", "来庁\n回数", "紙の\n工程数", "押印の\n工程数",
+    "順位", "課", "窓口", "手続名", "年間件数", "国の\n優先", "推奨施策", "併せて行う\n施策", "期待削減\n(時間/年)",
+    "職員削減\n(人工)", "職員削減\n(千円)", "予定年度", "理由", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
+    "現状 職員\n(時間/年)", "現状 住民\n(時間/年)", "来庁\n回数", "紙の\n工程数", "押印の\n工程数",
     "対面の\n工程数", "手続ID",
 ]  # fmt: skip
 CANDIDATE_HEADER_ROW = 4  # under the title and two lines of explanation
@@ -172,13 +172,13 @@ def test_frozen_header_filter_number_formats_and_colour_scales(book: Path, analy
     last = len(analysis.procedures) + 1
     assert sheet.freeze_panes == "E2"
     assert sheet.auto_filter.ref == f"A1:W{last}"
-    assert sheet.print_area == f"'優先順位'!$A$1:$R${last}"  # up to 理由; the figures and the id on screen only
+    assert sheet.print_area == f"'優先順位'!$A$1:$M${last}"  # up to 理由; the figures and the id on screen only
     assert sheet["E2"].number_format == "#,##0"
     assert sheet["J2"].number_format == "#,##0.00"  # 人工
-    assert sheet["M2"].number_format == "0.0"
+    assert sheet["N2"].number_format == "0.0"
     assert sheet["S2"].number_format == "#,##0.0#"  # expected visits such as 1.11
     ranges = {str(rng.sqref) for rng in sheet.conditional_formatting}
-    assert {f"M2:M{last}", f"N2:N{last}", f"O2:O{last}"} <= ranges
+    assert {f"N2:N{last}", f"O2:O{last}", f"P2:P{last}"} <= ranges
     # Japanese names get about two units a character: 手続名 is wider than 順位.
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
 
@@ -796,3 +796,16 @@ def test_a_section_with_a_control_character_gives_a_workbook_that_opens(tmp_path
     book = load_workbook(written)
     assert "市民課\ufffd\ufffd" in (book.properties.title or "")
     book.close()
+
+
+def test_the_counter_column_does_not_repeat_the_section() -> None:
+    from bpr.export.presentation import counter_label
+    from bpr.inventory.models import Counter
+
+    def label(name: str, section: str = "市民課") -> str:
+        return counter_label(Counter(id="c", name=name, section=section))
+
+    assert label("市民課 住民記録窓口") == "住民記録窓口"
+    assert label("市民課　戸籍窓口") == "戸籍窓口"
+    assert label("住民記録窓口") == "住民記録窓口"
+    assert label("市民課") == "市民課"  # nothing left: the name as it is

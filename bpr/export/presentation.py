@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import Scope
+from bpr.inventory.models import Counter
 
 TITLE = "窓口手続の業務改革ロードマップ"
 OUTSIDE_HORIZON = "計画期間外"
@@ -42,3 +43,13 @@ def planned_label(scope: Scope, procedure_id: str) -> str:
     if procedure_id in scope.uptake:
         return PLANNED_UPTAKE
     return ""
+
+
+def counter_label(counter: Counter) -> str:
+    """Return a counter's name without its section when the name repeats it: 市民課 住民記録窓口 → 住民記録窓口."""
+    name = counter.name
+    if name.startswith(counter.section):
+        rest = name[len(counter.section) :].strip(" 　・")
+        if rest:
+            return rest
+    return name

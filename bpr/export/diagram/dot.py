@@ -10,6 +10,8 @@ import html
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bpr.export import palette
+from bpr.export.palette import css
 from bpr.inventory.models import Actor, Measure, Medium
 
 # Lanes in their fixed order, left to right.
@@ -22,21 +24,9 @@ LANE_LABELS: dict[Actor, str] = {
     Actor.EXTERNAL: "他機関",
 }
 
-# Okabe–Ito hues, lightened so that black text stays readable on them.
-MEASURE_FILLS: dict[Measure, str] = {
-    Measure.ONLINE: "#9fd3f5",
-    Measure.RPA: "#f7c873",
-    Measure.AI_OCR: "#8ed8bd",
-    Measure.BPR: "#e8b4d3",
-    Measure.NONE: "#e4e4e4",
-}
-MEASURE_BORDERS: dict[Measure, str] = {
-    Measure.ONLINE: "#0072b2",
-    Measure.RPA: "#b07800",
-    Measure.AI_OCR: "#007a5a",
-    Measure.BPR: "#a5507f",
-    Measure.NONE: "#888888",
-}
+# The one palette of the measures (bpr/export/palette.py), as the workbook and the report show them.
+MEASURE_FILLS: dict[Measure, str] = {measure: css(colour) for measure, colour in palette.MEASURE_FILLS.items()}
+MEASURE_BORDERS: dict[Measure, str] = {measure: css(colour) for measure, colour in palette.MEASURE_BORDERS.items()}
 
 MEDIUM_LABELS: dict[Medium, str] = {
     Medium.PAPER: "紙",

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import needs_national_online, reiwa
+from bpr.export.palette import FIXED_BORDER
 from bpr.export.workbook.labels import ROLE_MARKS
 from bpr.export.workbook.labels import UPTAKE as UPTAKE_NOTE
 from bpr.export.workbook.scope import MEASURE_ORDER, OUTSIDE_HORIZON, Scope
@@ -30,6 +31,7 @@ DEADLINE = CellFormat(
     horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR, border="medium", border_colour=DEADLINE_COLOUR
 )
 LEGEND_NOTE = CellFormat(border=None, wrap=False)
+FIXED_LEGEND = CellFormat(horizontal="center", wrap=True, bold=True, border="medium", border_colour=FIXED_BORDER)
 BEHIND = CellFormat(horizontal="center", wrap=True, bold=True, colour=DEADLINE_COLOUR)
 LEGEND_FIRST_COLUMN = 3  # the legend sits under the fiscal years, right of 順位, 課 and 手続名
 
@@ -79,7 +81,8 @@ def gantt_table(scope: Scope) -> Table:
 def _legend(slots: int) -> list[Row]:
     """Return the legend rows under the years: a coloured cell per measure and a fixed plan's border."""
     entries = [Styled(MEASURE_LABELS[m], measure_format(m)) for m in MEASURE_ORDER if m is not Measure.NONE]
-    entries.append(Styled(FIXED_MARK, measure_format(Measure.NONE, fixed=True)))
+    # 確定 is a thick border on its measure's colour: in the legend, a border on white, never 対象外's grey.
+    entries.append(Styled(FIXED_MARK, FIXED_LEGEND))
     legend: list[Row] = []
     for start in range(0, len(entries), slots):
         label = Styled("凡例", LEGEND_NOTE) if start == 0 else None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import MeasurePlan, ScoredProcedure
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
+from bpr.export.presentation import counter_label
 from bpr.export.workbook.labels import added_measures
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
@@ -25,35 +26,36 @@ TITLE = "優先順位"
 REASON_SEPARATOR = "\n"
 NATIONAL_MARK = "○"
 
-# What a chief decides on comes first and prints (A4 landscape, fitted to the width, about 7 pt); the
-# figures behind the scores (also spelled out in 理由) and the id follow, on screen only, to sort and filter.
+# What a chief decides on comes first and prints (A4 landscape fitted to the width: about 9 pt, at least
+# 8); the scores and the figures behind them (also spelled out in 理由) and the id follow, on screen only,
+# to sort and filter.
 COLUMNS = (
     Column("順位", NUMBER, min_width=5),
-    Column("窓口", WRAPPED, max_width=10),
-    Column("課", WRAPPED, max_width=10),
-    Column("手続名", WRAPPED, min_width=14, max_width=16),
-    Column("年間件数", NUMBER, min_width=8, max_width=9),
+    Column("課", WRAPPED, max_width=8),
+    Column("窓口", WRAPPED, max_width=8),
+    Column("手続名", WRAPPED, min_width=14, max_width=14),
+    Column("年間件数", NUMBER, min_width=8, max_width=8),
     Column("国の\n優先", CENTRED, min_width=5, max_width=5),
-    Column("推奨施策", CENTRED, min_width=10, max_width=12),
-    Column("併せて行う\n施策", CENTRED, min_width=8, max_width=10),
-    Column("期待削減\n(時間/年)", NUMBER, min_width=8, max_width=9),
-    Column("職員削減\n(人工)", PEOPLE, min_width=7, max_width=8),
-    Column("職員削減\n(千円)", NUMBER, min_width=7, max_width=8),
-    Column("予定年度", CENTRED, min_width=10, max_width=12),
+    Column("推奨施策", CENTRED, min_width=13, max_width=13),
+    Column("併せて行う\n施策", CENTRED, min_width=11, max_width=11),
+    Column("期待削減\n(時間/年)", NUMBER, min_width=10, max_width=10),
+    Column("職員削減\n(人工)", PEOPLE, min_width=9, max_width=9),
+    Column("職員削減\n(千円)", NUMBER, min_width=9, max_width=9),
+    Column("予定年度", CENTRED, min_width=9, max_width=10),
+    Column("理由", WRAPPED, min_width=40, max_width=60),
     Column("オンライン\n化スコア", DECIMAL, min_width=10, max_width=10),
     Column("RPA\nスコア", DECIMAL, min_width=6, max_width=7),
     Column("AI-OCR\nスコア", DECIMAL, min_width=6, max_width=7),
     Column("現状 職員\n(時間/年)", NUMBER, min_width=8, max_width=9),
     Column("現状 住民\n(時間/年)", NUMBER, min_width=8, max_width=9),
-    Column("理由", WRAPPED, min_width=30, max_width=44),
     Column("来庁\n回数", EXPECTED, min_width=6, max_width=7),
     Column("紙の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("押印の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("対面の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("手続ID", CellFormat(), max_width=30),
 )
-SCORE_COLUMNS = (12, 13, 14)
-PRINTED_COLUMNS = 18  # up to 理由
+SCORE_COLUMNS = (13, 14, 15)
+PRINTED_COLUMNS = 13  # up to 理由
 
 
 def priority_table(scope: Scope) -> Table:
@@ -67,8 +69,8 @@ def priority_table(scope: Scope) -> Table:
             staff = None if primary is None else primary.staff_hours
             yield (
                 item.rank,
-                item.counter.name,
                 item.counter.section,
+                counter_label(item.counter),
                 item.procedure.name,
                 item.procedure.annual_volume,
                 NATIONAL_MARK if item.procedure.national_priority else "",
@@ -78,12 +80,12 @@ def priority_table(scope: Scope) -> Table:
                 None if staff is None else round(staff_fte(staff, analysis), 2),
                 None if staff is None else round(staff_thousand_yen(staff, analysis)),
                 scope.planned_label(item.id),
+                REASON_SEPARATOR.join(item.reasons),
                 item.scores.online,
                 item.scores.rpa,
                 item.scores.ai_ocr,
                 round(figures.staff_hours, 1),
                 round(figures.citizen_hours, 1),
-                REASON_SEPARATOR.join(item.reasons),
                 round(figures.visits, 2),
                 figures.paper_steps,
                 figures.seal_steps,

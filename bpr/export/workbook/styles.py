@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bpr.export.palette import FIXED_BORDER, MEASURE_FILLS
 from bpr.export.safe import spreadsheet_text
 from bpr.inventory.models import Measure
 
@@ -21,14 +22,8 @@ FONT_NAME = "ＭＳ Ｐゴシック"
 FONT_SIZE = 10
 JAPANESE_CHARSET = 128
 
-# Pale enough to print black text on, distinct enough to tell apart on a grey printer.
-MEASURE_COLOURS: dict[Measure, str] = {
-    Measure.ONLINE: "9DC3E6",
-    Measure.RPA: "F4B183",
-    Measure.AI_OCR: "A9D18E",
-    Measure.BPR: "D5A6E6",
-    Measure.NONE: "E7E6E6",
-}
+# The one palette of the measures (bpr/export/palette.py), as the diagrams and the report show them.
+MEASURE_COLOURS: dict[Measure, str] = MEASURE_FILLS
 PROGRESS_LABELS = {"not_started": "未着手", "planned": "計画済", "in_progress": "実施中", "done": "完了"}
 
 HEADER_FILL = "1F4E78"
@@ -106,7 +101,7 @@ def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:
     colour = MEASURE_COLOURS[measure]
     if fixed:
         return CellFormat(
-            horizontal="center", wrap=True, fill=colour, bold=True, border="medium", border_colour="000000"
+            horizontal="center", wrap=True, fill=colour, bold=True, border="medium", border_colour=FIXED_BORDER
         )
     return CellFormat(horizontal="center", wrap=True, fill=colour)
 
