@@ -245,13 +245,16 @@ def test_hostile_text_stays_text_shown_as_typed(book: Path) -> None:
 
 def test_issues_and_warnings_per_procedure(book: Path, analysis: Analysis) -> None:
     sheet = load_workbook(book)["課題一覧"]
-    listed = list(zip(column(sheet, "手続ID・ファイル"), column(sheet, "種別"), column(sheet, "内容"), strict=True))
+    listed = list(zip(column(sheet, "手続名"), column(sheet, "種別"), column(sheet, "内容"), strict=True))
     for item in analysis.procedures:
         for issue in item.procedure.issues:
-            assert (item.id, "課題", issue) in listed
-    warnings = [(pid, kind) for pid, kind, _ in listed if kind == "警告"]
-    assert ("shimin-inkan", "警告") in warnings and ("kosodate-soudan", "警告") in warnings
-    assert "年間件数が0件" in column(sheet, "区分")
+            assert (item.procedure.name, "課題", issue) in listed
+    names = {p.id: p.procedure.name for p in analysis.procedures}
+    warnings = [(name, kind) for name, kind, _ in listed if kind.startswith("警告")]
+    assert (names["shimin-inkan"], "警告\n押印") in warnings
+    assert (names["kosodate-soudan"], "警告\n年間件数が0件") in warnings
+    # In Japanese, with the steps' Japanese names, never an id such as 'write'.
+    assert not [text for _, kind, text in listed if kind.startswith("警告") and "step '" in text]
 
 
 def test_candidates_list_the_steps_minutes_and_hours(book: Path, analysis: Analysis) -> None:
@@ -809,3 +812,18 @@ def test_the_counter_column_does_not_repeat_the_section() -> None:
     assert label("市民課　戸籍窓口") == "戸籍窓口"
     assert label("住民記録窓口") == "住民記録窓口"
     assert label("市民課") == "市民課"  # nothing left: the name as it is
+
+
+def test_every_warning_code_of_the_rules_has_a_japanese_form(sample: Analysis) -> None:
+    from bpr.export.warnings_ja import WARNING_LABELS, japanese_warnings
+    from bpr.inventory.problem import Severity
+    from bpr.inventory.rules import CODES
+
+    warning_codes = {code for code, (severity, _) in CODES.items() if severity is Severity.WARNING}
+    assert warning_codes <= set(WARNING_LABELS)
+    for item in sample.procedures:
+        found = sample.warnings_by_procedure.get(item.id, ())
+        said = japanese_warnings(item, found)
+        # Each warning code of the procedure is said in Japanese at least once, none in English.
+        assert {label for label, _ in said} == {WARNING_LABELS[w.split(": ")[0]] for w in found}
+        assert not [text for _, text in said if "step '" in text or "procedure '" in text]
