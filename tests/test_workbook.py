@@ -827,3 +827,36 @@ def test_every_warning_code_of_the_rules_has_a_japanese_form(sample: Analysis) -
         # Each warning code of the procedure is said in Japanese at least once, none in English.
         assert {label for label, _ in said} == {WARNING_LABELS[w.split(": ")[0]] for w in found}
         assert not [text for _, text in said if "step '" in text or "procedure '" in text]
+
+
+def test_page_one_says_what_to_do_this_year_the_kpis_and_the_top_ten(sample: Analysis, tmp_path: Path) -> None:
+    from bpr.analysis.roadmap import reiwa
+    from bpr.export.workbook.first_page import this_year
+    from bpr.export.workbook.scope import Scope
+
+    path = tmp_path / "city.xlsx"
+    write_workbook(sample, path)
+    sheet = load_workbook(path)["概要"]
+    first_break = min(b.id for b in sheet.row_breaks.brk)
+    page_one = [row for row in rows(sheet)[:first_break] if any(v is not None for v in row)]
+    headings = [row[0] for row in page_one if isinstance(row[0], str) and row[0].startswith("■")]
+    fy = this_year(Scope.of(sample))
+    assert headings[0].startswith(f"■ {reiwa(fy)}に行うこと")
+    assert headings[1] == "■ KPI (市全体の計画)"
+    assert headings[2] == "■ 期待削減の大きい手続 上位10件"
+    top = [p for p in sample.procedures if p.recommendation is not Measure.NONE][:10]
+    start = next(i for i, row in enumerate(page_one) if row[0] == headings[2]) + 2
+    assert [row[0] for row in page_one[start : start + 10]] == [p.procedure.name for p in top]
+    assert [row[4] for row in page_one[start : start + 10]] == [round(p.priority_hours) for p in top]
+    placed = [i for i in sample.roadmap.items if i.fy == fy]
+    assert placed, "the sample places measures in the year page 1 speaks of"
+
+
+def test_a_section_workbook_lists_its_measures_without_room(sample: Analysis, tmp_path: Path) -> None:
+    section = next(
+        p.counter.section for p in sample.procedures if p.id in {i.procedure for i in sample.roadmap.unscheduled}
+    )
+    path = tmp_path / "section.xlsx"
+    write_workbook(sample, path, sections={section})
+    values = [row[0] for row in rows(load_workbook(path)["概要"])]
+    assert "■ この課の手続で計画期間内に枠がない施策" in values

@@ -15,6 +15,7 @@ from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.workbook import labels
 from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
+from bpr.export.workbook.first_page import write_this_year, write_top
 from bpr.export.workbook.labels import hides_kpi_warning, kpi_status_label
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
@@ -38,8 +39,9 @@ from bpr.export.workbook.writer import SheetWriter
 from bpr.inventory.models import Measure
 
 SHEET_TITLE = "概要"
-# About 150 units print on A4 landscape at 95 % or more: 10 pt text stays above 9 pt on paper.
-WIDTHS = {"A": 28.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
+# About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
+# wide enough for most 手続名 on one line (page 1 lists procedures in it).
+WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
 MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
@@ -71,12 +73,15 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
             "この課の手続だけを数えています (対象・施策・削減見込み・年度別)。KPI と計画上の課題は市全体の計画に対する値です。",
             ALERT,
         )
-    # Page 1 is what a chief reads first: the scope, the KPIs and what falls short. Page 2 holds what
-    # the roadmap saves and how the counts add up; page 3 the years and the charts; then the lists.
-    _write_scope(out, scope.summary)
+    # Page 1 is what a chief reads in thirty seconds: what to do this fiscal year, the KPIs, the ten
+    # procedures that save most (and, for a section, what found no room). Page 2 holds the scope, what
+    # falls short, what the roadmap saves and how the counts add up; page 3 the years and the charts.
+    write_this_year(out, scope)
     kpi_rows = _write_kpis(out, scope.analysis.roadmap.kpis)
-    _write_shortfalls(out, scope)
+    write_top(out, scope)
     breaks = [out.row]
+    _write_scope(out, scope.summary)
+    _write_shortfalls(out, scope)
     _write_hours(out, scope)
     _write_counts(out, scope.summary)
     breaks.append(out.row)

@@ -1,0 +1,128 @@
+"""Page 1 of 概要, for a chief with thirty seconds: what to do this year, the ten that save most, what is left.
+
+Figures come from the analysis (items of the roadmap, the measures' expected hours, the summary's 人工
+and 千円); this module only picks and lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import MeasurePlan, RoadmapItem, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
+from bpr.analysis.summary import staff_fte, staff_thousand_yen
+from bpr.export.workbook.labels import ROLE_MARKS
+from bpr.export.workbook.scope import Scope
+from bpr.export.workbook.styles import NUMBER, PEOPLE, WRAPPED, CellFormat, measure_format
+from bpr.export.workbook.writer import SheetWriter
+from bpr.inventory.models import Measure
+
+THIS_YEAR_ROWS = 5
+TOP_ROWS = 10
+UNPLACED_ROWS = 10
+NOTE = CellFormat(border=None)
+ROLE_NAMES = {"primary": "主施策", "fixed": "確定", **ROLE_MARKS}
+
+
+def this_year(scope: Scope) -> int:
+    """Return the fiscal year page 1 speaks of: the current one, or the first of the horizon when it lies outside."""
+    years = scope.fiscal_years
+    current = scope.analysis.roadmap.current_fy
+    return current if current is not None and current in years else years[0]
+
+
+def write_this_year(out: SheetWriter, scope: Scope) -> None:
+    """Write the measures placed in this fiscal year (the first of the horizon when this one lies outside)."""
+    _write_this_year(out, scope)
+
+
+def write_top(out: SheetWriter, scope: Scope) -> None:
+    """Write the procedures that save most, and for a section the measures that found no room."""
+    _write_top(out, scope)
+    if scope.sections is not None:
+        _write_unplaced(out, scope)
+
+
+def _measure_cell(measure: Measure, fixed: bool = False) -> CellFormat:
+    # One line: オンライン化 fills a column of 12 exactly, and a wrapped cell would take two rows of height.
+    return replace(measure_format(measure, fixed=fixed), wrap=False)
+
+
+def _measure_plan(item: ScoredProcedure, measure: object) -> MeasurePlan | None:
+    return next((plan for plan in item.measures if plan.measure is measure), None)
+
+
+def _write_this_year(out: SheetWriter, scope: Scope) -> None:
+    fy = this_year(scope)
+    current = scope.analysis.roadmap.current_fy
+    note = ""
+    if current is not None and current != fy:
+        note = f"（今年度 {reiwa(current)} は計画期間外: 最初の年度を表示）"
+    out.heading(f"■ {reiwa(fy)}に行うこと{note}")
+    placed: list[tuple[ScoredProcedure, RoadmapItem]] = [
+        (item, placed) for item in scope.procedures for placed in scope.items.get(item.id, ()) if placed.fy == fy
+    ]
+    if not placed:
+        out.line(f"{reiwa(fy)}に配置した施策はありません", NOTE)
+        return
+    out.header("手続名", "課", "施策", "位置づけ", "期待削減\n(時間/年)", "職員\n(人工)", "職員\n(千円)")
+    for item, placed_item in placed[:THIS_YEAR_ROWS]:
+        plan = _measure_plan(item, placed_item.measure)
+        staff = plan.staff_hours if plan is not None else 0.0
+        out.add(
+            (item.procedure.name, WRAPPED),
+            (item.counter.section, WRAPPED),
+            (MEASURE_LABELS[placed_item.measure], _measure_cell(placed_item.measure, fixed=placed_item.fixed)),
+            (ROLE_NAMES.get(placed_item.role, placed_item.role), WRAPPED),
+            (round(plan.expected_hours) if plan is not None else "", NUMBER),
+            (round(staff_fte(staff, scope.analysis), 2) if plan is not None else "", PEOPLE),
+            (round(staff_thousand_yen(staff, scope.analysis)) if plan is not None else "", NUMBER),
+        )
+    hidden = len(placed) - THIS_YEAR_ROWS
+    if hidden > 0:
+        out.line(f"ほか {hidden:,} 件（「ロードマップ」の {reiwa(fy)} の列）", NOTE)
+
+
+def _write_top(out: SheetWriter, scope: Scope) -> None:
+    top = [item for item in scope.procedures if item.recommendation.value != "none"][:TOP_ROWS]
+    out.heading(f"■ 期待削減の大きい手続 上位{len(top)}件")
+    if not top:
+        out.line("推奨する施策のある手続はありません", NOTE)
+        return
+    out.header("手続名", "順位", "課", "推奨施策", "期待削減\n(時間/年)", "職員\n(人工)", "職員\n(千円)", "予定年度")
+    for item in top:
+        plan = _measure_plan(item, item.recommendation)
+        staff = plan.staff_hours if plan is not None else 0.0
+        out.add(
+            (item.procedure.name, WRAPPED),
+            (item.rank, NUMBER),
+            (item.counter.section, WRAPPED),
+            (MEASURE_LABELS[item.recommendation], _measure_cell(item.recommendation)),
+            (round(item.priority_hours), NUMBER),
+            (round(staff_fte(staff, scope.analysis), 2), PEOPLE),
+            (round(staff_thousand_yen(staff, scope.analysis)), NUMBER),
+            (scope.planned_label(item.id), WRAPPED),
+        )
+
+
+def _write_unplaced(out: SheetWriter, scope: Scope) -> None:
+    waiting = [item for item in scope.procedures if item.id in scope.unscheduled]
+    out.heading("■ この課の手続で計画期間内に枠がない施策")
+    if not waiting:
+        out.line("この課の施策はすべて計画期間内に配置されています", NOTE)
+        return
+    out.header("手続名", "順位", "施策", "期待削減\n(時間/年)")
+    for item in waiting[:UNPLACED_ROWS]:
+        for unplaced in scope.unscheduled[item.id]:
+            plan = _measure_plan(item, unplaced.measure)
+            hours = plan.expected_hours if plan is not None else 0.0
+            out.add(
+                (item.procedure.name, WRAPPED),
+                (item.rank, NUMBER),
+                (MEASURE_LABELS[unplaced.measure], _measure_cell(unplaced.measure)),
+                (round(hours), NUMBER),
+            )
+    hidden = len(waiting) - UNPLACED_ROWS
+    if hidden > 0:
+        out.line(f"ほか {hidden:,} 件の手続（「ロードマップ」の計画期間外の列）", NOTE)
