@@ -81,3 +81,20 @@ def test_the_roadmap_sheet_shows_progress_beside_the_plan_in_red_when_behind(run
     assert "完了 令和4年度" in cells and not cells["完了 令和4年度"].font.color
     assert "完了 令和6年度（計画 令和4年度）" in cells
     assert "計画16件" not in result.stdout and "(実績1件)" in result.stdout
+
+
+def test_the_gantt_marks_this_fiscal_year(runner: CliRunner, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    schedule(runner, tmp_path, 2023)
+    book = tmp_path / "roadmap.xlsx"
+    result = runner.invoke(
+        app, ["roadmap", str(tmp_path / "inv"), "-o", str(book), "--config", str(tmp_path / "bpr.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(book)["ロードマップ"]
+    headers = [cell.value for row in sheet.iter_rows(max_row=6) for cell in row if isinstance(cell.value, str)]
+    marked = [h for h in headers if "▼今年度" in h and "(" in h]
+    assert marked == ["令和5年度\n(2023)\n▼今年度"]
+    widths = {sheet.column_dimensions[letter].width for letter in "DEFG"}
+    assert len(widths) == 1  # equal year columns

@@ -25,6 +25,8 @@ from bpr.inventory.models import Measure
 
 TITLE = "ロードマップ"
 DEADLINE_MARK = "◆期限"
+CURRENT_MARK = "▼今年度"
+YEAR_WIDTH = 15
 FIXED_MARK = "確定"
 EMPTY = CellFormat(horizontal="center", wrap=True)
 DEADLINE = CellFormat(
@@ -48,9 +50,12 @@ def gantt_table(scope: Scope) -> Table:
         Column("課", WRAPPED, max_width=16),
         Column("手続名", WRAPPED, min_width=16, max_width=30),
     ]
+    current = scope.analysis.roadmap.current_fy
     for fy in years:
-        mark = f"\n{DEADLINE_MARK}" if fy == deadline else ""
-        columns.append(Column(f"{reiwa(fy)}\n({fy}){mark}", EMPTY, min_width=13, max_width=16))
+        marks = [mark for mark, shown in ((CURRENT_MARK, fy == current), (DEADLINE_MARK, fy == deadline)) if shown]
+        label = f"{reiwa(fy)}\n({fy})" + "".join(f"\n{mark}" for mark in marks)
+        # Equal year columns: time reads evenly from left to right.
+        columns.append(Column(label, EMPTY, min_width=YEAR_WIDTH, max_width=YEAR_WIDTH))
     if outside:
         columns.append(Column(OUTSIDE_HORIZON, EMPTY, min_width=13, max_width=18))
     progress = any(i.fixed for p in planned for i in scope.items.get(p.id, ()))
@@ -70,7 +75,8 @@ def gantt_table(scope: Scope) -> Table:
             None,
             Styled(
                 f"太枠・{FIXED_MARK}: 棚卸で決まっている計画　{ROLE_MARKS['complement']}: 主施策に併せて行う施策　"
-                f"{ROLE_MARKS['national']}: 国の期限のために加えたオンライン化　{DEADLINE_MARK}: 国の優先手続のオンライン化期限",
+                f"{ROLE_MARKS['national']}: 国の期限のために加えたオンライン化　{DEADLINE_MARK}: 国の優先手続のオンライン化期限"
+                f"　{CURRENT_MARK}: 今年度",
                 LEGEND_NOTE,
             ),
         ),
