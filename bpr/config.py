@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
@@ -182,6 +183,14 @@ _FONT_NAME = re.compile(rf"(?:[^\W_]|[ \u3000\-_.+()\u0300-\u036f\u3099\u309a]){
 FontName = Annotated[str, AfterValidator(_font_name)]
 
 
+class WorkbookConfig(_Section):
+    """Who issues the workbooks, when, and on what paper they print."""
+
+    author: Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")] = "DX検討班"
+    issued_on: dt.date | None = None
+    paper: Literal["a4", "a3"] = "a4"
+
+
 class DiagramConfig(_Section):
     """Diagram rendering."""
 
@@ -226,6 +235,7 @@ class Config(_Section):
     roadmap: RoadmapConfig = RoadmapConfig()
     diagram: DiagramConfig = DiagramConfig()
     journeys: JourneysConfig = JourneysConfig()
+    workbook: WorkbookConfig = WorkbookConfig()
 
 
 class ConfigError(Exception):

@@ -195,7 +195,7 @@ def test_print_layout_and_properties(book: Path) -> None:
     assert wb["優先順位"].print_title_rows == "$1:$1"
     assert wb["ロードマップ"].print_title_rows == f"$1:${GANTT_HEADER_ROW}"
     assert wb["AI-OCR・RPA候補"].print_title_rows == f"$1:${CANDIDATE_HEADER_ROW}"
-    assert wb.properties.creator == "bpr"
+    assert wb.properties.creator == "DX検討班"  # the config's workbook.author: the document is the DX team's
     assert wb.properties.title == "窓口手続の業務改革ロードマップ"
     with zipfile.ZipFile(book) as archive:
         names = archive.namelist()
@@ -860,3 +860,22 @@ def test_a_section_workbook_lists_its_measures_without_room(sample: Analysis, tm
     write_workbook(sample, path, sections={section})
     values = [row[0] for row in rows(load_workbook(path)["概要"])]
     assert "■ この課の手続で計画期間内に枠がない施策" in values
+
+
+def test_the_issuer_the_issue_date_and_a3_come_from_the_config(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bpr.config import Config, WorkbookConfig
+    from bpr.export.presentation import japanese_date
+
+    config = Config(workbook=WorkbookConfig(author="市民課 DX推進係", issued_on=dt.date(2026, 12, 1), paper="a3"))
+    inventory, _ = load_inventory([Path(__file__).resolve().parents[1] / "inventories"], use_cache=False)
+    path = tmp_path / "a3.xlsx"
+    write_workbook(analyse_inventory(inventory, config), path)
+    wb = load_workbook(path)
+    assert wb.properties.creator == "市民課 DX推進係"
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.paperSize == 8  # A3
+        assert sheet.oddHeader.center.text == "発行 市民課 DX推進係 令和8年12月1日"
+    assert japanese_date(dt.date(2019, 5, 1)) == "令和元年5月1日"
+    assert japanese_date(dt.date(2019, 4, 30)) == "平成31年4月30日"

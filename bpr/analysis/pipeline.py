@@ -36,6 +36,7 @@ def analyse_inventory(
         warnings_by_procedure={k: tuple(v) for k, v in warnings.items()},
         hours_per_fte=config.scoring.hours_per_fte,
         staff_cost_per_hour=config.scoring.staff_cost_per_hour,
+        config=config,
         journeys=plan_journeys(ranked, config.journeys, travel),
         documents=self_issued_documents(ranked, travel),
         cashless=cashless_candidates(ranked),

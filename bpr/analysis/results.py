@@ -208,6 +208,8 @@ class Analysis:
     staff_cost_per_hour: float = 4000.0  # 円, from the config
     # Across counters (bpr/analysis/journeys.py, documents.py): typed loosely here to keep this module
     # free of their imports; each is a tuple of that module's records.
+    # The configuration the analysis ran with: outputs show its settings (算定方法), never recompute.
+    config: Any = None
     journeys: tuple[Any, ...] = ()
     documents: tuple[Any, ...] = ()
     cashless: tuple[Any, ...] = ()

@@ -37,7 +37,6 @@ __all__ = [
     "write_workbook",
 ]
 
-CREATOR = "bpr"
 FIXED_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can hold
 _ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
 _UNSAFE_FILE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -147,8 +146,9 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     # Document properties are XML too (docProps/core.xml): section names go through the same cleaning as cells.
     properties.title = spreadsheet_text(scope.title)
     properties.subject = spreadsheet_text(f"計画期間 {scope.horizon_label}")
-    properties.creator = CREATOR
-    properties.lastModifiedBy = CREATOR
+    # The document is the DX team's (config workbook.author); bpr is the application that wrote it.
+    properties.creator = spreadsheet_text(scope.author)
+    properties.lastModifiedBy = spreadsheet_text(scope.author)
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp

@@ -64,7 +64,14 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     sheet = workbook.create_sheet(SHEET_TITLE)
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
-    set_print_layout(sheet, title=scope.title, footer=scope.footer, title_rows=0)
+    set_print_layout(
+        sheet,
+        title=scope.title,
+        footer=scope.footer,
+        title_rows=0,
+        paper=scope.paper,
+        issuer=scope.issuer,
+    )
     out = SheetWriter(sheet, styles, WIDTHS)
     out.add((scope.title, TITLE))
     out.line(f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE)

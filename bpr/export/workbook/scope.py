@@ -9,9 +9,11 @@ from bpr.analysis.results import Analysis
 from bpr.analysis.scope import MEASURE_ORDER
 from bpr.analysis.scope import Scope as AnalysisScope
 from bpr.export.presentation import (
+    DEFAULT_AUTHOR,
     OUTSIDE_HORIZON,
     PLANNED_UPTAKE,
     horizon_label,
+    japanese_date,
     planned_label,
     scope_title,
     surveyed_label,
@@ -52,6 +54,25 @@ class Scope(AnalysisScope):
     def footer(self) -> str:
         """Return the text printed at the foot of every page."""
         return f"棚卸日 {self.surveyed_label}"
+
+    @property
+    def paper(self) -> str:
+        """Return the paper the sheets print on (config workbook.paper)."""
+        config = self.analysis.config
+        return str(config.workbook.paper) if config is not None else "a4"
+
+    @property
+    def author(self) -> str:
+        """Return who issues the workbook (config workbook.author)."""
+        config = self.analysis.config
+        return str(config.workbook.author) if config is not None else DEFAULT_AUTHOR
+
+    @property
+    def issuer(self) -> str:
+        """Return the page header's issuer: 発行 DX検討班 令和8年12月1日 (the date when the config gives one)."""
+        config = self.analysis.config
+        issued = config.workbook.issued_on if config is not None else None
+        return f"発行 {self.author}" + (f" {japanese_date(issued)}" if issued is not None else "")
 
     def planned_label(self, procedure_id: str) -> str:
         """Return when a procedure's measures are planned."""

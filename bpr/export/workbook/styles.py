@@ -45,6 +45,7 @@ EXPECTED_COUNT = "#,##0.0#"  # expected values per case such as 1.11 visits
 PERCENT = "0.0%"
 
 PAPER_A4 = 9
+PAPER_SIZES = {"a4": PAPER_A4, "a3": 8}
 # Row heights in points per line of text, per point of font size: ＭＳ Ｐゴシック needs about 1.2 times
 # its size, LibreOffice's usual fallback (Noto Sans CJK) about 1.45: the larger, so that nothing is cut.
 LINE_SPACING = 1.45
@@ -200,12 +201,14 @@ class CellStyles:
         return template._style
 
 
-def set_print_layout(sheet: Any, *, title: str, footer: str, title_rows: int) -> None:
-    """Print on A4 landscape, fit to the page width, title rows repeated, page number and date in the footer."""
+def set_print_layout(
+    sheet: Any, *, title: str, footer: str, title_rows: int, paper: str = "a4", issuer: str = ""
+) -> None:
+    """Print on A4 (or A3) landscape, fit to the page width, title rows repeated, the issuer, page numbers."""
     from openpyxl.worksheet.page import PageMargins
 
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = PAPER_A4
+    sheet.page_setup.paperSize = PAPER_SIZES[paper]
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -216,6 +219,8 @@ def set_print_layout(sheet: Any, *, title: str, footer: str, title_rows: int) ->
     if title_rows:
         sheet.print_title_rows = f"1:{title_rows}"
     sheet.oddHeader.left.text = header_footer_text(title)
+    if issuer:
+        sheet.oddHeader.center.text = header_footer_text(issuer)
     sheet.oddHeader.right.text = "&A"
     sheet.oddFooter.left.text = header_footer_text(footer)
     sheet.oddFooter.center.text = "&P / &N ページ"

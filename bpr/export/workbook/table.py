@@ -131,7 +131,14 @@ def _write_sheet(
         sheet.column_dimensions[get_column_letter(index)].width = round(width, 1)
     header_row = table.header_row
     sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}{header_row + 1}"
-    set_print_layout(sheet, title=scope.title, footer=scope.footer, title_rows=header_row)
+    set_print_layout(
+        sheet,
+        title=scope.title,
+        footer=scope.footer,
+        title_rows=header_row,
+        paper=scope.paper,
+        issuer=scope.issuer,
+    )
     out = _RowWriter(sheet, styles, widths)
     for preamble in table.preamble:
         out.append(preamble, [TEXT] * len(preamble))
