@@ -44,7 +44,15 @@ def test_writes_the_workbook_and_prints_the_kpi_status(runner: CliRunner, invent
     result = runner.invoke(app, ["roadmap", str(inventory), "-o", "out/roadmap.xlsx"])
     assert result.exit_code == 0, result.output
     path = tmp_path / "out" / "roadmap.xlsx"
-    assert load_workbook(path).sheetnames == ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
+    assert load_workbook(path).sheetnames == [
+        "概要",
+        "目次",
+        "優先順位",
+        "ロードマップ",
+        "AI-OCR・RPA候補",
+        "課題一覧",
+        "算定方法",
+    ]
     assert "出力: out/roadmap.xlsx (警告 2件は「課題一覧」に)" in result.stdout
     analysis = analyse(inventory)
     summary = summarise(analysis)

@@ -38,7 +38,7 @@ from bpr.export.workbook.table import Column, Table, continuation_title, sheet_t
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Measure
 
-SHEETS = ["概要", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧"]
+SHEETS = ["概要", "目次", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧", "算定方法"]
 PRIORITY_HEADERS = [
     "順位", "課", "窓口", "手続名", "年間件数", "国の\n優先", "推奨施策", "併せて行う\n施策", "期待削減\n(時間/年)",
     "職員削減\n(人工)", "職員削減\n(千円)", "予定年度", "理由", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
@@ -364,7 +364,7 @@ def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: P
     path = tmp_path / "split.xlsx"
     write_workbook(analysis, path, row_limit=5)  # the header and four procedures a sheet
     wb = load_workbook(path)
-    assert wb.sheetnames[:4] == ["概要", "優先順位", "優先順位 (2)", "ロードマップ"]
+    assert wb.sheetnames[:5] == ["概要", "目次", "優先順位", "優先順位 (2)", "ロードマップ"]
     ids = [pid for name in ("優先順位", "優先順位 (2)") for pid in column(wb[name], "手続ID")]
     assert ids == [p.id for p in analysis.procedures]
     assert [wb[name].freeze_panes for name in ("優先順位", "優先順位 (2)")] == ["E2", "E2"]
@@ -879,3 +879,20 @@ def test_the_issuer_the_issue_date_and_a3_come_from_the_config(tmp_path: Path) -
         assert sheet.oddHeader.center.text == "発行 市民課 DX推進係 令和8年12月1日"
     assert japanese_date(dt.date(2019, 5, 1)) == "令和元年5月1日"
     assert japanese_date(dt.date(2019, 4, 30)) == "平成31年4月30日"
+
+
+def test_contents_link_every_sheet_and_the_method_shows_the_settings_in_force(tmp_path: Path) -> None:
+    from bpr.config import Config, ScoringConfig
+
+    inventory, _ = load_inventory([Path(__file__).resolve().parents[1] / "inventories"], use_cache=False)
+    config = Config(scoring=ScoringConfig(travel_minutes_per_visit=45))
+    path = tmp_path / "method.xlsx"
+    write_workbook(analyse_inventory(inventory, config), path)
+    wb = load_workbook(path)
+    contents = wb["目次"]
+    linked = {cell.value: cell.hyperlink.location for row in contents.iter_rows() for cell in row if cell.hyperlink}
+    assert set(linked) == set(wb.sheetnames) - {"目次"}
+    assert all(location == f"'{name}'!A1" for name, location in linked.items())
+    method = {row[0]: row[1] for row in rows(wb["算定方法"]) if row[0]}
+    assert method["移動時間"] == "45分/回"
+    assert method["実現性: 印鑑証明・届出印"] == "×0.7"

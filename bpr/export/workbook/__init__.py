@@ -23,7 +23,8 @@ from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
-from bpr.export.workbook.overview import write_overview
+from bpr.export.workbook.method_sheet import METHOD_TITLE, write_contents, write_method
+from bpr.export.workbook.overview import SHEET_TITLE, write_overview
 from bpr.export.workbook.priority import priority_table
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
@@ -142,6 +143,9 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     write_overview(workbook, scope, styles, notes)
     for table, titles in plans:
         write_table(workbook, table, titles, styles, scope)
+    write_method(workbook, scope, styles)
+    # 目次 second, after 概要 (what a chief opens on), listing every sheet and linking to it.
+    write_contents(workbook, scope, styles, [SHEET_TITLE, *(t for _, titles in plans for t in titles), METHOD_TITLE])
     properties = workbook.properties
     # Document properties are XML too (docProps/core.xml): section names go through the same cleaning as cells.
     properties.title = spreadsheet_text(scope.title)

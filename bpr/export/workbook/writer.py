@@ -21,8 +21,11 @@ class SheetWriter:
     widths: dict[str, float]  # letter → width, in the order of the columns
     row: int = 0
 
-    def add(self, *cells: Cell | None) -> int:
-        """Add a row of (value, format[, columns spanned]) cells, as tall as its wrapped text needs."""
+    def add(self, *cells: Cell | None, links: dict[int, str] | None = None) -> int:
+        """Add a row of (value, format[, columns spanned]) cells, as tall as its wrapped text needs.
+
+        `links` maps a 0-based position among `cells` to a place in the workbook ('シート'!A1) or a file.
+        """
         from openpyxl.utils import get_column_letter
 
         self.row += 1
@@ -37,7 +40,11 @@ class SheetWriter:
                 continue
             value, fmt = cell[0], cell[1]
             span = cell[2] if len(cell) == 3 else 1
-            values.append(self.styles.cell(self.sheet, value, fmt))
+            written = self.styles.cell(self.sheet, value, fmt)
+            target = (links or {}).get(len(values))
+            if target is not None:
+                written.hyperlink = _hyperlink(target)
+            values.append(written)
             sized.append((value, fmt, sum(widths[column : column + span])))
             if span > 1:
                 # The covered cells carry the format too, so that the merged cell's border is whole.
@@ -78,3 +85,12 @@ class SheetWriter:
         return self.add(
             *((label, HEADER) if isinstance(label, str) else (label[0], HEADER, label[1]) for label in labels)
         )
+
+
+def _hyperlink(target: str) -> Any:
+    """Return a hyperlink to a place in the workbook ('シート'!A1) or to a file (a relative path)."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    if "!" in target:
+        return Hyperlink(ref="", location=target)
+    return Hyperlink(ref="", target=target)
