@@ -137,7 +137,7 @@ def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
             current, used = current + token, used + size
         while used > width + 2:
             cut = _fit(current, width)
-            while cut > 1 and current[cut - 1] in NO_LINE_END:
+            while cut > 1 and (current[cut - 1] in NO_LINE_END or current[cut] in NO_LINE_START):
                 cut -= 1
             lines.append(current[:cut])
             current = current[cut:]
@@ -155,7 +155,15 @@ def _hold_opening(line: str) -> tuple[str, str]:
     return line[:cut], line[cut:]
 
 
+def _is_katakana(ch: str) -> bool:
+    return "\u30a0" <= ch <= "\u30ff"
+
+
 def _tokens(paragraph: str) -> Iterable[str]:
+    """Yield the pieces a line may break between: spaces, each wide character, and words.
+
+    A run of katakana (システム, マイナンバーカード) is one word, kept whole unless longer than a line.
+    """
     word = ""
     for ch in paragraph:
         if ch.isspace():
@@ -163,12 +171,20 @@ def _tokens(paragraph: str) -> Iterable[str]:
                 yield word
                 word = ""
             yield " "
+        elif _is_katakana(ch):
+            if word and not _is_katakana(word[-1]):
+                yield word
+                word = ""
+            word += ch
         elif display_width(ch) == 2:
             if word:
                 yield word
                 word = ""
             yield ch
         else:
+            if word and _is_katakana(word[-1]):
+                yield word
+                word = ""
             word += ch
     if word:
         yield word
