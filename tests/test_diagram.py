@@ -682,9 +682,14 @@ def test_a_diagram_dot_cannot_route_is_drawn_with_straight_edges(
 def test_labels_keep_katakana_words_whole_and_never_start_a_line_with_closing_marks() -> None:
     from bpr.export.diagram.dot import NO_LINE_START, wrap
 
-    assert wrap("住民記録システムから証明書を出力する。", 12, 4) == ["住民記録", "システムから", "証明書を出力", "する。"]
+    assert wrap("住民記録システムから証明書を出力する。", 12, 4) == [
+        "住民記録",
+        "システムから",
+        "証明書を出力",
+        "する。",
+    ]
     assert "システム" in "".join(wrap("本人確認・請求権限の確認、システムへの入力", 14, 4)).split("、")[-1]
-    for text in ("マイナンバーカードの交付（電子証明書の発行）", "戸籍謄抄本（全部・個人事項証明書）の交付請求"):
+    for label in ("マイナンバーカードの交付（電子証明書の発行）", "戸籍謄抄本（全部・個人事項証明書）の交付請求"):
         for width in range(6, 20):
-            lines = wrap(text, width, 8)
+            lines = wrap(label, width, 8)
             assert all(line[0] not in NO_LINE_START for line in lines[1:]), (width, lines)
