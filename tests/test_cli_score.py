@@ -238,3 +238,27 @@ def test_score_csv_line_separators_stay_in_quoted_fields_and_nul_is_replaced(run
     rows = {row["id"]: row["name"] for row in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["q0"] == "行\n区切り" and rows["q3"] == "行\n区切り"
     assert rows["q5"] == "ヌル\ufffd文字" and rows["q6"] == "ベル\ufffd"
+
+
+def test_the_table_reads_on_an_80_column_terminal() -> None:
+    import io
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.terminal import top_table
+    from bpr.config import Config
+    from bpr.inventory.loader import load_inventory
+
+    inventory, _ = load_inventory([Path(__file__).resolve().parents[1] / "inventories"], use_cache=False)
+    analysis = analyse_inventory(inventory, Config())
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False, color_system=None)
+    console.print(top_table(analysis, 5, console.width))
+    text = out.getvalue()
+    assert max(console.measure(line).maximum for line in text.splitlines()) <= 80
+    # Names are wrapped, not cut to a few characters: the first name is there whole.
+    flat = text.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "住民票の写し等の交付請求" in flat and "…" not in text
+    assert "主な理由" not in text and "99,078" in text

@@ -41,5 +41,5 @@ def score(
     from bpr.cli.terminal import make_console, print_kpi_status, top_table
 
     console = make_console()
-    console.print(top_table(analysis, top))
+    console.print(top_table(analysis, top, console.width))
     print_kpi_status(console, analysis.roadmap)

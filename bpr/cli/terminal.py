@@ -22,9 +22,18 @@ MAX_SHORTFALL_LINES = 10
 KPI_COLOURS = {labels.MET: "green", labels.NOT_MET: "red", labels.EMPTY: "yellow", labels.CHECK: "yellow"}
 
 
-def top_table(analysis: Analysis, top: int) -> Table:
-    """Return a table of the top procedures with scores, measures, expected hours and the main reason."""
-    table = Table(title=f"優先順位 上位{min(top, len(analysis.procedures))}件 / 全{len(analysis.procedures)}件")
+NARROW = 120  # below this width the table drops the scores and the reason (they are in --format json/csv)
+
+
+def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
+    """Return a table of the top procedures with scores, measures, expected hours and the main reason.
+
+    On a narrow terminal (80 columns) it keeps 順位, 手続名, 課, 推奨 and 期待削減, so that names stay readable.
+    """
+    title = f"優先順位 上位{min(top, len(analysis.procedures))}件 / 全{len(analysis.procedures)}件"
+    if width < NARROW:
+        return _narrow_table(analysis, top, title)
+    table = Table(title=title)
     for header, justify in (
         ("順位", "right"),
         ("手続名", "left"),
@@ -51,6 +60,25 @@ def top_table(analysis: Analysis, top: int) -> Table:
             measures,
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
             Text(item.reasons[0] if item.reasons else ""),
+        )
+    return table
+
+
+def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
+    table = Table(title=title, caption="スコアと理由は広い端末か --format json / csv で")
+    table.add_column("順位", justify="right", no_wrap=True)
+    table.add_column("手続名", justify="left", ratio=1, min_width=16, overflow="fold")
+    table.add_column("課", justify="left", max_width=10)
+    table.add_column("推奨", justify="left", no_wrap=True)
+    table.add_column("期待削減\n時間/年", justify="right", no_wrap=True)
+    for item in analysis.procedures[:top]:
+        measures = " ".join([MEASURE_LABELS[item.recommendation], *(f"+{MEASURE_LABELS[m]}" for m in item.complements)])
+        table.add_row(
+            str(item.rank),
+            Text(item.procedure.name),
+            Text(item.counter.section),
+            measures,
+            "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
         )
     return table
 
