@@ -240,3 +240,15 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["warnings"] == 2
+
+
+def test_no_help_shows_a_python_type(runner: CliRunner) -> None:
+    from bpr.cli.main import app
+
+    commands = [["validate"], ["score"], ["roadmap"], ["diagram"], ["build"], ["journeys"], ["diff"],
+                ["import", "survey"], ["survey", "export"], ["survey", "import"], ["new"], ["doctor"]]  # fmt: skip
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, command
+        for marker in ("<list[", "<path>", "<int", "<str>", "<float", "list[Path]"):
+            assert marker not in result.output, (command, marker)

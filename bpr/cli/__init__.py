@@ -173,3 +173,30 @@ def report_internal_error(exc: BaseException, debug: bool) -> NoReturn:
         f"please report it to the bpr maintainers with the command you ran{hint}\n"
     )
     raise typer.Exit(EXIT_INTERNAL)
+
+
+def _plain_help_types() -> None:
+    """Make --help name what a parameter takes in words (PATHS, --output OUTPUT), never a Python type.
+
+    Typer prints an argument's annotation beside it (`PATHS <list[Path]>`) and an option's type without
+    a metavar (`--output <path>`); a city's staff read `--help`, not Python. An option given a metavar
+    keeps it; a flag shows nothing; any other option shows its name in capitals, as click does.
+    """
+    from typer import core
+
+    def argument_type(self: core.TyperArgument, ctx: object) -> str | None:
+        return None
+
+    def option_type(self: core.TyperOption, ctx: object) -> str | None:
+        if self.metavar is not None:
+            return self.metavar
+        if self.is_flag or self.count:
+            return None
+        name = (self.name or "value").upper()
+        return f"{name}..." if self.multiple else name
+
+    core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
+    core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+
+
+_plain_help_types()
