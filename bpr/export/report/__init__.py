@@ -1,0 +1,151 @@
+"""The HTML report: a static site in one folder that works offline, from a file share or an intranet server.
+
+`write_report` writes every page into a folder the caller has staged (and swaps in): `index.html` (the
+scope, KPIs, this year, the top procedures, charts, and the ranked table of every procedure),
+`procedures/<id>.html`, `sections/<課>.html`, `events/<event>.html`, `documents.html`, and the
+page's own `report.css` and `report.js`. Templates are Jinja2 with autoescape: every value is escaped
+for HTML, inventory text included; the only markup passed through unescaped is the diagrams' SVG,
+which `svg.py` has written anew from an allow-list, and the charts, drawn by the templates themselves.
+The same analysis gives the same bytes: no clock is read (a SOURCE_DATE_EPOCH, when set, is shown as
+the date the report was made).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bpr.analysis.journeys import JOURNEY_LABELS
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import Analysis
+from bpr.analysis.scope import Scope
+from bpr.export.report.crosscut import documents_page, journey_file
+from bpr.export.report.detail import procedure_page
+from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
+from bpr.export.report.format import FILTERS
+from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
+from bpr.export.report.svg import UnsafeSvg, diagram_markup
+from bpr.export.workbook.scope import Scope as WorkbookScope
+from bpr.inventory.models import Measure
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+__all__ = ["STATIC_FILES", "ReportOutputs", "write_report"]
+
+HERE = Path(__file__).parent
+STATIC_FILES = ("report.css", "report.js")
+INDEX = "index.html"
+DOCUMENTS = "documents.html"
+NO_DOT = "Graphviz (dot) がないため、業務フロー図は描いていません。`bpr doctor` で確認し、Graphviz を入れて作り直してください。"
+NO_DIAGRAM = "業務フロー図を表示できません (図のファイルがないか、読めませんでした)。工程は下の表にあります。"
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """What the report wrote: its pages, and how many procedures have their diagram."""
+
+    pages: int
+    procedures: int
+    diagrams: int
+
+
+def write_report(
+    analysis: Analysis, folder: Path, *, diagrams: Path | None, environ: Mapping[str, str] | None = None
+) -> ReportOutputs:
+    """Write the report into `folder`; `diagrams` holds the swimlane SVGs (None: Graphviz is missing)."""
+    scope = WorkbookScope.of(analysis)  # the city's scope, with the labels the workbook shows (title, 発行)
+    site = _site(analysis, scope, _stamp(analysis, environ))
+    env = _environment()
+    folder = Path(folder)
+    for sub in (PROCEDURES, SECTIONS, EVENTS):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for name in STATIC_FILES:
+        shutil.copyfile(HERE / "static" / name, folder / name)
+    pages = 0
+
+    def write(path: Path, template: str, root: str, title: str, page: Any, **extra: Any) -> None:
+        nonlocal pages
+        html = env.get_template(template).render(site=site, root=root, page_title=title, page=page, **extra)
+        path.write_text(html, encoding="utf-8", newline="\n")
+        pages += 1
+
+    write(folder / INDEX, "index.html.j2", "", "概要", index_page(scope))
+    for section, name in site.section_pages.items():
+        part = Scope.of(analysis, [section])
+        write(
+            folder / SECTIONS / name,
+            "section.html.j2",
+            "../",
+            section,
+            scope_page(part, procedure_rows(part)),
+            section=section,
+        )
+    names = {item.id: item.procedure.name for item in analysis.procedures}
+    drawn = 0
+    for item in analysis.procedures:
+        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}")
+        drawn += diagram is not None
+        page = procedure_page(scope, item, names, diagram, note)
+        write(
+            folder / PROCEDURES / site.procedure_pages[item.id], "procedure.html.j2", "../", item.procedure.name, page
+        )
+    for journey in analysis.journeys:
+        write(folder / EVENTS / journey_file(journey), "event.html.j2", "../", journey.label, journey)
+    if site.documents:
+        write(folder / DOCUMENTS, "documents.html.j2", "", "添付書類・キャッシュレス", documents_page(analysis))
+    return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=drawn)
+
+
+def _site(analysis: Analysis, scope: WorkbookScope, stamp: str | None) -> Site:
+    return Site(
+        title=scope.title,
+        surveyed=scope.surveyed_label,
+        horizon=scope.horizon_label,
+        issuer=scope.issuer,
+        stamp=stamp,
+        procedure_pages=procedure_pages(item.id for item in analysis.procedures),
+        section_pages=section_pages(item.counter.section for item in analysis.procedures),
+        event_pages={j.event.value: (JOURNEY_LABELS[j.event], journey_file(j)) for j in analysis.journeys},
+        documents=bool(analysis.documents or analysis.cashless),
+    )
+
+
+def _stamp(analysis: Analysis, environ: Mapping[str, str] | None) -> str | None:
+    """Return the date to show as the report's making: SOURCE_DATE_EPOCH's, when set (never the clock)."""
+    from bpr.export.workbook import document_time
+
+    env = os.environ if environ is None else environ
+    if not env.get("SOURCE_DATE_EPOCH", "").strip():
+        return None
+    return document_time(analysis.surveyed_on, env).date().isoformat()
+
+
+def _diagram(folder: Path | None, procedure_id: str, title: str) -> tuple[Any, str | None]:
+    if folder is None:
+        return None, NO_DOT
+    try:
+        markup = diagram_markup(folder, procedure_id, title)
+    except (UnsafeSvg, OSError):
+        return None, NO_DIAGRAM
+    return markup, None if markup is not None else NO_DIAGRAM
+
+
+def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(measure_labels=MEASURE_LABELS, none_measure=Measure.NONE)
+    return env

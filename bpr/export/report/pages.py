@@ -1,0 +1,346 @@
+"""The data of the report's overview pages (index, sections): read from the analysis, its scope and its summary.
+
+Nothing here computes a figure: counts and hours come from the one summary (`bpr.analysis.summary`),
+of the city or of a section, and from the summary's helpers for 人工 and 千円, as the workbook's 概要
+and 優先順位 read them. What this module does is choose (this year's measures, the top procedures),
+label (和暦, measures, KPI status) and link (each procedure's page).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
+from bpr.analysis.scope import MEASURE_ORDER, Scope
+from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
+from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
+from bpr.export.presentation import planned_label
+from bpr.export.report.charts import BarChart, bar_chart
+from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, href
+from bpr.export.report.format import whole
+from bpr.export.workbook.first_page import ROLE_NAMES
+from bpr.export.workbook.labels import MET as KPI_MET
+from bpr.export.workbook.labels import NOT_MET as KPI_NOT_MET
+from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
+from bpr.export.workbook.styles import PROGRESS_LABELS
+from bpr.inventory.models import Measure
+
+TOP = 10
+MAX_LISTED_SHORTFALLS = 8
+ROLE_LABELS = ROLE_NAMES  # 主施策, 確定, 補完, 国の優先: as 概要 names them
+YEAR_BAR = ("1F4E78", "1F4E78")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page shows and links to: the title, the dates, and the file of each page."""
+
+    title: str
+    surveyed: str
+    horizon: str
+    issuer: str  # 発行 DX検討班 (config workbook.author and issued_on)
+    stamp: str | None
+    procedure_pages: Mapping[str, str]
+    section_pages: Mapping[str, str]
+    event_pages: Mapping[str, tuple[str, str]]  # event key → (label, file name)
+    documents: bool  # whether the 添付書類・キャッシュレス page exists
+
+    def procedure_href(self, procedure_id: str) -> str:
+        """Return the link to a procedure's page, relative to the report's folder."""
+        return href(PROCEDURES, self.procedure_pages[procedure_id])
+
+    def section_href(self, section: str) -> str:
+        """Return the link to a section's page, relative to the report's folder."""
+        return href(SECTIONS, self.section_pages[section])
+
+    def event_href(self, event: str) -> str:
+        """Return the link to a life event's page, relative to the report's folder."""
+        return href(EVENTS, self.event_pages[event][1])
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRow:
+    """A procedure as the ranked tables show it."""
+
+    id: str
+    rank: int
+    name: str
+    counter: str
+    section: str
+    volume: int
+    hours: float | None  # expected hours a year of the primary measure (none without a recommendation)
+    fte: float | None
+    thousand_yen: float | None
+    online: float
+    rpa: float
+    ai_ocr: float
+    measure: str
+    measure_label: str
+    measure_order: int
+    added: str
+    planned: str
+    priority: bool
+    text: str  # what the text filter searches, normalised and lower-cased
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """A KPI with its status as the workbook labels it."""
+
+    name: str
+    by: str
+    target: int
+    planned: int
+    done: int
+    status: str
+    state: str  # met, not-met or warn: the CSS class
+    gap: int | None
+    population: int | None
+    warning: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class YearItem:
+    """A measure placed in the year the page shows."""
+
+    procedure: str
+    rank: int
+    name: str
+    section: str
+    measure: str
+    measure_label: str
+    role: str
+    progress: str
+    behind: bool
+    expected: float | None  # what the measure saves a year (expected hours), its staff in 人工 and 千円
+    fte: float | None
+    thousand_yen: float | None
+
+
+@dataclass(frozen=True)
+class ThisYear:
+    """The measures of the roadmap's current fiscal year (or of its first year, when now is outside it)."""
+
+    fy: int
+    current: int | None
+    outside: bool
+    items: tuple[YearItem, ...]
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class ScopePage:
+    """What the index and a section page show of their scope: counts, hours, years, charts, shortfalls."""
+
+    summary: Summary
+    today_fte: float
+    today_thousand_yen: float
+    years: tuple[tuple[int, Summary], ...]
+    charts: tuple[BarChart, ...]
+    shortfalls: tuple[str, ...]
+    hidden_shortfalls: int
+    uptake: tuple[tuple[ProcedureRow, float], ...]
+    unplaced: tuple[tuple[ProcedureRow, tuple[str, ...]], ...]
+    rows: tuple[ProcedureRow, ...]
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """The index: the city's scope, KPIs, this year, the top procedures, the sections and every procedure."""
+
+    scope: ScopePage
+    kpis: tuple[KpiRow, ...]
+    this_year: ThisYear
+    top: tuple[ProcedureRow, ...]
+    sections: tuple[tuple[str, Summary], ...]
+    measures: tuple[tuple[str, str], ...] = field(default=())  # (key, label) for the measure filter
+
+
+def procedure_rows(scope: Scope) -> tuple[ProcedureRow, ...]:
+    """Return every procedure of a scope in rank order, as the ranked tables show them."""
+    analysis = scope.analysis
+    return tuple(_row(scope, item, analysis) for item in scope.procedures)
+
+
+def _primary(item: ScoredProcedure) -> MeasurePlan | None:
+    return next((plan for plan in item.measures if plan.role == "primary"), None)
+
+
+def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRow:
+    primary = _primary(item)
+    staff = None if primary is None else primary.staff_hours
+    procedure = item.procedure
+    searched = f"{procedure.name} {item.counter.name} {item.counter.section} {procedure.id}"
+    return ProcedureRow(
+        id=item.id,
+        rank=item.rank,
+        name=procedure.name,
+        counter=item.counter.name,
+        section=item.counter.section,
+        volume=procedure.annual_volume,
+        hours=None if primary is None else item.priority_hours,
+        fte=None if staff is None else round(staff_fte(staff, analysis), 2),
+        thousand_yen=None if staff is None else round(staff_thousand_yen(staff, analysis)),
+        online=item.scores.online,
+        rpa=item.scores.rpa,
+        ai_ocr=item.scores.ai_ocr,
+        measure=item.recommendation.value,
+        measure_label=MEASURE_LABELS[item.recommendation],
+        measure_order=MEASURE_ORDER.index(item.recommendation),
+        added="・".join(added_measures(item)),
+        planned=planned_label(scope, item.id),
+        priority=procedure.national_priority,
+        text=unicodedata.normalize("NFKC", searched).lower(),
+    )
+
+
+def scope_page(scope: Scope, rows: tuple[ProcedureRow, ...]) -> ScopePage:
+    """Return what a page shows of a scope: the summary, the years, two charts, shortfalls, uptake and unplaced."""
+    analysis = scope.analysis
+    summary = scope.summary
+    years = tuple(scope.summaries_by_year())
+    by_id = {row.id: row for row in rows}
+    measure_chart = bar_chart(
+        "chart-measures",
+        "施策別の削減見込み (計画期間内に配置した施策、時間/年)",
+        [
+            (
+                MEASURE_LABELS[counts.measure],
+                counts.hours_placed.hours,
+                f"{whole(counts.hours_placed.hours)}時間",
+                css(MEASURE_FILLS[counts.measure]),
+                css(MEASURE_BORDERS[counts.measure]),
+            )
+            for counts in summary.by_measure
+        ],
+    )
+    year_chart = bar_chart(
+        "chart-years",
+        "年度別の削減見込み (その年度に配置した施策、時間/年)",
+        [
+            (
+                f"{reiwa(fy)}",
+                year.total_placed.hours,
+                f"{whole(year.total_placed.hours)}時間",
+                css(YEAR_BAR[0]),
+                css(YEAR_BAR[1]),
+            )
+            for fy, year in years
+        ],
+    )
+    shortfalls, hidden = _shortfalls(scope)
+    return ScopePage(
+        summary=summary,
+        today_fte=staff_fte(summary.today_staff_hours, analysis),
+        today_thousand_yen=staff_thousand_yen(summary.today_staff_hours, analysis),
+        years=years,
+        charts=(measure_chart, year_chart),
+        shortfalls=shortfalls,
+        hidden_shortfalls=hidden,
+        uptake=tuple((by_id[pid], share) for pid, share in scope.uptake.items() if pid in by_id),
+        unplaced=tuple(
+            (by_id[pid], tuple(MEASURE_LABELS[item.measure] for item in items))
+            for pid, items in sorted(scope.unscheduled.items(), key=lambda entry: by_id[entry[0]].rank)
+            if pid in by_id
+        ),
+        rows=rows,
+    )
+
+
+def _shortfalls(scope: Scope) -> tuple[tuple[str, ...], int]:
+    """Return the shortfalls of a scope (the city's general ones only city-wide), and how many are not listed."""
+    own = {p.id for p in scope.procedures}
+    kpis = scope.analysis.roadmap.kpis
+    general = []
+    particular = []
+    for shortfall in scope.analysis.roadmap.shortfalls:
+        if hides_kpi_warning(shortfall.message, kpis):
+            continue
+        if shortfall.procedure is None:
+            if scope.sections is None:
+                general.append(shortfall.message)
+        elif shortfall.procedure in own:
+            particular.append(shortfall.message)
+    listed = general + particular[:MAX_LISTED_SHORTFALLS]
+    return tuple(listed), max(0, len(particular) - MAX_LISTED_SHORTFALLS)
+
+
+def kpi_rows(kpis: tuple[KpiStatus, ...]) -> tuple[KpiRow, ...]:
+    """Return the KPIs with their status labels, as the workbook's 概要 shows them."""
+    rows = []
+    for kpi in kpis:
+        status = kpi_status_label(kpi)
+        state = {KPI_MET: "met", KPI_NOT_MET: "not-met"}.get(status, "warn")
+        rows.append(
+            KpiRow(
+                name=kpi.name,
+                by=reiwa(kpi.by_fy),
+                target=kpi.target,
+                planned=kpi.planned,
+                done=kpi.done,
+                status=status,
+                state=state,
+                gap=kpi.gap if kpi.gap and kpi.warning is None else None,
+                population=kpi.population,
+                warning=kpi.warning,
+            )
+        )
+    return tuple(rows)
+
+
+def this_year(scope: Scope, rows: tuple[ProcedureRow, ...], years: tuple[tuple[int, Summary], ...]) -> ThisYear:
+    """Return the measures placed in the roadmap's current fiscal year, or in its first when now is outside it."""
+    roadmap = scope.analysis.roadmap
+    current = roadmap.current_fy
+    inside = current is not None and current in roadmap.fiscal_years
+    fy = current if inside and current is not None else roadmap.start_fy
+    by_id = {row.id: row for row in rows}
+    scored = {item.id: item for item in scope.procedures}
+    analysis = scope.analysis
+    items = []
+    for pid, placed in scope.items.items():
+        row = by_id.get(pid)
+        if row is None:
+            continue
+        for item in placed:
+            if item.fy != fy:
+                continue
+            plan = next((p for p in scored[pid].measures if p.measure is item.measure), None)
+            items.append(
+                YearItem(
+                    procedure=pid,
+                    rank=row.rank,
+                    name=row.name,
+                    section=row.section,
+                    measure=item.measure.value,
+                    measure_label=MEASURE_LABELS[item.measure],
+                    role=ROLE_LABELS.get(item.role, item.role),
+                    progress=PROGRESS_LABELS.get(item.progress or "", item.progress or ""),
+                    behind=current is not None and item.behind(current),
+                    expected=None if plan is None else plan.expected_hours,
+                    fte=None if plan is None else round(staff_fte(plan.staff_hours, analysis), 2),
+                    thousand_yen=None if plan is None else round(staff_thousand_yen(plan.staff_hours, analysis)),
+                )
+            )
+    items.sort(key=lambda i: (i.rank, MEASURE_ORDER.index(Measure(i.measure))))
+    summary = next(year for year_fy, year in years if year_fy == fy)
+    return ThisYear(fy=fy, current=current, outside=not inside, items=tuple(items), summary=summary)
+
+
+def index_page(scope: Scope) -> IndexPage:
+    """Return the index of the whole city."""
+    rows = procedure_rows(scope)
+    page = scope_page(scope, rows)
+    top = tuple(row for row in rows if row.measure != Measure.NONE.value)[:TOP]
+    return IndexPage(
+        scope=page,
+        kpis=kpi_rows(scope.analysis.roadmap.kpis),
+        this_year=this_year(scope, rows, page.years),
+        top=top,
+        sections=tuple(scope.summaries_by_section()),
+        measures=tuple((m.value, MEASURE_LABELS[m]) for m in MEASURE_ORDER),
+    )
