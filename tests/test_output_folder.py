@@ -135,9 +135,10 @@ def test_a_marker_of_an_older_build_keeps_what_is_not_an_output(
 ) -> None:
     out = tmp_path / "out"
     assert build(runner, inventory, out)[0] == 0
-    # A build from before manifests: its marker, and none of the files added since (journeys.json).
+    # A build from before manifests: its marker, and none of the files added since (journeys.json, report/).
     (out / MARKER).write_text("written by `bpr build`; the whole folder is replaced on the next build\n")
     (out / "journeys.json").unlink()
+    shutil.rmtree(out / "report")
     (out / "diagrams" / "stale.svg").write_text("<svg/>")
     (out / "sections" / "budget.docx").write_bytes(b"the budget")
     assert build(runner, inventory, out)[0] == 0

@@ -1,20 +1,22 @@
-"""`bpr build`: the main job — validate, then workbooks, diagrams and JSON into one folder, and a summary.
+"""`bpr build`: the main job — validate, then workbooks, diagrams, JSON and the HTML report into one folder, and a summary.
 
 Everything is written into a staging folder beside the output folder, which replaces the output
 folder only at the end: re-running replaces the outputs cleanly, and a failure leaves the previous
 outputs as they were. The marker file lists what the build wrote; the next build replaces those
 files only and carries every other file of the folder over (hard links, not copies). A folder
-without the marker is written only when it is empty.
+without the marker is written only when it is empty. `bpr report -o DIR` writes its folder by the
+same rules (`OutputFolder`), with a marker of its own.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -34,9 +36,33 @@ DIAGRAMS = "diagrams"
 SCORES = "scores.json"
 ROADMAP = "roadmap.json"
 JOURNEYS = "journeys.json"
+REPORT = "report"
 TOP = 10
 MARKER_NOTE = (
     "written by `bpr build`: the next build replaces the files listed here and keeps every other file in this folder"
+)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """A folder of outputs that one command owns: its marker (a manifest), and how messages name it."""
+
+    marker: str
+    command: str  # `bpr build`
+    what: str  # "build": "this build writes …"
+    example: str  # a folder to suggest
+    note: str  # written into the manifest
+    legacy: tuple[str, ...] = ()  # where a marker from before manifests says the outputs are
+
+
+BUILD_FOLDER = OutputFolder(
+    MARKER,
+    "bpr build",
+    "build",
+    "out/",
+    MARKER_NOTE,
+    (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg"),
 )
 
 
@@ -46,6 +72,7 @@ class BuildOutputs:
 
     sections: int
     diagrams: int
+    report_pages: int = 0
 
 
 def build(
@@ -86,8 +113,8 @@ def build(
     print_summary(analysis, output, outputs, warnings)
 
 
-def check_output_folder(output: Path) -> frozenset[str]:
-    """Return the files the last build wrote into the output folder; exit 2 when the folder is not one bpr may write."""
+def check_output_folder(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str]:
+    """Return the files the last run wrote into the output folder; exit 2 when the folder is not one bpr may write."""
     from bpr.export.safe import remove_abandoned_staging
 
     try:
@@ -95,11 +122,14 @@ def check_output_folder(output: Path) -> frozenset[str]:
         if output.exists() and not output.is_dir():
             fail(f"cannot write into {output}: it is a file, not a folder")
         if output.resolve() == Path.cwd().resolve():
-            fail("the output folder cannot be the working folder: choose a folder for `bpr build` alone, such as out/")
-        previous = previous_outputs(output)
+            fail(
+                f"the output folder cannot be the working folder: choose a folder for `{kind.command}` alone, "
+                f"such as {kind.example}"
+            )
+        previous = previous_outputs(output, kind)
         if previous is None and output.is_dir() and any(output.iterdir()):
             fail(
-                f"cannot write {output}: it holds files not written by `bpr build` "
+                f"cannot write {output}: it holds files not written by `{kind.command}` "
                 f"({_some(listed_files_of(output))}); give a new or empty folder, or move those files out"
             )
     except OSError as error:
@@ -107,23 +137,22 @@ def check_output_folder(output: Path) -> frozenset[str]:
     return previous or frozenset()
 
 
-def previous_outputs(output: Path) -> frozenset[str] | None:
-    """Return the files the last build listed in its marker, or None when the folder has no marker.
+def previous_outputs(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str] | None:
+    """Return the files the last run listed in its marker, or None when the folder has no marker.
 
     The marker of a build before manifests says nothing of what it wrote: its outputs are the files at
     the places a build writes them, and anything else in the folder is taken as the user's.
     """
     from bpr.export.safe import read_manifest
 
-    marker = output / MARKER
+    marker = output / kind.marker
     if not marker.is_file() or marker.is_symlink():
         return None
     manifest = read_manifest(marker)
     if manifest is not None:
         return manifest
-    legacy = (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg")
     return frozenset(
-        p.relative_to(output).as_posix() for pattern in legacy for p in output.glob(pattern) if p.is_file()
+        p.relative_to(output).as_posix() for pattern in kind.legacy for p in output.glob(pattern) if p.is_file()
     )
 
 
@@ -131,21 +160,26 @@ def write_output_folder(
     analysis: Analysis, output: Path, previous: frozenset[str], font: str, jobs: int | None
 ) -> BuildOutputs:
     """Write every output into a staging folder, keep the user's files, and swap it in for the output folder."""
+    return write_folder(output, previous, BUILD_FOLDER, lambda staging: write_outputs(analysis, staging, font, jobs))
+
+
+def write_folder(output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]) -> T:
+    """Run `write` on a staging folder, add the marker, keep the user's files, and swap it in for the output folder."""
     from bpr.export.safe import OWNER_FILE, OutputConflict, carry_over, listed_files, make_staging_folder, manifest_text
 
     staging: Path | None = None
     try:
         staging = make_staging_folder(output)
-        outputs = write_outputs(analysis, staging, font, jobs)
-        written = (listed_files(staging) - {OWNER_FILE}) | {MARKER}
-        (staging / MARKER).write_text(manifest_text(written, MARKER_NOTE), encoding="utf-8")
+        outputs = write(staging)
+        written = (listed_files(staging) - {OWNER_FILE}) | {kind.marker}
+        (staging / kind.marker).write_text(manifest_text(written, kind.note), encoding="utf-8")
         if output.is_dir():
-            carry_over(output, staging, previous | {MARKER})
+            carry_over(output, staging, previous | {kind.marker})
         replace_folder(staging, output)
     except OutputConflict as conflict:
         fail(
-            f"cannot write {output}: this build writes {conflict.path}, which the last build did not write; "
-            "move it out of the folder, or give another folder"
+            f"cannot write {output}: this {kind.what} writes {conflict.path}, which the last {kind.what} did not "
+            "write; move it out of the folder, or give another folder"
         )
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
@@ -168,9 +202,13 @@ def _some(names: list[str], shown: int = 3) -> str:
 
 
 def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> BuildOutputs:
-    """Write the diagrams, the workbooks and the JSON into a folder; `dot` renders while the workbooks are written."""
+    """Write the diagrams, the workbooks, the JSON and the report into a folder; `dot` renders meanwhile.
+
+    The report embeds the diagrams just rendered into diagrams/, so Graphviz draws each procedure once.
+    """
     from bpr.export.journeys_json import journeys_json
     from bpr.export.jsonout import roadmap_json, score_json
+    from bpr.export.report import write_report
     from bpr.export.workbook import write_section_workbooks, write_workbook
 
     with ThreadPoolExecutor(max_workers=1) as background:
@@ -181,7 +219,8 @@ def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None)
         (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams = rendering.result()
-    return BuildOutputs(len(sections), diagrams)
+    report = write_report(analysis, folder / REPORT, diagrams=folder / DIAGRAMS)
+    return BuildOutputs(len(sections), diagrams, report.pages)
 
 
 def _write_all_diagrams(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> int:
@@ -222,6 +261,7 @@ def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
         (SCORES, "スコア (JSON)"),
         (ROADMAP, "ロードマップ (JSON)"),
         (JOURNEYS, "ライフイベント・添付書類・キャッシュレス (JSON)"),
+        (f"{REPORT}/index.html", f"報告書 (HTML、{outputs.report_pages}ページ。ブラウザで開く)"),
     )
     console.print(f"[bold]出力先[/bold] {escape(str(output))}{os.sep}", highlight=False)
     for name, what in rows:

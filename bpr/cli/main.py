@@ -26,6 +26,7 @@ from bpr.cli import (
     importer,
     journeys,
     new,
+    report,
     report_internal_error,
     roadmap,
     schema,
@@ -103,6 +104,7 @@ app.command("diff")(diff.diff)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
 app.command("journeys")(journeys.journeys)
+app.command("report")(report.report)
 app.add_typer(importer.app, name="import")
 app.add_typer(survey.app, name="survey")
 

@@ -1,0 +1,73 @@
+"""`bpr report`: the HTML report, a folder that opens offline from a file share or an intranet server."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bpr.cli import ConfigOption, PathsArgument, fail
+from bpr.cli.build import OutputFolder, check_output_folder, write_folder
+from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
+from bpr.cli.roadmap import StartOption, YearsOption
+
+if TYPE_CHECKING:
+    from bpr.analysis.results import Analysis
+    from bpr.cli.common import Loaded
+    from bpr.export.report import ReportOutputs
+
+REPORT_FOLDER = OutputFolder(
+    ".bpr-report",
+    "bpr report",
+    "report",
+    "report/",
+    "written by `bpr report`: the next report replaces the files listed here and keeps every other file in this folder",
+)
+
+
+def report(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder to write the report into: new, empty, or an earlier report's (other files in it are kept).",
+        ),
+    ],
+    paths: PathsArgument = None,
+    start_fy: StartOption = None,
+    years: YearsOption = None,
+    jobs: JobsOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the HTML report into DIR: index.html, then a page per procedure, section and life event (works offline)."""
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.common import load_or_exit
+
+    loaded = load_or_exit(paths, config)
+    previous = check_output_folder(output, REPORT_FOLDER)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
+    written = write_folder(output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs))
+    typer.echo(f"報告書 {written.pages}ページ (手続 {written.procedures}件) → {output / 'index.html'}")
+
+
+def _write(analysis: Analysis, folder: Path, loaded: Loaded, jobs: int | None) -> ReportOutputs:
+    """Render the swimlanes into a temporary folder (when `dot` is there), then write the pages embedding them."""
+    from bpr.export.diagram import Selection, collect_diagrams, find_dot
+    from bpr.export.report import write_report
+
+    font = loaded.config.diagram.font
+    try:
+        if find_dot() is None:
+            sys.stderr.write(f"bpr: note: {missing_dot_message()}; the report has no flow diagrams\n")
+            return write_report(analysis, folder, diagrams=None)
+        with tempfile.TemporaryDirectory(prefix="bpr-report-") as rendered:
+            diagrams = collect_diagrams(analysis, Selection(analysis.procedures, ()), font)
+            write_diagrams(diagrams, Path(rendered) / "diagrams", "svg", jobs)
+            return write_report(analysis, folder, diagrams=Path(rendered) / "diagrams")
+    except ValueError as error:  # SOURCE_DATE_EPOCH that is not a number
+        fail(str(error))
