@@ -153,3 +153,18 @@ def test_a_comment_on_a_block_key_and_the_blank_line_after_stay_put(tmp_path: Pa
         "{id: s1, name: S1, actor: citizen, effort: 5}",
         "{id: s1, name: S1, actor: citizen, action: write, seal: true, effort: 6}",
     ).replace("      - one\n\n", "      - one\n    notes: x\n\n")
+
+
+def test_floats_and_awkward_text_read_back_exactly_and_a_broken_write_is_refused(tmp_path: Path) -> None:
+    path = Path(shutil.copy(INVENTORIES / "shimin.yaml", tmp_path / "shimin.yaml"))
+    document = CounterDocument.load(path)
+    plain = document.plain_procedure("shimin-juminhyo")
+    plain["steps"][0]["effort"] = 5.923510060468908e-206
+    plain["legal_basis"] = "r/ó\U000b1f79\ufffd: "
+    plain["online"]["channel"] = "a: b, c"
+    plain["issues"].append("x: ")
+    document.update_procedure(plain)
+    read = parse_yaml(document.text()).data["procedures"][0]
+    assert read["steps"][0]["effort"] == 5.923510060468908e-206
+    assert read["legal_basis"] == "r/ó\U000b1f79\ufffd: " and read["online"]["channel"] == "a: b, c"
+    assert read["issues"][-1] == "x: "

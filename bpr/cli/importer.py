@@ -79,7 +79,7 @@ def survey(
     from bpr.survey.mapping import default_mapping_text, load_mapping
     from bpr.survey.national import CITY_VOLUME_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
     from bpr.survey.table import SurveyInputError, read_survey_table
-    from bpr.survey.yamldoc import write_documents
+    from bpr.survey.yamldoc import YamlDocError, write_documents
 
     if show_mapping:
         emit(lambda stream: stream.write(default_mapping_text()), utf8=True)
@@ -108,7 +108,7 @@ def survey(
         if not dry_run:
             output.mkdir(parents=True, exist_ok=True)
             written = write_documents(plan.documents)
-    except SurveyImportError as exc:
+    except (SurveyImportError, YamlDocError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write into {output}: {exc.strerror or exc}")

@@ -22,12 +22,15 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from bpr.inventory.models import Attachment, Counter, Fee, Online, Plan, Procedure, Step, SurveyAnswer
 from bpr.inventory.sources import read_text
-from bpr.inventory.yamlfile import YamlInputError
-from bpr.survey.emit import counter_file_text
+from bpr.inventory.yamlfile import YamlInputError, parse_yaml
+from bpr.survey.emit import counter_file_text, scalar
 
 PROCEDURE_FIELDS: tuple[str, ...] = tuple(Procedure.model_fields)
 COUNTER_FIELDS: tuple[str, ...] = tuple(Counter.model_fields)
@@ -55,8 +58,34 @@ class YamlDocError(Exception):
     """A counter file that cannot be read or changed as a round-trip document."""
 
 
+class _Representer(RoundTripRepresenter):
+    """ruamel's representer, with floats written so that they read back as the same number.
+
+    ruamel writes some floats with fewer digits than they need (2.2250738585072014e-311, or one it read
+    from a file, comes out as 2.225073858507e-311); such a float is written as its shortest exact repr.
+    """
+
+    def represent_float(self, data: Any) -> Any:
+        return self._exact(data, super().represent_float(data))
+
+    def represent_scalar_float(self, data: Any) -> Any:
+        return self._exact(data, super().represent_scalar_float(data))
+
+    def _exact(self, data: Any, node: Any) -> Any:
+        try:
+            same = float(node.value) == float(data)
+        except ValueError:
+            same = True  # .inf, .nan and the like: as ruamel writes them
+        return node if same else self.represent_scalar("tag:yaml.org,2002:float", repr(float(data)))
+
+
+_Representer.add_representer(float, _Representer.represent_float)
+_Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long Japanese line
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -137,6 +166,10 @@ def styled(value: Any, flow: bool = False) -> Any:
         if flow or all(not isinstance(item, dict | list) for item in value):
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and scalar(value).startswith('"'):
+        # ruamel's emitter can write a plain scalar the parser then misreads ('a: ' at the end of a
+        # flow mapping's value); what bpr's own emitter would quote is written double-quoted.
+        return DoubleQuotedScalarString(value)
     return value
 
 
@@ -145,7 +178,7 @@ def _styled_field(field: str, value: Any) -> Any:
         seq = CommentedSeq(styled(item, flow=True) for item in value)
         return seq
     if field == "issues" and isinstance(value, list):
-        return CommentedSeq(value)
+        return CommentedSeq(styled(item) for item in value)
     return styled(value, flow=field in _FLOW_FIELDS)
 
 
@@ -315,7 +348,33 @@ class CounterDocument:
         text = stream.getvalue()
         if self._original is None:
             text = _SCHEMA_LINE + _spaced(text)
+        _check_reads_back(self.path, text, to_plain(self.data))
         return text
+
+
+def _check_reads_back(path: Path, text: str, data: Any) -> None:
+    """Raise YamlDocError unless the text reads back as the data: a file bpr writes is never one it cannot read."""
+    try:
+        parsed = parse_yaml(text).data
+    except YamlInputError as exc:
+        raise YamlDocError(
+            f"{path}: the changed file would not read back ({exc.message}); nothing was written"
+        ) from None
+    if to_plain(parsed) != data:
+        where = _first_difference(to_plain(parsed), data)
+        raise YamlDocError(f"{path}: the changed file would not read back as written (at {where}); nothing was written")
+
+
+def _first_difference(read: Any, meant: Any, path: str = "") -> str:
+    if isinstance(read, dict) and isinstance(meant, dict):
+        for key in meant:
+            if key not in read or read[key] != meant[key]:
+                return _first_difference(read.get(key), meant[key], f"{path}.{key}" if path else str(key))
+    if isinstance(read, list) and isinstance(meant, list) and len(read) == len(meant):
+        for index, (a, b) in enumerate(zip(read, meant, strict=True)):
+            if a != b:
+                return _first_difference(a, b, f"{path}[{index}]")
+    return f"{path or 'the file'}: {meant!r:.60} read as {read!r:.60}"
 
 
 def _ordered(plain: dict[str, Any]) -> dict[str, Any]:

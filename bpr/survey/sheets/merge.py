@@ -134,11 +134,17 @@ def _counter_plain(workbook: WorkbookFile) -> dict[str, Any]:
 
 def _recheck(documents: list[CounterDocument], others: list[LoadedFile]) -> list[Problem]:
     """Check the merged files as `bpr validate` would, with the folder's other files: their errors stop the import."""
-    merged = [load_text(document.text(), str(document.path)) for document in documents]
+    merged = []
+    unwritable = []
+    for document in documents:
+        try:
+            merged.append(load_text(document.text(), str(document.path)))
+        except YamlDocError as exc:  # a file that would not read back as written is never written
+            unwritable.append(_file_problem(str(document.path), str(exc)))
     # Copies: the others' own problems were reported by the check already.
     run_inventory_rules([*(replace(loaded, problems=[]) for loaded in others), *merged])
     # The workbooks' warnings were reported at their cells; here only what merging itself broke counts.
-    return [problem for loaded in merged for problem in loaded.problems if problem.severity is Severity.ERROR]
+    return unwritable + [p for loaded in merged for p in loaded.problems if p.severity is Severity.ERROR]
 
 
 def _file_problem(display: str, message: str) -> Problem:
