@@ -168,15 +168,16 @@ def shapes_by_title(path: Path, kind: str) -> dict[str, ET.Element]:
     return groups
 
 
-def x_extent(group: ET.Element) -> tuple[float, float]:
-    """Return the smallest and largest x of the shapes drawn in a group."""
+def x_extent(group: ET.Element, axis: int = 0) -> tuple[float, float]:
+    """Return the smallest and largest x (axis 0) or y (axis 1) of the shapes drawn in a group."""
     xs: list[float] = []
     for element in group.iter():
         for attribute in ("points", "d"):
-            xs += [float(x) for x, _ in re.findall(r"(-?[\d.]+),(-?[\d.]+)", element.get(attribute, ""))]
+            xs += [float(xy[axis]) for xy in re.findall(r"(-?[\d.]+),(-?[\d.]+)", element.get(attribute, ""))]
         if element.tag == f"{SVG}ellipse":
-            cx, rx = float(element.get("cx", 0)), float(element.get("rx", 0))
-            xs += [cx - rx, cx + rx]
+            centre, radius = (("cx", "rx"), ("cy", "ry"))[axis]
+            c, r = float(element.get(centre, 0)), float(element.get(radius, 0))
+            xs += [c - r, c + r]
     assert xs, ET.tostring(group)
     return min(xs), max(xs)
 
@@ -479,7 +480,7 @@ def test_swimlane_svg_holds_the_japanese_labels_as_text(sample: Path, tmp_path: 
     texts = svg_texts(written)
     for label in ("児童手当 認定請求", "認定請求書の記入", "住民", "窓口", "担当課", "差し戻し", "凡例", "主経路"):
         assert any(label in t for t in texts), label
-    for mark in ("押印", "来庁", "手書き"):
+    for mark in ("押印", "来庁①", "手書き"):
         assert texts.count(mark) >= 2, mark  # on a step and in the legend
     assert any("15分" in t and "待ち20分" in t for t in texts)
     assert any("待ち3日" in t for t in texts)
@@ -635,27 +636,32 @@ def random_inventory(seed: int, procedures: int) -> str:
 
 
 @needs_dot
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_lanes_keep_their_order_and_steps_stay_in_their_lane(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "direction"), [(1, "TB"), (2, "TB"), (3, "TB"), (4, "LR"), (5, "LR")])
+def test_lanes_keep_their_order_and_steps_stay_in_their_lane(tmp_path: Path, seed: int, direction: str) -> None:
     analysis = analyse(write(tmp_path / "inv", {"random.yaml": random_inventory(seed, 12)}))
     selection = select_diagrams(analysis, counter_ids=[])
     out = tmp_path / "o"
-    render_diagrams(collect_diagrams(analysis, selection, "Noto Sans CJK JP"), out)
+    render_diagrams(collect_diagrams(analysis, selection, "Noto Sans CJK JP", direction=direction), out)
+    # Top to bottom, lanes are columns (their bounds are x); left to right, rows (their bounds are y).
+    axis = 0 if direction == "TB" else 1
     for item in analysis.procedures:
         svg = out / f"{item.id}.svg"
         lanes = [actor for actor in LANE_ORDER if any(step.actor is actor for step in item.procedure.steps)]
         edges = shapes_by_title(svg, "edge")
         nodes = shapes_by_title(svg, "node")
-        # The lane lines: boundary i is the edge from _b{i}_0 down to _b{i}_1.
-        bounds = [x_extent(edges[f"_b{i}_0->_b{i}_1"])[0] for i in range(len(lanes) + 1)]
+        # The lane lines: boundary i is the edge from _b{i}_0 to _b{i}_1, along the flow.
+        lines = [edges[f"_b{i}_0->_b{i}_1"] for i in range(len(lanes) + 1)]
+        low, high = x_extent(lines[0], 1 - axis)
+        assert high - low > 1, "a lane line runs along the flow"
+        bounds = [x_extent(line, axis)[0] for line in lines]
         assert bounds == sorted(bounds) and len(set(bounds)) == len(bounds), (item.id, bounds)
         for index, actor in enumerate(lanes):
-            left, right = x_extent(nodes[f"_lane{index}"])
+            left, right = x_extent(nodes[f"_lane{index}"], axis)
             assert bounds[index] <= left and right <= bounds[index + 1], (item.id, actor)
             header = nodes[f"_lane{index}"].find(f"{SVG}text")
             assert header is not None and "".join(header.itertext()) == LANE_LABELS[actor]
         for step in item.procedure.steps:
-            left, right = x_extent(nodes[step.id])
+            left, right = x_extent(nodes[step.id], axis)
             lane = lanes.index(step.actor)
             assert bounds[lane] - 1 <= left and right <= bounds[lane + 1] + 1, (item.id, step.id, step.actor)
 
@@ -693,3 +699,133 @@ def test_labels_keep_katakana_words_whole_and_never_start_a_line_with_closing_ma
         for width in range(6, 20):
             lines = wrap(label, width, 8)
             assert all(line[0] not in NO_LINE_START for line in lines[1:]), (width, lines)
+
+
+# --- slides and paper: direction, visits by trip, the title, the legend (issue 14, item 10) -------------
+
+# A return after 3 days is a second trip on the main path; the 補正 branch (20 %) is a trip of its own.
+TRIPS = """\
+version: 1
+counter: {id: fukushi, name: 福祉課 窓口, section: 福祉課}
+procedures:
+  - id: teate
+    name: 福祉手当の申請
+    annual_volume: 400
+    national_priority: true
+    steps:
+      - {id: write, name: 申請書の記入, actor: citizen, medium: paper, handwritten: true, in_person: true, effort: 10m}
+      - {id: submit, name: 窓口で提出, actor: citizen, medium: paper, in_person: true, effort: 5m, wait: 15m}
+      - {id: check, name: 審査, actor: back_office, medium: paper, effort: 20m, next: [{to: fix, share: 0.2, label: 不備あり}, {to: decide}]}
+      - {id: fix, name: 補正（再来庁）, actor: citizen, medium: paper, in_person: true, effort: 10m, wait: 2d, next: [check]}
+      - {id: decide, name: 決定, actor: back_office, medium: paper, effort: 5m}
+      - {id: pickup, name: 決定通知書の受取り, actor: citizen, medium: paper, in_person: true, effort: 5m, wait: 3d}
+"""
+
+
+def trips_item(tmp_path: Path, content: str = TRIPS) -> tuple[Analysis, ScoredProcedure]:
+    """Return the analysis of an inventory of one procedure, and the procedure."""
+    analysis = analyse(write(tmp_path / "trips", {"fukushi.yaml": content}))
+    (item,) = analysis.procedures
+    return analysis, item
+
+
+def node_label(source: str, node: str) -> str:
+    """Return the attribute list of a node's definition in a DOT source."""
+    (found,) = re.findall(rf'^\t"{node}" \[(label=.*)\]$', source, re.MULTILINE)
+    return str(found)
+
+
+def test_left_to_right_turns_the_graph_and_keeps_the_legend_beside_the_title(tmp_path: Path) -> None:
+    analysis, item = branches_item(tmp_path)
+    down = swimlane_source(item, "F", analysis.hours_per_fte)
+    across = swimlane_source(item, "F", analysis.hours_per_fte, direction="LR")
+    assert 'rankdir="TB"' in down and 'rankdir="LR"' not in down
+    assert 'rankdir="LR"' in across and 'rankdir="TB"' not in across
+    # The same lanes and steps either way; left to right, the legend is part of the title (graph label).
+    for node in ("_lane0", "_lane1", "_lane2", "submit", "check", "fix", "enter", "send", "mail"):
+        assert f'\t"{node}" [' in down and f'\t"{node}" [' in across, node
+    assert '\t"_legend" [' in down and '\t"_legend" [' not in across
+    (title,) = re.findall(r"^\tgraph \[.*label=(<.*>) labelloc", across, re.MULTILINE)
+    assert "凡例" in title and "婚姻届" in title
+    # Rework arrows get no ports across: dot routes them clear of the branch they would cross.
+    assert "tailport" not in edge_attributes(across, "check", "fix", rework=True)
+
+
+def test_in_person_steps_are_numbered_by_trip_and_the_legend_explains_the_expected_visits(tmp_path: Path) -> None:
+    analysis, item = trips_item(tmp_path)
+    assert item.figures.visits == pytest.approx(2 + 0.2 / 0.8)  # two trips, and the 補正 loop's
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    badges = {node: re.findall(r">来庁([①-⑳])<", node_label(source, node)) for node in item.figures.passes}
+    # The same trip keeps its number; the return after 3 days is ②; the 補正 (a rare, separate trip) is ③.
+    assert badges == {"write": ["①"], "submit": ["①"], "check": [], "fix": ["③"], "decide": [], "pickup": ["②"]}
+    assert "来庁2.2回" in source  # the title keeps the expected visits
+    assert "来庁①②③: 何回目の来庁か" in source and "来庁2.2回は1件あたりの期待値" in source
+    # Without the 補正 branch, two trips and 来庁2回: the numbers and the title agree, and no note is needed.
+    plain = TRIPS.replace("next: [{to: fix, share: 0.2, label: 不備あり}, {to: decide}]", "next: [decide]")
+    plain = "".join(line for line in plain.splitlines(keepends=True) if "id: fix" not in line)
+    analysis, item = trips_item(tmp_path / "plain", plain)
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert "来庁2回" in source and "来庁①②: 何回目の来庁か" in source and "期待値" not in source
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_on_a_flow_without_branches_the_last_trip_number_is_the_expected_visits(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    steps = [
+        f"      - {{id: s{i}, name: 工程{i}, actor: {rng.choice(['citizen', 'counter'])},"
+        f" in_person: {str(rng.random() < 0.5).lower()}, wait: {rng.choice(['0m', '30m', '1d', '3d'])}}}"
+        for i in range(rng.randint(3, 9))
+    ]
+    content = TRIPS.split("    steps:\n")[0] + "    steps:\n" + "\n".join(steps) + "\n"
+    analysis, item = trips_item(tmp_path, content)
+    source = swimlane_source(item, "F", analysis.hours_per_fte)
+    numbers = [ord(n) - ord("①") + 1 for n in re.findall(r">来庁([①-⑳])<", source)]
+    assert max(numbers, default=0) == item.figures.visits
+
+
+def test_the_title_shows_national_priority_and_the_planned_year_and_no_id(tmp_path: Path) -> None:
+    analysis, item = trips_item(tmp_path)
+    roadmap = Roadmap(
+        start_fy=2024,
+        years=4,
+        items=(RoadmapItem("teate", Measure.ONLINE, 2025, fixed=False, deadline_fy=2025),),
+        kpis=(),
+    )
+    source = swimlane_source(item, "F", analysis.hours_per_fte, roadmap=roadmap)
+    (title,) = re.findall(r"^\tgraph \[.*label=(<.*>) labelloc", source, re.MULTILINE)
+    assert ">国の優先手続<" in title and "計画: 令和7年度 オンライン化" in title
+    assert "teate" not in title and "fukushi" not in title  # no romaji id in the title
+    assert source.startswith('digraph "teate" {')  # the id stays the graph's name: the SVG's <title>
+    late = replace(roadmap, items=(RoadmapItem("teate", Measure.ONLINE, 2026, fixed=False, deadline_fy=2025),))
+    assert "計画: 令和8年度 オンライン化、期限 令和7年度を超過" in swimlane_source(item, "F", 1800.0, roadmap=late)
+    ordinary = replace(item, procedure=item.procedure.model_copy(update={"national_priority": False}))
+    assert "国の優先手続" not in swimlane_source(ordinary, "F", 1800.0, roadmap=roadmap)
+
+
+def test_the_legend_lists_only_what_the_diagram_draws(tmp_path: Path) -> None:
+    analysis, item = trips_item(tmp_path)
+    legend = node_label(swimlane_source(item, "F", analysis.hours_per_fte), "_legend")
+    for drawn in ("紙", "来庁①", "手書き", "主経路", "分岐", "差し戻し", "%: その矢印へ進む案件の割合"):
+        assert drawn in legend, drawn
+    for absent in ("電子", "口頭", "媒体なし", "押印"):
+        assert absent not in legend, absent
+    # One electronic step and nothing else: one medium, no mark, no branch, no rework, no share.
+    (genkyo,) = [i for i in analyse(write(tmp_path / "k", {"k.yaml": KOSODATE})).procedures if i.id == "genkyo"]
+    legend = node_label(swimlane_source(genkyo, "F", 1800.0), "_legend")
+    assert "電子" in legend and "主経路" in legend
+    for absent in ("紙", "口頭", "押印", "来庁", "手書き", "分岐", "差し戻し", "%"):
+        assert absent not in legend, absent
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_no_romaji_id_in_the_visible_title(tmp_path: Path, direction: str) -> None:
+    analysis = analyse(write(tmp_path / "inv", {"fukushi.yaml": TRIPS, "kosodate.yaml": KOSODATE}))
+    diagrams = collect_diagrams(analysis, select_diagrams(analysis), "Noto Sans CJK JP", direction=direction)
+    out = tmp_path / "o"
+    render_diagrams(diagrams, out)
+    for name, ids in (("teate", ("teate", "fukushi")), ("counter-kosodate", ("kosodate", "jidoteate", "genkyo"))):
+        texts = svg_texts(out / f"{name}.svg")
+        assert not [t for t in texts if any(i in t for i in ids)], (name, texts)
+        title = ET.parse(out / f"{name}.svg").getroot().find(f"{SVG}g/{SVG}title")
+        assert title is not None and title.text == name  # the id stays in the SVG's <title> (a tooltip)

@@ -98,10 +98,13 @@ def select_diagrams(
     return Selection(procedures, counters)
 
 
-def collect_diagrams(analysis: Analysis, selection: Selection, font: str) -> list[Diagram]:
-    """Return the DOT sources of the selected swimlanes and counter overviews."""
+def collect_diagrams(analysis: Analysis, selection: Selection, font: str, *, direction: str = "TB") -> list[Diagram]:
+    """Return the DOT sources of the selected swimlanes (top to bottom or left to right) and counter overviews."""
     diagrams = [
-        Diagram(diagram_file_name(item.id), swimlane_source(item, font, analysis.hours_per_fte))
+        Diagram(
+            diagram_file_name(item.id),
+            swimlane_source(item, font, analysis.hours_per_fte, roadmap=analysis.roadmap, direction=direction),
+        )
         for item in selection.procedures
     ]
     diagrams += [

@@ -264,7 +264,7 @@ def format_volume(volume: int) -> str:
 def badge(label: str, fill: str, size: int = 10) -> str:
     """Return an HTML-like table cell holding a small white-on-colour mark of a fixed size."""
     # Fixed size: Graphviz stretches nested tables to the cell, which would turn one mark into a bar.
-    width = _badge_width(label, size)
+    width = badge_width(label, size)
     return (
         f'<TD BGCOLOR="{fill}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{size + 6}">'
         f'<FONT COLOR="#ffffff" POINT-SIZE="{size}">{text(label)}</FONT></TD>'
@@ -273,7 +273,7 @@ def badge(label: str, fill: str, size: int = 10) -> str:
 
 def badge_row(marks: Sequence[tuple[str, str]], size: int = 10, spacing: int = 3) -> str:
     """Return a table of marks side by side, as wide as they are, so a wide cell does not spread them apart."""
-    width = sum(_badge_width(label, size) for label, _ in marks) + spacing * (len(marks) + 1)
+    width = sum(badge_width(label, size) for label, _ in marks) + spacing * (len(marks) + 1)
     cells = "".join(badge(label, fill, size) for label, fill in marks)
     return (
         f'<TABLE BORDER="0" CELLSPACING="{spacing}" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{width}"'
@@ -281,8 +281,32 @@ def badge_row(marks: Sequence[tuple[str, str]], size: int = 10, spacing: int = 3
     )
 
 
-def _badge_width(label: str, size: int) -> int:
-    return round(display_width(label) * size * 0.55 + 10)
+def fixed_table(cells: Sequence[tuple[str, int]], align: str = "LEFT", spacing: int = 4, height: int = 24) -> str:
+    """Return a one-row table of cells (HTML, width in points) as wide as they are, placed left or centred in its cell.
+
+    Graphviz stretches a nested table to the cell it sits in and spreads the extra width over its cells,
+    which would push a short row's marks apart under a long line; a fixed width keeps them together.
+    """
+    width = sum(w for _, w in cells) + spacing * (len(cells) + 1)
+    return (
+        f'<TABLE BORDER="0" CELLSPACING="{spacing}" CELLPADDING="2" FIXEDSIZE="TRUE" WIDTH="{width}"'
+        f' HEIGHT="{height}" ALIGN="{align}"><TR>{"".join(cell for cell, _ in cells)}</TR></TABLE>'
+    )
+
+
+def text_width(value: str, size: int = 11) -> int:
+    """Return the width in points that a line of text takes at a size, a little generously."""
+    return round(_drawn_cells(value) * size * 0.58)
+
+
+def badge_width(label: str, size: int) -> int:
+    """Return the width in points of a mark: its text and a margin."""
+    return round(_drawn_cells(label) * size * 0.55 + 10)
+
+
+def _drawn_cells(value: str) -> int:
+    """Return the width of text in half-width cells as a Japanese font draws it: ambiguous ①, ━ and ─ count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in value)
 
 
 # What a font family name holds (bpr.config checks diagram.font the same way): letters and digits of any
@@ -309,10 +333,10 @@ class DotGraph:
     takes any value between '<' and '>' on one line for HTML, and is several times slower here.
     """
 
-    def __init__(self, name: str, font: str, **graph_attr: str) -> None:
+    def __init__(self, name: str, font: str, rankdir: str = "TB", **graph_attr: str) -> None:
         font = safe_font(font)
         self._lines = [f"digraph {quote(name)} {{"]
-        self.attr("graph", charset="UTF-8", fontname=font, rankdir="TB", bgcolor="white", pad="0.3", **graph_attr)
+        self.attr("graph", charset="UTF-8", fontname=font, rankdir=rankdir, bgcolor="white", pad="0.3", **graph_attr)
         self.attr("node", fontname=font, fontsize="12")
         self.attr("edge", fontname=font, fontsize="10")
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Roadmap, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
     MEASURE_FILLS,
@@ -25,12 +24,12 @@ from bpr.export.diagram.dot import (
     name_lines,
     text,
 )
+from bpr.export.diagram.title import MEASURE_ORDER, NATIONAL_MARK, plan_text
 from bpr.inventory.models import Counter, Measure
 
-COLUMN_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
+COLUMN_ORDER = MEASURE_ORDER
 MIN_ROWS = 10
 MAX_COLUMNS = 8
-NATIONAL_MARK = ("国の優先手続", "#34495e")
 
 
 def overview_source(
@@ -113,15 +112,15 @@ def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
     if len(plans) > 1:
         extra = "、".join(f"{MEASURE_LABELS[p.measure]} {format_hours(p.expected_hours)}/年" for p in plans[1:])
         rows.append(_muted_row(f"併せて {extra}"))
-    plan = _plan_text(item.id, roadmap)
+    plan = plan_text(item.id, roadmap)
     if plan or procedure.national_priority:
         cells = f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(plan)}</FONT></TD>' if plan else ""
-        cells += '<TD WIDTH="6"></TD>' + badge(*NATIONAL_MARK, size=9) if procedure.national_priority else ""
+        cells += '<TD WIDTH="6"></TD>' + badge(*NATIONAL_MARK, size=10) if procedure.national_priority else ""
         rows.append(
             f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>{cells}</TR></TABLE></TD></TR>'
         )
     inner = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>'
-    rank = f'<FONT POINT-SIZE="18"><B>{item.rank}</B></FONT><BR/><FONT POINT-SIZE="9">位</FONT>'
+    rank = f'<FONT POINT-SIZE="18"><B>{item.rank}</B></FONT><BR/><FONT POINT-SIZE="10">位</FONT>'
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
         f'<TR><TD WIDTH="38" VALIGN="MIDDLE">{rank}</TD><TD ALIGN="LEFT">{inner}</TD></TR></TABLE>>'
@@ -130,25 +129,6 @@ def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
 
 def _muted_row(value: str) -> str:
     return f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(value)}</FONT></TD></TR>'
-
-
-def _plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
-    """Return what the roadmap does with a procedure's measures: 計画: 令和5年度 オンライン化、RPAは期間内に枠なし.
-
-    Online uptake (the procedure can already be started from マイナポータル) takes no slot and says so.
-    """
-    if roadmap is None:
-        return ""
-    planned = sorted(
-        (i for i in roadmap.items if i.procedure == procedure_id), key=lambda i: (i.fy, COLUMN_ORDER.index(i.measure))
-    )
-    parts = [f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned]
-    if any(pid == procedure_id for pid, _ in roadmap.uptake):
-        parts.insert(0, f"{MEASURE_LABELS[Measure.ONLINE]}は利用率の向上")
-    unplaced = dict.fromkeys(MEASURE_LABELS[u.measure] for u in roadmap.unscheduled if u.procedure == procedure_id)
-    if unplaced:
-        parts.append(f"{'・'.join(unplaced)}は期間内に枠なし")
-    return "計画: " + "、".join(parts) if parts else ""
 
 
 def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
@@ -162,7 +142,7 @@ def _title(counter: Counter, ranked: Sequence[ScoredProcedure]) -> Html:
     return Html(
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
         f'<TR><TD><FONT POINT-SIZE="20"><B>{"<BR/>".join(text(line) for line in name_lines(counter.name, 60, 2))}</B></FONT></TD></TR>'
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)} ・ {text(counter.id)}</FONT></TD></TR>'
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="12">{text(summary)}</FONT></TD></TR>'
         + "".join(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(note)}</FONT></TD></TR>' for note in notes)
         + "</TABLE>>"

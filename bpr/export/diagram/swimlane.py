@@ -1,4 +1,4 @@
-"""The swimlane diagram of one procedure: lanes as columns in a fixed order, time flowing down.
+"""The swimlane diagram of one procedure: lanes in a fixed order, time flowing down (TB) or to the right (LR).
 
 Graphviz does not keep clusters in the order written (mincross may swap them), so lanes are not
 clusters. Each row of the diagram is a rank; invisible points mark the lane boundaries on every row,
@@ -7,16 +7,22 @@ nodes, and top to bottom by heavy visible edges that draw the lane lines. Each s
 boundaries of its lane on its row, and is tied to its lane's boundary on the rows above and below
 (mincross checks the flat order only for nodes with a neighbour on the next rank), so neither the lane
 order nor a step's lane can change whatever the flow. tests/test_diagram.py checks both on random flows.
+
+Left to right (rankdir=LR, the usual 業務フロー on a slide) is the same graph turned a quarter: ranks
+become columns, the boundaries' flat order runs top to bottom, so lanes are rows with their names on
+the left. Only sizes change: narrower steps and conditions (width is what LR spends), and the legend
+beside the title instead of after the last column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 from bpr.analysis.graph import build_process_graph
-from bpr.analysis.results import ScoredProcedure
+from bpr.analysis.results import Roadmap, ScoredProcedure
 from bpr.export.diagram.dot import (
     BRANCH_COLOR,
     HANDWRITTEN_MARK,
@@ -34,7 +40,6 @@ from bpr.export.diagram.dot import (
     SEAL_MARK,
     DotGraph,
     Html,
-    badge,
     badge_row,
     display_width,
     format_minutes,
@@ -43,40 +48,91 @@ from bpr.export.diagram.dot import (
     text,
     visible,
 )
+from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
+from bpr.export.diagram.visits import circled, trip_numbers
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Actor, Medium, Step
 
 HEADER_ROW = -1
 LEGEND = "_legend"
-REWORK_LABEL = "差し戻し"
 CONDITION_COLOR = "#333333"
-CONDITION_WIDTH = 24  # half-width cells per line of a condition on an arrow
+CONDITION_WIDTH = 24  # half-width cells per line of a condition on an arrow (top to bottom)
+DIRECTIONS = ("TB", "LR")
 
 
-def swimlane_source(item: ScoredProcedure, font: str, hours_per_fte: float) -> str:
-    """Return the DOT source of a procedure's swimlane diagram."""
+@dataclass(frozen=True)
+class Layout:
+    """What differs between the two directions: sizes, spacing, the rework ports and where the legend goes."""
+
+    rankdir: str
+    name_width: int  # half-width cells per line of a step's name
+    name_lines: int
+    condition_width: int
+    step_width: str  # inches, the least width of a step
+    header_width: str
+    header_height: str
+    nodesep: str
+    ranksep: str
+    before: str  # the compass side of a step facing the lanes before it (left, or above)
+    after: str  # and the lanes after it
+    legend_in_title: bool
+
+
+LAYOUTS = {
+    "TB": Layout("TB", 24, 3, CONDITION_WIDTH, "2.2", "2.6", "0.42", "0.35", "0.45", "w", "e", False),
+    "LR": Layout("LR", 14, 4, 14, "1.2", "0.9", "0.5", "0.18", "0.25", "n", "s", True),
+}
+
+
+def swimlane_source(
+    item: ScoredProcedure,
+    font: str,
+    hours_per_fte: float,
+    *,
+    roadmap: Roadmap | None = None,
+    direction: str = "TB",
+) -> str:
+    """Return the DOT source of a procedure's swimlane diagram, top to bottom (TB) or left to right (LR)."""
+    layout = LAYOUTS[direction]
     process = build_process_graph(item.procedure)
     rows = _rows(process.graph)
-    lanes = [actor for actor in LANE_ORDER if any(step.actor is actor for step in _steps(item))]
+    steps = _steps(item)
+    lanes = [actor for actor in LANE_ORDER if any(step.actor is actor for step in steps)]
+    trips = trip_numbers(process.flow, process.steps, item.figures.main_path)
+    conditions = _conditions(process.flow)
+    main_edges = set(zip(item.figures.main_path, item.figures.main_path[1:], strict=False))
+    edges = list(process.graph.edges(data="rework"))
+    drawn = Drawn(
+        media=frozenset(step.medium for step in steps),
+        seal=any(step.seal for step in steps),
+        in_person=any(step.in_person for step in steps),
+        handwritten=any(step.handwritten for step in steps),
+        trips=tuple(sorted(set(trips.values()))),
+        visits=item.figures.visits,
+        main_path=bool(main_edges),
+        branches=any(not rework and (u, v) not in main_edges for u, v, rework in edges),
+        rework=any(rework for _, _, rework in edges),
+        shares=any(share for _, share in conditions.values()),
+    )
+    legend = legend_table(drawn)
     graph = DotGraph(
         item.id,
         font,
-        label=swimlane_title(item, hours_per_fte),
+        rankdir=layout.rankdir,
+        label=swimlane_title(item, hours_per_fte, roadmap, legend if layout.legend_in_title else None),
         labelloc="t",
         labeljust="c",
-        nodesep="0.35",
-        ranksep="0.45",
+        nodesep=layout.nodesep,
+        ranksep=layout.ranksep,
     )
     graph.attr("node", margin="0.12,0.06")
-    main_edges = set(zip(item.figures.main_path, item.figures.main_path[1:], strict=False))
     on_main = set(item.figures.main_path)
-    for step in _steps(item):
-        _draw_step(graph, step, step.id in on_main)
-    _draw_lanes(graph, lanes, rows, _steps(item))
-    lane_of = {step.id: lanes.index(step.actor) for step in _steps(item)}
-    conditions = _conditions(process.flow)
-    for source, target, rework in process.graph.edges(data="rework"):
+    for step in steps:
+        _draw_step(graph, step, step.id in on_main, layout, trips.get(step.id))
+    _draw_lanes(graph, lanes, rows, steps, layout)
+    lane_of = {step.id: lanes.index(step.actor) for step in steps}
+    for source, target, rework in edges:
         condition, share = conditions.get((source, target), (None, None))
         if rework:
             # Drawn from the earlier step down to the later one with the arrow reversed: dot then routes
@@ -84,7 +140,11 @@ def swimlane_source(item: ScoredProcedure, font: str, hours_per_fte: float) -> s
             # A step pair also joined by a forward arrow (審査 → 補正 → 審査) gets no ports: dot then draws
             # the two arrows side by side instead of crossing each other in the same corridor.
             paired = process.graph.has_edge(target, source)
-            headport, tailport = ("", "") if paired else _rework_ports(lane_of[source], lane_of[target])
+            headport, tailport = (
+                ("", "")
+                if paired or layout.rankdir == "LR"
+                else _rework_ports(lane_of[source], lane_of[target], layout)
+            )
             graph.edge(
                 target,
                 source,
@@ -95,16 +155,16 @@ def swimlane_source(item: ScoredProcedure, font: str, hours_per_fte: float) -> s
                 weight="0",
                 arrowsize="0.8",
                 **_ports(tailport, headport),
-                **_labelled(_arrow_label(condition or REWORK_LABEL, share, REWORK_COLOR)),
+                **_labelled(_arrow_label(condition or REWORK_LABEL, share, REWORK_COLOR, layout.condition_width)),
             )
         elif (source, target) in main_edges:
-            label = _arrow_label(condition, share, MAIN_PATH_COLOR)
+            label = _arrow_label(condition, share, MAIN_PATH_COLOR, layout.condition_width)
             graph.edge(source, target, color=MAIN_PATH_COLOR, penwidth="2.6", weight="4", **_labelled(label))
         else:
-            label = _arrow_label(condition, share, CONDITION_COLOR)
+            label = _arrow_label(condition, share, CONDITION_COLOR, layout.condition_width)
             graph.edge(source, target, color=BRANCH_COLOR, penwidth="1.2", **_labelled(label))
-    shares_shown = any(share for _, share in conditions.values())
-    _draw_legend(graph, len(lanes), max(rows.values(), default=0) + 1, shares_shown)
+    if not layout.legend_in_title:
+        _draw_legend(graph, legend, len(lanes), max(rows.values(), default=0) + 1)
     dot_source: str = graph.source
     return dot_source
 
@@ -128,11 +188,11 @@ def _conditions(flow: Flow) -> dict[tuple[str, str], tuple[str | None, str | Non
     return out
 
 
-def _arrow_label(condition: str | None, share: str | None, color: str) -> Html | None:
+def _arrow_label(condition: str | None, share: str | None, color: str, width: int = CONDITION_WIDTH) -> Html | None:
     """Return the label of an arrow: its condition wrapped on at most three lines, then its share."""
-    lines = name_lines(condition, CONDITION_WIDTH, 3) if condition else []
+    lines = name_lines(condition, width, 3) if condition else []
     if share:
-        if lines and display_width(lines[-1]) + 1 + display_width(share) <= CONDITION_WIDTH + 4:
+        if lines and display_width(lines[-1]) + 1 + display_width(share) <= width + 4:
             lines[-1] = f"{lines[-1]} {share}"
         else:
             lines.append(share)
@@ -154,11 +214,12 @@ def _labelled(label: Html | None) -> dict[str, str]:
     return {"label": label} if label is not None else {}
 
 
-def _rework_ports(source_lane: int, target_lane: int) -> tuple[str, str]:
+def _rework_ports(source_lane: int, target_lane: int, layout: Layout = LAYOUTS["TB"]) -> tuple[str, str]:
     """Return the ports that keep a rework edge beside its lanes instead of around the whole diagram."""
+    before, after = layout.before, layout.after
     if source_lane == target_lane:
-        return "e", "e"
-    return ("w", "e") if target_lane < source_lane else ("e", "w")
+        return after, after
+    return (before, after) if target_lane < source_lane else (after, before)
 
 
 def _steps(item: ScoredProcedure) -> list[Step]:
@@ -186,7 +247,9 @@ def _boundary(index: int, row: int) -> str:
     return f"_b{index}_{row + 1}"
 
 
-def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], steps: Sequence[Step]) -> None:
+def _draw_lanes(
+    graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], steps: Sequence[Step], layout: Layout
+) -> None:
     """Draw the lane headers and lines, and pin every step between its lane's boundaries on its row."""
     last = max(rows.values(), default=0) + 1  # an empty last row closes the lane lines below the steps
     occupied = {(step.actor, rows[step.id]) for step in steps}
@@ -205,8 +268,8 @@ def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], s
             style="filled",
             fillcolor="#ececec",
             color="#9a9a9a",
-            width="2.6",
-            height="0.42",
+            width=layout.header_width,
+            height=layout.header_height,
             fontsize="14",
         )
         graph.edge(_boundary(index, HEADER_ROW), header, style="invis")
@@ -239,23 +302,23 @@ def _draw_lanes(graph: DotGraph, lanes: Sequence[Actor], rows: dict[str, int], s
         graph.edge(step.id, _boundary(index, row + 1), style="invis", weight="0")
 
 
-def _draw_step(graph: DotGraph, step: Step, on_main_path: bool) -> None:
+def _draw_step(graph: DotGraph, step: Step, on_main_path: bool, layout: Layout, trip: int | None) -> None:
     style = "filled" if step.medium is Medium.PAPER else "rounded,filled"
     graph.node(
         step.id,
-        label=_step_label(step),
+        label=_step_label(step, layout, trip),
         shape=MEDIUM_SHAPES[step.medium],
         style=style,
         fillcolor=MEDIUM_FILLS[step.medium],
         color=MEDIUM_BORDERS[step.medium],
         penwidth="2.2" if on_main_path else "1",
-        width="2.2",
+        width=layout.step_width,
         height="0.5",
     )
 
 
-def _step_label(step: Step) -> Html:
-    name = name_lines(step.name, 24, 3, placeholder=f"（名称なし: {step.id}）")
+def _step_label(step: Step, layout: Layout, trip: int | None) -> Html:
+    name = name_lines(step.name, layout.name_width, layout.name_lines, placeholder=f"（名称なし: {step.id}）")
     rows = [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in name]
     facts = [MEDIUM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
     if step.effort:
@@ -264,40 +327,20 @@ def _step_label(step: Step) -> Html:
         facts.append(f"待ち{format_minutes(step.wait)}")
     if facts:
         rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(" ・ ".join(facts))}</FONT></TD></TR>')
+    in_person = (f"{IN_PERSON_MARK[0]}{circled(trip)}", IN_PERSON_MARK[1]) if trip else IN_PERSON_MARK
     marks = [
-        m
-        for m, on in ((SEAL_MARK, step.seal), (IN_PERSON_MARK, step.in_person), (HANDWRITTEN_MARK, step.handwritten))
-        if on
+        m for m, on in ((SEAL_MARK, step.seal), (in_person, step.in_person), (HANDWRITTEN_MARK, step.handwritten)) if on
     ]
     if marks:
         rows.append(f"<TR><TD>{badge_row(marks)}</TD></TR>")
     if step.system and visible(step.system):
-        system = "<BR/>".join(text(line) for line in name_lines(step.system, 26, 2))
-        rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{MUTED_TEXT}">{system}</FONT></TD></TR>')
+        system = "<BR/>".join(text(line) for line in name_lines(step.system, layout.name_width + 2, 2))
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{system}</FONT></TD></TR>')
     return Html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>>')
 
 
-def _draw_legend(graph: DotGraph, lanes: int, last_row: int, shares_shown: bool) -> None:
-    """Draw the legend below the lanes; it explains the percentages on the arrows when there are some."""
-    media = "".join(
-        f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1">{text(MEDIUM_LABELS[m])}</TD>'
-        for m in (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)
-    )
-    marks = "".join(badge(label, fill, 11) for label, fill in (SEAL_MARK, IN_PERSON_MARK, HANDWRITTEN_MARK))
-    lines = (
-        f'<TD><FONT COLOR="{MAIN_PATH_COLOR}"><B>━━</B></FONT> 主経路 (最も多い流れ・太枠)</TD>'
-        f'<TD><FONT COLOR="{BRANCH_COLOR}">──</FONT> 分岐</TD>'
-        f'<TD><FONT COLOR="{REWORK_COLOR}">╍╍ {text(REWORK_LABEL)}</FONT></TD>'
-    )
-    shares = '<TR><TD></TD><TD COLSPAN="2" ALIGN="LEFT">%: その矢印へ進む案件の割合</TD></TR>' if shares_shown else ""
-    label = Html(
-        '<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">'
-        '<TR><TD ALIGN="LEFT"><B>凡例</B></TD>'
-        f'<TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR><TD>媒体:</TD>{media}</TR></TABLE></TD>'
-        f'<TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{marks}</TR></TABLE></TD></TR>'
-        f'<TR><TD></TD><TD COLSPAN="2"><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{lines}</TR></TABLE></TD></TR>'
-        f"{shares}</TABLE>>"
-    )
-    graph.node(LEGEND, label=label, shape="plain", fontsize="11")
+def _draw_legend(graph: DotGraph, legend: str, lanes: int, last_row: int) -> None:
+    """Draw the legend below the lanes."""
+    graph.node(LEGEND, label=Html(f"<{legend}>"), shape="plain", fontsize="11")
     graph.same_rank([LEGEND], "max")
     graph.edge(_boundary(lanes // 2, last_row), LEGEND, style="invis", minlen="1")

@@ -7,12 +7,16 @@ Figures are expectations per case and hours a year; they are written as a reader
 from __future__ import annotations
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import ScoredProcedure
+from bpr.analysis.results import Roadmap, ScoredProcedure
+from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
     MEASURE_FILLS,
     MUTED_TEXT,
     Html,
+    badge,
+    badge_width,
+    fixed_table,
     format_count,
     format_fte,
     format_hours,
@@ -21,15 +25,27 @@ from bpr.export.diagram.dot import (
     name_lines,
     round_hours,
     text,
+    text_width,
 )
+from bpr.export.presentation import counter_label
 from bpr.inventory.models import Measure
 
+# The measures in the order the overview's columns show them.
+MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
+NATIONAL_MARK = ("国の優先手続", "#34495e")
 
-def swimlane_title(item: ScoredProcedure, hours_per_fte: float) -> Html:
-    """Return the title of a procedure's swimlane: name, counter, volume, rank, visits, hours today, scores, measures."""
+
+def swimlane_title(
+    item: ScoredProcedure, hours_per_fte: float, roadmap: Roadmap | None = None, legend: str | None = None
+) -> Html:
+    """Return the title of a procedure's swimlane: name, where, volume, rank, visits, hours today, scores, measures, plan.
+
+    No id is shown (ids are romaji slugs; the file name and the SVG's <title> keep it). A legend table, when
+    given, stands beside the title (the left-to-right layout has no room for it below the lanes).
+    """
     procedure = item.procedure
     name = "<BR/>".join(text(line) for line in name_lines(procedure.name, 60, 2))
-    where = f"{item.counter.name} ({item.counter.section}) ・ {procedure.id}"
+    where = f"{item.counter.section} ・ {counter_label(item.counter)}"
     facts = [format_volume(procedure.annual_volume), f"優先順位 {item.rank}位"]
     figures = item.figures
     facts.append(f"来庁{format_count(figures.visits)}回 ・ リードタイム{format_minutes(figures.lead_time_minutes)}")
@@ -45,16 +61,59 @@ def swimlane_title(item: ScoredProcedure, hours_per_fte: float) -> Html:
             (Measure.AI_OCR, "AI-OCR", item.scores.ai_ocr),
         )
     )
-    return Html(
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2">'
+    plan = _plan_row(item, roadmap)
+    title = (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2">'
         f'<TR><TD><FONT POINT-SIZE="20"><B>{name}</B></FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
+        f"{plan}"
         f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11">{text(today)}</FONT></TD></TR>'
         '<TR><TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#bbbbbb">'
         f"<TR>{scores}{_recommendation_cell(item)}</TR></TABLE></TD></TR>"
-        "</TABLE>>"
+        "</TABLE>"
     )
+    if legend is None:
+        return Html(f"<{title}>")
+    return Html(
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>{title}</TD>'
+        f'<TD WIDTH="24"></TD><TD VALIGN="BOTTOM">{legend}</TD></TR></TABLE>>'
+    )
+
+
+def _plan_row(item: ScoredProcedure, roadmap: Roadmap | None) -> str:
+    """Return the row of 国の優先手続 and the roadmap's plan for the procedure, or nothing when it has neither."""
+    plan = plan_text(item.id, roadmap)
+    national = item.procedure.national_priority
+    if not plan and not national:
+        return ""
+    cells = [(badge(*NATIONAL_MARK, size=12), badge_width(NATIONAL_MARK[0], 12))] if national else []
+    if plan:
+        cells.append((f'<TD><FONT POINT-SIZE="12">{text(plan)}</FONT></TD>', text_width(plan, 12) + 4))
+    return f"<TR><TD>{fixed_table(cells, 'CENTER', height=22)}</TD></TR>"
+
+
+def plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
+    """Return what the roadmap does with a procedure's measures: 計画: 令和5年度 オンライン化、RPAは期間内に枠なし.
+
+    Online uptake (the procedure can already be started from マイナポータル) takes no slot and says so; a
+    measure placed after its deadline says 期限 令和N年度を超過.
+    """
+    if roadmap is None:
+        return ""
+    planned = sorted(
+        (i for i in roadmap.items if i.procedure == procedure_id), key=lambda i: (i.fy, MEASURE_ORDER.index(i.measure))
+    )
+    parts = [f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned]
+    if any(pid == procedure_id for pid, _ in roadmap.uptake):
+        parts.insert(0, f"{MEASURE_LABELS[Measure.ONLINE]}は利用率の向上")
+    unplaced = dict.fromkeys(MEASURE_LABELS[u.measure] for u in roadmap.unscheduled if u.procedure == procedure_id)
+    if unplaced:
+        parts.append(f"{'・'.join(unplaced)}は期間内に枠なし")
+    late = sorted({i.deadline_fy for i in planned if i.late and i.deadline_fy is not None})
+    if late:
+        parts.append(f"期限 {reiwa(late[0])}を超過")
+    return "計画: " + "、".join(parts) if parts else ""
 
 
 def _recommendation_cell(item: ScoredProcedure) -> str:

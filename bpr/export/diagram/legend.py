@@ -1,0 +1,122 @@
+"""The legend (凡例) of a swimlane diagram: only the media, marks and arrows the diagram draws.
+
+A legend entry for something not drawn sends a reader looking for it; so each entry is listed only
+when some step or arrow shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bpr.export.diagram.dot import (
+    BRANCH_COLOR,
+    HANDWRITTEN_MARK,
+    IN_PERSON_MARK,
+    MAIN_PATH_COLOR,
+    MEDIUM_BORDERS,
+    MEDIUM_FILLS,
+    MEDIUM_LABELS,
+    REWORK_COLOR,
+    SEAL_MARK,
+    badge,
+    badge_width,
+    fixed_table,
+    format_count,
+    text,
+    text_width,
+)
+from bpr.export.diagram.visits import circled
+from bpr.inventory.models import Medium
+
+MEDIUM_ORDER = (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)
+REWORK_LABEL = "差し戻し"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a swimlane diagram draws, which is what its legend explains."""
+
+    media: frozenset[Medium]
+    seal: bool = False
+    in_person: bool = False
+    handwritten: bool = False
+    trips: tuple[int, ...] = ()  # the trip numbers on the 来庁 marks, sorted
+    visits: float = 0.0  # the expected visits the title gives
+    main_path: bool = False  # thick arrows (the main path has two steps or more)
+    branches: bool = False  # thin grey arrows
+    rework: bool = False  # dashed red arrows
+    shares: bool = False  # percentages on arrows
+
+
+def trips_note(drawn: Drawn) -> str | None:
+    """Return what the trip numbers mean, and why they may differ from the title's expected visits."""
+    if not drawn.trips:
+        return None
+    numbers = "".join(circled(n) for n in drawn.trips)
+    note = f"来庁{numbers}: 何回目の来庁か (同じ番号は同じ来庁)"
+    if format_count(drawn.visits) != str(max(drawn.trips)):
+        note += f"\nタイトルの来庁{format_count(drawn.visits)}回は1件あたりの期待値 (分岐・補正で来庁する案件の割合で数える)"
+    return note
+
+
+def legend_table(drawn: Drawn) -> str:
+    """Return the legend as an HTML-like table (no outer brackets): a node's label or a cell of the title.
+
+    Each line is a table of its own, of a fixed width estimated from its text: Graphviz stretches a
+    nested table to its cell, which would spread the marks of a short line apart under a long note.
+    """
+    media = [
+        (
+            f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1">{text(MEDIUM_LABELS[m])}</TD>',
+            _text_width(MEDIUM_LABELS[m]) + 8,
+        )
+        for m in MEDIUM_ORDER
+        if m in drawn.media
+    ]
+    in_person = (f"{IN_PERSON_MARK[0]}{circled(drawn.trips[0])}", IN_PERSON_MARK[1]) if drawn.trips else IN_PERSON_MARK
+    marks = [
+        (badge(label, fill, MARK_SIZE), badge_width(label, MARK_SIZE))
+        for (label, fill), shown in (
+            (SEAL_MARK, drawn.seal),
+            (in_person, drawn.in_person),
+            (HANDWRITTEN_MARK, drawn.handwritten),
+        )
+        if shown
+    ]
+    arrows = []
+    if drawn.main_path:
+        arrows.append((MAIN_PATH_COLOR, "━━", "主経路 (最も多い流れ・太枠)", True))
+    if drawn.branches:
+        arrows.append((BRANCH_COLOR, "──", "分岐", False))
+    if drawn.rework:
+        arrows.append((REWORK_COLOR, "╍╍", REWORK_LABEL, False))
+    lines = [
+        (
+            f'<TD><FONT COLOR="{colour}">{f"<B>{stroke}</B>" if bold else stroke}</FONT> {text(label)}</TD>',
+            _text_width(f"{stroke} {label}") + 6,
+        )
+        for colour, stroke, label, bold in arrows
+    ]
+    notes = ["%: その矢印へ進む案件の割合"] if drawn.shares else []
+    note = trips_note(drawn)
+    if note:
+        notes.append(note)
+    first = [("<TD><B>凡例</B></TD>", _text_width("凡例") + 10), ("<TD>媒体:</TD>", _text_width("媒体:") + 6), *media]
+    if marks:
+        first += [('<TD WIDTH="8"></TD>', 8), *marks]
+    rows = [_line(first), *([_line(lines)] if lines else [])]
+    rows += [f'<TR><TD ALIGN="LEFT">{text(line)}</TD></TR>' for note in notes for line in note.split("\n")]
+    return (
+        '<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">' + "".join(rows) + "</TABLE>"
+    )
+
+
+MARK_SIZE = 11
+
+
+def _text_width(value: str) -> int:
+    return text_width(value, 11)
+
+
+def _line(cells: list[tuple[str, int]]) -> str:
+    return f'<TR><TD ALIGN="LEFT">{fixed_table(cells)}</TD></TR>'
