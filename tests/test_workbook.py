@@ -896,3 +896,11 @@ def test_contents_link_every_sheet_and_the_method_shows_the_settings_in_force(tm
     method = {row[0]: row[1] for row in rows(wb["算定方法"]) if row[0]}
     assert method["移動時間"] == "45分/回"
     assert method["実現性: 印鑑証明・届出印"] == "×0.7"
+
+
+def test_openpyxl_writes_through_lxml() -> None:
+    # Without lxml openpyxl falls back to the standard library's XML writer, twice as slow on a
+    # 10,000-procedure workbook (docs/performance.md): the dependency is there for this.
+    from openpyxl.xml import LXML
+
+    assert LXML

@@ -26,6 +26,7 @@ JOURNEY_EXPECTED = CellFormat(bold=True, fill="DDEBF7", number_format="#,##0.0#"
 GAP = CellFormat(wrap=True, fill=WARNING_FILL)
 NOTE = CellFormat(wrap=False, border=None)
 DOCUMENT = CellFormat(bold=True, fill="DDEBF7", wrap=True)
+JOURNEY_ROWS = 50  # procedures listed under each life event, most met first
 SOURCE_LABELS = {Source.SELF: "本市", Source.OTHER_MUNICIPALITY: "他市区町村"}
 
 JOURNEY_COLUMNS = (
@@ -65,7 +66,9 @@ def journeys_table(scope: Scope) -> Table | None:
     journeys = [j for j in scope.analysis.journeys if any(p.id in ids for p in j.procedures)]
     if not journeys:
         return None
-    count = sum(1 + len(j.procedures) + len(j.gaps) for j in journeys)
+    count = sum(
+        1 + min(len(j.procedures), JOURNEY_ROWS) + (len(j.procedures) > JOURNEY_ROWS) + len(j.gaps) for j in journeys
+    )
 
     def rows() -> Iterator[Row]:
         for journey in journeys:
@@ -82,7 +85,7 @@ def journeys_table(scope: Scope) -> Table | None:
                 Styled(journey.one_stop_hours_year, JOURNEY_NUMBER),
                 Styled(f"年間回数: {journey.occurrences_source}", JOURNEY_ROW),
             )
-            for item in journey.procedures:
+            for item in journey.procedures[:JOURNEY_ROWS]:
                 note = "年間回数の基準" if item.trigger else ""
                 yield (
                     "",
@@ -96,6 +99,14 @@ def journeys_table(scope: Scope) -> Table | None:
                     "",
                     "",
                     note,
+                )
+            hidden = len(journey.procedures) - JOURNEY_ROWS
+            if hidden > 0:
+                # The figures above count them all; the list stops where shares become small.
+                yield (
+                    "",
+                    f"ほか {hidden:,} 手続（関わる割合の小さい順に省略。bpr journeys --format json に全件）",
+                    *[""] * 9,
                 )
             for gap in journey.gaps:
                 yield ("", "", "", "", "", "", "", "", "", "", Styled(gap, GAP))
