@@ -281,22 +281,28 @@ def badge_row(marks: Sequence[tuple[str, str]], size: int = 10, spacing: int = 3
     )
 
 
-def fixed_table(cells: Sequence[tuple[str, int]], align: str = "LEFT", spacing: int = 4, height: int = 24) -> str:
+def fixed_table(cells: Sequence[tuple[str, int]], align: str = "LEFT", spacing: int = 4, height: int = 22) -> str:
     """Return a one-row table of cells (HTML, width in points) as wide as they are, placed left or centred in its cell.
 
     Graphviz stretches a nested table to the cell it sits in and spreads the extra width over its cells,
     which would push a short row's marks apart under a long line; a fixed width keeps them together.
+    `height` is the row's; the table adds its spacing around the row.
     """
-    width = sum(w for _, w in cells) + spacing * (len(cells) + 1)
     return (
-        f'<TABLE BORDER="0" CELLSPACING="{spacing}" CELLPADDING="2" FIXEDSIZE="TRUE" WIDTH="{width}"'
-        f' HEIGHT="{height}" ALIGN="{align}"><TR>{"".join(cell for cell, _ in cells)}</TR></TABLE>'
+        f'<TABLE BORDER="0" CELLSPACING="{spacing}" CELLPADDING="0" FIXEDSIZE="TRUE"'
+        f' WIDTH="{fixed_width(cells, spacing)}" HEIGHT="{height + 2 * spacing}" ALIGN="{align}">'
+        f"<TR>{''.join(cell for cell, _ in cells)}</TR></TABLE>"
     )
+
+
+def fixed_width(cells: Sequence[tuple[str, int]], spacing: int = 4) -> int:
+    """Return the width of a `fixed_table` of these cells."""
+    return sum(w for _, w in cells) + spacing * (len(cells) + 1)
 
 
 def text_width(value: str, size: int = 11) -> int:
     """Return the width in points that a line of text takes at a size, a little generously."""
-    return round(_drawn_cells(value) * size * 0.58)
+    return round(_drawn_cells(value) * size * 0.54)
 
 
 def badge_width(label: str, size: int) -> int:

@@ -21,6 +21,7 @@ from bpr.export.diagram.dot import (
     badge,
     badge_width,
     fixed_table,
+    fixed_width,
     format_count,
     text,
     text_width,
@@ -30,6 +31,11 @@ from bpr.inventory.models import Medium
 
 MEDIUM_ORDER = (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)
 REWORK_LABEL = "差し戻し"
+MARK_SIZE = 11
+SPACING = 2
+PADDING = 1
+MARKS_HEIGHT = 22  # a medium in its bordered cell
+TEXT_HEIGHT = 17
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,8 @@ def legend_table(drawn: Drawn) -> str:
     """
     media = [
         (
-            f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1">{text(MEDIUM_LABELS[m])}</TD>',
+            f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1" CELLPADDING="2">'
+            f"{text(MEDIUM_LABELS[m])}</TD>",
             _text_width(MEDIUM_LABELS[m]) + 8,
         )
         for m in MEDIUM_ORDER
@@ -93,7 +100,7 @@ def legend_table(drawn: Drawn) -> str:
     lines = [
         (
             f'<TD><FONT COLOR="{colour}">{f"<B>{stroke}</B>" if bold else stroke}</FONT> {text(label)}</TD>',
-            _text_width(f"{stroke} {label}") + 6,
+            _text_width(f"{stroke} {label}") + 10,
         )
         for colour, stroke, label, bold in arrows
     ]
@@ -101,22 +108,29 @@ def legend_table(drawn: Drawn) -> str:
     note = trips_note(drawn)
     if note:
         notes.append(note)
-    first = [("<TD><B>凡例</B></TD>", _text_width("凡例") + 10), ("<TD>媒体:</TD>", _text_width("媒体:") + 6), *media]
+    first = [("<TD><B>凡例</B></TD>", _text_width("凡例") + 8), ('<TD WIDTH="10"></TD>', 10)]
+    first += [("<TD>媒体:</TD>", _text_width("媒体:") + 4), *media]
     if marks:
-        first += [('<TD WIDTH="8"></TD>', 8), *marks]
-    rows = [_line(first), *([_line(lines)] if lines else [])]
-    rows += [f'<TR><TD ALIGN="LEFT">{text(line)}</TD></TR>' for note in notes for line in note.split("\n")]
-    return (
-        '<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">' + "".join(rows) + "</TABLE>"
+        first += [('<TD WIDTH="10"></TD>', 10), *marks]
+    rows = [(first, MARKS_HEIGHT), *([(lines, TEXT_HEIGHT)] if lines else [])]
+    rows += [
+        ([(f"<TD>{text(line)}</TD>", _text_width(line) + 6)], TEXT_HEIGHT)
+        for note in notes
+        for line in note.split("\n")
+    ]
+    # The legend is fixed as a whole too: beside the title, a stretched legend would spread its lines over
+    # the title's height. Each row: its table (cells, spacing), the outer padding, spacing (2) and border
+    # (1), and 2 to spare.
+    width = max(fixed_width(cells, SPACING) for cells, _ in rows) + 2 * (PADDING + 2 + 1 + 2)
+    height = sum(h + 2 * SPACING + 2 * PADDING + 2 for _, h in rows) + 2 + 2 * (1 + 2)
+    body = "".join(
+        f'<TR><TD ALIGN="LEFT">{fixed_table(cells, spacing=SPACING, height=h)}</TD></TR>' for cells, h in rows
     )
-
-
-MARK_SIZE = 11
+    return (
+        f'<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="{PADDING}"'
+        f' FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">{body}</TABLE>'
+    )
 
 
 def _text_width(value: str) -> int:
     return text_width(value, 11)
-
-
-def _line(cells: list[tuple[str, int]]) -> str:
-    return f'<TR><TD ALIGN="LEFT">{fixed_table(cells)}</TD></TR>'

@@ -81,7 +81,7 @@ class Layout:
 
 LAYOUTS = {
     "TB": Layout("TB", 24, 3, CONDITION_WIDTH, "2.2", "2.6", "0.42", "0.35", "0.45", "w", "e", False),
-    "LR": Layout("LR", 14, 4, 14, "1.2", "0.9", "0.5", "0.18", "0.25", "n", "s", True),
+    "LR": Layout("LR", 16, 5, 14, "1.2", "0.9", "0.5", "0.18", "0.25", "n", "s", True),
 }
 
 

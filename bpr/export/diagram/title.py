@@ -77,7 +77,7 @@ def swimlane_title(
         return Html(f"<{title}>")
     return Html(
         f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>{title}</TD>'
-        f'<TD WIDTH="24"></TD><TD VALIGN="BOTTOM">{legend}</TD></TR></TABLE>>'
+        f'<TD WIDTH="24"></TD><TD VALIGN="BOTTOM"><FONT POINT-SIZE="11">{legend}</FONT></TD></TR></TABLE>>'
     )
 
 
