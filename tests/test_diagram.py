@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -39,7 +40,8 @@ from bpr.export.diagram.dot import (
     wrap,
 )
 from bpr.export.diagram.overview import overview_source, rows_per_column
-from bpr.export.diagram.render import batches
+from bpr.export.diagram.paper import MARGIN, fit_to_paper, smallest_font
+from bpr.export.diagram.render import batches, measure_diagrams
 from bpr.export.diagram.swimlane import swimlane_source
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Measure
@@ -829,3 +831,146 @@ def test_no_romaji_id_in_the_visible_title(tmp_path: Path, direction: str) -> No
         assert not [t for t in texts if any(i in t for i in ids)], (name, texts)
         title = ET.parse(out / f"{name}.svg").getroot().find(f"{SVG}g/{SVG}title")
         assert title is not None and title.text == name  # the id stays in the SVG's <title> (a tooltip)
+
+
+# --- slides and paper: resolution, pages, fonts (issue 14, item 10) --------------------------------------
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Return the width and height of a PNG from its header."""
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def pdf_page_sizes(path: Path) -> list[tuple[float, float]]:
+    """Return the MediaBox width and height in points of every page of a PDF (cairo writes them uncompressed)."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", path.read_bytes())
+    return [(float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1 in boxes]
+
+
+@needs_dot
+def test_dpi_sets_the_resolution_of_png(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    sizes = {}
+    for dpi in (None, 192):
+        out = tmp_path / f"dpi{dpi}"
+        options = ["--dpi", str(dpi)] if dpi else []
+        result = runner.invoke(
+            app, ["diagram", str(sample), "-o", str(out), "-f", "png", "--procedure", "genkyo", *options]
+        )
+        assert result.exit_code == 0, result.output
+        sizes[dpi] = png_size(out / "genkyo.png")
+    (width, height), (wide, high) = sizes[None], sizes[192]
+    assert abs(wide - 2 * width) <= 2 and abs(high - 2 * height) <= 2, sizes  # Graphviz's default is 96 dpi
+
+
+def test_dpi_and_paper_apply_to_their_format_only(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    for options, message in (
+        (["-f", "svg", "--dpi", "150"], "--dpi applies to --format png only"),
+        (["-f", "png", "--paper", "a4"], "--paper applies to --format pdf only"),
+    ):
+        result = runner.invoke(app, ["diagram", str(sample), "-o", str(tmp_path / "o"), *options])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+    for options in (["--paper", "b5"], ["--direction", "RL"], ["--dpi", "0"]):
+        result = runner.invoke(app, ["diagram", str(sample), "-o", str(tmp_path / "o"), "-f", "pdf", *options])
+        assert result.exit_code == 2, options
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_diagram_is_scaled_to_the_page_and_never_below_8_pt() -> None:
+    source = 'digraph "p" {\n\tgraph [pad="0.3"]\n\ta [label=<<FONT POINT-SIZE="10">x</FONT>> fontsize="12"]\n}\n'
+    diagram = Diagram("p", source)
+    assert smallest_font(source) == 10
+    small = fit_to_paper(diagram, (400, 300), "a4")  # fits as designed: never enlarged
+    assert (small.paper, small.scale, small.smallest_text, small.fits) == ("a4", 1.0, 10.0, True)
+    assert 'viewport="842,595,1.000000"' in small.diagram.source and small.diagram.source.endswith("}\n")
+    shrunk = fit_to_paper(diagram, (800, 600), "a4")  # 0.9 (the height decides): text 9 pt
+    assert shrunk.fits and shrunk.scale == pytest.approx((595.28 - 2 * MARGIN) / 600)
+    assert shrunk.smallest_text >= 8
+    big = fit_to_paper(diagram, (1300, 900), "a4")  # A4 would take the text to 5.9 pt: A3 instead
+    assert (big.paper, big.paper_label, big.fits) == ("a3", "A3", False) and big.smallest_text >= 8
+    assert 'viewport="1191,842,' in big.diagram.source
+    huge = fit_to_paper(diagram, (10000, 5000), "a3")  # larger than A0 at 8 pt: a page of its own at 8 pt
+    assert (
+        huge.smallest_text == pytest.approx(8)
+        and huge.paper_label == f"{round(8000 + 2 * MARGIN)}x{round(4000 + 2 * MARGIN)} pt"
+    )
+
+
+@needs_dot
+def test_paper_a4_writes_an_a4_landscape_page_with_text_of_8_pt_or_more(
+    sample: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "o"
+    args = ["diagram", str(sample), "-o", str(out), "-f", "pdf", "--paper", "a4", "--direction", "LR"]
+    result = runner.invoke(app, [*args, "--procedure", "genkyo"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    (width, height), *rest = pdf_page_sizes(out / "genkyo.pdf")
+    assert not rest and (round(width), round(height)) == (842, 595)  # A4 landscape
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(out / "genkyo.pdf")], capture_output=True, text=True, check=True)
+        assert re.search(r"Page size:\s+842 x 595 pts \(A4\)", info.stdout), info.stdout
+    # What the page holds: the same source as SVG shows the scale Graphviz applied and every font size.
+    analysis = analyse(sample)
+    diagrams = collect_diagrams(analysis, select_diagrams(analysis, ["genkyo"]), "Noto Sans CJK JP", direction="LR")
+    (fit,) = [fit_to_paper(d, measure_diagrams([d])[d.name], "a4") for d in diagrams]
+    (svg,) = render_diagrams([fit.diagram], tmp_path / "svg")
+    root = ET.parse(svg).getroot()
+    assert (root.get("width"), root.get("height")) == ("842pt", "595pt")
+    graph = root.find(f"{SVG}g")
+    assert graph is not None
+    scale = float(re.findall(r"scale\(([\d.]+)", graph.get("transform", ""))[0])
+    assert scale == pytest.approx(fit.scale, abs=0.006)  # the SVG writes it to two decimals
+    smallest = min(float(t.get("font-size", "14")) for t in root.iter(f"{SVG}text"))
+    assert smallest * scale >= 8, (smallest, scale)
+
+
+@needs_dot
+def test_a_diagram_too_big_for_the_paper_goes_on_a_larger_one_with_a_warning(tmp_path: Path, runner: CliRunner) -> None:
+    # Twelve steps top to bottom: far taller than A4 landscape allows at 8 pt.
+    steps = "\n".join(
+        f"      - {{id: s{i}, name: 工程{i}の作業の名前, actor: {LANE_ORDER[i % 5].value}, medium: paper}}"
+        for i in range(12)
+    )
+    content = TRIPS.split("    steps:\n")[0] + "    steps:\n" + steps + "\n"
+    folder = write(tmp_path / "inv", {"long.yaml": content})
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["diagram", str(folder), "-o", str(out), "-f", "pdf", "--paper", "a4"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"warning: teate does not fit A4 with text of 8 pt or more: written on A\d", result.stderr)
+    assert "counter-fukushi" not in result.stderr  # the overview fits
+    ((width, height),) = pdf_page_sizes(out / "teate.pdf")
+    assert width > 842 and height > 595 and width > height  # a larger page, landscape
+    assert [(round(w), round(h)) for w, h in pdf_page_sizes(out / "counter-fukushi.pdf")] == [(842, 595)]
+
+
+@needs_dot
+def test_the_svg_names_japanese_fonts_of_windows_and_linux_after_the_one_drawn_with(
+    sample: Path, tmp_path: Path
+) -> None:
+    analysis = analyse(sample)
+    (written,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["genkyo"]), "IPAexGothic"), tmp_path
+    )
+    families = {t.get("font-family") for t in ET.parse(written).getroot().iter(f"{SVG}text")}
+    assert families == {'"IPAexGothic", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", "BIZ UDGothic", sans-serif'}
+    assert 'font-family="&quot;IPAexGothic&quot;, &quot;Noto Sans CJK JP&quot;' in written.read_text(encoding="utf-8")
+    # The configured font is not named twice; the DOT keeps the one family Graphviz draws with.
+    (again,) = render_diagrams(
+        collect_diagrams(analysis, select_diagrams(analysis, ["genkyo"]), "Noto Sans CJK JP"), tmp_path / "n"
+    )
+    families = {t.get("font-family") for t in ET.parse(again).getroot().iter(f"{SVG}text")}
+    assert families == {'"Noto Sans CJK JP", "IPAexGothic", "Yu Gothic", "Meiryo", "BIZ UDGothic", sans-serif'}
+
+
+def test_png_and_pdf_fall_back_to_a_windows_japanese_font_when_the_configured_one_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bpr.cli.diagram as command
+
+    monkeypatch.setattr(command, "japanese_fonts", lambda: ["MS Gothic", "Meiryo"])
+    assert command.diagram_font("Noto Sans CJK JP", "png") == "Meiryo"  # not the first name with "Gothic"
+    monkeypatch.setattr(command, "japanese_fonts", lambda: ["BIZ UDGothic", "IPAexGothic"])
+    assert command.diagram_font("Noto Sans CJK JP", "pdf") == "IPAexGothic"  # Linux's first
+    assert command.diagram_font("Noto Sans CJK JP", "svg") == "Noto Sans CJK JP"  # SVG names it; the viewer draws

@@ -17,12 +17,28 @@ if TYPE_CHECKING:
     from bpr.export.diagram import Diagram
 
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
+DIRECTIONS = ("TB", "LR")  # bpr.export.diagram.swimlane.DIRECTIONS, without importing it at start-up
+PAPERS = ("a4", "a3")  # bpr.export.diagram.paper.PAPERS
+# Japanese families to draw PNG and PDF with when the configured one is missing: Linux, then Windows.
+FONT_FALLBACKS = ("Noto Sans CJK JP", "IPAexGothic", "BIZ UDGothic", "Yu Gothic", "Meiryo")
 
 
 def _check_format(value: str) -> str:
     if value not in DIAGRAM_FORMATS:
         raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIAGRAM_FORMATS)}")
     return value
+
+
+def _check_direction(value: str) -> str:
+    if value.upper() not in DIRECTIONS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIRECTIONS)}")
+    return value.upper()
+
+
+def _check_paper(value: str | None) -> str | None:
+    if value is not None and value.lower() not in PAPERS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(PAPERS)}")
+    return value.lower() if value else None
 
 
 JobsOption = Annotated[
@@ -51,6 +67,31 @@ def diagram(
             "--counter", help="Only this counter: its overview and its procedures (repeatable).", show_default=False
         ),
     ] = None,
+    direction: Annotated[
+        str,
+        typer.Option(
+            "--direction",
+            metavar="TB|LR",
+            callback=_check_direction,
+            help="Swimlanes top to bottom (lanes as columns) or left to right (lanes as rows, for slides).",
+        ),
+    ] = "TB",
+    dpi: Annotated[
+        int | None,
+        typer.Option(
+            "--dpi", metavar="N", min=36, max=1200, help="Resolution of PNG. Default: 96.", show_default=False
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="a4|a3",
+            callback=_check_paper,
+            help="PDF on a landscape page of this paper, scaled to fit with text of at least 8 pt.",
+            show_default=False,
+        ),
+    ] = None,
     jobs: JobsOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -59,6 +100,10 @@ def diagram(
     from bpr.cli.common import load_or_exit
     from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
 
+    if dpi is not None and output_format != "png":
+        fail("--dpi applies to --format png only")
+    if paper is not None and output_format != "pdf":
+        fail("--paper applies to --format pdf only")
     if output_format != "dot" and find_dot() is None:
         fail(missing_dot_message(suggest_dot_format=True))
     loaded = load_or_exit(paths, config)
@@ -68,8 +113,8 @@ def diagram(
     except UnknownId as error:
         fail(str(error))
     font = diagram_font(loaded.config.diagram.font, output_format)
-    diagrams = collect_diagrams(analysis, selection, font)
-    written = write_diagrams(diagrams, output, output_format, jobs)
+    diagrams = collect_diagrams(analysis, selection, font, direction=direction)
+    written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
     typer.echo(
         f"{len(written)} diagrams ({len(selection.procedures)} procedures, {len(selection.counters)} counters)"
         f" written to {output}{os.sep}"
@@ -93,18 +138,35 @@ def diagram_font(configured: str, output_format: str) -> str:
             f"bpr: note: fontconfig knows no Japanese font, so Japanese text may show as boxes: `{INSTALL_COMMAND}`\n"
         )
     font = resolve_font(configured, available)
+    if font != configured and available:
+        # Windows' Japanese fonts (BIZ UDGothic, Yu Gothic, Meiryo) come after the Linux ones.
+        font = next((name for name in FONT_FALLBACKS if name in available), font)
     if font != configured:
         sys.stderr.write(f"bpr: note: font '{configured}' is not installed; drawing with '{font}'\n")
     return font
 
 
-def write_diagrams(diagrams: Sequence[Diagram], output: Path, output_format: str, jobs: int | None) -> list[Path]:
-    """Render diagrams into a folder, with a progress bar on a terminal; exit 2 when Graphviz fails or is missing."""
+def write_diagrams(
+    diagrams: Sequence[Diagram],
+    output: Path,
+    output_format: str,
+    jobs: int | None,
+    *,
+    dpi: int | None = None,
+    paper: str | None = None,
+) -> list[Path]:
+    """Render diagrams into a folder, with a progress bar on a terminal; exit 2 when Graphviz fails or is missing.
+
+    With `paper` (PDF), each diagram is first laid out to set it on the page; one that cannot keep its
+    text at 8 pt on that paper goes on a larger one, with a warning on stderr.
+    """
     from bpr.export.diagram import GraphvizNotFound, RenderError, render_diagrams
 
     try:
+        if paper is not None:
+            diagrams = _on_paper(diagrams, paper, jobs)
         if not show_progress():
-            return render_diagrams(diagrams, output, output_format, jobs)
+            return render_diagrams(diagrams, output, output_format, jobs, dpi=dpi)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -112,7 +174,7 @@ def write_diagrams(diagrams: Sequence[Diagram], output: Path, output_format: str
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("図を描画中", total=len(diagrams))
             return render_diagrams(
-                diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done)
+                diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done), dpi=dpi
             )
     except GraphvizNotFound:
         fail(missing_dot_message())
@@ -120,6 +182,23 @@ def write_diagrams(diagrams: Sequence[Diagram], output: Path, output_format: str
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
+
+
+def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list[Diagram]:
+    """Return the diagrams set on the paper, warning on stderr about each that needs a larger one."""
+    from bpr.export.diagram.paper import MIN_TEXT, fit_to_paper
+    from bpr.export.diagram.render import measure_diagrams
+
+    sizes = measure_diagrams(diagrams, jobs)
+    fits = [fit_to_paper(diagram, sizes[diagram.name], paper) for diagram in diagrams]
+    for fit in fits:
+        if not fit.fits:
+            sys.stderr.write(
+                f"bpr: warning: {fit.diagram.name} does not fit {paper.upper()} with text of {MIN_TEXT:g} pt or more:"
+                f" written on {fit.paper_label} (smallest text {fit.smallest_text:.1f} pt);"
+                " try --direction LR or TB, or a larger --paper\n"
+            )
+    return [fit.diagram for fit in fits]
 
 
 def show_progress() -> bool:

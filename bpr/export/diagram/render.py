@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
+from xml.sax.saxutils import escape, unescape
 
 from bpr.export.fonts import INSTALL_COMMAND
 
@@ -29,6 +30,10 @@ MAX_BATCH = 40
 SECONDS_PER_DIAGRAM = 10
 FALLBACK_OPTIONS = ("-Gsplines=line",)
 _PAGE_ID = re.compile(r'id="page\d+,\d+_(graph\d+)"')
+_FONT_FAMILY = re.compile(r'font-family="([^"]*)"')
+MIN_DPI, MAX_DPI = 36, 1200
+# Japanese families an SVG names after the one it was drawn with: Linux, then Windows (BIZ UD ships with 10).
+SVG_FONT_FALLBACKS = ("Noto Sans CJK JP", "IPAexGothic", "Yu Gothic", "Meiryo", "BIZ UDGothic")
 
 ProgressCallback = Callable[[int], None]
 
@@ -73,10 +78,18 @@ def render_diagrams(
     fmt: str = "svg",
     workers: int | None = None,
     on_progress: ProgressCallback | None = None,
+    *,
+    dpi: int | None = None,
 ) -> list[Path]:
-    """Write every diagram into out_dir as <name>.<fmt> (rendered by `dot` unless fmt is dot); return the paths."""
+    """Write every diagram into out_dir as <name>.<fmt> (rendered by `dot` unless fmt is dot); return the paths.
+
+    `dpi` sets the resolution of PNG (Graphviz draws 96 by default); the other formats ignore it.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown diagram format {fmt!r}")
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, not {dpi}")
+    options = (f"-Gdpi={dpi}",) if dpi is not None and fmt == "png" else ()
     names = [diagram.name for diagram in diagrams]
     duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
     if duplicates:
@@ -97,7 +110,7 @@ def render_diagrams(
         else:
             for diagram in diagrams:
                 (staging / diagram.name).write_text(diagram.source, encoding="utf-8")
-            _render_batches(dot, staging, names, fmt, workers or default_workers(), on_progress)
+            _render_batches(dot, staging, names, fmt, workers or default_workers(), on_progress, options)
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for name in names:
@@ -118,18 +131,26 @@ def batches(names: Sequence[str], workers: int) -> list[list[str]]:
 
 
 def _render_batches(
-    dot: str, folder: Path, names: Sequence[str], fmt: str, workers: int, on_progress: ProgressCallback | None
+    dot: str,
+    folder: Path,
+    names: Sequence[str],
+    fmt: str,
+    workers: int,
+    on_progress: ProgressCallback | None,
+    options: Sequence[str] = (),
 ) -> None:
     failures: list[str] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_render_batch, dot, folder, batch, fmt): batch for batch in batches(names, workers)}
+        futures = {
+            pool.submit(_render_batch, dot, folder, batch, fmt, options): batch for batch in batches(names, workers)
+        }
         for future in as_completed(futures):
             missing, stderr = future.result()
             for name in missing:
                 # Alone (a crash ends the whole batch), then with straight edges: Graphviz can fail to
                 # route an edge (2.43 aborts in bezier_bb), and straight edges always route.
-                for options in ((), FALLBACK_OPTIONS):
-                    retry_missing, retry_stderr = _render_batch(dot, folder, [name], fmt, options)
+                for fallback in ((), FALLBACK_OPTIONS):
+                    retry_missing, retry_stderr = _render_batch(dot, folder, [name], fmt, (*options, *fallback))
                     if not retry_missing:
                         break
                 else:
@@ -182,11 +203,44 @@ def _normalise_svg(path: Path) -> str | None:
         parser.Parse(content.encode("utf-8"), True)
     except expat.ExpatError as error:
         return f"dot wrote an SVG that is not well-formed XML ({expat.ErrorString(error.code)}, line {error.lineno})"
-    fixed = _PAGE_ID.sub(r'id="\1"', content, count=1)
+    fixed = _FONT_FAMILY.sub(_font_fallback, _PAGE_ID.sub(r'id="\1"', content, count=1))
     encoded = fixed.encode("utf-8")
     if encoded != raw:
         path.write_bytes(encoded)
     return None
+
+
+def _font_fallback(match: re.Match[str]) -> str:
+    """Return a font-family attribute that names Japanese fonts of Windows and Linux after the one drawn with.
+
+    Graphviz writes the one family it laid the text out with; an SVG opened on a PC without that font
+    would show Japanese in whatever the viewer picks, or as boxes.
+    """
+    drawn = unescape(match.group(1), {"&quot;": '"', "&apos;": "'"})
+    if "," in drawn:  # already a list (an SVG written again)
+        return match.group(0)
+    families = [drawn, *(name for name in SVG_FONT_FALLBACKS if name.casefold() != drawn.casefold())]
+    css = ", ".join('"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"' for name in families)
+    return f'font-family="{escape(css + ", sans-serif", {chr(34): "&quot;"})}"'
+
+
+def measure_diagrams(diagrams: Sequence[Diagram], workers: int | None = None) -> dict[str, tuple[float, float]]:
+    """Return the width and height in points of each diagram's drawing as `dot` lays it out (no pad)."""
+    dot = find_dot()
+    if dot is None:
+        raise GraphvizNotFound()
+    names = [diagram.name for diagram in diagrams]
+    sizes = {}
+    with tempfile.TemporaryDirectory(prefix="bpr-measure-") as folder:
+        for diagram in diagrams:
+            (Path(folder) / diagram.name).write_text(diagram.source, encoding="utf-8")
+        _render_batches(dot, Path(folder), names, "plain", workers or default_workers(), None)
+        for name in names:
+            # The first line of -Tplain: "graph <scale> <width> <height>", in inches.
+            first = (Path(folder) / f"{name}.plain").read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+            _, _, width, height = first.split()[:4]
+            sizes[name] = (float(width) * 72, float(height) * 72)
+    return sizes
 
 
 def _nonempty(path: Path) -> bool:
