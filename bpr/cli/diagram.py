@@ -191,12 +191,12 @@ def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list
 
     sizes = measure_diagrams(diagrams, jobs)
     fits = [fit_to_paper(diagram, sizes[diagram.name], paper) for diagram in diagrams]
+    hint = "try --paper a3 or the other --direction" if paper == "a4" else "try the other --direction"
     for fit in fits:
         if not fit.fits:
             sys.stderr.write(
                 f"bpr: warning: {fit.diagram.name} does not fit {paper.upper()} with text of {MIN_TEXT:g} pt or more:"
-                f" written on {fit.paper_label} (smallest text {fit.smallest_text:.1f} pt);"
-                " try --direction LR or TB, or a larger --paper\n"
+                f" written on {fit.paper_label} (smallest text {fit.smallest_text:.1f} pt); {hint}\n"
             )
     return [fit.diagram for fit in fits]
 
