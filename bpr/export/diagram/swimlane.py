@@ -74,14 +74,15 @@ class Layout:
     header_height: str
     nodesep: str
     ranksep: str
-    before: str  # the compass side of a step facing the lanes before it (left, or above)
-    after: str  # and the lanes after it
+    rework_ports: bool  # rework arrows leave and enter on the side facing the other lane
     legend_in_title: bool
 
 
 LAYOUTS = {
-    "TB": Layout("TB", 24, 3, CONDITION_WIDTH, "2.2", "2.6", "0.42", "0.35", "0.45", "w", "e", False),
-    "LR": Layout("LR", 16, 5, 14, "1.2", "0.9", "0.5", "0.18", "0.25", "n", "s", True),
+    "TB": Layout("TB", 24, 3, CONDITION_WIDTH, "2.2", "2.6", "0.42", "0.35", "0.45", True, False),
+    # Left to right, ports above and below the steps made rework arrows cross the branch labels beside
+    # them; without ports dot routes them clear.
+    "LR": Layout("LR", 16, 5, 14, "1.2", "0.9", "0.5", "0.18", "0.25", False, True),
 }
 
 
@@ -140,11 +141,8 @@ def swimlane_source(
             # A step pair also joined by a forward arrow (審査 → 補正 → 審査) gets no ports: dot then draws
             # the two arrows side by side instead of crossing each other in the same corridor.
             paired = process.graph.has_edge(target, source)
-            headport, tailport = (
-                ("", "")
-                if paired or layout.rankdir == "LR"
-                else _rework_ports(lane_of[source], lane_of[target], layout)
-            )
+            ported = layout.rework_ports and not paired
+            headport, tailport = _rework_ports(lane_of[source], lane_of[target]) if ported else ("", "")
             graph.edge(
                 target,
                 source,
@@ -214,12 +212,11 @@ def _labelled(label: Html | None) -> dict[str, str]:
     return {"label": label} if label is not None else {}
 
 
-def _rework_ports(source_lane: int, target_lane: int, layout: Layout = LAYOUTS["TB"]) -> tuple[str, str]:
+def _rework_ports(source_lane: int, target_lane: int) -> tuple[str, str]:
     """Return the ports that keep a rework edge beside its lanes instead of around the whole diagram."""
-    before, after = layout.before, layout.after
     if source_lane == target_lane:
-        return after, after
-    return (before, after) if target_lane < source_lane else (after, before)
+        return "e", "e"
+    return ("w", "e") if target_lane < source_lane else ("e", "w")
 
 
 def _steps(item: ScoredProcedure) -> list[Step]:
