@@ -406,13 +406,30 @@ def test_the_svg_of_a_diagram_keeps_drawing_only() -> None:
     assert "<title>図 &lt;title&gt;</title>" in markup
     for gone in ("onload", "onclick", "script", "style", "alert", "evil", "xlink", "foreignObject", "html", "http"):
         assert gone not in markup, gone
-    assert '<polygon fill="url(#grad)" stroke="black" points="0,1 2,3"/>' in markup  # whole points
+    assert '<polygon stroke="black" points="0,1 2,3"/>' in markup  # whole points; no paint server
     assert '<text x="3" y="4">&amp;ok</text>' in markup
     # A node keeps its class; a polygon drops its repeated end point; colours and no stroke are shorter.
     assert '<g class="node"><polygon fill="#fff" stroke="none" points="1,1 2,1 2,2"/></g>' in markup
     # Two straight, unfilled lines drawn alike become one path of two parts.
     assert '<path fill="none" stroke="#b8b8b8" d="M5,0V-10M5,-10V-20"/>' in markup
     assert "<g>" not in markup and 'class="edge"' not in markup
+
+
+def test_graphviz_s_translate_moves_into_the_coordinates() -> None:
+    svg = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0.00 0.00 20.00 110.00">
+<g class="graph" transform="scale(1 1) rotate(0) translate(4 100)">
+<text x="1.4" y="-90.2">a</text>
+<path fill="none" stroke="#000000" d="M0,-100C0,-50 0,-50 0,0"/>
+<polygon fill="none" stroke="#000000" points="0,-10 5,-10 5,-5 0,-10"/>
+<g transform="rotate(90)"><text x="1" y="2">b</text></g>
+</g></svg>"""
+    markup = str(embeddable_svg(svg, "図"))
+    assert '<text x="5" y="10">a</text>' in markup
+    assert '<path fill="none" stroke="#000" d="M4,0V100"/>' in markup
+    assert 'points="4,90 9,90 9,95"' in markup
+    # A group with a transform of its own keeps its coordinates; the shift goes before its transform.
+    assert '<g transform="translate(4 100) rotate(90)"><text x="1" y="2">b</text></g>' in markup
+    assert "scale(" not in markup
 
 
 @pytest.mark.parametrize(
