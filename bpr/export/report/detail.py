@@ -16,6 +16,7 @@ from bpr.analysis.results import Analysis, CandidateStep, MeasurePlan, ScoredPro
 from bpr.analysis.roadmap import needs_national_online, reiwa
 from bpr.analysis.scope import Scope
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
+from bpr.export.presentation import counter_label
 from bpr.export.report.pages import ROLE_LABELS
 from bpr.export.warnings_ja import japanese_warnings
 from bpr.export.workbook.styles import PROGRESS_LABELS
@@ -94,6 +95,7 @@ class ProcedurePage:
     """Everything a procedure's page shows."""
 
     item: ScoredProcedure
+    counter: str  # the counter's name without its section
     total: int
     kind: str
     online_status: str
@@ -155,6 +157,7 @@ def procedure_page(
         )
     return ProcedurePage(
         item=item,
+        counter=counter_label(item.counter),
         total=len(analysis.procedures),
         kind=KIND_LABELS[procedure.kind],
         online_status=ONLINE_STATUS_LABELS[procedure.online.status],

@@ -18,7 +18,7 @@ from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
-from bpr.export.presentation import planned_label
+from bpr.export.presentation import counter_label, planned_label
 from bpr.export.report.charts import BarChart, bar_chart
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, href
 from bpr.export.report.format import whole
@@ -179,7 +179,7 @@ def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRo
         id=item.id,
         rank=item.rank,
         name=procedure.name,
-        counter=item.counter.name,
+        counter=counter_label(item.counter),
         section=item.counter.section,
         volume=procedure.annual_volume,
         hours=None if primary is None else item.priority_hours,
