@@ -88,9 +88,11 @@ def _plan_row(item: ScoredProcedure, roadmap: Roadmap | None) -> str:
     if not plan and not national:
         return ""
     cells = [(badge(*NATIONAL_MARK, size=12), badge_width(NATIONAL_MARK[0], 12))] if national else []
+    if national and plan:
+        cells.append(('<TD WIDTH="8"></TD>', 8))
     if plan:
         cells.append((f'<TD><FONT POINT-SIZE="12">{text(plan)}</FONT></TD>', text_width(plan, 12) + 4))
-    return f"<TR><TD>{fixed_table(cells, 'CENTER', height=22)}</TD></TR>"
+    return f"<TR><TD>{fixed_table(cells, 'CENTER', spacing=0, height=18)}</TD></TR>"
 
 
 def plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
