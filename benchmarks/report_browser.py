@@ -119,7 +119,7 @@ def start_chromium(profile: Path) -> Any:
                      "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                      "--disable-component-update", "--host-resolver-rules=MAP * ~NOTFOUND"):  # fmt: skip
         options.add_argument(argument)
-    if os.geteuid() == 0:
+    if getattr(os, "geteuid", lambda: -1)() == 0:  # Chromium refuses to start its sandbox as root
         options.add_argument("--no-sandbox")
     driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
     driver.set_page_load_timeout(TIMEOUT_S)

@@ -131,7 +131,7 @@ def start_chromium(profile: Path, *, javascript: bool = True) -> WebDriver:
         "--host-resolver-rules=MAP * ~NOTFOUND",
     ):
         options.add_argument(argument)
-    if os.geteuid() == 0:  # Chromium refuses to start its sandbox as root
+    if getattr(os, "geteuid", lambda: -1)() == 0:  # Chromium refuses to start its sandbox as root
         options.add_argument("--no-sandbox")
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
