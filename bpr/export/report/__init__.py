@@ -28,7 +28,7 @@ from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
 from bpr.export.report.format import FILTERS
 from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
-from bpr.export.report.svg import UnsafeSvg, diagram_markup
+from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
 from bpr.export.workbook.scope import Scope as WorkbookScope
 from bpr.inventory.models import Measure
 
@@ -87,8 +87,9 @@ def write_report(
         )
     names = {item.id: item.procedure.name for item in analysis.procedures}
     drawn = 0
+    styles = SvgStyles()
     for item in analysis.procedures:
-        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}")
+        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles)
         drawn += diagram is not None
         page = procedure_page(scope, item, names, diagram, note)
         write(
@@ -98,6 +99,9 @@ def write_report(
         write(folder / EVENTS / journey_file(journey), "event.html.j2", "../", journey.label, journey)
     if site.documents:
         write(folder / DOCUMENTS, "documents.html.j2", "", "添付書類・キャッシュレス", documents_page(analysis))
+    # The diagrams' presentation, once for every page (bpr/export/report/svg.py: SvgStyles).
+    with open(folder / "report.css", "a", encoding="utf-8", newline="\n") as css:
+        css.write(styles.css())
     return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=drawn)
 
 
@@ -125,11 +129,11 @@ def _stamp(analysis: Analysis, environ: Mapping[str, str] | None) -> str | None:
     return document_time(analysis.surveyed_on, env).date().isoformat()
 
 
-def _diagram(folder: Path | None, procedure_id: str, title: str) -> tuple[Any, str | None]:
+def _diagram(folder: Path | None, procedure_id: str, title: str, styles: SvgStyles) -> tuple[Any, str | None]:
     if folder is None:
         return None, NO_DOT
     try:
-        markup = diagram_markup(folder, procedure_id, title)
+        markup = diagram_markup(folder, procedure_id, title, styles)
     except (UnsafeSvg, OSError):
         return None, NO_DIAGRAM
     return markup, None if markup is not None else NO_DIAGRAM

@@ -48,6 +48,9 @@ STYLES = frozenset(
     }
 )
 ATTRIBUTES = X_KEYS | Y_KEYS | SIZES | STYLES | {"points", "d"}
+# Presentation attributes that a shared stylesheet carries instead: the same few fills, strokes and text
+# sizes repeat on every shape of every diagram; each combination becomes one class of report.css.
+STYLED = (STYLES - {"class"}) | {"font-size"}
 DEFAULTS = frozenset({("text-anchor", "start")})  # what SVG assumes anyway, on almost every text of Graphviz
 KEPT_CLASSES = frozenset({"node", "cluster"})  # what a reader (or a test) picks out; edges and the graph need none
 # The transform Graphviz puts on its one top group: moved into the coordinates instead.
@@ -61,11 +64,37 @@ _PAIR_COMMANDS = frozenset("MLCSQT")
 Offset = tuple[float, float] | None
 
 
+class SvgStyles:
+    """The presentation of every diagram of a report as classes (s0, s1, …) for one stylesheet.
+
+    Classes are numbered as combinations first appear: the same inventory gives the same classes.
+    """
+
+    def __init__(self) -> None:
+        self.classes: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def name(self, style: tuple[tuple[str, str], ...]) -> str:
+        """Return the class of a combination of presentation attributes."""
+        if style not in self.classes:
+            self.classes[style] = f"s{len(self.classes)}"
+        return self.classes[style]
+
+    def css(self) -> str:
+        """Return the stylesheet rules of every class handed out."""
+        rules = []
+        for style, name in self.classes.items():
+            body = ";".join(f"{key}:{value}px" if key == "font-size" else f"{key}:{value}" for key, value in style)
+            rules.append(f"svg.flow .{name}{{{body}}}")
+        return "\n".join(rules) + ("\n" if rules else "")
+
+
 class UnsafeSvg(Exception):
     """The SVG could not be read as plain XML (or declares entities): it is not shown."""
 
 
-def diagram_markup(folder: Path | None, procedure_id: str, title: str) -> Markup | None:
+def diagram_markup(
+    folder: Path | None, procedure_id: str, title: str, styles: SvgStyles | None = None
+) -> Markup | None:
     """Return a procedure's diagram from a folder of rendered SVGs, ready to embed, or None when there is none."""
     if folder is None:
         return None
@@ -74,12 +103,15 @@ def diagram_markup(folder: Path | None, procedure_id: str, title: str) -> Markup
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    return embeddable_svg(raw, title)
+    return embeddable_svg(raw, title, styles)
 
 
-def embeddable_svg(raw: bytes, title: str) -> Markup:
-    """Return an SVG document as an inline <svg> element: only drawing elements, an accessible title, escaped."""
-    return _Sanitiser(title).run(raw)
+def embeddable_svg(raw: bytes, title: str, styles: SvgStyles | None = None) -> Markup:
+    """Return an SVG document as an inline <svg> element: only drawing elements, an accessible title, escaped.
+
+    With `styles`, presentation attributes become classes of that shared stylesheet; without, they stay.
+    """
+    return _Sanitiser(title, styles).run(raw)
 
 
 def _whole(value: float) -> str:
@@ -186,8 +218,9 @@ class _Open(NamedTuple):
 class _Sanitiser:
     """Writes an SVG anew while expat reads it: allowed elements and attributes only, everything escaped."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, styles: SvgStyles | None = None) -> None:
         self.title = title
+        self.styles = styles
         self.out: list[str] = []
         self.open: list[_Open] = []
         self.dropped = 0  # depth inside an element that is left out with all it holds
@@ -222,6 +255,8 @@ class _Sanitiser:
             return
         offset, attributes = self._offset(local, dict(attributes))
         kept = []
+        style: list[tuple[str, str]] = []
+        classes: list[str] = []
         data = None
         for key, value in attributes.items():
             # A namespaced attribute (xlink:href) has a space in its key: never in the list. Paint servers
@@ -235,8 +270,17 @@ class _Sanitiser:
             shown = str(escape(_value(local, key, value, offset)))
             if local == "path" and key == "d":
                 data = shown
+            elif key == "class":
+                classes.append(shown)
+            elif self.styles is not None and key in STYLED and local != "svg":
+                style.append((key, shown))
             else:
                 kept.append(f' {key}="{shown}"')
+        if style:
+            assert self.styles is not None
+            classes.append(self.styles.name(tuple(sorted(style))))
+        if classes:
+            kept.append(f' class="{" ".join(classes)}"')
         if local == "g" and not kept:
             self.open.append(_Open(local, len(self.out), False, offset))  # a group that sets nothing: its content
             return
@@ -286,11 +330,23 @@ class _Sanitiser:
     def _close_path(self, others: str, data: str) -> None:
         """End an empty path; an unfilled one right after another drawn alike joins it, as one path of two parts."""
         last = self.last_path
-        if last is not None and last[0] == len(self.out) - 2 and last[1] == others and _joinable(others):
+        if last is not None and last[0] == len(self.out) - 2 and last[1] == others and self._joinable(others):
             data = last[2] + data
             self.out.pop()
         self.out[-1] = f'<path{others} d="{data}"/>'
         self.last_path = (len(self.out) - 1, others, data)
+
+    def _joinable(self, others: str) -> bool:
+        """Tell whether paths drawn with these attributes may be joined: unfilled and opaque, so nothing overlaps."""
+        if _joinable(others):
+            return True
+        if self.styles is None:
+            return False
+        for style, name in self.styles.classes.items():
+            if f' class="{name}"' in others:
+                keys = dict(style)
+                return keys.get("fill") == "none" and not any("opacity" in key for key in keys)
+        return False
 
     def _data(self, data: str) -> None:
         # Text is kept inside <text> only; the line breaks between elements go.
