@@ -45,7 +45,13 @@ def fiscal_year(fy: int | None) -> str:
     return "" if fy is None else reiwa(fy)
 
 
+def basename(path: str) -> str:
+    """Return a file's name without its folders: the machine that built the report is nobody's business."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "basename": basename,
     "whole": whole,
     "fte": fte,
     "score": score,

@@ -57,6 +57,7 @@
     }
     return textOrder[key];
   }
+  var LARGEST_FIRST = { volume: true, hours: true, online: true, rpa: true, ai_ocr: true };
   var current = { key: "rank", ascending: true };
 
   function sortBy(key, ascending) {
@@ -89,7 +90,9 @@
       return;
     }
     var key = button.getAttribute("data-sort-key");
-    sortBy(key, key === current.key ? !current.ascending : true);
+    // A first click ranks 年間件数, 期待削減 and the scores largest first, as a chief reads them; names,
+    // sections and the rank itself in their natural order. A second click turns the order round.
+    sortBy(key, key === current.key ? !current.ascending : !LARGEST_FIRST[key]);
   });
 
   if (!form) {
