@@ -530,3 +530,23 @@ def test_build_writes_the_report_into_its_folder(tmp_path: Path, runner: CliRunn
     assert "report/index.html" in manifest and "report/procedures/shimin-juminhyo.html" in manifest
     tree = parse(out / "report" / "procedures" / "shimin-juminhyo.html")
     assert tree.root.find("svg", **{"class": "flow"})
+
+
+def test_the_legend_under_the_lanes_is_left_out_and_the_drawing_cropped_above_it() -> None:
+    from bpr.export.report.svg import SvgStyles, embeddable_svg
+
+    raw = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="200pt" viewBox="0 0 100 200">'
+        '<g class="graph" transform="scale(1 1) rotate(0) translate(0 200)">'
+        '<g class="node"><title>write</title>'
+        '<polygon fill="#ffffff" stroke="#000000" points="10,-190 90,-190 90,-120 10,-120"/>'
+        '<text x="20" y="-150" font-size="12.00">記入</text></g>'
+        '<g class="node"><title>_legend</title><polygon fill="#eeeeee" stroke="none" points="10,-40 90,-40 90,-5 10,-5"/>'
+        '<text x="20" y="-20" font-size="10.00">凡例 押印</text></g>'
+        "</g></svg>"
+    ).encode()
+    styles = SvgStyles()
+    svg = str(embeddable_svg(raw, "図", styles))
+    assert "凡例" not in svg and "記入" in svg
+    assert 'viewBox="0 0 100 156"' in svg and 'height="156pt"' in svg  # the legend began at y 160
+    assert 'fill="' not in svg and "font-size" in styles.css()  # presentation in the shared stylesheet

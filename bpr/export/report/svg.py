@@ -52,7 +52,11 @@ ATTRIBUTES = X_KEYS | Y_KEYS | SIZES | STYLES | {"points", "d"}
 # sizes repeat on every shape of every diagram; each combination becomes one class of report.css.
 STYLED = (STYLES - {"class"}) | {"font-size"}
 DEFAULTS = frozenset({("text-anchor", "start")})  # what SVG assumes anyway, on almost every text of Graphviz
-KEPT_CLASSES = frozenset({"node", "cluster"})  # what a reader (or a test) picks out; edges and the graph need none
+KEPT_CLASSES = frozenset({"node", "cluster"})
+LEGEND_NODE = "_legend"  # bpr/export/diagram/swimlane.py: LEGEND
+LEGEND_GAP = (
+    4  # points kept under the lowest lane  # what a reader (or a test) picks out; edges and the graph need none
+)
 # The transform Graphviz puts on its one top group: moved into the coordinates instead.
 _GRAPHVIZ_TRANSFORM = re.compile(r"scale\(1 1\) rotate\(0\) translate\((-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)\)")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -227,6 +231,11 @@ class _Sanitiser:
         self.text_depth = 0
         self.roots = 0
         self.last_path: tuple[int, str, str] | None = None  # (index in out, other attributes, data) of the last path
+        # The legend Graphviz draws under the lanes is left out (the report explains the marks once, on
+        # its index): its group is found by its <title>, and the drawing is cropped above it.
+        self.title_text: list[str] | None = None
+        self.legend_group: int | None = None  # depth in self.open of the legend's group, while inside it
+        self.legend_top: int | None = None
 
     def run(self, raw: bytes) -> Markup:
         parser = expat.ParserCreate("UTF-8", namespace_separator=" ")
@@ -243,6 +252,7 @@ class _Sanitiser:
             raise UnsafeSvg(f"unreadable coordinates: {error}") from None
         if self.roots != 1 or not self.out:
             raise UnsafeSvg("not one <svg> document")
+        self._crop()
         return Markup("".join(self.out))
 
     def _entity(self, *args: object) -> None:
@@ -251,6 +261,8 @@ class _Sanitiser:
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         namespace, _, local = name.rpartition(" ")
         if self.dropped or namespace != SVG_NAMESPACE or local not in ELEMENTS or (local == "svg") == bool(self.open):
+            if not self.dropped and local == "title" and self.open and self.open[-1].name == "g":
+                self.title_text = []  # a group's title names the node: the legend's is LEGEND_NODE
             self.dropped += 1
             return
         offset, attributes = self._offset(local, dict(attributes))
@@ -314,6 +326,13 @@ class _Sanitiser:
     def _end(self, name: str) -> None:
         if self.dropped:
             self.dropped -= 1
+            if self.title_text is not None and not self.dropped:
+                if "".join(self.title_text).strip() == LEGEND_NODE and self.legend_group is None:
+                    self.legend_group = len(self.open) - 1
+                self.title_text = None
+            return
+        if self.legend_group is not None and len(self.open) - 1 == self.legend_group:
+            self._drop_legend(self.open.pop())
             return
         element = self.open.pop()
         if not element.written:
@@ -348,7 +367,36 @@ class _Sanitiser:
                 return keys.get("fill") == "none" and not any("opacity" in key for key in keys)
         return False
 
+    def _drop_legend(self, group: _Open) -> None:
+        """Leave the legend's group out, remembering how far down it started."""
+        start = group.content - 1 if group.written else group.content
+        drawn = "".join(self.out[start:])
+        ys = [int(v) for v in re.findall(r' y="(-?\d+)"', drawn)]
+        ys += [int(y) for _, y in re.findall(r"(-?\d+),(-?\d+)", drawn)]
+        if ys:
+            self.legend_top = min(ys) if self.legend_top is None else min(self.legend_top, min(ys))
+        del self.out[start:]
+        self.legend_group = None
+        self.last_path = None
+
+    def _crop(self) -> None:
+        """Cut the drawing above the legend when the legend lay at its foot (the lanes end above it)."""
+        if self.legend_top is None or not self.out:
+            return
+        root = self.out[0]
+        match = re.search(r' viewBox="0 0 (\d+) (\d+)"', root)
+        if match is None:
+            return
+        height = int(match.group(2))
+        top = self.legend_top - LEGEND_GAP
+        if not height * 0.5 < top < height:
+            return  # the legend sits beside the lanes (left to right): nothing to cut
+        root = root.replace(match.group(0), f' viewBox="0 0 {match.group(1)} {top}"')
+        self.out[0] = re.sub(r' height="\d+pt"', f' height="{top}pt"', root, count=1)
+
     def _data(self, data: str) -> None:
+        if self.title_text is not None:
+            self.title_text.append(data)
         # Text is kept inside <text> only; the line breaks between elements go.
         if not self.dropped and self.text_depth:
             self.out.append(str(escape(data)))
