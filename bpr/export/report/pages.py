@@ -174,7 +174,10 @@ def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRo
     primary = _primary(item)
     staff = None if primary is None else primary.staff_hours
     procedure = item.procedure
-    searched = f"{procedure.name} {item.counter.name} {item.counter.section} {procedure.id}"
+    # The counter's name often starts with its section (市民課 住民記録窓口): each word once is enough.
+    searched = " ".join(
+        dict.fromkeys(f"{procedure.name} {item.counter.section} {item.counter.name} {procedure.id}".split())
+    )
     return ProcedureRow(
         id=item.id,
         rank=item.rank,

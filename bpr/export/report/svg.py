@@ -266,6 +266,15 @@ class _Sanitiser:
             self.dropped += 1
             return
         offset, attributes = self._offset(local, dict(attributes))
+        if local == "polyline" and "points" in attributes:
+            # A polyline is a path of straight lines: as one, it joins the paths drawn alike around it
+            # (the two strokes of each note's folded corner become one path).
+            local = "path"
+            pairs = attributes.pop("points").split()
+            attributes["d"] = "M" + "L".join(pairs)
+        if local == "polygon" and self._background(attributes):
+            self.dropped += 1  # Graphviz's white page under the drawing: the page is white already
+            return
         kept = []
         style: list[tuple[str, str]] = []
         classes: list[str] = []
@@ -307,6 +316,14 @@ class _Sanitiser:
         if local in ("text", "tspan"):
             self.text_depth += 1
         self.open.append(_Open(local, len(self.out), True, offset, None if data is None else (others, data)))
+
+    def _background(self, attributes: dict[str, str]) -> bool:
+        """Tell whether a polygon is the graph's white background: the first shape, white, unstroked."""
+        return (
+            len(self.out) <= 2  # the <svg> tag and its <title>
+            and attributes.get("fill", "").lower() in ("white", "#ffffff", "#fff")
+            and attributes.get("stroke", "transparent").lower() in ("transparent", "none", "white", "#ffffff")
+        )
 
     def _offset(self, local: str, attributes: dict[str, str]) -> tuple[Offset, dict[str, str]]:
         """Return the shift of this element's coordinates, and its attributes with the transform it replaces."""
