@@ -195,6 +195,9 @@ class DiagramConfig(_Section):
     """Diagram rendering."""
 
     font: FontName = "Noto Sans CJK JP"
+    direction: Literal["TB", "LR"] = "TB"
+    dpi: Annotated[int, Field(ge=36, le=1200)] = 96
+    paper: Literal["a4", "a3"] | None = None
 
 
 NameWords = Annotated[str, Field(min_length=1)]

@@ -974,3 +974,19 @@ def test_png_and_pdf_fall_back_to_a_windows_japanese_font_when_the_configured_on
     monkeypatch.setattr(command, "japanese_fonts", lambda: ["BIZ UDGothic", "IPAexGothic"])
     assert command.diagram_font("Noto Sans CJK JP", "pdf") == "IPAexGothic"  # Linux's first
     assert command.diagram_font("Noto Sans CJK JP", "svg") == "Noto Sans CJK JP"  # SVG names it; the viewer draws
+
+
+def test_the_config_sets_direction_dpi_and_paper_and_options_override_it(runner: CliRunner, tmp_path: Path) -> None:
+    from bpr.config import Config, load_config
+
+    config = tmp_path / "bpr.yaml"
+    config.write_text("diagram:\n  direction: LR\n  dpi: 48\n  paper: a3\n", encoding="utf-8")
+    loaded = load_config(config)
+    assert (loaded.diagram.direction, loaded.diagram.dpi, loaded.diagram.paper) == ("LR", 48, "a3")
+    assert (Config().diagram.direction, Config().diagram.dpi, Config().diagram.paper) == ("TB", 96, None)
+    inventory = Path(__file__).resolve().parents[1] / "inventories"
+    base = ["diagram", str(inventory), "--procedure", "shimin-juminhyo", "--config", str(config), "-f", "dot"]
+    assert runner.invoke(app, [*base, "-o", str(tmp_path / "a")]).exit_code == 0
+    assert 'rankdir="LR"' in (tmp_path / "a" / "shimin-juminhyo.dot").read_text(encoding="utf-8")
+    assert runner.invoke(app, [*base, "--direction", "TB", "-o", str(tmp_path / "b")]).exit_code == 0
+    assert 'rankdir="LR"' not in (tmp_path / "b" / "shimin-juminhyo.dot").read_text(encoding="utf-8")

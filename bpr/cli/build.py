@@ -226,7 +226,9 @@ def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None)
 def _write_all_diagrams(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> int:
     from bpr.export.diagram import collect_diagrams, select_diagrams
 
-    diagrams = collect_diagrams(analysis, select_diagrams(analysis), font)
+    config = analysis.config
+    direction = config.diagram.direction if config is not None else "TB"
+    diagrams = collect_diagrams(analysis, select_diagrams(analysis), font, direction=direction)
     return len(write_diagrams(diagrams, folder, "svg", jobs))
 
 
@@ -246,7 +248,7 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     if warnings:
         console.print(f"警告 {warnings}件 (`bpr validate` で確認できます)", style="yellow", highlight=False)
-    console.print(top_table(analysis, TOP))
+    console.print(top_table(analysis, TOP, console.width))
     print_kpi_status(console, analysis.roadmap)
     _print_files(console, output, outputs)
 

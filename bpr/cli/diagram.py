@@ -29,7 +29,9 @@ def _check_format(value: str) -> str:
     return value
 
 
-def _check_direction(value: str) -> str:
+def _check_direction(value: str | None) -> str | None:
+    if value is None:
+        return None
     if value.upper() not in DIRECTIONS:
         raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIRECTIONS)}")
     return value.upper()
@@ -68,18 +70,25 @@ def diagram(
         ),
     ] = None,
     direction: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--direction",
             metavar="TB|LR",
             callback=_check_direction,
-            help="Swimlanes top to bottom (lanes as columns) or left to right (lanes as rows, for slides).",
+            help="Swimlanes top to bottom (lanes as columns) or left to right (lanes as rows, for slides)."
+            " Default: the config's diagram.direction (TB).",
+            show_default=False,
         ),
-    ] = "TB",
+    ] = None,
     dpi: Annotated[
         int | None,
         typer.Option(
-            "--dpi", metavar="N", min=36, max=1200, help="Resolution of PNG. Default: 96.", show_default=False
+            "--dpi",
+            metavar="N",
+            min=36,
+            max=1200,
+            help="Resolution of PNG. Default: the config's diagram.dpi (96).",
+            show_default=False,
         ),
     ] = None,
     paper: Annotated[
@@ -112,8 +121,13 @@ def diagram(
         selection = select_diagrams(analysis, procedure or (), counter or ())
     except UnknownId as error:
         fail(str(error))
-    font = diagram_font(loaded.config.diagram.font, output_format)
-    diagrams = collect_diagrams(analysis, selection, font, direction=direction)
+    settings = loaded.config.diagram
+    font = diagram_font(settings.font, output_format)
+    diagrams = collect_diagrams(analysis, selection, font, direction=direction or settings.direction)
+    if output_format == "png" and dpi is None:
+        dpi = settings.dpi
+    if output_format == "pdf" and paper is None:
+        paper = settings.paper
     written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
     typer.echo(
         f"{len(written)} diagrams ({len(selection.procedures)} procedures, {len(selection.counters)} counters)"
