@@ -124,7 +124,7 @@ def _write_scope(out: SheetWriter, summary: Summary) -> None:
 
 def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
     out.heading("■ KPI (市全体の計画)")
-    out.header("指標", "目標", "計画", "実績", "達成", "不足", "対象の手続")
+    out.header("指標", "目標", "計画", "実績", "計画で\n達成", "不足", "対象の手続")
     if not kpis:
         out.add(("KPI の設定がありません", CellFormat()))
         return None
