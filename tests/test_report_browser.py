@@ -278,6 +278,8 @@ def test_clicking_a_header_sorts_by_its_values_and_sets_aria_sort(index: WebDriv
     second = sort_and_check(index, "volume", button.click)
     # 年間件数 ranks the largest first on the first click, as a chief reads it; the second turns it round.
     assert (first, second) == ("descending", "ascending")
+    caption = index.find_element(By.ID, "procedures-caption").text
+    assert "小さい順" in caption and "全" in caption  # the caption says the order the rows are in
     # Another column takes over: volume no longer claims an order.
     sort_and_check(index, "hours", sort_button(index, "hours").click)
 

@@ -74,6 +74,19 @@
     });
     body.appendChild(fragment);
     current = { key: key, ascending: ascending };
+    // The caption says the order the rows are in now, as the headers' aria-sort does.
+    var caption = table.caption;
+    if (caption) {
+      var label = "";
+      headers.forEach(function (th) {
+        var button = th.querySelector("button[data-sort-key]");
+        if (button && button.getAttribute("data-sort-key") === key) {
+          label = button.textContent.trim();
+        }
+      });
+      var order = key === "rank" && ascending ? "優先順位の順" : label + (ascending ? "の小さい順" : "の大きい順");
+      caption.textContent = order + "の手続 (全" + caption.getAttribute("data-total") + "件)";
+    }
     headers.forEach(function (th) {
       var button = th.querySelector("button[data-sort-key]");
       var state = "none";
