@@ -380,3 +380,11 @@ def _attr_list(attrs: dict[str, str]) -> str:
         return ""
     items = " ".join(f"{key}={value if isinstance(value, Html) else quote(value)}" for key, value in attrs.items())
     return f" [{items}]"
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled(number: int) -> str:
+    """Return a trip number as a reader writes it: ① to ⑳, then (21)."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"

@@ -20,13 +20,13 @@ from bpr.export.diagram.dot import (
     SEAL_MARK,
     badge,
     badge_width,
+    circled,
     fixed_table,
     fixed_width,
     format_count,
     text,
     text_width,
 )
-from bpr.export.diagram.visits import circled
 from bpr.inventory.models import Medium
 
 MEDIUM_ORDER = (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)

@@ -23,6 +23,7 @@ import networkx as nx
 
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.results import Roadmap, ScoredProcedure
+from bpr.analysis.trips import trip_numbers
 from bpr.export.diagram.dot import (
     BRANCH_COLOR,
     HANDWRITTEN_MARK,
@@ -41,6 +42,7 @@ from bpr.export.diagram.dot import (
     DotGraph,
     Html,
     badge_row,
+    circled,
     display_width,
     format_minutes,
     format_share,
@@ -50,7 +52,6 @@ from bpr.export.diagram.dot import (
 )
 from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
-from bpr.export.diagram.visits import circled, trip_numbers
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Actor, Medium, Step
 

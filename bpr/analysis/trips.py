@@ -1,4 +1,4 @@
-"""Visits numbered by trip (来庁①, 来庁② …): which in-person steps a citizen does on the same trip.
+"""Trips of a flow (来庁①, 来庁② …): which in-person steps a citizen does on the same trip.
 
 A trip is what the expected visits count (bpr/analysis/expected.py): it starts at an in-person step
 when no in-person step came before, or when a wait of a day or more stands on some step since the last
@@ -20,13 +20,6 @@ from bpr.inventory.models import MINUTES_PER_DAY, Step
 
 # A branch no case takes (share 0) still leads somewhere on the drawing: it costs this much, not infinity.
 _UNTAKEN = 1e-12
-
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def circled(number: int) -> str:
-    """Return a trip number as a reader writes it: ① to ⑳, then (21)."""
-    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
 
 
 def trip_numbers(flow: Flow, steps: Mapping[str, Step], main_path: Sequence[str]) -> dict[str, int]:
