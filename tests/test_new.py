@@ -98,3 +98,37 @@ def test_new_into_an_unwritable_place_exits_2(runner: CliRunner, workdir: Path) 
     result = runner.invoke(app, ["new", "shimin", "--dir", "file/sub"])
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
+
+
+def test_the_template_ships_inside_the_wheel_and_new_finds_it_there(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "w"), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0:
+        pytest.skip(f"cannot build a wheel here: {built.stderr.strip()[-200:]}")
+    (wheel,) = (tmp_path / "w").glob("bpr-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert "bpr/templates/counter.yaml" in archive.namelist()
+        archive.extractall(tmp_path / "site")
+    # Run from the unpacked wheel (as a user install would), in a folder without the checkout's files.
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bpr", "new", "kankyo", "--dir", "inv"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (work / "inv" / "kankyo.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")

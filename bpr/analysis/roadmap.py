@@ -180,7 +180,10 @@ def plan_roadmap(
         counts = Tally(i.measure for i in schedule.unscheduled)
         detail = "、".join(f"{MEASURE_LABELS[m]} {counts[m]}件" for m in SCHEDULED if counts[m])
         schedule.shortfalls.append(
-            Shortfall(f"計画期間内の枠が足りず未配置: {detail} (年度あたりの枠 roadmap.capacity を見直すか、計画期間を延ばす)", kind="capacity")
+            Shortfall(
+                f"計画期間内の枠が足りず未配置: {detail} (年度あたりの枠 roadmap.capacity を見直すか、計画期間を延ばす)",
+                kind="capacity",
+            )
         )
     rank_of = {item.id: item.rank for item in ranked}
     items = sorted(

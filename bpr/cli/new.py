@@ -1,11 +1,10 @@
-"""`bpr new`: write a commented starter file for a new counter from templates/counter.yaml."""
+"""`bpr new`: write a commented starter file for a new counter from the template bpr ships (bpr/templates/counter.yaml)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +12,9 @@ import typer
 
 from bpr.cli import emit, fail
 
-TEMPLATE_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "templates" / "counter.yaml",  # a checkout (editable install)
-    Path(sys.prefix) / "share" / "bpr" / "templates" / "counter.yaml",  # an installed wheel
-)
-TEMPLATE = next((path for path in TEMPLATE_CANDIDATES if path.is_file()), TEMPLATE_CANDIDATES[0])
+# Package data, so that it is found however bpr was installed (a checkout, a wheel, `pip install --user`,
+# a Windows user site): data-files under sys.prefix were not found by a user install.
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "counter.yaml"
 SCHEMA_FILE = Path("schema") / "inventory.schema.json"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 DEFAULT_NAME = "〇〇課 窓口"
