@@ -173,15 +173,28 @@ def test_build_refuses_a_folder_it_did_not_write(inventory: Path, tmp_path: Path
     assert runner.invoke(app, ["build", str(inventory), "-o", str(file_out)]).exit_code == 2
 
 
-def test_build_without_dot_exits_2_and_writes_nothing(
+def test_build_without_dot_builds_the_rest_and_writes_the_diagrams_as_dot(
     inventory: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(inventory), "-o", str(out)])
-    assert result.exit_code == 2
-    assert "apt-get install graphviz fonts-noto-cjk" in result.stderr
-    assert not out.exists()
+    assert result.exit_code == 0, result.output
+    assert "apt-get install graphviz fonts-noto-cjk" in result.stderr and "bpr doctor" in result.stderr
+    assert (out / "roadmap.xlsx").is_file() and (out / "report" / "index.html").is_file()
+    dot_files = sorted((out / "diagrams").glob("*.dot"))
+    assert dot_files and not list((out / "diagrams").glob("*.svg"))
+    assert dot_files[0].read_text(encoding="utf-8").lstrip().startswith("digraph")
+    assert "(DOT)" in result.stdout
+
+
+def test_build_with_no_diagrams_writes_none(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(inventory), "-o", str(out), "--no-diagrams"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "diagrams").exists()
+    assert (out / "roadmap.xlsx").is_file() and (out / "report" / "index.html").is_file()
+    assert "業務フロー図" not in result.stdout
 
 
 def test_build_of_a_missing_path_exits_2(tmp_path: Path, runner: CliRunner) -> None:

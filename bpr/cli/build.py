@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class BuildOutputs:
     sections: int
     diagrams: int
     report_pages: int = 0
+    diagram_format: str | None = "svg"  # svg; dot when Graphviz is missing; None with --no-diagrams
 
 
 def build(
@@ -95,20 +97,31 @@ def build(
     years: Annotated[
         int | None, typer.Option("--years", min=1, max=30, help="Years in the roadmap.", show_default=False)
     ] = None,
+    no_diagrams: Annotated[
+        bool, typer.Option("--no-diagrams", help="Write no diagrams (the workbooks, JSON and report without them).")
+    ] = False,
     jobs: JobsOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Validate, then write the workbooks, every diagram (SVG) and the JSON into DIR, and print a summary."""
+    """Validate, then write the workbooks, every diagram (SVG) and the JSON into DIR, and print a summary.
+
+    Without Graphviz the rest is built all the same: the diagrams are written as DOT, with a warning.
+    """
     from bpr.analysis.pipeline import analyse_inventory
     from bpr.cli.common import load_or_exit
     from bpr.export.diagram import find_dot
 
     loaded = load_or_exit(paths, config)
-    if find_dot() is None:
-        fail(missing_dot_message())
+    diagram_format: str | None = None if no_diagrams else "svg"
+    if diagram_format is not None and find_dot() is None:
+        diagram_format = "dot"
+        sys.stderr.write(
+            f"bpr: warning: {missing_dot_message()}. The diagrams are written as DOT (diagrams/*.dot) and the "
+            "report has none; `bpr doctor` checks the set-up, `--no-diagrams` leaves them out\n"
+        )
     previous = check_output_folder(output)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
-    outputs = write_output_folder(analysis, output, previous, loaded.config.diagram.font, jobs)
+    outputs = write_output_folder(analysis, output, previous, loaded.config.diagram.font, jobs, diagram_format)
     warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
     print_summary(analysis, output, outputs, warnings)
 
@@ -157,10 +170,20 @@ def previous_outputs(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozens
 
 
 def write_output_folder(
-    analysis: Analysis, output: Path, previous: frozenset[str], font: str, jobs: int | None
+    analysis: Analysis,
+    output: Path,
+    previous: frozenset[str],
+    font: str,
+    jobs: int | None,
+    diagram_format: str | None = "svg",
 ) -> BuildOutputs:
     """Write every output into a staging folder, keep the user's files, and swap it in for the output folder."""
-    return write_folder(output, previous, BUILD_FOLDER, lambda staging: write_outputs(analysis, staging, font, jobs))
+    return write_folder(
+        output,
+        previous,
+        BUILD_FOLDER,
+        lambda staging: write_outputs(analysis, staging, font, jobs, diagram_format),
+    )
 
 
 def write_folder(output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]) -> T:
@@ -201,7 +224,9 @@ def _some(names: list[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> BuildOutputs:
+def write_outputs(
+    analysis: Analysis, folder: Path, font: str, jobs: int | None, diagram_format: str | None = "svg"
+) -> BuildOutputs:
     """Write the diagrams, the workbooks, the JSON and the report into a folder; `dot` renders meanwhile.
 
     The report embeds the diagrams just rendered into diagrams/, so Graphviz draws each procedure once.
@@ -212,24 +237,29 @@ def write_outputs(analysis: Analysis, folder: Path, font: str, jobs: int | None)
     from bpr.export.workbook import write_section_workbooks, write_workbook
 
     with ThreadPoolExecutor(max_workers=1) as background:
-        rendering = background.submit(_write_all_diagrams, analysis, folder / DIAGRAMS, font, jobs)
+        rendering = background.submit(_write_all_diagrams, analysis, folder / DIAGRAMS, font, jobs, diagram_format)
         write_workbook(analysis, folder / WORKBOOK)
         sections = write_section_workbooks(analysis, folder / SECTIONS)
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
         (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams = rendering.result()
-    report = write_report(analysis, folder / REPORT, diagrams=folder / DIAGRAMS)
-    return BuildOutputs(len(sections), diagrams, report.pages)
+    embedded = folder / DIAGRAMS if diagram_format == "svg" else None
+    report = write_report(analysis, folder / REPORT, diagrams=embedded)
+    return BuildOutputs(len(sections), diagrams, report.pages, diagram_format)
 
 
-def _write_all_diagrams(analysis: Analysis, folder: Path, font: str, jobs: int | None) -> int:
+def _write_all_diagrams(
+    analysis: Analysis, folder: Path, font: str, jobs: int | None, diagram_format: str | None = "svg"
+) -> int:
     from bpr.export.diagram import collect_diagrams, select_diagrams
 
+    if diagram_format is None:
+        return 0
     config = analysis.config
     direction = config.diagram.direction if config is not None else "TB"
     diagrams = collect_diagrams(analysis, select_diagrams(analysis), font, direction=direction)
-    return len(write_diagrams(diagrams, folder, "svg", jobs))
+    return len(write_diagrams(diagrams, folder, diagram_format, jobs))
 
 
 def replace_folder(staging: Path, output: Path) -> None:
@@ -259,7 +289,11 @@ def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
     rows = (
         (WORKBOOK, "市全体のワークブック"),
         (f"{SECTIONS}/", f"課ごとのワークブック {outputs.sections}件"),
-        (f"{DIAGRAMS}/", f"業務フロー図・窓口一覧図 {outputs.diagrams}件 (SVG)"),
+        *(
+            ((f"{DIAGRAMS}/", f"業務フロー図・窓口一覧図 {outputs.diagrams}件 ({outputs.diagram_format.upper()})"),)
+            if outputs.diagram_format is not None
+            else ()
+        ),
         (SCORES, "スコア (JSON)"),
         (ROADMAP, "ロードマップ (JSON)"),
         (JOURNEYS, "ライフイベント・添付書類・キャッシュレス (JSON)"),
