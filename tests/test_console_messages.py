@@ -21,10 +21,11 @@ def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_dot")
 def test_build_without_dot_suggests_no_option_build_lacks(runner: CliRunner, tmp_path: Path) -> None:
+    # build goes on without Graphviz (DOT files instead of SVG), and its warning names only what it has.
     result = runner.invoke(app, ["build", "-o", str(tmp_path / "out"), str(VALID / "minimal.yml")])
-    assert result.exit_code == 2
+    assert result.exit_code == 0, result.output
     assert "Graphviz `dot` is not on PATH" in result.stderr
-    assert "--format" not in result.stderr
+    assert "--format" not in result.stderr and "--no-diagrams" in result.stderr
     assert "apt" in result.stderr or "brew" in result.stderr or "install" in result.stderr
 
 
