@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from bpr.cli.main import app
 from bpr.inventory.yamlfile import parse_yaml
+
 from conftest import ROOT
 
 
