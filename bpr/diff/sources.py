@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.rules import severity_of
-from bpr.inventory.sources import _check_size, max_file_bytes
+from bpr.inventory.sources import _check_size, decode_text, max_file_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
@@ -174,34 +174,6 @@ def _read_blobs(object_ids: list[str]) -> list[bytes]:
         out.append(data[end + 1 : end + 1 + size])
         position = end + 1 + size + 1
     return out
-
-
-def decode_text(raw: bytes) -> str:
-    """Return the text of a file's bytes as `bpr validate` reads a file (UTF-8, BOM dropped), or raise YamlInputError."""
-    # The same checks and messages as bpr.inventory.sources.read_text, on bytes that come from git.
-    from bpr.inventory.sources import _WIDE_BOMS, _guess_encoding, _position_of_byte
-
-    for mark, name in _WIDE_BOMS:
-        if raw.startswith(mark):
-            raise YamlInputError(
-                "file-encoding",
-                f"is {name}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding); bpr reads UTF-8 only",
-            )
-    if b"\x00" in raw[:8192]:
-        raise YamlInputError("file-encoding", "is a binary file, not YAML text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, column = _position_of_byte(raw, exc.start)
-        guess = _guess_encoding(raw)
-        hint = f" (it looks like {guess})" if guess else ""
-        raise YamlInputError(
-            "file-encoding",
-            f"is not UTF-8{hint}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding)",
-            line,
-            column,
-        ) from None
-    return text.removeprefix("\ufeff")
 
 
 def _input_problem(display: str, exc: YamlInputError) -> Problem:

@@ -95,7 +95,11 @@ def _megabytes(size: int) -> str:
 
 def read_text(path: Path) -> str:
     """Read a file as UTF-8 (a BOM is dropped), or raise YamlInputError saying why not."""
-    raw = read_bytes(path)
+    return decode_text(read_bytes(path))
+
+
+def decode_text(raw: bytes) -> str:
+    """Return a file's bytes as text the way `bpr validate` reads a file (UTF-8, BOM dropped), or raise YamlInputError."""
     for mark, name in _WIDE_BOMS:
         if raw.startswith(mark):
             raise YamlInputError(
