@@ -55,6 +55,16 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
+def make_output_folder(folder: Path) -> None:
+    """Create a folder to write into, or exit 2 saying why it cannot be."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"cannot write into {folder}: it is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
+
+
 def inventory_paths(paths: list[Path] | None) -> list[Path]:
     """Return the paths to read (default inventories/), exiting with code 2 when one does not exist."""
     chosen = list(paths) if paths else list(DEFAULT_PATHS)

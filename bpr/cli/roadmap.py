@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, emit, fail
+from bpr.cli import ConfigOption, PathsArgument, emit, fail, make_output_folder
 from bpr.fiscal import MAX_FY, MIN_FY
 
 if TYPE_CHECKING:
@@ -112,21 +112,11 @@ def _check_options(output: Path | None, split_by: str | None, output_format: str
         fail(f"{output} is a folder: give a file name such as {output / 'roadmap.xlsx'}")
 
 
-def _make_folder(folder: Path) -> None:
-    """Create the output folder, or exit 2 saying why it cannot be."""
-    if folder.exists() and not folder.is_dir():
-        fail(f"cannot write into {folder}: it is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
-
-
 def _write_workbooks(analysis: Analysis, output: Path, split: bool) -> list[Path]:
     """Write the workbook, or one per section; exit 2 with a clear message when the output cannot be written."""
     from bpr.export.workbook import write_section_workbooks, write_workbook
 
-    _make_folder(output if split else output.parent)
+    make_output_folder(output if split else output.parent)
     try:
         if split:
             return write_section_workbooks(analysis, output)
@@ -149,7 +139,7 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
         return
     from bpr.export.safe import atomic_write
 
-    _make_folder(output.parent)
+    make_output_folder(output.parent)
     try:
         atomic_write(output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     except OSError as exc:

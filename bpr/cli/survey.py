@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths
+from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths, make_output_folder
 
 if TYPE_CHECKING:
     from bpr.inventory.problem import Problem
@@ -104,7 +104,7 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
     from bpr.survey.sheets.export import write_survey_workbooks
 
     _check_counters(counters, [f.counter.id for f in inventory.files if f.counter is not None])
-    _make_folder(output)
+    make_output_folder(output)
     try:
         written = write_survey_workbooks(inventory, output, set(counters) if counters else None)
     except OSError as exc:
@@ -150,7 +150,7 @@ def import_(
 def _write(merge: SurveyMerge, output: Path) -> list[Path]:
     from bpr.survey.sheets.merge import write_merged
 
-    _make_folder(output)
+    make_output_folder(output)
     try:
         return write_merged(merge)
     except OSError as exc:
@@ -261,13 +261,3 @@ def _workbook_paths(files: list[Path]) -> list[Path]:
     for path in found:  # a workbook named twice (a file and its folder) is read once
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
-
-
-def _make_folder(folder: Path) -> None:
-    """Create a folder to write into, or exit 2 saying why it cannot be."""
-    if folder.exists() and not folder.is_dir():
-        fail(f"cannot write into {folder}: it is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
