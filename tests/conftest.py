@@ -78,3 +78,16 @@ def runner() -> CliRunner:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the parse cache of every test in a temporary folder, never in the user's ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test in English (BPR_LANG=en), the message ids; tests of Japanese ask for it themselves.
+
+    Most tests were written against the English messages; the Japanese catalog is checked whole by
+    tests/test_messages.py and a run's language by tests/test_language.py.
+    """
+    from bpr.i18n import set_language
+
+    monkeypatch.setenv("BPR_LANG", "en")
+    set_language("en")

@@ -9,6 +9,8 @@ exception (a bug) exits 3 with one line, the traceback only under `--debug` or B
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -36,6 +38,8 @@ from bpr.cli import (
     use_safe_streams,
     validate,
 )
+from bpr.cli.session import set_quiet, take_run_options, translate_help
+from bpr.i18n import LANGUAGES, UnknownLanguage, _, language_from_environment, set_language
 
 # What Typer itself turns into an exit code: usage errors (2), typer.Exit, Ctrl-D and Ctrl-C.
 _TYPER_EXITS = (typer.TyperException, typer.Exit, typer.Abort, EOFError)
@@ -44,10 +48,31 @@ _TYPER_EXITS = (typer.TyperException, typer.Exit, typer.Abort, EOFError)
 class BprGroup(TyperGroup):
     """The `bpr` group: safe console streams, and exit 3 for what no command expected."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the command line with stdout and stderr that replace what their encoding cannot show."""
+    def main(
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, *rest: Any, **kwargs: Any
+    ) -> Any:
+        """Run the command line in one language, with streams that replace what their encoding cannot show.
+
+        `--lang` and `-q/--quiet` are taken from anywhere before `--` (`bpr validate --lang en` as well
+        as `bpr --lang en validate`): the language must be known before the help is written.
+        """
         use_safe_streams()
-        return super().main(*args, **kwargs)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            argv, options = take_run_options(argv)
+        except UnknownLanguage as exc:
+            set_language(language_from_environment())
+            sys.stderr.write(
+                _("bpr: --lang: unknown language {value!r} (one of: {choices})").format(
+                    value=str(exc), choices=", ".join(LANGUAGES)
+                )
+                + "\n"
+            )
+            raise SystemExit(EXIT_USAGE) from None
+        set_language(options.language or language_from_environment())
+        set_quiet(options.quiet)
+        translate_help(self)
+        return super().main(argv, prog_name, *rest, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the subcommand; an exception that is not an exit is a bug: one line, exit 3."""
@@ -88,6 +113,20 @@ def _root(
     debug: Annotated[
         bool,
         typer.Option("--debug", help="On an internal error (a bug), print the traceback too (or BPR_DEBUG=1)."),
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="ja|en",
+            help="The language of messages, help and summaries: ja (default) or en (or BPR_LANG=en). "
+            "Workbooks, diagrams and the report are Japanese whatever it is.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print only problems and errors: no summary, no list of files written."),
     ] = False,
 ) -> None:
     """bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."""

@@ -1,0 +1,101 @@
+"""One message catalog: every message, help text and summary bpr prints, in one language per run.
+
+Messages are written in English in the code, as gettext message ids, and said in Japanese by the
+catalog ``bpr/locale/ja/LC_MESSAGES/bpr.mo``, compiled by Babel from the ``.po`` sources beside it
+(``python scripts/catalog.py compile``; docs/messages.md). Japanese is the default; ``--lang en`` or
+``BPR_LANG=en`` chooses English, which is the message ids themselves.
+
+The rules for code that speaks to a user:
+
+- wrap the English text in ``_()`` where it is said, never at import time (the language is chosen
+  when a run starts): ``_("no such file or folder: {paths}").format(paths=...)``, never an f-string
+  inside ``_()``, which the catalog cannot hold;
+- a constant defined at module level is marked with ``N_()`` and translated where it is used;
+- a count uses ``ngettext(singular, plural, n)``.
+
+The documents bpr writes for the city (the workbooks, the HTML report, the diagrams) are Japanese
+whatever the language of the run: they are read by section chiefs, not at the terminal.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("ja", "en")
+DEFAULT_LANGUAGE = "ja"
+LANGUAGE_ENV = "BPR_LANG"
+DOMAIN = "bpr"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_translations: dict[str, gettext.NullTranslations] = {}
+_active: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+class UnknownLanguage(ValueError):
+    """A language bpr does not speak."""
+
+
+def _catalog(language: str) -> gettext.NullTranslations:
+    found = _translations.get(language)
+    if found is None:
+        if language == "en":
+            found = gettext.NullTranslations()
+        else:
+            path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            with path.open("rb") as handle:
+                found = gettext.GNUTranslations(handle)
+        _translations[language] = found
+    return found
+
+
+def normalise(language: str) -> str:
+    """Return the language a name means ('ja', 'ja_JP.UTF-8', 'EN' …), or raise UnknownLanguage."""
+    code = language.strip().replace("-", "_").split(".")[0].split("_")[0].lower()
+    if code not in LANGUAGES:
+        raise UnknownLanguage(language)
+    return code
+
+
+def language_from_environment() -> str:
+    """Return BPR_LANG's language when it names one bpr speaks, else Japanese."""
+    value = os.environ.get(LANGUAGE_ENV, "").strip()
+    if not value:
+        return DEFAULT_LANGUAGE
+    try:
+        return normalise(value)
+    except UnknownLanguage:
+        return DEFAULT_LANGUAGE
+
+
+def set_language(language: str) -> None:
+    """Speak this language from now on ('ja' or 'en')."""
+    global _active, _language
+    code = normalise(language)
+    _active = _catalog(code)
+    _language = code
+
+
+def current_language() -> str:
+    """Return the language in force."""
+    return _language
+
+
+def _(message: str) -> str:
+    """Return a message in the language of the run."""
+    return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Return the singular or plural form of a message for a count, in the language of the run."""
+    return _active.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it (a constant said later through `_`)."""
+    return message
+
+
+set_language(language_from_environment())
