@@ -38,6 +38,7 @@ from bpr.cli import (
     use_safe_streams,
     validate,
 )
+from bpr.cli.clicktext import speak_the_run_language
 from bpr.cli.session import set_quiet, take_run_options, translate_help
 from bpr.i18n import LANGUAGES, UnknownLanguage, _, language_from_environment, set_language
 
@@ -48,9 +49,7 @@ _TYPER_EXITS = (typer.TyperException, typer.Exit, typer.Abort, EOFError)
 class BprGroup(TyperGroup):
     """The `bpr` group: safe console streams, and exit 3 for what no command expected."""
 
-    def main(
-        self, args: Sequence[str] | None = None, prog_name: str | None = None, *rest: Any, **kwargs: Any
-    ) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, *rest: Any, **kwargs: Any) -> Any:
         """Run the command line in one language, with streams that replace what their encoding cannot show.
 
         `--lang` and `-q/--quiet` are taken from anywhere before `--` (`bpr validate --lang en` as well
@@ -71,6 +70,7 @@ class BprGroup(TyperGroup):
             raise SystemExit(EXIT_USAGE) from None
         set_language(options.language or language_from_environment())
         set_quiet(options.quiet)
+        speak_the_run_language()
         translate_help(self)
         return super().main(argv, prog_name, *rest, **kwargs)
 
