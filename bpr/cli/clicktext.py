@@ -206,7 +206,8 @@ def wrap_text(
         if raw:
             out.append("\n".join(initial_indent + line for line in lines))
             continue
-        wrapped = wrap(_join(lines), max(width - len(subsequent_indent), 10), max_lines=1_000_000)
+        # `wrap` lets a closing bracket or 。 hang up to two columns past the width (ぶら下げ): leave room.
+        wrapped = wrap(_join(lines), max(width - len(subsequent_indent) - 2, 8), max_lines=1_000_000)
         out.append(
             "\n".join((initial_indent if i == 0 else subsequent_indent) + line for i, line in enumerate(wrapped))
         )
