@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
 from bpr.fiscal import MAX_FY, MIN_FY
+from bpr.i18n import N_, _
 from bpr.inventory.models import Action, LifeEvent, Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
@@ -111,7 +112,8 @@ Capacity = Annotated[
     Discriminator(
         _capacity_kind,
         custom_error_type="capacity_type",
-        custom_error_message="a capacity is a number of measures a year, or a mapping fiscal year → number",
+        # A message id: bpr.inventory.pydantic_errors says a custom error type's message in the run's language.
+        custom_error_message=N_("a capacity is a number of measures a year, or a mapping fiscal year → number"),
     ),
 ]
 
@@ -170,8 +172,10 @@ def _font_name(value: str) -> str:
     """Accept a font family name only: it is written into DOT and into the SVG that `dot` writes."""
     if not _FONT_NAME.fullmatch(value) or not value.strip():
         raise ValueError(
-            "must be a font name: letters, digits, spaces and - _ . + ( ) only, at most"
-            f" {MAX_FONT_NAME_CHARS} characters (e.g. Noto Sans CJK JP, IPAexGothic)"
+            _(
+                "must be a font name: letters, digits, spaces and - _ . + ( ) only, at most"
+                " {count} characters (e.g. Noto Sans CJK JP, IPAexGothic)"
+            ).format(count=MAX_FONT_NAME_CHARS)
         )
     return value
 

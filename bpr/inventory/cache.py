@@ -1,8 +1,10 @@
 """A content-addressed cache of per-file loading results, in $XDG_CACHE_HOME/bpr (default ~/.cache/bpr).
 
-An entry is keyed by the SHA-256 of the file's bytes and of a fingerprint of the code that produced
-it (the bpr version, the source of ``bpr/inventory``, Python and the parsing libraries), so editing
-either invalidates it. An entry is written to a temporary file and renamed into place, so a reader
+An entry is keyed by the SHA-256 of the file's bytes, of a fingerprint of the code that produced
+it (the bpr version, the source of ``bpr/inventory``, Python and the parsing libraries), and of the
+language of its messages with that language's compiled catalog, so editing any of them invalidates it:
+the problems of an entry are stored as said, and a run in Japanese never shows the English messages an
+English run stored for the same bytes (nor the reverse, nor the words of an older catalog). An entry is written to a temporary file and renamed into place, so a reader
 never sees half of one; it starts with a magic word and the SHA-256 of its payload, and any entry that
 does not check out, or fails to load in any way, is ignored (and rewritten by the next load). The
 whole folder is safe to delete at any time. ``BPR_NO_CACHE=1`` or ``--no-cache`` bypasses it.
@@ -28,6 +30,7 @@ import pydantic_core
 import ruamel.yaml
 
 import bpr
+from bpr.i18n import DOMAIN, LOCALE_DIR, current_language
 
 MAGIC = b"BPRCACHE2\n"
 DIGEST_SIZE = 32
@@ -80,6 +83,17 @@ def code_fingerprint() -> bytes:
     return digest.digest()
 
 
+@lru_cache(maxsize=4)
+def language_fingerprint(language: str) -> bytes:
+    """Return a digest of the language messages are said in, and of its compiled catalog (none for English)."""
+    digest = hashlib.sha256(f"language {language}".encode())
+    try:
+        digest.update((LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes())
+    except OSError:
+        digest.update(b"no catalog")  # English: the message ids themselves
+    return digest.digest()
+
+
 class FileCache:
     """Entries of bytes under a folder, one file per key, written atomically and checked on read."""
 
@@ -87,8 +101,8 @@ class FileCache:
         self.root = root
 
     def key(self, raw: bytes) -> str:
-        """Return the key of a file's bytes under the current code."""
-        return hashlib.sha256(code_fingerprint() + raw).hexdigest()
+        """Return the key of a file's bytes under the current code and in the language of the run."""
+        return hashlib.sha256(code_fingerprint() + language_fingerprint(current_language()) + raw).hexdigest()
 
     def entry_path(self, key: str) -> Path:
         """Return where the entry of a key lives."""

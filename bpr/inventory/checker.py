@@ -7,17 +7,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bpr.i18n import N_, _
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.problem import Problem
-from bpr.inventory.pydantic_errors import findings_from_error
+from bpr.inventory.pydantic_errors import findings_from_error, missing_field_finding, unknown_field_message
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
-from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding, did_you_mean
+from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
 
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "endless-loop", "unreachable-step", "rework-loop"})
+_NOT_A_MAPPING_LIST = N_(
+    "the file is a list; an inventory file is a mapping with 'version', 'counter' and 'procedures'"
+)
+_NOT_A_MAPPING_VALUE = N_(
+    "the file is a single value; an inventory file is a mapping with 'version', 'counter' and 'procedures'"
+)
 
 
 class FileChecker:
@@ -33,36 +40,35 @@ class FileChecker:
 
     def check(self, data: Any) -> None:
         if not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else "a single value"
-            self.add(
-                "not-a-mapping",
-                RuleFinding(
-                    (), f"the file is {kind}; an inventory file is a mapping with 'version', 'counter' and 'procedures'"
-                ),
-            )
+            message = _NOT_A_MAPPING_LIST if isinstance(data, list) else _NOT_A_MAPPING_VALUE
+            self.add("not-a-mapping", RuleFinding((), _(message)))
             return
         for key in data:
             if key not in TOP_LEVEL_FIELDS:
                 self.add(
-                    "unknown-field",
-                    RuleFinding((key,), f"unknown field '{key}'{did_you_mean(key, TOP_LEVEL_FIELDS)}", at_key=True),
+                    "unknown-field", RuleFinding((key,), unknown_field_message(key, TOP_LEVEL_FIELDS), at_key=True)
                 )
         for key in TOP_LEVEL_FIELDS:
             if key not in data:
-                self.add("missing-field", RuleFinding((), f"missing required field '{key}'"))
+                self.add("missing-field", missing_field_finding((), key))
         if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
             self.add(
                 "unsupported-version",
-                RuleFinding(("version",), f"version {data['version']!r} is not supported: this bpr reads version 1"),
+                RuleFinding(
+                    ("version",),
+                    _("version {version} is not supported: this bpr reads version 1").format(
+                        version=repr(data["version"])
+                    ),
+                ),
             )
             return
         if "counter" in data:
             self._validate(Counter, data["counter"], ("counter",))
         procedures = data.get("procedures")
         if "procedures" in data and not isinstance(procedures, list):
-            self.add("invalid-value", RuleFinding(("procedures",), "procedures: must be a list of procedures"))
+            self.add("invalid-value", RuleFinding(("procedures",), _("procedures: must be a list of procedures")))
         elif isinstance(procedures, list) and not procedures:
-            self.add("invalid-value", RuleFinding(("procedures",), "procedures: list at least one procedure"))
+            self.add("invalid-value", RuleFinding(("procedures",), _("procedures: list at least one procedure")))
         elif isinstance(procedures, list):
             for index, item in enumerate(procedures):
                 procedure = self._validate(Procedure, item, ("procedures", index))
@@ -121,7 +127,9 @@ def load_text(text: str, display: str) -> LoadedFile:
         return unreadable(display, exc)
     except RecursionError:
         loaded.problems.append(
-            Problem(display, 1, 1, severity_of("yaml-syntax"), "yaml-syntax", "the YAML is nested too deeply to read")
+            Problem(
+                display, 1, 1, severity_of("yaml-syntax"), "yaml-syntax", _("the YAML is nested too deeply to read")
+            )
         )
         return loaded
     for item in parse_findings:
@@ -137,14 +145,14 @@ def load_text(text: str, display: str) -> LoadedFile:
 
 
 def unreadable(display: str, exc: YamlInputError) -> LoadedFile:
-    message = (
-        # An encoding error names the file, as Excel users look for the name of the file to save again.
-        f"{display} {exc.message}"
-        if exc.code == "file-encoding"
-        else f"the file {exc.message}"
-        if exc.code in {"file-unreadable", "empty-file"}
-        else exc.message
-    )
+    """Return the result of a file that could not be read or parsed at all: one problem."""
+    # An encoding error names the file, as Excel users look for the name of the file to save again.
+    if exc.code == "file-encoding":
+        message = _("{file} {reason}").format(file=display, reason=exc.message)
+    elif exc.code in {"file-unreadable", "empty-file"}:
+        message = _("the file {reason}").format(reason=exc.message)
+    else:
+        message = exc.message
     return LoadedFile(
         path=display, problems=[Problem(display, exc.line, exc.column, severity_of(exc.code), exc.code, message)]
     )

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from bpr.i18n import _, current_language, set_language
 from bpr.inventory.checker import load_text, run_inventory_rules, unreadable
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
@@ -76,7 +77,7 @@ def load_inventory(
             hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
             slots.append(hit)
             if hit is None:
-                tasks.append(LoadTask(path, display, cache.root if cache is not None else None))
+                tasks.append(LoadTask(path, display, cache.root if cache is not None else None, current_language()))
                 sizes.append(len(raw) if raw is not None else _size(path))
         pending = [index for index, slot in enumerate(slots) if slot is None]
         for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
@@ -91,15 +92,20 @@ def load_inventory(
 
 
 class LoadTask(NamedTuple):
-    """One file to load, and the cache folder to store its result in (None: no cache)."""
+    """One file to load, the cache folder to store its result in (None: no cache) and the language of its messages."""
 
     path: Path
     display: str
     cache_root: Path | None
+    language: str
 
 
 def load_task(task: LoadTask) -> bytes:
     """Load one file and return its result packed (see `pack_loaded`), storing it in the cache when it may be."""
+    # A worker process started by spawn imports bpr afresh and knows only BPR_LANG, not `--lang`: the
+    # task says the language of the run, so that a worker's messages are those of the parent.
+    if task.language != current_language():
+        set_language(task.language)
     with _gc_paused():
         return pack_loaded(_load_and_store(task))
 
@@ -188,12 +194,12 @@ def _from_cache(cache: FileCache, raw: bytes, display: str) -> LoadedFile | None
 
 
 def _no_such_path(path: Path) -> Problem:
-    message = f"{path}: no such file or folder"
+    message = _("{path}: no such file or folder").format(path=path)
     return Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", message)
 
 
 def _unreadable_folder(display: str, reason: str) -> LoadedFile:
-    message = f"the folder cannot be read ({reason}): the YAML files in it were not checked"
+    message = _("the folder cannot be read ({reason}): the YAML files in it were not checked").format(reason=reason)
     code = "file-unreadable"
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
 

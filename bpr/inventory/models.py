@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from bpr.fiscal import MAX_FY, MIN_FY
+from bpr.i18n import N_, _
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
@@ -40,32 +41,39 @@ MAX_FEE_YEN = 1_000_000_000  # a fee per case beyond 10億円 is a typo, and yen
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"\S")]
+_NOT_A_DURATION = N_("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
+_NOT_A_SHARE = N_("a share is a number from 0 to 1 (0.2 = 20 % of the cases)")
 
 
 def parse_duration(value: Any) -> Any:
     """Turn a duration (minutes as a number, or "15m", "1.5h", "3d") into finite, non-negative minutes."""
     if isinstance(value, bool):
-        raise ValueError("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
+        raise ValueError(_(_NOT_A_DURATION))
     if isinstance(value, int | float):
         minutes = float(value) if not isinstance(value, int) or abs(value) < 2**63 else math.inf
     elif isinstance(value, str):
         match = _DURATION_RE.match(value)
         if match is None:
-            raise ValueError(f"'{value}' is not a duration: write minutes (15) or one unit: '15m', '1.5h', '3d'")
+            raise ValueError(
+                _("'{value}' is not a duration: write minutes (15) or one unit: '15m', '1.5h', '3d'").format(
+                    value=value
+                )
+            )
         minutes = float(match.group(1)) * _MINUTES_PER_UNIT[match.group(2)]
     else:
-        raise ValueError("a duration is a number of minutes or a string such as '15m', '1.5h' or '3d'")
+        raise ValueError(_(_NOT_A_DURATION))
     if math.isnan(minutes) or math.isinf(minutes):
-        raise ValueError("a duration must be a finite number of minutes")
+        raise ValueError(_("a duration must be a finite number of minutes"))
     if minutes < 0:
-        raise ValueError("a duration cannot be negative")
+        raise ValueError(_("a duration cannot be negative"))
     return minutes
 
 
-def _at_most(limit: float, what: str) -> Any:
+def _at_most(limit: float, message: str) -> Any:
+    # `message` is a message id with {minutes} and {days}, said when a value is refused.
     def check(minutes: float) -> float:
         if minutes > limit:
-            raise ValueError(f"{what} of {minutes:g} minutes is more than {limit / MINUTES_PER_DAY:g} days")
+            raise ValueError(_(message).format(minutes=f"{minutes:g}", days=f"{limit / MINUTES_PER_DAY:g}"))
         return minutes
 
     return check
@@ -85,22 +93,24 @@ def _duration_schema(limit: float) -> dict[str, Any]:
 Effort = Annotated[
     float,
     BeforeValidator(parse_duration),
-    AfterValidator(_at_most(MAX_EFFORT_MINUTES, "an effort")),
+    AfterValidator(_at_most(MAX_EFFORT_MINUTES, N_("an effort of {minutes} minutes is more than {days} days"))),
     WithJsonSchema(_duration_schema(MAX_EFFORT_MINUTES)),
 ]
 Wait = Annotated[
     float,
     BeforeValidator(parse_duration),
-    AfterValidator(_at_most(MAX_WAIT_MINUTES, "a wait")),
+    AfterValidator(_at_most(MAX_WAIT_MINUTES, N_("a wait of {minutes} minutes is more than {days} days"))),
     WithJsonSchema(_duration_schema(MAX_WAIT_MINUTES)),
 ]
 
 
 def _finite_share(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("a share is a number from 0 to 1 (0.2 = 20 % of the cases)")
+        raise ValueError(_(_NOT_A_SHARE))
     if math.isnan(value) or not 0 <= value <= 1:
-        raise ValueError(f"a share is a number from 0 to 1 (0.2 = 20 % of the cases), not {value!r}")
+        raise ValueError(
+            _("a share is a number from 0 to 1 (0.2 = 20 % of the cases), not {value}").format(value=repr(value))
+        )
     return float(value)
 
 
@@ -281,9 +291,13 @@ class Online(_Model):
         if share is None:
             return share
         if status is OnlineStatus.NONE and share > 0:
-            raise ValueError(f"status 'none' says no case goes online, but share is {share:g}")
+            raise ValueError(
+                _("status 'none' says no case goes online, but share is {share}").format(share=f"{share:g}")
+            )
         if status is OnlineStatus.FULL and share < 1:
-            raise ValueError(f"status 'full' says every case goes online, but share is {share:g}")
+            raise ValueError(
+                _("status 'full' says every case goes online, but share is {share}").format(share=f"{share:g}")
+            )
         return share
 
     def online_share(self, default_partial: float) -> float:
@@ -334,7 +348,11 @@ class Plan(_Model):
             if progress is None:
                 return {**data, "progress": Progress.DONE.value}
             if progress not in (Progress.DONE, Progress.DONE.value):
-                raise ValueError(f"done_fy says the measure was done, but progress is {progress!r}: set progress: done")
+                raise ValueError(
+                    _("done_fy says the measure was done, but progress is {progress}: set progress: done").format(
+                        progress=repr(progress)
+                    )
+                )
         return data
 
 
@@ -389,7 +407,8 @@ Successor = Annotated[
     Discriminator(
         _successor_kind,
         custom_error_type="successor_type",
-        custom_error_message="a successor is a step id or a mapping {to: ID, share: 0-1, label: 条件}",
+        # A message id: bpr.inventory.pydantic_errors says a custom error type's message in the run's language.
+        custom_error_message=N_("a successor is a step id or a mapping {to: ID, share: 0-1, label: 条件}"),
     ),
 ]
 
@@ -420,9 +439,9 @@ class Step(_Model):
         total = sum(shares)
         every = len(shares) == len(items or [])
         if every and abs(total - 1) > SHARE_TOLERANCE:
-            raise ValueError(f"the shares of the branches add up to {total:g}, not 1")
+            raise ValueError(_("the shares of the branches add up to {total}, not 1").format(total=f"{total:g}"))
         if not every and total > 1 + SHARE_TOLERANCE:
-            raise ValueError(f"the shares of the branches add up to {total:g}, more than 1")
+            raise ValueError(_("the shares of the branches add up to {total}, more than 1").format(total=f"{total:g}"))
         return items
 
     @property

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from bpr.i18n import N_, _, ngettext
 from bpr.inventory.yamlfile import YamlInputError
 
 _BOM = "\ufeff"
@@ -22,11 +24,24 @@ MAX_FILE_BYTES_ENV = "BPR_MAX_FILE_BYTES"
 # An inventory file is tens of kilobytes; 20 MiB is a generous bound that still keeps memory in check.
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 _KINDS = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
+_NOT_A_FILE = N_("not a file")
+_IS_A_FOLDER = N_("is a folder, not a file")
+# Why the system refused a file, said in the language of the run: the message ids are the system's own
+# words on Linux (strerror), as bpr/cli says them; another reason keeps the system's words.
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EIO: N_("Input/output error"),
+}
 
 
 class FoundPath(NamedTuple):
@@ -53,10 +68,9 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         _check_regular(path, os.stat(path))
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
-        raise YamlInputError("file-unreadable", "is a folder, not a file") from None
+        raise YamlInputError("file-unreadable", _(_IS_A_FOLDER)) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise YamlInputError("file-unreadable", f"cannot be read: {reason}") from None
+        raise _cannot_read(exc) from None
     with os.fdopen(descriptor, "rb") as stream:
         info = os.fstat(stream.fileno())
         _check_regular(path, info)
@@ -64,33 +78,51 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         try:
             raw = stream.read(limit + 1)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise YamlInputError("file-unreadable", f"cannot be read: {reason}") from None
+            raise _cannot_read(exc) from None
     _check_size(len(raw), limit)  # it grew since it was measured
     return raw
+
+
+def os_reason(exc: OSError) -> str:
+    """Return why the system refused a file or folder, in the language of the run when bpr knows the reason."""
+    reason = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return _(reason) if reason is not None and _(reason) != reason else exc.strerror or str(exc)
+
+
+def _cannot_read(exc: OSError) -> YamlInputError:
+    return YamlInputError("file-unreadable", _("cannot be read: {reason}").format(reason=os_reason(exc)))
 
 
 def _check_regular(path: Path, info: os.stat_result) -> None:
     if stat.S_ISREG(info.st_mode):
         return
     if stat.S_ISDIR(info.st_mode):
-        raise YamlInputError("file-unreadable", "is a folder, not a file")
-    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
-    target = f"links to {os.path.realpath(path)}, which is " if path.is_symlink() else "is "
-    raise YamlInputError("file-unreadable", f"{target}{kind}, not a regular file: bpr reads regular files only")
+        raise YamlInputError("file-unreadable", _(_IS_A_FOLDER))
+    kind = _(next((name for test, name in _KINDS if test(info.st_mode)), _NOT_A_FILE))
+    if path.is_symlink():
+        message = _("links to {target}, which is {kind}, not a regular file: bpr reads regular files only").format(
+            target=os.path.realpath(path), kind=kind
+        )
+    else:
+        message = _("is {kind}, not a regular file: bpr reads regular files only").format(kind=kind)
+    raise YamlInputError("file-unreadable", message)
 
 
 def _check_size(size: int, limit: int) -> None:
     if size > limit:
         raise YamlInputError(
             "file-unreadable",
-            f"is {_megabytes(size)}, more than the limit of {_megabytes(limit)} for one inventory file "
-            f"(set {MAX_FILE_BYTES_ENV} to a number of bytes to raise it)",
+            _(
+                "is {size}, more than the limit of {limit} for one inventory file "
+                "(set {variable} to a number of bytes to raise it)"
+            ).format(size=_megabytes(size), limit=_megabytes(limit), variable=MAX_FILE_BYTES_ENV),
         )
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MiB"
+    return ngettext("{count} byte", "{count} bytes", size).format(count=f"{size:,}")
 
 
 def read_text(path: Path) -> str:
@@ -104,19 +136,21 @@ def decode_text(raw: bytes) -> str:
         if raw.startswith(mark):
             raise YamlInputError(
                 "file-encoding",
-                f"is {name}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding); bpr reads UTF-8 only",
+                _(
+                    "is {encoding}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding); bpr reads UTF-8 only"
+                ).format(encoding=name),
             )
     if b"\x00" in raw[:8192]:
-        raise YamlInputError("file-encoding", "is a binary file, not YAML text")
+        raise YamlInputError("file-encoding", _("is a binary file, not YAML text"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _position_of_byte(raw, exc.start)
         guess = _guess_encoding(raw)
-        hint = f" (it looks like {guess})" if guess else ""
+        hint = _(" (it looks like {encoding})").format(encoding=guess) if guess else ""
         raise YamlInputError(
             "file-encoding",
-            f"is not UTF-8{hint}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding)",
+            _("is not UTF-8{hint}: save it as UTF-8 (in Excel or Notepad: 'UTF-8' encoding)").format(hint=hint),
             line,
             column,
         ) from None
@@ -166,7 +200,7 @@ def _walk(folder: Path) -> Iterator[FoundPath]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
-        yield FoundPath(folder, True, exc.strerror or str(exc))
+        yield FoundPath(folder, True, os_reason(exc))
         return
     files: list[Path] = []
     folders: list[Path] = []

@@ -22,6 +22,8 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
+from bpr.i18n import N_, _
+
 try:  # ruamel.yaml.clib: the C parser; without it (a broken install) the pure-Python parser, several times slower
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - the test suite asserts the C parser is in use
@@ -52,13 +54,13 @@ MAX_INTEGER_DIGITS = 4300
 
 # Characters YAML does not allow in a stream (c-printable of YAML 1.2), as libyaml refuses them.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_EMPTY_MESSAGE = "is empty: an inventory file needs 'version', 'counter' and 'procedures'"
+_EMPTY_MESSAGE = N_("is empty: an inventory file needs 'version', 'counter' and 'procedures'")
 
 PathKey = tuple[str | int, ...]
 
 
 class YamlInputError(Exception):
-    """A file that cannot be read as a YAML mapping at all."""
+    """A file that cannot be read as a YAML mapping at all (the message in the language of the run)."""
 
     def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
@@ -119,20 +121,20 @@ class _Builder:
         kind = type(event)
         if kind is ScalarEvent:
             if event.tag is not None and event.tag not in _SCALAR_TAGS:
-                self._unknown_tag(event, "a value")
+                self._unknown_tag(event, "value")
             result: tuple[Any, Positions] = (self._scalar(event), None)
         elif kind is MappingStartEvent:
             if event.tag not in (None, "!", _MAP_TAG):
-                self._unknown_tag(event, "a mapping")
+                self._unknown_tag(event, "mapping")
             result = self._mapping(event)
         elif kind is SequenceStartEvent:
             if event.tag not in (None, "!", _SEQ_TAG):
-                self._unknown_tag(event, "a list")
+                self._unknown_tag(event, "list")
             result = self._sequence(event)
         elif kind is AliasEvent:
             return self._alias(event)
         else:
-            raise YamlInputError("yaml-syntax", "unexpected YAML structure", *_mark(event))
+            raise YamlInputError("yaml-syntax", _("unexpected YAML structure"), *_mark(event))
         if event.anchor is not None:
             self.anchors[event.anchor] = result
         return result
@@ -151,12 +153,12 @@ class _Builder:
         line, column = self._tag_mark(event)
         tag = _shown_tag(event.tag)
         if event.tag in _SCALAR_TAGS or event.tag in (_MAP_TAG, _SEQ_TAG):
-            message = f"the tag '{tag}' cannot mark {what}: remove it"
+            message = _(_MISPLACED_TAG[what]).format(tag=tag)
         else:
-            message = (
-                f"unknown tag '{tag}': an inventory holds text, numbers, true/false, dates, lists and "
+            message = _(
+                "unknown tag '{tag}': an inventory holds text, numbers, true/false, dates, lists and "
                 "mappings only; remove the tag (or quote the value to keep it as text)"
-            )
+            ).format(tag=tag)
         self.findings.append(Finding(line, column, "yaml-syntax", message))
 
     def _tag_mark(self, event: Any) -> tuple[int, int]:
@@ -184,9 +186,11 @@ class _Builder:
     def _alias(self, event: Any) -> tuple[Any, Positions]:
         name = event.anchor
         if name in self._open:
-            raise YamlInputError("yaml-aliases", f"alias '*{name}' refers to the node that contains it", *_mark(event))
+            message = _("alias '*{name}' refers to the node that contains it").format(name=name)
+            raise YamlInputError("yaml-aliases", message, *_mark(event))
         if name not in self.anchors:
-            raise YamlInputError("yaml-syntax", f"alias '*{name}' names no anchor defined before it", *_mark(event))
+            message = _("alias '*{name}' names no anchor defined before it").format(name=name)
+            raise YamlInputError("yaml-syntax", message, *_mark(event))
         self.aliased = True
         return self.anchors[name]
 
@@ -204,7 +208,7 @@ class _Builder:
                     break
                 line, column = _mark(key_event)
                 self.findings.append(
-                    Finding(line, column, "yaml-syntax", "a key must be a plain word, not a list or mapping")
+                    Finding(line, column, "yaml-syntax", _("a key must be a plain word, not a list or mapping"))
                 )
                 self.value(key_event)
                 self.value(get_event())
@@ -219,11 +223,10 @@ class _Builder:
                 merged.extend(_merge_sources(value, value_positions))
                 continue
             if key_event.tag not in (None, "!", _STR_TAG):
-                self._unknown_tag(key_event, "a key")
+                self._unknown_tag(key_event, "key")
             if key in positions:
-                self.findings.append(
-                    Finding(key_line, key_column, "duplicate-key", f"key '{key}' appears twice in this mapping")
-                )
+                message = _("key '{key}' appears twice in this mapping").format(key=key)
+                self.findings.append(Finding(key_line, key_column, "duplicate-key", message))
                 continue
             line, column = _mark(value_event)
             data[key] = value
@@ -278,25 +281,37 @@ def _merges_only_mappings(value: Any) -> bool:
 def _merge_message(value: Any) -> str:
     if isinstance(value, list):
         number, item = next((n, item) for n, item in enumerate(value, 1) if not isinstance(item, dict))
-        got = f"item {number} of its list is {_shown_value(item)}"
-    else:
-        got = f"not {_shown_value(value)}"
-    return f"the merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults'), {got}"
+        return _(
+            "the merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults'), "
+            "item {number} of its list is {value}"
+        ).format(number=number, value=_shown_value(item))
+    return _("the merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults'), not {value}").format(
+        value=_shown_value(value)
+    )
 
 
 def _shown_value(value: Any) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, list):
-        return "a list of other values"
+        return _("a list of other values")
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "a long number"
+        return _("the text {text}").format(text=repr(value[:40]))
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else _("a long number")
     return text[:40]
 
 
 def _shown_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE_PREFIX) :] if tag.startswith(_CORE_PREFIX) else tag
+
+
+# Where a tag of the core schema may not stand, by the kind of node it marks.
+_MISPLACED_TAG = {
+    "value": N_("the tag '{tag}' cannot mark a value: remove it"),
+    "mapping": N_("the tag '{tag}' cannot mark a mapping: remove it"),
+    "list": N_("the tag '{tag}' cannot mark a list: remove it"),
+    "key": N_("the tag '{tag}' cannot mark a key: remove it"),
+}
 
 
 class _TagMismatchError(ValueError):
@@ -362,8 +377,10 @@ def _int(value: str) -> int:
         number = int(digits)
     if number is None or number >= 10**limit:
         raise _TooLongError(
-            f"a whole number of {len(value):,} characters is too long to read: bpr reads at most "
-            f"{limit:,} digits, and every bound of the format is far lower"
+            _(
+                "a whole number of {length} characters is too long to read: bpr reads at most "
+                "{limit} digits, and every bound of the format is far lower"
+            ).format(length=f"{len(value):,}", limit=f"{limit:,}")
         )
     return sign * number
 
@@ -399,15 +416,15 @@ def _tagged(tag: str, value: str) -> Any:
             pass
     if tag not in _SCALAR_TAGS:
         return value
-    raise _TagMismatchError(f"'{value[:40]}' is not a {_TAG_WORDS[tag]}, as its tag '{_shown_tag(tag)}' says")
+    raise _TagMismatchError(_(_TAG_MISMATCH[tag]).format(value=value[:40], tag=_shown_tag(tag)))
 
 
-_TAG_WORDS = {
-    _INT_TAG: "whole number",
-    _FLOAT_TAG: "number",
-    _BOOL_TAG: "boolean (true or false)",
-    _NULL_TAG: "null",
-    _TIMESTAMP_TAG: "date (YYYY-MM-DD)",
+_TAG_MISMATCH = {
+    _INT_TAG: N_("'{value}' is not a whole number, as its tag '{tag}' says"),
+    _FLOAT_TAG: N_("'{value}' is not a number, as its tag '{tag}' says"),
+    _BOOL_TAG: N_("'{value}' is not a boolean (true or false), as its tag '{tag}' says"),
+    _NULL_TAG: N_("'{value}' is not a null, as its tag '{tag}' says"),
+    _TIMESTAMP_TAG: N_("'{value}' is not a date (YYYY-MM-DD), as its tag '{tag}' says"),
 }
 
 
@@ -434,13 +451,13 @@ def _distinct_size(value: Any, seen: set[int]) -> int:
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document with the C parser into data and positions, or raise YamlInputError."""
     if _only_comments(text):
-        raise YamlInputError("empty-file", _EMPTY_MESSAGE)
+        raise YamlInputError("empty-file", _(_EMPTY_MESSAGE))
     parser = CParser(text) if CParser is not None else _pure_parser(text)
     try:
         event = parser.get_event()  # stream start
         event = parser.get_event()
         if type(event) is StreamEndEvent:
-            raise YamlInputError("empty-file", _EMPTY_MESSAGE)
+            raise YamlInputError("empty-file", _(_EMPTY_MESSAGE))
         if type(event) is DocumentStartEvent:
             event = parser.get_event()
         builder = _Builder(parser, text)
@@ -450,34 +467,30 @@ def parse_yaml(text: str) -> ParsedYaml:
         if type(end) is DocumentEndEvent:
             end = parser.get_event()
         if type(end) is not StreamEndEvent:
-            raise YamlInputError("yaml-syntax", "a file holds one YAML document: remove the second `---`", *_mark(end))
+            message = _("a file holds one YAML document: remove the second `---`")
+            raise YamlInputError("yaml-syntax", message, *_mark(end))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        if "\t" in text and "cannot start any token" in problem:
-            problem = "a tab character cannot indent YAML: use spaces"
-        context = f" {exc.context}" if exc.context else ""
-        raise YamlInputError("yaml-syntax", f"{problem}{context}".strip(), *where) from None
+        raise YamlInputError("yaml-syntax", _syntax_message(text, exc.problem, exc.context), *where) from None
     except ReaderError:
         raise _unacceptable_character(text) from None
     except YAMLError as exc:
-        raise YamlInputError("yaml-syntax", str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+        raise YamlInputError("yaml-syntax", str(exc).splitlines()[0] if str(exc) else _("invalid YAML")) from None
     except (ValueError, UnicodeError) as exc:
-        raise YamlInputError("yaml-syntax", f"cannot be parsed: {exc}") from None
+        raise YamlInputError("yaml-syntax", _("cannot be parsed: {error}").format(error=exc)) from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
     if data is None and positions is None and not builder.anchors:
-        raise YamlInputError("empty-file", _EMPTY_MESSAGE)
+        raise YamlInputError("empty-file", _(_EMPTY_MESSAGE))
     if builder.aliased:
         expanded = _expanded_size(data, {})
         distinct = _distinct_size(data, set())
         if expanded > ALIAS_EXPANSION_MIN and expanded > ALIAS_EXPANSION_RATIO * distinct:
-            raise YamlInputError(
-                "yaml-aliases", f"its aliases expand {distinct:,} values into {expanded:,}: refused as an alias bomb"
-            )
+            message = _("its aliases expand {distinct} values into {expanded}: refused as an alias bomb")
+            raise YamlInputError("yaml-aliases", message.format(distinct=f"{distinct:,}", expanded=f"{expanded:,}"))
     return ParsedYaml(data, positions, line, column, builder.findings)
 
 
@@ -485,21 +498,91 @@ def _unacceptable_character(text: str) -> YamlInputError:
     """Return the problem of the first character YAML does not allow, at its own position."""
     found = _NOT_PRINTABLE.search(text)
     if found is None:
-        return YamlInputError("yaml-syntax", "the file holds a character that YAML does not allow")
+        return YamlInputError("yaml-syntax", _("the file holds a character that YAML does not allow"))
     index = found.start()
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     code = ord(found.group())
-    name = _CHARACTER_NAMES.get(code, "a control character" if code < 0xA0 else "a character that is no text")
-    return YamlInputError(
-        "yaml-syntax",
-        f"U+{code:04X} ({name}) is not allowed in YAML and is invisible in most editors: delete it",
-        line,
-        column,
-    )
+    name = _CHARACTER_NAMES.get(code, _CONTROL_CHARACTER if code < 0xA0 else _NO_TEXT)
+    message = _("{character} ({name}) is not allowed in YAML and is invisible in most editors: delete it")
+    return YamlInputError("yaml-syntax", message.format(character=f"U+{code:04X}", name=_(name)), line, column)
 
 
-_CHARACTER_NAMES = {0x7F: "DEL, a control character", 0xFFFE: "a noncharacter", 0xFFFF: "a noncharacter"}
+_CONTROL_CHARACTER = N_("a control character")
+_NO_TEXT = N_("a character that is no text")
+_CHARACTER_NAMES = {
+    0x7F: N_("DEL, a control character"),
+    0xFFFE: N_("a noncharacter"),
+    0xFFFF: N_("a noncharacter"),
+}
+
+
+def _syntax_message(text: str, problem: str | None, context: str | None) -> str:
+    """Return what the YAML parser found wrong, and while reading what, in the language of the run."""
+    if "\t" in text and problem is not None and "cannot start any token" in problem:
+        problem = N_("a tab character cannot indent YAML: use spaces")
+    # The parser's own words (libyaml's, listed below) are message ids; others stay as the parser says them.
+    said = _(problem) if problem else _("invalid YAML")
+    if not context:
+        return said
+    return _("{problem} {context}").format(problem=said, context=_(context))
+
+
+# What libyaml (ruamel.yaml.clib) says of a file it cannot parse: its problems and their contexts, marked
+# for the catalog so that `_syntax_message` can say them in the language of the run.
+_PARSER_WORDS = (
+    N_("mapping values are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected comment or line break"),
+    N_("did not find expected whitespace or line break"),
+    N_("did not find expected alphabetic or numeric character"),
+    N_("did not find expected hexdecimal number"),
+    N_("did not find the expected '>'"),
+    N_("did not find expected tag URI"),
+    N_("did not find expected '!'"),
+    N_("did not find URI escaped octet"),
+    N_("found character that cannot start any token"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected ':'"),
+    N_("found unexpected document indicator"),
+    N_("found unknown escape character"),
+    N_("found undefined tag handle"),
+    N_("found undefined alias"),
+    N_("found duplicate anchor; first occurrence"),
+    N_("found an indentation indicator equal to 0"),
+    N_("found invalid Unicode character escape code"),
+    N_("found unknown directive name"),
+    N_("found duplicate %YAML directive"),
+    N_("found duplicate %TAG directive"),
+    N_("found incompatible YAML document"),
+    N_("control characters are not allowed"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a block scalar"),
+    N_("while scanning a simple key"),
+    N_("while scanning an anchor"),
+    N_("while scanning an alias"),
+    N_("while scanning a tag"),
+    N_("while scanning a directive"),
+    N_("while scanning for the next token"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow node"),
+    N_("while parsing a node"),
+    N_("while parsing a tag"),
+)
 
 
 def _pure_parser(text: str) -> Any:

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bpr.i18n import _
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Counter, Procedure
 
@@ -19,6 +20,9 @@ class RuleFinding:
     path: PathKey
     message: str
     at_key: bool = False
+    # The field a missing-field finding is about (its path is the mapping that lacks it): the message is
+    # in the language of the run, so whoever needs the field's name reads it here, not in the message.
+    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,4 +37,4 @@ class ProcedureContext:
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest candidate, or ""."""
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return _(" (did you mean '{match}'?)").format(match=matches[0]) if matches else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     seen: set[str] = set()
     for index, step in enumerate(ctx.procedure.steps):
         if step.id in seen:
-            yield RuleFinding(("steps", index, "id"), f"step id '{step.id}' is used twice in this procedure")
+            yield RuleFinding(
+                ("steps", index, "id"), _("step id '{step}' is used twice in this procedure").format(step=step.id)
+            )
         seen.add(step.id)
 
 
@@ -41,7 +44,12 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
             if first != loaded.where(("counter", "id")):
                 yield (
                     loaded,
-                    RuleFinding(("counter", "id"), f"counter id '{loaded.counter.id}' is already used at {first}"),
+                    RuleFinding(
+                        ("counter", "id"),
+                        _("counter id '{counter}' is already used at {first}").format(
+                            counter=loaded.counter.id, first=first
+                        ),
+                    ),
                 )
         for index, procedure_id in sorted(loaded.declared_ids.items()):
             here = loaded.where(("procedures", index, "id"))
@@ -50,6 +58,9 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                 yield (
                     loaded,
                     RuleFinding(
-                        ("procedures", index, "id"), f"procedure id '{procedure_id}' is already used at {first}"
+                        ("procedures", index, "id"),
+                        _("procedure id '{procedure}' is already used at {first}").format(
+                            procedure=procedure_id, first=first
+                        ),
                     ),
                 )

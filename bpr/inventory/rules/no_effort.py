@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "no-effort"
@@ -17,6 +18,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if all(step.effort == 0 for step in ctx.procedure.steps):
         yield RuleFinding(
             ("steps",),
-            f"no step of procedure '{ctx.procedure.id}' has an `effort`: its staff and citizen hours will be zero",
+            _("no step of procedure '{procedure}' has an `effort`: its staff and citizen hours will be zero").format(
+                procedure=ctx.procedure.id
+            ),
             at_key=True,
         )

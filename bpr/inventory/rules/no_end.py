@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "no-end"
@@ -25,7 +26,9 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if not ctx.flow.can_end():
         yield RuleFinding(
             ("steps",),
-            f"procedure '{ctx.procedure.id}' has no end: every path from step '{ctx.flow.start}' loops forever "
-            "(give the last step `next: []` or no `next`)",
+            _(
+                "procedure '{procedure}' has no end: every path from step '{start}' loops forever "
+                "(give the last step `next: []` or no `next`)"
+            ).format(procedure=ctx.procedure.id, start=ctx.flow.start),
             at_key=True,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.models import OnlineStatus
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -22,6 +23,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if online.status is OnlineStatus.PARTIAL and online.share is None:
         yield RuleFinding(
             ("online", "status"),
-            f"procedure '{ctx.procedure.id}' is partly online but has no 'share' "
-            "(オンライン手続件数 / 総手続件数): the configured default share is used",
+            _(
+                "procedure '{procedure}' is partly online but has no 'share' "
+                "(オンライン手続件数 / 総手続件数): the configured default share is used"
+            ).format(procedure=ctx.procedure.id),
         )

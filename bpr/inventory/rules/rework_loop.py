@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "rework-loop"
@@ -31,4 +32,5 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
             path: tuple[str | int, ...] = ("steps", index, "next", written.index(target))
         else:
             path = ("steps", index, "id")
-        yield RuleFinding(path, f"step '{source}' sends the case back to '{target}' (rework loop, 差し戻し)")
+        message = _("step '{source}' sends the case back to '{target}' (rework loop, 差し戻し)")
+        yield RuleFinding(path, message.format(source=source, target=target))

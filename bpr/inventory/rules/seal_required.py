@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "seal-required"
@@ -18,5 +19,5 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if step.seal:
             yield RuleFinding(
                 ("steps", index, "seal"),
-                f"step '{step.id}' requires a seal (押印), abolished in principle since April 2021",
+                _("step '{step}' requires a seal (押印), abolished in principle since April 2021").format(step=step.id),
             )

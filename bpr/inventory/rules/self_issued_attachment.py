@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.models import Source
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -20,5 +21,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if attachment.source is Source.SELF:
             yield RuleFinding(
                 ("attachments", index, "source"),
-                f"attachment '{attachment.name}' is issued by the city itself: look it up instead of asking the citizen",
+                _("attachment '{name}' is issued by the city itself: look it up instead of asking the citizen").format(
+                    name=attachment.name
+                ),
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.models import FlowSource
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -20,5 +21,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if ctx.procedure.flow_source is FlowSource.SKELETON:
         yield RuleFinding(
             ("flow_source",),
-            f"procedure '{ctx.procedure.id}' has a skeleton flow, not yet surveyed: its hours are placeholders",
+            _("procedure '{procedure}' has a skeleton flow, not yet surveyed: its hours are placeholders").format(
+                procedure=ctx.procedure.id
+            ),
         )

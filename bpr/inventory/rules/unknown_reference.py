@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding, did_you_mean
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
                 hint = did_you_mean(target, ids)
                 yield RuleFinding(
                     ("steps", index, "next", position),
-                    f"step '{step.id}' goes to '{target}', which does not exist{hint}",
+                    _("step '{step}' goes to '{target}', which does not exist{hint}").format(
+                        step=step.id, target=target, hint=hint
+                    ),
                 )
 
 
@@ -49,6 +52,8 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                         loaded,
                         RuleFinding(
                             ("procedures", index, "attachments", number, "procedure"),
-                            f"attachment '{attachment.name}' refers to procedure '{target}', which does not exist{hint}",
+                            _("attachment '{name}' refers to procedure '{target}', which does not exist{hint}").format(
+                                name=attachment.name, target=target, hint=hint
+                            ),
                         ),
                     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "unreachable-step"
@@ -30,5 +31,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if step.id not in reached and step.id not in seen:
             seen.add(step.id)
             yield RuleFinding(
-                ("steps", index, "id"), f"step '{step.id}' cannot be reached from the first step '{ctx.flow.start}'"
+                ("steps", index, "id"),
+                _("step '{step}' cannot be reached from the first step '{start}'").format(
+                    step=step.id, start=ctx.flow.start
+                ),
             )

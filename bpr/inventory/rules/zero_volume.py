@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "zero-volume"
@@ -15,4 +16,5 @@ CODE = "zero-volume"
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     """Yield a finding when the annual volume is zero."""
     if ctx.procedure.annual_volume == 0:
-        yield RuleFinding(("annual_volume",), f"procedure '{ctx.procedure.id}' has no cases a year: it cannot rank")
+        message = _("procedure '{procedure}' has no cases a year: it cannot rank").format(procedure=ctx.procedure.id)
+        yield RuleFinding(("annual_volume",), message)
