@@ -6,7 +6,9 @@ and never touches an existing one. Text cells go through :func:`spreadsheet_text
 writer stores them as string cells, so that ``=HYPERLINK(...)`` typed in an inventory is shown as
 typed and never evaluated. A folder of outputs is staged beside its target and swapped in whole
 (:func:`make_staging_folder`, :func:`carry_over`, :func:`swap_folder`), and the staging folders of
-killed runs are removed by the next one (:func:`remove_abandoned_staging`).
+killed runs are removed by the next one (:func:`remove_abandoned_staging`). Where Windows refuses to
+replace a file or a folder because another program (Excel) holds it open, :class:`FileInUse` names it
+and says to close it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bpr.i18n import _, ngettext
+
 # The characters that make a spreadsheet read a cell as a formula (or, for tab and CR, that CSV
 # importers strip before reading one); see OWASP "CSV Injection".
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +39,7 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # a literal one is escaped by writing its underscore as _x005F_.
 _OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _TEMP_NAME_CHARS = 40
+HELD_FILES_SHOWN = 3
 
 
 def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
@@ -48,10 +53,45 @@ def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         os.chmod(temporary, _permissions_for(target))
-        os.replace(temporary, target)
+        replace_file(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class FileInUse(PermissionError):
+    """A file or folder bpr replaces is held open by another program (on Windows: Excel, a PDF viewer, Explorer).
+
+    Its `strerror` is the whole explanation, naming the file and saying to close it, and its errno is
+    None: it is bpr's account of the failure, which a caller shows as the reason (as `bpr.cli.os_reason`
+    does for an error without an errno it knows), not the system's. The system's error is its cause.
+    """
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(None, message, str(path))
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """Rename `source` over `target`; raise FileInUse when another program holds `target` open (Windows)."""
+    try:
+        os.replace(source, target)
+    except PermissionError as error:
+        if not _held_open(error, Path(target)):
+            raise
+        message = _("{name} is open in another program, such as Excel: close it there, then run again")
+        raise FileInUse(message.format(name=Path(target).name), Path(target)) from error
+
+
+def _held_open(error: PermissionError, path: Path) -> bool:
+    """Tell whether Windows refused to rename a file or folder because another program holds it (or a file in it) open."""
+    # ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33) say so; ERROR_ACCESS_DENIED (5) says so
+    # too, of a folder with an open file in it or of a file open without delete sharing, unless the file
+    # is read-only. POSIX has no such refusal: there a PermissionError means what it says.
+    code = getattr(error, "winerror", None)
+    return code in (32, 33) or (code == 5 and path.exists() and (path.is_dir() or os.access(path, os.W_OK)))
 
 
 def _permissions_for(target: Path) -> int:
@@ -203,7 +243,12 @@ def swap_folder(staging: Path, output: Path) -> None:
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}-", suffix=RETIRED_SUFFIX, dir=staging.parent))
     retired.rmdir()
-    os.replace(output, retired)
+    try:
+        os.replace(output, retired)
+    except PermissionError as error:
+        if not _held_open(error, output):
+            raise
+        raise _folder_in_use(output) from error
     try:
         os.replace(staging, output)
     except OSError:
@@ -211,6 +256,48 @@ def swap_folder(staging: Path, output: Path) -> None:
             os.replace(retired, output)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _folder_in_use(folder: Path) -> FileInUse:
+    """Return the error of an output folder Windows would not rename, naming the files held open in it."""
+    held = files_held_open(folder)
+    if not held:
+        message = _(
+            "{folder} is in use by another program (a file in it open in Excel, or the folder open in Explorer "
+            "or in a command window): close it there, then run again"
+        )
+        return FileInUse(message.format(folder=folder), folder)
+    message = ngettext(
+        "{files} in {folder} is open in another program, such as Excel: close it there, then run again",
+        "{files} in {folder} are open in other programs, such as Excel: close them there, then run again",
+        len(held),
+    )
+    shown = ", ".join(held[:HELD_FILES_SHOWN]) + (", …" if len(held) > HELD_FILES_SHOWN else "")
+    return FileInUse(message.format(files=shown, folder=folder), folder)
+
+
+def files_held_open(folder: Path) -> list[str]:
+    """Return the files under a folder that another program holds open, as relative POSIX paths, sorted.
+
+    A file Excel has open cannot be opened for writing on Windows, although it is not read-only;
+    opening it so, and closing it at once, changes nothing. Office's owner files (~$roadmap.xlsx) go
+    with the file they stand for and are left out. On POSIX no file is held so: the list is empty.
+    """
+    held = []
+    for root, _folders, files in os.walk(folder):
+        for name in files:
+            path = Path(root) / name
+            if name.startswith("~$") or path.is_symlink():
+                continue
+            try:
+                with open(path, "r+b"):
+                    pass
+            except PermissionError:
+                if os.access(path, os.W_OK):  # writable, and yet refused: another program has it
+                    held.append(path.relative_to(folder).as_posix())
+            except OSError:
+                continue
+    return sorted(held)
 
 
 def remove_abandoned_staging(output: Path) -> list[Path]:

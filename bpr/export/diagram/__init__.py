@@ -6,7 +6,6 @@ them as SVG, PNG, PDF or DOT files.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,8 +21,13 @@ from bpr.export.diagram.render import (
     render_diagrams,
 )
 from bpr.export.diagram.swimlane import swimlane_source
+from bpr.export.filenames import MAX_STEM_CHARS, safe_stem, unique_stems
+from bpr.i18n import _
 from bpr.inventory.models import Counter
 from bpr.inventory.rules.base import did_you_mean
+
+# The longest file stem a diagram gets (bpr/export/filenames.py: leaves room for the folders on Windows).
+MAX_FILE_STEM_CHARS = MAX_STEM_CHARS
 
 __all__ = [
     "FORMATS",
@@ -55,24 +59,18 @@ class Selection:
     counters: tuple[tuple[Counter, tuple[ScoredProcedure, ...]], ...]
 
 
-# File systems hold names of 255 bytes; ids are ASCII slugs of any length. 200 leaves room for the
-# extension and for the names of the staging folder's files.
-MAX_FILE_STEM_CHARS = 200
-_HASH_CHARS = 12
+def diagram_file_name(procedure_id: str) -> str:
+    """Return the file name (without extension) of a procedure's diagram: its id, made safe for Windows when it is not.
 
-
-def diagram_file_name(name: str) -> str:
-    """Return a file name (without extension) for a diagram: the name itself, or a prefix and a hash of it when long."""
-    if len(name.encode("utf-8")) <= MAX_FILE_STEM_CHARS:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:_HASH_CHARS]
-    prefix = name.encode("utf-8")[: MAX_FILE_STEM_CHARS - _HASH_CHARS - 1].decode("utf-8", errors="ignore")
-    return f"{prefix}-{digest}"
+    An id of the format (a slug) is its own name unless Windows reserves it (``con`` gives ``_con``) or
+    it is too long (the beginning of it, '.', and a hash of it); none of these equals another slug.
+    """
+    return safe_stem(procedure_id, fallback="procedure")
 
 
 def counter_file_name(counter_id: str) -> str:
     """Return the file name (without extension) of a counter's overview."""
-    return diagram_file_name(f"counter-{counter_id}")
+    return safe_stem(f"counter-{counter_id}", fallback="counter")
 
 
 def select_diagrams(
@@ -83,8 +81,16 @@ def select_diagrams(
     for item in analysis.procedures:
         by_counter.setdefault(item.counter.id, (item.counter, []))[1].append(item)
     known = {item.id for item in analysis.procedures}
-    unknown = [f"no procedure '{pid}'{did_you_mean(pid, known)}" for pid in procedure_ids if pid not in known]
-    unknown += [f"no counter '{cid}'{did_you_mean(cid, by_counter)}" for cid in counter_ids if cid not in by_counter]
+    unknown = [
+        _("no procedure '{id}'{hint}").format(id=pid, hint=did_you_mean(pid, known))
+        for pid in procedure_ids
+        if pid not in known
+    ]
+    unknown += [
+        _("no counter '{id}'{hint}").format(id=cid, hint=did_you_mean(cid, by_counter))
+        for cid in counter_ids
+        if cid not in by_counter
+    ]
     if unknown:
         raise UnknownId("; ".join(unknown))
     everything = not procedure_ids and not counter_ids
@@ -100,15 +106,22 @@ def select_diagrams(
 
 def collect_diagrams(analysis: Analysis, selection: Selection, font: str, *, direction: str = "TB") -> list[Diagram]:
     """Return the DOT sources of the selected swimlanes (top to bottom or left to right) and counter overviews."""
+    # Procedures name their files first, so a procedure keeps <id> even where a counter's overview would
+    # be the same file (a procedure whose id is counter-<counter id>): the overview gets a hash instead.
+    names = unique_stems(
+        [*(item.id for item in selection.procedures), *(f"counter-{counter.id}" for counter, _ in selection.counters)]
+    )
+    split = len(selection.procedures)
     diagrams = [
         Diagram(
-            diagram_file_name(item.id),
+            name,
             swimlane_source(item, font, analysis.hours_per_fte, roadmap=analysis.roadmap, direction=direction),
+            procedure=item.id,
         )
-        for item in selection.procedures
+        for name, item in zip(names[:split], selection.procedures, strict=True)
     ]
     diagrams += [
-        Diagram(counter_file_name(counter.id), overview_source(counter, items, font, analysis.roadmap))
-        for counter, items in selection.counters
+        Diagram(name, overview_source(counter, items, font, analysis.roadmap), counter=counter.id)
+        for name, (counter, items) in zip(names[split:], selection.counters, strict=True)
     ]
     return diagrams

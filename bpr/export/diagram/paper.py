@@ -11,6 +11,7 @@ page of its own size), and the fit says so, for a warning that names the diagram
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -81,4 +82,4 @@ def _on_page(diagram: Diagram, width: float, height: float, scale: float) -> Dia
     source = diagram.source.rstrip()
     end = source.rfind("}")
     page = f'\tgraph [pad="0" margin="0" viewport="{round(width)},{round(height)},{scale:.6f}"]\n'
-    return Diagram(diagram.name, f"{source[:end]}{page}}}\n")
+    return dataclasses.replace(diagram, source=f"{source[:end]}{page}}}\n")

@@ -8,21 +8,24 @@ when every diagram has rendered, so a failure leaves no partial output.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 from xml.sax.saxutils import escape, unescape
 
+from bpr.export.filenames import WINDOWS_MAX_PATH, too_long_for_windows
 from bpr.export.fonts import INSTALL_COMMAND
+from bpr.export.safe import replace_file
+from bpr.i18n import N_, _
 
 FORMATS = ("svg", "png", "pdf", "dot")
 RENDERED_FORMATS = frozenset({"svg", "png", "pdf"})
@@ -35,24 +38,37 @@ MIN_DPI, MAX_DPI = 36, 1200
 # Japanese families an SVG names after the one it was drawn with: Linux, then Windows (BIZ UD ships with 10).
 SVG_FONT_FALLBACKS = ("Noto Sans CJK JP", "IPAexGothic", "Yu Gothic", "Meiryo", "BIZ UDGothic")
 
+NO_OUTPUT = N_("no output")
+
 ProgressCallback = Callable[[int], None]
 
 
 @dataclass(frozen=True)
 class Diagram:
-    """A diagram to write: its file name without extension, and its DOT source."""
+    """A diagram to write: its file name without extension, its DOT source, and what it draws (for messages)."""
 
     name: str
     source: str
+    procedure: str | None = None  # the id of the procedure it draws
+    counter: str | None = None  # the id of the counter whose overview it is
+
+    def subject(self) -> str:
+        """Return what the diagram draws, as a message names it: procedure 'tennyu', counter 'shimin' or its file."""
+        if self.procedure is not None:
+            return _("procedure '{id}'").format(id=self.procedure)
+        if self.counter is not None:
+            return _("counter '{id}'").format(id=self.counter)
+        return self.name
 
 
 class GraphvizNotFound(Exception):
     """`dot` is not on PATH, and a rendered format was asked for."""
 
     def __init__(self) -> None:
-        super().__init__(
-            f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}`, or write DOT sources with --format dot"
+        message = _(
+            "Graphviz `dot` is not on PATH: install it with `{install}`, or write DOT sources with --format dot"
         )
+        super().__init__(message.format(install=INSTALL_COMMAND))
 
 
 class RenderError(Exception):
@@ -90,10 +106,7 @@ def render_diagrams(
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, not {dpi}")
     options = (f"-Gdpi={dpi}",) if dpi is not None and fmt == "png" else ()
-    names = [diagram.name for diagram in diagrams]
-    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
-    if duplicates:
-        raise RenderError(f"two diagrams would be written to the same file: {', '.join(duplicates)}")
+    _check_names(diagrams)
     dot = None
     if fmt in RENDERED_FORMATS:
         dot = find_dot()
@@ -102,24 +115,55 @@ def render_diagrams(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
+        for diagram in diagrams:
+            # Rendered, a source has no extension: `dot -O` names each output <name>.<fmt>.
+            source = staging / (f"{diagram.name}.dot" if dot is None else diagram.name)
+            try:
+                source.write_text(diagram.source, encoding="utf-8")
+            except OSError as error:
+                raise _write_error(diagram, out_dir / f"{diagram.name}.{fmt}", error) from error
         if dot is None:
-            for diagram in diagrams:
-                (staging / f"{diagram.name}.dot").write_text(diagram.source, encoding="utf-8")
             if on_progress:
                 on_progress(len(diagrams))
         else:
-            for diagram in diagrams:
-                (staging / diagram.name).write_text(diagram.source, encoding="utf-8")
-            _render_batches(dot, staging, names, fmt, workers or default_workers(), on_progress, options)
+            subjects = {diagram.name: diagram.subject() for diagram in diagrams}
+            _render_batches(dot, staging, subjects, fmt, workers or default_workers(), on_progress, options)
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in names:
-            target = out_dir / f"{name}.{fmt}"
-            os.replace(staging / f"{name}.{fmt}", target)
+        for diagram in diagrams:
+            target = out_dir / f"{diagram.name}.{fmt}"
+            try:
+                replace_file(staging / f"{diagram.name}.{fmt}", target)
+            except OSError as error:
+                raise _write_error(diagram, target, error) from error
             written.append(target)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_names(diagrams: Sequence[Diagram]) -> None:
+    """Raise RenderError when two diagrams would be one file (Windows does not tell A.svg from a.svg)."""
+    by_file: dict[str, list[str]] = {}
+    for diagram in diagrams:
+        by_file.setdefault(diagram.name.casefold(), []).append(diagram.subject())
+    clashes = sorted(" = ".join(subjects) for subjects in by_file.values() if len(subjects) > 1)
+    if clashes:
+        message = _("two diagrams would be written to the same file: {names}")
+        raise RenderError(message.format(names="; ".join(clashes)))
+
+
+def _write_error(diagram: Diagram, target: Path, error: OSError) -> RenderError:
+    """Return the error of a diagram whose file could not be written to `target` (or its staging copy)."""
+    reason = str(error.strerror or error)
+    failed = Path(error.filename) if isinstance(error.filename, str) else target
+    if too_long_for_windows(failed) and (isinstance(error, FileNotFoundError) or error.errno == errno.ENAMETOOLONG):
+        # Windows without long paths says "not found" of a path it cannot hold.
+        reason = _(
+            "the path is longer than Windows allows ({limit} characters): write into a folder with a shorter path"
+        ).format(limit=WINDOWS_MAX_PATH)
+    message = _("cannot write the diagram of {subject} to {path}: {reason}")
+    return RenderError(message.format(subject=diagram.subject(), path=target, reason=reason))
 
 
 def batches(names: Sequence[str], workers: int) -> list[list[str]]:
@@ -133,16 +177,18 @@ def batches(names: Sequence[str], workers: int) -> list[list[str]]:
 def _render_batches(
     dot: str,
     folder: Path,
-    names: Sequence[str],
+    subjects: Mapping[str, str],
     fmt: str,
     workers: int,
     on_progress: ProgressCallback | None,
     options: Sequence[str] = (),
 ) -> None:
+    """Render the sources named by the keys of `subjects`; raise RenderError naming the subjects of those that fail."""
     failures: list[str] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(_render_batch, dot, folder, batch, fmt, options): batch for batch in batches(names, workers)
+            pool.submit(_render_batch, dot, folder, batch, fmt, options): batch
+            for batch in batches(list(subjects), workers)
         }
         for future in as_completed(futures):
             missing, stderr = future.result()
@@ -154,11 +200,12 @@ def _render_batches(
                     if not retry_missing:
                         break
                 else:
-                    failures.append(f"{name}: {retry_stderr or stderr or 'no output'}")
+                    failures.append(f"{subjects[name]}: {retry_stderr or stderr or _(NO_OUTPUT)}")
             if on_progress:
                 on_progress(len(futures[future]))
     if failures:
-        raise RenderError("dot failed on some diagrams; nothing was written:\n" + "\n".join(sorted(failures)))
+        said = _("dot failed on some diagrams; nothing was written:")
+        raise RenderError("\n".join([said, *sorted(failures)]))
 
 
 def _render_batch(
@@ -172,7 +219,7 @@ def _render_batch(
             command, capture_output=True, text=True, errors="replace", timeout=60 + SECONDS_PER_DIAGRAM * len(batch)
         )
     except subprocess.TimeoutExpired:
-        return list(batch), "dot took too long"
+        return list(batch), _("dot took too long")
     missing = [name for name in batch if not _nonempty(folder / f"{name}.{fmt}")]
     if result.returncode != 0 and not missing:
         # dot stops at the first input it cannot read; a later output may be a leftover: redo the batch.
@@ -202,7 +249,8 @@ def _normalise_svg(path: Path) -> str | None:
         parser = expat.ParserCreate("UTF-8")
         parser.Parse(content.encode("utf-8"), True)
     except expat.ExpatError as error:
-        return f"dot wrote an SVG that is not well-formed XML ({expat.ErrorString(error.code)}, line {error.lineno})"
+        said = _("dot wrote an SVG that is not well-formed XML ({error}, line {line})")
+        return said.format(error=expat.ErrorString(error.code), line=error.lineno)
     fixed = _FONT_FAMILY.sub(_font_fallback, _PAGE_ID.sub(r'id="\1"', content, count=1))
     encoded = fixed.encode("utf-8")
     if encoded != raw:
@@ -229,13 +277,13 @@ def measure_diagrams(diagrams: Sequence[Diagram], workers: int | None = None) ->
     dot = find_dot()
     if dot is None:
         raise GraphvizNotFound()
-    names = [diagram.name for diagram in diagrams]
+    subjects = {diagram.name: diagram.subject() for diagram in diagrams}
     sizes = {}
     with tempfile.TemporaryDirectory(prefix="bpr-measure-") as folder:
         for diagram in diagrams:
             (Path(folder) / diagram.name).write_text(diagram.source, encoding="utf-8")
-        _render_batches(dot, Path(folder), names, "plain", workers or default_workers(), None)
-        for name in names:
+        _render_batches(dot, Path(folder), subjects, "plain", workers or default_workers(), None)
+        for name in subjects:
             # The first line of -Tplain: "graph <scale> <width> <height>", in inches.
             first = (Path(folder) / f"{name}.plain").read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
             _, _, width, height = first.split()[:4]
