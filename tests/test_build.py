@@ -72,7 +72,7 @@ def leftovers(folder: Path) -> list[str]:
 @needs_dot
 def test_build_writes_workbooks_diagrams_and_json(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(inventory), "-o", str(out)])
+    result = runner.invoke(app, ["build", str(inventory), "-o", str(out), "--lang", "ja"])
     assert result.exit_code == 0, result.output + result.stderr
     assert zipfile.is_zipfile(out / "roadmap.xlsx")
     sections = sorted(p.name for p in (out / "sections").iterdir())
@@ -190,7 +190,7 @@ def test_build_without_dot_builds_the_rest_and_writes_the_diagrams_as_dot(
 
 def test_build_with_no_diagrams_writes_none(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(inventory), "-o", str(out), "--no-diagrams"])
+    result = runner.invoke(app, ["build", str(inventory), "-o", str(out), "--no-diagrams", "--lang", "ja"])
     assert result.exit_code == 0, result.output
     assert not (out / "diagrams").exists()
     assert (out / "roadmap.xlsx").is_file() and (out / "report" / "index.html").is_file()

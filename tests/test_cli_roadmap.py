@@ -41,7 +41,7 @@ def analyse(folder: Path) -> Analysis:
 
 
 def test_writes_the_workbook_and_prints_the_kpi_status(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["roadmap", str(inventory), "-o", "out/roadmap.xlsx"])
+    result = runner.invoke(app, ["roadmap", str(inventory), "-o", "out/roadmap.xlsx", "--lang", "ja"])
     assert result.exit_code == 0, result.output
     path = tmp_path / "out" / "roadmap.xlsx"
     assert load_workbook(path).sheetnames == [
@@ -76,7 +76,7 @@ def test_writes_the_workbook_and_prints_the_kpi_status(runner: CliRunner, invent
 def test_a_kpi_over_no_procedure_reads_as_a_warning_never_met(runner: CliRunner, inventory: Path) -> None:
     for path in inventory.glob("*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace("national_priority: true", ""), encoding="utf-8")
-    result = runner.invoke(app, ["roadmap", str(inventory), "-o", "roadmap.xlsx"])
+    result = runner.invoke(app, ["roadmap", str(inventory), "-o", "roadmap.xlsx", "--lang", "ja"])
     assert result.exit_code == 0, result.output
     line = next(text for text in result.stdout.splitlines() if "国の優先手続のオンライン化" in text)
     assert line.strip() == "国の優先手続のオンライン化 令和7年度まで: 目標0件 / 計画0件 対象なし"
@@ -91,7 +91,7 @@ def test_default_paths_are_the_inventories_folder(runner: CliRunner, inventory: 
 
 
 def test_split_by_section_writes_one_workbook_per_section(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["roadmap", str(inventory), "--split-by", "section", "-o", "chiefs"])
+    result = runner.invoke(app, ["roadmap", str(inventory), "--split-by", "section", "-o", "chiefs", "--lang", "ja"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "chiefs").iterdir()) == ["子育て_支援課.xlsx", "市民課.xlsx"]
     assert f"出力: chiefs{os.sep} の課ごとのワークブック 2件" in result.stdout

@@ -70,7 +70,7 @@ def test_the_roadmap_sheet_shows_progress_beside_the_plan_in_red_when_behind(run
     schedule(runner, tmp_path, 2025)
     book = tmp_path / "roadmap.xlsx"
     result = runner.invoke(
-        app, ["roadmap", str(tmp_path / "inv"), "-o", str(book), "--config", str(tmp_path / "bpr.yaml")]
+        app, ["roadmap", str(tmp_path / "inv"), "-o", str(book), "--config", str(tmp_path / "bpr.yaml"), "--lang", "ja"]
     )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(book)["ロードマップ"]

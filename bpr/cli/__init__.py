@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
+
+from bpr.i18n import N_, _
 
 if TYPE_CHECKING:
     from bpr.config import Config
@@ -34,7 +37,7 @@ PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
         metavar="PATHS",
-        help="Inventory files or folders, searched recursively for *.yaml and *.yml. Default: inventories/",
+        help=N_("Inventory files or folders, searched recursively for *.yaml and *.yml. Default: inventories/"),
         show_default=False,
     ),
 ]
@@ -43,26 +46,54 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Configuration file. Default: bpr.yaml in the working folder when present, else the built-in defaults.",
+        help=N_(
+            "Configuration file. Default: bpr.yaml in the working folder when present, else the built-in defaults."
+        ),
         show_default=False,
     ),
 ]
 
 
 def fail(message: str) -> NoReturn:
-    """Report a usage or environment problem on stderr and exit with code 2."""
+    """Report a usage or environment problem (a message already in the language of the run) on stderr; exit 2."""
     sys.stderr.write(f"bpr: {message}\n")
     raise typer.Exit(EXIT_USAGE)
+
+
+# What the system says of a failed file operation, in the language of the run: the system's own words
+# (strerror) are English on Linux and the Windows language elsewhere, whatever --lang says.
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Return why a file operation failed, in the language of the run (the system's words when bpr has none)."""
+    known = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    return _(known) if known is not None else str(error.strerror or error)
+
+
+def not_one_of(value: str, choices: Sequence[str]) -> typer.BadParameter:
+    """Return the usage error for a value that is none of an option's choices."""
+    return typer.BadParameter(_("'{value}' is not one of {choices}").format(value=value, choices=", ".join(choices)))
 
 
 def make_output_folder(folder: Path) -> None:
     """Create a folder to write into, or exit 2 saying why it cannot be."""
     if folder.exists() and not folder.is_dir():
-        fail(f"cannot write into {folder}: it is a file, not a folder")
+        fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=folder))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        fail(f"cannot create the folder {folder}: {exc.strerror or exc}")
+        fail(_("cannot create the folder {folder}: {reason}").format(folder=folder, reason=os_reason(exc)))
 
 
 def inventory_paths(paths: list[Path] | None) -> list[Path]:
@@ -70,14 +101,14 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
     chosen = list(paths) if paths else list(DEFAULT_PATHS)
     missing = [str(path) for path in chosen if not path.exists()]
     if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
+        fail(_("no such file or folder: {paths}").format(paths=", ".join(missing)))
     return chosen
 
 
 def _config_file(option: Path | None) -> Path | None:
     """Return the config file in force (--config, else bpr.yaml when present), exiting 2 when --config is missing."""
     if option is not None and not option.is_file():
-        fail(f"no such configuration file: {option}")
+        fail(_("no such configuration file: {path}").format(path=option))
     path = option if option is not None else Path("bpr.yaml")
     return path if path.is_file() else None
 
@@ -93,10 +124,10 @@ def load_config_or_exit(option: Path | None) -> Config:
         return load_config(path)
     except ConfigError as exc:
         sys.stderr.write("".join(f"{_as_config_problem(problem)}\n" for problem in exc.problems))
-        fail("the configuration has errors")
+        fail(_("the configuration has errors"))
 
 
-EMPTY_CONFIG_MESSAGE = (
+EMPTY_CONFIG_MESSAGE = N_(
     "is empty: a configuration file sets at least one of 'scoring', 'roadmap' or 'diagram'"
     " (`bpr config --defaults` prints them all, commented), or delete it to use the built-in defaults"
 )
@@ -106,7 +137,7 @@ def _as_config_problem(problem: Problem) -> Problem:
     # The YAML reader is shared with the inventory, and its "empty" message speaks of an inventory file.
     if problem.code != "empty-file":
         return problem
-    return dataclasses.replace(problem, message=EMPTY_CONFIG_MESSAGE)
+    return dataclasses.replace(problem, message=_(EMPTY_CONFIG_MESSAGE))
 
 
 def check_config_or_exit(option: Path | None) -> None:
@@ -128,7 +159,7 @@ def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
         silence_stdout()
         raise typer.Exit(EXIT_USAGE) from None
     except OSError as exc:
-        fail(f"cannot write the output: {exc.strerror or exc}")
+        fail(_("cannot write the output: {reason}").format(reason=os_reason(exc)))
 
 
 def _write_utf8(write: Callable[[TextIO], object]) -> None:
@@ -177,11 +208,18 @@ def report_internal_error(exc: BaseException, debug: bool) -> NoReturn:
         traceback.print_exception(exc, file=sys.stderr)
     detail = " ".join(str(exc).split())
     what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-    hint = "" if debug else " and the traceback that `bpr --debug ...` (or BPR_DEBUG=1) prints"
-    sys.stderr.write(
-        f"bpr: internal error (a bug in bpr, not a problem of your inventory): {what}; "
-        f"please report it to the bpr maintainers with the command you ran{hint}\n"
-    )
+    if debug:
+        message = _(
+            "internal error (a bug in bpr, not a problem of your inventory): {error}; "
+            "please report it to the bpr maintainers with the command you ran"
+        )
+    else:
+        message = _(
+            "internal error (a bug in bpr, not a problem of your inventory): {error}; "
+            "please report it to the bpr maintainers with the command you ran "
+            "and the traceback that `bpr --debug ...` (or BPR_DEBUG=1) prints"
+        )
+    sys.stderr.write(f"bpr: {message.format(error=what)}\n")
     raise typer.Exit(EXIT_INTERNAL)
 
 

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, fail
+from bpr.cli import ConfigOption, PathsArgument, fail, os_reason
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
+from bpr.cli.session import is_quiet
 from bpr.fiscal import MAX_FY, MIN_FY
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,18 +53,21 @@ class OutputFolder:
 
     marker: str
     command: str  # `bpr build`
-    what: str  # "build": "this build writes …"
     example: str  # a folder to suggest
     note: str  # written into the manifest
+    conflict: str  # the message (N_) for a file of the user's at a place this run writes: {output}, {path}
     legacy: tuple[str, ...] = ()  # where a marker from before manifests says the outputs are
 
 
 BUILD_FOLDER = OutputFolder(
     MARKER,
     "bpr build",
-    "build",
     "out/",
     MARKER_NOTE,
+    N_(
+        "cannot write {output}: this build writes {path}, which the last build did not write; "
+        "move it out of the folder, or give another folder"
+    ),
     (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg"),
 )
 
@@ -85,20 +90,20 @@ def build(
             "--output",
             "-o",
             metavar="DIR",
-            help="Folder to write everything into: new, empty, or an earlier build's (other files in it are kept).",
+            help=N_("Folder to write everything into: new, empty, or an earlier build's (other files in it are kept)."),
         ),
     ] = Path("out"),
     start_fy: Annotated[
         int | None,
         typer.Option(
-            "--start-fy", min=MIN_FY, max=MAX_FY, help="First fiscal year of the roadmap.", show_default=False
+            "--start-fy", min=MIN_FY, max=MAX_FY, help=N_("First fiscal year of the roadmap."), show_default=False
         ),
     ] = None,
     years: Annotated[
-        int | None, typer.Option("--years", min=1, max=30, help="Years in the roadmap.", show_default=False)
+        int | None, typer.Option("--years", min=1, max=30, help=N_("Years in the roadmap."), show_default=False)
     ] = None,
     no_diagrams: Annotated[
-        bool, typer.Option("--no-diagrams", help="Write no diagrams (the workbooks, JSON and report without them).")
+        bool, typer.Option("--no-diagrams", help=N_("Write no diagrams (the workbooks, JSON and report without them)."))
     ] = False,
     jobs: JobsOption = None,
     config: ConfigOption = None,
@@ -115,15 +120,18 @@ def build(
     diagram_format: str | None = None if no_diagrams else "svg"
     if diagram_format is not None and find_dot() is None:
         diagram_format = "dot"
-        sys.stderr.write(
-            f"bpr: warning: {missing_dot_message()}. The diagrams are written as DOT (diagrams/*.dot) and the "
-            "report has none; `bpr doctor` checks the set-up, `--no-diagrams` leaves them out\n"
+        # A warning about the output, said under --quiet too.
+        warning = _(
+            "warning: {missing_dot}. The diagrams are written as DOT (diagrams/*.dot) and the report has none; "
+            "`bpr doctor` checks the set-up, `--no-diagrams` leaves them out"
         )
+        sys.stderr.write(f"bpr: {warning.format(missing_dot=missing_dot_message())}\n")
     previous = check_output_folder(output)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
     outputs = write_output_folder(analysis, output, previous, loaded.config.diagram.font, jobs, diagram_format)
-    warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
-    print_summary(analysis, output, outputs, warnings)
+    if not is_quiet():
+        warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
+        print_summary(analysis, output, outputs, warnings)
 
 
 def check_output_folder(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str]:
@@ -133,20 +141,24 @@ def check_output_folder(output: Path, kind: OutputFolder = BUILD_FOLDER) -> froz
     try:
         remove_abandoned_staging(output)
         if output.exists() and not output.is_dir():
-            fail(f"cannot write into {output}: it is a file, not a folder")
+            fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=output))
         if output.resolve() == Path.cwd().resolve():
             fail(
-                f"the output folder cannot be the working folder: choose a folder for `{kind.command}` alone, "
-                f"such as {kind.example}"
+                _(
+                    "the output folder cannot be the working folder: choose a folder for `{command}` alone, "
+                    "such as {example}"
+                ).format(command=kind.command, example=kind.example)
             )
         previous = previous_outputs(output, kind)
         if previous is None and output.is_dir() and any(output.iterdir()):
             fail(
-                f"cannot write {output}: it holds files not written by `{kind.command}` "
-                f"({_some(listed_files_of(output))}); give a new or empty folder, or move those files out"
+                _(
+                    "cannot write {output}: it holds files not written by `{command}` ({files}); "
+                    "give a new or empty folder, or move those files out"
+                ).format(output=output, command=kind.command, files=_some(listed_files_of(output)))
             )
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
     return previous or frozenset()
 
 
@@ -200,12 +212,9 @@ def write_folder(output: Path, previous: frozenset[str], kind: OutputFolder, wri
             carry_over(output, staging, previous | {kind.marker})
         replace_folder(staging, output)
     except OutputConflict as conflict:
-        fail(
-            f"cannot write {output}: this {kind.what} writes {conflict.path}, which the last {kind.what} did not "
-            "write; move it out of the folder, or give another folder"
-        )
+        fail(_(kind.conflict).format(output=output, path=conflict.path))
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -220,8 +229,10 @@ def listed_files_of(folder: Path) -> list[str]:
 
 
 def _some(names: list[str], shown: int = 3) -> str:
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    if len(names) <= shown:
+        return ", ".join(names)
+    more = len(names) - shown
+    return _("{names} and {count} more").format(names=", ".join(names[:shown]), count=more)
 
 
 def write_outputs(
@@ -271,13 +282,18 @@ def replace_folder(staging: Path, output: Path) -> None:
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:
     """Print the counts by measure, the top 10, KPI status and shortfalls, and where the files are."""
+    from rich.markup import escape
+
     from bpr.analysis.summary import summarise
     from bpr.cli.terminal import make_console, print_counts, print_kpi_status, top_table
 
     console = make_console()
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     if warnings:
-        console.print(f"警告 {warnings}件 (`bpr validate` で確認できます)", style="yellow", highlight=False)
+        line = ngettext(
+            "{count} warning (`bpr validate` shows it)", "{count} warnings (`bpr validate` shows them)", warnings
+        )
+        console.print(escape(line.format(count=warnings)), style="yellow", highlight=False)
     console.print(top_table(analysis, TOP, console.width))
     print_kpi_status(console, analysis.roadmap)
     _print_files(console, output, outputs)
@@ -286,19 +302,43 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
 def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
     from rich.markup import escape
 
-    rows = (
-        (WORKBOOK, "市全体のワークブック"),
-        (f"{SECTIONS}/", f"課ごとのワークブック {outputs.sections}件"),
-        *(
-            ((f"{DIAGRAMS}/", f"業務フロー図・窓口一覧図 {outputs.diagrams}件 ({outputs.diagram_format.upper()})"),)
-            if outputs.diagram_format is not None
-            else ()
-        ),
-        (SCORES, "スコア (JSON)"),
-        (ROADMAP, "ロードマップ (JSON)"),
-        (JOURNEYS, "ライフイベント・添付書類・キャッシュレス (JSON)"),
-        (f"{REPORT}/index.html", f"報告書 (HTML、{outputs.report_pages}ページ。ブラウザで開く)"),
+    diagrams = (
+        [
+            (
+                f"{DIAGRAMS}/",
+                ngettext(
+                    "{count} flow diagram or counter overview ({format})",
+                    "{count} flow diagrams and counter overviews ({format})",
+                    outputs.diagrams,
+                ).format(count=outputs.diagrams, format=outputs.diagram_format.upper()),
+            )
+        ]
+        if outputs.diagram_format is not None
+        else []
     )
-    console.print(f"[bold]出力先[/bold] {escape(str(output))}{os.sep}", highlight=False)
+    rows = [
+        (WORKBOOK, _("workbook of the whole city")),
+        (
+            f"{SECTIONS}/",
+            ngettext(
+                "{count} workbook, one per section", "{count} workbooks, one per section", outputs.sections
+            ).format(count=outputs.sections),
+        ),
+        *diagrams,
+        (SCORES, _("scores (JSON)")),
+        (ROADMAP, _("roadmap (JSON)")),
+        (JOURNEYS, _("life events, attached documents and cashless payment (JSON)")),
+        (
+            f"{REPORT}/index.html",
+            ngettext(
+                "report (HTML, {count} page; open it in a browser)",
+                "report (HTML, {count} pages; open it in a browser)",
+                outputs.report_pages,
+            ).format(count=outputs.report_pages),
+        ),
+    ]
+    heading = escape(_("Output folder"))
+    console.print(f"[bold]{heading}[/bold] {escape(str(output))}{os.sep}", highlight=False)
     for name, what in rows:
-        console.print(f"  {escape(str(output / name))}{'/' if name.endswith('/') else ''}  {what}", highlight=False)
+        trailing = "/" if name.endswith("/") else ""
+        console.print(f"  {escape(str(output / name))}{trailing}  {escape(what)}", highlight=False)

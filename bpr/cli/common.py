@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from bpr.cli import EXIT_PROBLEMS, fail, inventory_paths, load_config_or_exit
+from bpr.i18n import _, ngettext
 from bpr.inventory.problem import Problem
 
 if TYPE_CHECKING:
@@ -37,11 +38,23 @@ def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Load
     config = load_config_or_exit(config_path)
     inventory, path_problems = load_inventory(chosen)
     if not inventory.files:
-        fail(f"no-inventory: no YAML file (*.yaml, *.yml) found under {', '.join(map(str, chosen))}")
+        fail(
+            _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(
+                paths=", ".join(map(str, chosen))
+            )
+        )
     problems = sorted(path_problems + inventory.problems)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         sys.stderr.write("".join(f"{p}\n" for p in errors))
-        sys.stderr.write(f"the inventory has {len(errors)} errors: run `bpr validate` and fix them\n")
+        count = len(errors)
+        sys.stderr.write(
+            ngettext(
+                "the inventory has {count} error: run `bpr validate` and fix it",
+                "the inventory has {count} errors: run `bpr validate` and fix them",
+                count,
+            ).format(count=count)
+            + "\n"
+        )
         raise typer.Exit(EXIT_PROBLEMS)
     return Loaded(inventory, problems, config)

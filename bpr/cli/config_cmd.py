@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from bpr.cli import ConfigOption, emit, load_config_or_exit
+from bpr.i18n import N_
 
 
 def config(
     defaults: Annotated[
-        bool, typer.Option("--defaults", help="Print the commented built-in defaults (a bpr.yaml to start from).")
+        bool, typer.Option("--defaults", help=N_("Print the commented built-in defaults (a bpr.yaml to start from)."))
     ] = False,
     config: ConfigOption = None,
 ) -> None:

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, fail
+from bpr.cli import ConfigOption, PathsArgument, fail, not_one_of, os_reason
+from bpr.cli.session import is_quiet
 from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts, resolve_font
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bpr.export.diagram import Diagram
@@ -25,7 +27,7 @@ FONT_FALLBACKS = ("Noto Sans CJK JP", "IPAexGothic", "BIZ UDGothic", "Yu Gothic"
 
 def _check_format(value: str) -> str:
     if value not in DIAGRAM_FORMATS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIAGRAM_FORMATS)}")
+        raise not_one_of(value, DIAGRAM_FORMATS)
     return value
 
 
@@ -33,40 +35,42 @@ def _check_direction(value: str | None) -> str | None:
     if value is None:
         return None
     if value.upper() not in DIRECTIONS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(DIRECTIONS)}")
+        raise not_one_of(value, DIRECTIONS)
     return value.upper()
 
 
 def _check_paper(value: str | None) -> str | None:
     if value is not None and value.lower() not in PAPERS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(PAPERS)}")
+        raise not_one_of(value, PAPERS)
     return value.lower() if value else None
 
 
 JobsOption = Annotated[
     int | None,
     typer.Option(
-        "--jobs", "-j", min=1, help="Parallel `dot` workers. Default: the number of cores.", show_default=False
+        "--jobs", "-j", min=1, help=N_("Parallel `dot` workers. Default: the number of cores."), show_default=False
     ),
 ]
 
 
 def diagram(
     paths: PathsArgument = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the diagrams into.")] = Path(
+    output: Annotated[Path, typer.Option("--output", "-o", help=N_("Folder to write the diagrams into."))] = Path(
         "out/diagrams"
     ),
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="svg|png|pdf|dot", callback=_check_format, help="File format."),
+        typer.Option("--format", "-f", metavar="svg|png|pdf|dot", callback=_check_format, help=N_("File format.")),
     ] = "svg",
     procedure: Annotated[
-        list[str] | None, typer.Option("--procedure", help="Only this procedure (repeatable).", show_default=False)
+        list[str] | None, typer.Option("--procedure", help=N_("Only this procedure (repeatable)."), show_default=False)
     ] = None,
     counter: Annotated[
         list[str] | None,
         typer.Option(
-            "--counter", help="Only this counter: its overview and its procedures (repeatable).", show_default=False
+            "--counter",
+            help=N_("Only this counter: its overview and its procedures (repeatable)."),
+            show_default=False,
         ),
     ] = None,
     direction: Annotated[
@@ -75,8 +79,10 @@ def diagram(
             "--direction",
             metavar="TB|LR",
             callback=_check_direction,
-            help="Swimlanes top to bottom (lanes as columns) or left to right (lanes as rows, for slides)."
-            " Default: the config's diagram.direction (TB).",
+            help=N_(
+                "Swimlanes top to bottom (lanes as columns) or left to right (lanes as rows, for slides)."
+                " Default: the config's diagram.direction (TB)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -87,7 +93,7 @@ def diagram(
             metavar="N",
             min=36,
             max=1200,
-            help="Resolution of PNG. Default: the config's diagram.dpi (96).",
+            help=N_("Resolution of PNG. Default: the config's diagram.dpi (96)."),
             show_default=False,
         ),
     ] = None,
@@ -97,7 +103,7 @@ def diagram(
             "--paper",
             metavar="a4|a3",
             callback=_check_paper,
-            help="PDF on a landscape page of this paper, scaled to fit with text of at least 8 pt.",
+            help=N_("PDF on a landscape page of this paper, scaled to fit with text of at least 8 pt."),
             show_default=False,
         ),
     ] = None,
@@ -110,9 +116,9 @@ def diagram(
     from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
 
     if dpi is not None and output_format != "png":
-        fail("--dpi applies to --format png only")
+        fail(_("--dpi applies to --format png only"))
     if paper is not None and output_format != "pdf":
-        fail("--paper applies to --format pdf only")
+        fail(_("--paper applies to --format pdf only"))
     if output_format != "dot" and find_dot() is None:
         fail(missing_dot_message(suggest_dot_format=True))
     loaded = load_or_exit(paths, config)
@@ -129,17 +135,31 @@ def diagram(
     if output_format == "pdf" and paper is None:
         paper = settings.paper
     written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
+    if is_quiet():
+        return
+    procedures, counters = len(selection.procedures), len(selection.counters)
     typer.echo(
-        f"{len(written)} diagrams ({len(selection.procedures)} procedures, {len(selection.counters)} counters)"
-        f" written to {output}{os.sep}"
+        ngettext(
+            "{count} diagram ({procedures}, {counters}) written to {folder}",
+            "{count} diagrams ({procedures}, {counters}) written to {folder}",
+            len(written),
+        ).format(
+            count=len(written),
+            procedures=ngettext("{count} procedure", "{count} procedures", procedures).format(count=procedures),
+            counters=ngettext("{count} counter", "{count} counters", counters).format(count=counters),
+            folder=f"{output}{os.sep}",
+        )
     )
 
 
 def missing_dot_message(suggest_dot_format: bool = False) -> str:
     """Return the message for a missing Graphviz `dot`, with the install command (and --format dot for `diagram`)."""
     # Only `bpr diagram` has --format dot; `build` and others must not suggest an option they lack.
-    alternative = " (or use --format dot)" if suggest_dot_format else ""
-    return f"Graphviz `dot` is not on PATH: install it with `{INSTALL_COMMAND}`{alternative}"
+    if suggest_dot_format:
+        message = _("Graphviz `dot` is not on PATH: install it with `{install}` (or use --format dot)")
+    else:
+        message = _("Graphviz `dot` is not on PATH: install it with `{install}`")
+    return message.format(install=INSTALL_COMMAND)
 
 
 def diagram_font(configured: str, output_format: str) -> str:
@@ -148,15 +168,16 @@ def diagram_font(configured: str, output_format: str) -> str:
         return configured
     available = japanese_fonts()
     if available is not None and not available:
-        sys.stderr.write(
-            f"bpr: note: fontconfig knows no Japanese font, so Japanese text may show as boxes: `{INSTALL_COMMAND}`\n"
-        )
+        # The drawings may be unreadable: a problem of the output, said under --quiet too.
+        note = _("note: fontconfig knows no Japanese font, so Japanese text may show as boxes: `{install}`")
+        sys.stderr.write(f"bpr: {note.format(install=INSTALL_COMMAND)}\n")
     font = resolve_font(configured, available)
     if font != configured and available:
         # Windows' Japanese fonts (BIZ UDGothic, Yu Gothic, Meiryo) come after the Linux ones.
         font = next((name for name in FONT_FALLBACKS if name in available), font)
-    if font != configured:
-        sys.stderr.write(f"bpr: note: font '{configured}' is not installed; drawing with '{font}'\n")
+    if font != configured and not is_quiet():
+        note = _("note: font '{configured}' is not installed; drawing with '{font}'")
+        sys.stderr.write(f"bpr: {note.format(configured=configured, font=font)}\n")
     return font
 
 
@@ -186,7 +207,7 @@ def write_diagrams(
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("図を描画中", total=len(diagrams))
+            task = progress.add_task(_("Drawing the diagrams"), total=len(diagrams))
             return render_diagrams(
                 diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done), dpi=dpi
             )
@@ -195,7 +216,7 @@ def write_diagrams(
     except RenderError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
 
 
 def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list[Diagram]:
@@ -205,16 +226,29 @@ def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list
 
     sizes = measure_diagrams(diagrams, jobs)
     fits = [fit_to_paper(diagram, sizes[diagram.name], paper) for diagram in diagrams]
-    hint = "try --paper a3 or the other --direction" if paper == "a4" else "try the other --direction"
+    if paper == "a4":
+        warning = _(
+            "warning: {name} does not fit {paper} with text of {min_text} pt or more: written on {larger} "
+            "(smallest text {smallest} pt); try --paper a3 or the other --direction"
+        )
+    else:
+        warning = _(
+            "warning: {name} does not fit {paper} with text of {min_text} pt or more: written on {larger} "
+            "(smallest text {smallest} pt); try the other --direction"
+        )
     for fit in fits:
         if not fit.fits:
-            sys.stderr.write(
-                f"bpr: warning: {fit.diagram.name} does not fit {paper.upper()} with text of {MIN_TEXT:g} pt or more:"
-                f" written on {fit.paper_label} (smallest text {fit.smallest_text:.1f} pt); {hint}\n"
+            said = warning.format(
+                name=fit.diagram.name,
+                paper=paper.upper(),
+                min_text=f"{MIN_TEXT:g}",
+                larger=fit.paper_label,
+                smallest=f"{fit.smallest_text:.1f}",
             )
+            sys.stderr.write(f"bpr: {said}\n")
     return [fit.diagram for fit in fits]
 
 
 def show_progress() -> bool:
-    """Tell whether to draw a progress bar: on a terminal, and not in CI."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    """Tell whether to draw a progress bar: on a terminal, not in CI, and not under --quiet."""
+    return sys.stderr.isatty() and not os.environ.get("CI") and not is_quiet()

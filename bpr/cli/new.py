@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-from bpr.cli import emit, fail
+from bpr.cli import emit, fail, os_reason
+from bpr.cli.session import is_quiet
+from bpr.i18n import N_, _
 
 # Package data, so that it is found however bpr was installed (a checkout, a wheel, `pip install --user`,
 # a Windows user site): data-files under sys.prefix were not found by a user install.
@@ -21,13 +23,13 @@ DEFAULT_NAME = "〇〇課 窓口"
 DEFAULT_SECTION = "〇〇課"
 
 CounterIdArgument = Annotated[
-    str, typer.Argument(metavar="COUNTER_ID", help="The new counter's id, a slug such as 'shimin' or 'kosodate'.")
+    str, typer.Argument(metavar="COUNTER_ID", help=N_("The new counter's id, a slug such as 'shimin' or 'kosodate'."))
 ]
 DirOption = Annotated[
-    Path, typer.Option("--dir", "-o", metavar="DIR", help="Folder to write COUNTER_ID.yaml into.", file_okay=False)
+    Path, typer.Option("--dir", "-o", metavar="DIR", help=N_("Folder to write COUNTER_ID.yaml into."), file_okay=False)
 ]
-NameOption = Annotated[str, typer.Option("--name", help="窓口名, e.g. '市民課 窓口'.")]
-SectionOption = Annotated[str, typer.Option("--section", help="課, e.g. '市民課'.")]
+NameOption = Annotated[str, typer.Option("--name", help=N_("窓口名, e.g. '市民課 窓口'."))]
+SectionOption = Annotated[str, typer.Option("--section", help=N_("課, e.g. '市民課'."))]
 
 
 def render_template(template: str, counter_id: str, name: str, section: str, folder: Path) -> str:
@@ -60,13 +62,17 @@ def new(
     from bpr.inventory.models import SLUG_PATTERN
 
     if not re.fullmatch(SLUG_PATTERN, counter_id):
-        fail(f"'{counter_id}' is not a valid counter id: use lower-case letters, digits, '-' and '_' (e.g. 'shimin')")
+        fail(
+            _(
+                "'{counter_id}' is not a valid counter id: use lower-case letters, digits, '-' and '_' (e.g. 'shimin')"
+            ).format(counter_id=counter_id)
+        )
     if not name.strip() or not section.strip():
-        fail("--name and --section cannot be empty")
+        fail(_("--name and --section cannot be empty"))
     try:
         template = TEMPLATE.read_text(encoding="utf-8")
     except OSError as exc:
-        fail(f"cannot read the template {TEMPLATE}: {exc.strerror or exc}")
+        fail(_("cannot read the template {path}: {reason}").format(path=TEMPLATE, reason=os_reason(exc)))
     target = folder / f"{counter_id}.yaml"
     text = render_template(template, counter_id, name, section, folder)
     try:
@@ -74,11 +80,10 @@ def new(
         with target.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        fail(f"{target} already exists: bpr new never overwrites a file")
+        fail(_("{path} already exists: bpr new never overwrites a file").format(path=target))
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
-    emit(
-        lambda stream: stream.write(
-            f"wrote {target}: fill in the 〇〇 placeholders, then run `bpr validate {target}`\n"
-        )
-    )
+        fail(_("cannot write {output}: {reason}").format(output=target, reason=os_reason(exc)))
+    if is_quiet():
+        return
+    done = _("wrote {path}: fill in the 〇〇 placeholders, then run `bpr validate {path}`").format(path=target)
+    emit(lambda stream: stream.write(done + "\n"))

@@ -13,6 +13,8 @@ from bpr.cli import ConfigOption, PathsArgument, fail
 from bpr.cli.build import OutputFolder, check_output_folder, write_folder
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.roadmap import StartOption, YearsOption
+from bpr.cli.session import is_quiet
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bpr.analysis.results import Analysis
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 REPORT_FOLDER = OutputFolder(
     ".bpr-report",
     "bpr report",
-    "report",
     "report/",
     "written by `bpr report`: the next report replaces the files listed here and keeps every other file in this folder",
+    N_(
+        "cannot write {output}: this report writes {path}, which the last report did not write; "
+        "move it out of the folder, or give another folder"
+    ),
 )
 
 
@@ -35,7 +40,9 @@ def report(
             "--output",
             "-o",
             metavar="DIR",
-            help="Folder to write the report into: new, empty, or an earlier report's (other files in it are kept).",
+            help=N_(
+                "Folder to write the report into: new, empty, or an earlier report's (other files in it are kept)."
+            ),
         ),
     ],
     paths: PathsArgument = None,
@@ -52,7 +59,17 @@ def report(
     previous = check_output_folder(output, REPORT_FOLDER)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
     written = write_folder(output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs))
-    typer.echo(f"報告書 {written.pages}ページ (手続 {written.procedures}件) → {output / 'index.html'}")
+    if is_quiet():
+        return
+    pages = ngettext("{count} page", "{count} pages", written.pages).format(count=written.pages)
+    procedures = ngettext("{count} procedure", "{count} procedures", written.procedures).format(
+        count=written.procedures
+    )
+    typer.echo(
+        _("HTML report, {pages} ({procedures}) → {path}").format(
+            pages=pages, procedures=procedures, path=output / "index.html"
+        )
+    )
 
 
 def _write(analysis: Analysis, folder: Path, loaded: Loaded, jobs: int | None) -> ReportOutputs:
@@ -63,7 +80,9 @@ def _write(analysis: Analysis, folder: Path, loaded: Loaded, jobs: int | None) -
     font = loaded.config.diagram.font
     try:
         if find_dot() is None:
-            sys.stderr.write(f"bpr: note: {missing_dot_message()}; the report has no flow diagrams\n")
+            # A warning about the output, said under --quiet too.
+            note = _("note: {missing_dot}; the report has no flow diagrams").format(missing_dot=missing_dot_message())
+            sys.stderr.write(f"bpr: {note}\n")
             return write_report(analysis, folder, diagrams=None)
         with tempfile.TemporaryDirectory(prefix="bpr-report-") as rendered:
             diagrams = collect_diagrams(analysis, Selection(analysis.procedures, ()), font)

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, emit, fail, make_output_folder
+from bpr.cli import ConfigOption, PathsArgument, emit, fail, make_output_folder, not_one_of, os_reason
+from bpr.cli.session import is_quiet
 from bpr.fiscal import MAX_FY, MIN_FY
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bpr.analysis.results import Analysis
@@ -22,13 +24,13 @@ JSON_SUFFIX = ".json"
 
 def _check_format(value: str) -> str:
     if value not in ROADMAP_FORMATS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(ROADMAP_FORMATS)}")
+        raise not_one_of(value, ROADMAP_FORMATS)
     return value
 
 
 def _check_split(value: str | None) -> str | None:
     if value is not None and value not in SPLITS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(SPLITS)}")
+        raise not_one_of(value, SPLITS)
     return value
 
 
@@ -37,24 +39,27 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="The workbook to write (FILE.xlsx), or the folder for one workbook per section with --split-by section.",
+        help=N_(
+            "The workbook to write (FILE.xlsx), or the folder for one workbook per section with --split-by section."
+        ),
         show_default=False,
     ),
 ]
 SplitOption = Annotated[
     str | None,
     typer.Option(
-        "--split-by", metavar="section", callback=_check_split, help="Write one workbook per 課 into the -o folder."
+        "--split-by", metavar="section", callback=_check_split, help=N_("Write one workbook per 課 into the -o folder.")
     ),
 ]
 StartOption = Annotated[
     int | None,
     typer.Option(
-        "--start-fy", min=MIN_FY, max=MAX_FY, help="First fiscal year of the roadmap. Default: the config's (2022)."
+        "--start-fy", min=MIN_FY, max=MAX_FY, help=N_("First fiscal year of the roadmap. Default: the config's (2022).")
     ),
 ]
 YearsOption = Annotated[
-    int | None, typer.Option("--years", min=1, max=30, help="Fiscal years in the roadmap. Default: the config's (4).")
+    int | None,
+    typer.Option("--years", min=1, max=30, help=N_("Fiscal years in the roadmap. Default: the config's (4).")),
 ]
 FormatOption = Annotated[
     str,
@@ -63,7 +68,7 @@ FormatOption = Annotated[
         "-f",
         metavar="xlsx|json",
         callback=_check_format,
-        help="xlsx writes the workbook; json prints the schedule (or writes it to -o).",
+        help=N_("xlsx writes the workbook; json prints the schedule (or writes it to -o)."),
     ),
 ]
 
@@ -89,27 +94,36 @@ def roadmap(
         return
     assert output is not None  # checked by _check_options
     written = _write_workbooks(analysis, output, split_by is not None)
-    _print_summary(analysis, written, len(loaded.problems))
+    if not is_quiet():
+        _print_summary(analysis, written, len(loaded.problems))
 
 
 def _check_options(output: Path | None, split_by: str | None, output_format: str) -> None:
     """Reject option combinations that cannot work before reading any inventory."""
     if output_format == "json":
         if split_by is not None:
-            fail("--split-by writes workbooks; it cannot be used with --format json")
+            fail(_("--split-by writes workbooks; it cannot be used with --format json"))
         # A fixed suffix also keeps an inventory file (.yaml) from ever being overwritten.
         if output is not None and output.suffix.lower() != JSON_SUFFIX:
-            fail(f"the JSON file must end in {JSON_SUFFIX}, not '{output.name}'")
+            fail(_("the JSON file must end in {suffix}, not '{name}'").format(suffix=JSON_SUFFIX, name=output.name))
         return
     if output is None:
-        fail("say where to write the workbook: -o FILE.xlsx, or --split-by section -o DIR")
+        fail(_("say where to write the workbook: -o FILE.xlsx, or --split-by section -o DIR"))
     if split_by is not None:
         if output.exists() and not output.is_dir():
-            fail(f"{output} is a file: --split-by section -o needs a folder")
+            fail(_("{path} is a file: --split-by section -o needs a folder").format(path=output))
     elif output.suffix.lower() != WORKBOOK_SUFFIX:
-        fail(f"the workbook file must end in {WORKBOOK_SUFFIX}, not '{output.name}' (or use --split-by section -o DIR)")
+        fail(
+            _("the workbook file must end in {suffix}, not '{name}' (or use --split-by section -o DIR)").format(
+                suffix=WORKBOOK_SUFFIX, name=output.name
+            )
+        )
     elif output.is_dir():
-        fail(f"{output} is a folder: give a file name such as {output / 'roadmap.xlsx'}")
+        fail(
+            _("{path} is a folder: give a file name such as {example}").format(
+                path=output, example=output / "roadmap.xlsx"
+            )
+        )
 
 
 def _write_workbooks(analysis: Analysis, output: Path, split: bool) -> list[Path]:
@@ -122,8 +136,7 @@ def _write_workbooks(analysis: Analysis, output: Path, split: bool) -> list[Path
             return write_section_workbooks(analysis, output)
         write_workbook(analysis, output)
     except OSError as exc:
-        where = exc.filename or output
-        fail(f"cannot write {where}: {exc.strerror or exc} (nothing was written there)")
+        fail(nothing_written(exc.filename or output, exc))
     except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number
         fail(str(exc))
     return [output]
@@ -143,7 +156,14 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
     try:
         atomic_write(output, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     except OSError as exc:
-        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc} (nothing was written there)")
+        fail(nothing_written(exc.filename or output, exc))
+
+
+def nothing_written(where: object, error: OSError) -> str:
+    """Return the message for an output that could not be written, where nothing was written."""
+    return _("cannot write {output}: {reason} (nothing was written there)").format(
+        output=where, reason=os_reason(error)
+    )
 
 
 def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> None:
@@ -154,9 +174,19 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
     from bpr.cli.terminal import make_console, print_counts, print_kpi_status
 
     console = make_console()
-    where = (
-        str(written[0]) if len(written) == 1 else f"{written[0].parent}{os.sep} の課ごとのワークブック {len(written)}件"
+    if len(written) == 1:
+        where = str(written[0])
+    else:
+        where = ngettext(
+            "{count} workbook, one per section, in {folder}",
+            "{count} workbooks, one per section, in {folder}",
+            len(written),
+        ).format(count=len(written), folder=f"{written[0].parent}{os.sep}")
+    line = ngettext(
+        "Written: {where} ({count} warning, listed in the sheet 課題一覧)",
+        "Written: {where} ({count} warnings, listed in the sheet 課題一覧)",
+        problems,
     )
-    console.print(Text(f"出力: {where} (警告 {problems}件は「課題一覧」に)"))
+    console.print(Text(line.format(where=where, count=problems)))
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     print_kpi_status(console, analysis.roadmap)

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from bpr.cli import emit, fail
+from bpr.cli import emit, fail, os_reason
+from bpr.i18n import N_, _
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:bpr:inventory:v1"
@@ -21,7 +22,7 @@ SCHEMA_DESCRIPTION = (
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the schema to this file instead of stdout.", dir_okay=False
+        "--output", "-o", metavar="FILE", help=N_("Write the schema to this file instead of stdout."), dir_okay=False
     ),
 ]
 
@@ -49,4 +50,4 @@ def schema(output: OutputOption = None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(exc)))
