@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 
 from bpr.cli import doctor
 from bpr.cli.main import app
+from bpr.export import fonts as fonts_module
 from bpr.export.fonts import japanese_fonts, resolve_font
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
@@ -20,7 +23,7 @@ FONTS = ["IPAexGothic", "IPAexゴシック", "Noto Sans CJK JP"]
 @pytest.fixture
 def fonts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Make fontconfig report a known set of Japanese fonts."""
-    monkeypatch.setattr(doctor, "japanese_fonts", lambda: list(FONTS))
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: list(FONTS))
     return FONTS
 
 
@@ -50,7 +53,7 @@ def test_doctor_without_dot_exits_2_with_the_install_command(
 
 @needs_dot
 def test_doctor_without_japanese_fonts_exits_2(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(doctor, "japanese_fonts", lambda: [])
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: [])
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 2
     assert "FAIL  japanese fonts" in result.output and "fonts-noto-cjk" in result.output
@@ -60,7 +63,7 @@ def test_doctor_without_japanese_fonts_exits_2(runner: CliRunner, monkeypatch: p
 def test_doctor_warns_when_the_configured_font_is_missing(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(doctor, "japanese_fonts", lambda: ["IPAexGothic"])
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: ["IPAexGothic"])
     config = tmp_path / "bpr.yaml"
     config.write_text("diagram:\n  font: Noto Sans CJK JP\n", encoding="utf-8")
     result = runner.invoke(app, ["doctor", "--config", str(config)])
@@ -102,3 +105,108 @@ def test_resolve_font_keeps_the_configured_one_when_installed_else_picks_a_gothi
     assert resolve_font("Hiragino Sans", ["Noto Serif CJK JP", "TakaoPGothic"]) == "TakaoPGothic"
     assert resolve_font("Hiragino Sans", None) == "Hiragino Sans"
     assert resolve_font("Hiragino Sans", []) == "Hiragino Sans"
+
+
+@pytest.fixture
+def windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Play a Windows without Graphviz on PATH: sys.platform, and Program Files and %LOCALAPPDATA% in tmp_path."""
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ProgramFiles", str(tmp_path / "Program Files"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    return tmp_path
+
+
+def _install_dot(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    dot = folder / "dot.exe"
+    dot.write_bytes(b"MZ")
+    return dot
+
+
+def test_windows_dot_installed_but_not_on_path_names_the_folder_to_add(windows: Path) -> None:
+    installed = _install_dot(windows / "Program Files" / "Graphviz" / "bin")
+    check = doctor.check_dot()
+    assert check.status is doctor.Status.FAIL
+    assert f"installed at {installed}" in check.detail and f"add {installed.parent} to PATH" in check.detail
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [("Program Files (x86)", "Graphviz2.38", "bin"), ("Local", "Programs", "Graphviz", "bin")],
+    ids=["old-32-bit-release", "per-user-install"],
+)
+def test_windows_dot_is_found_in_every_usual_folder(
+    windows: Path, monkeypatch: pytest.MonkeyPatch, folder: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("ProgramFiles(x86)", str(windows / "Program Files (x86)"))
+    assert doctor.installed_dot() is None
+    installed = _install_dot(windows.joinpath(*folder))
+    assert doctor.installed_dot() == installed
+
+
+def test_windows_without_graphviz_says_how_to_install_it(windows: Path) -> None:
+    check = doctor.check_dot()
+    assert check.status is doctor.Status.FAIL
+    assert "winget install Graphviz.Graphviz" in check.detail and "apt-get" not in check.detail
+
+
+def test_linux_never_looks_in_windows_folders(windows: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _install_dot(windows / "Program Files" / "Graphviz" / "bin")
+    monkeypatch.setattr(sys, "platform", "linux")
+    check = doctor.check_dot()
+    assert "installed at" not in check.detail and "apt-get install graphviz" in check.detail
+
+
+def test_windows_fonts_check_names_the_font_drawn_with(windows: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: ["BIZ UDGothic", "MS Gothic", "Meiryo", "Yu Gothic"])
+    check = doctor.check_fonts("Noto Sans CJK JP")
+    assert check.status is doctor.Status.WARNING
+    assert "'Noto Sans CJK JP' is not installed (PNG/PDF are drawn with 'BIZ UDGothic')" in check.detail
+
+
+def test_windows_without_japanese_fonts_says_which_feature_to_add(
+    windows: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: [])
+    check = doctor.check_fonts("Noto Sans CJK JP")
+    assert check.status is doctor.Status.FAIL
+    assert "Japanese Supplemental Fonts" in check.detail and "fontconfig" not in check.detail
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: None)
+    assert "cannot read the font registry" in doctor.check_fonts("Noto Sans CJK JP").detail
+
+
+def test_doctor_on_windows_runs_through(windows: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    fonts_folder = windows / "Windows" / "Fonts"
+    fonts_folder.mkdir(parents=True)
+    monkeypatch.setenv("WINDIR", str(windows / "Windows"))
+    monkeypatch.setattr(fonts_module, "registry_fonts", lambda: [])
+    _install_dot(windows / "Program Files" / "Graphviz" / "bin")
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    dot_line = next(line for line in lines if "graphviz dot" in line)
+    assert re.match(r"FAIL  graphviz dot +not on PATH, but installed at .*dot\.exe: add ", dot_line), dot_line
+    assert "Japanese Supplemental Fonts" in next(line for line in lines if "japanese fonts" in line)
+    assert result.stderr.startswith("bpr: not ready: graphviz dot, japanese fonts (Graphviz: `winget install")
+
+
+def test_quiet_doctor_prints_only_what_is_not_ok(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts_module, "japanese_fonts", lambda: [])
+    result = runner.invoke(app, ["-q", "doctor"])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert any(line.startswith("FAIL  japanese fonts") for line in lines)
+    assert not any(line.startswith("ok ") for line in lines)
+    assert any(line.startswith("ok ") for line in runner.invoke(app, ["doctor"]).output.splitlines())
+
+
+def test_report_lines_align_by_the_columns_a_terminal_shows() -> None:
+    checks = [
+        doctor.Check("日本語フォント", doctor.Status.OK, "a"),
+        doctor.Check("python", doctor.Status.FAIL, "b"),
+    ]
+    assert doctor.report_lines(checks) == "ok    日本語フォント  a\nFAIL  python          b\n"
+    assert doctor.report_lines(checks, quiet=True) == "FAIL  python          b\n"

@@ -1,13 +1,20 @@
-"""`bpr doctor`: check the environment: Graphviz `dot`, Japanese fonts, Python, packages and the YAML parser."""
+"""`bpr doctor`: check the environment: Graphviz `dot`, Japanese fonts, Python, packages and the YAML parser.
+
+It knows Linux (fontconfig, apt) and Windows (the font registry and folders, `dot.exe` in Graphviz's
+install folder when the installer did not put it on PATH). Platform checks go through
+`bpr.export.fonts.on_windows()`, so that tests can play Windows on any system.
+"""
 
 from __future__ import annotations
 
 import enum
+import os
 import platform
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -15,15 +22,25 @@ from pathlib import Path
 import typer
 
 from bpr.cli import EXIT_OK, EXIT_USAGE, ConfigOption
-from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts
+from bpr.cli.session import is_quiet
+from bpr.export import fonts
+from bpr.i18n import N_, _
 
 # The dependencies in pyproject.toml, for when bpr runs from a source tree without being installed.
 PACKAGES = ("typer", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "networkx", "openpyxl", "rich")
 RENDER_CHECK = 'digraph doctor { a [label="申請書"] }'
 
+DOT = N_("graphviz dot")
+FONTS = N_("japanese fonts")
+CONFIG = N_("config")
+YAML_PARSER = N_("yaml parser")
+
 
 class Status(enum.Enum):
-    """How a check came out: a failure (something needed is missing or broken) makes `bpr doctor` exit 2."""
+    """How a check came out: a failure (something needed is missing or broken) makes `bpr doctor` exit 2.
+
+    The words stay as they are in every language, like a problem's severity: scripts look for FAIL.
+    """
 
     OK = "ok"
     WARNING = "warn"
@@ -32,7 +49,7 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class Check:
-    """One line of the report."""
+    """One line of the report: its name is a message id (or a package name), said in the run's language."""
 
     name: str
     status: Status
@@ -45,36 +62,104 @@ def doctor(config: ConfigOption = None) -> None:
 
     config_check, font = check_config(resolve_config_path(config))
     checks = [check_dot(), check_fonts(font), config_check, check_python(), *check_packages(), check_yaml_parser()]
-    width = max(len(check.name) for check in checks)
-    for check in checks:
-        typer.echo(f"{check.status.value:<4}  {check.name:<{width}}  {check.detail}")
-    failed = [check.name for check in checks if check.status is Status.FAIL]
+    typer.echo(report_lines(checks, quiet=is_quiet()), nl=False)
+    failed = [_(check.name) for check in checks if check.status is Status.FAIL]
     if failed:
-        typer.echo(f"bpr: not ready: {', '.join(failed)} (Graphviz and fonts: {INSTALL_COMMAND})", err=True)
+        # Windows has Japanese fonts of its own; Linux installs them with Graphviz (fonts.INSTALL_COMMAND).
+        if fonts.on_windows():
+            message = _("bpr: not ready: {checks} (Graphviz: {install})")
+        else:
+            message = _("bpr: not ready: {checks} (Graphviz and fonts: {install})")
+        typer.echo(message.format(checks=", ".join(failed), install=install_hint()), err=True)
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK)
+
+
+def report_lines(checks: list[Check], quiet: bool = False) -> str:
+    """Return one aligned line per check (under quiet, only those that are not ok)."""
+    from rich.cells import cell_len
+
+    names = [_(check.name) for check in checks]
+    # Japanese names take two columns a character: pad by the cells a terminal shows, not by characters.
+    width = max(cell_len(name) for name in names)
+    return "".join(
+        f"{check.status.value:<4}  {name}{' ' * (width - cell_len(name))}  {check.detail}\n"
+        for check, name in zip(checks, names, strict=True)
+        if not (quiet and check.status is Status.OK)
+    )
+
+
+def install_hint() -> str:
+    """Return how to install Graphviz (and, on Linux, a Japanese font) on this system."""
+    if fonts.on_windows():
+        return _("`{command}` or the installer from graphviz.org, then add its bin folder to PATH").format(
+            command=fonts.WINDOWS_INSTALL_COMMAND
+        )
+    return fonts.INSTALL_COMMAND
 
 
 def check_dot() -> Check:
     """Return whether Graphviz `dot` is on PATH, its version, and which of svg, png and pdf it can write."""
     dot = shutil.which("dot")
     if dot is None:
-        return Check("graphviz dot", Status.FAIL, f"not on PATH (needed for svg, png, pdf): {INSTALL_COMMAND}")
+        installed = installed_dot() if fonts.on_windows() else None
+        if installed is not None:
+            return Check(
+                DOT,
+                Status.FAIL,
+                _("not on PATH, but installed at {path}: add {folder} to PATH, then open a new terminal").format(
+                    path=installed, folder=installed.parent
+                ),
+            )
+        return Check(
+            DOT, Status.FAIL, _("not on PATH (needed for svg, png, pdf): {install}").format(install=install_hint())
+        )
     try:
         version = subprocess.run([dot, "-V"], capture_output=True, text=True, errors="replace", timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
-        return Check("graphviz dot", Status.FAIL, f"{dot} does not run: {error}")
+        return Check(DOT, Status.FAIL, _("{dot} does not run: {error}").format(dot=dot, error=error))
     text = (version.stderr or version.stdout).strip()
     formats = [fmt for fmt in ("svg", "png", "pdf") if _renders(dot, fmt)]
     lacking = [fmt for fmt in ("svg", "png", "pdf") if fmt not in formats]
-    detail = f"{dot} ({text}); renders {', '.join(formats) or 'nothing'}"
+    if formats:
+        detail = _("{dot} ({version}); renders {formats}").format(dot=dot, version=text, formats=", ".join(formats))
+    else:
+        detail = _("{dot} ({version}); renders nothing").format(dot=dot, version=text)
     if "svg" not in formats:
-        return Check("graphviz dot", Status.FAIL, detail)
+        return Check(DOT, Status.FAIL, detail)
     if lacking:
         return Check(
-            "graphviz dot", Status.WARNING, f"{detail}; cannot write {', '.join(lacking)} (install the cairo plugin)"
+            DOT,
+            Status.WARNING,
+            _("{detail}; cannot write {formats} (install the cairo plugin)").format(
+                detail=detail, formats=", ".join(lacking)
+            ),
         )
-    return Check("graphviz dot", Status.OK, detail)
+    return Check(DOT, Status.OK, detail)
+
+
+def graphviz_folders(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Return the folders Graphviz's Windows installers put `dot.exe` in: Program Files (both), the user's programs.
+
+    Releases before 2.40 installed into a versioned folder (Graphviz2.38), hence the pattern.
+    """
+    env = os.environ if environ is None else environ
+    roots = [env.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    local = env.get("LOCALAPPDATA")
+    if local:
+        roots.append(str(Path(local) / "Programs"))
+    folders: list[Path] = []
+    for root in dict.fromkeys(root for root in roots if root):
+        base = Path(root)
+        for folder in [base / "Graphviz" / "bin", *sorted(base.glob("Graphviz*/bin"))]:
+            if folder not in folders:
+                folders.append(folder)
+    return folders
+
+
+def installed_dot(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Return the `dot.exe` of a Graphviz installed in its usual folder on Windows, or None."""
+    return next((folder / "dot.exe" for folder in graphviz_folders(environ) if (folder / "dot.exe").is_file()), None)
 
 
 def _renders(dot: str, fmt: str) -> bool:
@@ -86,20 +171,43 @@ def _renders(dot: str, fmt: str) -> bool:
 
 
 def check_fonts(configured: str) -> Check:
-    """Return the Japanese fonts fontconfig knows, and whether the configured diagram font is among them."""
-    fonts = japanese_fonts()
-    if fonts is None:
-        return Check("japanese fonts", Status.FAIL, f"fontconfig (fc-list) is not available: {INSTALL_COMMAND}")
-    if not fonts:
-        return Check("japanese fonts", Status.FAIL, f"fontconfig knows no Japanese font: {INSTALL_COMMAND}")
-    listed = ", ".join(fonts)
-    if configured not in fonts:
+    """Return the Japanese fonts the system knows, and whether the configured diagram font is among them."""
+    found = fonts.japanese_fonts()
+    if fonts.on_windows():
+        folders = ", ".join(map(str, fonts.windows_font_folders()))
+        if found is None:
+            return Check(FONTS, Status.FAIL, _("cannot read the font registry nor {folders}").format(folders=folders))
+        if not found:
+            return Check(
+                FONTS,
+                Status.FAIL,
+                _(
+                    "Windows knows no Japanese font (registry, {folders}): "
+                    "add the optional feature 'Japanese Supplemental Fonts' in Settings"
+                ).format(folders=folders),
+            )
+    elif found is None:
         return Check(
-            "japanese fonts",
-            Status.WARNING,
-            f"configured font '{configured}' is not installed (PNG/PDF use another Japanese font); known: {listed}",
+            FONTS,
+            Status.FAIL,
+            _("fontconfig (fc-list) is not available: {install}").format(install=fonts.INSTALL_COMMAND),
         )
-    return Check("japanese fonts", Status.OK, f"configured '{configured}' is installed; known: {listed}")
+    elif not found:
+        return Check(
+            FONTS, Status.FAIL, _("fontconfig knows no Japanese font: {install}").format(install=fonts.INSTALL_COMMAND)
+        )
+    listed = ", ".join(f"'{name}'" for name in found)
+    if configured not in found:
+        return Check(
+            FONTS,
+            Status.WARNING,
+            _("configured font '{font}' is not installed (PNG/PDF are drawn with '{fallback}'); known: {fonts}").format(
+                font=configured, fallback=fonts.resolve_font(configured, found), fonts=listed
+            ),
+        )
+    return Check(
+        FONTS, Status.OK, _("configured '{font}' is installed; known: {fonts}").format(font=configured, fonts=listed)
+    )
 
 
 def check_python() -> Check:
@@ -109,11 +217,11 @@ def check_python() -> Check:
 
 def check_packages() -> list[Check]:
     """Return bpr's version and that of each package it needs."""
-    checks = [Check("bpr", Status.OK, _version("bpr") or "not installed as a package (running from source)")]
+    checks = [Check("bpr", Status.OK, _version("bpr") or _("not installed as a package (running from source)"))]
     for package in _dependencies():
         version = _version(package)
         status = Status.OK if version else Status.FAIL
-        checks.append(Check(package, status, version or "not installed: pip install -e ."))
+        checks.append(Check(package, status, version or _("not installed: pip install -e .")))
     return checks
 
 
@@ -123,9 +231,11 @@ def check_yaml_parser() -> Check:
 
     name = parser_class_name()
     if name == "CParser":
-        return Check("yaml parser", Status.OK, "CParser (ruamel.yaml C extension)")
+        return Check(YAML_PARSER, Status.OK, _("CParser (ruamel.yaml C extension)"))
     return Check(
-        "yaml parser", Status.WARNING, f"{name}: pure Python, several times slower; pip install ruamel.yaml.clib"
+        YAML_PARSER,
+        Status.WARNING,
+        _("{parser}: pure Python, several times slower; pip install ruamel.yaml.clib").format(parser=name),
     )
 
 
@@ -156,7 +266,9 @@ def check_config(path: Path | None) -> tuple[Check, str]:
     try:
         config = load_config(path)
     except ConfigError as error:
-        return Check("config", Status.FAIL, f"{path} has errors:\n{error}"), Config().diagram.font
+        return Check(CONFIG, Status.FAIL, _("{path} has errors:\n{problems}").format(path=path, problems=error)), (
+            Config().diagram.font
+        )
     return Check(
-        "config", Status.OK, str(path) if path else "built-in defaults (no bpr.yaml here)"
+        CONFIG, Status.OK, str(path) if path else _("built-in defaults (no bpr.yaml here)")
     ), config.diagram.font
