@@ -12,10 +12,20 @@ import pytest
 from typer.testing import CliRunner
 
 from bpr.cli.main import app
-from bpr.cli.output import FORMATTERS_BY_NAME, github_command
+from bpr.cli.output import (
+    FORMATTERS_BY_NAME,
+    SUMMARY_BYTES,
+    SUMMARY_ROWS,
+    OutputOptions,
+    ValidationReport,
+    escape_markdown,
+    github_command,
+    markdown_summary,
+)
+from bpr.cli.validate import output_format_in_force
 from bpr.inventory.problem import Problem, Severity
 
-from conftest import DATA, INVALID, ROOT, VALID, yaml_files
+from conftest import DATA, INVALID, INVENTORIES, ROOT, VALID, yaml_files
 
 SUMMARY = re.compile(r"^\d+ files?, \d+ procedures?: \d+ errors?, \d+ warnings?$")
 PROBLEM_LINE = re.compile(
@@ -24,6 +34,13 @@ PROBLEM_LINE = re.compile(
 GITHUB_LINE = re.compile(r"^::(error|warning) file=[^,]+,line=\d+,col=\d+,title=[a-z-]+::.+$")
 ONE_ERROR = INVALID / "unknown-field" / "top-level.yaml"
 ONLY_WARNINGS = INVALID / "seal-required" / "oshi-in.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run as on a PC, also when the tests themselves run in GitHub Actions: text format, no step summary."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
 def _commands() -> list[str]:
@@ -252,3 +269,183 @@ def test_no_help_shows_a_python_type(runner: CliRunner) -> None:
         assert result.exit_code == 0, command
         for marker in ("<list[", "<path>", "<int", "<str>", "<float", "list[Path]"):
             assert marker not in result.output, (command, marker)
+
+
+# --- --no-warnings and -q/--quiet (issue 14, item 12) ------------------------------------------------------------
+
+
+def test_no_warnings_shows_errors_only_and_still_counts_warnings(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--no-warnings", str(ONE_ERROR), str(ONLY_WARNINGS)])
+    assert result.exit_code == 1
+    *problems, summary = result.stdout.splitlines()
+    assert [PROBLEM_LINE.match(line)["severity"] for line in problems] == ["error"] * 3  # type: ignore[index]
+    assert summary == "2 files, 1 procedure: 3 errors, 2 warnings"
+
+
+def test_no_warnings_keeps_the_exit_code_and_strict_still_fails_on_warnings(runner: CliRunner) -> None:
+    """As yamllint: --no-warnings hides warnings from the output, never from the exit code."""
+    plain = runner.invoke(app, ["validate", "--no-warnings", str(ONLY_WARNINGS)])
+    assert plain.exit_code == 0
+    assert plain.stdout == "1 file, 1 procedure: 0 errors, 2 warnings\n"
+    strict = runner.invoke(app, ["validate", "--no-warnings", "--strict", str(ONLY_WARNINGS)])
+    assert strict.exit_code == 1
+    assert strict.stdout == plain.stdout
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_no_warnings_applies_to_every_format(runner: CliRunner, output_format: str) -> None:
+    args = ["validate", "--format", output_format, str(ONE_ERROR), str(ONLY_WARNINGS)]
+    every = runner.invoke(app, args).stdout
+    errors_only = runner.invoke(app, [*args, "--no-warnings"]).stdout
+    assert "seal-required" in every and "seal-required" not in errors_only
+    assert errors_only.count("missing-field") == every.count("missing-field") == 1
+    if output_format == "json":
+        report = json.loads(errors_only)
+        assert (report["errors"], report["warnings"], len(report["problems"])) == (3, 2, 3)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_prints_problems_without_the_summary(runner: CliRunner, where: str) -> None:
+    args = ["validate", str(ONE_ERROR), str(ONLY_WARNINGS)]
+    result = runner.invoke(app, ["-q", *args] if where == "before" else [*args, "--quiet"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5 and all(PROBLEM_LINE.match(line) for line in lines)
+
+
+def test_quiet_on_a_clean_inventory_prints_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.yaml"
+    clean.write_bytes((VALID / "bom-crlf.yaml").read_bytes())
+    assert runner.invoke(app, ["validate", str(clean)]).stdout.endswith("0 errors, 0 warnings\n")
+    result = runner.invoke(app, ["-q", "validate", str(clean)])
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_quiet_github_drops_the_summary_and_json_stays_whole(runner: CliRunner) -> None:
+    github = runner.invoke(app, ["-q", "validate", "--format", "github", str(ONLY_WARNINGS)]).stdout.splitlines()
+    assert len(github) == 2 and all(GITHUB_LINE.match(line) for line in github)
+    report = json.loads(runner.invoke(app, ["-q", "validate", "--format", "json", str(ONLY_WARNINGS)]).stdout)
+    assert report["warnings"] == 2 and len(report["problems"]) == 2
+
+
+# --- GitHub Actions: the format and the step summary (issue 15, item 2) -------------------------------------------
+
+
+def test_github_actions_chooses_the_github_format(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    lines = runner.invoke(app, ["validate", str(ONLY_WARNINGS)]).stdout.splitlines()
+    assert all(GITHUB_LINE.match(line) for line in lines[:-1]) and SUMMARY.match(lines[-1])
+    text = runner.invoke(app, ["validate", "--format", "text", str(ONLY_WARNINGS)]).stdout
+    assert text.startswith(f"{ONLY_WARNINGS}:13:15: warning seal-required ")
+
+
+def test_the_format_in_force() -> None:
+    assert output_format_in_force(None, {}) == "text"
+    assert output_format_in_force(None, {"GITHUB_ACTIONS": "true"}) == "github"
+    assert output_format_in_force(None, {"GITHUB_ACTIONS": "false"}) == "text"
+    assert output_format_in_force("json", {"GITHUB_ACTIONS": "true"}) == "json"
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("| ") and not line.startswith("| Severity")]
+
+
+def test_step_summary_lists_every_warning_of_the_sample(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["validate", "inventories"])
+    assert result.exit_code == 0
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::warning ")]
+    markdown = summary.read_text(encoding="utf-8")
+    assert markdown.startswith("earlier step\n### bpr validate inventories\n")
+    assert "10 files, 69 procedures: 0 errors, 23 warnings" in markdown
+    rows = _table_rows(markdown)
+    assert len(rows) == len(annotations) == 23
+    assert rows[0].startswith("| warning | inventories/") and "| seal-required |" in "".join(rows)
+    assert "more problems" not in markdown
+
+
+def test_step_summary_is_written_whatever_the_format(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = runner.invoke(app, ["validate", "--format", "json", "--no-warnings", str(ONE_ERROR), str(ONLY_WARNINGS)])
+    assert json.loads(result.stdout)["errors"] == 3
+    markdown = summary.read_text(encoding="utf-8")
+    assert [row.split(" | ")[2] for row in _table_rows(markdown)] == ["missing-field", "unknown-field", "unknown-field"]
+    assert "Warnings are left out (--no-warnings)." in markdown
+
+
+def test_an_unwritable_step_summary_never_fails_the_run(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder, not a file
+    result = runner.invoke(app, ["validate", str(ONLY_WARNINGS)])
+    assert result.exit_code == 0
+    assert SUMMARY.match(result.stdout.splitlines()[-1])
+    assert f"bpr: warning: cannot write the step summary to {tmp_path} ($GITHUB_STEP_SUMMARY)" in result.stderr
+
+
+def test_an_empty_step_summary_variable_writes_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", "")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", str(ONLY_WARNINGS)])
+    assert (result.exit_code, result.stderr, list(tmp_path.iterdir())) == (0, "", [])
+
+
+def _problems(count: int, message: str = "m", severity: Severity = Severity.WARNING) -> tuple[Problem, ...]:
+    return tuple(Problem(f"f{i:04}.yaml", i + 1, 1, severity, "seal-required", message) for i in range(count))
+
+
+def test_step_summary_lists_errors_first_and_caps_the_rows() -> None:
+    problems = _problems(SUMMARY_ROWS + 49) + _problems(1, "the only error", Severity.ERROR)
+    markdown = markdown_summary(ValidationReport(3, 4, problems), ["inventories"])
+    rows = _table_rows(markdown)
+    assert len(rows) == SUMMARY_ROWS
+    assert rows[0].startswith("| error | f0000.yaml:1:1 | seal-required | the only error |")
+    assert "50 more problems are not listed here: the log of this step has every one." in markdown
+    one_left = markdown_summary(ValidationReport(3, 4, _problems(SUMMARY_ROWS + 1)), ["x"])
+    assert "1 more problem is not listed here" in one_left
+
+
+def test_step_summary_caps_its_size() -> None:
+    problems = _problems(50, "long " * 1000)
+    markdown = markdown_summary(ValidationReport(1, 1, problems), ["x"])
+    assert len(markdown.encode()) <= SUMMARY_BYTES + 200
+    left = 50 - len(_table_rows(markdown))
+    assert 0 < left < 50 and f"{left} more problems are not listed here" in markdown
+
+
+def test_step_summary_of_a_clean_run_has_no_table() -> None:
+    markdown = markdown_summary(ValidationReport(1, 2, ()), ["a.yaml"], OutputOptions(warnings=False))
+    assert markdown == "### bpr validate a.yaml\n\n1 file, 2 procedures: 0 errors, 0 warnings\n\n"
+
+
+def test_markdown_cells_are_escaped() -> None:
+    assert escape_markdown("a | b") == "a \\| b"
+    assert escape_markdown("<script>&") == "&lt;script&gt;&amp;"
+    assert escape_markdown("*x* _y_ `z` [l](u) ~s~ \\") == "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~s\\~ \\\\"
+    assert escape_markdown("one\ntwo\r\nthree") == "one two three"
+    problem = Problem("a|b.yaml", 1, 2, Severity.ERROR, "invalid-value", "value '|x|' <b>bold</b>\nnext")
+    row = _table_rows(markdown_summary(ValidationReport(1, 0, (problem,)), ["a|b.yaml"]))[0]
+    assert row == "| error | a\\|b.yaml:1:2 | invalid-value | value '\\|x\\|' &lt;b&gt;bold&lt;/b&gt; next |"
+    assert row.replace("\\|", "").count("|") == 5  # four cells, whatever the message holds
+
+
+# --- the summary line in Japanese ---------------------------------------------------------------------------------
+
+
+def test_the_summary_line_in_japanese(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--lang", "ja", str(INVENTORIES)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "10ファイル・69手続: エラー 0件、警告 23件"
+    # The problem lines keep their severity and code for tools.
+    assert all(PROBLEM_LINE.match(line) for line in result.stdout.splitlines()[:-1])

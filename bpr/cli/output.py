@@ -1,16 +1,21 @@
-"""Output formats of `bpr validate`: a registry from format name to formatter.
+"""Output formats of `bpr validate`: a registry from format name to formatter, and the Markdown summary of a CI step.
 
 Machine formats (json, github) are written plainly to the stream, never through rich, which would
 take text in square brackets for markup, and as UTF-8 whatever the console's encoding (`MACHINE_FORMATS`).
+The words a person reads (the summary line, the step summary's headings) are in the run's language; a
+problem's line keeps its severity and code as they are, for tools.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bpr.i18n import _, ngettext
 from bpr.inventory.problem import Problem, Severity
 
 if TYPE_CHECKING:
@@ -56,24 +61,42 @@ class ValidationReport:
         }
 
 
-Formatter = Callable[[ValidationReport, TextIO], None]
+@dataclass(frozen=True)
+class OutputOptions:
+    """What a run shows: warnings (`--no-warnings` leaves them out) and the summary line (`-q` leaves it out).
+
+    Leaving warnings out changes neither the counts of the summary nor the exit code (as yamllint).
+    """
+
+    warnings: bool = True
+    summary: bool = True
+
+    def shown(self, report: ValidationReport) -> tuple[Problem, ...]:
+        """Return the problems of a report this run shows."""
+        if self.warnings:
+            return report.problems
+        return tuple(problem for problem in report.problems if problem.severity is Severity.ERROR)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+EVERYTHING = OutputOptions()
+Formatter = Callable[[ValidationReport, TextIO, OutputOptions], None]
 
 
 def summary_line(report: ValidationReport) -> str:
     """Return the one-line summary, e.g. '9 files, 72 procedures: 1 error, 3 warnings'."""
-    return (
-        f"{_plural(report.files, 'file')}, {_plural(report.procedures, 'procedure')}: "
-        f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}"
+    return _("{files}, {procedures}: {errors}, {warnings}").format(
+        files=ngettext("{n} file", "{n} files", report.files).format(n=report.files),
+        procedures=ngettext("{n} procedure", "{n} procedures", report.procedures).format(n=report.procedures),
+        errors=ngettext("{n} error", "{n} errors", report.errors).format(n=report.errors),
+        warnings=ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings),
     )
 
 
-def write_text(report: ValidationReport, stream: TextIO) -> None:
-    """Write one line per problem, then the summary (coloured on a terminal)."""
-    stream.write("".join(f"{problem}\n" for problem in report.problems))
+def write_text(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:
+    """Write one line per problem shown, then the summary (coloured on a terminal) unless quiet."""
+    stream.write("".join(f"{problem}\n" for problem in options.shown(report)))
+    if not options.summary:
+        return
     summary = summary_line(report)
     if not stream.isatty():
         stream.write(summary + "\n")
@@ -85,9 +108,11 @@ def write_text(report: ValidationReport, stream: TextIO) -> None:
     Console(file=stream, highlight=False, soft_wrap=True).print(Text(summary, style=style))
 
 
-def write_json(report: ValidationReport, stream: TextIO) -> None:
-    """Write one JSON object: files, procedures, errors, warnings and problems."""
-    stream.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+def write_json(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:
+    """Write one JSON object: files, procedures, errors, warnings (all counted) and the problems shown."""
+    found = report.to_dict()
+    found["problems"] = [problem.to_dict() for problem in options.shown(report)]
+    stream.write(json.dumps(found, ensure_ascii=False) + "\n")
 
 
 def escape_github_data(text: str) -> str:
@@ -114,10 +139,11 @@ def github_command(problem: Problem) -> str:
     return f"::{problem.severity.value} {properties}::{escape_github_data(problem.message)}"
 
 
-def write_github(report: ValidationReport, stream: TextIO) -> None:
-    """Write one GitHub Actions workflow command per problem, then the plain summary."""
-    stream.write("".join(github_command(problem) + "\n" for problem in report.problems))
-    stream.write(summary_line(report) + "\n")
+def write_github(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:
+    """Write one GitHub Actions workflow command per problem shown, then the plain summary unless quiet."""
+    stream.write("".join(github_command(problem) + "\n" for problem in options.shown(report)))
+    if options.summary:
+        stream.write(summary_line(report) + "\n")
 
 
 FORMATTERS_BY_NAME: dict[str, Formatter] = {
@@ -127,3 +153,67 @@ FORMATTERS_BY_NAME: dict[str, Formatter] = {
 }
 # Read by programs, so UTF-8 on every console; text is for people, in the console's encoding.
 MACHINE_FORMATS = frozenset({"json", "github"})
+
+
+# GitHub shows 10 annotations of each kind per step; the step summary lists the rest, up to a size a
+# page shows quickly (GitHub accepts 1 MiB per step).
+SUMMARY_ROWS = 200
+SUMMARY_BYTES = 64 * 1024
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape text for a cell of a GitHub Markdown table: HTML, inline markup, the cell separator, line breaks."""
+    one_line = " ".join(text.splitlines())
+    html = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_INLINE.sub(r"\\\1", html)
+
+
+def markdown_summary(report: ValidationReport, paths: Sequence[str], options: OutputOptions = EVERYTHING) -> str:
+    """Return the Markdown summary of a run for a CI step: counts, then a table of the problems shown, errors first."""
+    lines = [
+        "### " + escape_markdown(" ".join(["bpr validate", *paths])),
+        "",
+        escape_markdown(summary_line(report)),
+    ]
+    shown = sorted(options.shown(report), key=lambda problem: problem.severity is not Severity.ERROR)
+    if shown:
+        lines += [
+            "",
+            "| {} | {} | {} | {} |".format(_("Severity"), _("Where"), _("Code"), _("Message")),
+            "|---|---|---|---|",
+        ]
+        size = sum(len(line.encode()) + 1 for line in lines)
+        listed = 0
+        for problem in shown:
+            row = _markdown_row(problem)
+            size += len(row.encode()) + 1
+            if listed == SUMMARY_ROWS or size > SUMMARY_BYTES:
+                break
+            lines.append(row)
+            listed += 1
+        if listed < len(shown):
+            left = len(shown) - listed
+            lines += [
+                "",
+                ngettext(
+                    "{n} more problem is not listed here: the log of this step has every one.",
+                    "{n} more problems are not listed here: the log of this step has every one.",
+                    left,
+                ).format(n=left),
+            ]
+    if not options.warnings and report.warnings:
+        lines += ["", _("Warnings are left out (--no-warnings).")]
+    return "\n".join(lines) + "\n\n"
+
+
+def _markdown_row(problem: Problem) -> str:
+    where = problem.location if problem.location is not None else f"{problem.file}:{problem.line}:{problem.column}"
+    cells = (problem.severity.value, where, problem.code, problem.message)
+    return "| " + " | ".join(escape_markdown(cell) for cell in cells) + " |"
+
+
+def append_step_summary(path: Path, markdown: str) -> None:
+    """Append Markdown to a CI step's summary file (GitHub's $GITHUB_STEP_SUMMARY); OSError when it cannot."""
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write(markdown)

@@ -1,45 +1,79 @@
-"""`bpr validate`: check every inventory file against format v1 and the cross-file rules."""
+"""`bpr validate`: check every inventory file against format v1 and the cross-file rules.
+
+Under GitHub Actions (GITHUB_ACTIONS=true) the output is workflow commands unless --format says
+otherwise, and a Markdown summary is appended to $GITHUB_STEP_SUMMARY, as GitHub shows only 10
+annotations of each kind per step.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bpr.cli import EXIT_USAGE, ConfigOption, PathsArgument, check_config_or_exit, emit, fail, inventory_paths
-from bpr.cli.output import FORMATTERS_BY_NAME, MACHINE_FORMATS, ValidationReport
+from bpr.cli.output import (
+    FORMATTERS_BY_NAME,
+    MACHINE_FORMATS,
+    OutputOptions,
+    ValidationReport,
+    append_step_summary,
+    markdown_summary,
+)
+from bpr.cli.session import is_quiet
+from bpr.i18n import N_, _
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
-def _check_format(value: str) -> str:
-    if value not in FORMATTERS_BY_NAME:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(FORMATTERS_BY_NAME)}")
+def _check_format(value: str | None) -> str | None:
+    if value is not None and value not in FORMATTERS_BY_NAME:
+        raise typer.BadParameter(
+            _("'{value}' is not one of {choices}").format(value=value, choices=", ".join(FORMATTERS_BY_NAME))
+        )
     return value
 
 
 FormatOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--format",
         "-f",
         metavar=FORMAT_CHOICES,
         callback=_check_format,
-        help="Output: text (one line per problem and a summary), json (one object) or github (workflow commands).",
+        show_default=False,
+        help=N_(
+            "Output: text (one line per problem and a summary), json (one object) or github (workflow commands). "
+            "Default: text, or github under GitHub Actions (GITHUB_ACTIONS=true)."
+        ),
     ),
 ]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Exit with code 1 on warnings too.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help=N_("Exit with code 1 on warnings too."))]
+NoWarningsOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-warnings",
+        help=N_("Show errors only. The summary still counts the warnings, and --strict still fails on them."),
+    ),
+]
 NoCacheOption = Annotated[
     bool,
-    typer.Option("--no-cache", help="Parse every file afresh; neither read nor write the cache (or BPR_NO_CACHE=1)."),
+    typer.Option(
+        "--no-cache", help=N_("Parse every file afresh; neither read nor write the cache (or BPR_NO_CACHE=1).")
+    ),
 ]
 
 
 def validate(
     paths: PathsArgument = None,
-    output_format: FormatOption = "text",
+    output_format: FormatOption = None,
     strict: StrictOption = False,
+    no_warnings: NoWarningsOption = False,
     config: ConfigOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
@@ -53,8 +87,39 @@ def validate(
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
         raise typer.Exit(EXIT_USAGE)
     if not inventory.files:
-        fail(f"no-inventory: no YAML file (*.yaml, *.yml) found under {', '.join(map(str, chosen))}")
+        fail(
+            _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(
+                paths=", ".join(map(str, chosen))
+            )
+        )
     report = ValidationReport.from_inventory(inventory)
-    formatter = FORMATTERS_BY_NAME[output_format]
-    emit(lambda stream: formatter(report, stream), utf8=output_format in MACHINE_FORMATS)
+    options = OutputOptions(warnings=not no_warnings, summary=not is_quiet())
+    name = output_format_in_force(output_format)
+    formatter = FORMATTERS_BY_NAME[name]
+    emit(lambda stream: formatter(report, stream, options), utf8=name in MACHINE_FORMATS)
+    write_step_summary(report, [str(path) for path in chosen], options)
     raise typer.Exit(report.exit_code(strict))
+
+
+def output_format_in_force(option: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """Return the --format given, else github under GitHub Actions (GITHUB_ACTIONS=true, as yamllint), else text."""
+    if option is not None:
+        return option
+    env = os.environ if environ is None else environ
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def write_step_summary(report: ValidationReport, paths: Sequence[str], options: OutputOptions) -> None:
+    """Append the run's Markdown summary to $GITHUB_STEP_SUMMARY when it names a file; never fail the run on it."""
+    target = os.environ.get(STEP_SUMMARY, "").strip()
+    if not target:
+        return
+    try:
+        append_step_summary(Path(target), markdown_summary(report, paths, options))
+    except OSError as exc:
+        sys.stderr.write(
+            _("bpr: warning: cannot write the step summary to {path} (${variable}): {reason}").format(
+                path=target, variable=STEP_SUMMARY, reason=exc.strerror or exc
+            )
+            + "\n"
+        )
