@@ -67,8 +67,16 @@ def test_score_csv_has_a_header_and_a_row_per_procedure(runner):
 def test_score_table_shows_the_top_and_the_kpis(runner):
     result = runner.invoke(app, ["score", str(INVENTORIES), "--top", "5"])
     assert result.exit_code == 0
-    assert "優先順位" in result.stdout and "KPI" in result.stdout
-    assert "AI-OCR・RPA導入業務数" in result.stdout
+    assert "Priority: top 5 of 69" in result.stdout and "KPI (FY2022 to FY2025)" in result.stdout
+    assert "  AI-OCR・RPA導入業務数 by FY2023: target 10 / planned 16: met" in result.stdout.splitlines()
+
+
+def test_score_table_in_japanese_reads_as_before(runner):
+    result = runner.invoke(app, ["--lang", "ja", "score", str(INVENTORIES), "--top", "5"])
+    assert result.exit_code == 0
+    assert "優先順位 上位5件 / 全69件" in result.stdout and "KPI (令和4年度〜令和7年度)" in result.stdout
+    assert "  AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画16件 達成" in result.stdout.splitlines()
+    assert "期待削減 時間/年" in result.stdout and "オンライン化 +RPA" in result.stdout
 
 
 def test_score_refuses_an_invalid_inventory(runner, tmp_path):
@@ -122,6 +130,7 @@ def test_terminal_lists_ten_procedure_shortfalls_and_counts_the_rest():
 
     from bpr.analysis.results import Roadmap, Shortfall
     from bpr.cli.terminal import print_kpi_status
+    from bpr.i18n import set_language
 
     shortfalls = (
         Shortfall("枠が足りない"),
@@ -131,7 +140,11 @@ def test_terminal_lists_ten_procedure_shortfalls_and_counts_the_rest():
     print_kpi_status(console, Roadmap(2022, 4, (), (), (), shortfalls))
     text = console.export_text()
     assert "枠が足りない" in text and "手続9: 期限" in text and "手続10: 期限" not in text
-    assert "ほか 15件の手続" in text
+    assert "  ! 15 more procedures (the shortfalls of `bpr roadmap --format json`)" in text.splitlines()
+    set_language("ja")
+    console = Console(record=True, width=200)
+    print_kpi_status(console, Roadmap(2022, 4, (), (), (), shortfalls))
+    assert "  ! ほか 15件の手続 (`bpr roadmap --format json` の shortfalls)" in console.export_text().splitlines()
 
 
 def test_terminal_reads_a_kpi_over_nothing_as_a_warning_never_met():
@@ -139,6 +152,7 @@ def test_terminal_reads_a_kpi_over_nothing_as_a_warning_never_met():
 
     from bpr.analysis.results import KpiStatus, Roadmap, Shortfall
     from bpr.cli.terminal import print_kpi_status
+    from bpr.i18n import set_language
 
     warning = "対象の手続がない (national_priority の手続が棚卸にない): 達成とは言えない"
     kpis = (
@@ -146,6 +160,14 @@ def test_terminal_reads_a_kpi_over_nothing_as_a_warning_never_met():
         KpiStatus("AI-OCR・RPA導入業務数", 10, 2023, 12, True),
     )
     shortfalls = (Shortfall(f"KPI「国の優先手続のオンライン化」: {warning}", kind="kpi"),)
+    console = Console(record=True, width=200)
+    print_kpi_status(console, Roadmap(2022, 4, (), kpis, (), shortfalls))
+    lines = console.export_text().splitlines()
+    assert "  国の優先手続のオンライン化 by FY2025: target 0 / planned 0: nothing to count" in lines
+    assert "  AI-OCR・RPA導入業務数 by FY2023: target 10 / planned 12: met" in lines
+    # The warning is the analysis' Japanese, said once, under its KPI.
+    assert sum(warning in line for line in lines) == 1
+    set_language("ja")
     console = Console(record=True, width=200)
     print_kpi_status(console, Roadmap(2022, 4, (), kpis, (), shortfalls))
     lines = console.export_text().splitlines()
@@ -157,7 +179,7 @@ def test_terminal_reads_a_kpi_over_nothing_as_a_warning_never_met():
 def test_score_table_shows_expected_hours_and_complements(runner):
     result = runner.invoke(app, ["score", str(INVENTORIES), "--top", "10"])
     assert result.exit_code == 0
-    assert "期待削減" in result.stdout and "+RPA" in result.stdout
+    assert "Expected saving" in result.stdout and "going online +RPA" in result.stdout
 
 
 # Text a spreadsheet would evaluate, or that would split a row, in every text column the CSV writes.
@@ -261,4 +283,4 @@ def test_the_table_reads_on_an_80_column_terminal() -> None:
     # Names are wrapped, not cut to a few characters: the first name is there whole.
     flat = text.replace("\n", "").replace("│", "").replace(" ", "")
     assert "住民票の写し等の交付請求" in flat and "…" not in text
-    assert "主な理由" not in text and "99,078" in text
+    assert "Main reason" not in text and "99,078" in text

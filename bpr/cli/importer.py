@@ -9,14 +9,20 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bpr.cli import emit, fail
+from bpr.cli import emit, fail, not_one_of, os_reason
+from bpr.cli.session import is_quiet
+from bpr.cli.survey import joined
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bpr.survey.importer import ImportPlan
     from bpr.survey.table import SurveyTable
 
 app = typer.Typer(
-    help="Bring existing data into the inventory.", no_args_is_help=True, add_completion=False, rich_markup_mode=None
+    help=N_("Bring existing data into the inventory."),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 LISTED_AT_MOST = 40
 
@@ -28,7 +34,7 @@ def _group() -> None:
 
 def _check_format(value: str) -> str:
     if value not in ("text", "json"):
-        raise typer.BadParameter(f"'{value}' is not one of text, json")
+        raise not_one_of(value, ("text", "json"))
     return value
 
 
@@ -37,13 +43,13 @@ def survey(
     file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="FILE", help="The survey as CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX.", show_default=False
+            metavar="FILE", help=N_("The survey as CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX."), show_default=False
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="The inventory folder to write into (new or existing).", show_default=False
+            "--output", "-o", help=N_("The inventory folder to write into (new or existing)."), show_default=False
         ),
     ] = None,
     population: Annotated[
@@ -52,7 +58,7 @@ def survey(
             "--population",
             min=1,
             max=50_000_000,
-            help="The city's population: annual volumes are the national counts × population / 124,500,000.",
+            help=N_("The city's population: annual volumes are the national counts × population / 124,500,000."),
         ),
     ] = None,
     mapping: Annotated[
@@ -60,17 +66,19 @@ def survey(
         typer.Option(
             "--mapping",
             metavar="FILE",
-            help="Which counter and section each procedure goes to. Default: the shipped mapping (--show-mapping).",
+            help=N_("Which counter and section each procedure goes to. Default: the shipped mapping (--show-mapping)."),
             show_default=False,
         ),
     ] = None,
     show_mapping: Annotated[
-        bool, typer.Option("--show-mapping", help="Print the default mapping (a start for your own) and exit.")
+        bool, typer.Option("--show-mapping", help=N_("Print the default mapping (a start for your own) and exit."))
     ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Say what would change; write nothing."))] = False,
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="text|json", callback=_check_format, help="How to report the changes."),
+        typer.Option(
+            "--format", "-f", metavar="text|json", callback=_check_format, help=N_("How to report the changes.")
+        ),
     ] = "text",
 ) -> None:
     """Import the national survey of procedures into counter files (exit 0 ok, 2 usage or input problem)."""
@@ -85,14 +93,14 @@ def survey(
         emit(lambda stream: stream.write(default_mapping_text()), utf8=True)
         return
     if file is None or output is None:
-        fail("give the survey file and the folder to write: bpr import survey FILE -o DIR")
+        fail(_("give the survey file and the folder to write: bpr import survey FILE -o DIR"))
     if mapping is not None and not mapping.is_file():
-        fail(f"no such mapping file: {mapping}")
+        fail(_("no such mapping file: {path}").format(path=mapping))
     try:
         rules = load_mapping(mapping)
     except ConfigError as exc:
         sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
-        fail("the mapping file has errors")
+        fail(_("the mapping file has errors"))
     try:
         table = read_survey_table(file, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     except SurveyInputError as exc:
@@ -101,7 +109,7 @@ def survey(
         sys.stderr.write(f"bpr: {file}: {note}\n")
     city_counts = bool(table.rows) and any(column in table.rows[0] for column in CITY_VOLUME_COLUMNS)
     if population is None and not city_counts:
-        fail("give --population N (the city's population) to turn the national counts into the city's")
+        fail(_("give --population N (the city's population) to turn the national counts into the city's"))
     try:
         plan = plan_import(table.rows, output, rules, population)
         written: list[Path] = []
@@ -111,48 +119,110 @@ def survey(
     except (SurveyImportError, YamlDocError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write into {output}: {exc.strerror or exc}")
+        fail(_("cannot write into {folder}: {reason}").format(folder=output, reason=os_reason(exc)))
     if output_format == "json":
         emit(lambda stream: _write_json(stream, file, table, plan, written), utf8=True)
-    else:
+    elif dry_run or not is_quiet():
         emit(lambda stream: _write_text(stream, file, table, plan, written, dry_run))
 
 
 def _write_text(
     stream: TextIO, file: Path, table: SurveyTable, plan: ImportPlan, written: list[Path], dry_run: bool
 ) -> None:
-    stream.write(f"{file}: {plan.rows:,} rows read ({table.encoding}, header on row {table.header_row})\n")
+    """Write what was read, each change and the counts; under --quiet, only a dry run's changes (what was asked)."""
+    if not is_quiet():
+        _write_reading(stream, file, table, plan)
+    _write_changes(stream, plan)
+    if not is_quiet():
+        _write_counts(stream, plan, written, dry_run)
+
+
+def _write_reading(stream: TextIO, file: Path, table: SurveyTable, plan: ImportPlan) -> None:
+    stream.write(
+        ngettext(
+            "{file}: {rows:,} row read ({encoding}, header on row {header})",
+            "{file}: {rows:,} rows read ({encoding}, header on row {header})",
+            plan.rows,
+        ).format(file=file, rows=plan.rows, encoding=table.encoding, header=table.header_row)
+        + "\n"
+    )
+    lines = []
     if plan.skipped_not_city:
-        stream.write(f"  {plan.skipped_not_city:,} rows skipped: not a 申請等 brought to a city hall\n")
+        lines.append(
+            ngettext(
+                "{count:,} row skipped: not a 申請等 brought to a city hall",
+                "{count:,} rows skipped: not a 申請等 brought to a city hall",
+                plan.skipped_not_city,
+            ).format(count=plan.skipped_not_city)
+        )
     if plan.skipped_no_id:
-        rows = ", ".join(str(n) for n in plan.skipped_no_id[:10])
-        stream.write(f"  {len(plan.skipped_no_id)} rows skipped without a 手続ID (data rows {rows})\n")
+        count = len(plan.skipped_no_id)
+        lines.append(
+            ngettext(
+                "{count} row skipped without a 手続ID (data rows {rows})",
+                "{count} rows skipped without a 手続ID (data rows {rows})",
+                count,
+            ).format(count=count, rows=joined(str(n) for n in plan.skipped_no_id[:10]))
+        )
     if plan.duplicates:
-        stream.write(f"  {len(plan.duplicates)} rows skipped: 手続ID seen before ({', '.join(plan.duplicates[:10])})\n")
+        count = len(plan.duplicates)
+        lines.append(
+            ngettext(
+                "{count} row skipped: 手続ID seen before ({ids})",
+                "{count} rows skipped: 手続ID seen before ({ids})",
+                count,
+            ).format(count=count, ids=joined(plan.duplicates[:10]))
+        )
+    stream.write("".join(f"  {line}\n" for line in lines))
+
+
+def _write_changes(stream: TextIO, plan: ImportPlan) -> None:
     added = [c for c in plan.changes if c.action == "added"]
     updated = [c for c in plan.changes if c.action == "updated"]
     kept = [c for c in plan.changes if c.kept]
+    said = []
     if len(added) <= LISTED_AT_MOST:
-        for change in added:
-            stream.write(f"added    {change.id} ({change.file})\n")
+        said += [_("added    {id} ({file})").format(id=change.id, file=change.file) for change in added]
     else:
         by_file: dict[Path, int] = {}
         for change in added:
             by_file[change.file] = by_file.get(change.file, 0) + 1
-        for path, count in sorted(by_file.items()):
-            stream.write(f"added    {count:,} procedures to {path}\n")
-    for change in updated:
-        stream.write(f"updated  {change.id}: {', '.join(change.fields)}\n")
-    for change in kept:
-        stream.write(f"kept     {change.id}: {', '.join(change.kept)} as edited by hand (the survey differs)\n")
-    for procedure_id in plan.not_in_survey:
-        stream.write(f"missing  {procedure_id}: its national_id is not in this survey (left as it is)\n")
-    verb = "would write" if dry_run else "wrote"
+        said += [
+            ngettext("added    {count:,} procedure to {file}", "added    {count:,} procedures to {file}", count).format(
+                count=count, file=path
+            )
+            for path, count in sorted(by_file.items())
+        ]
+    said += [_("updated  {id}: {fields}").format(id=c.id, fields=joined(c.fields)) for c in updated]
+    said += [
+        _("kept     {id}: {fields} as edited by hand (the survey differs)").format(id=c.id, fields=joined(c.kept))
+        for c in kept
+    ]
+    said += [
+        _("missing  {id}: its national_id is not in this survey (left as it is)").format(id=procedure_id)
+        for procedure_id in plan.not_in_survey
+    ]
+    stream.write("".join(f"{line}\n" for line in said))
+
+
+def _write_counts(stream: TextIO, plan: ImportPlan, written: list[Path], dry_run: bool) -> None:
+    added = plan.count("added")
+    updated = plan.count("updated")
     files = len(written) if not dry_run else sum(1 for d in plan.documents if d.changed)
-    stream.write(
-        f"{len(added):,} added, {len(updated):,} updated, {plan.count('unchanged'):,} unchanged; "
-        f"{verb} {files} file{'s' if files != 1 else ''}\n"
-    )
+    counts = {"added": added, "updated": updated, "unchanged": plan.count("unchanged"), "files": files}
+    if dry_run:
+        summary = ngettext(
+            "{added:,} added, {updated:,} updated, {unchanged:,} unchanged; would write {files} file",
+            "{added:,} added, {updated:,} updated, {unchanged:,} unchanged; would write {files} files",
+            files,
+        )
+    else:
+        summary = ngettext(
+            "{added:,} added, {updated:,} updated, {unchanged:,} unchanged; wrote {files} file",
+            "{added:,} added, {updated:,} updated, {unchanged:,} unchanged; wrote {files} files",
+            files,
+        )
+    stream.write(summary.format(**counts) + "\n")
 
 
 def _write_json(stream: TextIO, file: Path, table: SurveyTable, plan: ImportPlan, written: list[Path]) -> None:

@@ -6,23 +6,24 @@ from typing import Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, emit
+from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of
+from bpr.i18n import N_
 
 SCORE_FORMATS = ("table", "json", "csv")
 
 
 def _check_format(value: str) -> str:
     if value not in SCORE_FORMATS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(SCORE_FORMATS)}")
+        raise not_one_of(value, SCORE_FORMATS)
     return value
 
 
 def score(
     paths: PathsArgument = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", metavar="table|json|csv", callback=_check_format, help="Output format.")
+        str, typer.Option("--format", "-f", metavar="table|json|csv", callback=_check_format, help=N_("Output format."))
     ] = "table",
-    top: Annotated[int, typer.Option("--top", min=1, help="Rows in the table.")] = 20,
+    top: Annotated[int, typer.Option("--top", min=1, help=N_("Rows in the table."))] = 20,
     config: ConfigOption = None,
 ) -> None:
     """Score and rank every procedure: online, RPA and AI-OCR suitability with the reasons."""

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths, make_output_folder
+from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths, make_output_folder, not_one_of, os_reason
+from bpr.cli.session import is_quiet
+from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from bpr.inventory.problem import Problem
     from bpr.survey.sheets.merge import CounterChange, SurveyMerge
 
 app = typer.Typer(
-    help="The section staff's Excel 調査票: export one per counter, import the filled ones.",
+    help=N_("The section staff's Excel 調査票: export one per counter, import the filled ones."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
 FORMATS = ("text", "json")
+# The list patterns of the catalog (as bpr diff's): ids, fields and names one at a time, and a change's parts.
+LIST = N_("{list}, {item}")
+PART_LIST = N_("{parts}; {part}")
+_PATTERN_FIELDS = {LIST: ("list", "item"), PART_LIST: ("parts", "part")}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -30,15 +37,27 @@ def _group() -> None:
     """The section staff's Excel 調査票: export one per counter, import the filled ones."""
 
 
+def joined(items: Iterable[str], pattern: str = LIST) -> str:
+    """Return items joined one at a time by a list pattern of the catalog (shibo、juminhyo in Japanese), '' for none."""
+    head, tail = _PATTERN_FIELDS[pattern]
+    said = _(pattern)
+    text: str | None = None
+    for item in items:
+        text = item if text is None else said.format_map({head: text, tail: item})
+    return text or ""
+
+
 def _check_format(value: str) -> str:
     if value not in FORMATS:
-        raise typer.BadParameter(f"'{value}' is not one of {', '.join(FORMATS)}")
+        raise not_one_of(value, FORMATS)
     return value
 
 
 FolderOption = Annotated[
     Path,
-    typer.Option("--output", "-o", metavar="DIR", help="The folder to write the workbooks into.", show_default=False),
+    typer.Option(
+        "--output", "-o", metavar="DIR", help=N_("The folder to write the workbooks into."), show_default=False
+    ),
 ]
 InventoryOption = Annotated[
     Path,
@@ -46,21 +65,25 @@ InventoryOption = Annotated[
         "--output",
         "-o",
         metavar="DIR",
-        help="The inventory folder to merge into (a counter not in it gets DIR/<counter id>.yaml).",
+        help=N_("The inventory folder to merge into (a counter not in it gets DIR/<counter id>.yaml)."),
         show_default=False,
     ),
 ]
 FilesArgument = Annotated[
     list[Path],
-    typer.Argument(metavar="FILES", help="Filled 調査票 (.xlsx), or folders holding them.", show_default=False),
+    typer.Argument(metavar="FILES", help=N_("Filled 調査票 (.xlsx), or folders holding them."), show_default=False),
 ]
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format", "-f", metavar="text|json", callback=_check_format, help="Report as text lines or one JSON object."
+        "--format",
+        "-f",
+        metavar="text|json",
+        callback=_check_format,
+        help=N_("Report as text lines or one JSON object."),
     ),
 ]
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check and say what would change; write nothing.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help=N_("Check and say what would change; write nothing."))]
 
 
 CounterOption = Annotated[
@@ -69,7 +92,7 @@ CounterOption = Annotated[
         "--counter",
         "-c",
         metavar="ID",
-        help="Write only this counter's 調査票 (repeat for more). Default: every counter's.",
+        help=N_("Write only this counter's 調査票 (repeat for more). Default: every counter's."),
         show_default=False,
     ),
 ]
@@ -81,7 +104,11 @@ def _check_counters(wanted: list[str] | None, known: list[str]) -> None:
 
     for counter_id in wanted or []:
         if counter_id not in known:
-            fail(f"--counter {counter_id}: no counter of the inventory has this id{did_you_mean(counter_id, known)}")
+            fail(
+                _("--counter {id}: no counter of the inventory has this id{hint}").format(
+                    id=counter_id, hint=did_you_mean(counter_id, known)
+                )
+            )
 
 
 @app.command("export")
@@ -92,14 +119,25 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
 
     chosen = inventory_paths(paths)
     if output.exists() and not output.is_dir():
-        fail(f"cannot write into {output}: it is a file, not a folder")
+        fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=output))
     inventory, path_problems = load_inventory(chosen)
     if not inventory.files:
-        fail(f"no-inventory: no YAML file (*.yaml, *.yml) found under {', '.join(map(str, chosen))}")
+        fail(
+            _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(
+                paths=", ".join(map(str, chosen))
+            )
+        )
     errors = [p for p in sorted(path_problems + inventory.problems) if p.severity is Severity.ERROR]
     if errors:
         sys.stderr.write("".join(f"{p}\n" for p in errors))
-        sys.stderr.write(f"the inventory has {len(errors)} errors: run `bpr validate` and fix them\n")
+        sys.stderr.write(
+            ngettext(
+                "the inventory has {count} error: run `bpr validate` and fix it",
+                "the inventory has {count} errors: run `bpr validate` and fix them",
+                len(errors),
+            ).format(count=len(errors))
+            + "\n"
+        )
         raise typer.Exit(EXIT_PROBLEMS)
     from bpr.survey.sheets.export import write_survey_workbooks
 
@@ -108,11 +146,17 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
     try:
         written = write_survey_workbooks(inventory, output, set(counters) if counters else None)
     except OSError as exc:
-        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc} (nothing was written there)")
+        fail(
+            _("cannot write {output}: {reason} (nothing was written there)").format(
+                output=exc.filename or output, reason=os_reason(exc)
+            )
+        )
     except ValueError as exc:  # SOURCE_DATE_EPOCH that is not a number
         fail(str(exc))
-    names = ", ".join(path.name for path in written)
-    emit(lambda stream: stream.write(f"wrote {len(written)} 調査票 into {output}: {names}\n"))
+    if not is_quiet():
+        names = joined(path.name for path in written)
+        said = _("wrote {count} 調査票 into {folder}: {names}").format(count=len(written), folder=output, names=names)
+        emit(lambda stream: stream.write(said + "\n"))
 
 
 @app.command("import")
@@ -128,7 +172,7 @@ def import_(
 
     workbooks = _workbook_paths(files)
     if output.exists() and not output.is_dir():
-        fail(f"{output} is a file: -o takes the inventory folder")
+        fail(_("{path} is a file: -o takes the inventory folder").format(path=output))
     check = check_workbooks(workbooks, output)
     problems = list(check.problems)
     changes: list[CounterChange] = []
@@ -154,7 +198,7 @@ def _write(merge: SurveyMerge, output: Path) -> list[Path]:
     try:
         return write_merged(merge)
     except OSError as exc:
-        fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}")
+        fail(_("cannot write {output}: {reason}").format(output=exc.filename or output, reason=os_reason(exc)))
 
 
 class _Report:
@@ -178,42 +222,54 @@ class _Report:
         self.dry_run = dry_run
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _change_line(change: CounterChange, dry_run: bool) -> str:
     parts = []
     if change.counter_fields:
-        parts.append(f"counter changed ({', '.join(change.counter_fields)})")
+        parts.append(_("counter changed ({fields})").format(fields=joined(change.counter_fields)))
     if change.added:
-        parts.append(f"added {', '.join(change.added)}")
+        parts.append(_("added {ids}").format(ids=joined(change.added)))
     for procedure_id, fields in change.changed.items():
-        parts.append(f"changed {procedure_id} ({', '.join(fields)})")
+        parts.append(_("changed {id} ({fields})").format(id=procedure_id, fields=joined(fields)))
     if change.removed:
-        parts.append(f"removed {', '.join(change.removed)}")
-    verb = "would create" if dry_run and change.created else "created" if change.created else ""
-    head = f"{change.path} ({verb} from {change.workbook})" if verb else f"{change.path} (from {change.workbook})"
-    return f"{head}: {'; '.join(parts) if parts else 'no change'}"
+        parts.append(_("removed {ids}").format(ids=joined(change.removed)))
+    if change.created:
+        head = _("{path} (would create from {workbook})") if dry_run else _("{path} (created from {workbook})")
+    else:
+        head = _("{path} (from {workbook})")
+    said = joined(parts, PART_LIST) if parts else _("no change")
+    return f"{head.format(path=change.path, workbook=change.workbook)}: {said}"
 
 
 def _write_text(report: _Report, stream: TextIO) -> None:
+    """Write the problems, then (unless --quiet, or for a dry run) the changes, then (unless --quiet) the counts."""
     stream.write("".join(f"{problem}\n" for problem in report.problems))
-    for change in report.changes:
-        stream.write(_change_line(change, report.dry_run) + "\n")
-    summary = (
-        f"{_plural(report.workbooks, 'workbook')}: {_plural(report.errors, 'error')}, "
-        f"{_plural(report.warnings, 'warning')}"
-    )
+    if report.dry_run or not is_quiet():
+        stream.write("".join(_change_line(change, report.dry_run) + "\n" for change in report.changes))
+    if not is_quiet():
+        stream.write(_summary(report) + "\n")
+
+
+def _summary(report: _Report) -> str:
+    counts = {
+        "workbooks": ngettext("{n} workbook", "{n} workbooks", report.workbooks).format(n=report.workbooks),
+        "errors": ngettext("{n} error", "{n} errors", report.errors).format(n=report.errors),
+        "warnings": ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings),
+    }
     if report.errors:
-        summary += "; nothing was written"
-    elif report.dry_run:
-        summary += (
-            f"; {_plural(sum(1 for c in report.changes if c.any), 'file')} would change (dry run: nothing was written)"
-        )
-    else:
-        summary += f"; {_plural(len(report.written), 'file')} written"
-    stream.write(summary + "\n")
+        return _("{workbooks}: {errors}, {warnings}; nothing was written").format(**counts)
+    if report.dry_run:
+        changing = sum(1 for c in report.changes if c.any)
+        return ngettext(
+            "{workbooks}: {errors}, {warnings}; {files} file would change (dry run: nothing was written)",
+            "{workbooks}: {errors}, {warnings}; {files} files would change (dry run: nothing was written)",
+            changing,
+        ).format(files=changing, **counts)
+    written = len(report.written)
+    return ngettext(
+        "{workbooks}: {errors}, {warnings}; {files} file written",
+        "{workbooks}: {errors}, {warnings}; {files} files written",
+        written,
+    ).format(files=written, **counts)
 
 
 def _write_json(report: _Report, stream: TextIO) -> None:
@@ -245,7 +301,7 @@ def _workbook_paths(files: list[Path]) -> list[Path]:
     """Return the workbooks to import: the files given, and the .xlsx files in the folders given; exit 2 on a missing one."""
     missing = [str(path) for path in files if not path.exists()]
     if missing:
-        fail(f"no such file or folder: {', '.join(missing)}")
+        fail(_("no such file or folder: {paths}").format(paths=", ".join(missing)))
     found: list[Path] = []
     for path in files:
         if path.is_dir():
@@ -256,7 +312,7 @@ def _workbook_paths(files: list[Path]) -> list[Path]:
         else:
             found.append(path)
     if not found:
-        fail(f"no 調査票 (*.xlsx) found in {', '.join(map(str, files))}")
+        fail(_("no 調査票 (*.xlsx) found in {paths}").format(paths=", ".join(map(str, files))))
     unique: dict[Path, Path] = {}
     for path in found:  # a workbook named twice (a file and its folder) is read once
         unique.setdefault(path.resolve(), path)

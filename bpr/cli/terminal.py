@@ -1,6 +1,8 @@
 """Rich renderings shared by the analysing commands: the top-N table, the counts by measure and the KPI status.
 
 Every count comes from the analysis' one summary (`bpr.analysis.summary`), as on the workbook's 概要.
+The words around the figures follow the language of the run; what the analysis says in Japanese (a
+procedure's reasons, a KPI's warning, a shortfall) and the inventory's own names are shown as they are.
 """
 
 from __future__ import annotations
@@ -11,18 +13,50 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Analysis, KpiStatus, Roadmap
+from bpr.analysis.results import Analysis, KpiStatus, Roadmap, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary
 from bpr.export.workbook import labels
+from bpr.i18n import N_, _, current_language, ngettext
 from bpr.inventory.models import Measure
 
 MAX_SHORTFALL_LINES = 10
 KPI_COLOURS = {labels.MET: "green", labels.NOT_MET: "red", labels.EMPTY: "yellow", labels.CHECK: "yellow"}
+# The measures and KPI states as the terminal says them; in Japanese, the workbook's words
+# (bpr.analysis.labels.MEASURE_LABELS, bpr.export.workbook.labels), which a test holds them to.
+MEASURE_NAMES: dict[Measure, str] = {
+    Measure.ONLINE: N_("going online"),
+    Measure.RPA: N_("RPA"),
+    Measure.AI_OCR: N_("AI-OCR"),
+    Measure.BPR: N_("process review (BPR)"),
+    Measure.NONE: N_("no measure"),
+}
+KPI_STATES = {
+    labels.MET: N_("met"),
+    labels.NOT_MET: N_("not met"),
+    labels.EMPTY: N_("nothing to count"),
+    labels.CHECK: N_("to check"),
+}
 
 
 NARROW = 120  # below this width the table drops the scores and the reason (they are in --format json/csv)
+
+
+def measure_name(measure: Measure) -> str:
+    """Return a measure's name in the language of the run (オンライン化, RPA … in Japanese)."""
+    return _(MEASURE_NAMES[measure])
+
+
+def fiscal_year(fy: int) -> str:
+    """Return a fiscal year as the run says it: 令和7年度 in Japanese, FY2025 in English.
+
+    The Japanese era is a calendar, not a word that translates, so the label is chosen, not looked up.
+    """
+    return reiwa(fy) if current_language() == "ja" else f"FY{fy}"
+
+
+def _measures(item: ScoredProcedure) -> str:
+    return " ".join([measure_name(item.recommendation), *(f"+{measure_name(m)}" for m in item.complements)])
 
 
 def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
@@ -30,25 +64,27 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
 
     On a narrow terminal (80 columns) it keeps 順位, 手続名, 課, 推奨 and 期待削減, so that names stay readable.
     """
-    title = f"優先順位 上位{min(top, len(analysis.procedures))}件 / 全{len(analysis.procedures)}件"
+    title = _("Priority: top {top} of {total}").format(
+        top=min(top, len(analysis.procedures)), total=len(analysis.procedures)
+    )
     if width < NARROW:
         return _narrow_table(analysis, top, title)
     table = Table(title=title)
     for header, justify in (
-        ("順位", "right"),
-        ("手続名", "left"),
-        ("課", "left"),
-        ("年間件数", "right"),
-        ("オンライン", "right"),
+        (_("Rank"), "right"),
+        (_("Procedure"), "left"),
+        (_("Section"), "left"),
+        (_("Annual cases"), "right"),
+        (_("Online"), "right"),
         ("RPA", "right"),
         ("AI-OCR", "right"),
-        ("推奨 (+補完)", "left"),
-        ("期待削減 時間/年", "right"),
-        ("主な理由", "left"),
+        (_("Recommended (+complements)"), "left"),
     ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    # As wide as 期待削減 時間/年: a longer header wraps rather than narrowing the names.
+    table.add_column(_("Expected saving h/year"), justify="right", max_width=16)
+    table.add_column(_("Main reason"), justify="left")
     for item in analysis.procedures[:top]:
-        measures = " ".join([MEASURE_LABELS[item.recommendation], *(f"+{MEASURE_LABELS[m]}" for m in item.complements)])
         table.add_row(
             str(item.rank),
             Text(item.procedure.name),
@@ -57,7 +93,7 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
             f"{item.scores.online:.1f}",
             f"{item.scores.rpa:.1f}",
             f"{item.scores.ai_ocr:.1f}",
-            measures,
+            _measures(item),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
             Text(item.reasons[0] if item.reasons else ""),
         )
@@ -65,19 +101,18 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
 
 
 def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
-    table = Table(title=title, caption="スコアと理由は広い端末か --format json / csv で")
-    table.add_column("順位", justify="right", no_wrap=True)
-    table.add_column("手続名", justify="left", ratio=1, min_width=16, overflow="fold")
-    table.add_column("課", justify="left", max_width=10)
-    table.add_column("推奨", justify="left", no_wrap=True)
-    table.add_column("期待削減\n時間/年", justify="right", no_wrap=True)
+    table = Table(title=title, caption=_("Scores and reasons: on a wider terminal, or with --format json / csv"))
+    table.add_column(_("Rank"), justify="right", no_wrap=True)
+    table.add_column(_("Procedure"), justify="left", ratio=1, min_width=16, overflow="fold")
+    table.add_column(_("Section"), justify="left", max_width=10)
+    table.add_column(_("Recommended"), justify="left", no_wrap=True)
+    table.add_column(_("Saving\nh/year"), justify="right", no_wrap=True)
     for item in analysis.procedures[:top]:
-        measures = " ".join([MEASURE_LABELS[item.recommendation], *(f"+{MEASURE_LABELS[m]}" for m in item.complements)])
         table.add_row(
             str(item.rank),
             Text(item.procedure.name),
             Text(item.counter.section),
-            measures,
+            _measures(item),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
         )
     return table
@@ -85,44 +120,66 @@ def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
 
 def print_counts(console: Console, summary: Summary, uptake: int) -> None:
     """Print the procedures by recommendation, the measures placed by kind, the hours saved and the uptake line."""
-    recommended = [f"{MEASURE_LABELS[c.measure]} {c.recommended}" for c in summary.by_measure]
-    recommended.append(f"{MEASURE_LABELS[Measure.NONE]} {summary.not_recommended}")
-    console.print(
-        Text.assemble((f"手続 {summary.procedures}件", "bold"), " の推奨: ", " / ".join(recommended)), highlight=False
+    recommended = [f"{measure_name(c.measure)} {c.recommended}" for c in summary.by_measure]
+    recommended.append(f"{measure_name(Measure.NONE)} {summary.not_recommended}")
+    procedures = ngettext("{count} procedure", "{count} procedures", summary.procedures).format(
+        count=summary.procedures
     )
+    line = Text(
+        _("{procedures}, recommended: {measures}").format(procedures=procedures, measures=" / ".join(recommended))
+    )
+    line.highlight_words([procedures], "bold")
+    console.print(line, highlight=False)
     placed = ", ".join(
-        f"{MEASURE_LABELS[c.measure]} {c.placed}/{c.placed_outside}/{c.unplaced}" for c in summary.by_measure
+        f"{measure_name(c.measure)} {c.placed}/{c.placed_outside}/{c.unplaced}" for c in summary.by_measure
     )
-    console.print(f"施策の配置 (計画期間内/期間外の確定計画/枠不足で未配置): {placed}", highlight=False)
+    console.print(
+        _("Measures placed (in the plan period/fixed, outside it/unplaced, no capacity): {placed}").format(
+            placed=placed
+        ),
+        highlight=False,
+    )
     hours = summary.total_placed
     console.print(
-        f"削減見込み (計画期間内に配置した施策): {hours.hours:,.0f}時間/年 "
-        f"(職員 {hours.staff:,.0f}時間 = {hours.fte:,.2f}人工・{hours.thousand_yen:,.0f}千円、住民 {hours.citizen:,.0f}時間)",
+        _(
+            "Expected savings (measures placed in the plan period): {hours:,.0f} h/year "
+            "(staff {staff:,.0f} h = {fte:,.2f} FTE, {thousand_yen:,.0f} thousand yen; citizens {citizen:,.0f} h)"
+        ).format(
+            hours=hours.hours, staff=hours.staff, fte=hours.fte, thousand_yen=hours.thousand_yen, citizen=hours.citizen
+        ),
         highlight=False,
     )
     if uptake:
         online = summary.of(Measure.ONLINE).uptake
         console.print(
-            f"マイナポータルで申請可能 {uptake}件 (うち推奨がオンライン化 {online}件): 新たな枠は使わず、利用率の向上が課題",
+            _(
+                "Open to applications on Mynaportal already: {uptake} (of which recommended to go online: {online}): "
+                "no new capacity used; the task is raising uptake"
+            ).format(uptake=uptake, online=online),
             highlight=False,
         )
 
 
 def kpi_mark(kpi: KpiStatus) -> tuple[str, str]:
-    """Return how a KPI reads on the terminal and its colour: 達成, 未達 (its gap), or 対象なし / 要確認 (never 達成)."""
+    """Return how a KPI reads on the terminal and its colour: met, not met (its gap), or nothing to count / to check."""
     label = labels.kpi_status_label(kpi)
-    text = f"{label} (不足{kpi.gap}件)" if label == labels.NOT_MET else label
-    return text, KPI_COLOURS[label]
+    if label == labels.NOT_MET:
+        return _("not met (short by {gap})").format(gap=kpi.gap), KPI_COLOURS[label]
+    return _(KPI_STATES[label]), KPI_COLOURS[label]
 
 
 def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
     """Print each KPI (met, not met with its gap, or its warning) and every shortfall of the roadmap."""
     last = roadmap.start_fy + roadmap.years - 1
-    console.print(Text.assemble(("KPI", "bold"), f" ({reiwa(roadmap.start_fy)}〜{reiwa(last)})"))
+    period = _("{first} to {last}").format(first=fiscal_year(roadmap.start_fy), last=fiscal_year(last))
+    console.print(Text.assemble(("KPI", "bold"), f" ({period})"))
     for kpi in roadmap.kpis:
-        done = f" (実績{kpi.done}件)" if kpi.done else ""
-        line = f"  {kpi.name} {reiwa(kpi.by_fy)}まで: 目標{kpi.target}件 / 計画{kpi.planned}件{done} "
-        console.print(Text.assemble(line, kpi_mark(kpi)))
+        said = dict(name=kpi.name, fy=fiscal_year(kpi.by_fy), target=kpi.target, planned=kpi.planned, done=kpi.done)
+        if kpi.done:
+            line = _("{name} by {fy}: target {target} / planned {planned} (done {done}):").format(**said)
+        else:
+            line = _("{name} by {fy}: target {target} / planned {planned}:").format(**said)
+        console.print(Text.assemble(f"  {line} ", kpi_mark(kpi)))
         if kpi.warning is not None:
             console.print(Text.assemble("    ", ("!", "yellow"), " ", kpi.warning))
     # A KPI's warning is printed under it above, not again among the shortfalls.
@@ -133,9 +190,12 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
         console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.message))
     if len(particular) > MAX_SHORTFALL_LINES:
         rest = len(particular) - MAX_SHORTFALL_LINES
-        console.print(
-            Text.assemble("  ", ("!", "yellow"), f" ほか {rest:,}件の手続 (`bpr roadmap --format json` の shortfalls)")
-        )
+        more = ngettext(
+            "{n:,} more procedure (the shortfalls of `bpr roadmap --format json`)",
+            "{n:,} more procedures (the shortfalls of `bpr roadmap --format json`)",
+            rest,
+        ).format(n=rest)
+        console.print(Text.assemble("  ", ("!", "yellow"), " ", more))
 
 
 def make_console() -> Console:
