@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bpr.i18n import _
 from bpr.inventory.models import Step, SurveyAnswer
 from bpr.inventory.sources import iter_yaml_files, read_text
 from bpr.inventory.yamlfile import YamlInputError, parse_yaml
@@ -140,12 +141,16 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
         counter = mapping.counter_for(answer.ministry or "", answer.law or "", answer.name or "")
         if counter is None:
             raise SurveyImportError(
-                f"no counter of the mapping takes 手続ID {nid} ({answer.name}): add a last counter with `when: [{{}}]`"
+                _(
+                    "no counter of the mapping takes 手続ID {national_id} ({name}): add a last counter with `when: [{{}}]`"
+                ).format(national_id=nid, name=answer.name)
             )
         path = by_counter.get(counter.id) or folder / f"{counter.id}.yaml"
         if counter.id not in by_counter and any(item.path == path for item in existing):
             raise SurveyImportError(
-                f"{path}: holds another counter, not '{counter.id}': rename it or change the mapping"
+                _("{path}: holds another counter, not '{counter}': rename it or change the mapping").format(
+                    path=path, counter=counter.id
+                )
             )
         if path not in documents:
             documents[path] = _open(path, counter.model_dump(exclude={"when"}))
@@ -153,7 +158,7 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
         documents[path].update_procedure({"id": procedure_id, **incoming})
         by_counter.setdefault(counter.id, path)
         plan.changes.append(ProcedureChange(procedure_id, nid, path, "added", ["(new)"]))
-    plan.not_in_survey = sorted(str(p.get("id")) for nid, (_, p) in by_national.items() if nid not in seen)
+    plan.not_in_survey = sorted(str(p.get("id")) for nid, (_item, p) in by_national.items() if nid not in seen)
     plan.documents = [documents[path] for path in sorted(documents)]
     return plan
 
@@ -162,19 +167,23 @@ def _read_folder(folder: Path) -> list[_Existing]:
     if not folder.exists():
         return []
     if not folder.is_dir():
-        raise SurveyImportError(f"{folder}: is not a folder")
+        raise SurveyImportError(_("{path}: is not a folder").format(path=folder))
     out = []
     for found in iter_yaml_files([folder]):
         if found.error is not None:
-            raise SurveyImportError(f"{found.path}: cannot be listed ({found.error})")
+            raise SurveyImportError(_("{path}: cannot be listed ({error})").format(path=found.path, error=found.error))
         try:
             data = parse_yaml(read_text(found.path)).data
         except YamlInputError as exc:
             raise SurveyImportError(
-                f"{found.path}:{exc.line}:{exc.column}: {exc.message}: run `bpr validate` and fix it first"
+                _("{path}:{line}:{column}: {message}: run `bpr validate` and fix it first").format(
+                    path=found.path, line=exc.line, column=exc.column, message=exc.message
+                )
             ) from None
         if not isinstance(data, dict) or not isinstance(data.get("procedures"), list):
-            raise SurveyImportError(f"{found.path}: is not a counter file: run `bpr validate` and fix it first")
+            raise SurveyImportError(
+                _("{path}: is not a counter file: run `bpr validate` and fix it first").format(path=found.path)
+            )
         counter = data.get("counter")
         counter_id = counter.get("id") if isinstance(counter, dict) and isinstance(counter.get("id"), str) else None
         procedures = [p for p in data["procedures"] if isinstance(p, dict)]

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bpr.config import ConfigError
+from bpr.i18n import _
 from bpr.inventory.models import SLUG_PATTERN
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
@@ -98,7 +99,12 @@ def load_mapping(path: Path | None) -> Mapping:
             line, column = locate(node, ("counters", index, "id"))
             problems.append(
                 Problem(
-                    display, line, column, Severity.ERROR, "duplicate-id", f"counter '{counter_id}' is listed twice"
+                    display,
+                    line,
+                    column,
+                    Severity.ERROR,
+                    "duplicate-id",
+                    _("counter '{counter}' is listed twice").format(counter=counter_id),
                 )
             )
     if problems:

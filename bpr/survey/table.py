@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bpr.i18n import _, ngettext
 from bpr.inventory.sources import read_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
@@ -53,7 +54,9 @@ def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[st
     if raw[:4] == b"PK\x03\x04":
         grid, encoding, notes = _xlsx_grid(path, raw), "XLSX", list[str]()
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise SurveyInputError(f"{path}: is not an Excel workbook (.xlsx) although its name says so")
+        raise SurveyInputError(
+            _("{path}: is not an Excel workbook (.xlsx) although its name says so").format(path=path)
+        )
     else:
         text, encoding, notes = _decode(path, raw)
         grid = list(csv.reader(io.StringIO(text, newline="")))
@@ -62,7 +65,9 @@ def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[st
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str, list[str]]:
     if b"\x00" in raw[:4096]:
-        raise SurveyInputError(f"{path}: is a binary file, not CSV text (UTF-16 CSV: save it as UTF-8 or CP932)")
+        raise SurveyInputError(
+            _("{path}: is a binary file, not CSV text (UTF-16 CSV: save it as UTF-8 or CP932)").format(path=path)
+        )
     for codec, label in _ENCODINGS:
         try:
             text = raw.decode(codec)
@@ -70,9 +75,13 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str, list[str]]:
             continue
         notes = []
         if codec == "cp932" and not any("\u3040" <= ch <= "\u30ff" for ch in text[:20000]):
-            notes.append(f"read as {label}, but no kana was found: check that the names look right")
+            notes.append(
+                _("read as {encoding}, but no kana was found: check that the names look right").format(encoding=label)
+            )
         return text, label + (" with BOM" if raw.startswith(b"\xef\xbb\xbf") else ""), notes
-    raise SurveyInputError(f"{path}: is neither UTF-8 nor CP932 (Shift_JIS) text: save it as UTF-8 CSV")
+    raise SurveyInputError(
+        _("{path}: is neither UTF-8 nor CP932 (Shift_JIS) text: save it as UTF-8 CSV").format(path=path)
+    )
 
 
 def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
@@ -81,7 +90,9 @@ def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SurveyInputError(f"{path}: is not a readable Excel workbook ({type(exc).__name__})") from None
+        raise SurveyInputError(
+            _("{path}: is not a readable Excel workbook ({error})").format(path=path, error=type(exc).__name__)
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
@@ -120,15 +131,19 @@ def _table(
             break
     if best is None or best[1] == 0:
         raise SurveyInputError(
-            f"{path}: no header row with the survey's column names in the first {HEADER_SEARCH_ROWS} rows "
-            f"(expected {', '.join(required[:4])} …)"
+            _(
+                "{path}: no header row with the survey's column names in the first {rows} rows (expected {columns} …)"
+            ).format(path=path, rows=HEADER_SEARCH_ROWS, columns=", ".join(required[:4]))
         )
-    header_row, _, columns = best
+    header_row, _hits, columns = best
     missing = [name for name in required if name not in columns]
     if missing:
         raise SurveyInputError(
-            f"{path}: row {header_row} lacks the required column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"「{name}」" for name in missing)
+            ngettext(
+                "{path}: row {row} lacks the required column {columns}",
+                "{path}: row {row} lacks the required columns {columns}",
+                len(missing),
+            ).format(path=path, row=header_row, columns=", ".join(f"「{name}」" for name in missing))
         )
     rows = []
     for row in grid[header_row:]:

@@ -27,6 +27,7 @@ from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from bpr.i18n import _
 from bpr.inventory.models import Attachment, Counter, Fee, Online, Plan, Procedure, Step, SurveyAnswer
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError, parse_yaml
@@ -202,15 +203,23 @@ class CounterDocument:
         except YamlInputError as exc:
             raise YamlDocError(f"{path}: {exc.message}") from None
         except OSError as exc:
-            raise YamlDocError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            raise YamlDocError(
+                _("{path}: cannot be read ({error})").format(path=path, error=exc.strerror or exc)
+            ) from None
         try:
             data = _yaml().load(text)
         except YAMLError as exc:
-            raise YamlDocError(f"{path}: is not valid YAML ({str(exc).splitlines()[0]}): run `bpr validate`") from None
+            raise YamlDocError(
+                _("{path}: is not valid YAML ({error}): run `bpr validate`").format(
+                    path=path, error=str(exc).splitlines()[0]
+                )
+            ) from None
         if not isinstance(data, CommentedMap) or not isinstance(data.get("procedures"), list):
-            raise YamlDocError(f"{path}: is not a counter file with a list of procedures: run `bpr validate`")
+            raise YamlDocError(
+                _("{path}: is not a counter file with a list of procedures: run `bpr validate`").format(path=path)
+            )
         if not isinstance(data.get("counter"), dict):
-            raise YamlDocError(f"{path}: has no counter mapping: run `bpr validate`")
+            raise YamlDocError(_("{path}: has no counter mapping: run `bpr validate`").format(path=path))
         return cls(path, data, text)
 
     @classmethod
@@ -358,11 +367,17 @@ def _check_reads_back(path: Path, text: str, data: Any) -> None:
         parsed = parse_yaml(text).data
     except YamlInputError as exc:
         raise YamlDocError(
-            f"{path}: the changed file would not read back ({exc.message}); nothing was written"
+            _("{path}: the changed file would not read back ({error}); nothing was written").format(
+                path=path, error=exc.message
+            )
         ) from None
     if to_plain(parsed) != data:
         where = _first_difference(to_plain(parsed), data)
-        raise YamlDocError(f"{path}: the changed file would not read back as written (at {where}); nothing was written")
+        raise YamlDocError(
+            _("{path}: the changed file would not read back as written (at {where}); nothing was written").format(
+                path=path, where=where
+            )
+        )
 
 
 def _first_difference(read: Any, meant: Any, path: str = "") -> str:
@@ -374,7 +389,9 @@ def _first_difference(read: Any, meant: Any, path: str = "") -> str:
         for index, (a, b) in enumerate(zip(read, meant, strict=True)):
             if a != b:
                 return _first_difference(a, b, f"{path}[{index}]")
-    return f"{path or 'the file'}: {meant!r:.60} read as {read!r:.60}"
+    return _("{path}: {meant} read as {read}").format(
+        path=path or _("the file"), meant=f"{meant!r:.60}", read=f"{read!r:.60}"
+    )
 
 
 def _ordered(plain: dict[str, Any]) -> dict[str, Any]:
@@ -571,7 +588,7 @@ def write_documents(documents: Sequence[CounterDocument]) -> list[Path]:
         for temporary, target in staged:
             os.replace(temporary, target)
     finally:
-        for temporary, _ in staged:
+        for temporary, _target in staged:
             temporary.unlink(missing_ok=True)
     return [document.path for document in changed]
 

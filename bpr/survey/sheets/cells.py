@@ -15,6 +15,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import did_you_mean
 from bpr.survey.sheets.labels import LIST_JOINER, NO_WORDS, YES, YES_WORDS, lookup_table, normalise, split_list
 from bpr.survey.sheets.layout import CellKind, Column
@@ -102,8 +103,13 @@ def _choice(column: Column, text: str) -> str:
     choices = column.choices()
     hint = did_you_mean(text.strip(), choices)
     raise CellError(
-        f"{column.field_name}: '{text.strip()}' is not one of the choices of {column.header}: "
-        f"{LIST_JOINER.join(choices)}{hint}"
+        _("{field}: '{value}' is not one of the choices of {header}: {choices}{hint}").format(
+            field=column.field_name,
+            value=text.strip(),
+            header=column.header,
+            choices=LIST_JOINER.join(choices),
+            hint=hint,
+        )
     )
 
 
@@ -118,22 +124,29 @@ def _flag(column: Column, value: Any) -> bool:
     if word in NO_WORDS:
         return False
     raise CellError(
-        f"{column.field_name}: '{as_text(value).strip()}' is not a yes or a no: "
-        f"write {YES} for yes and leave the cell empty for no ({column.header})"
+        _(
+            "{field}: '{value}' is not a yes or a no: write {yes} for yes and leave the cell empty for no ({header})"
+        ).format(field=column.field_name, value=as_text(value).strip(), yes=YES, header=column.header)
     )
 
 
 def _minutes(column: Column, value: Any) -> Any:
     if isinstance(value, bool):
-        raise CellError(f"{column.field_name}: write a number of minutes, not {as_text(value)} ({column.header})")
+        raise CellError(
+            _("{field}: write a number of minutes, not {value} ({header})").format(
+                field=column.field_name, value=as_text(value), header=column.header
+            )
+        )
     if isinstance(value, int | float):
         return value  # the model refuses a negative or endless one
     text = unicodedata.normalize("NFKC", as_text(value)).strip().lower()
     match = _DURATION.match(text)
     if match is None:
         raise CellError(
-            f"{column.field_name}: '{as_text(value).strip()}' is not a duration: write minutes (15), "
-            f"or a number with 分, 時間 or 日 (1.5時間, 3日) ({column.header})"
+            _(
+                "{field}: '{value}' is not a duration: write minutes (15), "
+                "or a number with 分, 時間 or 日 (1.5時間, 3日) ({header})"
+            ).format(field=column.field_name, value=as_text(value).strip(), header=column.header)
         )
     minutes = float(match.group(1)) * _MINUTES_UNITS[match.group(2) or ""]
     return int(minutes) if minutes.is_integer() else minutes

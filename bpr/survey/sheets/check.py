@@ -8,20 +8,18 @@ across files is found. The codes are those of `bpr validate`; only the place dif
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bpr.i18n import _
 from bpr.inventory.checker import FileChecker
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules import severity_of
 from bpr.inventory.rules.base import PathKey, RuleFinding
 from bpr.survey.sheets.reader import CellRef, WorkbookData, read_workbook
-
-_MISSING_FIELD = re.compile(r"^missing required field '([^']+)'$")
 
 
 @dataclass
@@ -42,25 +40,25 @@ class WorkbookFile(LoadedFile):
 
     def locate(self, problem: Problem, finding: RuleFinding) -> Problem:
         """Return a problem placed at the cell of a finding's path, its column named in the message."""
-        cell = self.cell_for(finding.path, problem.code, finding.message)
+        cell = self.cell_for(finding.path, finding.field)
         if cell is None or self.source is None:
             return replace(problem, location=self.path)
         message = problem.message
-        header = self._header(finding.path, problem.code, finding.message)
+        header = self._header(finding.path, finding.field)
         if header and header not in message:
             message = f"{message} [{header}]"
         return replace(problem, line=cell.row, column=cell.column, message=message, location=self.source.location(cell))
 
-    def cell_for(self, path: PathKey, code: str = "", message: str = "") -> CellRef | None:
+    def cell_for(self, path: PathKey, missing: str | None = None) -> CellRef | None:
         """Return the cell a finding at a path is about (a missing field's own cell), or None."""
         if self.source is None:
             return None
-        return self.source.cell_of(_field_path(path, code, message))
+        return self.source.cell_of(_field_path(path, missing))
 
-    def _header(self, path: PathKey, code: str, message: str) -> str | None:
+    def _header(self, path: PathKey, missing: str | None) -> str | None:
         if self.source is None:
             return None
-        full = _field_path(path, code, message)
+        full = _field_path(path, missing)
         for length in range(len(full), 0, -1):
             header = self.source.headers.get(full[:length])
             if header is not None:
@@ -68,10 +66,9 @@ class WorkbookFile(LoadedFile):
         return None
 
 
-def _field_path(path: PathKey, code: str, message: str) -> PathKey:
+def _field_path(path: PathKey, missing: str | None) -> PathKey:
     """Return the path of the cell a finding is about: a missing field's own cell, not its row's."""
-    match = _MISSING_FIELD.match(message) if code == "missing-field" else None
-    return (*path, match.group(1)) if match is not None else path
+    return (*path, missing) if missing is not None else path
 
 
 @dataclass
@@ -95,7 +92,7 @@ def check_workbooks(paths: Sequence[Path], folder: Path) -> SurveyCheck:
     for path in paths:
         source = read_workbook(path)
         if source.unreadable is not None:
-            message = f"{source.display} {source.unreadable}"
+            message = _("{workbook} {reason}").format(workbook=source.display, reason=source.unreadable)
             result.problems.append(
                 Problem(
                     source.display,
@@ -134,7 +131,7 @@ def _check_one(source: WorkbookData) -> WorkbookFile:
     read_cells = {loaded.cell_for(finding.path) for _, finding in source.findings}
     seen: set[tuple[CellRef | None, str, str]] = set()
     for index, (code, finding) in enumerate([*source.findings, *checker.findings]):
-        cell = loaded.cell_for(finding.path, code, finding.message)
+        cell = loaded.cell_for(finding.path, finding.field)
         from_model = index >= len(source.findings)
         if from_model and code in ("invalid-value", "missing-field") and cell in read_cells:
             continue
@@ -170,7 +167,9 @@ def _folder_files(folder: Path) -> list[tuple[LoadedFile, Path]]:
     for path, exists, error in iter_yaml_files([folder]):
         display = display_path(path)
         if error is not None:
-            message = f"the folder cannot be read ({error}): the YAML files in it were not checked"
+            message = _("the folder cannot be read ({error}): the YAML files in it were not checked").format(
+                error=error
+            )
             code = "file-unreadable"
             found.append(
                 (LoadedFile(display, problems=[Problem(display, 1, 1, severity_of(code), code, message)]), path)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bpr.i18n import _
 from bpr.inventory.checker import load_text, run_inventory_rules
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import LoadedFile
@@ -92,8 +93,10 @@ def _document(workbook: WorkbookFile, check: SurveyCheck, folder: Path) -> tuple
     path = folder / counter_file_name(counter_id)
     if path.exists():
         raise YamlDocError(
-            f"{path} already exists and holds another counter: the counter '{counter_id}' of {workbook.path} "
-            "would need this file name"
+            _(
+                "{path} already exists and holds another counter: the counter '{counter}' of {workbook} "
+                "would need this file name"
+            ).format(path=path, counter=counter_id, workbook=workbook.path)
         )
     return CounterDocument.create(path, counter), True
 

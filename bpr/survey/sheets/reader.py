@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bpr.i18n import _
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 from bpr.survey.sheets.cells import CellError, as_text, is_blank, read_cell
 from bpr.survey.sheets.layout import (
@@ -112,7 +113,7 @@ def read_workbook(path: Path, display: str | None = None) -> WorkbookData:
     except NotASurvey as exc:
         result.unreadable = str(exc)
     except BROKEN_FILE as exc:  # read-only sheets are parsed while they are read
-        result.unreadable = f"cannot be read as an Excel workbook ({_reason(exc)})"
+        result.unreadable = _("cannot be read as an Excel workbook ({reason})").format(reason=_reason(exc))
     finally:
         workbook.close()
     return result
@@ -123,11 +124,13 @@ def _open(path: Path) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        raise NotASurvey(f"is not an Excel workbook (.xlsx): save the 調査票 as an Excel workbook ({path.name})")
+        raise NotASurvey(
+            _("is not an Excel workbook (.xlsx): save the 調査票 as an Excel workbook ({name})").format(name=path.name)
+        )
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (*BROKEN_FILE, InvalidFileException, ValueError, TypeError) as exc:
-        raise NotASurvey(f"cannot be read as an Excel workbook ({_reason(exc)})") from None
+        raise NotASurvey(_("cannot be read as an Excel workbook ({reason})").format(reason=_reason(exc))) from None
 
 
 def _reason(exc: BaseException) -> str:
@@ -143,8 +146,10 @@ class _Reader:
         missing = [name for name in SHEET_ORDER[1:] if name not in workbook.sheetnames]
         if missing:
             raise NotASurvey(
-                f"has no sheet {'、'.join(missing)}: it is not a 調査票 written by `bpr survey export`, "
-                "or a sheet was renamed or deleted"
+                _(
+                    "has no sheet {sheets}: it is not a 調査票 written by `bpr survey export`, "
+                    "or a sheet was renamed or deleted"
+                ).format(sheets="、".join(missing))
             )
         self.procedures: list[dict[str, Any]] = []
         self.procedure_index: dict[str, int] = {}
@@ -178,7 +183,11 @@ class _Reader:
             )
         lost = [column.header for column in COUNTER_COLUMNS if column.header not in seen]
         if lost:
-            raise NotASurvey(f"has no line {'、'.join(lost)} on the sheet {COUNTER_SHEET}: was the sheet changed?")
+            raise NotASurvey(
+                _("has no line {lines} on the sheet {sheet}: was the sheet changed?").format(
+                    lines="、".join(lost), sheet=COUNTER_SHEET
+                )
+            )
         return counter
 
     def _procedures(self) -> None:
@@ -207,7 +216,9 @@ class _Reader:
                 self.result.add(
                     "missing-field",
                     row_path,
-                    f"missing required field 'procedure' ({owner_column.header}): choose the procedure this row belongs to",
+                    _("missing required field 'procedure' ({header}): choose the procedure this row belongs to").format(
+                        header=owner_column.header
+                    ),
                 )
                 continue
             owner = as_text(owner_value).strip()
@@ -216,8 +227,9 @@ class _Reader:
                 self.result.add(
                     "unknown-reference",
                     row_path,
-                    f"this row belongs to procedure '{owner}', which is not on the sheet {PROCEDURE_SHEET}"
-                    f"{did_you_mean(owner, self.procedure_index)}",
+                    _("this row belongs to procedure '{procedure}', which is not on the sheet {sheet}{hint}").format(
+                        procedure=owner, sheet=PROCEDURE_SHEET, hint=did_you_mean(owner, self.procedure_index)
+                    ),
                 )
                 continue
             items = self.procedures[index].setdefault(key, [])
@@ -226,7 +238,7 @@ class _Reader:
                 # Whole-flow findings (no end, no effort) point at the procedure's first step row.
                 self.result.cells[("procedures", index, key)] = owner_cell
             # A finding about the item as a whole points at its id (a step) or its name (an attachment).
-            first = next(p for p, column, _ in values if column.path in (("id",), ("name",)))
+            first = next(p for p, column, _value in values if column.path in (("id",), ("name",)))
             self.result.cells[prefix] = CellRef(sheet_name, number, first + 1)
             item: dict[str, Any] = {}
             for position, column, value in values:
@@ -241,7 +253,7 @@ class _Reader:
         empty_run = 0
         for number, row in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
             values = [(position, column, row[position] if position < len(row) else None) for position, column in read]
-            if all(is_blank(value) for _, _, value in values):
+            if all(is_blank(value) for _position, _column, value in values):
                 empty_run += 1
                 if empty_run > MAX_EMPTY_RUN:
                     return
@@ -264,7 +276,9 @@ class _Reader:
                 lost.append(column.header)
         if lost:
             raise NotASurvey(
-                f"has no column {'、'.join(lost)} in row {HEADER_ROW} of the sheet {sheet_name}: was the sheet changed?"
+                _("has no column {columns} in row {row} of the sheet {sheet}: was the sheet changed?").format(
+                    columns="、".join(lost), row=HEADER_ROW, sheet=sheet_name
+                )
             )
         return positions
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bpr.i18n import N_, _
 from bpr.inventory.models import Branch
 
 END_WORD = "終了"
@@ -71,14 +72,18 @@ def parse_successors(text: str) -> list[Any]:
         return []
     items = list(_items(stripped))
     if not items:
-        raise SuccessorTextError("次の工程 holds no step id: leave it empty (next row) or write 終了 (end)")
+        raise SuccessorTextError(_("次の工程 holds no step id: leave it empty (next row) or write 終了 (end)"))
     result: list[Any] = []
     for item in items:
         if item.target == END_WORD:
-            raise SuccessorTextError(f"{END_WORD} ends the flow: write it alone, not among other steps")
+            raise SuccessorTextError(
+                _("{end} ends the flow: write it alone, not among other steps").format(end=END_WORD)
+            )
         if not item.target:
             raise SuccessorTextError(
-                f"a successor has no step id before its parentheses: write ID(割合%:条件), e.g. {_EXAMPLE}"
+                _(
+                    "a successor has no step id before its parentheses: write ID(share%:condition), e.g. {example}"
+                ).format(example=_(_EXAMPLE))
             )
         if item.inner is None:
             result.append(item.target)
@@ -87,7 +92,9 @@ def parse_successors(text: str) -> list[Any]:
     return result
 
 
-_EXAMPLE = "print(99.5%)、refuse(0.5%:正当な理由のない第三者請求)"
+# An example of a 次の工程 with shares and a condition, its condition in the language of the run.
+_EXAMPLE = N_("print(99.5%), refuse(0.5%:no proper reason)")
+_NOT_A_PERCENTAGE = N_("the share of '{target}' is '{text}', not a percentage such as 10%")
 
 
 def _items(text: str) -> list[_Item]:
@@ -99,7 +106,9 @@ def _items(text: str) -> list[_Item]:
         while position < length and text[position] not in SEPARATORS and text[position] not in OPENERS:
             if text[position] in ")）":
                 raise SuccessorTextError(
-                    f"'{text}': a closing parenthesis without an opening one; write ID(割合%:条件), e.g. {_EXAMPLE}"
+                    _(
+                        "'{text}': a closing parenthesis without an opening one; write ID(share%:condition), e.g. {example}"
+                    ).format(text=text, example=_(_EXAMPLE))
                 )
             position += 1
         target = text[start:position].strip()
@@ -111,8 +120,10 @@ def _items(text: str) -> list[_Item]:
                 position += 1
             if text[trailing:position].strip():
                 raise SuccessorTextError(
-                    f"'{text}': '{text[trailing:position].strip()}' follows the parentheses of '{target}'; "
-                    f"separate successors with 、, e.g. {_EXAMPLE}"
+                    _(
+                        "'{text}': '{trailing}' follows the parentheses of '{target}'; "
+                        "separate successors with 、 or a comma, e.g. {example}"
+                    ).format(text=text, trailing=text[trailing:position].strip(), target=target, example=_(_EXAMPLE))
                 )
         if target or inner is not None:
             items.append(_Item(target, inner))
@@ -132,7 +143,11 @@ def _inner(text: str, opening: int) -> tuple[str, int]:
             depth -= 1
             if depth == 0:
                 return text[opening + 1 : position], position + 1
-    raise SuccessorTextError(f"'{text}': a parenthesis is not closed; write ID(割合%:条件), e.g. {_EXAMPLE}")
+    raise SuccessorTextError(
+        _("'{text}': a parenthesis is not closed; write ID(share%:condition), e.g. {example}").format(
+            text=text, example=_(_EXAMPLE)
+        )
+    )
 
 
 def _branch_fields(item: _Item) -> dict[str, Any]:
@@ -152,16 +167,18 @@ def _branch_fields(item: _Item) -> dict[str, Any]:
 def _share(text: str, target: str) -> Any:
     if not text.endswith(PERCENT_SIGNS):
         raise SuccessorTextError(
-            f"the share of '{target}' is '{text}': write it as a percentage with %, e.g. {target}(10%), "
-            f"and a condition after a colon, e.g. {target}(10%:不備あり) or {target}(:不備あり)"
+            _(
+                "the share of '{target}' is '{text}': write it as a percentage with %, e.g. {target}(10%), "
+                "and a condition after a colon, e.g. {target}(10%:incomplete) or {target}(:incomplete)"
+            ).format(target=target, text=text)
         )
     number = text[:-1].strip()
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise SuccessorTextError(f"the share of '{target}' is '{text}', not a percentage such as 10%") from None
+        raise SuccessorTextError(_(_NOT_A_PERCENTAGE).format(target=target, text=text)) from None
     if not value.is_finite():
-        raise SuccessorTextError(f"the share of '{target}' is '{text}', not a percentage such as 10%")
+        raise SuccessorTextError(_(_NOT_A_PERCENTAGE).format(target=target, text=text))
     # Through Decimal, 99.5% reads as exactly the float 0.995 that YAML's `share: 0.995` gives.
     return float(value / 100)
 
