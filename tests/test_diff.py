@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,6 +43,16 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def japanese() -> Iterator[None]:
+    """Speak Japanese in this test (the default of a run), English again after it."""
+    from bpr.i18n import set_language
+
+    set_language("ja")
+    yield
+    set_language("en")
 
 
 @pytest.fixture
@@ -225,7 +236,7 @@ def test_steps_are_one_field_with_the_steps_that_changed(runner, tmp_path):
 
 def test_markdown_summary_first_details_below_and_sections_shown(runner, repo):
     progress_edits(repo / "inventories")
-    result = runner.invoke(app, ["diff", "v1", "--format", "markdown"])
+    result = runner.invoke(app, ["--lang", "ja", "diff", "v1", "--format", "markdown"])
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith("## 棚卸の差分: `v1`")
@@ -268,7 +279,7 @@ def test_md_escapes_each_kind_of_markdown():
     assert md("あ" * 200).endswith("…") and len(md("あ" * 200)) == 120
 
 
-def test_markdown_stays_under_the_comment_limit():
+def test_markdown_stays_under_the_comment_limit(japanese):
     refs = tuple(ProcedureRef(f"p{i:05d}", f"手続 {i} <長い名前> " * 3, "c", "課") for i in range(5000))
     side = Side("v1", "revision", "0" * 40, 10, 5000, 0)
     diff = InventoryDiff(side, side, refs, (), (), (), (), (), (), (), (), ())
@@ -282,7 +293,7 @@ def test_text_output_keeps_terminal_escapes_out(runner, tmp_path):
     shutil.copytree(INVENTORIES, old)
     shutil.copytree(INVENTORIES, new)
     edit(new / "shimin.yaml", "name: 住民票の写し等の交付請求", 'name: "住民票\\e[2J\\e]0;owned\\a\\u202e"')
-    result = runner.invoke(app, ["diff", str(old), str(new)])
+    result = runner.invoke(app, ["--lang", "ja", "diff", str(old), str(new)])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     assert "住民票\ufffd[2J" in result.stdout

@@ -1,114 +1,187 @@
-"""Japanese labels of the fields a diff reports, and values shown as a person reads them."""
+"""Labels of the fields a diff reports, and values shown as a person reads them, in the language of the run.
+
+The labels are English message ids said in Japanese by the catalog (bpr/locale/ja/diff.po); lists are
+joined by the catalog's list patterns (``{list}, {item}`` is ``{list}、{item}`` in Japanese), so that a run
+speaks one language down to its punctuation.
+"""
 
 from __future__ import annotations
 
-from bpr.analysis.labels import MEASURE_LABELS
+from collections.abc import Iterable
+
 from bpr.analysis.roadmap import reiwa
-from bpr.diff.results import JsonValue, KpiMove, OnlineMove, ScoreMove, StepChanges
-from bpr.inventory.models import Measure
+from bpr.diff.results import JsonValue, KpiMove, OnlineMove, ScoreMove, Side, StepChanges
+from bpr.i18n import N_, _, current_language, ngettext
 
 __all__ = [
     "FIELD_LABELS",
+    "MEASURE_NAMES",
     "RENAME_REASONS",
     "field_label",
+    "field_title",
+    "fiscal_year",
+    "joined",
     "kpi_target",
     "measure_label",
     "met_label",
     "online_summary",
-    "reiwa",
+    "rename_reason",
     "scores_summary",
     "show_value",
+    "side_text",
     "signed",
     "step_field_label",
     "steps_summary",
 ]
 
 FIELD_LABELS: dict[str, str] = {
-    "counter": "窓口",
-    "name": "手続名",
-    "kind": "手続類型",
-    "legal_basis": "根拠法令",
-    "annual_volume": "年間件数",
-    "volume_source": "件数の出典",
-    "national_id": "国の手続ID",
-    "flow_source": "業務フローの出典",
-    "life_events": "ライフイベント",
-    "national_priority": "国の優先手続",
-    "online.status": "オンライン化の状況",
-    "online.channel": "オンラインの手段",
-    "online.in_person_required_by_law": "法令上の来庁義務",
-    "online.identity_check": "本人確認",
-    "online.share": "来庁不要の割合",
-    "online.mynaportal": "マイナポータル",
-    "fee.amount": "手数料",
-    "fee.payment": "支払方法",
-    "attachments": "添付書類",
-    "plan.measure": "計画の施策",
-    "plan.target_fy": "計画の年度",
-    "plan.progress": "計画の進捗",
-    "plan.done_fy": "完了年度",
-    "steps": "業務フロー",
-    "issues": "課題",
-    "notes": "備考",
-    "survey": "国の調査の回答",
+    "counter": N_("counter"),
+    "name": N_("procedure name"),
+    "kind": N_("kind of procedure"),
+    "legal_basis": N_("legal basis"),
+    "annual_volume": N_("annual volume"),
+    "volume_source": N_("source of the volume"),
+    "national_id": N_("national procedure id"),
+    "flow_source": N_("source of the flow"),
+    "life_events": N_("life events"),
+    "national_priority": N_("national priority"),
+    "online.status": N_("online status"),
+    "online.channel": N_("online channel"),
+    "online.in_person_required_by_law": N_("visit required by law"),
+    "online.identity_check": N_("identity check"),
+    "online.share": N_("share without a visit"),
+    "online.mynaportal": N_("Mynaportal"),
+    "fee.amount": N_("fee"),
+    "fee.payment": N_("payment methods"),
+    "attachments": N_("attachments"),
+    "plan.measure": N_("planned measure"),
+    "plan.target_fy": N_("planned fiscal year"),
+    "plan.progress": N_("progress of the plan"),
+    "plan.done_fy": N_("fiscal year done"),
+    "steps": N_("flow"),
+    "issues": N_("issues"),
+    "notes": N_("notes"),
+    "survey": N_("answer to the national survey"),
 }
 STEP_FIELD_LABELS: dict[str, str] = {
-    "name": "工程名",
-    "actor": "担当",
-    "action": "作業",
-    "medium": "媒体",
-    "handwritten": "手書き",
-    "seal": "押印",
-    "in_person": "来庁",
-    "rule_based": "定型",
-    "effort": "作業時間",
-    "wait": "待ち時間",
-    "system": "システム",
-    "next": "次の工程",
+    "name": N_("step name"),
+    "actor": N_("actor"),
+    "action": N_("action"),
+    "medium": N_("medium"),
+    "handwritten": N_("handwritten"),
+    "seal": N_("seal"),
+    "in_person": N_("visit"),
+    "rule_based": N_("rule-based"),
+    "effort": N_("effort"),
+    "wait": N_("wait"),
+    "system": N_("system"),
+    "next": N_("next step"),
 }
-SCORE_NAMES: dict[str, str] = {"online": "オンライン", "rpa": "RPA", "ai_ocr": "AI-OCR"}
-RENAME_REASONS: dict[str, str] = {"national_id": "国の手続IDが同じ", "name": "同じ窓口で手続名が同じ"}
+# A score that moved, by its key: 'online 80.1 → 20.3'.
+SCORE_MOVES: dict[str, str] = {
+    "online": N_("online {old} → {new}"),
+    "rpa": N_("RPA {old} → {new}"),
+    "ai_ocr": N_("AI-OCR {old} → {new}"),
+}
+# The measures by their value; in Japanese as bpr.analysis.labels.MEASURE_LABELS says them (a test holds them equal).
+MEASURE_NAMES: dict[str, str] = {
+    "online": N_("going online"),
+    "rpa": N_("RPA"),
+    "ai_ocr": N_("AI-OCR"),
+    "bpr": N_("process review (BPR)"),
+    "none": N_("no measure"),
+}
+RENAME_REASONS: dict[str, str] = {
+    "national_id": N_("same national procedure id"),
+    "name": N_("same name at the same counter"),
+}
+# The list patterns: how items of a list are joined, item by item.
+LIST = N_("{list}, {item}")  # values, and the parts of a summary
+STEP_LIST = N_("{steps}, {step}")  # step ids and step fields
+PART_LIST = N_("{parts}; {part}")  # the parts of a flow's summary
+_PATTERN_FIELDS = {LIST: ("list", "item"), STEP_LIST: ("steps", "step"), PART_LIST: ("parts", "part")}
 MAX_VALUE_CHARS = 80
 
 
+def joined(items: Iterable[str], pattern: str = LIST) -> str:
+    """Return items joined by a list pattern of the catalog (LIST, STEP_LIST or PART_LIST), '' for none."""
+    head_field, item_field = _PATTERN_FIELDS[pattern]
+    said = _(pattern)
+    text: str | None = None
+    for item in items:
+        text = item if text is None else said.format_map({head_field: text, item_field: item})
+    return text or ""
+
+
 def field_label(field: str) -> str:
-    """Return the Japanese label of a dotted field path (`survey.*` by its block), or '' when it has none."""
-    return FIELD_LABELS.get(field) or FIELD_LABELS.get(field.split(".")[0], "")
+    """Return the label of a dotted field path (`survey.*` by its block), or '' when it has none."""
+    label = FIELD_LABELS.get(field) or FIELD_LABELS.get(field.split(".")[0])
+    return _(label) if label else ""
+
+
+def field_title(field: str, shown: str | None = None) -> str:
+    """Return a field as a change names it: its label and its path ('annual volume (annual_volume)'), or the path."""
+    label = field_label(field)
+    path = shown if shown is not None else field
+    return _("{label} ({field})").format(label=label, field=path) if label else path
 
 
 def step_field_label(field: str) -> str:
-    """Return the Japanese label of a step's field, or the field itself."""
-    return STEP_FIELD_LABELS.get(field, field)
+    """Return the label of a step's field, or the field itself."""
+    label = STEP_FIELD_LABELS.get(field)
+    return _(label) if label else field
 
 
 def measure_label(measure: str) -> str:
-    """Return the Japanese label of a measure given by its value ('ai_ocr' → 'AI-OCR')."""
-    return MEASURE_LABELS[Measure(measure)]
+    """Return the label of a measure given by its value ('ai_ocr' → 'AI-OCR')."""
+    return _(MEASURE_NAMES[measure])
+
+
+def rename_reason(by: str) -> str:
+    """Return why two ids were taken for one procedure ('national_id' or 'name')."""
+    return _(RENAME_REASONS[by])
+
+
+def fiscal_year(fy: int) -> str:
+    """Return a fiscal year as the run's language writes it: 令和4年度 in Japanese, FY2022 in English."""
+    return reiwa(fy) if current_language() == "ja" else _("FY{year}").format(year=fy)
 
 
 def show_value(field: str, value: JsonValue) -> str:
-    """Return a value as a person reads it: 'なし' for nothing, thousands separators, 和暦 for fiscal years."""
-    text = _show(value, fiscal_year=field.endswith("_fy"))
+    """Return a value as a person reads it: '(none)' for nothing, thousands separators, fiscal years by name."""
+    text = _show(value, is_fiscal_year=field.endswith("_fy"))
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
-def _show(value: JsonValue, fiscal_year: bool = False) -> str:
+def _show(value: JsonValue, is_fiscal_year: bool = False) -> str:
     if value is None:
-        return "なし"
+        return _("(none)")
     if isinstance(value, bool):
-        return "はい" if value else "いいえ"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
-        return reiwa(value) if fiscal_year else f"{value:,}"
+        return fiscal_year(value) if is_fiscal_year else f"{value:,}"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):
-        return "、".join(_show(item) for item in value) if value else "なし"
+        return joined(_show(item) for item in value) if value else _("(none)")
     if isinstance(value, dict):
         # An attachment or a branch: its name (or target) first, then what else it says.
         head = value.get("name", value.get("to"))
         rest = [f"{k}={_show(v)}" for k, v in value.items() if k not in ("name", "to") and v not in (None, False)]
         return f"{_show(head)} ({', '.join(rest)})" if rest else _show(head)
     return str(value)
+
+
+def side_text(side: Side, label: str, commit: str) -> str:
+    """Return a side as a headline names it: its label, its commit, and how many files and procedures it holds."""
+    return _("{label}{commit} ({files}, {procedures})").format(
+        label=label,
+        commit=commit,
+        files=ngettext("{files} file", "{files} files", side.files).format(files=side.files),
+        procedures=ngettext("{procedures} procedure", "{procedures} procedures", side.procedures).format(
+            procedures=side.procedures
+        ),
+    )
 
 
 def signed(number: float) -> str:
@@ -122,41 +195,49 @@ def steps_summary(steps: StepChanges) -> str:
     """Return how the steps differ in one line: added, removed and changed step ids, and a new order."""
     parts = []
     if steps.added:
-        parts.append(f"追加 {'・'.join(steps.added)}")
+        parts.append(_("added {steps}").format(steps=joined(steps.added, STEP_LIST)))
     if steps.removed:
-        parts.append(f"削除 {'・'.join(steps.removed)}")
+        parts.append(_("removed {steps}").format(steps=joined(steps.removed, STEP_LIST)))
     if steps.changed:
-        changed = (f"{ident} ({'・'.join(step_field_label(f) for f in fields)})" for ident, fields in steps.changed)
-        parts.append(f"変更 {'、'.join(changed)}")
+        changed = (
+            f"{ident} ({joined((step_field_label(f) for f in fields), STEP_LIST)})" for ident, fields in steps.changed
+        )
+        parts.append(_("changed {steps}").format(steps=joined(changed)))
     if steps.reordered:
-        parts.append("順序の変更")
-    return " / ".join(parts)
+        parts.append(_("new order"))
+    return joined(parts, PART_LIST)
 
 
 def online_summary(move: OnlineMove) -> str:
-    """Return what moved a procedure further online: status, share of cases, マイナポータル, a plan done."""
+    """Return what moved a procedure further online: status, share of cases, Mynaportal, a plan done."""
     parts = []
     if move.old_status != move.new_status:
-        parts.append(f"状況 {move.old_status} → {move.new_status}")
+        parts.append(_("status {old} → {new}").format(old=move.old_status, new=move.new_status))
     if move.old_share != move.new_share:
-        parts.append(f"来庁不要の割合 {move.old_share:.0%} → {move.new_share:.0%}")
+        parts.append(
+            _("share without a visit {old} → {new}").format(old=f"{move.old_share:.0%}", new=f"{move.new_share:.0%}")
+        )
     if move.new_mynaportal and not move.old_mynaportal:
-        parts.append("マイナポータル対応")
+        parts.append(_("now on Mynaportal"))
     if move.plan_done:
-        parts.append("オンライン化の計画が完了")
-    return "、".join(parts)
+        parts.append(_("plan to go online done"))
+    return joined(parts)
 
 
 def scores_summary(move: ScoreMove) -> str:
-    """Return the scores and expected hours that moved, as 'オンライン 80.1 → 20.3'."""
+    """Return the scores and expected hours that moved, as 'online 80.1 → 20.3'."""
     parts = [
-        f"{SCORE_NAMES[key]} {move.old_scores[key]:.1f} → {value:.1f}"
+        _(SCORE_MOVES[key]).format(old=f"{move.old_scores[key]:.1f}", new=f"{value:.1f}")
         for key, value in move.new_scores.items()
         if move.old_scores.get(key) != value
     ]
     if move.old_hours != move.new_hours:
-        parts.append(f"期待削減 {move.old_hours:,.0f} → {move.new_hours:,.0f}時間/年")
-    return "、".join(parts)
+        parts.append(
+            _("expected saving {old} → {new} hours/year").format(
+                old=f"{move.old_hours:,.0f}", new=f"{move.new_hours:,.0f}"
+            )
+        )
+    return joined(parts)
 
 
 def kpi_target(kpi: KpiMove) -> str:
@@ -165,5 +246,5 @@ def kpi_target(kpi: KpiMove) -> str:
 
 
 def met_label(met: bool) -> str:
-    """Return 達成 or 未達."""
-    return "達成" if met else "未達"
+    """Return met or not met (達成 or 未達)."""
+    return _("met") if met else _("not met")

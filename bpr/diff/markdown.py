@@ -13,19 +13,21 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bpr.diff.labels import (
-    RENAME_REASONS,
-    field_label,
+    field_title,
+    fiscal_year,
     kpi_target,
     measure_label,
     met_label,
     online_summary,
-    reiwa,
+    rename_reason,
     scores_summary,
     show_value,
+    side_text,
     signed,
     steps_summary,
 )
 from bpr.diff.results import InventoryDiff, ProcedureRef, Side
+from bpr.i18n import _
 
 # GitHub refuses a comment longer than 65,536 characters: the details are cut to fit under this.
 MAX_MARKDOWN_CHARS = 60_000
@@ -74,40 +76,43 @@ def render_markdown(diff: InventoryDiff) -> str:
 
 
 def _side(side: Side) -> str:
-    commit = f" {code(side.commit[:12])}" if side.commit else ""
-    return f"{code(side.label)}{commit} ({side.files}ファイル・{side.procedures}手続)"
+    return side_text(side, code(side.label), f" {code(side.commit[:12])}" if side.commit else "")
+
+
+def _ref_header() -> list[str]:
+    return [_("Procedure id"), _("Procedure name"), _("Section in charge")]
 
 
 def _render(diff: InventoryDiff, limit: int | None) -> str:
-    out = [f"## 棚卸の差分: {_side(diff.old)} → {_side(diff.new)}", ""]
+    out = ["## " + _("Inventory diff: {old} → {new}").format(old=_side(diff.old), new=_side(diff.new)), ""]
     own = [s for s in diff.scores if s.own]
     volume = f"{diff.old.annual_volume:,} → {diff.new.annual_volume:,} ({signed(diff.new.annual_volume - diff.old.annual_volume)})"
-    realised = f"{len(diff.realised)} (実現した削減 {diff.hours_realised:,.0f}時間/年)"
+    saving = _("saving {hours} hours/year").format(hours=f"{diff.hours_realised:,.0f}")
     out += _table(
-        ["項目", "件数"],
+        [_("Item"), _("Count")],
         [
-            ["追加された手続", str(len(diff.added))],
-            ["削除された手続", str(len(diff.removed))],
-            ["IDが変わった手続", str(len(diff.renamed))],
-            ["変更された手続", str(len(diff.changed))],
-            ["オンライン化が進んだ手続", str(len(diff.online_now))],
-            ["年間件数が変わった手続", str(len(diff.volumes))],
-            ["年間件数の合計", volume],
-            ["スコアが変わった手続", str(len(own))],
-            ["順位だけが移動した手続", str(len(diff.scores) - len(own))],
-            ["推奨施策が変わった手続", str(len(diff.recommendations))],
-            ["完了した計画", realised],
+            [_("Added procedures"), str(len(diff.added))],
+            [_("Removed procedures"), str(len(diff.removed))],
+            [_("Procedures with a new id"), str(len(diff.renamed))],
+            [_("Changed procedures"), str(len(diff.changed))],
+            [_("Procedures further online"), str(len(diff.online_now))],
+            [_("Procedures with a new annual volume"), str(len(diff.volumes))],
+            [_("Annual volume in all"), volume],
+            [_("Procedures with new scores"), str(len(own))],
+            [_("Procedures moved in rank only"), str(len(diff.scores) - len(own))],
+            [_("Procedures with a new recommended measure"), str(len(diff.recommendations))],
+            [_("Plans done"), f"{len(diff.realised)} ({saving})"],
         ],
         align="-:",
     )
     if diff.kpis:
-        out += ["", "### KPI (計画に置かれた手続の数)", ""]
+        out += ["", "### " + _("KPIs (procedures with a plan)"), ""]
         out += _table(
-            ["KPI", "期限", "目標", "変更前", "変更後", "達成"],
+            ["KPI", _("By"), _("Target"), _("Before"), _("After"), _("Met")],
             [
                 [
                     md(k.name),
-                    reiwa(k.by_fy),
+                    fiscal_year(k.by_fy),
                     kpi_target(k),
                     str(k.old),
                     f"{k.new} ({signed(k.new - k.old)})",
@@ -119,59 +124,66 @@ def _render(diff: InventoryDiff, limit: int | None) -> str:
         )
     out += _procedures_block(diff, limit)
     out += _block(
-        "オンライン化が進んだ手続",
+        _("Procedures further online"),
         diff.online_now,
         limit,
-        ["手続ID", "手続名", "所管課", "変化"],
+        [*_ref_header(), _("Change")],
         lambda m: [*_ref_cells(m.procedure), online_summary(m)],
     )
     out += _block(
-        "年間件数の変化",
+        _("Annual volume changes"),
         diff.volumes,
         limit,
-        ["手続ID", "手続名", "所管課", "変更前", "変更後", "増減"],
+        [*_ref_header(), _("Before"), _("After"), _("Difference")],
         lambda v: [*_ref_cells(v.procedure), f"{v.old:,}", f"{v.new:,}", signed(v.new - v.old)],
-        note=f"合計 {diff.old.annual_volume:,} → {diff.new.annual_volume:,}",
+        note=_("in all {old} → {new}").format(old=f"{diff.old.annual_volume:,}", new=f"{diff.new.annual_volume:,}"),
     )
     out += _block(
-        "スコアの変化",
+        _("Score changes"),
         own,
         limit,
-        ["手続ID", "手続名", "所管課", "順位", "変化"],
+        [*_ref_header(), _("Rank"), _("Change")],
         lambda s: [*_ref_cells(s.procedure), f"{s.old_rank} → {s.new_rank}", scores_summary(s)],
-        note="新しい順位順",
+        note=_("in the new order of rank"),
     )
     out += _block(
-        "順位だけが移動した手続",
+        _("Procedures moved in rank only"),
         [s for s in diff.scores if not s.own],
         limit,
-        ["手続ID", "手続名", "所管課", "順位"],
+        [*_ref_header(), _("Rank")],
         lambda s: [*_ref_cells(s.procedure), f"{s.old_rank} → {s.new_rank}"],
-        note="他の手続の変化による",
+        note=_("as other procedures changed"),
     )
     out += _block(
-        "推奨施策の変化",
+        _("Recommended measure changes"),
         diff.recommendations,
         limit,
-        ["手続ID", "手続名", "所管課", "変更前", "変更後"],
+        [*_ref_header(), _("Before"), _("After")],
         lambda r: [*_ref_cells(r.procedure), measure_label(r.old), measure_label(r.new)],
     )
     done_fy = any(r.done_fy is not None for r in diff.realised)  # a column only where the inventory says
     out += _block(
-        "完了した計画",
+        _("Plans done"),
         diff.realised,
         limit,
-        ["手続ID", "手続名", "所管課", "施策", "期待削減 時間/年", "計画年度", *(["完了年度"] if done_fy else [])],
+        [
+            *_ref_header(),
+            _("Measure"),
+            _("Expected saving, hours/year"),
+            _("Planned FY"),
+            *([_("Done FY")] if done_fy else []),
+        ],
         lambda r: [
             *_ref_cells(r.procedure),
             measure_label(r.measure),
             f"{r.expected_hours:,.0f}",
-            reiwa(r.target_fy),
-            *([reiwa(r.done_fy) if r.done_fy is not None else ""] if done_fy else []),
+            fiscal_year(r.target_fy),
+            *([fiscal_year(r.done_fy) if r.done_fy is not None else ""] if done_fy else []),
         ],
-        note=f"実現した削減 {diff.hours_realised:,.0f}時間/年",
+        note=saving,
     )
-    out += ["", f"<sub>bpr diff {md(diff.old.label, 60)} {md(diff.new.label, 60)} で作成</sub>"]
+    made = _("made by bpr diff {old} {new}").format(old=md(diff.old.label, 60), new=md(diff.new.label, 60))
+    out += ["", f"<sub>{made}</sub>"]
     return "\n".join(out) + "\n"
 
 
@@ -180,36 +192,39 @@ def _procedures_block(diff: InventoryDiff, limit: int | None) -> list[str]:
     if not total:
         return []
     body: list[str] = []
-    header = ["手続ID", "手続名", "所管課"]
+    header = _ref_header()
     if diff.added:
-        body += _part(f"追加 ({len(diff.added)}件)", header, [_ref_cells(r) for r in diff.added], limit)
+        title = _("Added ({count})").format(count=len(diff.added))
+        body += _part(title, header, [_ref_cells(r) for r in diff.added], limit)
     if diff.removed:
-        body += _part(f"削除 ({len(diff.removed)}件)", header, [_ref_cells(r) for r in diff.removed], limit)
+        title = _("Removed ({count})").format(count=len(diff.removed))
+        body += _part(title, header, [_ref_cells(r) for r in diff.removed], limit)
     if diff.renamed:
-        rows = [[code(r.old.id), *_ref_cells(r.new), RENAME_REASONS[r.by]] for r in diff.renamed]
-        body += _part(f"IDの変更 ({len(diff.renamed)}件)", ["旧ID", "新ID", "手続名", "所管課", "判定"], rows, limit)
+        rows = [[code(r.old.id), *_ref_cells(r.new), rename_reason(r.by)] for r in diff.renamed]
+        title = _("New ids ({count})").format(count=len(diff.renamed))
+        renamed_header = [_("Old id"), _("New id"), _("Procedure name"), _("Section in charge"), _("Matched by")]
+        body += _part(title, renamed_header, rows, limit)
     if diff.changed:
         rows = []
         for change in diff.changed[:limit]:
             cells = _ref_cells(change.procedure)
             for value in change.values:
-                label = field_label(value.field)
-                what = f"{label} {code(value.field)}" if label else code(value.field)
+                what = field_title(value.field, code(value.field))
                 rows.append(
                     [*cells, what, md(show_value(value.field, value.old)), md(show_value(value.field, value.new))]
                 )
                 cells = ["", "", ""]
             if change.steps is not None:
-                rows.append([*cells, f"業務フロー {code('steps')}", "", md(steps_summary(change.steps))])
+                rows.append([*cells, field_title("steps", code("steps")), "", md(steps_summary(change.steps))])
         more = len(diff.changed) - len(diff.changed[:limit])
         body += _part(
-            f"変更 ({len(diff.changed)}件)",
-            ["手続ID", "手続名", "所管課", "項目", "変更前", "変更後"],
+            _("Changed ({count})").format(count=len(diff.changed)),
+            [*_ref_header(), _("Field"), _("Before"), _("After")],
             rows,
             None,
             more,
         )
-    return _details(f"追加・削除・変更された手続 ({total}件)", body)
+    return _details(_("Procedures added, removed or changed ({count})").format(count=total), body)
 
 
 def _block(
@@ -223,7 +238,11 @@ def _block(
     if not items:
         return []
     body = _part("", header, [row(item) for item in items[:limit]], None, len(items) - len(items[:limit]))
-    return _details(f"{title} ({len(items)}件{'、' + note if note else ''})", body)
+    if note:
+        summary = _("{title} ({count}, {note})").format(title=title, count=len(items), note=note)
+    else:
+        summary = _("{title} ({count})").format(title=title, count=len(items))
+    return _details(summary, body)
 
 
 def _part(title: str, header: list[str], rows: list[list[str]], limit: int | None, more: int = 0) -> list[str]:
@@ -232,7 +251,7 @@ def _part(title: str, header: list[str], rows: list[list[str]], limit: int | Non
     out = [f"#### {title}", ""] if title else []
     out += _table(header, shown) if shown else []
     if more:
-        out += ["", f"ほか{more}件 (全件は `bpr diff --format json` で)"]
+        out += ["", _("{count} more (all of them: `bpr diff --format json`)").format(count=more)]
     return [*out, ""]
 
 

@@ -8,20 +8,23 @@ from collections.abc import Callable
 from typing import Any
 
 from bpr.diff.labels import (
-    RENAME_REASONS,
-    field_label,
+    field_title,
+    fiscal_year,
+    joined,
     kpi_target,
     measure_label,
     met_label,
     online_summary,
-    reiwa,
+    rename_reason,
     scores_summary,
     show_value,
+    side_text,
     signed,
     steps_summary,
 )
 from bpr.diff.markdown import render_markdown
 from bpr.diff.results import InventoryDiff, ProcedureRef, Side, StepChanges
+from bpr.i18n import _, ngettext
 
 # Control characters (ANSI escapes start with one), line and paragraph separators, and the bidirectional
 # overrides that can make a terminal show text in another order than it is (CVE-2021-42574).
@@ -145,80 +148,108 @@ def _who(ref: ProcedureRef) -> str:
 
 
 def _side_text(side: Side) -> str:
-    commit = f" {side.commit[:12]}" if side.commit else ""
-    return terminal_text(f"{side.label}{commit} ({side.files}ファイル・{side.procedures}手続)")
+    return terminal_text(side_text(side, side.label, f" {side.commit[:12]}" if side.commit else ""))
 
 
 def render_text(diff: InventoryDiff) -> str:
     """Return the diff for a terminal: a summary line, then each kind of change with its procedures."""
-    out = [f"棚卸の差分: {_side_text(diff.old)} → {_side_text(diff.new)}"]
+    out = [_("Inventory diff: {old} → {new}").format(old=_side_text(diff.old), new=_side_text(diff.new))]
     out.append(
-        f"追加 {len(diff.added)}件 / 削除 {len(diff.removed)}件 / ID変更 {len(diff.renamed)}件 / "
-        f"変更 {len(diff.changed)}件"
+        _("added {added} / removed {removed} / new id {renamed} / changed {changed}").format(
+            added=len(diff.added), removed=len(diff.removed), renamed=len(diff.renamed), changed=len(diff.changed)
+        )
     )
     if diff.empty:
-        out.append("手続の追加・削除・変更はありません")
+        out.append(_("no procedure was added, removed or changed"))
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
             out.extend(["", title, *lines])
 
-    section("追加された手続", [f"  + {_who(ref)}" for ref in diff.added])
-    section("削除された手続", [f"  - {_who(ref)}" for ref in diff.removed])
+    section(_("Added procedures"), [f"  + {_who(ref)}" for ref in diff.added])
+    section(_("Removed procedures"), [f"  - {_who(ref)}" for ref in diff.removed])
     section(
-        "IDが変わった手続",
-        [f"  {r.old.id} → {_who(r.new)}  [{RENAME_REASONS[r.by]}]" for r in diff.renamed],
+        _("Procedures with a new id"),
+        [f"  {r.old.id} → {_who(r.new)}  [{rename_reason(r.by)}]" for r in diff.renamed],
     )
     changed: list[str] = []
     for change in diff.changed:
         changed.append(f"  {_who(change.procedure)}")
         for value in change.values:
-            label = field_label(value.field)
-            what = f"{label} {value.field}" if label else value.field
             old, new = show_value(value.field, value.old), show_value(value.field, value.new)
-            changed.append(terminal_text(f"    {what}: {old} → {new}"))
+            changed.append(terminal_text(f"    {field_title(value.field)}: {old} → {new}"))
         if change.steps is not None:
-            changed.append(f"    業務フロー steps: {steps_summary(change.steps)}")
-    section("変更された手続", changed)
-    section("オンライン化が進んだ手続", [f"  {_who(m.procedure)}: {online_summary(m)}" for m in diff.online_now])
+            changed.append(f"    {field_title('steps')}: {steps_summary(change.steps)}")
+    section(_("Changed procedures"), changed)
+    section(_("Procedures further online"), [f"  {_who(m.procedure)}: {online_summary(m)}" for m in diff.online_now])
     if diff.volumes:
-        total = f"合計 {diff.old.annual_volume:,} → {diff.new.annual_volume:,}件"
+        total = _("in all {old} → {new} a year").format(
+            old=f"{diff.old.annual_volume:,}", new=f"{diff.new.annual_volume:,}"
+        )
         section(
-            f"年間件数の変化 ({total})",
+            f"{_('Annual volume changes')} ({total})",
             [f"  {_who(v.procedure)}: {v.old:,} → {v.new:,} ({signed(v.new - v.old)})" for v in diff.volumes],
         )
     own = [s for s in diff.scores if s.own]
     shifted = len(diff.scores) - len(own)
     section(
-        "スコア・順位の変化 (新しい順位順)",
-        [
-            f"  {_who(s.procedure)}: 順位 {s.old_rank} → {s.new_rank}"
-            + (f"、{summary}" if (summary := scores_summary(s)) else "")
-            for s in own
-        ]
-        + ([f"  ほか{shifted}件は他の手続の変化で順位だけが移動 (全件は --format json)"] if shifted else []),
+        _("Score and rank changes (in the new order of rank)"),
+        [f"  {_who(s.procedure)}: {_score_line(s.old_rank, s.new_rank, scores_summary(s))}" for s in own]
+        + (
+            [
+                "  "
+                + ngettext(
+                    "{count} other moved in rank only, as other procedures changed (all of them: --format json)",
+                    "{count} others moved in rank only, as other procedures changed (all of them: --format json)",
+                    shifted,
+                ).format(count=shifted)
+            ]
+            if shifted
+            else []
+        ),
     )
     section(
-        "推奨施策の変化",
+        _("Recommended measure changes"),
         [f"  {_who(r.procedure)}: {measure_label(r.old)} → {measure_label(r.new)}" for r in diff.recommendations],
     )
     section(
-        f"完了した計画 (実現した削減時間 合計 {diff.hours_realised:,.0f}時間/年)",
+        _("Plans done (hours saved in all: {hours} hours/year)").format(hours=f"{diff.hours_realised:,.0f}"),
         [
-            f"  {_who(r.procedure)}: {measure_label(r.measure)} {r.expected_hours:,.0f}時間/年"
-            f" (計画 {reiwa(r.target_fy)}" + (f"、完了 {reiwa(r.done_fy)}" if r.done_fy is not None else "") + ")"
+            f"  {_who(r.procedure)}: {_realised_line(r.measure, r.expected_hours, r.target_fy, r.done_fy)}"
             for r in diff.realised
         ],
     )
     section(
-        "KPI (計画に置かれた手続の数)",
+        _("KPIs (procedures with a plan)"),
         [
-            terminal_text(f"  {k.name} {reiwa(k.by_fy)}まで 目標{kpi_target(k)}件: 計画 {k.old} → {k.new}件")
-            + f" ({met_label(k.old_met)} → {met_label(k.new_met)})"
+            "  "
+            + _("{name} by {year}, target {target}: planned {old} → {new} ({old_met} → {new_met})").format(
+                name=terminal_text(k.name),
+                year=fiscal_year(k.by_fy),
+                target=kpi_target(k),
+                old=k.old,
+                new=k.new,
+                old_met=met_label(k.old_met),
+                new_met=met_label(k.new_met),
+            )
             for k in diff.kpis
         ],
     )
     return "\n".join(out) + "\n"
+
+
+def _score_line(old_rank: int, new_rank: int, summary: str) -> str:
+    rank = _("rank {old} → {new}").format(old=old_rank, new=new_rank)
+    return joined([rank, summary]) if summary else rank
+
+
+def _realised_line(measure: str, hours: float, target_fy: int, done_fy: int | None) -> str:
+    fields = {"measure": measure_label(measure), "hours": f"{hours:,.0f}", "planned": fiscal_year(target_fy)}
+    if done_fy is None:
+        return _("{measure} {hours} hours/year (planned {planned})").format(**fields)
+    return _("{measure} {hours} hours/year (planned {planned}, done {done})").format(
+        **fields, done=fiscal_year(done_fy)
+    )
 
 
 RENDERERS_BY_NAME: dict[str, Callable[[InventoryDiff], str]] = {

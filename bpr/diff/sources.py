@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpr.i18n import N_, _
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.rules import severity_of
 from bpr.inventory.sources import _check_size, decode_text, max_file_bytes
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_REVISION_PATH = "inventories"
 _SYMLINK_MODE = "120000"
-_HISTORY_HINT = "in CI, fetch the whole history: actions/checkout with fetch-depth: 0"
+_HISTORY_HINT = N_("in CI, fetch the whole history: actions/checkout with fetch-depth: 0")
 
 
 class SourceError(Exception):
@@ -57,7 +58,7 @@ class Source:
 def read_source(argument: str, revision_path: str = DEFAULT_REVISION_PATH) -> Source:
     """Return the files of a folder or file on disk, else of `revision_path` in the git revision `argument`."""
     if not argument:
-        raise SourceError("an empty name is neither a folder nor a git revision")
+        raise SourceError(_("an empty name is neither a folder nor a git revision"))
     path = Path(argument)
     if path.exists():
         return Source(argument, "folder", path=path)
@@ -75,39 +76,48 @@ def _git(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedPro
             check=False,
         )
     except FileNotFoundError:
-        raise SourceError("git is not installed (or not on PATH): a revision cannot be read without it") from None
+        raise SourceError(_("git is not installed (or not on PATH): a revision cannot be read without it")) from None
     except OSError as exc:
-        raise SourceError(f"git cannot be run: {exc.strerror or exc}") from None
+        raise SourceError(_("git cannot be run: {error}").format(error=exc.strerror or exc)) from None
 
 
 def _git_message(result: subprocess.CompletedProcess[bytes]) -> str:
     lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[0] if lines else f"git exited with {result.returncode}"
+    return lines[0] if lines else _("git exited with {code}").format(code=result.returncode)
 
 
 def _resolve_revision(argument: str) -> str:
     try:
         result = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{argument}^{{commit}}"])
     except SourceError as exc:
-        raise SourceError(f"'{argument}' is not a file or folder, and {exc}") from None
+        raise SourceError(
+            _("'{name}' is not a file or folder, and {reason}").format(name=argument, reason=exc)
+        ) from None
     if result.returncode == 0:
         return result.stdout.decode("ascii").strip()
     inside = _git(["rev-parse", "--git-dir"])
     if inside.returncode != 0:
         raise SourceError(
-            f"'{argument}' is not a file or folder, and this folder is not in a git repository "
-            f"where it could be a revision ({_git_message(inside)})"
+            _(
+                "'{name}' is not a file or folder, and this folder is not in a git repository "
+                "where it could be a revision ({error})"
+            ).format(name=argument, error=_git_message(inside))
         )
     raise SourceError(
-        f"'{argument}' is neither a file or folder nor a revision (tag, branch, commit) of this git repository; "
-        f"{_HISTORY_HINT}"
+        _(
+            "'{name}' is neither a file or folder nor a revision (tag, branch, commit) of this git repository; {hint}"
+        ).format(name=argument, hint=_(_HISTORY_HINT))
     )
 
 
 def _read_revision(label: str, commit: str, revision_path: str) -> Source:
     listing = _git(["ls-tree", "-r", "-l", "-z", "--full-name", commit, "--", revision_path])
     if listing.returncode != 0:
-        raise SourceError(f"cannot list '{revision_path}' in revision '{label}': {_git_message(listing)}")
+        raise SourceError(
+            _("cannot list '{path}' in revision '{revision}': {error}").format(
+                path=revision_path, revision=label, error=_git_message(listing)
+            )
+        )
     limit = max_file_bytes()
     files: list[FileText] = []
     wanted: list[tuple[str, str]] = []  # (display, object id) of the files to read
@@ -125,22 +135,26 @@ def _read_revision(label: str, commit: str, revision_path: str) -> Source:
             files.append(FileText(display, None, _input_problem(display, exc)))
             continue
         wanted.append((display, object_id))
-    for (name, _), raw in zip(links, _read_blobs([object_id for _, object_id in links]), strict=True):
+    for (name, _link), raw in zip(links, _read_blobs([object_id for _name, object_id in links]), strict=True):
         # On disk a link to a file of the folder is read once, under the first name; here too. A link
         # out of the folder cannot be followed in a revision.
         target = posixpath.normpath(posixpath.join(posixpath.dirname(name), raw.decode("utf-8", errors="replace")))
         if target not in regular:
-            message = f"the file is a symbolic link to {target}, outside '{revision_path}': bpr cannot follow it in a revision"
+            message = _(
+                "the file is a symbolic link to {target}, outside '{path}': bpr cannot follow it in a revision"
+            ).format(target=target, path=revision_path)
             files.append(FileText(f"{label}:{name}", None, _unreadable(f"{label}:{name}", message)))
-    for (display, _), raw in zip(wanted, _read_blobs([object_id for _, object_id in wanted]), strict=True):
+    for (display, _wanted), raw in zip(wanted, _read_blobs([object_id for _name, object_id in wanted]), strict=True):
         try:
             files.append(FileText(display, decode_text(raw)))
         except YamlInputError as exc:
             files.append(FileText(display, None, _input_problem(display, exc)))
     if not files:
         raise SourceError(
-            f"no-inventory: no YAML file (*.yaml, *.yml) under '{revision_path}' in revision '{label}' "
-            "(choose the folder with --path)"
+            _(
+                "no-inventory: no YAML file (*.yaml, *.yml) under '{path}' in revision '{revision}' "
+                "(choose the folder with --path)"
+            ).format(path=revision_path, revision=label)
         )
     return Source(label, "revision", tuple(sorted(files, key=lambda f: f.display)), commit=commit)
 
@@ -148,7 +162,7 @@ def _read_revision(label: str, commit: str, revision_path: str) -> Source:
 def _yaml_entries(listing: bytes) -> Iterator[tuple[str, str, int, str]]:
     """Yield (mode, object id, size, path) of the YAML files in `git ls-tree -r -l -z` output."""
     for entry in listing.split(b"\0"):
-        meta, _, raw_name = entry.partition(b"\t")
+        meta, _tab, raw_name = entry.partition(b"\t")
         fields = meta.decode("ascii", errors="replace").split()
         name = raw_name.decode("utf-8", errors="replace")
         if len(fields) == 4 and fields[1] == "blob" and name.endswith(YAML_SUFFIXES):
@@ -161,15 +175,19 @@ def _read_blobs(object_ids: list[str]) -> list[bytes]:
         return []
     result = _git(["cat-file", "--batch"], stdin="".join(f"{oid}\n" for oid in object_ids).encode("ascii"))
     if result.returncode != 0:
-        raise SourceError(f"cannot read the files of the revision: {_git_message(result)}")
+        raise SourceError(_("cannot read the files of the revision: {error}").format(error=_git_message(result)))
     out: list[bytes] = []
     data = result.stdout
     position = 0
-    for _ in object_ids:
+    for _object_id in object_ids:
         end = data.index(b"\n", position)
         header = data[position:end].split()
         if len(header) != 3:  # '<oid> missing'
-            raise SourceError(f"cannot read the files of the revision: {data[position:end].decode(errors='replace')}")
+            raise SourceError(
+                _("cannot read the files of the revision: {error}").format(
+                    error=data[position:end].decode(errors="replace")
+                )
+            )
         size = int(header[2])
         out.append(data[end + 1 : end + 1 + size])
         position = end + 1 + size + 1
@@ -197,7 +215,9 @@ def load_side(source: Source) -> Inventory:
         if path_problems:
             raise SourceError("; ".join(problem.message for problem in path_problems))
         if not inventory.files:
-            raise SourceError(f"no-inventory: no YAML file (*.yaml, *.yml) found under {source.label}")
+            raise SourceError(
+                _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(paths=source.label)
+            )
         return inventory
     files = [
         load_text(item.text, item.display)
