@@ -104,7 +104,7 @@ def procedures(folder: Path) -> dict[str, dict]:
 def test_import_writes_counter_files_that_validate(runner: CliRunner, tmp_path: Path) -> None:
     result = run_import(runner, write_csv(tmp_path / "survey.csv"), tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "  1 rows skipped: not a 申請等 brought to a city hall" in result.output
+    assert "  1 row skipped: not a 申請等 brought to a city hall" in result.output
     inventory = load_inventory([tmp_path / "out"])
     errors = [p for p in inventory.problems if p.severity == "error"]
     assert errors == []
