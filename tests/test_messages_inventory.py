@@ -292,6 +292,8 @@ def test_configuration_errors_speak_japanese(tmp_path: Path) -> None:
         ),
         ("a: !!int x\n", "'x' is not a whole number, as its tag '!!int' says"),
         ("? [a]\n: 1\n", "a key must be a plain word, not a list or mapping"),
+        ('a: "\\q"\n', "found unknown escape character while parsing a quoted scalar"),
+        ("%YAML 1.2\n%YAML 1.2\n---\na: 1\n", "found duplicate %YAML directive"),
     ],
 )
 def test_yaml_syntax_in_both_languages(text: str, english: str) -> None:

@@ -565,6 +565,13 @@ _PARSER_WORDS = (
     N_("found duplicate %TAG directive"),
     N_("found incompatible YAML document"),
     N_("control characters are not allowed"),
+    N_("could not find expected directive name"),
+    N_("did not find expected digit or '.' character"),
+    N_("did not find expected version number"),
+    N_("did not find expected whitespace"),
+    N_("found extremely long version number"),
+    N_("duplicate %TAG directive"),
+    N_("incompatible %YAML directive"),
     N_("while scanning a plain scalar"),
     N_("while scanning a quoted scalar"),
     N_("while scanning a block scalar"),
@@ -582,6 +589,12 @@ _PARSER_WORDS = (
     N_("while parsing a flow node"),
     N_("while parsing a node"),
     N_("while parsing a tag"),
+    N_("while parsing a quoted scalar"),
+    N_("while parsing a tag directive"),
+    N_("while parsing a %TAG directive"),
+    N_("while scanning a tag directive"),
+    N_("while scanning a %TAG directive"),
+    N_("while scanning a %YAML directive"),
 )
 
 
