@@ -169,7 +169,7 @@ def _po_entry(msgid: str, where: str) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
-    return f"#: {where}\nmsgid {quote(msgid)}\nmsgstr \"\"\n"
+    return f'#: {where}\nmsgid {quote(msgid)}\nmsgstr ""\n'
 
 
 def main(argv: list[str] | None = None) -> int:

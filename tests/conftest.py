@@ -82,7 +82,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every test in English (BPR_LANG=en), the message ids; tests of Japanese ask for it themselves.
+    """Run every test in English (BPR_LANG=en), the message ids, outside GitHub Actions; tests of Japanese ask for it.
 
     Most tests were written against the English messages; the Japanese catalog is checked whole by
     tests/test_messages.py and a run's language by tests/test_language.py.
@@ -91,3 +91,6 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("BPR_LANG", "en")
     set_language("en")
+    # Under GitHub Actions, validate would choose its github format and write a step summary.
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

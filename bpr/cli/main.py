@@ -40,7 +40,7 @@ from bpr.cli import (
 )
 from bpr.cli.clicktext import speak_the_run_language
 from bpr.cli.session import set_quiet, take_run_options, translate_help
-from bpr.i18n import LANGUAGES, UnknownLanguage, _, language_from_environment, set_language
+from bpr.i18n import LANGUAGES, N_, UnknownLanguage, _, language_from_environment, set_language
 
 # What Typer itself turns into an exit code: usage errors (2), typer.Exit, Ctrl-D and Ctrl-C.
 _TYPER_EXITS = (typer.TyperException, typer.Exit, typer.Abort, EOFError)
@@ -91,7 +91,7 @@ class BprGroup(TyperGroup):
 app = typer.Typer(
     name="bpr",
     cls=BprGroup,
-    help="bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX.",
+    help=N_("bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -108,25 +108,27 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help=N_("Show the version and exit."))
     ] = False,
     debug: Annotated[
         bool,
-        typer.Option("--debug", help="On an internal error (a bug), print the traceback too (or BPR_DEBUG=1)."),
+        typer.Option("--debug", help=N_("On an internal error (a bug), print the traceback too (or BPR_DEBUG=1).")),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             metavar="ja|en",
-            help="The language of messages, help and summaries: ja (default) or en (or BPR_LANG=en). "
-            "Workbooks, diagrams and the report are Japanese whatever it is.",
+            help=N_(
+                "The language of messages, help and summaries: ja (default) or en (or BPR_LANG=en). "
+                "Workbooks, diagrams and the report are Japanese whatever it is."
+            ),
             show_default=False,
         ),
     ] = None,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print only problems and errors: no summary, no list of files written."),
+        typer.Option("--quiet", "-q", help=N_("Print only problems and errors: no summary, no list of files written.")),
     ] = False,
 ) -> None:
     """bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."""
