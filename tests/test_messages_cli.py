@@ -201,12 +201,12 @@ def test_build_speaks_english_when_asked(runner: CliRunner, inventory: Path) -> 
 def test_roadmap_diagram_new_and_report_speak_english_when_asked(
     runner: CliRunner, inventory: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert "Written: roadmap.xlsx (1 warning, listed in the sheet 課題一覧)" in run(
+    assert "Written: roadmap.xlsx; 1 warning is listed in the issues sheet (課題一覧)" in run(
         runner, "roadmap", str(inventory), "-o", "roadmap.xlsx", "--lang", "en"
     )
     diagrams = run(runner, "diagram", str(inventory), "-f", "dot", "-o", "diagrams", "--lang", "en")
     assert "5 diagrams (3 procedures, 2 counters) written to diagrams" in diagrams
-    assert "wrote inventories/shimin.yaml: fill in" in run(runner, "new", "shimin", "--lang", "en")
+    assert "wrote inventories/shimin.yaml: replace its placeholders" in run(runner, "new", "shimin", "--lang", "en")
     monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
     report = run(runner, "report", str(inventory), "-o", "report", "--lang", "en")
     assert "the report has no flow diagrams" in report and re.search(r"HTML report, \d+ pages \(4 procedures\)", report)
@@ -243,7 +243,7 @@ HELP = {
         "この窓口のみ",
         "PNG の解像度",
     ],
-    "new": ["雛形ファイル", "新しい窓口の id", "窓口名。例", "課。例"],
+    "new": ["雛形ファイル", "新しい窓口の id", "窓口名（例", "窓口が属する課"],
     "schema": ["JSON Schema を表示する", "スキーマを標準出力ではなく"],
     "roadmap": ["課長向け", "書き出すワークブック", "課ごとのワークブックを", "ロードマップの年度数"],
     "report": ["HTML の報告書", "報告書を書き出すフォルダ"],
@@ -331,6 +331,7 @@ def test_quiet_draws_no_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(diagram.sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(session, "_quiet", False)  # a -q run before this test leaves the run quiet
     assert diagram.show_progress()
     monkeypatch.setattr(session, "_quiet", True)
     assert not diagram.show_progress()

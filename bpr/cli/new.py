@@ -28,8 +28,21 @@ CounterIdArgument = Annotated[
 DirOption = Annotated[
     Path, typer.Option("--dir", "-o", metavar="DIR", help=N_("Folder to write COUNTER_ID.yaml into."), file_okay=False)
 ]
-NameOption = Annotated[str, typer.Option("--name", help=N_("窓口名, e.g. '市民課 窓口'."))]
-SectionOption = Annotated[str, typer.Option("--section", help=N_("課, e.g. '市民課'."))]
+# The defaults are placeholders in Japanese, as the template's; the help says so rather than showing them.
+NameOption = Annotated[
+    str,
+    typer.Option(
+        "--name", help=N_("The counter's name (窓口名). Default: a placeholder to replace."), show_default=False
+    ),
+]
+SectionOption = Annotated[
+    str,
+    typer.Option(
+        "--section",
+        help=N_("The section (課) the counter belongs to. Default: a placeholder to replace."),
+        show_default=False,
+    ),
+]
 
 
 def render_template(template: str, counter_id: str, name: str, section: str, folder: Path) -> str:
@@ -85,5 +98,7 @@ def new(
         fail(_("cannot write {output}: {reason}").format(output=target, reason=os_reason(exc)))
     if is_quiet():
         return
-    done = _("wrote {path}: fill in the 〇〇 placeholders, then run `bpr validate {path}`").format(path=target)
+    done = _("wrote {path}: replace its placeholders with the real facts, then run `bpr validate {path}`").format(
+        path=target
+    )
     emit(lambda stream: stream.write(done + "\n"))

@@ -48,7 +48,10 @@ OutputOption = Annotated[
 SplitOption = Annotated[
     str | None,
     typer.Option(
-        "--split-by", metavar="section", callback=_check_split, help=N_("Write one workbook per 課 into the -o folder.")
+        "--split-by",
+        metavar="section",
+        callback=_check_split,
+        help=N_("Write one workbook per section (課) into the -o folder."),
     ),
 ]
 StartOption = Annotated[
@@ -183,8 +186,8 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
             len(written),
         ).format(count=len(written), folder=f"{written[0].parent}{os.sep}")
     line = ngettext(
-        "Written: {where} ({count} warning, listed in the sheet 課題一覧)",
-        "Written: {where} ({count} warnings, listed in the sheet 課題一覧)",
+        "Written: {where}; {count} warning is listed in the issues sheet (課題一覧)",
+        "Written: {where}; {count} warnings are listed in the issues sheet (課題一覧)",
         problems,
     )
     console.print(Text(line.format(where=where, count=problems)))
