@@ -30,10 +30,10 @@ _NOT_PROSE = [
     re.compile(r"`[^`]*`"),
     re.compile(r"https?://\S+"),
     re.compile(r"(?:[\w.~-]*[/\\])+[\w.*-]*"),
+    re.compile(r"\b[a-z]+(?:-[a-z]+)+\b"),  # problem codes and ids, before options take their tails
     re.compile(r"--?[a-z][\w-]*"),
     re.compile(r"\b[\w-]+\.(?:ya?ml|yml|xlsx|svg|png|pdf|dot|json|html|csv|md|txt)\b"),
     re.compile(r"\[[^\]]*\]"),
-    re.compile(r"\b[a-z]+(?:-[a-z]+)+\b"),  # problem codes and ids
     re.compile(r"\b[A-Z][A-Z_]+\b"),  # metavars, environment variables
 ]
 
@@ -98,7 +98,7 @@ def _commands(world: Path, out: Path) -> Iterator[tuple[list[str], bool]]:
     yield ["diagram", inv, "-o", str(out / "d"), "--format", "dot", *config], False
     yield ["build", inv, "-o", str(out / "b"), "--no-diagrams", *config], True
     yield ["journeys", inv, *config], False
-    yield ["diff", inv, inv], False
+    yield ["diff", inv, inv, *config], False
     yield ["new", "kankyo", "--name", "kankyo", "--section", "kankyo", "-o", str(out / "new")], False
     yield ["doctor"], False
     yield ["nosuch"], False
