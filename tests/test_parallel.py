@@ -38,6 +38,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def always_parallel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Use the pool whatever the size of the input, with a private cache folder."""
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_BYTES", dict.fromkeys(parallel.MIN_BYTES, 0))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     monkeypatch.delenv("BPR_NO_CACHE", raising=False)
 
@@ -65,12 +66,14 @@ def test_missing_paths_are_reported_in_parallel_too(generated: Path, tmp_path: P
     assert len(inventory.files) == 6
 
 
+@pytest.mark.usefixtures("always_parallel")
 def test_map_in_order_keeps_the_order_of_the_tasks() -> None:
     tasks = list(range(20))
     sizes = [(7 * i) % 11 for i in tasks]
     assert map_in_order(square, tasks, 2, sizes) == [i * i for i in tasks]
 
 
+@pytest.mark.usefixtures("always_parallel")
 def test_map_in_order_runs_here_when_no_pool_can_start(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_pool(*args: object, **kwargs: object) -> None:
         raise OSError("no /dev/shm")
@@ -132,3 +135,92 @@ def test_equal_values_are_shared_within_a_file(generated: Path) -> None:
     assert all(len({id(step.name) for step in group}) == 1 for group in repeated)
     field_sets = [step.__pydantic_fields_set__ for step in steps]
     assert len({id(fields) for fields in field_sets}) == len({frozenset(fields) for fields in field_sets})
+
+
+# Under spawn (Windows, macOS, or Linux with threads running) a worker starts a new interpreter.
+
+
+class PoolSpy:
+    """Record the pools map_in_order starts: their start method and the language their workers speak."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.methods: list[str] = []
+        self.languages: list[str] = []
+        real = parallel.ProcessPoolExecutor
+
+        def pool(*args: Any, **kwargs: Any) -> Any:
+            self.methods.append(kwargs["mp_context"].get_start_method())
+            self.languages.append(kwargs["initargs"][0])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(parallel, "ProcessPoolExecutor", pool)
+
+
+def test_bpr_start_method_chooses_how_workers_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    for method in ("spawn", "fork", "SPAWN "):
+        monkeypatch.setenv("BPR_START_METHOD", method)
+        assert parallel.start_method() == method.strip().lower()
+    for method in ("", "thread", "fork-please"):
+        monkeypatch.setenv("BPR_START_METHOD", method)
+        assert parallel.start_method() in ("fork", "spawn")  # the default of this system
+
+
+def test_a_spawned_pool_needs_more_work_than_a_forked_one() -> None:
+    assert parallel.MIN_BYTES["spawn"] > parallel.MIN_BYTES["fork"]
+    between = (parallel.MIN_BYTES["fork"] + parallel.MIN_BYTES["spawn"]) // 2
+    assert parallel.pool_pays([between // 2, between - between // 2], 2, "fork")
+    assert not parallel.pool_pays([between // 2, between - between // 2], 2, "spawn")
+    assert parallel.pool_pays([parallel.MIN_BYTES["spawn"], 0], 2, "spawn")
+    assert not parallel.pool_pays([parallel.MIN_BYTES["spawn"]], 2, "spawn")  # one task: nothing to share
+    assert not parallel.pool_pays([parallel.MIN_BYTES["spawn"], 1], 1, "spawn")  # one worker
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_map_in_order_starts_a_pool_only_where_it_pays(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    monkeypatch.setenv("BPR_START_METHOD", method)
+    spy = PoolSpy(monkeypatch)
+    tasks = [1, 2, 3, 4]
+    below = parallel.MIN_BYTES[method] // len(tasks) - 1
+    assert map_in_order(square, tasks, 2, [below] * len(tasks)) == [1, 4, 9, 16]
+    assert spy.methods == []
+    at = parallel.MIN_BYTES[method] // len(tasks) + 1
+    assert map_in_order(square, tasks, 2, [at] * len(tasks)) == [1, 4, 9, 16]
+    assert spy.methods == [method]
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_spawned_pool_loads_what_one_process_loads(monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
+    monkeypatch.setenv("BPR_START_METHOD", "spawn")
+    spy = PoolSpy(monkeypatch)
+    paths = [*CORPUS, generated]
+    single, single_paths = load_inventory(paths, use_cache=False, workers=1)
+    spawned, spawned_paths = load_inventory(paths, use_cache=False, workers=2)
+    assert spy.methods == ["spawn"]
+    assert snapshot(spawned) == snapshot(single)
+    assert spawned_paths == single_paths and spawned.problems == single.problems
+
+
+def language_of_worker(_: int) -> str:
+    """Return the language a worker speaks, and one message in it (a picklable task)."""
+    from bpr.i18n import _ as say
+    from bpr.i18n import current_language
+
+    return f"{current_language()} {say('Permission denied')}"
+
+
+@pytest.mark.usefixtures("always_parallel")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_speak_the_language_of_the_run(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    from bpr.i18n import _ as say
+    from bpr.i18n import set_language
+
+    monkeypatch.setenv("BPR_START_METHOD", method)
+    monkeypatch.setenv("BPR_LANG", "ja")  # what a spawned worker would take without being told
+    spy = PoolSpy(monkeypatch)
+    set_language("en")  # as --lang en does, after BPR_LANG was read
+    assert map_in_order(language_of_worker, [1, 2], 2, [1, 1]) == ["en Permission denied"] * 2
+    assert spy.languages == ["en"]
+    set_language("ja")
+    japanese = say("Permission denied")
+    assert map_in_order(language_of_worker, [1, 2], 2, [1, 1]) == [f"ja {japanese}"] * 2
+    set_language("en")

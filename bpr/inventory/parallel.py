@@ -1,4 +1,13 @@
-"""Running independent per-file tasks on every core, in order, falling back to one process when a pool cannot start."""
+"""Running independent per-file tasks on every core, in order, where a pool pays, falling back to one process.
+
+A pool pays when the work saved exceeds what starting it costs, and that depends on how its workers
+start. A forked worker starts in milliseconds with bpr already imported, so a pool pays from about
+256 KiB of YAML (docs/performance.md). A spawned worker (Windows and macOS always, Linux when the
+process runs threads) starts a new interpreter and imports pydantic, ruamel.yaml and the models again:
+on 2 cores, 2,000 procedures (3 MB) loaded in 1.05 s by a spawned pool against 1.08 s in one process.
+So a spawned pool starts only from :data:`MIN_BYTES`'s larger figure. Workers speak the language of
+the run that starts them.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +22,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from bpr.i18n import current_language, set_language
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 WORKERS_ENV = "BPR_WORKERS"
+START_METHOD_ENV = "BPR_START_METHOD"
+START_METHODS = ("fork", "forkserver", "spawn")
+# The least work (bytes of YAML) for which a pool of workers started each way finishes clearly before
+# one process. On 2 cores a pool saves at most a quarter of the time (the parent unpacks every result:
+# 0.81 s forked against 1.08 s alone for 3 MB), and a spawned worker's start costs what loading about
+# 0.65 MB does (0.42 s of CPU to import the loader, against 0.64 s per MB): a spawned pool breaks even
+# near 3 MB, as measured, and from 8 MiB it saves a fifth, with room for Windows's slower process start.
+# More cores only make a pool pay sooner. forkserver's workers import bpr as spawned ones do.
+MIN_BYTES = {"fork": 256 * 1024, "forkserver": 8 * 1024 * 1024, "spawn": 8 * 1024 * 1024}
 
 
 def available_cores() -> int:
@@ -35,24 +55,39 @@ def worker_count() -> int:
     return available_cores()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # Fork starts a worker in milliseconds with bpr already imported; it is only safe without other threads,
-    # and only on Linux (macOS frameworks do not survive a fork).
+def start_method() -> str:
+    """Return how workers would start: BPR_START_METHOD when this system has it, else fork where it is safe, else spawn."""
+    chosen = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    if chosen in START_METHODS and chosen in multiprocessing.get_all_start_methods():
+        return chosen
+    # Fork is only safe without other threads, and only on Linux (macOS frameworks do not survive a fork).
     if sys.platform == "linux" and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+        return "fork"
+    return "spawn"
+
+
+def pool_pays(sizes: Sequence[int], workers: int, method: str) -> bool:
+    """Tell whether a pool of `workers` processes started by `method` finishes tasks of these sizes before one process."""
+    return workers > 1 and len(sizes) > 1 and sum(sizes) >= MIN_BYTES[method]
 
 
 def map_in_order(function: Callable[[T], R], tasks: Sequence[T], workers: int, sizes: Sequence[int]) -> list[R]:
-    """Return [function(task) for task in tasks], computed by `workers` processes, biggest task first."""
+    """Return [function(task) for task in tasks], computed by `workers` processes where that pays, biggest task first."""
+    method = start_method()
+    if not pool_pays(sizes, workers, method):
+        return [function(task) for task in tasks]
     # A task the pool could not run (no pool could start, or a worker died) runs in this process, so the
     # results are always complete and in the order of the tasks.
     results: list[R | None] = [None] * len(tasks)
     done = [False] * len(tasks)
     order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
     try:
-        # A forked worker inherits the caller's collector state, which a loader may have paused: start it on.
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context(), initializer=gc.enable)
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),
+            mp_context=multiprocessing.get_context(method),
+            initializer=start_worker,
+            initargs=(current_language(),),
+        )
         with pool:
             futures: list[tuple[int, Future[R]]] = [(index, pool.submit(function, tasks[index])) for index in order]
             for index, future in futures:
@@ -67,3 +102,11 @@ def map_in_order(function: Callable[[T], R], tasks: Sequence[T], workers: int, s
         if not done[index]:
             results[index] = function(task)
     return results  # type: ignore[return-value]
+
+
+def start_worker(language: str) -> None:
+    """Prepare a worker: the collector on, and the language of the run that started it."""
+    # A forked worker inherits the caller's collector state, which a loader may have paused; a spawned
+    # one imports bpr.i18n afresh, which speaks BPR_LANG's language or Japanese, not --lang's.
+    gc.enable()
+    set_language(language)
