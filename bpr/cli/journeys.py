@@ -16,6 +16,30 @@ if TYPE_CHECKING:
     from bpr.analysis.results import Analysis
 
 JOURNEY_FORMATS = ("text", "json")
+# The analysis' words said in the language of the run, by value (kept out of start-up); in Japanese they are
+# the analysis' own (bpr.analysis.journeys.JOURNEY_LABELS, bpr.analysis.documents), which a test holds them to.
+LIFE_EVENT_NAMES: dict[str, str] = {
+    "moving": N_("moving house (moving in, out and within the city)"),
+    "birth": N_("birth"),
+    "childcare": N_("raising children"),
+    "education": N_("school and education"),
+    "marriage": N_("marriage and divorce"),
+    "death": N_("bereavement (death and inheritance)"),
+    "nursing_care": N_("nursing care"),
+    "disability": N_("disability"),
+    "health": N_("medical care and health"),
+    "disaster": N_("disaster"),
+    "housing": N_("housing"),
+    "vehicle": N_("car"),
+    "tax": N_("tax"),
+    "business": N_("business and work"),
+}
+DROPS: dict[str, str] = {
+    "self": N_("look it up inside the city (resident, tax and family registers): ask the citizen for nothing"),
+    "other_municipality": N_("obtain it by the My Number data exchange (family registers by their own exchange)"),
+}
+# Marks the procedures that count a journey's occurrences (死亡届 for おくやみ), two columns wide.
+TRIGGER_MARK = N_("* ")
 # The ways to pay (bpr.inventory.models.Payment, by value, kept out of start-up) as the terminal says them;
 # in Japanese, the analysis' words (bpr.analysis.documents.PAYMENT_LABELS), which a test holds them to.
 PAYMENT_NAMES: dict[str, str] = {
@@ -81,7 +105,9 @@ def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None
     for journey in analysis.journeys:
         stream.write(
             _("■ {event}: {occurrences:,} a year ({source})").format(
-                event=journey.label, occurrences=journey.occurrences, source=journey.occurrences_source
+                event=_(LIFE_EVENT_NAMES[journey.event.value]),
+                occurrences=journey.occurrences,
+                source=journey.occurrences_source,
             )
             + "\n"
         )
@@ -105,7 +131,7 @@ def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None
         ).format(hours=journey.citizen_hours_year, saved=journey.one_stop_hours_year, each=journey.one_stop_hours)
         stream.write(f"  {per_occurrence}\n  {per_year}\n")
         for item in journey.procedures:
-            mark = "＊" if item.trigger else "  "
+            mark = _(TRIGGER_MARK) if item.trigger else "  "
             row = _("{share:6.1%}  visits {visits:4.2f}  forms {forms:4.1f}  {section}  {name}").format(
                 share=item.share, visits=item.visits, forms=item.forms, section=item.section, name=item.name
             )
@@ -129,7 +155,7 @@ def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None
             cases=document.cases,
             hours=document.citizen_hours,
             fees=document.fees_yen,
-            drop=document.drop,
+            drop=_(DROPS[document.source.value]),
         )
         stream.write(f"  {line}\n")
     stream.write("\n" + _("■ Fees payable in cash only (candidates for cashless payment)") + "\n")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bpr.survey.sheets.merge import CounterChange, SurveyMerge
 
 app = typer.Typer(
-    help=N_("The section staff's Excel 調査票: export one per counter, import the filled ones."),
+    help=N_("The section staff's Excel survey forms (調査票): export one per counter, import the filled ones."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -34,7 +34,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 @app.callback()
 def _group() -> None:
-    """The section staff's Excel 調査票: export one per counter, import the filled ones."""
+    """The section staff's Excel survey forms (調査票): export one per counter, import the filled ones."""
 
 
 def joined(items: Iterable[str], pattern: str = LIST) -> str:
@@ -71,7 +71,9 @@ InventoryOption = Annotated[
 ]
 FilesArgument = Annotated[
     list[Path],
-    typer.Argument(metavar="FILES", help=N_("Filled 調査票 (.xlsx), or folders holding them."), show_default=False),
+    typer.Argument(
+        metavar="FILES", help=N_("Filled survey forms (.xlsx), or folders holding them."), show_default=False
+    ),
 ]
 FormatOption = Annotated[
     str,
@@ -92,7 +94,7 @@ CounterOption = Annotated[
         "--counter",
         "-c",
         metavar="ID",
-        help=N_("Write only this counter's 調査票 (repeat for more). Default: every counter's."),
+        help=N_("Write only this counter's survey form (repeat for more). Default: every counter's."),
         show_default=False,
     ),
 ]
@@ -113,7 +115,7 @@ def _check_counters(wanted: list[str] | None, known: list[str]) -> None:
 
 @app.command("export")
 def export(output: FolderOption, paths: PathsArgument = None, counters: CounterOption = None) -> None:
-    """Write one 調査票 (Excel) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
+    """Write one Excel survey form (調査票) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
     from bpr.inventory.loader import load_inventory
     from bpr.inventory.problem import Severity
 
@@ -155,7 +157,11 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
         fail(str(exc))
     if not is_quiet():
         names = joined(path.name for path in written)
-        said = _("wrote {count} 調査票 into {folder}: {names}").format(count=len(written), folder=output, names=names)
+        said = ngettext(
+            "wrote {count} survey form (調査票) into {folder}: {names}",
+            "wrote {count} survey forms (調査票) into {folder}: {names}",
+            len(written),
+        ).format(count=len(written), folder=output, names=names)
         emit(lambda stream: stream.write(said + "\n"))
 
 
@@ -166,7 +172,7 @@ def import_(
     output_format: FormatOption = "text",
     dry_run: DryRunOption = False,
 ) -> None:
-    """Check filled 調査票 and merge them into the YAML files of -o DIR (exit 0 ok, 1 errors: nothing written, 2 usage)."""
+    """Check filled survey forms (調査票) and merge them into the YAML files of -o DIR (exit 0 ok, 1 errors: nothing written, 2 usage)."""
     from bpr.survey.sheets.check import check_workbooks
     from bpr.survey.sheets.merge import merge_workbooks
 
@@ -312,7 +318,7 @@ def _workbook_paths(files: list[Path]) -> list[Path]:
         else:
             found.append(path)
     if not found:
-        fail(_("no 調査票 (*.xlsx) found in {paths}").format(paths=", ".join(map(str, files))))
+        fail(_("no survey form (調査票) found in {paths}: no *.xlsx file").format(paths=", ".join(map(str, files))))
     unique: dict[Path, Path] = {}
     for path in found:  # a workbook named twice (a file and its folder) is read once
         unique.setdefault(path.resolve(), path)
