@@ -1,0 +1,226 @@
+"""Download every wheel bpr needs into one folder, to install it on a PC without internet (LGWAN).
+
+    python scripts/wheelhouse.py                       Windows and Linux, Python 3.11 and 3.12, into wheelhouse/
+    python scripts/wheelhouse.py --platform windows --python 3.12 -o D:/wheelhouse
+    python scripts/wheelhouse.py --dev                 also the tools of `scripts/dev.py test` (ruff, mypy, pytest …)
+
+Run it where the package registry can be reached; carry the folder in; there, with no index at all:
+
+    py -m pip install --no-index --find-links wheelhouse bpr
+
+It builds bpr's own wheel from this checkout, then asks pip for the wheels of every dependency at the versions
+of constraints.txt, for each platform and Python (`pip download --only-binary=:all: --platform …`), and
+setuptools, which `pip install -e .` needs to build bpr from a checkout. Standard library and pip only, so it
+runs on the Windows PC that has internet as well as on Linux. See docs/offline.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.parser
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONSTRAINTS = ROOT / "constraints.txt"
+# `pip install -e .` builds bpr with setuptools (pyproject.toml's build-system); a wheelhouse without it could
+# install the wheel of bpr but not a checkout.
+BUILD_REQUIREMENTS = ("setuptools>=77",)
+PYTHONS = ("3.11", "3.12")
+PIP = (sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet")
+# glibc 2.28 (RHEL 8, Debian 10, Ubuntu 20.04) and newer: a wheel tagged for any older manylinux also runs there.
+# pip matches the tags as written, so every accepted tag is named.
+LINUX_TAGS = (
+    *(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)),
+    "manylinux2014_x86_64",
+    "manylinux2010_x86_64",
+    "manylinux1_x86_64",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A platform and a Python version to download wheels for, with the marker values pip would see there."""
+
+    platform: str
+    python: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.platform}-cp{self.python.replace('.', '')}"
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return ("win_amd64",) if self.platform == "windows" else LINUX_TAGS
+
+    def markers(self, extra: str = "") -> dict[str, str]:
+        """Return the environment markers of this target (PEP 508), to evaluate requirements as pip would there."""
+        windows = self.platform == "windows"
+        return {
+            "os_name": "nt" if windows else "posix",
+            "sys_platform": "win32" if windows else "linux",
+            "platform_system": "Windows" if windows else "Linux",
+            "platform_machine": "AMD64" if windows else "x86_64",
+            "platform_release": "",
+            "platform_version": "",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+            "implementation_version": f"{self.python}.0",
+            "python_version": self.python,
+            "python_full_version": f"{self.python}.0",
+            "extra": extra,
+        }
+
+
+def download_command(target: Target, dest: Path, requirements: list[str]) -> list[str]:
+    """Return the `pip download` command line that fetches the wheels of requirements for target."""
+    command = [*PIP, "download", "--only-binary=:all:", "--implementation", "cp", "--python-version", target.python]
+    for tag in target.tags:
+        command += ["--platform", tag]
+    return [*command, "-c", str(CONSTRAINTS), "-d", str(dest), *requirements]
+
+
+def wheel_metadata(wheel: Path) -> tuple[str, list[str]]:
+    """Return a wheel's distribution name and its Requires-Dist lines."""
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
+        message = email.parser.BytesParser().parsebytes(archive.read(name))
+    return message["Name"], message.get_all("Requires-Dist") or []
+
+
+def missed_requirements(folder: Path, target: Target, extras: dict[str, tuple[str, ...]]) -> list[str]:
+    """Return the requirements of the wheels in folder that hold on target but have no wheel there yet.
+
+    pip evaluates environment markers on the machine it runs on, not on the --platform asked for, so on Linux
+    it leaves out `colorama; platform_system == "Windows"` (Typer, pytest) and the like: they are found here.
+    """
+    # pip's own copy of packaging reads the markers: it is there wherever pip is, which this script runs anyway.
+    from pip._vendor.packaging.requirements import Requirement
+    from pip._vendor.packaging.utils import canonicalize_name
+
+    wheels = [wheel_metadata(wheel) for wheel in sorted(folder.glob("*.whl"))]
+    present = {canonicalize_name(name) for name, _ in wheels}
+    missed: dict[str, str] = {}
+    for name, requires in wheels:
+        for line in requires:
+            requirement = Requirement(line)
+            key = canonicalize_name(requirement.name)
+            if key in present:
+                continue
+            wanted = extras.get(canonicalize_name(name), ()) or ("",)
+            if requirement.marker is None or any(requirement.marker.evaluate(target.markers(e)) for e in wanted):
+                requirement.marker = None
+                missed[key] = str(requirement)
+    return sorted(missed.values())
+
+
+def fetch(target: Target, bpr_wheel: Path, dev: bool, dest: Path) -> list[Path]:
+    """Download the wheels bpr needs on target into dest; return them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        requirements = [f"{bpr_wheel}[dev]" if dev else str(bpr_wheel), *BUILD_REQUIREMENTS]
+        extras = {"bpr": ("dev",)} if dev else {}
+        asked: set[str] = set()
+        while requirements:
+            print(f"{target.name}: {' '.join(Path(r).name for r in requirements)}", file=sys.stderr, flush=True)
+            run(download_command(target, folder, requirements))
+            asked.update(requirements)
+            requirements = missed_requirements(folder, target, extras)
+            again = asked.intersection(requirements)
+            if again:
+                raise SystemExit(f"wheelhouse: pip fetched no wheel named {', '.join(sorted(again))} for {target.name}")
+        wheels = []
+        for wheel in sorted(folder.glob("*.whl")):
+            if not (dest / wheel.name).exists():
+                shutil.copy2(wheel, dest / wheel.name)
+            wheels.append(dest / wheel.name)
+        return wheels
+
+
+# What setuptools needs to build bpr's wheel: the package, its metadata and the files the metadata names.
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "bpr")
+
+
+def copy_wheel_sources(dest: Path) -> None:
+    """Copy what bpr's wheel is built from into dest, without caches.
+
+    Built in the checkout, the wheel would take whatever an earlier build left in build/lib, even a module
+    deleted since; a copy holds only today's files.
+    """
+    for name in WHEEL_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
+        else:
+            shutil.copy2(source, dest / name)
+
+
+def build_bpr_wheel(dest: Path) -> Path:
+    """Build bpr's wheel from this checkout's files into dest (replacing an earlier one); return it."""
+    for old in dest.glob("bpr-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as scratch:
+        copy_wheel_sources(Path(scratch))
+        run([*PIP, "wheel", "--no-deps", "-w", str(dest), scratch])
+    (wheel,) = dest.glob("bpr-*.whl")
+    return wheel
+
+
+def run(command: list[str]) -> None:
+    subprocess.run(command, check=True)
+
+
+def targets(platforms: list[str], pythons: list[str]) -> Iterator[Target]:
+    for platform in platforms:
+        for python in pythons:
+            yield Target(platform, python)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="wheelhouse.py",
+        description="Download bpr's wheel and every wheel it needs, for Windows and Linux, into one folder "
+        "(install it offline with: pip install --no-index --find-links FOLDER bpr).",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=ROOT / "wheelhouse", help="the folder (default: wheelhouse/)"
+    )
+    parser.add_argument(
+        "--platform",
+        action="append",
+        choices=("windows", "linux"),
+        help="windows (win_amd64) or linux (x86_64, glibc 2.28+); repeat for both (default: both)",
+    )
+    parser.add_argument(
+        "--python", action="append", choices=PYTHONS, help="a Python version; repeat for several (default: 3.11, 3.12)"
+    )
+    parser.add_argument("--dev", action="store_true", help="also the development tools, for `scripts/dev.py test`")
+    args = parser.parse_args(argv)
+    dest: Path = args.output.resolve()
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        bpr_wheel = build_bpr_wheel(dest)
+        by_target = {
+            t.name: fetch(t, bpr_wheel, args.dev, dest)
+            for t in targets(args.platform or ["windows", "linux"], args.python or list(PYTHONS))
+        }
+    except subprocess.CalledProcessError as error:
+        print(f"wheelhouse: failed ({error.returncode}): {' '.join(map(str, error.cmd))}", file=sys.stderr)
+        return 1
+    size = sum(wheel.stat().st_size for wheel in dest.glob("*.whl"))
+    for name, wheels in by_target.items():
+        print(f"{name}: {len(wheels)} wheels")
+    print(f"{dest}: {len(list(dest.glob('*.whl')))} wheels, {size / 1e6:.1f} MB")
+    print(f"install without internet: pip install --no-index --find-links {dest.name} bpr")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
