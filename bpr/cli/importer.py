@@ -150,8 +150,8 @@ def _write_reading(stream: TextIO, file: Path, table: SurveyTable, plan: ImportP
     if plan.skipped_not_city:
         lines.append(
             ngettext(
-                "{count:,} row skipped: not an application (申請等) brought to a city hall",
-                "{count:,} rows skipped: not an application (申請等) brought to a city hall",
+                "{count:,} row skipped: not a 申請等 brought to a city hall",
+                "{count:,} rows skipped: not a 申請等 brought to a city hall",
                 plan.skipped_not_city,
             ).format(count=plan.skipped_not_city)
         )
@@ -159,8 +159,8 @@ def _write_reading(stream: TextIO, file: Path, table: SurveyTable, plan: ImportP
         count = len(plan.skipped_no_id)
         lines.append(
             ngettext(
-                "{count} row skipped without a procedure id (data rows {rows})",
-                "{count} rows skipped without a procedure id (data rows {rows})",
+                "{count} row skipped without a 手続ID (data rows {rows})",
+                "{count} rows skipped without a 手続ID (data rows {rows})",
                 count,
             ).format(count=count, rows=joined(str(n) for n in plan.skipped_no_id[:10]))
         )
@@ -168,8 +168,8 @@ def _write_reading(stream: TextIO, file: Path, table: SurveyTable, plan: ImportP
         count = len(plan.duplicates)
         lines.append(
             ngettext(
-                "{count} row skipped: procedure id seen before ({ids})",
-                "{count} rows skipped: procedure id seen before ({ids})",
+                "{count} row skipped: 手続ID seen before ({ids})",
+                "{count} rows skipped: 手続ID seen before ({ids})",
                 count,
             ).format(count=count, ids=joined(plan.duplicates[:10]))
         )
