@@ -11,8 +11,9 @@ The city's PCs run Windows, the strictest of the three:
   administrator rights cannot do, and Excel opens no workbook whose path is longer than 218.
 
 Linux holds a name to 255 bytes. A stem made here is capped at :data:`MAX_STEM_CHARS` characters, so
-that the deepest file bpr writes (``<output>/report/procedures/<stem>.html``, first in a staging folder
-beside the output) leaves about 130 characters for the folder the output folder is in.
+that the deepest file bpr writes (a diagram while it renders, ``<output>/.diagrams.<random>.tmp/<stem>.svg``,
+with the output itself staged as ``.<output>.<pid>-<random>.tmp`` beside it) leaves about 120 characters
+for the folder the output folder is in.
 """
 
 from __future__ import annotations
