@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
@@ -45,7 +46,7 @@ class Scope(AnalysisScope):
         """Return the workbook title: the city-wide roadmap, or one section's."""
         return scope_title(self)
 
-    @property
+    @functools.cached_property  # in every sheet's footer: a pass over the procedures in scope
     def surveyed_label(self) -> str:
         """Return the inventory date(s) of the counters in scope."""
         return surveyed_label(self)

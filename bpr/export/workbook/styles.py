@@ -97,6 +97,7 @@ LABEL = CellFormat(bold=True, fill="DDEBF7")
 WARNED = CellFormat(horizontal="center", fill=WARNING_FILL, bold=True)
 
 
+@functools.cache  # one object per format: the table writer finds a format's style by identity first
 def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:
     """Return the format of a cell that shows a measure: its colour, and a thick border when the plan is fixed."""
     colour = MEASURE_COLOURS[measure]
@@ -115,9 +116,12 @@ def text_width(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(len(f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"))
     text = str(value)
-    if "\n" not in text:
-        return float(len(text) + len(_WIDE.findall(text)))
-    return float(max(len(line) + len(_WIDE.findall(line)) for line in text.split("\n")))
+    if "\n" in text:
+        # Line by line through this cache: the row heights measure the same lines again (wrapped_lines).
+        return max(text_width(line) for line in text.split("\n"))
+    if text.isascii():
+        return float(len(text))
+    return float(len(text) + len(_WIDE.findall(text)))
 
 
 # East Asian Wide and Fullwidth characters (UAX #11) by block: Hangul Jamo, CJK symbols and
@@ -146,8 +150,8 @@ def row_height(cells: Iterable[tuple[object, CellFormat, float]]) -> float | Non
     """Return the height a row needs for its wrapped text and large fonts, or None when the default fits."""
     height = DEFAULT_ROW_HEIGHT
     for value, fmt, width in cells:
-        if value is None or value == "":
-            continue
+        if value is None or value == "" or (not fmt.wrap and fmt.size <= FONT_SIZE):
+            continue  # one line of text no larger than the default: the default height holds it
         lines = wrapped_lines(str(value), width) if fmt.wrap else 1
         height = max(height, lines * fmt.size * LINE_SPACING + ROW_PADDING)
     return None if height <= DEFAULT_ROW_HEIGHT else round(height, 1)
@@ -168,10 +172,7 @@ class CellStyles:
         """Return a write-only cell holding a value in a format; text is always a string cell, never a formula."""
         from openpyxl.cell import Cell
 
-        array = self._arrays.get(fmt)
-        if array is None:
-            array = self._arrays[fmt] = self._register(sheet, fmt)
-        cell = Cell(sheet, row=1, column=1, style_array=array)
+        cell = Cell(sheet, row=1, column=1, style_array=self.style_array(sheet, fmt))
         if isinstance(value, str):
             cell.value = spreadsheet_text(value)
             # openpyxl reads '=…' as a formula and '#N/A' as an error; inventory text is neither.
@@ -179,6 +180,13 @@ class CellStyles:
         else:
             cell.value = value
         return cell
+
+    def style_array(self, sheet: Any, fmt: CellFormat) -> Any:
+        """Return openpyxl's style array of a format, registering its font, fill and border on first use."""
+        array = self._arrays.get(fmt)
+        if array is None:
+            array = self._arrays[fmt] = self._register(sheet, fmt)
+        return array
 
     @staticmethod
     def _register(sheet: Any, fmt: CellFormat) -> Any:

@@ -1,18 +1,21 @@
 """A ranked table written as one or more sheets: header, frozen panes, filter, widths, print layout.
 
-Rows stream through openpyxl's write-only mode, so memory stays flat however many procedures there
-are. A table longer than Excel's row limit continues on sheets named ``TITLE (2)``, ``TITLE (3)``…,
-each with the same header, filter and layout.
+openpyxl's write-only mode writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a
+temporary file, so memory stays flat however many procedures there are. Each table is read twice: once
+to size its columns and count its rows, once to write them. A table longer than Excel's row limit
+continues on sheets named ``TITLE (2)``, ``TITLE (3)``…, each with the same header, filter and layout.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpr.export.workbook.scope import Scope
+from bpr.export.workbook.sheet_rows import SheetRows
 from bpr.export.workbook.styles import (
     HEADER,
     SCORE_HIGH_COLOUR,
@@ -85,44 +88,55 @@ def continuation_title(title: str, number: int) -> str:
     return title[: MAX_SHEET_TITLE - len(suffix)] + suffix
 
 
-def column_widths(table: Table) -> list[float]:
-    """Return each column's width: the widest header line or value, within the column's bounds."""
+def measure_rows(table: Table) -> tuple[list[float], int]:
+    """Return each column's width (the widest header line or value, within its bounds) and the number of rows."""
     widest = [text_width(column.header) for column in table.columns]
+    # A column as wide as its maximum stays so: its values need not be measured any more.
+    full = [column.max_width - PADDING for column in table.columns]
+    measured = [index for index, width in enumerate(widest) if width < full[index]]
+    count = 0
     for row in table.rows():
-        for index, value in enumerate(row):
-            shown = value.value if isinstance(value, Styled) else value
-            width = text_width(shown)
+        count += 1
+        filled = False
+        for index in measured:
+            if index >= len(row):
+                break
+            value = row[index]
+            width = text_width(value.value if isinstance(value, Styled) else value)
             if width > widest[index]:
                 widest[index] = width
-    return [
+                filled = filled or width >= full[index]
+        if filled:
+            measured = [index for index in measured if widest[index] < full[index]]
+    widths = [
         min(column.max_width, max(column.min_width, width + PADDING))
         for column, width in zip(table.columns, widest, strict=True)
     ]
+    return widths, count
 
 
 def write_table(workbook: Any, table: Table, titles: list[str], styles: CellStyles, scope: Scope) -> None:
     """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit."""
-    widths = column_widths(table)
+    widths, count = measure_rows(table)
     capacity = scope.row_limit - table.header_row
     rows = iter(table.rows())
-    for title in titles:
+    for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)
-        written = _write_sheet(sheet, table, widths, _take(rows, capacity), styles, scope)
-        if written == 0 and title == titles[0]:
-            sheet.append([styles.cell(sheet, table.empty_text)])
-
-
-def _take(rows: Iterator[Row], count: int) -> Iterator[Row]:
-    for _ in range(count):
-        row = next(rows, None)
-        if row is None:
-            return
-        yield row
+        on_sheet = max(0, min(capacity, count - number * capacity))
+        empty_text = table.empty_text if number == 0 and on_sheet == 0 else None
+        _write_sheet(sheet, table, widths, itertools.islice(rows, on_sheet), on_sheet, styles, scope, empty_text)
 
 
 def _write_sheet(
-    sheet: Any, table: Table, widths: list[float], rows: Iterator[Row], styles: CellStyles, scope: Scope
-) -> int:
+    sheet: Any,
+    table: Table,
+    widths: list[float],
+    rows: Iterator[Row],
+    count: int,
+    styles: CellStyles,
+    scope: Scope,
+    empty_text: str | None,
+) -> None:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
@@ -139,17 +153,8 @@ def _write_sheet(
         paper=scope.paper,
         issuer=scope.issuer,
     )
-    out = _RowWriter(sheet, styles, widths)
-    for preamble in table.preamble:
-        out.append(preamble, [TEXT] * len(preamble))
-    out.append([column.header for column in table.columns], [HEADER] * len(table.columns))
-    formats = [column.fmt for column in table.columns]
-    written = 0
-    for row in rows:
-        out.append(row, formats)
-        written += 1
-    # Filter, colour scales and print area come after the rows in the sheet's XML, so they can be set now.
-    last_row = header_row + max(written, 1)
+    # The frame of the sheet is written before its rows (SheetRows), so the rows are counted beforehand.
+    last_row = header_row + max(count, 1)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
     if table.printed_columns is not None:
         sheet.print_area = f"A1:{get_column_letter(table.printed_columns)}{last_row}"
@@ -166,46 +171,34 @@ def _write_sheet(
                 end_color=SCORE_HIGH_COLOUR,
             ),
         )
-    return written
-
-
-def _placed_cells(values: Sequence[Any], row_idx: int) -> Iterator[Any]:
-    """Return the cells of a row at their columns (None leaves a column empty), as openpyxl writes them."""
-    for column, cell in enumerate(values, 1):
-        if cell is not None:
-            cell.column = column
-            cell.row = row_idx
-            if cell.hyperlink is not None:
-                cell.hyperlink.ref = cell.coordinate
-            yield cell
+    with SheetRows(sheet, styles) as out:
+        writer = _RowWriter(out, widths)
+        for preamble in table.preamble:
+            writer.append(preamble, [TEXT] * len(preamble))
+        writer.append([column.header for column in table.columns], [HEADER] * len(table.columns))
+        formats = [column.fmt for column in table.columns]
+        written = 0
+        for row in rows:
+            writer.append(row, formats)
+            written += 1
+        if written != count:
+            raise RuntimeError(f"the table {table.title} gave {count} rows, then {written}")
+        if empty_text is not None:
+            out.append([(empty_text, TEXT)])
 
 
 class _RowWriter:
-    """Appends rows of values in formats to a write-only sheet, each row as tall as its wrapped text needs."""
+    """Appends rows of values in formats, each row as tall as its wrapped text needs."""
 
-    def __init__(self, sheet: Any, styles: CellStyles, widths: Sequence[float]) -> None:
-        self.sheet = sheet
-        self.styles = styles
+    def __init__(self, out: SheetRows, widths: Sequence[float]) -> None:
+        self.out = out
         self.widths = widths
-        self.row = 0
-        # Every value this writer appends is a styled cell or None. openpyxl's write-only sheet first tries
-        # each value as a plain value, and only on the ValueError (whose message formats the cell's repr)
-        # takes it as a cell: a fifth of the time of a 10,000-procedure workbook. Placing the cells
-        # directly writes the same XML (the workbook tests compare the content) in less time.
-        sheet._values_to_row = _placed_cells
 
     def append(self, values: Row, formats: Sequence[CellFormat]) -> None:
-        self.row += 1
-        cells = []
+        cells: list[tuple[object, CellFormat] | None] = []
         sized = []
         for value, column_fmt, width in zip(values, formats, self.widths, strict=False):
             shown, fmt = (value.value, value.fmt) if isinstance(value, Styled) else (value, column_fmt)
-            cells.append(None if shown is None else self.styles.cell(self.sheet, shown, fmt))
+            cells.append(None if shown is None else (shown, fmt))
             sized.append((shown, fmt, width))
-        height = row_height(sized)
-        if height is not None:
-            self.sheet.row_dimensions[self.row].height = height
-        self.sheet.append(cells)
-        if height is not None:
-            # The row is written: forget its dimension, or 100,000 rows would keep 100,000 objects alive.
-            del self.sheet.row_dimensions[self.row]
+        self.out.append(cells, row_height(sized))
