@@ -1,6 +1,9 @@
 """The fiscal years bpr accepts anywhere: the config, `--start-fy`, and plans in the inventory."""
 
 import datetime
+from dataclasses import dataclass
+
+from bpr.i18n import current_language
 
 MIN_FY = 1989  # 平成元年度
 MAX_FY = 2200
@@ -14,3 +17,27 @@ def fiscal_year_of(day: datetime.date) -> int:
 def current_fiscal_year() -> int:
     """Return today's fiscal year (by the local clock)."""
     return fiscal_year_of(datetime.date.today())
+
+
+def reiwa(fy: int) -> str:
+    """Return the Japanese era label of a fiscal year (2022 → 令和4年度)."""
+    return f"令和{fy - 2018}年度" if fy >= 2019 else f"平成{fy - 1988}年度"
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """A fiscal year said in a language: 令和4年度 in Japanese, FY2022 in English."""
+
+    year: int
+
+    def say(self, language: str | None = None) -> str:
+        """Return the year's name in a language, or in the run's language when None."""
+        return reiwa(self.year) if (language or current_language()) == "ja" else f"FY{self.year}"
+
+
+def fiscal_year(fy: int) -> str:
+    """Return a fiscal year as the run says it: 令和7年度 in Japanese, FY2025 in English.
+
+    The Japanese era is a calendar, not a word that translates, so the label is chosen, not looked up.
+    """
+    return FiscalYear(fy).say()

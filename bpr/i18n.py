@@ -14,14 +14,20 @@ The rules for code that speaks to a user:
 - a count uses ``ngettext(singular, plural, n)``.
 
 The documents bpr writes for the city (the workbooks, the HTML report, the diagrams) are Japanese
-whatever the language of the run: they are read by section chiefs, not at the terminal.
+whatever the language of the run: they are read by section chiefs, not at the terminal. A sentence the
+analysis makes for both (a shortfall of the roadmap, a gap in a life event's journey) is a `Phrase`: said
+in Japanese for the documents and in the run's language at the terminal, from one message id.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 LANGUAGES = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
@@ -96,6 +102,78 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for the catalog without translating it (a constant said later through `_`)."""
     return message
+
+
+def _translator(language: str | None) -> gettext.NullTranslations:
+    return _active if language is None else _catalog(normalise(language))
+
+
+class Sayable(Protocol):
+    """Something said in a language: a phrase, a list of them, a fiscal year."""
+
+    def say(self, language: str | None = None) -> str:
+        """Return it in a language ('ja', 'en'), or in the run's language when None."""
+        ...
+
+
+def say(value: object, language: str | None = None) -> str:
+    """Return a value as words: a Sayable in the language, anything else as str()."""
+    speak = getattr(value, "say", None)
+    return speak(language) if callable(speak) else str(value)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence made once and said in any language: an English message id and its fields.
+
+    Fields may be Sayable themselves (a measure's name, a fiscal year, a list), said in the same
+    language. `str()` is the Japanese, which documents show.
+    """
+
+    msgid: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    def say(self, language: str | None = None) -> str:
+        """Return the sentence in a language ('ja', 'en'), or in the run's language when None."""
+        values = {name: say(value, language) for name, value in self.fields.items()}
+        return _translator(language).gettext(self.msgid).format(**values)
+
+    def __str__(self) -> str:
+        return self.say("ja")
+
+
+def phrase(msgid: str, **fields: object) -> Phrase:
+    """Return a Phrase of a message id (marked with N_ where it is written) and its fields."""
+    return Phrase(msgid, fields)
+
+
+_PATTERN_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def joined(items: Iterable[str], pattern: str = "{list}, {item}", language: str | None = None) -> str:
+    """Return items joined one at a time by a list pattern of the catalog, '' for none.
+
+    A pattern names the list so far first and the next item second: '{list}, {item}' (、 in Japanese),
+    '{steps}, {step}', '{parts}; {part}'. Its fields are read from the pattern itself.
+    """
+    head, tail = _PATTERN_FIELD.findall(pattern)
+    said = _translator(language).gettext(pattern)
+    text: str | None = None
+    for item in items:
+        text = item if text is None else said.format_map({head: text, tail: item})
+    return text or ""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A list said in a language: items joined by the catalog's pattern ('{list}, {item}' → 、)."""
+
+    items: Sequence[object]
+    pattern: str = "{list}, {item}"
+
+    def say(self, language: str | None = None) -> str:
+        """Return the items joined in a language, or in the run's language when None."""
+        return joined((say(item, language) for item in self.items), self.pattern, language)
 
 
 set_language(language_from_environment())

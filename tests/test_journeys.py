@@ -185,7 +185,7 @@ def test_the_command_prints_a_journey_and_refuses_an_unknown_event(runner: CliRu
     assert "国民健康保険 資格喪失届（社会保険加入）" in result.stdout and "■ 出生" not in result.stdout
     english = runner.invoke(app, ["journeys", str(INVENTORIES), "--event", "death"]).stdout
     # Where the count comes from is the analysis' Japanese; the words around it are English.
-    assert "■ bereavement (death and inheritance): 1,002 a year (死亡届の年間件数の合計)" in english
+    assert "■ bereavement (death and inheritance): 1,002 a year (the annual cases of 死亡届 added up)" in english
     assert runner.invoke(app, ["journeys", str(INVENTORIES), "--event", "funeral"]).exit_code == 2
     data = json.loads(runner.invoke(app, ["journeys", str(INVENTORIES), "--format", "json"]).stdout)
     assert {"moving", "birth", "death", "nursing_care"} <= {j["event"] for j in data["journeys"]}

@@ -30,6 +30,7 @@ _NOT_PROSE = [
     re.compile(r"`[^`]*`"),
     re.compile(r"https?://\S+"),
     re.compile(r"(?:[\w.~-]*[/\\])+[\w.*-]*"),
+    re.compile(r"\bbpr(?: [a-z]+)+"),  # a command line: bpr import survey
     re.compile(r"\b[a-z]+(?:-[a-z]+)+\b"),  # problem codes and ids, before options take their tails
     re.compile(r"--?[a-z][\w-]*"),
     re.compile(r"\b[\w-]+\.(?:ya?ml|yml|xlsx|svg|png|pdf|dot|json|html|csv|md|txt)\b"),

@@ -344,10 +344,10 @@ def test_help_reads_in_japanese(runner: CliRunner, command: list[str]) -> None:
 def test_the_terminal_says_in_japanese_what_the_workbook_and_the_analysis_say() -> None:
     from bpr.analysis import documents
     from bpr.analysis.documents import PAYMENT_LABELS
-    from bpr.analysis.journeys import JOURNEY_LABELS
-    from bpr.analysis.labels import MEASURE_LABELS
-    from bpr.cli.journeys import DROPS, LIFE_EVENT_NAMES, PAYMENT_NAMES, TRIGGER_MARK
-    from bpr.cli.terminal import KPI_STATES, MEASURE_NAMES
+    from bpr.analysis.journeys import JOURNEY_LABELS, LIFE_EVENT_NAMES
+    from bpr.analysis.labels import MEASURE_LABELS, MEASURE_NAMES
+    from bpr.cli.journeys import DROPS, PAYMENT_NAMES, TRIGGER_MARK
+    from bpr.cli.terminal import KPI_STATES
     from bpr.export.workbook import labels
 
     set_language("ja")

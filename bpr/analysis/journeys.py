@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from bpr.analysis.results import ScoredProcedure
 from bpr.config import JourneysConfig
+from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import LifeEvent
 
 JOURNEY_LABELS: dict[LifeEvent, str] = {
@@ -44,6 +45,23 @@ JOURNEY_LABELS: dict[LifeEvent, str] = {
     LifeEvent.VEHICLE: "自動車",
     LifeEvent.TAX: "税",
     LifeEvent.BUSINESS: "事業・就労",
+}
+# The life events as the terminal says them, by value; in Japanese, JOURNEY_LABELS' words (a test holds them).
+LIFE_EVENT_NAMES: dict[str, str] = {
+    "moving": N_("moving house (moving in, out and within the city)"),
+    "birth": N_("birth"),
+    "childcare": N_("raising children"),
+    "education": N_("school and education"),
+    "marriage": N_("marriage and divorce"),
+    "death": N_("bereavement (death and inheritance)"),
+    "nursing_care": N_("nursing care"),
+    "disability": N_("disability"),
+    "health": N_("medical care and health"),
+    "disaster": N_("disaster"),
+    "housing": N_("housing"),
+    "vehicle": N_("car"),
+    "tax": N_("tax"),
+    "business": N_("business and work"),
 }
 
 
@@ -71,7 +89,7 @@ class Journey:
     event: LifeEvent
     label: str
     occurrences: int
-    occurrences_source: str
+    occurrences_source: str  # in Japanese, as the workbook and the JSON show it
     procedures: tuple[JourneyProcedure, ...]
     sections: tuple[str, ...]  # where the citizen goes (procedures with visits), most met first
     counters: tuple[str, ...]
@@ -80,7 +98,9 @@ class Journey:
     repeated_facts: float
     citizen_hours: float  # per occurrence
     one_stop_hours: float  # saved per occurrence
-    gaps: tuple[str, ...]
+    gaps: tuple[str, ...]  # in Japanese, as the workbook and the JSON show them
+    occurrences_said: Phrase | None = None  # where occurrences come from, to say in the run's language
+    gaps_said: tuple[Phrase, ...] = ()  # the gaps, to say in the run's language
 
     @property
     def citizen_hours_year(self) -> float:
@@ -112,21 +132,28 @@ def _matches(name: str, words: str) -> bool:
 
 def _occurrences(
     event: LifeEvent, members: Sequence[ScoredProcedure], config: JourneysConfig
-) -> tuple[int, str, set[str]]:
+) -> tuple[int, Phrase, set[str]]:
     triggers = {
         p.procedure.id for p in members if any(_matches(p.procedure.name, w) for w in config.triggers.get(event, []))
     }
     if event in config.occurrences:
-        return config.occurrences[event], "設定 journeys.occurrences の値", triggers
+        return config.occurrences[event], phrase(N_("the value of journeys.occurrences in the config")), triggers
     if triggers:
         chosen = [p for p in members if p.procedure.id in triggers]
         total = sum(p.procedure.annual_volume for p in chosen)
-        names = "・".join(p.procedure.name for p in chosen)
-        return total, f"{names}の年間件数の合計", triggers
+        names = Listed([p.procedure.name for p in chosen], N_("{list} and {item}"))
+        return total, phrase(N_("the annual cases of {names} added up"), names=names), triggers
     largest = max(members, key=lambda p: (_volume(p), p.procedure.id))
     events = len(largest.procedure.life_events)
-    split = f"を{events}つのライフイベントで按分" if events > 1 else ""
-    return round(_volume(largest)), f"手続の最大件数（{largest.procedure.name}{split}）", triggers
+    if events > 1:
+        source = phrase(
+            N_("the largest procedure's cases ({name}, shared among {events} life events)"),
+            name=largest.procedure.name,
+            events=events,
+        )
+    else:
+        source = phrase(N_("the largest procedure's cases ({name})"), name=largest.procedure.name)
+    return round(_volume(largest)), source, triggers
 
 
 def _volume(scored: ScoredProcedure) -> float:
@@ -178,11 +205,12 @@ def _journey(
                 sections.append(row.section)
             if row.counter not in counters:
                 counters.append(row.counter)
+    gaps = _gaps(event, members, everything, config)
     return Journey(
         event=event,
         label=JOURNEY_LABELS[event],
         occurrences=occurrences,
-        occurrences_source=source,
+        occurrences_source=str(source),
         procedures=tuple(rows),
         sections=tuple(sections),
         counters=tuple(counters),
@@ -191,15 +219,17 @@ def _journey(
         repeated_facts=config.repeated_facts_per_form * max(0.0, forms - 1.0),
         citizen_hours=minutes / 60,
         one_stop_hours=min(saved, minutes) / 60,
-        gaps=_gaps(event, members, everything, config),
+        gaps=tuple(str(gap) for gap in gaps),
+        occurrences_said=source,
+        gaps_said=gaps,
     )
 
 
 def _gaps(
     event: LifeEvent, members: Sequence[ScoredProcedure], everything: Sequence[ScoredProcedure], config: JourneysConfig
-) -> tuple[str, ...]:
-    label = JOURNEY_LABELS[event]
-    gaps = []
+) -> tuple[Phrase, ...]:
+    label = Phrase(LIFE_EVENT_NAMES[event.value])
+    gaps: list[Phrase] = []
     for words in config.expected.get(event, []):
         if any(_matches(p.procedure.name, words) for p in members):
             continue
@@ -207,9 +237,27 @@ def _gaps(
         if elsewhere:
             found = elsewhere[0]
             gaps.append(
-                f"{label}: 「{found.procedure.name}」（{found.counter.section}、{found.procedure.id}）に"
-                f"ライフイベント {event.value} がない: 棚卸の記入漏れの可能性"
+                phrase(
+                    N_(
+                        "{journey}: “{name}” ({section}, {id}) lacks the life event {event}: perhaps left out"
+                        " of the inventory"
+                    ),
+                    journey=label,
+                    name=found.procedure.name,
+                    section=found.counter.section,
+                    id=found.procedure.id,
+                    event=event.value,
+                )
             )
         else:
-            gaps.append(f"{label}: 「{words}」にあたる手続が棚卸にない: 棚卸の漏れであり、市の手続がないとは限らない")
+            gaps.append(
+                phrase(
+                    N_(
+                        "{journey}: no procedure of the inventory matches “{words}”: a gap in the inventory, not"
+                        " necessarily a procedure the city lacks"
+                    ),
+                    journey=label,
+                    words=words,
+                )
+            )
     return tuple(gaps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bpr.i18n import N_, Phrase
 from bpr.inventory.models import Measure
 
 MEASURE_LABELS: dict[Measure, str] = {
@@ -11,3 +12,17 @@ MEASURE_LABELS: dict[Measure, str] = {
     Measure.BPR: "業務改善(BPR)",
     Measure.NONE: "対象外",
 }
+
+# The measures as the terminal says them, in the run's language; in Japanese, MEASURE_LABELS' words.
+MEASURE_NAMES: dict[Measure, str] = {
+    Measure.ONLINE: N_("going online"),
+    Measure.RPA: N_("RPA"),
+    Measure.AI_OCR: N_("AI-OCR"),
+    Measure.BPR: N_("process review (BPR)"),
+    Measure.NONE: N_("no measure"),
+}
+
+
+def measure_phrase(measure: Measure) -> Phrase:
+    """Return a measure's name as a Phrase (オンライン化 in Japanese, 'going online' in English)."""
+    return Phrase(MEASURE_NAMES[measure])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpr.i18n import Phrase
 from bpr.inventory.models import Counter, Measure, Procedure
 
 
@@ -155,8 +156,15 @@ class KpiStatus:
     planned: int
     met: bool
     population: int | None = None  # procedures in scope, for KPIs over a population (national priority)
-    warning: str | None = None  # why the KPI cannot be read as met (an empty population)
+    warning: str | None = None  # why the KPI cannot be read as met (an empty population), in Japanese
     done: int = 0  # of the planned, those recorded as done by the KPI's year (実績)
+    warning_said: Phrase | None = None  # the warning, to say in the run's language
+
+    def say_warning(self, language: str | None = None) -> str | None:
+        """Return the warning in a language (the run's when None), or None without one."""
+        if self.warning_said is not None:
+            return self.warning_said.say(language)
+        return self.warning
 
     @property
     def gap(self) -> int:
@@ -168,12 +176,17 @@ class KpiStatus:
 class Shortfall:
     """Something the schedule cannot do (a deadline, capacity, a KPI), stated in Japanese."""
 
-    message: str
+    message: str  # in Japanese, as the workbook, the report and the JSON show it
     procedure: str | None = None  # the procedure it concerns, or None for the whole roadmap
     kind: str = "capacity"  # capacity, deadline or kpi
+    said: Phrase | None = None  # the message, to say in the run's language
 
     def __str__(self) -> str:
         return self.message
+
+    def say(self, language: str | None = None) -> str:
+        """Return the message in a language (the run's when None)."""
+        return self.said.say(language) if self.said is not None else self.message
 
 
 @dataclass(frozen=True, slots=True)

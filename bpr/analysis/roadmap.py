@@ -6,19 +6,18 @@ from collections import Counter as Tally
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.labels import measure_phrase
 from bpr.analysis.ranking import requires_national_online
 from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedure, Shortfall
 from bpr.config import KpiTarget, RoadmapConfig
-from bpr.fiscal import current_fiscal_year
+from bpr.fiscal import FiscalYear, current_fiscal_year, reiwa
+from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import Measure, OnlineStatus
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 
 
-def reiwa(fy: int) -> str:
-    """Return the Japanese era label of a fiscal year (2022 → 令和4年度)."""
-    return f"令和{fy - 2018}年度" if fy >= 2019 else f"平成{fy - 1988}年度"
+__all__ = ["SCHEDULED", "reiwa"]
 
 
 def needs_national_online(item: ScoredProcedure) -> bool:
@@ -137,9 +136,15 @@ def plan_roadmap(
         gated = item.procedure.national_priority and item.procedure.online.in_person_required_by_law
         if gated and not national_met_already(item) and item.id not in fixed_online:
             schedule.shortfalls.append(
-                Shortfall(
-                    f"{_name(item)}: 国の優先手続だが法令で本人の来庁が必要なためオンライン化の対象外"
-                    " (国の KPI では未達として数える。予約・書かない窓口で負担を減らす)",
+                _shortfall(
+                    phrase(
+                        N_(
+                            "{procedure}: a national priority procedure, but the law requires the applicant in"
+                            " person, so it cannot go online (counted as not met in the national KPI; ease the"
+                            " burden with appointments and counters where nothing is written)"
+                        ),
+                        procedure=_name(item),
+                    ),
                     item.id,
                     "deadline",
                 )
@@ -147,8 +152,13 @@ def plan_roadmap(
         fixed_fy = fixed_online.get(item.id)
         if fixed_fy is not None and fixed_fy > deadline and needs_national_online(item):
             schedule.shortfalls.append(
-                Shortfall(
-                    f"{_name(item)}: 計画のオンライン化 {reiwa(fixed_fy)} は期限 {reiwa(deadline)} より後",
+                _shortfall(
+                    phrase(
+                        N_("{procedure}: going online is planned for {planned}, after the deadline {deadline}"),
+                        procedure=_name(item),
+                        planned=FiscalYear(fixed_fy),
+                        deadline=FiscalYear(deadline),
+                    ),
                     item.id,
                     "deadline",
                 )
@@ -178,10 +188,22 @@ def plan_roadmap(
             _check_deadline(schedule, by_id[entry.procedure], placed, deadline)
     if schedule.unscheduled:
         counts = Tally(i.measure for i in schedule.unscheduled)
-        detail = "、".join(f"{MEASURE_LABELS[m]} {counts[m]}件" for m in SCHEDULED if counts[m])
+        detail = Listed(
+            [
+                phrase(N_("{measure} {count}"), measure=measure_phrase(m), count=counts[m])
+                for m in SCHEDULED
+                if counts[m]
+            ]
+        )
         schedule.shortfalls.append(
-            Shortfall(
-                f"計画期間内の枠が足りず未配置: {detail} (年度あたりの枠 roadmap.capacity を見直すか、計画期間を延ばす)",
+            _shortfall(
+                phrase(
+                    N_(
+                        "Not placed, for want of capacity within the plan period: {detail} (review the capacity a"
+                        " year, roadmap.capacity, or lengthen the plan period)"
+                    ),
+                    detail=detail,
+                ),
                 kind="capacity",
             )
         )
@@ -194,7 +216,8 @@ def plan_roadmap(
         if kpi.met:
             continue
         if kpi.warning is not None:
-            schedule.shortfalls.append(Shortfall(f"KPI「{kpi.name}」: {kpi.warning}", kind="kpi"))
+            warned = phrase(N_("KPI “{name}”: {warning}"), name=kpi.name, warning=kpi.warning_said or kpi.warning)
+            schedule.shortfalls.append(_shortfall(warned, kind="kpi"))
             continue
         why = _why_not_met(target, schedule, items, start)
         if target.national_priority_only:
@@ -206,10 +229,26 @@ def plan_roadmap(
                 and not national_met_already(p)
             ]
             if kept_in_person:
-                why = f"うち{len(kept_in_person)}件は法令で本人の来庁が必要なためオンライン化の対象外、" + why
+                why = Listed(
+                    [
+                        phrase(
+                            N_("of them {count} cannot go online, the law requiring the applicant in person"),
+                            count=len(kept_in_person),
+                        ),
+                        why,
+                    ]
+                )
         schedule.shortfalls.append(
-            Shortfall(
-                f"KPI「{kpi.name}」{reiwa(kpi.by_fy)}までに目標{kpi.target}件に対し計画{kpi.planned}件: {kpi.gap}件不足 — {why}",
+            _shortfall(
+                phrase(
+                    N_("KPI “{name}” by {year}: {planned} planned against a target of {target}: {gap} short — {why}"),
+                    name=kpi.name,
+                    year=FiscalYear(kpi.by_fy),
+                    target=kpi.target,
+                    planned=kpi.planned,
+                    gap=kpi.gap,
+                    why=why,
+                ),
                 kind="kpi",
             )
         )
@@ -235,45 +274,84 @@ def _name(item: ScoredProcedure) -> str:
     return f"{item.procedure.name} ({item.id})"
 
 
+def _shortfall(said: Phrase, procedure: str | None = None, kind: str = "capacity") -> Shortfall:
+    """Return a shortfall said in Japanese for the documents, and by its phrase at the terminal."""
+    return Shortfall(str(said), procedure, kind, said)
+
+
 def _check_deadline(schedule: _Schedule, item: ScoredProcedure, placed: RoadmapItem | None, deadline: int) -> None:
     if placed is None and (item.id, Measure.ONLINE) in schedule.waiting:
         schedule.shortfalls.append(
-            Shortfall(
-                f"{_name(item)}: オンライン化の枠が計画期間内に足りず、期限 {reiwa(deadline)} に間に合わない",
+            _shortfall(
+                phrase(
+                    N_(
+                        "{procedure}: no capacity for going online within the plan period; misses the deadline {deadline}"
+                    ),
+                    procedure=_name(item),
+                    deadline=FiscalYear(deadline),
+                ),
                 item.id,
                 "deadline",
             )
         )
     elif placed is not None and placed.late:
         schedule.shortfalls.append(
-            Shortfall(
-                f"{_name(item)}: オンライン化が {reiwa(placed.fy)} となり期限 {reiwa(deadline)} に間に合わない",
+            _shortfall(
+                phrase(
+                    N_("{procedure}: going online falls in {year}, missing the deadline {deadline}"),
+                    procedure=_name(item),
+                    year=FiscalYear(placed.fy),
+                    deadline=FiscalYear(deadline),
+                ),
                 item.id,
                 "deadline",
             )
         )
 
 
-def _why_not_met(target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int) -> str:
+def _why_not_met(target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int) -> Phrase | Listed:
     """Say exactly why a KPI is not met: the deadline, the candidates there are, where they went."""
     if target.by_fy < start:
-        return f"期限 {reiwa(target.by_fy)} は計画期間 {reiwa(start)}〜 より前: 確定した計画だけを数えた"
+        return phrase(
+            N_("the deadline {deadline} comes before the plan period ({start} on): only fixed plans were counted"),
+            deadline=FiscalYear(target.by_fy),
+            start=FiscalYear(start),
+        )
     kinds = set(target.measures)
     placed_later = {i.procedure for i in items if i.measure in kinds and i.fy > target.by_fy}
     counted = {i.procedure for i in items if i.measure in kinds and i.fy <= target.by_fy}
     waiting = {i.procedure for i in schedule.unscheduled if i.measure in kinds} - counted
     candidates = counted | placed_later | waiting
-    labels = "・".join(MEASURE_LABELS[m] for m in SCHEDULED if m in kinds)
+    labels = Listed([measure_phrase(m) for m in SCHEDULED if m in kinds], N_("{list} or {item}"))
     capacity = sum(schedule.config.capacity.of(m, fy) for m in kinds for fy in schedule.years if fy <= target.by_fy)
-    parts = [f"{labels}の候補は棚卸全体で{len(candidates)}件 (閾値を超える主施策・補完施策と確定計画)"]
+    parts: list[Phrase] = [
+        phrase(
+            N_(
+                "{count} candidates for {measures} in the whole inventory (main and complementary measures over"
+                " the threshold, and fixed plans)"
+            ),
+            measures=labels,
+            count=len(candidates),
+        )
+    ]
     if placed_later - counted:
-        parts.append(f"うち{len(placed_later - counted)}件は枠の都合で期限より後に配置")
+        parts.append(
+            phrase(
+                N_("of them {count} placed after the deadline for want of capacity"), count=len(placed_later - counted)
+            )
+        )
     if waiting:
-        parts.append(f"{len(waiting)}件は計画期間内の枠が足りず未配置")
-    parts.append(f"期限までの枠は延べ{capacity}件")
+        parts.append(phrase(N_("{count} not placed for want of capacity within the plan period"), count=len(waiting)))
+    parts.append(phrase(N_("capacity until the deadline: {capacity} in all"), capacity=capacity))
     if len(candidates) < target.target if target.target is not None else False:
-        parts.append("候補そのものが目標に届かない: 棚卸の対象業務を増やすか目標を見直す")
-    return "、".join(parts)
+        parts.append(
+            phrase(
+                N_(
+                    "the candidates themselves fall short of the target: add procedures to the inventory or review the target"
+                )
+            )
+        )
+    return Listed(parts)
 
 
 def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure]) -> KpiStatus:
@@ -306,16 +384,33 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
             if {e.value for e in p.procedure.life_events} & {"birth", "childcare", "nursing_care", "disaster"}
         )
         hint = (
-            f"子育て・介護・被災者支援などの手続 {concerned}件を確認し、該当するものに national_priority: true を付ける"
+            phrase(
+                N_(
+                    "check the {count} procedures of child care, nursing care, disaster relief and the like,"
+                    " and mark those that are with national_priority: true"
+                ),
+                count=concerned,
+            )
             if concerned
-            else "対象となる手続を棚卸に加える"
+            else phrase(N_("add the procedures concerned to the inventory"))
         )
-        warning = f"対象の手続がない (national_priority の手続が棚卸にない): 達成とは言えない。{hint}"
-        return KpiStatus(target.name, goal, target.by_fy, 0, False, population=0, warning=warning)
+        said = phrase(
+            N_("nothing to count (no national_priority procedure in the inventory): it cannot be read as met. {hint}"),
+            hint=hint,
+        )
+        return KpiStatus(target.name, goal, target.by_fy, 0, False, population=0, warning=str(said), warning_said=said)
     if goal <= 0:
-        warning = "目標が0件: 達成とは言えない (target を設定する)"
+        said = phrase(N_("the target is 0: it cannot be read as met (set target)"))
         return KpiStatus(
-            target.name, goal, target.by_fy, len(counted), False, population=population, warning=warning, done=done
+            target.name,
+            goal,
+            target.by_fy,
+            len(counted),
+            False,
+            population=population,
+            warning=str(said),
+            done=done,
+            warning_said=said,
         )
     return KpiStatus(
         target.name, goal, target.by_fy, len(counted), len(counted) >= goal, population=population, done=done

@@ -11,8 +11,7 @@ import typer
 
 from bpr.cli import emit, fail, not_one_of, os_reason
 from bpr.cli.session import is_quiet
-from bpr.cli.survey import joined
-from bpr.i18n import N_, _, ngettext
+from bpr.i18n import N_, _, joined, ngettext
 
 if TYPE_CHECKING:
     from bpr.survey.importer import ImportPlan

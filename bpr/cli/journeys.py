@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of
-from bpr.cli.survey import joined
-from bpr.i18n import N_, _, ngettext
+from bpr.i18n import N_, _, joined, ngettext, say
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -18,22 +17,6 @@ if TYPE_CHECKING:
 JOURNEY_FORMATS = ("text", "json")
 # The analysis' words said in the language of the run, by value (kept out of start-up); in Japanese they are
 # the analysis' own (bpr.analysis.journeys.JOURNEY_LABELS, bpr.analysis.documents), which a test holds them to.
-LIFE_EVENT_NAMES: dict[str, str] = {
-    "moving": N_("moving house (moving in, out and within the city)"),
-    "birth": N_("birth"),
-    "childcare": N_("raising children"),
-    "education": N_("school and education"),
-    "marriage": N_("marriage and divorce"),
-    "death": N_("bereavement (death and inheritance)"),
-    "nursing_care": N_("nursing care"),
-    "disability": N_("disability"),
-    "health": N_("medical care and health"),
-    "disaster": N_("disaster"),
-    "housing": N_("housing"),
-    "vehicle": N_("car"),
-    "tax": N_("tax"),
-    "business": N_("business and work"),
-}
 DROPS: dict[str, str] = {
     "self": N_("look it up inside the city (resident, tax and family registers): ask the citizen for nothing"),
     "other_municipality": N_("obtain it by the My Number data exchange (family registers by their own exchange)"),
@@ -102,12 +85,14 @@ def journeys(
 
 
 def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None:
+    from bpr.analysis.journeys import LIFE_EVENT_NAMES
+
     for journey in analysis.journeys:
         stream.write(
             _("■ {event}: {occurrences:,} a year ({source})").format(
                 event=_(LIFE_EVENT_NAMES[journey.event.value]),
                 occurrences=journey.occurrences,
-                source=journey.occurrences_source,
+                source=say(journey.occurrences_said or journey.occurrences_source),
             )
             + "\n"
         )
@@ -136,8 +121,8 @@ def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None
                 share=item.share, visits=item.visits, forms=item.forms, section=item.section, name=item.name
             )
             stream.write(f"  {mark}{row}\n")
-        for gap in journey.gaps:
-            stream.write("  " + _("Note: {gap}").format(gap=gap) + "\n")
+        for gap in journey.gaps_said or journey.gaps:
+            stream.write("  " + _("Note: {gap}").format(gap=say(gap)) + "\n")
         stream.write("\n")
     if only_journeys:
         return

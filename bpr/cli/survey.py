@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -12,7 +11,7 @@ import typer
 
 from bpr.cli import EXIT_PROBLEMS, PathsArgument, emit, fail, inventory_paths, make_output_folder, not_one_of, os_reason
 from bpr.cli.session import is_quiet
-from bpr.i18n import N_, _, ngettext
+from bpr.i18n import N_, _, joined, ngettext
 
 if TYPE_CHECKING:
     from bpr.inventory.problem import Problem
@@ -28,23 +27,12 @@ FORMATS = ("text", "json")
 # The list patterns of the catalog (as bpr diff's): ids, fields and names one at a time, and a change's parts.
 LIST = N_("{list}, {item}")
 PART_LIST = N_("{parts}; {part}")
-_PATTERN_FIELDS = {LIST: ("list", "item"), PART_LIST: ("parts", "part")}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @app.callback()
 def _group() -> None:
     """The section staff's Excel survey forms (調査票): export one per counter, import the filled ones."""
-
-
-def joined(items: Iterable[str], pattern: str = LIST) -> str:
-    """Return items joined one at a time by a list pattern of the catalog (shibo、juminhyo in Japanese), '' for none."""
-    head, tail = _PATTERN_FIELDS[pattern]
-    said = _(pattern)
-    text: str | None = None
-    for item in items:
-        text = item if text is None else said.format_map({head: text, tail: item})
-    return text or ""
 
 
 def _check_format(value: str) -> str:

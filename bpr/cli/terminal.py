@@ -2,7 +2,8 @@
 
 Every count comes from the analysis' one summary (`bpr.analysis.summary`), as on the workbook's 概要.
 The words around the figures follow the language of the run; what the analysis says in Japanese (a
-procedure's reasons, a KPI's warning, a shortfall) and the inventory's own names are shown as they are.
+procedure's reasons) and the inventory's own names are shown as they are; a KPI's warning and a shortfall
+are the analysis' phrases, said in the run's language.
 """
 
 from __future__ import annotations
@@ -13,24 +14,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bpr.analysis.labels import MEASURE_NAMES
 from bpr.analysis.results import Analysis, KpiStatus, Roadmap, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary
 from bpr.export.workbook import labels
-from bpr.i18n import N_, _, current_language, ngettext
+from bpr.fiscal import fiscal_year
+from bpr.i18n import N_, _, ngettext
 from bpr.inventory.models import Measure
 
 MAX_SHORTFALL_LINES = 10
 KPI_COLOURS = {labels.MET: "green", labels.NOT_MET: "red", labels.EMPTY: "yellow", labels.CHECK: "yellow"}
-# The measures and KPI states as the terminal says them; in Japanese, the workbook's words
-# (bpr.analysis.labels.MEASURE_LABELS, bpr.export.workbook.labels), which a test holds them to.
-MEASURE_NAMES: dict[Measure, str] = {
-    Measure.ONLINE: N_("going online"),
-    Measure.RPA: N_("RPA"),
-    Measure.AI_OCR: N_("AI-OCR"),
-    Measure.BPR: N_("process review (BPR)"),
-    Measure.NONE: N_("no measure"),
-}
+# The KPI states as the terminal says them; in Japanese, the workbook's words (bpr.export.workbook.labels),
+# which a test holds them to. The measures are bpr.analysis.labels.MEASURE_NAMES.
 KPI_STATES = {
     labels.MET: N_("met"),
     labels.NOT_MET: N_("not met"),
@@ -45,14 +40,6 @@ NARROW = 120  # below this width the table drops the scores and the reason (they
 def measure_name(measure: Measure) -> str:
     """Return a measure's name in the language of the run (オンライン化, RPA … in Japanese)."""
     return _(MEASURE_NAMES[measure])
-
-
-def fiscal_year(fy: int) -> str:
-    """Return a fiscal year as the run says it: 令和7年度 in Japanese, FY2025 in English.
-
-    The Japanese era is a calendar, not a word that translates, so the label is chosen, not looked up.
-    """
-    return reiwa(fy) if current_language() == "ja" else f"FY{fy}"
 
 
 def _measures(item: ScoredProcedure) -> str:
@@ -180,14 +167,15 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
         else:
             line = _("{name} by {fy}: target {target} / planned {planned}:").format(**said)
         console.print(Text.assemble(f"  {line} ", kpi_mark(kpi)))
-        if kpi.warning is not None:
-            console.print(Text.assemble("    ", ("!", "yellow"), " ", kpi.warning))
+        warning = kpi.say_warning()
+        if warning is not None:
+            console.print(Text.assemble("    ", ("!", "yellow"), " ", warning))
     # A KPI's warning is printed under it above, not again among the shortfalls.
     shortfalls = [s for s in roadmap.shortfalls if not labels.hides_kpi_warning(s.message, roadmap.kpis)]
     general = [s for s in shortfalls if s.procedure is None]
     particular = [s for s in shortfalls if s.procedure is not None]
     for shortfall in general + particular[:MAX_SHORTFALL_LINES]:
-        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.message))
+        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.say()))
     if len(particular) > MAX_SHORTFALL_LINES:
         rest = len(particular) - MAX_SHORTFALL_LINES
         more = ngettext(

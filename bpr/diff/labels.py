@@ -7,11 +7,10 @@ speaks one language down to its punctuation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from bpr.analysis.roadmap import reiwa
+from bpr.analysis.labels import MEASURE_NAMES as ANALYSIS_MEASURE_NAMES
 from bpr.diff.results import JsonValue, KpiMove, OnlineMove, ScoreMove, Side, StepChanges
-from bpr.i18n import N_, _, current_language, ngettext
+from bpr.fiscal import fiscal_year
+from bpr.i18n import N_, _, joined, ngettext
 
 __all__ = [
     "FIELD_LABELS",
@@ -83,14 +82,8 @@ SCORE_MOVES: dict[str, str] = {
     "rpa": N_("RPA {old} → {new}"),
     "ai_ocr": N_("AI-OCR {old} → {new}"),
 }
-# The measures by their value; in Japanese as bpr.analysis.labels.MEASURE_LABELS says them (a test holds them equal).
-MEASURE_NAMES: dict[str, str] = {
-    "online": N_("going online"),
-    "rpa": N_("RPA"),
-    "ai_ocr": N_("AI-OCR"),
-    "bpr": N_("process review (BPR)"),
-    "none": N_("no measure"),
-}
+# The measures by their value (the analysis' names; in Japanese MEASURE_LABELS' words, a test holds them equal).
+MEASURE_NAMES: dict[str, str] = {measure.value: name for measure, name in ANALYSIS_MEASURE_NAMES.items()}
 RENAME_REASONS: dict[str, str] = {
     "national_id": N_("same national procedure id"),
     "name": N_("same name at the same counter"),
@@ -99,18 +92,7 @@ RENAME_REASONS: dict[str, str] = {
 LIST = N_("{list}, {item}")  # values, and the parts of a summary
 STEP_LIST = N_("{steps}, {step}")  # step ids and step fields
 PART_LIST = N_("{parts}; {part}")  # the parts of a flow's summary
-_PATTERN_FIELDS = {LIST: ("list", "item"), STEP_LIST: ("steps", "step"), PART_LIST: ("parts", "part")}
 MAX_VALUE_CHARS = 80
-
-
-def joined(items: Iterable[str], pattern: str = LIST) -> str:
-    """Return items joined by a list pattern of the catalog (LIST, STEP_LIST or PART_LIST), '' for none."""
-    head_field, item_field = _PATTERN_FIELDS[pattern]
-    said = _(pattern)
-    text: str | None = None
-    for item in items:
-        text = item if text is None else said.format_map({head_field: text, item_field: item})
-    return text or ""
 
 
 def field_label(field: str) -> str:
@@ -140,11 +122,6 @@ def measure_label(measure: str) -> str:
 def rename_reason(by: str) -> str:
     """Return why two ids were taken for one procedure ('national_id' or 'name')."""
     return _(RENAME_REASONS[by])
-
-
-def fiscal_year(fy: int) -> str:
-    """Return a fiscal year as the run's language writes it: 令和4年度 in Japanese, FY2022 in English."""
-    return reiwa(fy) if current_language() == "ja" else _("FY{year}").format(year=fy)
 
 
 def show_value(field: str, value: JsonValue) -> str:
