@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -11,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
 
 from bpr.fiscal import MAX_FY, MIN_FY
-from bpr.i18n import N_, _
+from bpr.i18n import N_, _, translate
 from bpr.inventory.models import Action, LifeEvent, Measure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
@@ -253,9 +254,48 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def defaults_text() -> str:
-    """Return the commented default configuration shipped in the package."""
-    return resources.files("bpr").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
+def defaults_text(language: str | None = None) -> str:
+    """Return the commented default configuration shipped in the package, its comments in a language.
+
+    The comments are written in English in bpr/defaults.yaml; each block of comment lines is a message
+    of the catalog, said in the run's language (or the one given) line for line as the catalog breaks it.
+    """
+    text = resources.files("bpr").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
+    out: list[str] = []
+    for indent, block, lines in comment_blocks(text):
+        if block is None:
+            out.extend(lines)
+            continue
+        said = translate(block, language)
+        out.extend(f"{indent}# {line}".rstrip() for line in said.split("\n"))
+    return "\n".join(out) + "\n"
+
+
+_COMMENT = re.compile(r"^(?P<indent>\s*)# ?(?P<text>.*)$")
+
+
+def comment_blocks(text: str) -> Iterator[tuple[str, str | None, list[str]]]:
+    """Yield a YAML text as (indent, comment block, lines): a block is consecutive comment lines at one indent.
+
+    Lines that are not comments come with the block None. A block's message is its lines joined by newlines.
+    """
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        match = _COMMENT.match(lines[index])
+        if match is None:
+            yield "", None, [lines[index]]
+            index += 1
+            continue
+        indent, block = match["indent"], [match["text"]]
+        index += 1
+        while index < len(lines):
+            following = _COMMENT.match(lines[index])
+            if following is None or following["indent"] != indent:
+                break
+            block.append(following["text"])
+            index += 1
+        yield indent, "\n".join(block), []
 
 
 def load_config(path: Path | None) -> Config:

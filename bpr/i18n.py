@@ -108,6 +108,11 @@ def _translator(language: str | None) -> gettext.NullTranslations:
     return _active if language is None else _catalog(normalise(language))
 
 
+def translate(message: str, language: str | None = None) -> str:
+    """Return a message in a language ('ja', 'en'), or in the run's language when None; no fields filled in."""
+    return _translator(language).gettext(message)
+
+
 class Sayable(Protocol):
     """Something said in a language: a phrase, a list of them, a fiscal year."""
 

@@ -113,6 +113,24 @@ def code_messages() -> dict[str, str]:
         key = message[0] if isinstance(message, tuple) else message
         if key:
             found.setdefault(key, f"bpr/{filename}:{lineno}")
+    found.update({key: where for key, where in defaults_comments().items() if key not in found})
+    return found
+
+
+def defaults_comments() -> dict[str, str]:
+    """Return the comment blocks of bpr/defaults.yaml (said in the run's language by `bpr config --defaults`)."""
+    sys.path.insert(0, str(ROOT))
+    from bpr.config import comment_blocks
+
+    path = ROOT / "bpr" / "defaults.yaml"
+    found: dict[str, str] = {}
+    line = 1
+    for _indent, block, lines in comment_blocks(path.read_text(encoding="utf-8")):
+        if block is not None:
+            found.setdefault(block, f"bpr/defaults.yaml:{line}")
+            line += block.count("\n") + 1
+        else:
+            line += len(lines)
     return found
 
 

@@ -186,3 +186,26 @@ def test_help_of_a_second_run_in_the_same_process_is_in_its_own_language() -> No
     second = runner.invoke(app, ["--help"], env={"BPR_LANG": "en"})
     assert "オプション:" in first.stdout and "Options:" in second.stdout
     assert not japanese_in(second.stdout)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_commented_defaults_speak_the_run_language_and_hold_the_same_values(language: str) -> None:
+    from ruamel.yaml import YAML
+
+    from bpr.config import Config, defaults_text
+
+    text = defaults_text(language)
+    assert Config.model_validate(YAML(typ="safe").load(text)) == Config()
+    comments = [line.split("# ", 1)[1] for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) > 40
+    if language == "ja":
+        assert all(JAPANESE.search(line) for line in comments if line.strip()), comments
+    else:
+        assert not japanese_in("\n".join(comments))
+
+
+def test_config_defaults_prints_in_the_run_language() -> None:
+    japanese = CliRunner().invoke(app, ["config", "--defaults"], env={"BPR_LANG": "ja"})
+    english = CliRunner().invoke(app, ["config", "--defaults"], env={"BPR_LANG": "en"})
+    assert japanese.stdout.startswith("# bpr の設定 (bpr.yaml)")
+    assert english.stdout.startswith("# bpr's configuration (bpr.yaml)")
