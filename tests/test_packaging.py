@@ -324,6 +324,13 @@ def test_bpr_installs_from_the_wheelhouse_with_no_index(
     folder = linux_wheelhouse(tmp_path_factory)
     names = {canonical(wheel.name.split("-")[0]) for wheel in folder.glob("*.whl")}
     assert {"bpr", "typer", "pydantic", "pydantic-core", "lxml", "ruamel-yaml-clib", "setuptools"} <= names
+    (wheel,) = folder.glob("bpr-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        inside = archive.namelist()
+    # The compiled catalog and the licence travel in the wheel; the catalog's sources stay in the sdist.
+    assert "bpr/locale/ja/LC_MESSAGES/bpr.mo" in inside
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in inside)
+    assert not [name for name in inside if name.endswith(".po") or "__pycache__" in name]
     venv = dev.Venv(tmp_path / "venv")
     subprocess.run([sys.executable, "-m", "venv", str(venv.root)], check=True)
     # As docs/offline.md says, with nothing but the folder: no index, no pip configuration.
