@@ -32,7 +32,7 @@ from bpr.survey.national import (
     is_city_procedure,
     skeleton_steps,
 )
-from bpr.survey.yamldoc import CounterDocument, YamlDocError, to_plain
+from bpr.survey.yamldoc import CounterDocument, YamlDocError, counter_file_name, to_plain
 
 # The groups of fields the survey owns; each group is merged as one (a volume travels with its source).
 OWNED: tuple[tuple[str, ...], ...] = (
@@ -145,7 +145,7 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
                     "no counter of the mapping takes 手続ID {national_id} ({name}): add a last counter with `when: [{{}}]`"
                 ).format(national_id=nid, name=answer.name)
             )
-        path = by_counter.get(counter.id) or folder / f"{counter.id}.yaml"
+        path = by_counter.get(counter.id) or folder / counter_file_name(counter.id)
         if counter.id not in by_counter and any(item.path == path for item in existing):
             raise SurveyImportError(
                 _("{path}: holds another counter, not '{counter}': rename it or change the mapping").format(

@@ -8,25 +8,23 @@ folder copied to a Windows file share keeps every page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
 from bpr.export.diagram import diagram_file_name
+from bpr.export.filenames import is_reserved_name
 from bpr.export.workbook import section_file_name
 
 PAGE_SUFFIX = ".html"
 PROCEDURES = "procedures"
 SECTIONS = "sections"
 EVENTS = "events"
-# CON, PRN, AUX, NUL, COM0-9, LPT0-9 and their superscript forms, with or without an extension.
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
 
 def safe_stem(stem: str) -> str:
     """Return a file stem Windows accepts: a reserved name, or one starting with '.' or '-', gets a leading '_'."""
     stem = stem.rstrip(" .") or "page"
-    if _WINDOWS_RESERVED.match(stem) or stem.startswith((".", "-")):
+    if is_reserved_name(stem) or stem.startswith((".", "-")):
         return f"_{stem}"
     return stem
 

@@ -9,7 +9,6 @@ merged files are checked once more, with the rest of the folder, before anything
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,9 @@ from bpr.inventory.rules import severity_of
 from bpr.survey.sheets.check import SurveyCheck, WorkbookFile
 from bpr.survey.sheets.layout import PROCEDURE_FIELDS
 from bpr.survey.sheets.plain import compact_procedure, keep_forms
-from bpr.survey.yamldoc import CounterDocument, YamlDocError, duration_text, write_documents
+from bpr.survey.yamldoc import CounterDocument, YamlDocError, counter_file_name, duration_text, write_documents
 
-ADDED = "(added)"
-_WINDOWS_RESERVED = re.compile(
-    r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE
-)  # what CounterDocument.update_procedure returns for a procedure it appended
+ADDED = "(added)"  # what CounterDocument.update_procedure returns for a procedure it appended
 
 
 @dataclass
@@ -99,11 +95,6 @@ def _document(workbook: WorkbookFile, check: SurveyCheck, folder: Path) -> tuple
             ).format(path=path, counter=counter_id, workbook=workbook.path)
         )
     return CounterDocument.create(path, counter), True
-
-
-def counter_file_name(counter_id: str) -> str:
-    """Return the name of a new counter file: the counter id, prefixed with '_' where Windows reserves the name (con)."""
-    return f"_{counter_id}.yaml" if _WINDOWS_RESERVED.match(counter_id) else f"{counter_id}.yaml"
 
 
 def _merge_one(document: CounterDocument, workbook: WorkbookFile, created: bool) -> CounterChange:
