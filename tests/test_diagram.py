@@ -37,7 +37,6 @@ from bpr.export.diagram.dot import (
     format_share,
     quote,
     text,
-    wrap,
 )
 from bpr.export.diagram.overview import overview_source, rows_per_column
 from bpr.export.diagram.paper import MARGIN, fit_to_paper, smallest_font
@@ -45,6 +44,7 @@ from bpr.export.diagram.render import batches, measure_diagrams
 from bpr.export.diagram.swimlane import swimlane_source
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Measure
+from bpr.linebreak import wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
@@ -688,7 +688,7 @@ def test_a_diagram_dot_cannot_route_is_drawn_with_straight_edges(
 
 
 def test_labels_keep_katakana_words_whole_and_never_start_a_line_with_closing_marks() -> None:
-    from bpr.export.diagram.dot import NO_LINE_START, wrap
+    from bpr.linebreak import NO_LINE_START
 
     assert wrap("住民記録システムから証明書を出力する。", 12, 4) == [
         "住民記録",

@@ -43,7 +43,6 @@ from bpr.export.diagram.dot import (
     Html,
     badge_row,
     circled,
-    display_width,
     format_minutes,
     format_share,
     name_lines,
@@ -54,6 +53,7 @@ from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Actor, Medium, Step
+from bpr.linebreak import display_width
 
 HEADER_ROW = -1
 LEGEND = "_legend"
