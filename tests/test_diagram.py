@@ -990,3 +990,25 @@ def test_the_config_sets_direction_dpi_and_paper_and_options_override_it(runner:
     assert 'rankdir="LR"' in (tmp_path / "a" / "shimin-juminhyo.dot").read_text(encoding="utf-8")
     assert runner.invoke(app, [*base, "--direction", "TB", "-o", str(tmp_path / "b")]).exit_code == 0
     assert 'rankdir="LR"' not in (tmp_path / "b" / "shimin-juminhyo.dot").read_text(encoding="utf-8")
+
+
+def test_the_title_links_back_to_the_workbook_only_when_given(tmp_path: Path) -> None:
+    analysis, item = branches_item(tmp_path)
+    linked = swimlane_source(item, "F", analysis.hours_per_fte, back_link="../roadmap.xlsx")
+    plain = swimlane_source(item, "F", analysis.hours_per_fte)
+    assert 'HREF="../roadmap.xlsx"' in linked and f"優先順位ワークブックの{item.rank}位へ" in linked
+    assert "HREF" not in plain and "ワークブック" not in plain
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_build_links_each_diagram_back_to_its_workbook(tmp_path: Path) -> None:
+    from bpr.cli.main import app
+
+    inventory = Path(__file__).resolve().parents[1] / "inventories"
+    result = CliRunner().invoke(app, ["build", str(inventory), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "out" / "diagrams" / "shimin-juminhyo.svg").read_text(encoding="utf-8")
+    assert 'xlink:href="../roadmap.xlsx"' in svg
+    assert (tmp_path / "out" / "diagrams" / ".." / "roadmap.xlsx").is_file()
+    page = (tmp_path / "out" / "report" / "procedures" / "shimin-juminhyo.html").read_text(encoding="utf-8")
+    assert "roadmap.xlsx" not in page  # the report's own links lead around it; the sanitiser drops the diagram's

@@ -269,7 +269,10 @@ def _write_all_diagrams(
         return 0
     config = analysis.config
     direction = config.diagram.direction if config is not None else "TB"
-    diagrams = collect_diagrams(analysis, select_diagrams(analysis), font, direction=direction)
+    # The diagrams' folder sits beside the workbook: each swimlane's title links back to it.
+    diagrams = collect_diagrams(
+        analysis, select_diagrams(analysis), font, direction=direction, back_link=f"../{WORKBOOK}"
+    )
     return len(write_diagrams(diagrams, folder, diagram_format, jobs))
 
 

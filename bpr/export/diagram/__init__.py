@@ -41,6 +41,7 @@ __all__ = [
     "collect_diagrams",
     "counter_file_name",
     "diagram_file_name",
+    "diagram_stems",
     "find_dot",
     "render_diagrams",
     "select_diagrams",
@@ -104,18 +105,39 @@ def select_diagrams(
     return Selection(procedures, counters)
 
 
-def collect_diagrams(analysis: Analysis, selection: Selection, font: str, *, direction: str = "TB") -> list[Diagram]:
-    """Return the DOT sources of the selected swimlanes (top to bottom or left to right) and counter overviews."""
+def _stems(selection: Selection) -> list[str]:
     # Procedures name their files first, so a procedure keeps <id> even where a counter's overview would
     # be the same file (a procedure whose id is counter-<counter id>): the overview gets a hash instead.
-    names = unique_stems(
+    return unique_stems(
         [*(item.id for item in selection.procedures), *(f"counter-{counter.id}" for counter, _ in selection.counters)]
     )
+
+
+def diagram_stems(selection: Selection) -> dict[str, str]:
+    """Return the file stem of each selected procedure's diagram, by procedure id (as collect_diagrams names them)."""
+    return dict(zip((item.id for item in selection.procedures), _stems(selection), strict=False))
+
+
+def collect_diagrams(
+    analysis: Analysis, selection: Selection, font: str, *, direction: str = "TB", back_link: str | None = None
+) -> list[Diagram]:
+    """Return the DOT sources of the selected swimlanes (top to bottom or left to right) and counter overviews.
+
+    `back_link`, the workbook's path relative to the diagrams' folder, is linked from each swimlane's title.
+    """
+    names = _stems(selection)
     split = len(selection.procedures)
     diagrams = [
         Diagram(
             name,
-            swimlane_source(item, font, analysis.hours_per_fte, roadmap=analysis.roadmap, direction=direction),
+            swimlane_source(
+                item,
+                font,
+                analysis.hours_per_fte,
+                roadmap=analysis.roadmap,
+                direction=direction,
+                back_link=back_link,
+            ),
             procedure=item.id,
         )
         for name, item in zip(names[:split], selection.procedures, strict=True)

@@ -94,8 +94,12 @@ def swimlane_source(
     *,
     roadmap: Roadmap | None = None,
     direction: str = "TB",
+    back_link: str | None = None,
 ) -> str:
-    """Return the DOT source of a procedure's swimlane diagram, top to bottom (TB) or left to right (LR)."""
+    """Return the DOT source of a procedure's swimlane diagram, top to bottom (TB) or left to right (LR).
+
+    `back_link` is the workbook's path relative to the diagram, which its title then links to.
+    """
     layout = LAYOUTS[direction]
     process = build_process_graph(item.procedure)
     rows = _rows(process.graph)
@@ -122,7 +126,9 @@ def swimlane_source(
         item.id,
         font,
         rankdir=layout.rankdir,
-        label=swimlane_title(item, hours_per_fte, roadmap, legend if layout.legend_in_title else None),
+        label=swimlane_title(
+            item, hours_per_fte, roadmap, legend if layout.legend_in_title else None, back_link=back_link
+        ),
         labelloc="t",
         labeljust="c",
         nodesep=layout.nodesep,

@@ -36,12 +36,18 @@ NATIONAL_MARK = ("国の優先手続", "#34495e")
 
 
 def swimlane_title(
-    item: ScoredProcedure, hours_per_fte: float, roadmap: Roadmap | None = None, legend: str | None = None
+    item: ScoredProcedure,
+    hours_per_fte: float,
+    roadmap: Roadmap | None = None,
+    legend: str | None = None,
+    back_link: str | None = None,
 ) -> Html:
     """Return the title of a procedure's swimlane: name, where, volume, rank, visits, hours today, scores, measures, plan.
 
     No id is shown (ids are romaji slugs; the file name and the SVG's <title> keep it). A legend table, when
-    given, stands beside the title (the left-to-right layout has no room for it below the lanes).
+    given, stands beside the title (the left-to-right layout has no room for it below the lanes). With a
+    back link (the workbook beside the diagrams, as `bpr build` writes them), the line of the section and
+    counter links back to it: in an SVG opened in a browser or a PDF, a click opens the workbook.
     """
     procedure = item.procedure
     name = "<BR/>".join(text(line) for line in name_lines(procedure.name, 60, 2))
@@ -65,7 +71,7 @@ def swimlane_title(
     title = (
         '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2">'
         f'<TR><TD><FONT POINT-SIZE="20"><B>{name}</B></FONT></TD></TR>'
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
+        f"{_where_row(where, item.rank, back_link)}"
         f"{plan}"
         f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11">{text(today)}</FONT></TD></TR>'
@@ -78,6 +84,18 @@ def swimlane_title(
     return Html(
         f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>{title}</TD>'
         f'<TD WIDTH="24"></TD><TD VALIGN="BOTTOM"><FONT POINT-SIZE="11">{legend}</FONT></TD></TR></TABLE>>'
+    )
+
+
+def _where_row(where: str, rank: int, back_link: str | None) -> str:
+    """Return the row of the section and counter, linked back to the workbook when there is one."""
+    if back_link is None:
+        return f'<TR><TD><FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}">{text(where)}</FONT></TD></TR>'
+    said = f"{where} ・ 優先順位ワークブックの{rank}位へ"
+    href = text(back_link)
+    return (
+        f'<TR><TD HREF="{href}" TOOLTIP="{text(back_link)}">'
+        f'<FONT POINT-SIZE="11" COLOR="{MUTED_TEXT}"><U>{text(said)}</U></FONT></TD></TR>'
     )
 
 
