@@ -96,7 +96,9 @@ class SheetRows:
             kind = type(value)
             if kind is str:
                 content = _inline_string(value)
-            elif kind is int or kind is float:
+            elif kind is int:
+                content = f' t="n"><v>{"%.16g" % value}</v>'  # type: ignore[str-format]  # noqa: UP031 (an int is finite)
+            elif kind is float:
                 content = f' t="n"><v>{_number(value)}</v>'  # type: ignore[arg-type]
             else:
                 content = _value_xml(value)

@@ -1,9 +1,10 @@
 """A ranked table written as one or more sheets: header, frozen panes, filter, widths, print layout.
 
 openpyxl's write-only mode writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a
-temporary file, so memory stays flat however many procedures there are. Each table is read twice: once
-to size its columns and count its rows, once to write them. A table longer than Excel's row limit
-continues on sheets named ``TITLE (2)``, ``TITLE (3)``…, each with the same header, filter and layout.
+temporary file. Each table is read once to size its columns and count its rows, and held until it is
+written (up to KEPT_ROWS rows; a longer table is read again), so memory stays bounded however many
+procedures there are. A table longer than Excel's row limit continues on sheets named ``TITLE (2)``,
+``TITLE (3)``…, each with the same header, filter and layout.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
@@ -30,6 +31,9 @@ from bpr.export.workbook.styles import (
 
 MAX_SHEET_TITLE = 31
 PADDING = 2.0
+# Rows held from measuring a table to writing it: about 60 MB at most (the 優先順位 rows of 10,000
+# procedures take 11 MB), so that a table is built once; a longer one is read again to be written.
+KEPT_ROWS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +92,29 @@ def continuation_title(title: str, number: int) -> str:
     return title[: MAX_SHEET_TITLE - len(suffix)] + suffix
 
 
-def measure_rows(table: Table) -> tuple[list[float], int]:
-    """Return each column's width (the widest header line or value, within its bounds) and the number of rows."""
+class Measured(NamedTuple):
+    """What reading a table once gives: its columns' widths, its number of rows, and the rows when few enough."""
+
+    widths: list[float]
+    size: int  # rows
+    rows: list[Row] | None  # None: more than KEPT_ROWS, read again to be written
+
+
+def measure_rows(table: Table) -> Measured:
+    """Read a table's rows: each column's width (the widest header line or value, within its bounds) and the count."""
     widest = [text_width(column.header) for column in table.columns]
     # A column as wide as its maximum stays so: its values need not be measured any more.
     full = [column.max_width - PADDING for column in table.columns]
     measured = [index for index, width in enumerate(widest) if width < full[index]]
     count = 0
+    kept: list[Row] | None = []
     for row in table.rows():
         count += 1
+        if kept is not None:
+            if count > KEPT_ROWS:
+                kept = None
+            else:
+                kept.append(row)
         filled = False
         for index in measured:
             if index >= len(row):
@@ -112,14 +130,14 @@ def measure_rows(table: Table) -> tuple[list[float], int]:
         min(column.max_width, max(column.min_width, width + PADDING))
         for column, width in zip(table.columns, widest, strict=True)
     ]
-    return widths, count
+    return Measured(widths, count, kept)
 
 
 def write_table(workbook: Any, table: Table, titles: list[str], styles: CellStyles, scope: Scope) -> None:
     """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit."""
-    widths, count = measure_rows(table)
+    widths, count, kept = measure_rows(table)
     capacity = scope.row_limit - table.header_row
-    rows = iter(table.rows())
+    rows = iter(kept if kept is not None else table.rows())
     for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)
         on_sheet = max(0, min(capacity, count - number * capacity))
