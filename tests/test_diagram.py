@@ -1001,7 +1001,7 @@ def test_the_title_links_back_to_the_workbook_only_when_given(tmp_path: Path) ->
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
-def test_build_links_each_diagram_back_to_its_workbook(tmp_path: Path) -> None:
+def test_build_links_each_diagram_to_its_workbook_and_back(tmp_path: Path) -> None:
     from bpr.cli.main import app
 
     inventory = Path(__file__).resolve().parents[1] / "inventories"
@@ -1012,3 +1012,10 @@ def test_build_links_each_diagram_back_to_its_workbook(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "diagrams" / ".." / "roadmap.xlsx").is_file()
     page = (tmp_path / "out" / "report" / "procedures" / "shimin-juminhyo.html").read_text(encoding="utf-8")
     assert "roadmap.xlsx" not in page  # the report's own links lead around it; the sanitiser drops the diagram's
+    # and the workbook links each procedure to its diagram: a round trip
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "roadmap.xlsx")["優先順位"]
+    targets = [row[-1].hyperlink.target for row in sheet.iter_rows(min_row=2) if row[-1].hyperlink]
+    assert len(targets) == sheet.max_row - 1 and "diagrams/shimin-juminhyo.svg" in targets
+    assert all((tmp_path / "out" / target).is_file() for target in targets)

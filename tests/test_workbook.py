@@ -904,3 +904,18 @@ def test_openpyxl_writes_through_lxml() -> None:
     from openpyxl.xml import LXML
 
     assert LXML
+
+
+def test_build_links_each_procedure_of_the_priority_sheet_to_its_diagram(sample: Analysis, tmp_path: Path) -> None:
+    from bpr.export.workbook import write_workbook
+
+    analysis = sample
+    links = {item.id: f"diagrams/{item.id}.svg" for item in analysis.procedures[:3]}
+    write_workbook(analysis, tmp_path / "linked.xlsx", diagram_links=links)
+    write_workbook(analysis, tmp_path / "plain.xlsx")
+    linked = load_workbook(tmp_path / "linked.xlsx")["優先順位"]
+    plain = load_workbook(tmp_path / "plain.xlsx")["優先順位"]
+    found = {row[-1].value: row[-1].hyperlink.target for row in linked.iter_rows(min_row=2) if row[-1].hyperlink}
+    assert found == links
+    assert not any(row[-1].hyperlink for row in plain.iter_rows(min_row=2))
+    assert [[c.value for c in r] for r in linked.iter_rows()] == [[c.value for c in r] for r in plain.iter_rows()]

@@ -249,8 +249,11 @@ def write_outputs(
 
     with ThreadPoolExecutor(max_workers=1) as background:
         rendering = background.submit(_write_all_diagrams, analysis, folder / DIAGRAMS, font, jobs, diagram_format)
-        write_workbook(analysis, folder / WORKBOOK)
-        sections = write_section_workbooks(analysis, folder / SECTIONS)
+        links = _diagram_links(analysis) if diagram_format == "svg" else {}
+        write_workbook(analysis, folder / WORKBOOK, diagram_links=links)
+        sections = write_section_workbooks(
+            analysis, folder / SECTIONS, diagram_links={pid: f"../{path}" for pid, path in links.items()}
+        )
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
         (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
@@ -258,6 +261,13 @@ def write_outputs(
     embedded = folder / DIAGRAMS if diagram_format == "svg" else None
     report = write_report(analysis, folder / REPORT, diagrams=embedded)
     return BuildOutputs(len(sections), diagrams, report.pages, diagram_format)
+
+
+def _diagram_links(analysis: Analysis) -> dict[str, str]:
+    """Return each procedure's diagram file relative to the workbook, as _write_all_diagrams names it."""
+    from bpr.export.diagram import diagram_stems, select_diagrams
+
+    return {pid: f"{DIAGRAMS}/{stem}.svg" for pid, stem in diagram_stems(select_diagrams(analysis)).items()}
 
 
 def _write_all_diagrams(

@@ -13,7 +13,7 @@ from typing import Any
 from bpr.analysis.roadmap import reiwa
 from bpr.config import Config
 from bpr.export.workbook.scope import Scope
-from bpr.export.workbook.styles import LABEL, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
+from bpr.export.workbook.styles import LABEL, LINK, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
 from bpr.export.workbook.writer import SheetWriter
 
 CONTENTS_TITLE = "目次"
@@ -21,7 +21,6 @@ METHOD_TITLE = "算定方法"
 WIDTHS = {"A": 34.0, "B": 22.0, "C": 96.0}
 CONTENTS_WIDTHS = {"A": 30.0, "B": 110.0}
 NOTE = CellFormat(border=None, wrap=True)
-LINK = CellFormat(colour="0563C1", wrap=True)
 
 SHEET_NOTES = {
     "概要": "今年度に行うこと、KPI、期待削減の大きい手続、対象・削減見込み・年度別の集計",

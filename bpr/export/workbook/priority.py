@@ -14,6 +14,7 @@ from bpr.export.workbook.styles import (
     CENTRED,
     DECIMAL,
     EXPECTED,
+    LINK,
     NUMBER,
     PEOPLE,
     WRAPPED,
@@ -90,7 +91,7 @@ def priority_table(scope: Scope) -> Table:
                 figures.paper_steps,
                 figures.seal_steps,
                 figures.in_person_steps,
-                item.id,
+                Styled(item.id, LINK) if item.id in scope.diagram_links else item.id,
             )
 
     return Table(
@@ -101,6 +102,8 @@ def priority_table(scope: Scope) -> Table:
         frozen_columns=4,
         score_columns=SCORE_COLUMNS,
         printed_columns=PRINTED_COLUMNS,
+        links=[scope.diagram_links.get(item.id) for item in scope.procedures] if scope.diagram_links else (),
+        link_column=len(COLUMNS) - 1,
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import MEASURE_ORDER
@@ -29,12 +29,24 @@ class Scope(AnalysisScope):
     """A scope as a workbook shows it: the figures of the analysis's scope, with the workbook's labels."""
 
     row_limit: int = EXCEL_MAX_ROWS
+    # Each procedure's diagram file, relative to the workbook (bpr build writes both), by procedure id.
+    diagram_links: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, analysis: Analysis, sections: Iterable[str] | None = None, row_limit: int = EXCEL_MAX_ROWS) -> Scope:
+    def of(
+        cls,
+        analysis: Analysis,
+        sections: Iterable[str] | None = None,
+        row_limit: int = EXCEL_MAX_ROWS,
+        diagram_links: Mapping[str, str] | None = None,
+    ) -> Scope:
         """Return the workbook scope of all procedures (sections None) or of some sections."""
         base = AnalysisScope.of(analysis, sections)
-        return cls(**{f.name: getattr(base, f.name) for f in fields(base)}, row_limit=row_limit)
+        return cls(
+            **{f.name: getattr(base, f.name) for f in fields(base)},
+            row_limit=row_limit,
+            diagram_links=dict(diagram_links or {}),
+        )
 
     @property
     def horizon_label(self) -> str:

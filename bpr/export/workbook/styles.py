@@ -75,6 +75,7 @@ class CellFormat:
 
 TEXT = CellFormat()
 WRAPPED = CellFormat(wrap=True)
+LINK = CellFormat(colour="0563C1", wrap=True)  # a link: to a sheet (目次) or a diagram file (優先順位)
 CENTRED = CellFormat(horizontal="center")
 NUMBER = CellFormat(number_format=INTEGER)
 DECIMAL = CellFormat(number_format=SCORE)

@@ -70,6 +70,9 @@ class Table:
     score_columns: tuple[int, ...] = field(default=())
     empty_text: str = "該当なし"
     printed_columns: int | None = None
+    # A link per row, in the order `rows` gives them (None: none), put on the cell of `link_column`.
+    links: Sequence[str | None] = ()
+    link_column: int | None = None
 
     @property
     def header_row(self) -> int:
@@ -142,7 +145,8 @@ def write_table(workbook: Any, table: Table, titles: list[str], styles: CellStyl
         sheet = workbook.create_sheet(title)
         on_sheet = max(0, min(capacity, count - number * capacity))
         empty_text = table.empty_text if number == 0 and on_sheet == 0 else None
-        _write_sheet(sheet, table, widths, itertools.islice(rows, on_sheet), on_sheet, styles, scope, empty_text)
+        links = table.links[number * capacity : number * capacity + on_sheet] if table.links else ()
+        _write_sheet(sheet, table, widths, itertools.islice(rows, on_sheet), on_sheet, styles, scope, empty_text, links)
 
 
 def _write_sheet(
@@ -154,9 +158,11 @@ def _write_sheet(
     styles: CellStyles,
     scope: Scope,
     empty_text: str | None,
+    links: Sequence[str | None] = (),
 ) -> None:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     last_column = get_column_letter(len(table.columns))
     for index, width in enumerate(widths, start=1):
@@ -189,6 +195,14 @@ def _write_sheet(
                 end_color=SCORE_HIGH_COLOUR,
             ),
         )
+    if table.link_column is not None:
+        # openpyxl writes a sheet's links (and their relationships) with its frame, before SheetRows writes
+        # the rows: the links are known by row number beforehand.
+        letter = get_column_letter(table.link_column + 1)
+        sheet._get_writer()  # made now, since making it empties the sheet's list of links
+        for offset, target in enumerate(links):
+            if target:
+                sheet._hyperlinks.append(Hyperlink(ref=f"{letter}{header_row + 1 + offset}", target=target))
     with SheetRows(sheet, styles) as out:
         writer = _RowWriter(out, widths)
         for preamble in table.preamble:
