@@ -34,11 +34,15 @@ from openpyxl.worksheet.dimensions import Dimension
 # Parts dumped as canonical XML: what openpyxl's model does not hold in full (charts and their anchors).
 XML_PARTS = ("xl/charts/", "xl/drawings/")
 SKIPPED_PROPERTIES = {"created", "modified"}
+_DESCRIBED: dict[tuple[int, tuple[int, ...]], str] = {}  # (workbook, style indices) → description, while dumping
 
 
 def dump(path: Path) -> str:
     """Return the canonical text of a workbook's content."""
-    return "\n".join(_lines(Path(path))) + "\n"
+    try:
+        return "\n".join(_lines(Path(path))) + "\n"
+    finally:
+        _DESCRIBED.clear()
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -109,11 +113,17 @@ def _sheet(sheet: Any, styles: dict[str, int]) -> Iterator[str]:
 
 def _style(cell: Any) -> str:
     """Return a cell's whole format, each part by the fields that differ from openpyxl's default."""
+    # The indices into the workbook's tables of fonts, fills, … determine the format: described once each.
+    indices = tuple(cell._style)
+    described = _DESCRIBED.get((id(cell.parent.parent), indices))
+    if described is not None:
+        return described
     parts = [f"numfmt={cell.number_format!r}"]
     for name in ("font", "fill", "border", "alignment", "protection"):
         part = copy.copy(getattr(cell, name))  # the object behind openpyxl's read-only style proxy
         parts.append(f"{name}={_repr(part, defaults=True)}")
-    return " ".join(parts)
+    described = _DESCRIBED[(id(cell.parent.parent), indices)] = " ".join(parts)
+    return described
 
 
 def _repr(obj: Any, skip: set[str] | frozenset[str] = frozenset(), defaults: bool = False) -> str:

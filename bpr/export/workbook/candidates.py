@@ -73,21 +73,25 @@ def candidates_table(scope: Scope) -> Table:
         TITLE,
         COLUMNS,
         rows,
-        sum(1 for _ in rows()),
+        sum(max(1, len(steps)) for item in scope.procedures for _, _, steps in _measure_steps(item)),
         preamble=preamble,
         frozen_columns=3,
         score_columns=SCORE_COLUMNS,
     )
 
 
-def _procedure_rows(scope: Scope, item: ScoredProcedure) -> Iterator[Row]:
+def _measure_steps(item: ScoredProcedure) -> Iterator[tuple[Measure, MeasurePlan | None, list[CandidateStep]]]:
+    """Return the RPA and AI-OCR measures a procedure has rows for, in order, with their plans and steps."""
     plans = {plan.measure: plan for plan in item.measures}
-    ordered = sorted(MEASURES, key=lambda m: _role_order(plans.get(m)))
-    for measure in ordered:
+    for measure in sorted(MEASURES, key=lambda m: _role_order(plans.get(m))):
         plan = plans.get(measure)
         steps = [c for c in item.candidates if c.measure is measure]
-        if not steps and plan is None:
-            continue
+        if steps or plan is not None:
+            yield measure, plan, steps
+
+
+def _procedure_rows(scope: Scope, item: ScoredProcedure) -> Iterator[Row]:
+    for measure, plan, steps in _measure_steps(item):
         for index, step in enumerate(steps or [None]):
             yield _row(scope, item, measure, plan, step, first=index == 0)
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
 from bpr.export.workbook.styles import (
+    FONT_SIZE,
     HEADER,
     SCORE_HIGH_COLOUR,
     SCORE_LOW_COLOUR,
@@ -140,6 +141,10 @@ def write_table(workbook: Any, table: Table, titles: list[str], styles: CellStyl
     """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit."""
     widths, count, kept = measure_rows(table)
     capacity = scope.row_limit - table.header_row
+    if count > capacity * len(titles):
+        raise RuntimeError(
+            f"the table {table.title} has {count} rows, not the {table.count} its sheets were planned for"
+        )
     rows = iter(kept if kept is not None else table.rows())
     for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)
@@ -232,5 +237,6 @@ class _RowWriter:
         for value, column_fmt, width in zip(values, formats, self.widths, strict=False):
             shown, fmt = (value.value, value.fmt) if isinstance(value, Styled) else (value, column_fmt)
             cells.append(None if shown is None else (shown, fmt))
-            sized.append((shown, fmt, width))
+            if fmt.wrap or fmt.size > FONT_SIZE:  # the only cells that can make a row taller (row_height)
+                sized.append((shown, fmt, width))
         self.out.append(cells, row_height(sized))
