@@ -146,7 +146,7 @@ def _number(value: float) -> str:
     return "%.16g" % value if math.isfinite(value) else ""  # noqa: UP031 (openpyxl's format, for every number)
 
 
-@functools.lru_cache(maxsize=131_072)  # section names, labels and marks repeat on every row
+@functools.lru_cache(maxsize=4096)  # names, labels and marks repeat on every row; a reason passes once
 def _inline_string(text: str) -> str:
     """Return an inline string cell's type and content: text is always a string, never a formula."""
     cleaned = spreadsheet_text(text)
