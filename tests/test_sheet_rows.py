@@ -161,6 +161,6 @@ def test_widths_and_count_come_from_one_pass_and_stop_measuring_full_columns() -
     columns = (Column("名前", TEXT, min_width=4, max_width=10), Column("n", NUMBER, max_width=40))
     rows = [(Spy("とても長い名前の手続です"), 1), (Spy("短い"), 22), (Spy("まだ見る必要はない"), 333)]
     table = Table("t", columns, lambda: iter(rows), len(rows))
-    assert measure_rows(table) == ([10.0, 6.0], 3, rows)
+    assert measure_rows(table) == ([10.0, 6.0], 3, rows, [TEXT, NUMBER])
     # The first name fills its column (24 ≥ 10 − 2): the next two are not measured.
     assert "短い" not in seen and "まだ見る必要はない" not in seen

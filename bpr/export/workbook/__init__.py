@@ -22,6 +22,7 @@ from bpr.analysis.results import Analysis
 from bpr.export.filenames import is_reserved_name
 from bpr.export.safe import atomic_write, spreadsheet_text
 from bpr.export.workbook.candidates import candidates_table
+from bpr.export.workbook.cores import PendingRows
 from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
@@ -174,8 +175,9 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
         if len(titles) > 1
     ]
     write_overview(workbook, scope, styles, notes)
-    for table, titles in plans:
-        write_table(workbook, table, titles, styles, scope)
+    with PendingRows(styles) as pending:  # the tables' rows, on two cores where it can be (cores.py)
+        for table, titles in plans:
+            write_table(workbook, table, titles, styles, scope, pending)
     write_method(workbook, scope, styles)
     # 目次 second, after 概要 (what a chief opens on), listing every sheet and linking to it.
     write_contents(workbook, scope, styles, [SHEET_TITLE, *(t for _, titles in plans for t in titles), METHOD_TITLE])

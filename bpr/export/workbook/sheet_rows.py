@@ -35,8 +35,8 @@ Cell = tuple[object, CellFormat] | None
 class SheetRows:
     """Writes rows of (value, format) cells into a closed write-only sheet's file, where its rows belong.
 
-    Use as a context manager, after every property of the sheet is set: entering closes the sheet (openpyxl
-    writes its frame), `append` adds rows, and leaving completes the file. A row is as tall as `height`
+    Use as a context manager, after every property of the sheet is set: entering closes the sheet unless it
+    is closed already (openpyxl writes its frame), `append` adds rows, and leaving completes the file. A row is as tall as `height`
     says (points), or the sheet's default height when it is None.
     """
 
@@ -44,7 +44,6 @@ class SheetRows:
         self.sheet = sheet
         self.styles = styles
         self.row = 0
-        self._styles: dict[CellFormat, str] = {}
         self._known: dict[int, tuple[CellFormat, str]] = {}
         self._letters: list[str] = []
         self._pending: list[str] = []
@@ -53,7 +52,8 @@ class SheetRows:
         self._tail = b""
 
     def __enter__(self) -> SheetRows:
-        self.sheet.close()
+        if not self.sheet.closed:
+            self.sheet.close()
         path = self.sheet._writer.out  # the file openpyxl's ExcelWriter puts into the archive
         with open(path, "rb") as frame:
             head, found, tail = frame.read().partition(EMPTY_SHEET_DATA)
@@ -91,7 +91,7 @@ class SheetRows:
             style = known.get(id(fmt))
             if style is None:
                 # Keyed by identity (a column's format serves every row), holding the format so that its
-                # id is not reused; equal formats made apart share one style through `_styles`.
+                # id is not reused; equal formats made apart share one style (CellStyles).
                 style = known[id(fmt)] = (fmt, self._style_attribute(fmt))
             kind = type(value)
             if kind is str:
@@ -112,11 +112,8 @@ class SheetRows:
 
     def _style_attribute(self, fmt: CellFormat) -> str:
         """Return the cells' style attribute of a format, registered in the workbook on first use, as openpyxl does."""
-        attribute = self._styles.get(fmt)
-        if attribute is None:
-            array = self.styles.style_array(self.sheet, fmt)
-            attribute = self._styles[fmt] = f' s="{self.sheet.parent._cell_styles.add(array)}"' if any(array) else ""
-        return attribute
+        index = self.styles.style_index(self.sheet, fmt)
+        return "" if index is None else f' s="{index}"'
 
     def _flush(self) -> None:
         assert self._file is not None

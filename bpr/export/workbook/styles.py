@@ -169,6 +169,8 @@ class CellStyles:
 
     def __init__(self) -> None:
         self._arrays: dict[CellFormat, Any] = {}
+        self._indices: dict[CellFormat, int | None] = {}
+        self.frozen = False  # set in a process that writes rows only: every format must be registered already
 
     def cell(self, sheet: Any, value: object, fmt: CellFormat = TEXT) -> Cell:
         """Return a write-only cell holding a value in a format; text is always a string cell, never a formula."""
@@ -187,8 +189,20 @@ class CellStyles:
         """Return openpyxl's style array of a format, registering its font, fill and border on first use."""
         array = self._arrays.get(fmt)
         if array is None:
+            if self.frozen:
+                raise RuntimeError(f"a cell format was not registered before the rows were written: {fmt}")
             array = self._arrays[fmt] = self._register(sheet, fmt)
         return array
+
+    def style_index(self, sheet: Any, fmt: CellFormat) -> int | None:
+        """Return a format's index among the workbook's cell styles, registered on first use; None: no style."""
+        if fmt in self._indices:
+            return self._indices[fmt]
+        array = self.style_array(sheet, fmt)
+        if self.frozen:
+            raise RuntimeError(f"a cell format was not registered before the rows were written: {fmt}")
+        index = self._indices[fmt] = sheet.parent._cell_styles.add(array) if any(array) else None
+        return index
 
     @staticmethod
     def _register(sheet: Any, fmt: CellFormat) -> Any:

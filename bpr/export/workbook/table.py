@@ -1,19 +1,20 @@
 """A ranked table written as one or more sheets: header, frozen panes, filter, widths, print layout.
 
-openpyxl's write-only mode writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a
-temporary file. Each table is read once to size its columns and count its rows, and held until it is
-written (up to KEPT_ROWS rows; a longer table is read again), so memory stays bounded however many
-procedures there are. A table longer than Excel's row limit continues on sheets named ``TITLE (2)``,
-``TITLE (3)``…, each with the same header, filter and layout.
+A table is read once (`measure_rows`) to size its columns, count its rows and collect the formats of
+its cells, and its rows are held until they are written (up to KEPT_ROWS rows; a longer table is read
+again), so memory stays bounded however many procedures there are. openpyxl's write-only mode then
+writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a temporary file, either at
+once or, through `PendingRows` (cores.py), on two cores. A table longer than Excel's row limit continues
+on sheets named ``TITLE (2)``, ``TITLE (3)``…, each with the same header, filter and layout.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
@@ -30,10 +31,14 @@ from bpr.export.workbook.styles import (
     text_width,
 )
 
+if TYPE_CHECKING:
+    from bpr.export.workbook.cores import PendingRows
+
 MAX_SHEET_TITLE = 31
 PADDING = 2.0
-# Rows held from measuring a table to writing it: about 60 MB at most (the 優先順位 rows of 10,000
-# procedures take 11 MB), so that a table is built once; a longer one is read again to be written.
+# Rows a table holds from measuring to writing, so that it is built once; a longer one is read again to
+# be written. Every table's rows are held until the rows are written (cores.py): 25 MB for 10,000
+# procedures (11 MB of them 優先順位's), at most about 150 MB for any inventory.
 KEPT_ROWS = 50_000
 
 
@@ -60,7 +65,7 @@ Row = Sequence[object]
 
 @dataclass(frozen=True)
 class Table:
-    """A table of rows under one header; `rows` is called once to size the columns and once to write."""
+    """A table of rows under one header; `rows` is called once (twice for more than KEPT_ROWS rows)."""
 
     title: str
     columns: tuple[Column, ...]
@@ -102,16 +107,20 @@ class Measured(NamedTuple):
     widths: list[float]
     size: int  # rows
     rows: list[Row] | None  # None: more than KEPT_ROWS, read again to be written
+    formats: list[CellFormat]  # of the rows' cells, in order of first use
 
 
 def measure_rows(table: Table) -> Measured:
-    """Read a table's rows: each column's width (the widest header line or value, within its bounds) and the count."""
+    """Read a table's rows: each column's width (the widest header line or value, within its bounds), the count, the formats."""
     widest = [text_width(column.header) for column in table.columns]
     # A column as wide as its maximum stays so: its values need not be measured any more.
     full = [column.max_width - PADDING for column in table.columns]
     measured = [index for index, width in enumerate(widest) if width < full[index]]
     count = 0
     kept: list[Row] | None = []
+    # By identity (a column's format serves every row), holding each format so that its id stays its own.
+    formats: dict[int, CellFormat] = {}
+    unused = {index: column.fmt for index, column in enumerate(table.columns)}
     for row in table.rows():
         count += 1
         if kept is not None:
@@ -119,6 +128,12 @@ def measure_rows(table: Table) -> Measured:
                 kept = None
             else:
                 kept.append(row)
+        for index, value in enumerate(row):
+            if type(value) is Styled:
+                formats.setdefault(id(value.fmt), value.fmt)
+            elif value is not None and index in unused:
+                fmt = unused.pop(index)
+                formats.setdefault(id(fmt), fmt)
         filled = False
         for index in measured:
             if index >= len(row):
@@ -134,37 +149,92 @@ def measure_rows(table: Table) -> Measured:
         min(column.max_width, max(column.min_width, width + PADDING))
         for column, width in zip(table.columns, widest, strict=True)
     ]
-    return Measured(widths, count, kept)
+    return Measured(widths, count, kept, list(formats.values()))
 
 
-def write_table(workbook: Any, table: Table, titles: list[str], styles: CellStyles, scope: Scope) -> None:
-    """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit."""
-    widths, count, kept = measure_rows(table)
+@dataclass
+class TableSheets:
+    """A table whose sheets' frames are written and whose formats are registered, waiting for its rows."""
+
+    table: Table
+    widths: list[float]
+    rows: list[Row] | None  # None: read again
+    sheets: list[tuple[Any, int, str | None]]  # each sheet, the number of rows it takes, the text it shows when empty
+
+    @property
+    def cells(self) -> int:
+        """Return about how many cells the rows take: what filling them costs."""
+        return sum(count for _, count, _ in self.sheets) * len(self.table.columns)
+
+
+def write_table(
+    workbook: Any,
+    table: Table,
+    titles: list[str],
+    styles: CellStyles,
+    scope: Scope,
+    pending: PendingRows | None = None,
+) -> None:
+    """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit.
+
+    With `pending` (a `PendingRows`), the sheets' frames are written now and their rows when it runs.
+    """
+    waiting = frame_table(workbook, table, titles, styles, scope)
+    if pending is None:
+        fill_table(waiting, styles)
+    else:
+        pending.add(waiting)
+
+
+def frame_table(workbook: Any, table: Table, titles: list[str], styles: CellStyles, scope: Scope) -> TableSheets:
+    """Measure a table, write its sheets' frames and register every format its cells use; return it waiting for rows."""
+    widths, count, kept, formats = measure_rows(table)
     capacity = scope.row_limit - table.header_row
     if count > capacity * len(titles):
         raise RuntimeError(
             f"the table {table.title} has {count} rows, not the {table.count} its sheets were planned for"
         )
-    rows = iter(kept if kept is not None else table.rows())
+    sheets = []
     for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)
         on_sheet = max(0, min(capacity, count - number * capacity))
         empty_text = table.empty_text if number == 0 and on_sheet == 0 else None
         links = table.links[number * capacity : number * capacity + on_sheet] if table.links else ()
-        _write_sheet(sheet, table, widths, itertools.islice(rows, on_sheet), on_sheet, styles, scope, empty_text, links)
+        _write_frame(sheet, table, widths, on_sheet, scope, links)
+        sheets.append((sheet, on_sheet, empty_text))
+    # Every format the rows use is registered now, in the order the cells use them, so that the rows can be
+    # written in any order, or by another process (PendingRows), with the same style indices.
+    preamble = [value.fmt if isinstance(value, Styled) else TEXT for row in table.preamble for value in row]
+    for fmt in [*preamble, HEADER, *formats, TEXT]:
+        styles.style_index(sheets[0][0], fmt)
+    return TableSheets(table, widths, kept, sheets)
 
 
-def _write_sheet(
-    sheet: Any,
-    table: Table,
-    widths: list[float],
-    rows: Iterator[Row],
-    count: int,
-    styles: CellStyles,
-    scope: Scope,
-    empty_text: str | None,
-    links: Sequence[str | None] = (),
+def fill_table(waiting: TableSheets, styles: CellStyles) -> None:
+    """Write a table's rows into its sheets' frames."""
+    table = waiting.table
+    rows = iter(waiting.rows if waiting.rows is not None else table.rows())
+    formats = [column.fmt for column in table.columns]
+    for sheet, count, empty_text in waiting.sheets:
+        with SheetRows(sheet, styles) as out:
+            writer = _RowWriter(out, waiting.widths)
+            for preamble in table.preamble:
+                writer.append(preamble, [TEXT] * len(preamble))
+            writer.append([column.header for column in table.columns], [HEADER] * len(table.columns))
+            written = 0
+            for row in itertools.islice(rows, count):
+                writer.append(row, formats)
+                written += 1
+            if written != count:
+                raise RuntimeError(f"the table {table.title} gave {count} rows, then {written}")
+            if empty_text is not None:
+                out.append([(empty_text, TEXT)])
+
+
+def _write_frame(
+    sheet: Any, table: Table, widths: list[float], count: int, scope: Scope, links: Sequence[str | None]
 ) -> None:
+    """Set a table sheet's widths, panes, print layout, filter, colour scales and links, and close it (its frame)."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -208,20 +278,7 @@ def _write_sheet(
         for offset, target in enumerate(links):
             if target:
                 sheet._hyperlinks.append(Hyperlink(ref=f"{letter}{header_row + 1 + offset}", target=target))
-    with SheetRows(sheet, styles) as out:
-        writer = _RowWriter(out, widths)
-        for preamble in table.preamble:
-            writer.append(preamble, [TEXT] * len(preamble))
-        writer.append([column.header for column in table.columns], [HEADER] * len(table.columns))
-        formats = [column.fmt for column in table.columns]
-        written = 0
-        for row in rows:
-            writer.append(row, formats)
-            written += 1
-        if written != count:
-            raise RuntimeError(f"the table {table.title} gave {count} rows, then {written}")
-        if empty_text is not None:
-            out.append([(empty_text, TEXT)])
+    sheet.close()
 
 
 class _RowWriter:
