@@ -195,6 +195,7 @@ def wrap_text(
     if not any(_wide(ch) for ch in text):
         return _click_wrap_text(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
     from bpr.linebreak import wrap
+
     paragraphs: list[tuple[bool, list[str]]] = []
     for block in re.split(r"\n[ \t]*\n", text.expandtabs()) if preserve_paragraphs else [text.expandtabs()]:
         lines = [line for line in block.split("\n") if line.strip()]

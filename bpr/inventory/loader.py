@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from bpr.collector import collector_paused
 from bpr.i18n import _, current_language, set_language
 from bpr.inventory.checker import load_text, run_inventory_rules, unreadable
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
@@ -64,7 +63,7 @@ def load_inventory(
     sizes: list[int] = []
     path_problems: list[Problem] = []
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
-    with _gc_paused():
+    with collector_paused():
         for path, exists, error in iter_yaml_files(paths):
             if not exists:
                 path_problems.append(_no_such_path(path))
@@ -106,7 +105,7 @@ def load_task(task: LoadTask) -> bytes:
     # task says the language of the run, so that a worker's messages are those of the parent.
     if task.language != current_language():
         set_language(task.language)
-    with _gc_paused():
+    with collector_paused():
         return pack_loaded(_load_and_store(task))
 
 
@@ -227,14 +226,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
