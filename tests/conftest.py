@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +22,16 @@ _EXPECT = re.compile(rb"^# expect:(?P<items>.*)$")
 _ITEM = re.compile(r"^(?P<code>[a-z]+(?:-[a-z]+)*) (?P<line>\d+):(?P<column>\d+)$")
 
 Expected = tuple[tuple[str, int, int], ...]
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """Return a script of the repository (scripts/, benchmarks/) imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def yaml_files(folder: Path) -> list[Path]:

@@ -8,9 +8,7 @@ what is missing as PO entries to fill in.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -18,21 +16,12 @@ import pytest
 
 from bpr.i18n import LOCALE_DIR, current_language, set_language
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _catalog_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bpr_catalog_script", ROOT / "scripts" / "catalog.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from conftest import ROOT, load_script
 
 
 @pytest.fixture(scope="module")
 def catalog() -> ModuleType:
-    return _catalog_script()
+    return load_script(ROOT / "scripts" / "catalog.py", "bpr_catalog_script")
 
 
 def test_every_message_and_help_text_is_in_the_catalog_and_translated(catalog: ModuleType) -> None:

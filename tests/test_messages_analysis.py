@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_journeys import KOSEKI
 from typer.testing import CliRunner
 
 from bpr.analysis.pipeline import analyse_inventory
@@ -24,30 +25,6 @@ from bpr.config import Config
 from bpr.i18n import _, set_language
 from bpr.inventory.loader import load_inventory
 
-KOSEKI = """\
-version: 1
-counter: {id: koseki, name: 戸籍窓口, section: 市民課}
-procedures:
-  - id: shibo
-    name: 死亡届
-    annual_volume: 100
-    life_events: [death]
-    steps:
-      - {id: write, name: 届書の記入, actor: citizen, handwritten: true, in_person: true, effort: 10}
-      - {id: check, name: 審査, actor: counter, effort: 5}
-  - id: juminhyo
-    name: 住民票の写しの交付
-    annual_volume: 1000
-    fee: {amount: 300, payment: [cash, qr]}
-    steps:
-      - {id: ask, name: 請求, actor: citizen, in_person: true, effort: 5}
-  - id: kaisei
-    name: 改製原戸籍の交付
-    annual_volume: 100
-    fee: {amount: 750}
-    steps:
-      - {id: ask, name: 請求, actor: citizen, in_person: true, effort: 5}
-"""
 HOKEN = """\
 version: 1
 counter: {id: hoken, name: 保険年金窓口, section: 保険年金課}

@@ -8,11 +8,9 @@ leading and trailing spaces (xml:space="preserve"), which Excel honours and open
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,7 +34,7 @@ from bpr.export.workbook.styles import (
 from bpr.export.workbook.table import Column, Table, measure_rows
 from bpr.inventory.models import Measure
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 FORMATS = [TEXT, WRAPPED, CENTRED, NUMBER, DECIMAL, HEADER, TITLE, measure_format(Measure.RPA)]
 Cell = tuple[object, CellFormat] | None
@@ -44,17 +42,7 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def _dump_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bpr_benchmarks_workbook_dump", ROOT / "benchmarks" / "workbook_dump.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-workbook_dump = _dump_module()
+workbook_dump = load_script(ROOT / "benchmarks" / "workbook_dump.py", "bpr_benchmarks_workbook_dump")
 
 
 def written(path: Path) -> tuple[str, list[tuple[str, str | None]]]:

@@ -12,10 +12,8 @@ writer changed nothing. When the workbook is changed on purpose, write them agai
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from openpyxl import load_workbook
@@ -27,7 +25,7 @@ from bpr.config import Config
 from bpr.export.workbook import table, write_section_workbooks, write_workbook
 from bpr.inventory.loader import load_inventory
 
-from conftest import DATA, ROOT, generate
+from conftest import DATA, ROOT, generate, load_script
 
 GOLDEN = DATA / "workbook"
 PROCEDURES, FILES = 12, 2
@@ -35,17 +33,7 @@ PROCEDURES, FILES = 12, 2
 SETTINGS = {"roadmap": {"current_fy": 2023}}
 
 
-def _dump_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bpr_benchmarks_workbook_dump", ROOT / "benchmarks" / "workbook_dump.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-workbook_dump = _dump_module()
+workbook_dump = load_script(ROOT / "benchmarks" / "workbook_dump.py", "bpr_benchmarks_workbook_dump")
 
 
 @pytest.fixture(scope="module")

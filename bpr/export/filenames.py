@@ -90,6 +90,21 @@ def unique_stems(names: Iterable[str], fallback: str = "file") -> list[str]:
     return result
 
 
+def numbered_names(stems: Iterable[str], suffix: str) -> list[str]:
+    """Return one file name per stem, numbered (-2, -3 …) where two would be one file on a case-insensitive file system."""
+    taken: set[str] = set()
+    names = []
+    for stem in stems:
+        name = f"{stem}{suffix}"
+        number = 2
+        while name.casefold() in taken:
+            name = f"{stem}-{number}{suffix}"
+            number += 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def too_long_for_windows(path: Path) -> bool:
     """Tell whether a path is longer than a Windows program without long paths can open (259 characters)."""
     return _utf16_length(str(path.absolute())) > WINDOWS_MAX_PATH

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from bpr.export.diagram import diagram_file_name
-from bpr.export.filenames import is_reserved_name
+from bpr.export.filenames import is_reserved_name, numbered_names
 from bpr.export.workbook import section_file_name
 
 PAGE_SUFFIX = ".html"
@@ -30,18 +30,8 @@ def safe_stem(stem: str) -> str:
 
 
 def unique_names(stems: Iterable[str], suffix: str = PAGE_SUFFIX) -> list[str]:
-    """Return one file name per stem, numbered where two would be one file on a case-insensitive file system."""
-    taken: set[str] = set()
-    names = []
-    for stem in stems:
-        name = f"{stem}{suffix}"
-        number = 2
-        while name.casefold() in taken:
-            name = f"{stem}-{number}{suffix}"
-            number += 1
-        taken.add(name.casefold())
-        names.append(name)
-    return names
+    """Return one page name per stem, numbered where two would be one file on a case-insensitive file system."""
+    return numbered_names(stems, suffix)
 
 
 def procedure_pages(ids: Iterable[str]) -> dict[str, str]:

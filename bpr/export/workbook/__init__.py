@@ -19,7 +19,7 @@ from typing import Any
 
 from bpr.analysis.results import Analysis
 from bpr.collector import collector_paused
-from bpr.export.filenames import is_reserved_name
+from bpr.export.filenames import is_reserved_name, numbered_names
 from bpr.export.safe import atomic_write, spreadsheet_text
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.cores import PendingRows
@@ -100,18 +100,7 @@ def section_file_name(section: str) -> str:
 
 def unique_file_names(sections: Iterable[str]) -> list[str]:
     """Return one file name per section, numbered where two sanitise (case-insensitively) to the same name."""
-    taken: set[str] = set()
-    names = []
-    for section in sections:
-        name = section_file_name(section)
-        stem = name.removesuffix(".xlsx")
-        number = 2
-        while name.casefold() in taken:
-            name = f"{stem}-{number}.xlsx"
-            number += 1
-        taken.add(name.casefold())
-        names.append(name)
-    return names
+    return numbered_names((section_file_name(section).removesuffix(".xlsx") for section in sections), ".xlsx")
 
 
 def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = None) -> dt.datetime:
