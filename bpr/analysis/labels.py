@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bpr.i18n import N_, Phrase
-from bpr.inventory.models import Measure
+from bpr.inventory.models import Channel, Measure
 
 MEASURE_LABELS: dict[Measure, str] = {
     Measure.ONLINE: "オンライン化",
@@ -26,3 +26,20 @@ MEASURE_NAMES: dict[Measure, str] = {
 def measure_phrase(measure: Measure) -> Phrase:
     """Return a measure's name as a Phrase (オンライン化 in Japanese, 'going online' in English)."""
     return Phrase(MEASURE_NAMES[measure])
+
+
+# The channels a case can already take instead of the counter (online.channels), as the documents say them.
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.MYNAPORTAL: "マイナポータル",
+    Channel.CITY_FORM: "市の電子申請",
+    Channel.CONVENIENCE_STORE: "コンビニ交付",
+    Channel.KIOSK: "キオスク端末",
+    Channel.SMARTPHONE_PAYMENT: "スマホ決済",
+    Channel.POST: "郵送",
+    Channel.OTHER: "その他の電子申請",
+}
+
+
+def channels_text(channels: tuple[Channel, ...]) -> str:
+    """Return the existing channels as one Japanese phrase (マイナポータル・コンビニ交付)."""
+    return "・".join(CHANNEL_LABELS[c] for c in channels)

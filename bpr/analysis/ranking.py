@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
-from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.labels import MEASURE_LABELS, channels_text
 from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
@@ -96,8 +96,8 @@ def _measures(
     if primary is not Measure.NONE:
         out.append((_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary]))
     online_after = share
-    if primary is Measure.ONLINE and not procedure.online.mynaportal:
-        # A channel that exists already (マイナポータル) moves no new cases by itself: uptake is not scheduled.
+    if primary is Measure.ONLINE and not procedure.online.existing_channels:
+        # A channel that exists already (マイナポータル, コンビニ交付 …) moves no new cases by itself: uptake is not scheduled.
         online_after = share + (1.0 - share) * gains[Measure.ONLINE].feasibility
     after: dict[Measure, MeasureGain] = {
         Measure.ONLINE: gains[Measure.ONLINE],
@@ -136,7 +136,7 @@ def requires_national_online(procedure: Procedure) -> bool:
     return (
         procedure.national_priority
         and online.status is not OnlineStatus.FULL
-        and not online.mynaportal
+        and not online.on_mynaportal
         and not online.in_person_required_by_law
     )
 
@@ -150,7 +150,7 @@ def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> M
         citizen_hours=round(gain.citizen_hours, 1),
         expected_hours=round(gain.expected_hours, 1),
         score=score,
-        uptake=gain.measure is Measure.ONLINE and procedure.online.mynaportal,
+        uptake=gain.measure is Measure.ONLINE and bool(procedure.online.existing_channels),
     )
 
 
@@ -172,7 +172,7 @@ def _reasons(
                 if m is not plan.measure and gains[m].expected_hours > 0
             ]
             versus = f"; 他は{'・'.join(others)}時間" if others else ""
-            what = MEASURE_LABELS[plan.measure] + (" (マイナポータルの利用率の向上)" if plan.uptake else "")
+            what = MEASURE_LABELS[plan.measure] + (_uptake_text(procedure) if plan.uptake else "")
             reasons.append(
                 f"推奨 {what}: 期待削減 {gain.expected_hours:,.0f}時間/年 "
                 f"(削減 {gain.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
@@ -180,7 +180,7 @@ def _reasons(
         elif plan.role == "complement":
             steps = "・".join(dict.fromkeys(c.step_name for c in gain.candidates if c.hours_per_year > 0))
             where = f" ({steps})" if steps else ""
-            uptake = " (マイナポータルの利用率の向上)" if plan.uptake else ""
+            uptake = _uptake_text(procedure) if plan.uptake else ""
             reasons.append(
                 f"併せて {MEASURE_LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
@@ -202,6 +202,11 @@ def _reasons(
     if not reasons:
         reasons.append("削減できる時間が見当たらない")
     return tuple(dict.fromkeys(reasons))
+
+
+def _uptake_text(procedure: Procedure) -> str:
+    """Return ' (マイナポータルの利用率の向上)': the channel that exists, whose uptake is the measure."""
+    return f" ({channels_text(procedure.online.existing_channels)}の利用率の向上)"
 
 
 def _candidates(

@@ -33,7 +33,7 @@ def needs_national_online(item: ScoredProcedure) -> bool:
 def national_met_already(item: ScoredProcedure) -> bool:
     """Tell whether a national-priority procedure counts as online already (fully online or on マイナポータル)."""
     online = item.procedure.online
-    return item.procedure.national_priority and (online.status is OnlineStatus.FULL or online.mynaportal)
+    return item.procedure.national_priority and (online.status is OnlineStatus.FULL or online.on_mynaportal)
 
 
 class _Schedule:
@@ -255,7 +255,7 @@ def plan_roadmap(
     uptake = tuple(
         (item.id, round(1.0 - item.online_share, 4))
         for item in ranked
-        if item.id not in decided and (item.uptake or (national_met_already(item) and item.procedure.online.mynaportal))
+        if item.id not in decided and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
     )
     return Roadmap(
         start,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
+from bpr.analysis.labels import channels_text
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
 from bpr.inventory.models import (
@@ -151,8 +152,11 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if online.status is OnlineStatus.PARTIAL:
         source = "" if online.share is not None else " (割合の記載がなく既定値)"
         reasons.append(f"一部オンライン化済み: {percent(share)} は来庁不要{source}、残る{percent(left)}の件数で計算")
-    if online.mynaportal:
-        reasons.append(f"マイナポータルから申請可能: 残るのは利用率の向上 (窓口に残る{percent(left)}、新たな枠は不要)")
+    if online.existing_channels:
+        reasons.append(
+            f"{channels_text(online.existing_channels)}から申請可能: 残るのは利用率の向上"
+            f" (窓口に残る{percent(left)}、新たな枠は不要)"
+        )
     feasibility = 1.0
     paper = [a for a in procedure.attachments if not a.electronic and a.source is not Source.SELF]
     if paper:

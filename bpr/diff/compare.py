@@ -211,7 +211,7 @@ def _online_move(old: Entry, new: Entry, old_scored: ScoredProcedure, new_scored
     before, after = old[1].online, new[1].online
     status_up = _STATUS_ORDER.index(after.status) > _STATUS_ORDER.index(before.status)
     share_up = new_scored.online_share > old_scored.online_share + _SHARE_EPSILON
-    portal_up = after.mynaportal and not before.mynaportal
+    portal_up = after.on_mynaportal and not before.on_mynaportal
     plan = new[1].plan
     plan_done = _became_done(old[1].plan, plan) and plan is not None and plan.measure is Measure.ONLINE
     if not (status_up or share_up or portal_up or plan_done):
@@ -222,8 +222,8 @@ def _online_move(old: Entry, new: Entry, old_scored: ScoredProcedure, new_scored
         after.status.value,
         round(old_scored.online_share, 4),
         round(new_scored.online_share, 4),
-        before.mynaportal,
-        after.mynaportal,
+        before.on_mynaportal,
+        after.on_mynaportal,
         plan_done,
     )
 

@@ -174,6 +174,27 @@ class OnlineStatus(enum.StrEnum):
     FULL = "full"
 
 
+class Channel(enum.StrEnum):
+    """A way a case can already avoid the counter (format 1.2, `online.channels`)."""
+
+    MYNAPORTAL = "mynaportal"
+    CITY_FORM = "city_form"
+    CONVENIENCE_STORE = "convenience_store"
+    KIOSK = "kiosk"
+    SMARTPHONE_PAYMENT = "smartphone_payment"
+    POST = "post"
+    OTHER = "other"
+
+
+class SharedWith(enum.StrEnum):
+    """Another body that takes the same procedure (format 1.2, `shared_with`)."""
+
+    PREFECTURE = "prefecture"
+    NATIONAL = "national"
+    OTHER_MUNICIPALITY = "other_municipality"
+    PRIVATE = "private"
+
+
 class IdentityCheck(enum.StrEnum):
     """本人確認の方法."""
 
@@ -283,6 +304,33 @@ class Online(_Model):
     identity_check: IdentityCheck = IdentityCheck.NONE
     share: Share | None = None
     mynaportal: StrictBool = False
+    channels: list[Channel] | None = None
+
+    @model_validator(mode="after")
+    def _channels_agree(self) -> Online:
+        # `mynaportal: true` (1.1) means `channels: [mynaportal]`; both written and disagreeing is an error.
+        if self.channels is not None and "mynaportal" in self.model_fields_set:
+            if self.mynaportal != (Channel.MYNAPORTAL in self.channels):
+                raise ValueError(
+                    _("mynaportal: {flag} and channels {channels} disagree: write one of them").format(
+                        flag="true" if self.mynaportal else "false",
+                        channels="[" + ", ".join(c.value for c in self.channels) + "]",
+                    )
+                )
+        return self
+
+    @property
+    def on_mynaportal(self) -> bool:
+        """Tell whether a case can already be started from マイナポータル (`mynaportal` or `channels`)."""
+        return self.mynaportal or Channel.MYNAPORTAL in (self.channels or ())
+
+    @property
+    def existing_channels(self) -> tuple[Channel, ...]:
+        """Return the channels that exist already, マイナポータル included however it is written."""
+        found = list(dict.fromkeys(self.channels or ()))
+        if self.mynaportal and Channel.MYNAPORTAL not in found:
+            found.insert(0, Channel.MYNAPORTAL)
+        return tuple(found)
 
     @field_validator("share")
     @classmethod
@@ -465,6 +513,9 @@ class Procedure(_Model):
     flow_source: FlowSource = FlowSource.SURVEYED
     life_events: list[LifeEvent] = []
     national_priority: StrictBool = False
+    handled: StrictBool = True
+    handled_reason: Text | None = None
+    shared_with: list[SharedWith] = []
     online: Online = Online()
     fee: Fee = Fee()
     attachments: list[Attachment] = []
