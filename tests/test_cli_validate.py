@@ -22,7 +22,7 @@ from bpr.cli.output import (
     github_command,
     markdown_summary,
 )
-from bpr.cli.validate import output_format_in_force
+from bpr.cli.validate import CODE_COUNTS_AFTER, code_count_lines, output_format_in_force
 from bpr.inventory.problem import Problem, Severity
 
 from conftest import DATA, INVALID, INVENTORIES, ROOT, VALID, yaml_files
@@ -446,6 +446,105 @@ def test_markdown_cells_are_escaped() -> None:
 def test_the_summary_line_in_japanese(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--lang", "ja", str(INVENTORIES)])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "10ファイル・69手続: エラー 0件、警告 23件"
+    *problems, heading, loops, attachments, seals, summary = result.stdout.splitlines()
+    assert summary == "10ファイル・69手続: エラー 0件、警告 23件"
     # The problem lines keep their severity and code for tools.
-    assert all(PROBLEM_LINE.match(line) for line in result.stdout.splitlines()[:-1])
+    assert len(problems) == 23 and all(PROBLEM_LINE.match(line) for line in problems)
+    # 23 problems are more than CODE_COUNTS_AFTER (20): the count per code comes before the summary line.
+    assert CODE_COUNTS_AFTER == 20
+    assert [heading, loops, attachments, seals] == [
+        "コード別の警告:",
+        "  rework-loop             11件",
+        "  self-issued-attachment   7件",
+        "  seal-required            5件",
+    ]
+
+
+# --- many problems end with a count per code (issue 20, item 7) ---------------------------------------------------
+
+BOTH = [str(ONE_ERROR), str(ONLY_WARNINGS)]  # 3 errors (2 unknown-field, 1 missing-field) and 2 seal-required
+
+
+def test_code_counts_put_errors_first_then_the_largest_then_the_code() -> None:
+    def made(code: str, count: int, severity: Severity = Severity.WARNING) -> list[Problem]:
+        return [Problem("a.yaml", i + 1, 1, severity, code, "m") for i in range(count)]
+
+    problems = [
+        *made("zero-volume", 2907),
+        *made("seal-required", 61),
+        *made("no-effort", 3098),
+        *made("skeleton-flow", 3098),
+        *made("unknown-reference", 1, Severity.ERROR),
+        *made("duplicate-id", 12, Severity.ERROR),
+    ]
+    assert code_count_lines(problems) == [
+        "Errors by code:",
+        "  duplicate-id          12",
+        "  unknown-reference      1",
+        "Warnings by code:",
+        "  no-effort          3,098",
+        "  skeleton-flow      3,098",
+        "  zero-volume        2,907",
+        "  seal-required         61",
+    ]
+    assert code_count_lines(made("seal-required", 3)) == ["Warnings by code:", "  seal-required  3"]
+    assert code_count_lines([]) == []
+
+
+@pytest.mark.parametrize(("after", "counted"), [(4, True), (5, False)])
+def test_more_problems_than_the_threshold_end_with_counts_per_code(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, after: int, counted: bool
+) -> None:
+    monkeypatch.setattr("bpr.cli.validate.CODE_COUNTS_AFTER", after)
+    result = runner.invoke(app, ["validate", *BOTH])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert all(PROBLEM_LINE.match(line) for line in lines[:5])
+    counts = [
+        "Errors by code:",
+        "  unknown-field  2",
+        "  missing-field  1",
+        "Warnings by code:",
+        "  seal-required  2",
+    ]
+    assert lines[5:] == [*(counts if counted else []), "2 files, 1 procedure: 3 errors, 2 warnings"]
+
+
+def test_no_warnings_counts_the_problems_shown_against_the_threshold_and_every_problem_per_code(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bpr.cli.validate.CODE_COUNTS_AFTER", 3)
+    assert len(runner.invoke(app, ["validate", "--no-warnings", *BOTH]).stdout.splitlines()) == 4  # 3 shown
+    monkeypatch.setattr("bpr.cli.validate.CODE_COUNTS_AFTER", 2)
+    lines = runner.invoke(app, ["validate", "--no-warnings", *BOTH]).stdout.splitlines()
+    assert [PROBLEM_LINE.match(line)["severity"] for line in lines[:3]] == ["error"] * 3  # type: ignore[index]
+    # As the summary line, the counts per code include the warnings --no-warnings does not show.
+    assert lines[3:] == [
+        "Errors by code:",
+        "  unknown-field  2",
+        "  missing-field  1",
+        "Warnings by code:",
+        "  seal-required  2",
+        "2 files, 1 procedure: 3 errors, 2 warnings",
+    ]
+
+
+def test_quiet_prints_no_counts_per_code(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bpr.cli.validate.CODE_COUNTS_AFTER", 0)
+    lines = runner.invoke(app, ["-q", "validate", *BOTH]).stdout.splitlines()
+    assert len(lines) == 5 and all(PROBLEM_LINE.match(line) for line in lines)
+
+
+@pytest.mark.parametrize("output_format", ["json", "github"])
+def test_machine_formats_have_no_counts_per_code(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    monkeypatch.setattr("bpr.cli.validate.CODE_COUNTS_AFTER", 0)
+    stdout = runner.invoke(app, ["validate", "--format", output_format, *BOTH]).stdout
+    assert "by code" not in stdout
+    if output_format == "json":
+        assert set(json.loads(stdout)) == {"files", "procedures", "errors", "warnings", "problems"}
+    else:
+        *commands, summary = stdout.splitlines()
+        assert len(commands) == 5 and all(GITHUB_LINE.match(line) for line in commands)
+        assert summary == "2 files, 1 procedure: 3 errors, 2 warnings"

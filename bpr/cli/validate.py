@@ -3,15 +3,20 @@
 Under GitHub Actions (GITHUB_ACTIONS=true) the output is workflow commands unless --format says
 otherwise, and a Markdown summary is appended to $GITHUB_STEP_SUMMARY, as GitHub shows only 10
 annotations of each kind per step.
+
+When the text format prints more than `CODE_COUNTS_AFTER` problems, the count per code (errors, then
+warnings, largest first) comes before the summary line, which stays the last line. The machine formats
+(json, github) are left as they are: the JSON of cli.md has no place for counts per code.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -26,9 +31,17 @@ from bpr.cli.output import (
 )
 from bpr.cli.session import is_quiet
 from bpr.i18n import N_, _
+from bpr.inventory.problem import Problem, Severity
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+# Past this many problem lines the list no longer fits on a terminal's screen (24 lines) with its summary:
+# the text format then counts the problems per code before the summary line.
+CODE_COUNTS_AFTER = 20
+CODE_COUNT_HEADINGS = {
+    Severity.ERROR: N_("Errors by code:"),
+    Severity.WARNING: N_("Warnings by code:"),
+}
 
 
 def _check_format(value: str | None) -> str | None:
@@ -96,9 +109,53 @@ def validate(
     options = OutputOptions(warnings=not no_warnings, summary=not is_quiet())
     name = output_format_in_force(output_format)
     formatter = FORMATTERS_BY_NAME[name]
+    if name == "text" and options.summary and len(options.shown(report)) > CODE_COUNTS_AFTER:
+        formatter = write_text_with_code_counts
     emit(lambda stream: formatter(report, stream, options), utf8=name in MACHINE_FORMATS)
     write_step_summary(report, [str(path) for path in chosen], options)
     raise typer.Exit(report.exit_code(strict))
+
+
+class _SummaryOnly(OutputOptions):
+    """Options that show no problem: the text formatter then writes its summary line alone."""
+
+    def shown(self, report: ValidationReport) -> tuple[Problem, ...]:
+        """Return no problem."""
+        return ()
+
+
+def write_text_with_code_counts(report: ValidationReport, stream: TextIO, options: OutputOptions) -> None:
+    """Write the text format with the count per code between the problems and the summary line."""
+    text = FORMATTERS_BY_NAME["text"]
+    text(report, stream, OutputOptions(warnings=options.warnings, summary=False))
+    stream.write("".join(line + "\n" for line in code_count_lines(report.problems)))
+    text(report, stream, _SummaryOnly(warnings=options.warnings, summary=True))
+
+
+def code_count_lines(problems: Sequence[Problem]) -> list[str]:
+    """Return the count per code, errors then warnings, each largest first (ties by code), aligned in columns.
+
+    Every problem counts, as in the summary line (also the warnings --no-warnings does not show).
+    """
+    counts = Counter((problem.severity, problem.code) for problem in problems)
+    if not counts:
+        return []
+    code_width = max(len(code) for _, code in counts)
+    count_width = max(len(f"{count:,}") for count in counts.values())
+    lines = []
+    for severity in (Severity.ERROR, Severity.WARNING):
+        ranked = sorted(
+            ((code, count) for (kind, code), count in counts.items() if kind is severity),
+            key=lambda item: (-item[1], item[0]),
+        )
+        if not ranked:
+            continue
+        lines.append(_(CODE_COUNT_HEADINGS[severity]))
+        lines += [
+            "  " + _("{code}  {count}").format(code=code.ljust(code_width), count=f"{count:,}".rjust(count_width))
+            for code, count in ranked
+        ]
+    return lines
 
 
 def output_format_in_force(option: str | None, environ: Mapping[str, str] | None = None) -> str:
