@@ -5,7 +5,7 @@ from __future__ import annotations
 from bpr.analysis.documents import cashless_candidates, payment_methods_offered, self_issued_documents
 from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
-from bpr.analysis.results import Analysis
+from bpr.analysis.results import Analysis, NotHandled
 from bpr.analysis.roadmap import plan_roadmap
 from bpr.config import Config
 from bpr.inventory.loader import Inventory
@@ -16,9 +16,17 @@ def analyse_inventory(
     inventory: Inventory, config: Config, start_fy: int | None = None, years: int | None = None
 ) -> Analysis:
     """Score, rank and schedule every valid procedure of an inventory."""
+    entries = list(inventory.entries())
     scored = [
-        score_procedure(counter, procedure, file, config.scoring) for counter, procedure, file in inventory.entries()
+        score_procedure(counter, procedure, file, config.scoring)
+        for counter, procedure, file in entries
+        if procedure.handled
     ]
+    not_handled = tuple(
+        NotHandled(procedure.id, procedure.name, counter.section, procedure.handled_reason, file)
+        for counter, procedure, file in entries
+        if not procedure.handled
+    )
     ranked = rank_procedures(scored)
     roadmap = plan_roadmap(ranked, config.roadmap, start_fy, years, config.scoring.recommend_threshold)
     dates = sorted(
@@ -41,4 +49,5 @@ def analyse_inventory(
         documents=self_issued_documents(ranked, travel),
         cashless=cashless_candidates(ranked),
         payment_methods=payment_methods_offered(ranked),
+        not_handled=not_handled,
     )

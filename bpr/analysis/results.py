@@ -159,6 +159,7 @@ class KpiStatus:
     warning: str | None = None  # why the KPI cannot be read as met (an empty population), in Japanese
     done: int = 0  # of the planned, those recorded as done by the KPI's year (実績)
     warning_said: Phrase | None = None  # the warning, to say in the run's language
+    zero_volume: int = 0  # of the population, procedures whose estimated volume is 0 cases (件数0の推計)
 
     def say_warning(self, language: str | None = None) -> str | None:
         """Return the warning in a language (the run's when None), or None without one."""
@@ -202,11 +203,23 @@ class Roadmap:
     deadline_fy: int | None = None  # the national-priority deadline, when the inventory has such procedures
     uptake: tuple[tuple[str, float], ...] = ()  # (procedure, share still at the counter) on マイナポータル: no slot
     current_fy: int | None = None  # the fiscal year progress is judged at (config roadmap.current_fy, else today's)
+    zero_volume: tuple[str, ...] = ()  # procedures with 0 cases a year (件数0の推計): never given a build slot
 
     @property
     def fiscal_years(self) -> list[int]:
         """Return the fiscal years of the horizon."""
         return list(range(self.start_fy, self.start_fy + self.years))
+
+
+@dataclass(frozen=True, slots=True)
+class NotHandled:
+    """A procedure the city does not handle (`handled: false`), with the reason people gave."""
+
+    id: str
+    name: str
+    section: str
+    reason: str | None
+    file: str
 
 
 @dataclass(frozen=True)
@@ -227,3 +240,5 @@ class Analysis:
     documents: tuple[Any, ...] = ()
     cashless: tuple[Any, ...] = ()
     payment_methods: tuple[Any, ...] = ()
+    # Procedures marked `handled: false` (the city does not handle them): listed, never scored or counted.
+    not_handled: tuple[NotHandled, ...] = ()

@@ -12,7 +12,7 @@ from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedur
 from bpr.config import KpiTarget, RoadmapConfig
 from bpr.fiscal import FiscalYear, current_fiscal_year, reiwa
 from bpr.i18n import N_, Listed, Phrase, phrase
-from bpr.inventory.models import Measure, OnlineStatus
+from bpr.inventory.models import FlowSource, Measure, OnlineStatus
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 
@@ -49,7 +49,10 @@ class _Schedule:
         self.shortfalls: list[Shortfall] = []
         self.placed: set[tuple[str, Measure]] = set()
         self.waiting: set[tuple[str, Measure]] = set()  # measures that found no room
-        self.pending_national = 0  # national-priority online measures still to place
+        self.pending_national = 0  # national-priority online packages still to place (0 or 1)
+        # The national-priority procedures go online through the same channel (ぴったりサービス): one package,
+        # one slot, in the year its first (largest) member is placed; the others join it.
+        self.package: RoadmapItem | None = None
 
     def fix(self, procedure: str, measure: Measure, fy: int, progress: str, done_fy: int | None) -> RoadmapItem:
         self.used[(measure, fy)] += 1
@@ -73,19 +76,29 @@ class _Schedule:
         if (procedure, measure) in self.placed:
             return None
         self.placed.add((procedure, measure))
+        deadline = self.deadline if national else None
+        if national and self.package is not None:
+            item = RoadmapItem(procedure, measure, self.package.fy, False, deadline_fy=deadline, role=role)
+            (self.items if self.package in self.items else self.unscheduled).append(item)
+            if self.package not in self.items:
+                self.waiting.add((procedure, measure))
+                return None
+            return item
         if national:
             self.pending_national -= 1
-        deadline = self.deadline if national else None
         reserve = measure is Measure.ONLINE and not national and self.pending_national > 0
         for fy in self.years:
             if self._free(measure, fy) > 0 and (not reserve or self._keeps_deadline_room(fy)):
                 self.used[(measure, fy)] += 1
                 item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline, role=role)
                 self.items.append(item)
+                if national:
+                    self.package = item
                 return item
-        self.unscheduled.append(
-            RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline, role=role)
-        )
+        missing = RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline, role=role)
+        self.unscheduled.append(missing)
+        if national:
+            self.package = missing
         self.waiting.add((procedure, measure))
         return None
 
@@ -171,6 +184,8 @@ def plan_roadmap(
                 measure = measure_plan.measure
                 national = measure is Measure.ONLINE and item.id in national_ids
                 online_planned |= measure is Measure.ONLINE
+                if measure_plan.expected_hours <= 0 and not national:
+                    continue  # nothing to gain: never takes a build slot
                 entries.append(
                     _Entry(measure_plan.expected_hours, item.rank, measure, item.id, measure_plan.role, national)
                 )
@@ -180,7 +195,7 @@ def plan_roadmap(
             entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True))
     overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
     entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))
-    schedule.pending_national = sum(1 for e in entries if e.national)
+    schedule.pending_national = 1 if any(e.national for e in entries) else 0
     by_id = {item.id: item for item in ranked}
     for entry in entries:
         placed = schedule.place(entry.procedure, entry.measure, entry.role, national=entry.national)
@@ -219,7 +234,7 @@ def plan_roadmap(
             warned = phrase(N_("KPI “{name}”: {warning}"), name=kpi.name, warning=kpi.warning_said or kpi.warning)
             schedule.shortfalls.append(_shortfall(warned, kind="kpi"))
             continue
-        why = _why_not_met(target, schedule, items, start)
+        why = _why_not_met(target, schedule, items, start, ranked)
         if target.national_priority_only:
             kept_in_person = [
                 p
@@ -255,7 +270,8 @@ def plan_roadmap(
     uptake = tuple(
         (item.id, round(1.0 - item.online_share, 4))
         for item in ranked
-        if item.id not in decided and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
+        if item.id not in decided
+        and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
     )
     return Roadmap(
         start,
@@ -267,6 +283,7 @@ def plan_roadmap(
         deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
         uptake=uptake,
         current_fy=config.current_fy if config.current_fy is not None else current_fiscal_year(),
+        zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
     )
 
 
@@ -309,7 +326,12 @@ def _check_deadline(schedule: _Schedule, item: ScoredProcedure, placed: RoadmapI
         )
 
 
-def _why_not_met(target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int) -> Phrase | Listed:
+NOT_SURVEYED_NAMED = 5  # the procedures not surveyed yet that a shortfall names, largest first
+
+
+def _why_not_met(
+    target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int, ranked: Sequence[ScoredProcedure]
+) -> Phrase | Listed:
     """Say exactly why a KPI is not met: the deadline, the candidates there are, where they went."""
     if target.by_fy < start:
         return phrase(
@@ -343,7 +365,33 @@ def _why_not_met(target: KpiTarget, schedule: _Schedule, items: Sequence[Roadmap
     if waiting:
         parts.append(phrase(N_("{count} not placed for want of capacity within the plan period"), count=len(waiting)))
     parts.append(phrase(N_("capacity until the deadline: {capacity} in all"), capacity=capacity))
-    if len(candidates) < target.target if target.target is not None else False:
+    skeletons = sorted(
+        (p for p in ranked if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0),
+        key=lambda p: (-p.procedure.annual_volume, p.id),
+    )
+    effort_based = kinds & {Measure.RPA, Measure.AI_OCR, Measure.BPR}
+    short = len(candidates) < target.target if target.target is not None else False
+    if short and skeletons and effort_based:
+        # The candidates are few because the flows are skeletons without effort, not because the target is wrong.
+        named = Listed(
+            [
+                phrase(N_("{name} ({cases} cases)"), name=p.procedure.name, cases=f"{p.procedure.annual_volume:,}")
+                for p in skeletons[:NOT_SURVEYED_NAMED]
+            ]
+        )
+        parts.append(
+            phrase(
+                N_(
+                    "{count} procedures not surveyed yet (flows imported as skeletons, without the staff's minutes):"
+                    " their {measures} candidates cannot be found until they are surveyed; survey first {named}"
+                    " (bpr survey export --worklist)"
+                ),
+                count=f"{len(skeletons):,}",
+                measures=labels,
+                named=named,
+            )
+        )
+    elif short:
         parts.append(
             phrase(
                 N_(
@@ -376,6 +424,7 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
         }
     )
     population = len(in_scope) if in_scope is not None else None
+    zero = sum(1 for p in ranked if p.id in in_scope and p.procedure.annual_volume == 0) if in_scope else 0
     goal = target.target if target.target is not None else (population if population is not None else len(ranked))
     if in_scope is not None and not in_scope:
         concerned = sum(
@@ -413,5 +462,12 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
             warning_said=said,
         )
     return KpiStatus(
-        target.name, goal, target.by_fy, len(counted), len(counted) >= goal, population=population, done=done
+        target.name,
+        goal,
+        target.by_fy,
+        len(counted),
+        len(counted) >= goal,
+        population=population,
+        done=done,
+        zero_volume=zero,
     )

@@ -298,7 +298,7 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
     from rich.markup import escape
 
     from bpr.analysis.summary import summarise
-    from bpr.cli.terminal import make_console, print_counts, print_kpi_status, top_table
+    from bpr.cli.terminal import make_console, print_apart, print_counts, print_kpi_status, top_table
 
     console = make_console()
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
@@ -308,6 +308,7 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
         )
         console.print(escape(line.format(count=warnings)), style="yellow", highlight=False)
     console.print(top_table(analysis, TOP, console.width))
+    print_apart(console, analysis.roadmap, len(analysis.not_handled))
     print_kpi_status(console, analysis.roadmap)
     _print_files(console, output, outputs)
 

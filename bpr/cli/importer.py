@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from bpr.cli import emit, fail, not_one_of, os_reason
+from bpr.cli import ConfigOption, emit, fail, load_config_or_exit, not_one_of, os_reason
 from bpr.cli.session import is_quiet
 from bpr.i18n import N_, _, joined, ngettext
 
@@ -24,6 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 LISTED_AT_MOST = 40
+PRIORITY_ITEMS = 27  # the items of the official list of national-priority procedures
 
 
 @app.callback()
@@ -69,6 +70,19 @@ def survey(
             show_default=False,
         ),
     ] = None,
+    not_handled: Annotated[
+        Path | None,
+        typer.Option(
+            "--not-handled",
+            metavar="FILE",
+            help=N_(
+                "Rules for the procedures this city does not handle (not_handled: [{law: [...], reason: ...}]):"
+                " imported with handled: false, listed but never scored."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOption = None,
     show_mapping: Annotated[
         bool, typer.Option("--show-mapping", help=N_("Print the default mapping (a start for your own) and exit."))
     ] = False,
@@ -82,8 +96,9 @@ def survey(
 ) -> None:
     """Import the national survey of procedures into counter files (exit 0 ok, 2 usage or input problem)."""
     from bpr.config import ConfigError
-    from bpr.survey.importer import SurveyImportError, plan_import
-    from bpr.survey.mapping import default_mapping_text, load_mapping
+    from bpr.export.safe import atomic_write
+    from bpr.survey.importer import LEDGER_NAME, SurveyImportError, ledger_text, plan_import
+    from bpr.survey.mapping import NotHandledRule, default_mapping_text, load_mapping, load_not_handled
     from bpr.survey.national import CITY_VOLUME_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
     from bpr.survey.table import SurveyInputError, read_survey_table
     from bpr.survey.yamldoc import YamlDocError, write_documents
@@ -95,11 +110,21 @@ def survey(
         fail(_("give the survey file and the folder to write: bpr import survey FILE -o DIR"))
     if mapping is not None and not mapping.is_file():
         fail(_("no such mapping file: {path}").format(path=mapping))
+    if not_handled is not None and not not_handled.is_file():
+        fail(_("no such file of not-handled rules: {path}").format(path=not_handled))
+    settings = load_config_or_exit(config)
     try:
         rules = load_mapping(mapping)
     except ConfigError as exc:
         sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
         fail(_("the mapping file has errors"))
+    extra: list[NotHandledRule] = []
+    if not_handled is not None:
+        try:
+            extra = load_not_handled(not_handled)
+        except ConfigError as exc:
+            sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
+            fail(_("the file of not-handled rules has errors"))
     try:
         table = read_survey_table(file, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     except SurveyInputError as exc:
@@ -110,11 +135,15 @@ def survey(
     if population is None and not city_counts:
         fail(_("give --population N (the city's population) to turn the national counts into the city's"))
     try:
-        plan = plan_import(table.rows, output, rules, population)
+        plan = plan_import(table.rows, output, rules, population, dict(settings.import_.shared_share), extra)
         written: list[Path] = []
         if not dry_run:
             output.mkdir(parents=True, exist_ok=True)
             written = write_documents(plan.documents)
+            ledger = output / LEDGER_NAME
+            text = ledger_text(plan.ledger)
+            if not ledger.is_file() or ledger.read_text(encoding="utf-8") != text:
+                atomic_write(ledger, lambda path: path.write_text(text, encoding="utf-8", newline="\n"))
     except (SurveyImportError, YamlDocError) as exc:
         fail(str(exc))
     except OSError as exc:
@@ -201,10 +230,19 @@ def _write_changes(stream: TextIO, plan: ImportPlan) -> None:
         _("missing  {id}: its national_id is not in this survey (left as it is)").format(id=procedure_id)
         for procedure_id in plan.not_in_survey
     ]
+    if len(plan.deleted) <= LISTED_AT_MOST:
+        said += [
+            _("deleted  手続ID {national_id} ({name}): deleted by a person, not brought back").format(
+                national_id=nid, name=name
+            )
+            for nid, name in plan.deleted
+        ]
     stream.write("".join(f"{line}\n" for line in said))
 
 
 def _write_counts(stream: TextIO, plan: ImportPlan, written: list[Path], dry_run: bool) -> None:
+    from bpr.survey.importer import LEDGER_NAME
+
     added = plan.count("added")
     updated = plan.count("updated")
     files = len(written) if not dry_run else sum(1 for d in plan.documents if d.changed)
@@ -222,6 +260,38 @@ def _write_counts(stream: TextIO, plan: ImportPlan, written: list[Path], dry_run
             files,
         )
     stream.write(summary.format(**counts) + "\n")
+    notes = []
+    if plan.deleted:
+        notes.append(
+            ngettext(
+                "{count:,} procedure deleted by a person and not brought back (listed in {ledger})",
+                "{count:,} procedures deleted by a person and not brought back (listed in {ledger})",
+                len(plan.deleted),
+            ).format(count=len(plan.deleted), ledger=LEDGER_NAME)
+        )
+    if plan.not_handled:
+        notes.append(
+            ngettext(
+                "{count:,} procedure marked handled: false (listed, never scored)",
+                "{count:,} procedures marked handled: false (listed, never scored)",
+                len(plan.not_handled),
+            ).format(count=len(plan.not_handled))
+        )
+    if plan.business:
+        notes.append(
+            ngettext(
+                "{count:,} business procedure (手続主体 not a citizen): never in a citizen's life event",
+                "{count:,} business procedures (手続主体 not a citizen): never in a citizen's life event",
+                plan.business,
+            ).format(count=plan.business)
+        )
+    items = sum(1 for names in plan.priority.values() if names)
+    notes.append(
+        _("national priority: {rows:,} procedures for {items} of the {total} items of the official list").format(
+            rows=sum(len(names) for names in plan.priority.values()), items=items, total=PRIORITY_ITEMS
+        )
+    )
+    stream.write("".join(f"  {line}\n" for line in notes))
 
 
 def _write_json(stream: TextIO, file: Path, table: SurveyTable, plan: ImportPlan, written: list[Path]) -> None:
@@ -242,6 +312,10 @@ def _write_json(stream: TextIO, file: Path, table: SurveyTable, plan: ImportPlan
             for c in plan.changes
         ],
         "not_in_survey": plan.not_in_survey,
+        "deleted": [{"national_id": nid, "name": name} for nid, name in plan.deleted],
+        "not_handled": plan.not_handled,
+        "business": plan.business,
+        "national_priority": plan.priority,
         "written": [str(path) for path in written],
     }
     stream.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

@@ -39,8 +39,9 @@ def score(
     if output_format == "csv":
         emit(lambda stream: stream.write(score_csv(analysis)), utf8=True)
         return
-    from bpr.cli.terminal import make_console, print_kpi_status, top_table
+    from bpr.cli.terminal import make_console, print_apart, print_kpi_status, top_table
 
     console = make_console()
     console.print(top_table(analysis, top, console.width))
+    print_apart(console, analysis.roadmap, len(analysis.not_handled))
     print_kpi_status(console, analysis.roadmap)

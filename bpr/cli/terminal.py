@@ -140,8 +140,8 @@ def print_counts(console: Console, summary: Summary, uptake: int) -> None:
         online = summary.of(Measure.ONLINE).uptake
         console.print(
             _(
-                "Open to applications on Mynaportal already: {uptake} (of which recommended to go online: {online}): "
-                "no new capacity used; the task is raising uptake"
+                "Open to applications on a channel that exists already (Mynaportal and others): {uptake} (of which"
+                " recommended to go online: {online}): no new capacity used; the task is raising uptake"
             ).format(uptake=uptake, online=online),
             highlight=False,
         )
@@ -167,6 +167,13 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
         else:
             line = _("{name} by {fy}: target {target} / planned {planned}:").format(**said)
         console.print(Text.assemble(f"  {line} ", kpi_mark(kpi)))
+        if kpi.zero_volume:
+            zero = ngettext(
+                "of them {count:,} with an estimated 0 cases a year (write the city's count if it has any)",
+                "of them {count:,} with an estimated 0 cases a year (write the city's count if it has any)",
+                kpi.zero_volume,
+            ).format(count=kpi.zero_volume)
+            console.print(Text.assemble("    ", ("!", "yellow"), " ", zero))
         warning = kpi.say_warning()
         if warning is not None:
             console.print(Text.assemble("    ", ("!", "yellow"), " ", warning))
@@ -184,6 +191,30 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
             rest,
         ).format(n=rest)
         console.print(Text.assemble("  ", ("!", "yellow"), " ", more))
+
+
+def print_apart(console: Console, roadmap: Roadmap, not_handled: int) -> None:
+    """Print what is listed apart: procedures estimated at 0 cases, and those the city does not handle."""
+    if roadmap.zero_volume:
+        console.print(
+            ngettext(
+                "{count:,} procedure with an estimated 0 cases a year (件数0の推計): given no build slot; write the"
+                " city's count where it has cases (the zero_volume list of --format json)",
+                "{count:,} procedures with an estimated 0 cases a year (件数0の推計): given no build slot; write the"
+                " city's count where it has cases (the zero_volume list of --format json)",
+                len(roadmap.zero_volume),
+            ).format(count=len(roadmap.zero_volume)),
+            highlight=False,
+        )
+    if not_handled:
+        console.print(
+            ngettext(
+                "{count:,} procedure the city does not handle (handled: false): listed, never scored",
+                "{count:,} procedures the city does not handle (handled: false): listed, never scored",
+                not_handled,
+            ).format(count=not_handled),
+            highlight=False,
+        )
 
 
 def make_console() -> Console:

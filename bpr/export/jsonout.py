@@ -204,6 +204,7 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
                 "met": k.met,
                 "gap": k.gap,
                 **({"population": k.population} if k.population is not None else {}),
+                **({"zero_volume": k.zero_volume} if k.zero_volume else {}),
                 **({"warning": k.warning} if k.warning is not None else {}),
             }
             for k in roadmap.kpis
@@ -211,6 +212,7 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         "uptake": [{"procedure": pid, "remaining_share": share} for pid, share in roadmap.uptake],
         "unscheduled": [item_record(item) for item in roadmap.unscheduled],
         "shortfalls": [shortfall.message for shortfall in roadmap.shortfalls],
+        "zero_volume": list(roadmap.zero_volume),
     }
 
 

@@ -309,14 +309,14 @@ class Online(_Model):
     @model_validator(mode="after")
     def _channels_agree(self) -> Online:
         # `mynaportal: true` (1.1) means `channels: [mynaportal]`; both written and disagreeing is an error.
-        if self.channels is not None and "mynaportal" in self.model_fields_set:
-            if self.mynaportal != (Channel.MYNAPORTAL in self.channels):
-                raise ValueError(
-                    _("mynaportal: {flag} and channels {channels} disagree: write one of them").format(
-                        flag="true" if self.mynaportal else "false",
-                        channels="[" + ", ".join(c.value for c in self.channels) + "]",
-                    )
+        written = self.channels is not None and "mynaportal" in self.model_fields_set
+        if written and self.mynaportal != (Channel.MYNAPORTAL in (self.channels or ())):
+            raise ValueError(
+                _("mynaportal: {flag} and channels {channels} disagree: write one of them").format(
+                    flag="true" if self.mynaportal else "false",
+                    channels="[" + ", ".join(c.value for c in self.channels or ()) + "]",
                 )
+            )
         return self
 
     @property
@@ -430,6 +430,10 @@ class SurveyAnswer(_Model):
     period_online: Text | None = None
     system: Text | None = None
     system_online: Text | None = None
+    applicant: Text | None = None
+    offices: list[Text] = []
+    city_share: Share | None = None
+    priority_item: Text | None = None
 
 
 class Branch(_Model):

@@ -21,14 +21,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from bpr.i18n import _
-from bpr.inventory.models import Step, SurveyAnswer
+from bpr.inventory.models import SharedWith, Step, SurveyAnswer
 from bpr.inventory.sources import iter_yaml_files, read_text
 from bpr.inventory.yamlfile import YamlInputError, parse_yaml
-from bpr.survey.mapping import Mapping
+from bpr.survey.mapping import Mapping, NotHandledRule
 from bpr.survey.national import (
     ID_COLUMN,
     answer_from_row,
     derive_fields,
+    is_business_procedure,
     is_city_procedure,
     skeleton_steps,
 )
@@ -42,7 +43,9 @@ OWNED: tuple[tuple[str, ...], ...] = (
     ("annual_volume", "volume_source"),
     ("life_events",),
     ("national_priority",),
+    ("shared_with",),
     ("online.status", "online.share"),
+    ("online.channels",),
     ("online.identity_check",),
     ("fee",),
     ("attachments",),
@@ -56,7 +59,19 @@ _DEFAULTS: dict[str, Any] = {
     "online.identity_check": "none",
     "life_events": [],
     "attachments": [],
+    "shared_with": [],
 }
+# Fields of format 1.2: a file an earlier import wrote does not have them yet, so an absent one is filled in
+# as for a procedure made by hand (a person who means "none" writes the empty list).
+_NEW_IN_1_2 = frozenset({("shared_with",), ("online.channels",)})
+# The ledger of the national ids an import has written into a folder: a procedure a person deleted stays
+# deleted, because its id is still listed here. It lives in the inventory folder, so it is committed with it.
+LEDGER_NAME = "survey-imported.txt"
+_LEDGER_HEADER = (
+    "# bpr import survey: the 手続ID of every procedure the national survey import has written into this folder.\n"
+    "# A procedure deleted from the counter files stays deleted: the next import does not bring it back while its\n"
+    "# 手続ID is listed here. Delete its line to have the next import add it again. (Written by bpr; one id a line.)\n"
+)
 
 
 class SurveyImportError(Exception):
@@ -70,7 +85,7 @@ class ProcedureChange:
     id: str
     national_id: str
     file: Path
-    action: str  # added | updated | unchanged
+    action: str  # added | updated | unchanged | deleted (a person deleted it: not brought back)
     fields: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # fields a person changed, which the survey would change too
 
@@ -86,6 +101,11 @@ class ImportPlan:
     skipped_no_id: list[int] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     not_in_survey: list[str] = field(default_factory=list)  # procedures with a national_id the file lacks
+    deleted: list[tuple[str, str]] = field(default_factory=list)  # (national id, name) a person deleted
+    not_handled: list[str] = field(default_factory=list)  # procedures marked handled: false (kept out of scores)
+    business: int = 0  # rows that are business procedures (手続主体 not a citizen)
+    priority: dict[str, list[str]] = field(default_factory=dict)  # official item -> national ids mapped to it
+    ledger: list[str] = field(default_factory=list)  # the national ids to list in the folder's ledger
 
     def count(self, action: str) -> int:
         """Return how many procedures had this action."""
@@ -105,9 +125,40 @@ def national_id_of(value: str) -> str:
     return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
 
 
-def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, population: int | None) -> ImportPlan:
-    """Work out, without writing, what importing the survey's rows into `folder` changes."""
+def read_ledger(folder: Path) -> set[str]:
+    """Return the national ids an earlier import wrote into `folder` (empty when it has no ledger)."""
+    path = folder / LEDGER_NAME
+    if not path.is_file():
+        return set()
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SurveyImportError(_("{path}: cannot be read ({error})").format(path=path, error=exc)) from None
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")}
+
+
+def ledger_text(national_ids: Sequence[str]) -> str:
+    """Return the text of a folder's ledger: its header and the ids, sorted."""
+    return _LEDGER_HEADER + "".join(f"{nid}\n" for nid in sorted(set(national_ids)))
+
+
+def plan_import(
+    rows: Sequence[dict[str, str]],
+    folder: Path,
+    mapping: Mapping,
+    population: int | None,
+    shares: dict[SharedWith, float] | None = None,
+    not_handled: Sequence[NotHandledRule] = (),
+) -> ImportPlan:
+    """Work out, without writing, what importing the survey's rows into `folder` changes.
+
+    A row whose national id the folder's ledger lists, but that no file holds any longer, was deleted by a
+    person: it is not added again. `not_handled` rules (with the mapping's own) mark new procedures
+    `handled: false` with their reason.
+    """
     existing = _read_folder(folder)
+    ledger = read_ledger(folder)
+    rules = [*mapping.not_handled, *not_handled]
     by_national: dict[str, tuple[_Existing, dict[str, Any]]] = {}
     used_ids: set[str] = set()
     for item in existing:
@@ -132,12 +183,26 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
             plan.duplicates.append(nid)
             continue
         seen.add(nid)
-        answer = answer_from_row(row, population)
+        answer = answer_from_row(row, population, shares)
         incoming = _incoming(answer, nid, mapping)
+        if incoming["survey"].get("priority_item"):
+            plan.priority.setdefault(incoming["survey"]["priority_item"], []).append(nid)
+        if is_business_procedure(answer):
+            plan.business += 1
         if nid in by_national:
             item, current = by_national[nid]
             plan.changes.append(_update(documents, item.path, current, incoming))
+            if current.get("handled") is False:
+                plan.not_handled.append(str(current.get("id")))
             continue
+        if nid in ledger:
+            plan.deleted.append((nid, answer.name or nid))
+            continue
+        reason = next(
+            (r.reason for r in rules if r.matches(answer.ministry or "", answer.law or "", answer.name or "")), None
+        )
+        if reason is not None:
+            incoming = {**incoming, "handled": False, "handled_reason": reason}
         counter = mapping.counter_for(answer.ministry or "", answer.law or "", answer.name or "")
         if counter is None:
             raise SurveyImportError(
@@ -158,6 +223,9 @@ def plan_import(rows: Sequence[dict[str, str]], folder: Path, mapping: Mapping, 
         documents[path].update_procedure({"id": procedure_id, **incoming})
         by_counter.setdefault(counter.id, path)
         plan.changes.append(ProcedureChange(procedure_id, nid, path, "added", ["(new)"]))
+        if reason is not None:
+            plan.not_handled.append(procedure_id)
+    plan.ledger = sorted(ledger | seen - {nid for nid, _name in plan.deleted} | set(by_national))
     plan.not_in_survey = sorted(str(p.get("id")) for nid, (_item, p) in by_national.items() if nid not in seen)
     plan.documents = [documents[path] for path in sorted(documents)]
     return plan
@@ -212,16 +280,27 @@ def _new_id(counter_id: str, national_id: str, used: set[str]) -> str:
 
 
 def _incoming(answer: SurveyAnswer, national_id: str, mapping: Mapping) -> dict[str, Any]:
-    """Return everything the survey says about a procedure, as procedure fields."""
-    fields = derive_fields(answer, national_id, mapping.is_priority(answer.name or ""))
+    """Return everything the survey says about a procedure, as procedure fields.
+
+    The official item a procedure is mapped to is kept in its answer, so that a re-import under another
+    mapping tells the mapping's change from a person's.
+    """
+    item = mapping.priority_item(answer.name or "")
+    if item is not None:
+        answer = answer.model_copy(update={"priority_item": item})
+    fields = derive_fields(answer, national_id, item is not None)
     fields["flow_source"] = "skeleton"
     fields["steps"] = skeleton_steps(answer, fields.get("online", {}))
     fields["survey"] = answer.model_dump(mode="json", exclude_defaults=True)
     return fields
 
 
-def _base(current: dict[str, Any], mapping_priority: bool) -> dict[str, Any] | None:
-    """Return what the previous answer gave, or None when the procedure has no valid survey block."""
+def _base(current: dict[str, Any]) -> dict[str, Any] | None:
+    """Return what the previous answer gave, or None when the procedure has no valid survey block.
+
+    An answer from before the official list was recorded (no `priority_item`) takes the file's own
+    national_priority as what the survey gave: the mapping then owns it.
+    """
     raw = current.get("survey")
     if not isinstance(raw, dict):
         return None
@@ -230,7 +309,8 @@ def _base(current: dict[str, Any], mapping_priority: bool) -> dict[str, Any] | N
     except ValidationError:
         return None
     nid = str(current.get("national_id"))
-    fields = derive_fields(answer, nid, mapping_priority)
+    priority = answer.priority_item is not None if "priority_item" in raw else current.get("national_priority") is True
+    fields = derive_fields(answer, nid, priority)
     fields["flow_source"] = "skeleton"
     fields["steps"] = skeleton_steps(answer, fields.get("online", {}))
     return fields
@@ -284,8 +364,7 @@ def _update(
     documents: dict[Path, CounterDocument], path: Path, current: dict[str, Any], incoming: dict[str, Any]
 ) -> ProcedureChange:
     """Merge the survey's fields into one existing procedure."""
-    priority = bool(incoming.get("national_priority"))
-    base = _base(current, priority)
+    base = _base(current)
     merged = to_plain(current)
     fields: list[str] = []
     kept: list[str] = []
@@ -294,7 +373,10 @@ def _update(
         mine = _unit(current, unit)
         if mine == theirs:
             continue
-        replace = _absent(current, unit) if base is None else mine == _unit(base, unit)
+        if base is None or (unit in _NEW_IN_1_2 and _absent(current, unit)):
+            replace = _absent(current, unit)
+        else:
+            replace = mine == _unit(base, unit)
         if not replace:
             name = "steps" if unit[0] == "flow_source" else unit[0]
             if name not in kept:

@@ -7,9 +7,11 @@ is checked as the config is: an unknown key or a wrong type is an error at its f
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -19,7 +21,7 @@ from bpr.inventory.models import SLUG_PATTERN
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
-from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
+from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
 
 Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
 DEFAULT_MAPPING = "default-mapping.yaml"
@@ -45,6 +47,25 @@ class Rule(_Strict):
         )
 
 
+class NotHandledRule(Rule):
+    """Procedures the city does not handle: imported with `handled: false` and this reason."""
+
+    reason: Text
+
+
+@functools.lru_cache(maxsize=8192)
+def name_key(name: str) -> str:
+    """Return a 手続名 as names are compared: NFKC (full- and half-width alike), without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+class PriorityItem(_Strict):
+    """One item of the official list of national-priority procedures and the survey's names for it."""
+
+    item: Text
+    names: list[Text] = []
+
+
 class CounterRule(_Strict):
     """A counter of the city and the rules that send procedures to it."""
 
@@ -59,7 +80,9 @@ class Mapping(_Strict):
     """The counters in the order they are tried, and the names of the national-priority procedures."""
 
     counters: Annotated[list[CounterRule], Field(min_length=1)]
-    national_priority: list[Text] = []
+    # A plain string is an item whose one survey name is the string itself.
+    national_priority: list[PriorityItem | Text] = []
+    not_handled: list[NotHandledRule] = []
 
     def counter_for(self, ministry: str, law: str, name: str) -> CounterRule | None:
         """Return the first counter with a rule the row matches."""
@@ -68,9 +91,25 @@ class Mapping(_Strict):
                 return counter
         return None
 
-    def is_priority(self, name: str) -> bool:
-        """Tell whether a procedure's name marks it as one of the national-priority procedures."""
-        return any(text in name for text in self.national_priority)
+    @property
+    def priority_items(self) -> list[PriorityItem]:
+        """Return the national-priority items, a plain string as an item named by itself."""
+        return [
+            PriorityItem(item=entry, names=[entry]) if isinstance(entry, str) else entry
+            for entry in self.national_priority
+        ]
+
+    def priority_item(self, name: str) -> str | None:
+        """Return the official item a procedure's whole name stands for, None when it is none of them."""
+        key = name_key(name)
+        for item in self.priority_items:
+            if any(name_key(text) == key for text in item.names):
+                return item.item
+        return None
+
+    def not_handled_reason(self, ministry: str, law: str, name: str) -> str | None:
+        """Return the reason of the first not-handled rule a row matches, None when the city handles it."""
+        return next((rule.reason for rule in self.not_handled if rule.matches(ministry, law, name)), None)
 
 
 def default_mapping_text() -> str:
@@ -78,21 +117,44 @@ def default_mapping_text() -> str:
     return resources.files("bpr.survey").joinpath(DEFAULT_MAPPING).read_text(encoding="utf-8")
 
 
-def load_mapping(path: Path | None) -> Mapping:
-    """Load a mapping file (None: the default); raise ConfigError with positions."""
-    display = str(path) if path is not None else f"bpr/survey/{DEFAULT_MAPPING}"
+_M = TypeVar("_M", bound=_Strict)
+
+
+class NotHandledFile(_Strict):
+    """A file of not-handled rules (`bpr import survey --not-handled FILE`): the mapping's `not_handled` alone."""
+
+    not_handled: list[NotHandledRule] = []
+
+
+def load_not_handled(path: Path) -> list[NotHandledRule]:
+    """Load a file of not-handled rules; raise ConfigError with positions."""
+    loaded, _node = _load(path, str(path), NotHandledFile)
+    return loaded.not_handled
+
+
+def _load(path: Path | None, display: str, model: type[_M]) -> tuple[_M, ParsedYaml]:
     try:
         node = parse_yaml(read_text(path) if path is not None else default_mapping_text())
     except YamlInputError as exc:
         raise ConfigError([Problem(display, exc.line, exc.column, Severity.ERROR, exc.code, exc.message)]) from None
     problems = [Problem(display, f.line, f.column, Severity.ERROR, f.code, f.message) for f in node.findings]
     try:
-        mapping = Mapping.model_validate(node.data if node.data is not None else {})
+        loaded = model.model_validate(node.data if node.data is not None else {})
     except ValidationError as exc:
-        for code, finding in findings_from_error(exc, Mapping, ()):
+        for code, finding in findings_from_error(exc, model, ()):
             line, column = locate(node, finding.path, finding.at_key)
             problems.append(Problem(display, line, column, Severity.ERROR, code, finding.message))
         raise ConfigError(sorted(problems)) from None
+    if problems:
+        raise ConfigError(sorted(problems))
+    return loaded, node
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    """Load a mapping file (None: the default); raise ConfigError with positions."""
+    display = str(path) if path is not None else f"bpr/survey/{DEFAULT_MAPPING}"
+    mapping, node = _load(path, display, Mapping)
+    problems: list[Problem] = []
     ids = [counter.id for counter in mapping.counters]
     for index, counter_id in enumerate(ids):
         if counter_id in ids[:index]:

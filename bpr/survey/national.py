@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bpr.inventory.models import MAX_WAIT_MINUTES, LifeEvent, SurveyAnswer
+from bpr.inventory.models import MAX_WAIT_MINUTES, Channel, LifeEvent, SharedWith, SurveyAnswer
 from bpr.survey.yamldoc import duration_text
 
 NATIONAL_POPULATION = 124_500_000
@@ -42,6 +42,7 @@ OPTIONAL_COLUMNS = (
     "手続が行われるイベント(法人)",
     "処理期間(オンライン)",
     "処理期間(非オンライン)",
+    "手続主体",
     "情報システム(申請)",
     "情報システム(事務処理)",
     *CITY_VOLUME_COLUMNS,
@@ -103,6 +104,21 @@ _KINDS = (("証明", "certificate"), ("写し", "certificate"), ("届", "notific
 _PERIOD_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(日|週間|週|か月|ヶ月|ケ月|箇月|月|年)")
 _PERIOD_DAYS = {"日": 1, "週": 7, "週間": 7, "か月": 30, "ヶ月": 30, "ケ月": 30, "箇月": 30, "月": 30, "年": 365}
 _SHARE_DIGITS = 4
+# 手続主体 by its code: 5 国民等 and 7 国民等、民間事業者等 are procedures a citizen may bring; 6 民間事業者等,
+# 1 国, 2 独立行政法人等, 3 地方等 and 4-x are business procedures (operators, public bodies).
+_CITIZEN_APPLICANTS = frozenset({"5", "7"})
+# 申請を提出する機関 besides the city hall, by kind of body (the city's own organs are not another body).
+_OFFICE_KINDS: dict[str, SharedWith | None] = {
+    "都道府県庁": SharedWith.PREFECTURE,
+    "保健所": SharedWith.PREFECTURE,
+    "警察署": SharedWith.PREFECTURE,
+    "消防署": SharedWith.OTHER_MUNICIPALITY,
+    "その他機関": SharedWith.PRIVATE,
+    "上下水道局": None,
+    "地域包括支援センター": None,
+}
+# オンライン化の実施状況 codes under which a system named in 情報システム(申請) is not a channel yet.
+_NOT_ONLINE_CODES = frozenset({"2", "3"})
 
 
 def _code(value: str) -> str:
@@ -129,14 +145,70 @@ def is_city_procedure(row: Mapping[str, str]) -> bool:
     return (not office or CITY_OFFICE in office) and (not kind or _code(kind) == APPLICATION_TYPE)
 
 
-def answer_from_row(row: Mapping[str, str], population: int | None) -> SurveyAnswer:
-    """Return the survey's answer for one row, in its own words."""
+def shared_with_of(offices: list[str]) -> list[SharedWith]:
+    """Return the other kinds of body that take a procedure, from 申請を提出する機関 (ministries' offices: national)."""
+    kinds: set[SharedWith] = set()
+    for office in offices:
+        if office == CITY_OFFICE:
+            continue
+        kind = _OFFICE_KINDS.get(office, SharedWith.NATIONAL)
+        if kind is not None:
+            kinds.add(kind)
+    return [kind for kind in SharedWith if kind in kinds]
+
+
+def city_share_of(offices: list[str], shares: Mapping[SharedWith, float] | None) -> float | None:
+    """Return the city's share of the population estimate: the product of the shares of the other bodies."""
+    kinds = shared_with_of(offices)
+    if not kinds or shares is None:
+        return None
+    share = 1.0
+    for kind in kinds:
+        share *= shares[kind]
+    return round(share, _SHARE_DIGITS)
+
+
+def is_business_procedure(answer: SurveyAnswer) -> bool:
+    """Tell whether 手続主体 says a business or a public body applies, never a citizen (never in a journey)."""
+    code = _code(answer.applicant or "")
+    return bool(code) and code not in _CITIZEN_APPLICANTS
+
+
+def channels_of(answer: SurveyAnswer) -> list[Channel]:
+    """Return the channels 情報システム(申請) names: マイナポータル, the city's own e-application, or another system.
+
+    A system named while オンライン化の実施状況 says 未実施 or 適用除外 is not a channel yet.
+    """
+    if not answer.system_online or _code(answer.online_status or "") in _NOT_ONLINE_CODES:
+        return []
+    found: set[Channel] = set()
+    for item in _items(unicodedata.normalize("NFKC", answer.system_online)):
+        if "マイナポータル" in item or "ぴったり" in item:
+            found.add(Channel.MYNAPORTAL)
+        elif "コンビニ" in item:
+            found.add(Channel.CONVENIENCE_STORE)
+        elif "キオスク" in item:
+            found.add(Channel.KIOSK)
+        elif "地方公共団体ごと" in item or "個別システム" in item or item in {"電子申請", "インターネット受付"}:
+            found.add(Channel.CITY_FORM)
+        elif "郵送" in item:
+            found.add(Channel.POST)
+        else:
+            found.add(Channel.OTHER)
+    return [channel for channel in Channel if channel in found]
+
+
+def answer_from_row(
+    row: Mapping[str, str], population: int | None, shares: Mapping[SharedWith, float] | None = None
+) -> SurveyAnswer:
+    """Return the survey's answer for one row, in its own words (`shares`: import.shared_share)."""
 
     def text(column: str) -> str | None:
         value = row.get(column, "").strip()
         return value or None
 
     city_volume = next((_count(row[c]) for c in CITY_VOLUME_COLUMNS if row.get(c, "").strip()), None)
+    offices = _items(row.get("申請を提出する機関", ""))
     return SurveyAnswer(
         ministry=text("所管府省庁"),
         name=text(NAME_COLUMN),
@@ -157,6 +229,9 @@ def answer_from_row(row: Mapping[str, str], population: int | None) -> SurveyAns
         period_online=text("処理期間(オンライン)"),
         system=text("情報システム(事務処理)"),
         system_online=text("情報システム(申請)"),
+        applicant=text("手続主体"),
+        offices=offices,
+        city_share=city_share_of(offices, shares) if city_volume is None else None,
     )
 
 
@@ -169,6 +244,7 @@ def derive_fields(answer: SurveyAnswer, national_id: str, priority: bool) -> dic
         "legal_basis": _legal_basis(answer),
         **_volume(answer, national_id),
         "national_id": national_id,
+        "shared_with": [kind.value for kind in shared_with_of(answer.offices)],
         "life_events": _life_events(answer),
         "national_priority": priority or None,
         "online": _online(answer),
@@ -202,10 +278,15 @@ def _volume(answer: SurveyAnswer, national_id: str) -> dict[str, Any]:
             "volume_source": f"全国の総手続件数が未回答（手続ID {national_id}）: 市の年間件数を記入すること",
         }
     population = answer.population or 0
-    estimate = total * population / NATIONAL_POPULATION
+    share = answer.city_share if answer.city_share is not None else 1.0
+    estimate = total * population / NATIONAL_POPULATION * share
     volume = round(estimate)
+    shared = ""
+    if answer.city_share is not None:
+        others = "・".join(o for o in answer.offices if o != CITY_OFFICE)
+        shared = f" × 市の分担 {share:g}（{others}も受け付ける: import.shared_share）"
     source = (
-        f"全国 総手続件数 {total:,}件 × 人口 {population:,}人 / {NATIONAL_POPULATION:,}人 ≈ {estimate:,.1f}件"
+        f"全国 総手続件数 {total:,}件 × 人口 {population:,}人 / {NATIONAL_POPULATION:,}人{shared} ≈ {estimate:,.1f}件"
         f"（手続ID {national_id}）"
     )
     if total == 0:
@@ -217,6 +298,9 @@ def _volume(answer: SurveyAnswer, national_id: str) -> dict[str, Any]:
 
 def _life_events(answer: SurveyAnswer) -> list[str]:
     events: set[LifeEvent] = set()
+    if is_business_procedure(answer):
+        # An operator's or a public body's procedure: never part of a citizen's life event.
+        return [LifeEvent.BUSINESS.value]
     for item in answer.events:
         events.update(_LIFE_EVENTS.get(item, ()))
     if any(item != _NO_EVENT for item in answer.business_events):
@@ -247,6 +331,9 @@ def _online(answer: SurveyAnswer) -> dict[str, Any]:
     identity = _IDENTITY.get(_code(answer.identity_check or ""))
     if identity is not None:
         online["identity_check"] = identity
+    channels = channels_of(answer)
+    if channels and online["status"] != "full":
+        online["channels"] = [channel.value for channel in channels]
     return online
 
 
