@@ -251,3 +251,25 @@ def test_the_national_import_gives_a_roadmap_a_chief_would_sign(runner: CliRunne
     wanted = sum(p.expected_hours["online"] for p in largest if not p.procedure.online.existing_channels)
     carried = sum(p.expected_hours["online"] for p in largest if p.id in placed)
     assert carried >= 0.8 * wanted
+
+
+@needs_survey
+def test_the_walkthrough_quotes_what_the_import_prints(tmp_path: Path) -> None:
+    from bpr.cli.main import app
+
+    from conftest import ROOT
+
+    result = CliRunner().invoke(
+        app, ["--lang", "ja", "import", "survey", str(SHARED_SURVEY), "--population", "78000", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    doc = (ROOT / "docs" / "import-survey.md").read_text(encoding="utf-8")
+    for quoted in (
+        "事業者等の手続（手続主体が住民でない）1,836件",
+        "国の優先手続: 公式の一覧 27項目のうち 19項目に当たる手続 29件",
+    ):
+        assert quoted in result.output
+        assert quoted.replace("国の優先手続: ", "国の優先手続:\n   ") in doc or quoted in doc.replace("\n   ", "")
+    analysis = analyse_inventory(load_inventory([tmp_path]), Config())
+    not_surveyed = sum(1 for p in analysis.procedures if p.procedure.annual_volume > 0)
+    assert f"「未調査の手続 {not_surveyed}件」" in doc.replace("\n   ", "")
