@@ -15,6 +15,7 @@ from bpr.i18n import N_, _, joined, ngettext
 
 if TYPE_CHECKING:
     from bpr.inventory.problem import Problem
+    from bpr.survey.sheets.export import Worklist
     from bpr.survey.sheets.merge import CounterChange, SurveyMerge
 
 app = typer.Typer(
@@ -88,6 +89,41 @@ CounterOption = Annotated[
 ]
 
 
+WorklistOption = Annotated[
+    bool,
+    typer.Option(
+        "--worklist",
+        help=N_(
+            "What to survey first: write the survey forms only for the procedures whose flow is a skeleton "
+            "(flow_source: skeleton) that carry --worklist-share of those procedures' annual cases, largest first "
+            "(never one with 0 cases or marked handled: false), and list them."
+        ),
+    ),
+]
+
+
+def _check_share(value: float | None) -> float | None:
+    if value is not None and not 0 < value <= 1:
+        raise typer.BadParameter(
+            _("{value} is not a share: give more than 0 and at most 1, e.g. 0.9").format(value=value)
+        )
+    return value
+
+
+WorklistShareOption = Annotated[
+    float | None,
+    typer.Option(
+        "--worklist-share",
+        metavar="SHARE",
+        callback=_check_share,
+        help=N_(
+            "With --worklist: the share of the skeleton procedures' annual cases to cover (0 < SHARE ≤ 1). Default: 0.9."
+        ),
+        show_default=False,
+    ),
+]
+
+
 def _check_counters(wanted: list[str] | None, known: list[str]) -> None:
     """Exit 2 when a --counter names no counter of the inventory."""
     from bpr.inventory.rules.base import did_you_mean
@@ -102,11 +138,19 @@ def _check_counters(wanted: list[str] | None, known: list[str]) -> None:
 
 
 @app.command("export")
-def export(output: FolderOption, paths: PathsArgument = None, counters: CounterOption = None) -> None:
+def export(
+    output: FolderOption,
+    paths: PathsArgument = None,
+    counters: CounterOption = None,
+    worklist: WorklistOption = False,
+    worklist_share: WorklistShareOption = None,
+) -> None:
     """Write one Excel survey form (調査票) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
     from bpr.inventory.loader import load_inventory
     from bpr.inventory.problem import Severity
 
+    if worklist_share is not None and not worklist:
+        fail(_("--worklist-share goes with --worklist"))
     chosen = inventory_paths(paths)
     if output.exists() and not output.is_dir():
         fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=output))
@@ -129,12 +173,21 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
             + "\n"
         )
         raise typer.Exit(EXIT_PROBLEMS)
-    from bpr.survey.sheets.export import write_survey_workbooks
+    from bpr.survey.sheets.export import DEFAULT_WORKLIST_SHARE, make_worklist, write_survey_workbooks
 
     _check_counters(counters, [f.counter.id for f in inventory.files if f.counter is not None])
+    wanted = set(counters) if counters else None
+    listed = None
+    if worklist:
+        share = DEFAULT_WORKLIST_SHARE if worklist_share is None else worklist_share
+        listed = make_worklist(inventory, share, wanted)
+        if not listed.entries:
+            if not is_quiet():
+                emit(lambda stream: stream.write(_empty_worklist(listed) + "\n"))
+            return
     make_output_folder(output)
     try:
-        written = write_survey_workbooks(inventory, output, set(counters) if counters else None)
+        written = write_survey_workbooks(inventory, output, wanted, listed)
     except OSError as exc:
         fail(
             _("cannot write {output}: {reason} (nothing was written there)").format(
@@ -150,7 +203,85 @@ def export(output: FolderOption, paths: PathsArgument = None, counters: CounterO
             "wrote {count} survey forms (調査票) into {folder}: {names}",
             len(written),
         ).format(count=len(written), folder=output, names=names)
-        emit(lambda stream: stream.write(said + "\n"))
+        lines = [] if listed is None else worklist_lines(listed)
+        emit(lambda stream: stream.write("".join(line + "\n" for line in [*lines, said])))
+
+
+def share_text(share: float) -> str:
+    """Return a share as a percentage with one decimal, rounded down (a share short of 90 % never reads 90.0%)."""
+    import math
+
+    return f"{math.floor(share * 1000 + 1e-9) / 10:.1f}%"
+
+
+def worklist_lines(worklist: Worklist) -> list[str]:
+    """Return the worklist as a terminal shows it: a heading, one line per procedure (largest first), what it covers."""
+    from rich.cells import cell_len
+
+    from bpr.diff.render import terminal_text
+
+    heading = _("Worklist: the skeleton procedures carrying {share} of their annual cases, largest first").format(
+        share=f"{float(worklist.share * 100):g}%"
+    )
+    header = (_("Rank"), _("Annual cases"), _("Cumulative"), _("Counter (section)"), _("Procedure ID"), _("Procedure"))
+    rows = [
+        (
+            str(entry.rank),
+            f"{entry.procedure.annual_volume:,}",
+            share_text(entry.cumulative_cases / worklist.skeleton_cases),
+            terminal_text(f"{entry.counter.id} ({entry.counter.section})"),
+            entry.procedure.id,
+            terminal_text(entry.procedure.name),
+        )
+        for entry in worklist.entries
+    ]
+    widths = [max(cell_len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    right = (True, True, True, False, False)
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [
+            " " * (width - cell_len(cell)) + cell if align else cell + " " * (width - cell_len(cell))
+            for cell, width, align in zip(cells, widths, right, strict=False)
+        ]
+        return "  ".join([*padded, cells[-1]])
+
+    lines = [heading, line(header), *(line(row) for row in rows)]
+    counts = {
+        "count": len(worklist.entries),
+        "covered": share_text(worklist.covered),
+        "cases": worklist.cases,
+        "total": worklist.skeleton_cases,
+        "left": worklist.left,
+        "without": worklist.without_cases,
+    }
+    lines.append(
+        ngettext(
+            "{count:,} procedure carries {covered} of the skeleton procedures' annual cases ({cases:,} of {total:,}); "
+            "{left:,} skeleton procedures are left for later ({without:,} of them with no cases)",
+            "{count:,} procedures carry {covered} of the skeleton procedures' annual cases ({cases:,} of {total:,}); "
+            "{left:,} skeleton procedures are left for later ({without:,} of them with no cases)",
+            len(worklist.entries),
+        ).format(**counts)
+    )
+    if worklist.not_handled:
+        lines.append(
+            ngettext(
+                "{count:,} skeleton procedure marked handled: false is left out",
+                "{count:,} skeleton procedures marked handled: false are left out",
+                worklist.not_handled,
+            ).format(count=worklist.not_handled)
+        )
+    return lines
+
+
+def _empty_worklist(worklist: Worklist) -> str:
+    if worklist.skeleton_procedures == 0:
+        return _("no procedure has a skeleton flow (flow_source: skeleton) to survey: no survey form written")
+    return ngettext(
+        "the {count:,} skeleton procedure has no annual cases: no survey form written",
+        "the {count:,} skeleton procedures have no annual cases: no survey form written",
+        worklist.skeleton_procedures,
+    ).format(count=worklist.skeleton_procedures)
 
 
 @app.command("import")

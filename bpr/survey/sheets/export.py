@@ -4,6 +4,11 @@ Sheets: 記入要領 (how to fill it in), 窓口, 手続一覧, 業務フロー,
 the sheets protected without a password; enums are drop-downs of their Japanese labels; every table
 has spare rows for additions. The workbook is written atomically and reproducibly: the same inventory
 gives the same bytes (timestamps from SOURCE_DATE_EPOCH, else the survey date).
+
+The worklist (`bpr survey export --worklist`) is what to survey first while flows are skeletons: the
+skeleton procedures (`flow_source: skeleton`) a city handles, largest `annual_volume` first (ties by id),
+taken until they carry the share asked of all their cases; a procedure with no case never is. Its
+調査票 hold only those procedures, in the worklist's order.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from bpr.inventory.models import Counter, Procedure
+from bpr.inventory.models import Counter, FlowSource, Procedure
 from bpr.inventory.records import Inventory
 from bpr.survey.sheets.guide import write_guide
 from bpr.survey.sheets.layout import (
@@ -36,12 +42,24 @@ from bpr.survey.sheets.layout import (
 from bpr.survey.sheets.sheetstyle import SheetStyle, protect, set_layout
 from bpr.survey.sheets.values import cell_value, field_value, percent_format
 
-__all__ = ["counter_file_names", "write_survey_workbook", "write_survey_workbooks"]
+__all__ = [
+    "DEFAULT_WORKLIST_SHARE",
+    "Worklist",
+    "WorklistEntry",
+    "counter_file_names",
+    "make_worklist",
+    "write_survey_workbook",
+    "write_survey_workbooks",
+]
 
 # Ids do not wrap at a word: their columns are as wide as the longest (LibreOffice draws ASCII a little wider).
 ID_PADDING = 3.0
 MAX_ID_WIDTH = 32.0
 INPUT_NOTE = "白い欄に記入してください (※は必須)。灰色の欄は変更できません。書き方は「記入要領」シートにあります。"
+DEFAULT_WORKLIST_SHARE = 0.9
+# In a worklist 調査票's title and properties: it lists only the procedures to survey first.
+WORKLIST_TITLE = "優先して調査する手続"
+WORKLIST_KEYWORD = "worklist"
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,7 @@ class CounterSurvey:
 
     counter: Counter
     procedures: tuple[Procedure, ...]
+    worklist: bool = False  # only the counter's procedures of a worklist, not all of them
 
 
 def counter_surveys(inventory: Inventory) -> list[CounterSurvey]:
@@ -68,15 +87,117 @@ def counter_file_names(counter_ids: Iterable[str]) -> list[str]:
     return unique_file_names(counter_ids)
 
 
-def write_survey_workbooks(inventory: Inventory, out_dir: Path, counters: Collection[str] | None = None) -> list[Path]:
-    """Write one 調査票 per counter (or per counter of `counters`) into `out_dir`, named after the counter id."""
+@dataclass(frozen=True)
+class WorklistEntry:
+    """One procedure of the worklist: its rank (1 = most cases), counter, and the cases up to and including it."""
+
+    rank: int
+    counter: Counter
+    procedure: Procedure
+    cumulative_cases: int
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """The skeleton procedures to survey first, and what they leave for later.
+
+    `skeleton_procedures` and `skeleton_cases` count the skeleton procedures the city handles (of the
+    counters asked); `not_handled` the skeleton procedures marked `handled: false`, which are left out.
+    """
+
+    share: Fraction
+    entries: tuple[WorklistEntry, ...]
+    skeleton_procedures: int
+    skeleton_cases: int
+    without_cases: int
+    not_handled: int
+
+    @property
+    def cases(self) -> int:
+        """Return the annual cases the worklist's procedures carry."""
+        return self.entries[-1].cumulative_cases if self.entries else 0
+
+    @property
+    def covered(self) -> float:
+        """Return the share of the skeleton procedures' cases the worklist carries (0 when they have none)."""
+        return self.cases / self.skeleton_cases if self.skeleton_cases else 0.0
+
+    @property
+    def left(self) -> int:
+        """Return how many skeleton procedures (handled, with or without cases) the worklist leaves for later."""
+        return self.skeleton_procedures - len(self.entries)
+
+    def procedure_ids(self) -> list[str]:
+        """Return the worklist's procedure ids, largest first."""
+        return [entry.procedure.id for entry in self.entries]
+
+
+def make_worklist(
+    inventory: Inventory, share: float | Fraction = DEFAULT_WORKLIST_SHARE, counters: Collection[str] | None = None
+) -> Worklist:
+    """Return the skeleton procedures that together carry `share` (0 < share ≤ 1) of the skeleton procedures' cases.
+
+    Procedures are taken in descending annual_volume, ties by id, until the cases taken reach at least
+    `share` of all (compared exactly: 0.7 of 10 cases is 7); procedures with 0 cases and those marked
+    `handled: false` never are. `counters` limits the procedures to those counters'.
+    """
+    if not 0 < share <= 1:  # NaN too
+        raise ValueError(f"a worklist share is more than 0 and at most 1, not {share}")
+    wanted = Fraction(str(share)) if isinstance(share, float) else Fraction(share)
+    skeletons: list[tuple[Counter, Procedure]] = []
+    not_handled = 0
+    for counter, procedure, _path in inventory.entries():
+        if procedure.flow_source is not FlowSource.SKELETON or (counters is not None and counter.id not in counters):
+            continue
+        if procedure.handled:
+            skeletons.append((counter, procedure))
+        else:
+            not_handled += 1
+    total = sum(procedure.annual_volume for _counter, procedure in skeletons)
+    ranked = sorted(
+        ((c, p) for c, p in skeletons if p.annual_volume > 0), key=lambda item: (-item[1].annual_volume, item[1].id)
+    )
+    entries: list[WorklistEntry] = []
+    cases = 0
+    for counter, procedure in ranked:
+        if cases >= wanted * total:
+            break
+        cases += procedure.annual_volume
+        entries.append(WorklistEntry(len(entries) + 1, counter, procedure, cases))
+    without = sum(1 for _counter, procedure in skeletons if procedure.annual_volume == 0)
+    return Worklist(wanted, tuple(entries), len(skeletons), total, without, not_handled)
+
+
+def worklist_surveys(inventory: Inventory, worklist: Worklist) -> list[CounterSurvey]:
+    """Return the 調査票 of a worklist: per counter (in path order) its worklist procedures, largest first."""
+    by_counter: dict[str, list[Procedure]] = {}
+    for entry in worklist.entries:
+        by_counter.setdefault(entry.counter.id, []).append(entry.procedure)
+    return [
+        CounterSurvey(survey.counter, tuple(by_counter.get(survey.counter.id, ())), worklist=True)
+        for survey in counter_surveys(inventory)
+    ]
+
+
+def write_survey_workbooks(
+    inventory: Inventory,
+    out_dir: Path,
+    counters: Collection[str] | None = None,
+    worklist: Worklist | None = None,
+) -> list[Path]:
+    """Write one 調査票 per counter (or per counter of `counters`) into `out_dir`, named after the counter id.
+
+    With a worklist, only the counters holding some of its procedures get one, holding only those.
+    """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    surveys = counter_surveys(inventory)
+    surveys = counter_surveys(inventory) if worklist is None else worklist_surveys(inventory, worklist)
     written = []
     # Names come from every counter, so that a counter's workbook has one name however many are written.
     for survey, name in zip(surveys, counter_file_names(s.counter.id for s in surveys), strict=True):
         if counters is not None and survey.counter.id not in counters:
+            continue
+        if worklist is not None and not survey.procedures:
             continue
         path = folder / name
         write_survey_workbook(survey, path)
@@ -106,6 +227,8 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     style = SheetStyle()
     counter = survey.counter
     title = f"{counter.name} ({counter.id})"
+    if survey.worklist:
+        title = f"{title} {WORKLIST_TITLE}"
     write_guide(workbook.active, style, title)
     _write_counter(workbook.create_sheet(COUNTER_SHEET), style, counter, title)
     procedures = survey.procedures
@@ -129,7 +252,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     properties = workbook.properties
     properties.title = spreadsheet_text(f"調査票 {counter.name}")
     properties.subject = "窓口業務の棚卸 調査票"
-    properties.keywords = f"bpr-survey counter={counter.id}"
+    properties.keywords = f"bpr-survey counter={counter.id}" + (f" {WORKLIST_KEYWORD}" if survey.worklist else "")
     properties.creator = "bpr"
     properties.lastModifiedBy = "bpr"
     properties.language = "ja-JP"
