@@ -9,11 +9,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, translate
-from bpr.inventory.models import Action, LifeEvent, Measure
+from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
@@ -208,32 +219,63 @@ class DiagramConfig(_Section):
 NameWords = Annotated[str, Field(min_length=1)]
 
 
+def _as_names(value: Any) -> Any:
+    return value if isinstance(value, list) else [value]
+
+
+# One procedure: the names it goes by, in order of preference (死亡届 in a city's own inventory, 戸籍の届出
+# （死亡） in the national survey); a single name or words may be written without the list.
+# bpr/analysis/journeys.py matches them.
+NameChoice = Annotated[list[NameWords], BeforeValidator(_as_names), Field(min_length=1)]
+
+
 class JourneysConfig(_Section):
     """Life-event journeys: how often each event happens, and which procedures it should meet."""
 
     occurrences: dict[LifeEvent, Annotated[int, Field(ge=0)]] = {}
-    triggers: dict[LifeEvent, list[NameWords]] = {
-        LifeEvent.DEATH: ["死亡届"],
-        LifeEvent.BIRTH: ["出生届"],
-        LifeEvent.MARRIAGE: ["婚姻届", "離婚届"],
-        LifeEvent.MOVING: ["転入届", "転出届", "転居届"],
-        LifeEvent.NURSING_CARE: ["要介護・要支援認定の申請", "要介護認定の申請（新規）"],
-    }
-    expected: dict[LifeEvent, list[NameWords]] = {
-        LifeEvent.DEATH: [
-            "死亡届",
-            "火葬",
-            "国民健康保険 資格喪失",
-            "葬祭費",
-            "介護保険 資格喪失",
-            "後期高齢者医療 資格喪失",
+    triggers: dict[LifeEvent, list[NameChoice]] = {
+        LifeEvent.DEATH: [["死亡届", "戸籍の届出（死亡）"]],
+        LifeEvent.BIRTH: [["出生届", "戸籍の届出（出生）"]],
+        LifeEvent.MARRIAGE: [["婚姻届", "戸籍の届出（婚姻）"], ["離婚届", "戸籍の届出（離婚）"]],
+        LifeEvent.MOVING: [["転入届"], ["転出届"], ["転居届"]],
+        LifeEvent.NURSING_CARE: [
+            ["要介護・要支援認定の申請", "要介護認定の申請（新規）", "要介護認定の申請", "要支援認定の申請"]
         ],
-        LifeEvent.BIRTH: ["出生届", "児童手当", "こども医療費", "国民健康保険 資格取得"],
-        LifeEvent.MOVING: ["転入届", "転出届", "転居届", "国民健康保険 資格", "児童手当"],
-        LifeEvent.MARRIAGE: ["婚姻届", "国民健康保険", "国民年金"],
-        LifeEvent.NURSING_CARE: ["要介護", "介護保険被保険者証", "負担限度額", "高額介護"],
+    }
+    expected: dict[LifeEvent, list[NameChoice]] = {
+        LifeEvent.DEATH: [
+            ["死亡届", "戸籍の届出（死亡）"],
+            ["火葬"],
+            ["国民健康保険 資格喪失"],
+            ["葬祭費"],
+            ["介護保険 資格喪失"],
+            ["後期高齢者医療 資格喪失"],
+        ],
+        LifeEvent.BIRTH: [["出生届", "戸籍の届出（出生）"], ["児童手当"], ["こども医療費"], ["国民健康保険 資格取得"]],
+        LifeEvent.MOVING: [["転入届"], ["転出届"], ["転居届"], ["国民健康保険 資格"], ["児童手当"]],
+        LifeEvent.MARRIAGE: [["婚姻届", "戸籍の届出（婚姻）"], ["国民健康保険"], ["国民年金"]],
+        LifeEvent.NURSING_CARE: [["要介護"], ["介護保険被保険者証"], ["負担限度額"], ["高額介護"]],
     }
     repeated_facts_per_form: Annotated[int, Field(ge=0, le=50)] = 3
+
+
+class ImportConfig(_Section):
+    """How `bpr import survey` turns the national counts into the city's."""
+
+    # The city's share of the population estimate when another kind of body also takes the procedure
+    # (申請を提出する機関); with several kinds, the shares multiply.
+    shared_share: dict[SharedWith, Fraction] = {
+        SharedWith.PREFECTURE: 0.5,
+        SharedWith.NATIONAL: 0.5,
+        SharedWith.OTHER_MUNICIPALITY: 0.5,
+        SharedWith.PRIVATE: 0.5,
+    }
+
+    @field_validator("shared_share")
+    @classmethod
+    def _every_kind(cls, value: dict[SharedWith, float]) -> dict[SharedWith, float]:
+        # A kind left out keeps its default, so that a city may set only the one it knows.
+        return {**ImportConfig.model_fields["shared_share"].default, **value}
 
 
 class Config(_Section):
@@ -244,6 +286,7 @@ class Config(_Section):
     diagram: DiagramConfig = DiagramConfig()
     journeys: JourneysConfig = JourneysConfig()
     workbook: WorkbookConfig = WorkbookConfig()
+    import_: ImportConfig = Field(default=ImportConfig(), alias="import")
 
 
 class ConfigError(Exception):

@@ -2,11 +2,11 @@
 
 For each life event the procedures marked with it are taken together. How often the event happens
 (N a year) comes from the config (`journeys.occurrences`), else from the cases of its trigger
-procedures (死亡届 for おくやみ …), else from the largest volume among its procedures; the journey says
-which. A procedure marked with k life events has its V cases a year split equally among them (住民票 is
-asked for on moving, on death and for a car: each gets V / k); it is met on a share min(1, V / k / N) of
-the occurrences, and only its cases still handled at the counter (1 − online share) count. Per
-occurrence, with s = that share:
+procedures (死亡届 for おくやみ …) when they have any, else from the largest volume among its
+procedures; the journey says which. A procedure marked with k life events has its V cases a year split
+equally among them (住民票 is asked for on moving, on death and for a car: each gets V / k); it is met on
+a share min(1, V / k / N) of the occurrences, and only its cases still handled at the counter (1 − online
+share) count. Per occurrence, with s = that share:
 
 - visits = Σ s × expected visits per case;
 - handwritten forms = Σ s × expected passes through handwritten steps; the facts written again
@@ -18,10 +18,19 @@ occurrence, with s = that share:
 
 A year is N occurrences. Procedures the config expects with an event but the inventory lacks (or has
 without the event) are pointed out: a gap in the inventory, not in the city.
+
+A trigger or an expected procedure is named by its words, or by a list of the names it goes by (死亡届 in
+a city's inventory, 戸籍の届出（死亡） in the national survey): the procedures named exactly so (spaces and
+character width aside) are it; when none is, those whose names contain all the words of one name, the
+first name that finds any. An exact name wins so that 死亡届 is not 児童扶養手当受給者死亡時の届出義務者に
+よる死亡届出, and the first name that finds any wins so that 要介護認定の申請（新規） is not also the
+renewal 要介護認定の申請（更新）. An expected procedure's words may also be in its legal basis: the survey
+calls 国民健康保険's 資格喪失届 「資格喪失の届出（全喪・転出・適用除外に該当）」 under 国民健康保険法施行規則.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -126,23 +135,52 @@ def plan_journeys(
     return tuple(journeys)
 
 
-def _matches(name: str, words: str) -> bool:
-    return all(word in name for word in words.split())
+def _plain(text: str) -> str:
+    """Return a name as compared: NFKC (（ and ( alike), without spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _words_in(texts: Sequence[str], words: str) -> bool:
+    plain = [unicodedata.normalize("NFKC", text) for text in texts]
+    return all(any(word in text for text in plain) for word in unicodedata.normalize("NFKC", words).split())
+
+
+def _find(
+    names: Sequence[str], procedures: Sequence[ScoredProcedure], *, legal_basis: bool = False
+) -> list[ScoredProcedure]:
+    """Return the procedures a trigger or an expected procedure, by the names it goes by, means (see the top)."""
+    exact = {_plain(name) for name in names}
+    named = [p for p in procedures if _plain(p.procedure.name) in exact]
+    if named:
+        return named
+    for words in names:
+        found = [p for p in procedures if _words_in(_texts(p, legal_basis), words)]
+        if found:
+            return found
+    return []
+
+
+def _texts(scored: ScoredProcedure, legal_basis: bool) -> list[str]:
+    procedure = scored.procedure
+    if legal_basis and procedure.legal_basis:
+        return [procedure.name, procedure.legal_basis]
+    return [procedure.name]
 
 
 def _occurrences(
     event: LifeEvent, members: Sequence[ScoredProcedure], config: JourneysConfig
 ) -> tuple[int, Phrase, set[str]]:
-    triggers = {
-        p.procedure.id for p in members if any(_matches(p.procedure.name, w) for w in config.triggers.get(event, []))
-    }
+    triggers = {p.procedure.id for names in config.triggers.get(event, []) for p in _find(names, members)}
     if event in config.occurrences:
         return config.occurrences[event], phrase(N_("the value of journeys.occurrences in the config")), triggers
-    if triggers:
-        chosen = [p for p in members if p.procedure.id in triggers]
-        total = sum(p.procedure.annual_volume for p in chosen)
+    chosen = [p for p in members if p.procedure.id in triggers]
+    total = sum(p.procedure.annual_volume for p in chosen)
+    if total > 0:
         names = Listed([p.procedure.name for p in chosen], N_("{list} and {item}"))
         return total, phrase(N_("the annual cases of {names} added up"), names=names), triggers
+    # Triggers without cases (the survey's 要介護認定の申請 has none nationally) count as no triggers: a
+    # count of 0 would leave the journey empty, where the largest procedure still says something.
+    triggers = set()
     largest = max(members, key=lambda p: (_volume(p), p.procedure.id))
     events = len(largest.procedure.life_events)
     if events > 1:
@@ -230,10 +268,10 @@ def _gaps(
 ) -> tuple[Phrase, ...]:
     label = Phrase(LIFE_EVENT_NAMES[event.value])
     gaps: list[Phrase] = []
-    for words in config.expected.get(event, []):
-        if any(_matches(p.procedure.name, words) for p in members):
+    for names in config.expected.get(event, []):
+        if _find(names, members, legal_basis=True):
             continue
-        elsewhere = [p for p in everything if _matches(p.procedure.name, words)]
+        elsewhere = _find(names, everything, legal_basis=True)
         if elsewhere:
             found = elsewhere[0]
             gaps.append(
@@ -257,7 +295,7 @@ def _gaps(
                         " necessarily a procedure the city lacks"
                     ),
                     journey=label,
-                    words=words,
+                    words=Listed(names, N_("{list} or {item}")),
                 )
             )
     return tuple(gaps)
