@@ -326,3 +326,45 @@ def test_the_worklist_of_the_national_survey(runner: CliRunner, tmp_path: Path) 
     assert lines[2 + len(entries)].startswith(f"{len(entries)} procedures carry ")
     listed = sorted(workbook for path in out.iterdir() for workbook in workbook_ids(path))
     assert listed == sorted(taken)
+
+
+# --- a worklist 調査票 comes back --------------------------------------------------------------------------------
+
+
+def counter_ids(folder: Path) -> dict[str, list[str]]:
+    """Return each counter's procedure ids, in file order."""
+    ids: dict[str, list[str]] = {}
+    for counter, procedure, _ in loaded(folder).entries():
+        ids.setdefault(counter.id, []).append(procedure.id)
+    return ids
+
+
+def test_an_imported_worklist_removes_no_procedure_and_applies_its_edits(
+    runner: CliRunner, inventory: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "forms"
+    assert export(runner, str(inventory), "--worklist", "-o", str(out)).exit_code == 0
+    before = {path.name: path.read_bytes() for path in inventory.iterdir()}
+    ids = counter_ids(inventory)
+    assert ids["shimin"] == ["shimin-101", "shimin-102", "shimin-103", "shimin-104"]
+    # Back unchanged: the counters' other procedures stay, and no file changes.
+    result = runner.invoke(app, ["survey", "import", str(out), "-o", str(inventory)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "removed" not in result.stdout and "0 files written" in result.stdout, result.stdout
+    assert {path.name: path.read_bytes() for path in inventory.iterdir()} == before
+    # A value filled in on the worklist form is applied to its procedure; still nothing is removed.
+    form = out / "shimin.xlsx"
+    notes = next(i for i, c in enumerate(PROCEDURE_COLUMNS) if c.path == ("notes",)) + 1
+    workbook = load_workbook(form)
+    sheet = workbook[PROCEDURE_SHEET]
+    sheet.cell(row=FIRST_ROW, column=notes, value="窓口で聞き取り済み")
+    workbook.save(form)
+    result = runner.invoke(app, ["survey", "import", str(form), "-o", str(inventory)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "removed" not in result.stdout and "1 file written" in result.stdout, result.stdout
+    assert counter_ids(inventory) == ids
+    found = {p.id: p for _, p, _ in loaded(inventory).entries()}
+    assert found["shimin-101"].notes == "窓口で聞き取り済み"
+    assert {path.name: path.read_bytes() for path in inventory.iterdir() if path.name != "shimin.yaml"} == {
+        name: data for name, data in before.items() if name != "shimin.yaml"
+    }

@@ -3,7 +3,8 @@
 A workbook's counter goes into the folder's file of that counter (found by counter id), or into a new
 ``DIR/<counter id>.yaml`` (``_con.yaml`` for a name Windows reserves). Its procedures are added or
 changed field by field where their meaning differs; a procedure of the file that the workbook no longer
-lists is removed. What the 調査票 does not hold (a procedure's `plan`) stays as the file has it. The
+lists is removed, unless the workbook is a worklist 調査票 (`bpr survey export --worklist`, keyword
+`worklist`): it holds only some of the counter's procedures, so it updates or adds those and removes none. What the 調査票 does not hold (a procedure's `plan`) stays as the file has it. The
 merged files are checked once more, with the rest of the folder, before anything is written.
 """
 
@@ -114,6 +115,8 @@ def _merge_one(document: CounterDocument, workbook: WorkbookFile, created: bool)
             change.added.append(procedure_id)
         elif fields:
             change.changed[procedure_id] = fields
+    if workbook.source.worklist:  # only some of the counter's procedures: the others stay as they are
+        return change
     for procedure_id in [p for p in document.procedure_ids() if p not in listed]:
         document.remove_procedure(procedure_id)
         change.removed.append(procedure_id)

@@ -78,6 +78,9 @@ class WorkbookData:
     findings: list[tuple[str, RuleFinding]] = field(default_factory=list)
     headers: dict[PathKey, str] = field(default_factory=dict)  # the column header of each recorded path
     unreadable: str | None = None  # why the file is no 調査票 at all
+    # A worklist 調査票 (`bpr survey export --worklist`, keyword `worklist`) holds only some of its counter's
+    # procedures: the others are not removed on its account.
+    worklist: bool = False
 
     def location(self, cell: CellRef) -> str:
         """Return 'FILE.xlsx!SHEET!CELL'."""
@@ -119,6 +122,15 @@ def read_workbook(path: Path, display: str | None = None) -> WorkbookData:
     return result
 
 
+def is_worklist(workbook: Any) -> bool:
+    """Tell whether an open workbook is a worklist 調査票, from the keywords `bpr survey export` gave it."""
+    from bpr.survey.sheets.export import WORKLIST_KEYWORD
+
+    keywords = getattr(getattr(workbook, "properties", None), "keywords", None)
+    words = keywords.split() if isinstance(keywords, str) else []
+    return bool(words) and words[0] == "bpr-survey" and WORKLIST_KEYWORD in words[1:]
+
+
 def _open(path: Path) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -155,6 +167,7 @@ class _Reader:
         self.procedure_index: dict[str, int] = {}
 
     def read(self) -> None:
+        self.result.worklist = is_worklist(self.workbook)
         data = self.result.data
         data["version"] = 1
         data["counter"] = self._counter()
