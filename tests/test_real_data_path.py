@@ -15,6 +15,7 @@ from test_import_survey import SHARED_SURVEY, load_inventory, procedures, row, r
 from typer.testing import CliRunner
 
 from bpr.analysis.pipeline import analyse_inventory
+from bpr.cli.main import app
 from bpr.config import Config
 from bpr.inventory.models import Measure
 from bpr.survey.mapping import load_mapping
@@ -273,3 +274,31 @@ def test_the_walkthrough_quotes_what_the_import_prints(tmp_path: Path) -> None:
     analysis = analyse_inventory(load_inventory([tmp_path]), Config())
     not_surveyed = sum(1 for p in analysis.procedures if p.procedure.annual_volume > 0)
     assert f"「未調査の手続 {not_surveyed}件」" in doc.replace("\n   ", "")
+
+
+def test_the_survey_forms_carry_channels_and_shared_bodies_both_ways(
+    imported: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from bpr.survey.sheets.layout import FIRST_ROW, PROCEDURE_COLUMNS, PROCEDURE_SHEET
+
+    forms = tmp_path / "forms"
+    assert runner.invoke(app, ["survey", "export", str(imported), "-o", str(forms)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in imported.iterdir()}
+    # Back unchanged: channels (マイナポータル) and shared bodies (都道府県) survive, no file changes.
+    back = runner.invoke(app, ["survey", "import", *map(str, sorted(forms.glob("*.xlsx"))), "-o", str(imported)])
+    assert back.exit_code == 0, back.output
+    assert {p.name: p.read_bytes() for p in imported.iterdir()} == before
+    # A channel written on the form reaches the file.
+    channels = next(i for i, c in enumerate(PROCEDURE_COLUMNS) if c.path == ("online", "channels")) + 1
+    ids = next(i for i, c in enumerate(PROCEDURE_COLUMNS) if c.path == ("id",)) + 1
+    form = forms / "shimin.xlsx"
+    workbook = load_workbook(form)
+    sheet = workbook[PROCEDURE_SHEET]
+    row_of = next(r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, ids).value == "shimin-9108")
+    sheet.cell(row=row_of, column=channels, value="コンビニ交付、マイナポータル")
+    workbook.save(form)
+    back = runner.invoke(app, ["survey", "import", str(form), "-o", str(imported)])
+    assert back.exit_code == 0, back.output
+    assert procedures(imported)["9108"]["online"]["channels"] == ["convenience_store", "mynaportal"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bpr.i18n import N_, Phrase
-from bpr.inventory.models import Channel, Measure
+from bpr.inventory.models import Channel, Measure, SharedWith
 
 MEASURE_LABELS: dict[Measure, str] = {
     Measure.ONLINE: "オンライン化",
@@ -43,3 +43,12 @@ CHANNEL_LABELS: dict[Channel, str] = {
 def channels_text(channels: tuple[Channel, ...]) -> str:
     """Return the existing channels as one Japanese phrase (マイナポータル・コンビニ交付)."""
     return "・".join(CHANNEL_LABELS[c] for c in channels)
+
+
+# The other bodies that take a procedure (shared_with), as the documents and the 調査票 say them.
+SHARED_WITH_LABELS: dict[SharedWith, str] = {
+    SharedWith.PREFECTURE: "都道府県",
+    SharedWith.NATIONAL: "国",
+    SharedWith.OTHER_MUNICIPALITY: "他の市町村・組合",
+    SharedWith.PRIVATE: "民間等",
+}

@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from bpr.analysis.labels import CHANNEL_LABELS as CHANNEL_LABELS
+from bpr.analysis.labels import SHARED_WITH_LABELS as SHARED_WITH_LABELS
 from bpr.inventory.models import (
     Action,
     Actor,
@@ -109,6 +111,9 @@ MEDIUM_LABELS: dict[Medium, str] = {
 }
 
 # A yes is ○; a no is an empty cell. What else people type for yes and no is read too.
+# Whether the city handles a procedure (handled): the 調査票 asks 「市で扱わない」, so true is the empty cell.
+HANDLED_LABELS: dict[bool, str] = {True: "扱う", False: "扱わない"}
+
 YES = "○"
 YES_WORDS = frozenset({"○", "◯", "〇", "●", "はい", "有", "あり", "要", "true", "yes", "1"})
 NO_WORDS = frozenset({"×", "✕", "いいえ", "無", "なし", "不要", "false", "no", "0", "-", "ー", "－"})

@@ -119,6 +119,15 @@ PROCEDURE_COLUMNS: tuple[Column, ...] = (
     Column("根拠法令", ("legal_basis",), CellKind.TEXT, 12, "法令・条例と条項", "住民基本台帳法第12条"),
     Column("年間件数", ("annual_volume",), CellKind.INTEGER, 8, "1年間の件数 (整数)", "77368", True),
     Column("件数の出典", ("volume_source",), CellKind.TEXT, 14, "件数の根拠 (年度の実績、推計など)", "令和3年度実績"),
+    Column(
+        "他の受付機関",
+        ("shared_with",),
+        CellKind.CHOICES,
+        8,
+        f"同じ手続を受け付ける市以外の機関。{LIST_HELP}。選べる語: " + "、".join(L.SHARED_WITH_LABELS.values()),
+        "",
+        labels=L.SHARED_WITH_LABELS,
+    ),
     Column("国の手続ID", ("national_id",), CellKind.TEXT, 7, "国の行政手続等の棚卸調査の手続ID (分かれば)", "9108"),
     Column(
         "ライフイベント",
@@ -156,6 +165,15 @@ PROCEDURE_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "マイナポータル", ("online", "mynaportal"), CellKind.FLAG, 8, f"マイナポータルから申請できるなら「{L.YES}」", ""
+    ),
+    Column(
+        "既にある経路",
+        ("online", "channels"),
+        CellKind.CHOICES,
+        10,
+        f"来庁せずに申請・交付できる既存の経路。{LIST_HELP}。選べる語: " + "、".join(L.CHANNEL_LABELS.values()),
+        "コンビニ交付",
+        labels=L.CHANNEL_LABELS,
     ),
     Column(
         "申請チャネル",

@@ -25,7 +25,14 @@ _STEP_DEFAULTS = {
     "rule_based": False,
 }
 _ONLINE_DEFAULTS = {"status": "none", "identity_check": "none", "in_person_required_by_law": False, "mynaportal": False}
-_PROCEDURE_DEFAULTS = {"national_priority": False, "flow_source": "surveyed", "life_events": [], "issues": []}
+_PROCEDURE_DEFAULTS = {
+    "national_priority": False,
+    "flow_source": "surveyed",
+    "life_events": [],
+    "issues": [],
+    "handled": True,
+    "shared_with": [],
+}
 
 
 def compact_procedure(data: dict[str, Any], duration_text: Callable[[float], str | float]) -> dict[str, Any]:
