@@ -36,7 +36,7 @@ from bpr.export.workbook.styles import (
     set_print_layout,
 )
 from bpr.export.workbook.writer import SheetWriter
-from bpr.inventory.models import Measure
+from bpr.inventory.models import Channel, FlowSource, Measure
 
 SHEET_TITLE = "概要"
 # About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
@@ -80,6 +80,8 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
             "この課の手続だけを数えています (対象・施策・削減見込み・年度別)。KPI と計画上の課題は市全体の計画に対する値です。",
             ALERT,
         )
+    for text in _data_notes(scope):
+        out.line(text, ALERT)
     # Page 1 is what a chief reads in thirty seconds: what to do this fiscal year, the KPIs, the ten
     # procedures that save most (and, for a section, what found no room). Page 2 holds the scope, what
     # falls short, what the roadmap saves and how the counts add up; page 3 the years and the charts.
@@ -146,6 +148,8 @@ def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int
     for kpi in kpis:
         if kpi.warning is not None:
             out.line(f"・{kpi.name} ({reiwa(kpi.by_fy)}まで) は{kpi_status_label(kpi)}: {kpi.warning}", ALERT)
+        if kpi.zero_volume:
+            out.line(f"・{kpi.name}: 対象の手続 {kpi.population:,}件のうち件数0の推計 {kpi.zero_volume:,}件", ALERT)
     return first, last
 
 
@@ -290,17 +294,46 @@ def _write_years(out: SheetWriter, scope: Scope) -> tuple[int, int]:
     return first, out.row
 
 
+def _data_notes(scope: Scope) -> list[str]:
+    """Say, on page 1, what the figures cannot show yet: flows not surveyed, 0-case estimates, procedures left out."""
+    notes = []
+    skeletons = [
+        p for p in scope.procedures if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0
+    ]
+    if skeletons:
+        notes.append(f"未調査の手続 {len(skeletons):,}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。")
+        notes.append("　件数の多い手続から調査してください（bpr survey export --worklist）。")
+    zero = sum(1 for p in scope.procedures if p.procedure.annual_volume == 0)
+    if zero:
+        notes.append(f"件数0の推計 {zero:,}件: 構築の枠に入れていない。市で扱いがあれば件数を記入。")
+    sections = scope.sections
+    not_handled = [n for n in scope.analysis.not_handled if sections is None or n.section in sections]
+    if not_handled:
+        notes.append(f"市で扱わない手続（handled: false）{len(not_handled):,}件: 採点・計画・KPI に数えていない。")
+    return notes
+
+
 def _write_uptake(out: SheetWriter, scope: Scope) -> None:
-    out.heading("■ マイナポータルで申請可能 (利用率の向上)")
-    if not scope.uptake:
-        out.line("マイナポータルから申請できる手続はありません。", NOTE)
-        return
-    out.line(
-        "すでにマイナポータルから申請できる手続です。新たなオンライン化の枠は使わず、窓口に残る件数を減らすこと"
-        " (利用率の向上) が課題です。推奨がオンライン化のものは「施策別の件数」の「うちマイナポータル」に数えています。",
-        NOTE,
-    )
     by_id = {p.id: p for p in scope.procedures}
+    others = any(set(by_id[pid].procedure.online.existing_channels) - {Channel.MYNAPORTAL} for pid in scope.uptake)
+    if others:
+        # Channels besides マイナポータル (the city's e-application, コンビニ交付 …) are uptake too (model v3 property 3).
+        out.heading("■ 既にある経路で申請可能 (利用率の向上)")
+        out.line(
+            "すでにマイナポータルや市の電子申請などの経路で申請できる手続です。新たなオンライン化の枠は使わず、"
+            "窓口に残る件数を減らすこと (利用率の向上) が課題です。",
+            NOTE,
+        )
+    else:
+        out.heading("■ マイナポータルで申請可能 (利用率の向上)")
+        if not scope.uptake:
+            out.line("マイナポータルから申請できる手続はありません。", NOTE)
+            return
+        out.line(
+            "すでにマイナポータルから申請できる手続です。新たなオンライン化の枠は使わず、窓口に残る件数を減らすこと"
+            " (利用率の向上) が課題です。推奨がオンライン化のものは「施策別の件数」の「うちマイナポータル」に数えています。",
+            NOTE,
+        )
     out.header(("手続名", 4), ("課", 2), "年間件数", "窓口に残る\n割合", ("推奨施策", 2))
     listed = list(scope.uptake.items())
     for pid, share in listed[:MAX_LISTED_UPTAKE]:
