@@ -318,3 +318,14 @@ def test_page_one_says_what_the_figures_cannot_show_yet(imported: Path, runner: 
     assert f"件数0の推計 {zero}件: 構築の枠に入れていない。市で扱いがあれば件数を記入。" in texts
     this_year = next(i for i, text in enumerate(texts) if text.startswith("■ 令和4年度に行うこと"))
     assert texts[this_year + 8] == "本人等による住民票の写し等の交付請求"  # the first row after the header
+
+
+def test_a_ledger_that_is_not_a_regular_file_stops_the_import_before_it_writes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "inv"
+    (out / "survey-imported.txt").mkdir(parents=True)
+    result = run_import(runner, write_csv(tmp_path / "s.csv", FIXTURE), out)
+    assert result.exit_code == 2
+    assert "survey-imported.txt: is not a regular file" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["survey-imported.txt"]

@@ -128,8 +128,11 @@ def national_id_of(value: str) -> str:
 def read_ledger(folder: Path) -> set[str]:
     """Return the national ids an earlier import wrote into `folder` (empty when it has no ledger)."""
     path = folder / LEDGER_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return set()
+    if not path.is_file():
+        # A folder, a FIFO or a device under the ledger's name: refused before any counter file is written.
+        raise SurveyImportError(_("{path}: is not a regular file").format(path=path))
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
