@@ -7,6 +7,7 @@ from typing import Any
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.analysis.roadmap import plan_roadmap, reiwa
 from bpr.config import CapacityConfig, KpiTarget, RoadmapConfig, ScoringConfig
+from bpr.export.workbook.labels import kpi_status_label
 from bpr.inventory.models import Counter, Measure, Procedure
 
 COUNTER = Counter(id="c", name="窓口", section="市民課")
@@ -25,7 +26,8 @@ def ranked(*procedures: Procedure):
 
 
 def config(**overrides: Any) -> RoadmapConfig:
-    return RoadmapConfig(**overrides)
+    # Judged in FY2022 unless a test says otherwise: KPIs are then read against the plan (model v3, property 8).
+    return RoadmapConfig(**{"current_fy": 2022, **overrides})
 
 
 def test_reiwa_labels():
@@ -140,3 +142,47 @@ def test_a_kpi_due_before_the_horizon_says_so():
     roadmap = plan_roadmap(ranked(proc("r", [RPA_WORK])), config(kpis=[target]), start_fy=2026)
     (kpi,) = [s for s in roadmap.shortfalls if s.kind == "kpi"]
     assert "計画期間 令和8年度〜 より前" in kpi.message
+
+
+def test_a_kpi_whose_year_has_passed_is_judged_by_what_was_done():
+    # Model v3, property 8: 計画16, 実績0 after the KPI's year is 未達（期限経過）, never green from a plan alone.
+    items = ranked(*(proc(f"r{i}", [RPA_WORK], volume=2000) for i in range(3)))
+    target = KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.RPA, Measure.AI_OCR], target=2, by_fy=2023)
+    before = plan_roadmap(items, config(current_fy=2023, capacity=CapacityConfig(rpa=1), kpis=[target])).kpis[0]
+    assert (before.planned, before.done, before.met, before.judged_on_results) == (2, 0, True, False)
+    assert kpi_status_label(before) == "計画で達成"
+    after = plan_roadmap(items, config(current_fy=2024, capacity=CapacityConfig(rpa=1), kpis=[target]))
+    kpi = after.kpis[0]
+    assert (kpi.planned, kpi.done, kpi.met, kpi.gap, kpi.judged_on_results) == (2, 0, False, 2, True)
+    assert kpi_status_label(kpi) == "未達（期限経過）"
+    assert any("期限が過ぎ、目標2件に対し実績0件: 2件不足" in s.message for s in after.shortfalls)
+
+
+def test_a_kpi_met_by_what_was_done_reads_so():
+    done = [proc(f"d{i}", [RPA_WORK], volume=2000, plan={"measure": "rpa", "target_fy": 2022, "done_fy": 2022})
+            for i in range(2)]  # fmt: skip
+    target = KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.RPA, Measure.AI_OCR], target=2, by_fy=2023)
+    kpi = plan_roadmap(ranked(*done), config(current_fy=2025, kpis=[target])).kpis[0]
+    assert (kpi.done, kpi.met, kpi.judged_on_results) == (2, True, True)
+    assert kpi_status_label(kpi) == "実績で達成"
+
+
+def test_the_kpi_table_of_docs_scoring_is_the_codes():
+    # docs/scoring.md shows the sample's KPIs judged in 令和5年度 and today: the code gives that table.
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.config import Config
+    from bpr.inventory.loader import load_inventory
+
+    from conftest import INVENTORIES, ROOT
+
+    inventory = load_inventory([INVENTORIES], use_cache=False)[0]
+    then = analyse_inventory(inventory, Config.model_validate({"roadmap": {"current_fy": 2023}})).roadmap.kpis
+    now = analyse_inventory(inventory, Config()).roadmap.kpis
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for before, today in zip(then, now, strict=True):
+        population = "—" if today.population is None else str(today.population)
+        row = (
+            f"| {today.name} | {reiwa(today.by_fy)} | {today.target} | {today.planned} | {today.done} | {population}"
+            f" | {kpi_status_label(before)} | {kpi_status_label(today)} |"
+        )
+        assert row in doc, row

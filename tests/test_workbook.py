@@ -31,6 +31,7 @@ from bpr.export.workbook import (
     write_section_workbooks,
     write_workbook,
 )
+from bpr.export.workbook.labels import kpi_status_label
 from bpr.export.workbook.overview import COUNT_HEADERS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
@@ -314,7 +315,7 @@ def test_overview_shows_the_scope_and_the_kpis(book: Path, analysis: Analysis) -
     ]
     kpi_rows = [row for row in values if isinstance(row[0], str) and row[0].startswith("AI-OCR・RPA導入業務数 (")]
     assert [(row[1], row[2], row[3], row[4]) for row in kpi_rows] == [
-        (k.target, k.planned, k.done, "達成" if k.met else "未達")
+        (k.target, k.planned, k.done, kpi_status_label(k))
         for k in analysis.roadmap.kpis
         if k.name.startswith("AI-OCR")
     ]
@@ -692,7 +693,7 @@ def test_a_kpi_over_no_procedure_is_never_met_on_the_overview(tmp_path: Path) ->
     overview = load_workbook(path)["概要"]
     table = overview_table(overview, "指標", "目標")
     row = table["国の優先手続のオンライン化 (令和7年度まで)"]
-    assert row["計画で\n達成"] == "対象なし" and row["対象の手続"] == 0
+    assert row["判定"] == "対象なし" and row["対象の手続"] == 0
     assert "達成" not in row.values()
     lines = [r[0] for r in rows(overview) if isinstance(r[0], str)]
     assert f"・国の優先手続のオンライン化 (令和7年度まで) は対象なし: {kpi.warning}" in lines

@@ -160,6 +160,9 @@ class KpiStatus:
     done: int = 0  # of the planned, those recorded as done by the KPI's year (実績)
     warning_said: Phrase | None = None  # the warning, to say in the run's language
     zero_volume: int = 0  # of the population, procedures whose estimated volume is 0 cases (件数0の推計)
+    # Model v3 property 8: once the KPI's fiscal year has passed, `met` is judged by what was done (実績),
+    # never by the plan alone.
+    judged_on_results: bool = False
 
     def say_warning(self, language: str | None = None) -> str | None:
         """Return the warning in a language (the run's when None), or None without one."""
@@ -169,8 +172,8 @@ class KpiStatus:
 
     @property
     def gap(self) -> int:
-        """Return how many procedures are missing to meet the target (0 when met)."""
-        return max(0, self.target - self.planned)
+        """Return how many procedures are missing to meet the target (0 when met): done ones once the year has passed."""
+        return max(0, self.target - (self.done if self.judged_on_results else self.planned))
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,13 +226,34 @@ def plan_roadmap(
     items = sorted(
         schedule.items, key=lambda i: (i.fy, SCHEDULED.index(i.measure), rank_of.get(i.procedure, 0), i.procedure)
     )
-    kpis = tuple(_kpi(target, items, ranked) for target in config.kpis)
+    current_fy = config.current_fy if config.current_fy is not None else current_fiscal_year()
+    kpis = tuple(_kpi(target, items, ranked, current_fy) for target in config.kpis)
     for kpi, target in zip(kpis, config.kpis, strict=True):
         if kpi.met:
             continue
         if kpi.warning is not None:
             warned = phrase(N_("KPI “{name}”: {warning}"), name=kpi.name, warning=kpi.warning_said or kpi.warning)
             schedule.shortfalls.append(_shortfall(warned, kind="kpi"))
+            continue
+        if kpi.judged_on_results:
+            schedule.shortfalls.append(
+                _shortfall(
+                    phrase(
+                        N_(
+                            "KPI “{name}” by {year}: the year has passed with {done} done against a target of"
+                            " {target}: {gap} short ({planned} were planned; record what was done with"
+                            " plan.progress: done and done_fy)"
+                        ),
+                        name=kpi.name,
+                        year=FiscalYear(kpi.by_fy),
+                        target=kpi.target,
+                        done=kpi.done,
+                        planned=kpi.planned,
+                        gap=kpi.gap,
+                    ),
+                    kind="kpi",
+                )
+            )
             continue
         why = _why_not_met(target, schedule, items, start, ranked)
         if target.national_priority_only:
@@ -282,7 +303,7 @@ def plan_roadmap(
         tuple(schedule.shortfalls),
         deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
         uptake=uptake,
-        current_fy=config.current_fy if config.current_fy is not None else current_fiscal_year(),
+        current_fy=current_fy,
         zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
     )
 
@@ -402,17 +423,23 @@ def _why_not_met(
     return Listed(parts)
 
 
-def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure]) -> KpiStatus:
+def _kpi(
+    target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[ScoredProcedure], current_fy: int
+) -> KpiStatus:
+    """Return a KPI's status: by the plan until its fiscal year ends, by what was done once it has passed."""
     in_scope = {p.id for p in ranked if p.procedure.national_priority} if target.national_priority_only else None
     counted = {
         i.procedure
         for i in items
         if i.measure in target.measures and i.fy <= target.by_fy and (in_scope is None or i.procedure in in_scope)
     }
+    online_already: set[str] = set()
     if target.national_priority_only and Measure.ONLINE in target.measures:
-        counted |= {p.id for p in ranked if national_met_already(p)}
+        online_already = {p.id for p in ranked if national_met_already(p)}
+        counted |= online_already
     # 実績: the counted measures people recorded as done by the KPI's year (a done plan without
-    # done_fy counts at its target year).
+    # done_fy counts at its target year), and the national-priority procedures online already (a fact,
+    # not a plan: fully online, or open on マイナポータル).
     done = len(
         {
             i.procedure
@@ -422,6 +449,7 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
             and i.done
             and (i.done_fy or i.fy) <= target.by_fy
         }
+        | online_already
     )
     population = len(in_scope) if in_scope is not None else None
     zero = sum(1 for p in ranked if p.id in in_scope and p.procedure.annual_volume == 0) if in_scope else 0
@@ -461,13 +489,15 @@ def _kpi(target: KpiTarget, items: Sequence[RoadmapItem], ranked: Sequence[Score
             done=done,
             warning_said=said,
         )
+    passed = current_fy > target.by_fy
     return KpiStatus(
         target.name,
         goal,
         target.by_fy,
         len(counted),
-        len(counted) >= goal,
+        (done if passed else len(counted)) >= goal,
         population=population,
         done=done,
         zero_volume=zero,
+        judged_on_results=passed,
     )

@@ -23,12 +23,21 @@ from bpr.i18n import N_, _, ngettext
 from bpr.inventory.models import Measure
 
 MAX_SHORTFALL_LINES = 10
-KPI_COLOURS = {labels.MET: "green", labels.NOT_MET: "red", labels.EMPTY: "yellow", labels.CHECK: "yellow"}
+KPI_COLOURS = {
+    labels.MET: "green",
+    labels.PLANNED: "cyan",
+    labels.NOT_MET: "red",
+    labels.OVERDUE: "bold red",
+    labels.EMPTY: "yellow",
+    labels.CHECK: "yellow",
+}
 # The KPI states as the terminal says them; in Japanese, the workbook's words (bpr.export.workbook.labels),
 # which a test holds them to. The measures are bpr.analysis.labels.MEASURE_NAMES.
 KPI_STATES = {
-    labels.MET: N_("met"),
-    labels.NOT_MET: N_("not met"),
+    labels.MET: N_("met by what was done"),
+    labels.PLANNED: N_("met by the plan"),
+    labels.NOT_MET: N_("not met by the plan"),
+    labels.OVERDUE: N_("not met, the year has passed"),
     labels.EMPTY: N_("nothing to count"),
     labels.CHECK: N_("to check"),
 }
@@ -151,7 +160,9 @@ def kpi_mark(kpi: KpiStatus) -> tuple[str, str]:
     """Return how a KPI reads on the terminal and its colour: met, not met (its gap), or nothing to count / to check."""
     label = labels.kpi_status_label(kpi)
     if label == labels.NOT_MET:
-        return _("not met (short by {gap})").format(gap=kpi.gap), KPI_COLOURS[label]
+        return _("not met by the plan (short by {gap})").format(gap=kpi.gap), KPI_COLOURS[label]
+    if label == labels.OVERDUE:
+        return _("not met, the year has passed (short by {gap})").format(gap=kpi.gap), KPI_COLOURS[label]
     return _(KPI_STATES[label]), KPI_COLOURS[label]
 
 

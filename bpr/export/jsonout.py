@@ -202,6 +202,7 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
                 "planned": k.planned,
                 "done": k.done,
                 "met": k.met,
+                "judged_on": "results" if k.judged_on_results else "plan",
                 "gap": k.gap,
                 **({"population": k.population} if k.population is not None else {}),
                 **({"zero_volume": k.zero_volume} if k.zero_volume else {}),

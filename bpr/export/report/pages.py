@@ -25,6 +25,8 @@ from bpr.export.report.format import whole
 from bpr.export.workbook.first_page import ROLE_NAMES
 from bpr.export.workbook.labels import MET as KPI_MET
 from bpr.export.workbook.labels import NOT_MET as KPI_NOT_MET
+from bpr.export.workbook.labels import OVERDUE as KPI_OVERDUE
+from bpr.export.workbook.labels import PLANNED as KPI_PLANNED
 from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
 from bpr.export.workbook.styles import PROGRESS_LABELS
 from bpr.inventory.models import Measure
@@ -277,7 +279,9 @@ def kpi_rows(kpis: tuple[KpiStatus, ...]) -> tuple[KpiRow, ...]:
     rows = []
     for kpi in kpis:
         status = kpi_status_label(kpi)
-        state = {KPI_MET: "met", KPI_NOT_MET: "not-met"}.get(status, "warn")
+        state = {KPI_MET: "met", KPI_PLANNED: "planned", KPI_NOT_MET: "not-met", KPI_OVERDUE: "not-met"}.get(
+            status, "warn"
+        )
         rows.append(
             KpiRow(
                 name=kpi.name,

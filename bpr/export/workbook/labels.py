@@ -5,8 +5,12 @@ from __future__ import annotations
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import KpiStatus, ScoredProcedure
 
-MET = "達成"
-NOT_MET = "未達"
+# A KPI before its fiscal year ends is judged by the plan, afterwards by what was done (model v3, property
+# 8): only 実績で達成 is green; a plan alone never is.
+MET = "実績で達成"
+PLANNED = "計画で達成"
+NOT_MET = "計画で未達"
+OVERDUE = "未達（期限経過）"
 EMPTY = "対象なし"  # a KPI over an empty population: never 達成 (model v2, property 8)
 CHECK = "要確認"  # a KPI with another warning (a target of 0)
 UPTAKE = "マイナポータルで申請可能: 利用率の向上"
@@ -16,10 +20,13 @@ ROLE_MARKS = {"complement": COMPLEMENT, "national": NATIONAL}  # a primary measu
 
 
 def kpi_status_label(kpi: KpiStatus) -> str:
-    """Return how a KPI reads: 達成, 未達, or 対象なし / 要確認 when it carries a warning (never 達成)."""
+    """Return how a KPI reads: 計画で達成 / 計画で未達 before its year ends, 実績で達成 / 未達（期限経過） after it,
+    or 対象なし / 要確認 when it carries a warning (never 達成)."""
     if kpi.warning is not None:
         return EMPTY if kpi.population == 0 else CHECK
-    return MET if kpi.met else NOT_MET
+    if kpi.judged_on_results:
+        return MET if kpi.met else OVERDUE
+    return PLANNED if kpi.met else NOT_MET
 
 
 def hides_kpi_warning(message: str, kpis: tuple[KpiStatus, ...]) -> bool:

@@ -44,6 +44,7 @@ SHEET_TITLE = "概要"
 WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
 MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
+PLANNED = CellFormat(horizontal="center", bold=True)  # met by the plan alone: never green (model v3, property 8)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
 TOTAL_PEOPLE = CellFormat(number_format=PEOPLE.number_format, bold=True)
 TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
@@ -126,12 +127,19 @@ def _write_scope(out: SheetWriter, summary: Summary) -> None:
 
 def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
     out.heading("■ KPI (市全体の計画)")
-    out.header("指標", "目標", "計画", "実績", "計画で\n達成", "不足", "対象の手続")
+    out.header("指標", "目標", "計画", "実績", "判定", "不足", "対象の手続")
     if not kpis:
         out.add(("KPI の設定がありません", CellFormat()))
         return None
     first = out.row + 1
-    formats = {labels.MET: MET, labels.NOT_MET: NOT_MET, labels.EMPTY: WARNED, labels.CHECK: WARNED}
+    formats = {
+        labels.MET: MET,
+        labels.PLANNED: PLANNED,
+        labels.NOT_MET: NOT_MET,
+        labels.OVERDUE: NOT_MET,
+        labels.EMPTY: WARNED,
+        labels.CHECK: WARNED,
+    }
     for kpi in kpis:
         status = kpi_status_label(kpi)
         out.add(
