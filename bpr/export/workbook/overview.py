@@ -41,10 +41,10 @@ from bpr.inventory.models import Channel, FlowSource, Measure
 SHEET_TITLE = "概要"
 # About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
 # wide enough for most 手続名 on one line (page 1 lists procedures in it).
-WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}}
-MET = CellFormat(horizontal="center", fill=MET_FILL, bold=True)
-NOT_MET = CellFormat(horizontal="center", fill=NOT_MET_FILL, bold=True)
-PLANNED = CellFormat(horizontal="center", bold=True)  # met by the plan alone: never green (model v3, property 8)
+WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
+MET = CellFormat(horizontal="center", wrap=True, fill=MET_FILL, bold=True)
+NOT_MET = CellFormat(horizontal="center", wrap=True, fill=NOT_MET_FILL, bold=True)
+PLANNED = CellFormat(horizontal="center", wrap=True, bold=True)  # met by the plan alone: never green (model v3, property 8)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
 TOTAL_PEOPLE = CellFormat(number_format=PEOPLE.number_format, bold=True)
 TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
@@ -147,7 +147,7 @@ def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int
             (kpi.target, NUMBER),
             (kpi.planned, NUMBER),
             (kpi.done, NUMBER),
-            (status, formats[status]),
+            (status.replace("（", "\n（"), formats[status]),  # 未達 over （期限経過）, never mid-word
             (kpi.gap if kpi.gap and kpi.warning is None else "", NUMBER),
             ("" if kpi.population is None else kpi.population, NUMBER),
         )
