@@ -77,7 +77,10 @@ def test_score_table_in_japanese_reads_as_before(runner):
     result = runner.invoke(app, ["--lang", "ja", "score", str(INVENTORIES), "--top", "5"])
     assert result.exit_code == 0
     assert "優先順位 上位5件 / 全69件" in result.stdout and "KPI (令和4年度〜令和7年度)" in result.stdout
-    assert "  AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画16件 未達（期限経過） (不足10件)" in result.stdout.splitlines()
+    assert (
+        "  AI-OCR・RPA導入業務数 令和5年度まで: 目標10件 / 計画16件 未達（期限経過） (不足10件)"
+        in result.stdout.splitlines()
+    )
     assert "期待削減 時間/年" in result.stdout and "オンライン化 +RPA" in result.stdout
 
 

@@ -44,7 +44,9 @@ SHEET_TITLE = "概要"
 WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
 MET = CellFormat(horizontal="center", wrap=True, fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", wrap=True, fill=NOT_MET_FILL, bold=True)
-PLANNED = CellFormat(horizontal="center", wrap=True, bold=True)  # met by the plan alone: never green (model v3, property 8)
+PLANNED = CellFormat(
+    horizontal="center", wrap=True, bold=True
+)  # met by the plan alone: never green (model v3, property 8)
 TOTAL = CellFormat(number_format=HOURS, bold=True)
 TOTAL_PEOPLE = CellFormat(number_format=PEOPLE.number_format, bold=True)
 TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
@@ -309,7 +311,9 @@ def _data_notes(scope: Scope) -> list[str]:
         p for p in scope.procedures if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0
     ]
     if skeletons:
-        notes.append(f"未調査の手続 {len(skeletons):,}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。")
+        notes.append(
+            f"未調査の手続 {len(skeletons):,}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。"
+        )
         notes.append("　件数の多い手続から調査してください（bpr survey export --worklist）。")
     zero = sum(1 for p in scope.procedures if p.procedure.annual_volume == 0)
     if zero:
