@@ -330,7 +330,8 @@ def test_the_terminal_says_in_japanese_what_the_workbook_and_the_analysis_say() 
     set_language("ja")
     assert {m: _(name) for m, name in MEASURE_NAMES.items()} == MEASURE_LABELS
     assert {label: _(state) for label, state in KPI_STATES.items()} == {
-        label: label for label in (labels.MET, labels.NOT_MET, labels.EMPTY, labels.CHECK)
+        label: label
+        for label in (labels.MET, labels.PLANNED, labels.NOT_MET, labels.OVERDUE, labels.EMPTY, labels.CHECK)
     }
     assert {m.value: label for m, label in PAYMENT_LABELS.items()} == {k: _(v) for k, v in PAYMENT_NAMES.items()}
     assert {e.value: label for e, label in JOURNEY_LABELS.items()} == {k: _(v) for k, v in LIFE_EVENT_NAMES.items()}

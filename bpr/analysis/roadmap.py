@@ -236,24 +236,36 @@ def plan_roadmap(
             schedule.shortfalls.append(_shortfall(warned, kind="kpi"))
             continue
         if kpi.judged_on_results:
-            schedule.shortfalls.append(
-                _shortfall(
-                    phrase(
-                        N_(
-                            "KPI “{name}” by {year}: the year has passed with {done} done against a target of"
-                            " {target}: {gap} short ({planned} were planned; record what was done with"
-                            " plan.progress: done and done_fy)"
-                        ),
-                        name=kpi.name,
-                        year=FiscalYear(kpi.by_fy),
-                        target=kpi.target,
-                        done=kpi.done,
-                        planned=kpi.planned,
-                        gap=kpi.gap,
-                    ),
-                    kind="kpi",
-                )
+            effort_based = set(target.measures) & {Measure.RPA, Measure.AI_OCR, Measure.BPR}
+            measures = Listed([measure_phrase(m) for m in SCHEDULED if m in target.measures], N_("{list} or {item}"))
+            not_surveyed = _not_surveyed(ranked, measures) if effort_based and kpi.planned < kpi.target else None
+            said = dict(
+                name=kpi.name,
+                year=FiscalYear(kpi.by_fy),
+                target=kpi.target,
+                done=kpi.done,
+                planned=kpi.planned,
+                gap=kpi.gap,
             )
+            if not_surveyed is None:
+                passed = phrase(
+                    N_(
+                        "KPI “{name}” by {year}: the year has passed with {done} done against a target of"
+                        " {target}: {gap} short ({planned} were planned; record what was done with"
+                        " plan.progress: done and done_fy)"
+                    ),
+                    **said,
+                )
+            else:
+                passed = phrase(
+                    N_(
+                        "KPI “{name}” by {year}: the year has passed with {done} done against a target of"
+                        " {target}: {gap} short ({planned} were planned) — {cause}"
+                    ),
+                    cause=not_surveyed,
+                    **said,
+                )
+            schedule.shortfalls.append(_shortfall(passed, kind="kpi"))
             continue
         why = _why_not_met(target, schedule, items, start, ranked)
         if target.national_priority_only:
@@ -350,6 +362,32 @@ def _check_deadline(schedule: _Schedule, item: ScoredProcedure, placed: RoadmapI
 NOT_SURVEYED_NAMED = 5  # the procedures not surveyed yet that a shortfall names, largest first
 
 
+def _not_surveyed(ranked: Sequence[ScoredProcedure], measures: Listed) -> Phrase | None:
+    """Say how many procedures are not surveyed yet (skeleton flows with cases), naming the largest; None when none."""
+    skeletons = sorted(
+        (p for p in ranked if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0),
+        key=lambda p: (-p.procedure.annual_volume, p.id),
+    )
+    if not skeletons:
+        return None
+    named = Listed(
+        [
+            phrase(N_("{name} ({cases} cases)"), name=p.procedure.name, cases=f"{p.procedure.annual_volume:,}")
+            for p in skeletons[:NOT_SURVEYED_NAMED]
+        ]
+    )
+    return phrase(
+        N_(
+            "{count} procedures not surveyed yet (flows imported as skeletons, without the staff's minutes):"
+            " their {measures} candidates cannot be found until they are surveyed; survey first {named}"
+            " (bpr survey export --worklist)"
+        ),
+        count=f"{len(skeletons):,}",
+        measures=measures,
+        named=named,
+    )
+
+
 def _why_not_met(
     target: KpiTarget, schedule: _Schedule, items: Sequence[RoadmapItem], start: int, ranked: Sequence[ScoredProcedure]
 ) -> Phrase | Listed:
@@ -386,32 +424,12 @@ def _why_not_met(
     if waiting:
         parts.append(phrase(N_("{count} not placed for want of capacity within the plan period"), count=len(waiting)))
     parts.append(phrase(N_("capacity until the deadline: {capacity} in all"), capacity=capacity))
-    skeletons = sorted(
-        (p for p in ranked if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0),
-        key=lambda p: (-p.procedure.annual_volume, p.id),
-    )
     effort_based = kinds & {Measure.RPA, Measure.AI_OCR, Measure.BPR}
     short = len(candidates) < target.target if target.target is not None else False
-    if short and skeletons and effort_based:
+    not_surveyed = _not_surveyed(ranked, labels) if short and effort_based else None
+    if not_surveyed is not None:
         # The candidates are few because the flows are skeletons without effort, not because the target is wrong.
-        named = Listed(
-            [
-                phrase(N_("{name} ({cases} cases)"), name=p.procedure.name, cases=f"{p.procedure.annual_volume:,}")
-                for p in skeletons[:NOT_SURVEYED_NAMED]
-            ]
-        )
-        parts.append(
-            phrase(
-                N_(
-                    "{count} procedures not surveyed yet (flows imported as skeletons, without the staff's minutes):"
-                    " their {measures} candidates cannot be found until they are surveyed; survey first {named}"
-                    " (bpr survey export --worklist)"
-                ),
-                count=f"{len(skeletons):,}",
-                measures=labels,
-                named=named,
-            )
-        )
+        parts.append(not_surveyed)
     elif short:
         parts.append(
             phrase(
