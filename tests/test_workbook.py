@@ -920,3 +920,14 @@ def test_build_links_each_procedure_of_the_priority_sheet_to_its_diagram(sample:
     assert found == links
     assert not any(row[-1].hyperlink for row in plain.iter_rows(min_row=2))
     assert [[c.value for c in r] for r in linked.iter_rows()] == [[c.value for c in r] for r in plain.iter_rows()]
+
+
+def test_page_one_totals_say_whose_hours_they_are(book: Path, analysis: Analysis) -> None:
+    # Model v3, property 9: staff and citizens apart, never one added headline.
+    total = summarise(analysis).total_placed
+    texts = [c for row in rows(load_workbook(book)["概要"])[:6] for c in row if isinstance(c, str)]
+    assert (
+        f"削減見込み（計画期間内に配置した施策、1年あたり）: 職員 {total.staff:,.0f} 時間"
+        f"（{total.fte:,.2f} 人工・{total.thousand_yen:,.0f} 千円）、住民 {total.citizen:,.0f} 時間"
+    ) in texts
+    assert total.staff > 0 and total.citizen > 0

@@ -44,6 +44,7 @@ SHEET_TITLE = "概要"
 WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
 MET = CellFormat(horizontal="center", wrap=True, fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", wrap=True, fill=NOT_MET_FILL, bold=True)
+HEADLINE = CellFormat(border=None, bold=True)
 PLANNED = CellFormat(
     horizontal="center", wrap=True, bold=True
 )  # met by the plan alone: never green (model v3, property 8)
@@ -83,6 +84,13 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
             "この課の手続だけを数えています (対象・施策・削減見込み・年度別)。KPI と計画上の課題は市全体の計画に対する値です。",
             ALERT,
         )
+    total = scope.summary.total_placed
+    # Page 1's total, whose hours it is (model v3, property 9): staff and citizens apart, never added.
+    out.line(
+        f"削減見込み（計画期間内に配置した施策、1年あたり）: 職員 {total.staff:,.0f} 時間"
+        f"（{total.fte:,.2f} 人工・{total.thousand_yen:,.0f} 千円）、住民 {total.citizen:,.0f} 時間",
+        HEADLINE,
+    )
     for text in _data_notes(scope):
         out.line(text, ALERT)
     # Page 1 is what a chief reads in thirty seconds: what to do this fiscal year, the KPIs, the ten
