@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bpr.i18n import N_, Phrase
-from bpr.inventory.models import Channel, Measure, SharedWith
+from bpr.inventory.models import Channel, LegalLevel, Measure, SharedWith
 
 MEASURE_LABELS: dict[Measure, str] = {
     Measure.ONLINE: "オンライン化",
@@ -52,3 +52,21 @@ SHARED_WITH_LABELS: dict[SharedWith, str] = {
     SharedWith.OTHER_MUNICIPALITY: "他の市町村・組合",
     SharedWith.PRIVATE: "民間等",
 }
+
+
+# The level of the rule that requires presence or a seal (presence_basis, seal_basis).
+LEGAL_LEVEL_LABELS: dict[LegalLevel, str] = {
+    LegalLevel.LAW: "法律",
+    LegalLevel.CABINET_ORDER: "政令",
+    LegalLevel.MINISTERIAL_ORDINANCE: "省令",
+    LegalLevel.ORDINANCE: "条例",
+    LegalLevel.RULE: "規則",
+    LegalLevel.GUIDELINE: "要綱・要領",
+    LegalLevel.PRACTICE: "慣行",
+}
+CITY_RULE_LABELS = {"presence": "本人の来庁", "seal": "押印"}
+
+
+def city_rule_text(what: str, level: LegalLevel) -> str:
+    """Return '本人の来庁の義務は要綱・要領によるもの（市が定めたもの）' for a requirement the city can review."""
+    return f"{CITY_RULE_LABELS[what]}の義務は{LEGAL_LEVEL_LABELS[level]}によるもの（市が定めたもの）"

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
-from bpr.analysis.labels import MEASURE_LABELS, channels_text
+from bpr.analysis.labels import MEASURE_LABELS, channels_text, city_rule_text
 from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
@@ -47,7 +47,7 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         recommendation = Measure.BPR
     else:
         recommendation = Measure.NONE
-    if procedure.online.in_person_required_by_law and gains[Measure.BPR].hours > 0:
+    if procedure.online.online_gated and gains[Measure.BPR].hours > 0:
         # Property 4 before property 5: where a law requires presence, the citizen's burden goes to BPR
         # (予約・書かない窓口); RPA and AI-OCR may still come as complements.
         recommendation = Measure.BPR
@@ -123,6 +123,14 @@ def _measures(
         # The national plan requires it online whatever it saves: its hours are what the others leave.
         gain = within(after[Measure.ONLINE], claimed, today, citizen_left)
         out.append((_plan(procedure, gain, "national", score_gain(gain, config)), gain))
+        for node, hours in gain.staff_by_step.items():
+            claimed[node] = claimed.get(node, 0.0) + hours
+        citizen_left -= gain.citizen_hours
+    if procedure.online.city_rules and Measure.BPR not in chosen:
+        # Model v3, property 7: a presence or seal the city required itself is a 見直し (BPR) measure, whatever
+        # it saves by itself: going online stays open behind it.
+        gain = within(gains[Measure.BPR], claimed, today, citizen_left)
+        out.append((_plan(procedure, gain, "review", score_gain(gain, config)), gain))
     return out
 
 
@@ -137,7 +145,7 @@ def requires_national_online(procedure: Procedure) -> bool:
         procedure.national_priority
         and online.status is not OnlineStatus.FULL
         and not online.on_mynaportal
-        and not online.in_person_required_by_law
+        and not online.online_gated
     )
 
 
@@ -185,6 +193,12 @@ def _reasons(
                 f"併せて {MEASURE_LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
+        elif plan.role == "review":
+            rules = "・".join(city_rule_text(what, level) for what, level in procedure.online.city_rules)
+            reasons.append(
+                f"見直し ({MEASURE_LABELS[plan.measure]}): {rules}。市の判断で見直す"
+                f" (他の施策の残りに対し{_split(gain, config)}、期待削減 {gain.expected_hours:,.0f}時間/年)"
+            )
         else:
             reasons.append(
                 f"国の優先手続のためオンライン化も計画: 他の施策の残りに対し{_split(gain, config)}、"
@@ -194,7 +208,7 @@ def _reasons(
     for measure in CANDIDATE_ORDER:
         if measure not in shown:
             reasons.extend(gains[measure].reasons)
-    if procedure.online.in_person_required_by_law:
+    if procedure.online.online_gated:
         gate = gains[Measure.ONLINE].reasons
         reasons = [*gate, *(r for r in reasons if r not in gate)]
     if procedure.national_priority:

@@ -67,7 +67,7 @@ class MeasurePlan:
     """
 
     measure: Measure
-    role: str  # "primary", "complement", or "national" (online required by the national plan, on what the others leave)
+    role: str  # "primary", "complement", "national" (online required by the national plan) or "review" (見直し)
     hours: float
     staff_hours: float
     citizen_hours: float

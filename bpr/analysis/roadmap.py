@@ -146,7 +146,7 @@ def plan_roadmap(
     entries: list[_Entry] = []
     national_ids = {item.id for item in ranked if needs_national_online(item) and item.id not in fixed_online}
     for item in ranked:
-        gated = item.procedure.national_priority and item.procedure.online.in_person_required_by_law
+        gated = item.procedure.national_priority and item.procedure.online.online_gated
         if gated and not national_met_already(item) and item.id not in fixed_online:
             schedule.shortfalls.append(
                 _shortfall(
@@ -272,9 +272,7 @@ def plan_roadmap(
             kept_in_person = [
                 p
                 for p in ranked
-                if p.procedure.national_priority
-                and p.procedure.online.in_person_required_by_law
-                and not national_met_already(p)
+                if p.procedure.national_priority and p.procedure.online.online_gated and not national_met_already(p)
             ]
             if kept_in_person:
                 why = Listed(

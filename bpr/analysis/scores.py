@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
-from bpr.analysis.labels import channels_text
+from bpr.analysis.labels import LEGAL_LEVEL_LABELS, channels_text, city_rule_text
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
 from bpr.inventory.models import (
@@ -108,11 +108,12 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     online = procedure.online
     if online.status is OnlineStatus.FULL:
         return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)")
-    if online.in_person_required_by_law:
-        return no_gain(
-            Measure.ONLINE,
-            "法令で本人の来庁が必要: オンライン化の対象外",
-        )
+    if online.presence_gated:
+        level = "法令" if online.presence_basis is None else LEGAL_LEVEL_LABELS[online.presence_basis]
+        return no_gain(Measure.ONLINE, f"{level}で本人の来庁が必要: オンライン化の対象外")
+    if online.seal_gated:
+        level = LEGAL_LEVEL_LABELS[online.seal_basis] if online.seal_basis is not None else "法令"
+        return no_gain(Measure.ONLINE, f"{level}で押印が必要: オンライン化の対象外 (改正されるまで)")
     cfg = config.online
     volume = procedure.annual_volume
     share = online_share(procedure, config)
@@ -152,6 +153,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if online.status is OnlineStatus.PARTIAL:
         source = "" if online.share is not None else " (割合の記載がなく既定値)"
         reasons.append(f"一部オンライン化済み: {percent(share)} は来庁不要{source}、残る{percent(left)}の件数で計算")
+    for what, level in online.city_rules:
+        # Model v3, property 7: a requirement the city set itself does not gate; it is reviewed (見直し).
+        reasons.append(f"{city_rule_text(what, level)}: 見直せばオンライン化できる")
     if online.existing_channels:
         reasons.append(
             f"{channels_text(online.existing_channels)}から申請可能: 残るのは利用率の向上"
@@ -286,7 +290,9 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
     if figures.visits > 1:
         minutes += (figures.visits - 1) * config.travel_minutes_per_visit
         reasons.append(f"来庁{_count(figures.visits)}回を1回に (結果の郵送など)")
-    if procedure.online.in_person_required_by_law and figures.citizen_minutes_per_case > 0:
+    for what, level in procedure.online.city_rules:
+        reasons.append(f"{city_rule_text(what, level)}: 市の判断で見直す (見直し)")
+    if procedure.online.presence_gated and figures.citizen_minutes_per_case > 0:
         reform = (
             figures.counter_wait_minutes * cfg.reservation_wait_removed_share
             + figures.handwritten_minutes * cfg.handwriting_removed_share

@@ -132,7 +132,7 @@ def summarise(analysis: Analysis, procedure_ids: Iterable[str] | None = None) ->
 def _saving(item: ScoredProcedure, placed: RoadmapItem) -> tuple[float, float, float, float]:
     """Return (hours, staff, citizen, expected) a placed measure saves: its plan's, else the measure alone."""
     for plan in item.measures:
-        if plan.measure is placed.measure and placed.role in ("primary", "complement", "national"):
+        if plan.measure is placed.measure and placed.role in ("primary", "complement", "national", "review"):
             return plan.hours, plan.staff_hours, plan.citizen_hours, plan.expected_hours
     key = placed.measure.value
     return (

@@ -51,6 +51,8 @@ FIELD_LABELS: dict[str, str] = {
     "online.share": N_("share without a visit"),
     "online.mynaportal": N_("Mynaportal"),
     "online.channels": N_("channels that exist"),
+    "online.presence_basis": N_("what requires presence"),
+    "online.seal_basis": N_("what requires the seal"),
     "handled": N_("handled by the city"),
     "handled_reason": N_("why not handled"),
     "shared_with": N_("other bodies taking it"),

@@ -186,6 +186,22 @@ class Channel(enum.StrEnum):
     OTHER = "other"
 
 
+class LegalLevel(enum.StrEnum):
+    """The level of the rule that requires presence or a seal (format 1.2, `presence_basis`, `seal_basis`)."""
+
+    LAW = "law"  # 法律
+    CABINET_ORDER = "cabinet_order"  # 政令
+    MINISTERIAL_ORDINANCE = "ministerial_ordinance"  # 省令
+    ORDINANCE = "ordinance"  # 条例
+    RULE = "rule"  # 規則
+    GUIDELINE = "guideline"  # 要綱・要領
+    PRACTICE = "practice"  # 慣行
+
+
+# Model v3, property 7: only the national levels gate presence or seals; a rule the city set itself is reviewed.
+NATIONAL_LEVELS = frozenset({LegalLevel.LAW, LegalLevel.CABINET_ORDER, LegalLevel.MINISTERIAL_ORDINANCE})
+
+
 class SharedWith(enum.StrEnum):
     """Another body that takes the same procedure (format 1.2, `shared_with`)."""
 
@@ -305,6 +321,8 @@ class Online(_Model):
     share: Share | None = None
     mynaportal: StrictBool = False
     channels: list[Channel] | None = None
+    presence_basis: LegalLevel | None = None
+    seal_basis: LegalLevel | None = None
 
     @model_validator(mode="after")
     def _channels_agree(self) -> Online:
@@ -318,6 +336,39 @@ class Online(_Model):
                 )
             )
         return self
+
+    @property
+    def presence_level(self) -> LegalLevel | None:
+        """Return the level requiring the citizen in person: `presence_basis`, or law for the 1.0 flag alone."""
+        if self.presence_basis is not None:
+            return self.presence_basis
+        return LegalLevel.LAW if self.in_person_required_by_law else None
+
+    @property
+    def presence_gated(self) -> bool:
+        """Tell whether a national rule (法律・政令・省令) requires presence: no online measure (property 7)."""
+        return self.presence_level in NATIONAL_LEVELS
+
+    @property
+    def seal_gated(self) -> bool:
+        """Tell whether a national rule requires the seal: no online measure until that rule changes."""
+        return self.seal_basis in NATIONAL_LEVELS
+
+    @property
+    def online_gated(self) -> bool:
+        """Tell whether a national rule keeps the procedure from going online (presence or seal)."""
+        return self.presence_gated or self.seal_gated
+
+    @property
+    def city_rules(self) -> tuple[tuple[str, LegalLevel], ...]:
+        """Return the requirements the city set itself, as ('presence' | 'seal', level): each is a 見直し."""
+        found = []
+        level = self.presence_level
+        if level is not None and level not in NATIONAL_LEVELS:
+            found.append(("presence", level))
+        if self.seal_basis is not None and self.seal_basis not in NATIONAL_LEVELS:
+            found.append(("seal", self.seal_basis))
+        return tuple(found)
 
     @property
     def on_mynaportal(self) -> bool:

@@ -31,7 +31,12 @@ from bpr.survey.sheets.labels import (
     SOURCE_LABELS,
 )
 
-PLAN_ROLE_LABELS = {"primary": "主施策 (推奨)", "complement": "補完施策", "national": "国の優先で追加"}
+PLAN_ROLE_LABELS = {
+    "primary": "主施策 (推奨)",
+    "complement": "補完施策",
+    "national": "国の優先で追加",
+    "review": "見直し (市が定めた来庁・押印の義務)",
+}
 
 
 @dataclass(frozen=True, slots=True)

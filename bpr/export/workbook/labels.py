@@ -16,7 +16,8 @@ CHECK = "要確認"  # a KPI with another warning (a target of 0)
 UPTAKE = "マイナポータルで申請可能: 利用率の向上"
 COMPLEMENT = "補完"
 NATIONAL = "国の優先"
-ROLE_MARKS = {"complement": COMPLEMENT, "national": NATIONAL}  # a primary measure goes unmarked
+REVIEW = "見直し"  # a presence or seal the city required itself (model v3, property 7)
+ROLE_MARKS = {"complement": COMPLEMENT, "national": NATIONAL, "review": REVIEW}  # a primary measure goes unmarked
 
 
 def kpi_status_label(kpi: KpiStatus) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bpr.analysis.labels import CHANNEL_LABELS as CHANNEL_LABELS
+from bpr.analysis.labels import LEGAL_LEVEL_LABELS as LEGAL_LEVEL_LABELS
 from bpr.analysis.labels import SHARED_WITH_LABELS as SHARED_WITH_LABELS
 from bpr.inventory.models import (
     Action,

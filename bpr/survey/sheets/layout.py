@@ -12,7 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpr.inventory.models import Action, Actor, FlowSource, IdentityCheck, Kind, Medium, OnlineStatus, Source
+from bpr.inventory.models import (
+    Action,
+    Actor,
+    FlowSource,
+    IdentityCheck,
+    Kind,
+    LegalLevel,
+    Medium,
+    OnlineStatus,
+    Source,
+)
 from bpr.survey.sheets import labels as L
 
 GUIDE_SHEET = "記入要領"
@@ -190,6 +200,25 @@ PROCEDURE_COLUMNS: tuple[Column, ...] = (
         8,
         f"法令・条例で本人の来庁が必要なら「{L.YES}」",
         "",
+    ),
+    Column(
+        "来庁義務の根拠",
+        ("online", "presence_basis"),
+        CellKind.CHOICE,
+        9,
+        "来庁が必要なとき、それを定めたもの。法律・政令・省令だけがオンライン化を止め、市が定めたもの"
+        "（条例・規則・要綱・要領・慣行）は見直しの対象。選べる語: " + "、".join(L.LEGAL_LEVEL_LABELS.values()),
+        L.LEGAL_LEVEL_LABELS[LegalLevel.GUIDELINE],
+        labels=L.LEGAL_LEVEL_LABELS,
+    ),
+    Column(
+        "押印義務の根拠",
+        ("online", "seal_basis"),
+        CellKind.CHOICE,
+        9,
+        "押印が必要なとき、それを定めたもの。選べる語: " + "、".join(L.LEGAL_LEVEL_LABELS.values()),
+        "",
+        labels=L.LEGAL_LEVEL_LABELS,
     ),
     Column(
         "本人確認",
