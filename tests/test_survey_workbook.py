@@ -115,7 +115,10 @@ def workbooks(exported: Path, tmp_path: Path) -> Path:
 def test_export_writes_one_workbook_per_counter_named_by_its_id(exported: Path) -> None:
     inventory, _ = load_inventory([INVENTORIES], use_cache=False)
     ids = sorted(loaded.counter.id for loaded in inventory.files if loaded.counter is not None)
-    assert sorted(p.name for p in exported.iterdir()) == [f"{counter_id}.xlsx" for counter_id in ids]
+    assert sorted(p.name for p in exported.iterdir()) == [
+        ".bpr-survey-forms",
+        *(f"{counter_id}.xlsx" for counter_id in ids),
+    ]
     assert load_workbook(exported / "shimin.xlsx").sheetnames == list(SHEET_ORDER)
 
 
@@ -739,7 +742,7 @@ def test_export_of_some_counters(tmp_path: Path, runner: CliRunner) -> None:
         runner, "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "some"), "-c", "shimin", "-c", "hoken"
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "some").iterdir()) == ["hoken.xlsx", "shimin.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "some").iterdir()) == [".bpr-survey-forms", "hoken.xlsx", "shimin.xlsx"]
     unknown = run(runner, "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "none"), "-c", "shimim")
     assert unknown.exit_code == 2
     assert "did you mean 'shimin'" in unknown.stderr

@@ -185,7 +185,7 @@ def test_export_worklist_writes_only_the_worklist_and_lists_it(
     out = tmp_path / "forms"
     result = export(runner, str(inventory), "--worklist", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["kosodate.xlsx", "norin.xlsx", "shimin.xlsx"]
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["kosodate.xlsx", "norin.xlsx", "shimin.xlsx"]
     # One 調査票 per counter holding only its worklist procedures, largest first.
     assert workbook_ids(out / "shimin.xlsx") == ["shimin-101"]
     assert workbook_ids(out / "kosodate.xlsx") == ["kosodate-201", "kosodate-203"]
@@ -211,7 +211,7 @@ def test_worklist_share_and_counters(runner: CliRunner, inventory: Path, tmp_pat
     result = export(runner, *args)
     assert result.exit_code == 0, result.output
     # kosodate and norin: 200 + 100 + 100 + 0 = 400 cases; 200 is 50 %.
-    assert [p.name for p in out.iterdir()] == ["kosodate.xlsx"]
+    assert [p.name for p in out.glob("*.xlsx")] == ["kosodate.xlsx"]
     assert workbook_ids(out / "kosodate.xlsx") == ["kosodate-201"]
     assert "1 procedure carries 50.0% of the skeleton procedures' annual cases (200 of 400); " in result.stdout
 
@@ -230,7 +230,7 @@ def test_the_summary_in_japanese(runner: CliRunner, inventory: Path, tmp_path: P
 def test_quiet_writes_the_worklist_and_prints_nothing(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:
     result = export(runner, "-q", str(inventory), "--worklist", "-o", str(tmp_path / "forms"))
     assert (result.exit_code, result.stdout) == (0, "")
-    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == ["kosodate.xlsx", "norin.xlsx", "shimin.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "forms").glob("*.xlsx")) == ["kosodate.xlsx", "norin.xlsx", "shimin.xlsx"]
 
 
 def test_without_worklist_the_export_is_unchanged(runner: CliRunner, inventory: Path, tmp_path: Path) -> None:
@@ -324,7 +324,7 @@ def test_the_worklist_of_the_national_survey(runner: CliRunner, tmp_path: Path) 
         f"{e.procedure.annual_volume:,}" for e in entries
     ]
     assert lines[2 + len(entries)].startswith(f"{len(entries)} procedures carry ")
-    listed = sorted(workbook for path in out.iterdir() for workbook in workbook_ids(path))
+    listed = sorted(workbook for path in out.glob("*.xlsx") for workbook in workbook_ids(path))
     assert listed == sorted(taken)
 
 

@@ -110,6 +110,16 @@ def _check_share(value: float | None) -> float | None:
     return value
 
 
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help=N_(
+            "Replace forms in -o DIR that were changed since bpr wrote them (filled in, most likely). Without it"
+            " bpr refuses and names them: import them first."
+        ),
+    ),
+]
 WorklistShareOption = Annotated[
     float | None,
     typer.Option(
@@ -144,6 +154,7 @@ def export(
     counters: CounterOption = None,
     worklist: WorklistOption = False,
     worklist_share: WorklistShareOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Write one Excel survey form (調査票) per counter into -o DIR, prefilled (exit 0 ok, 1 inventory errors, 2 usage)."""
     from bpr.inventory.loader import load_inventory
@@ -173,7 +184,12 @@ def export(
             + "\n"
         )
         raise typer.Exit(EXIT_PROBLEMS)
-    from bpr.survey.sheets.export import DEFAULT_WORKLIST_SHARE, make_worklist, write_survey_workbooks
+    from bpr.survey.sheets.export import (
+        DEFAULT_WORKLIST_SHARE,
+        FilledFormsError,
+        make_worklist,
+        write_survey_workbooks,
+    )
 
     _check_counters(counters, [f.counter.id for f in inventory.files if f.counter is not None])
     wanted = set(counters) if counters else None
@@ -187,7 +203,17 @@ def export(
             return
     make_output_folder(output)
     try:
-        written = write_survey_workbooks(inventory, output, wanted, listed)
+        written = write_survey_workbooks(inventory, output, wanted, listed, overwrite=overwrite)
+    except FilledFormsError as exc:
+        fail(
+            ngettext(
+                "{paths}: a survey form (調査票) changed since bpr wrote it (filled in?): not overwritten. Import it"
+                " first (bpr survey import), export into another folder, or pass --overwrite",
+                "{paths}: survey forms (調査票) changed since bpr wrote them (filled in?): not overwritten. Import"
+                " them first (bpr survey import), export into another folder, or pass --overwrite",
+                len(exc.paths),
+            ).format(paths=", ".join(map(str, exc.paths)))
+        )
     except OSError as exc:
         fail(
             _("cannot write {output}: {reason} (nothing was written there)").format(

@@ -14,6 +14,7 @@ taken until they carry the share asked of all their cases; a procedure with no c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -179,29 +180,89 @@ def worklist_surveys(inventory: Inventory, worklist: Worklist) -> list[CounterSu
     ]
 
 
+# What `bpr survey export` wrote into a folder: the SHA-256 of each form as written. A form whose bytes no
+# longer match was changed after it was written (filled in, most likely) and is never overwritten.
+FORMS_LEDGER = ".bpr-survey-forms"
+
+
+class FilledFormsError(Exception):
+    """Forms in the folder were changed since bpr wrote them: an export would overwrite what was filled in."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__(", ".join(map(str, paths)))
+        self.paths = paths
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _written_before(folder: Path) -> dict[str, str]:
+    ledger = folder / FORMS_LEDGER
+    if not ledger.is_file():
+        return {}
+    out = {}
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        digest, _space, name = line.partition("  ")
+        if digest and name:
+            out[name] = digest
+    return out
+
+
+def survey_targets(
+    inventory: Inventory, counters: Collection[str] | None = None, worklist: Worklist | None = None
+) -> list[tuple[CounterSurvey, str]]:
+    """Return the forms an export writes, with their file names."""
+    surveys = counter_surveys(inventory) if worklist is None else worklist_surveys(inventory, worklist)
+    # Names come from every counter, so that a counter's workbook has one name however many are written.
+    return [
+        (survey, name)
+        for survey, name in zip(surveys, counter_file_names(s.counter.id for s in surveys), strict=True)
+        if (counters is None or survey.counter.id in counters) and (worklist is None or survey.procedures)
+    ]
+
+
+def filled_forms(folder: Path, names: Collection[str]) -> list[Path]:
+    """Return the forms among `names` in `folder` that are not as bpr wrote them (changed, or not bpr's)."""
+    before = _written_before(folder)
+    changed = []
+    for name in sorted(names):
+        path = folder / name
+        if (path.exists() or path.is_symlink()) and (not path.is_file() or before.get(name) != _digest(path)):
+            changed.append(path)
+    return changed
+
+
 def write_survey_workbooks(
     inventory: Inventory,
     out_dir: Path,
     counters: Collection[str] | None = None,
     worklist: Worklist | None = None,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write one 調査票 per counter (or per counter of `counters`) into `out_dir`, named after the counter id.
 
-    With a worklist, only the counters holding some of its procedures get one, holding only those.
+    With a worklist, only the counters holding some of its procedures get one, holding only those. A form
+    already there that was changed since bpr wrote it raises FilledFormsError before anything is written,
+    unless `overwrite`.
     """
+    from bpr.export.safe import atomic_write
+
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    surveys = counter_surveys(inventory) if worklist is None else worklist_surveys(inventory, worklist)
+    targets = survey_targets(inventory, counters, worklist)
+    if not overwrite:
+        changed = filled_forms(folder, [name for _survey, name in targets])
+        if changed:
+            raise FilledFormsError(changed)
     written = []
-    # Names come from every counter, so that a counter's workbook has one name however many are written.
-    for survey, name in zip(surveys, counter_file_names(s.counter.id for s in surveys), strict=True):
-        if counters is not None and survey.counter.id not in counters:
-            continue
-        if worklist is not None and not survey.procedures:
-            continue
+    for survey, name in targets:
         path = folder / name
         write_survey_workbook(survey, path)
         written.append(path)
+    ledger = {**_written_before(folder), **{path.name: _digest(path) for path in written}}
+    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(ledger.items()))
+    atomic_write(folder / FORMS_LEDGER, lambda target: target.write_text(text, encoding="utf-8", newline="\n"))
     return written
 
 

@@ -9,6 +9,7 @@ with the same codes as `bpr validate`.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bpr.i18n import _
+from bpr.inventory.sources import read_bytes
+from bpr.inventory.yamlfile import YamlInputError
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 from bpr.survey.sheets.cells import CellError, as_text, is_blank, read_cell
 from bpr.survey.sheets.layout import (
@@ -41,6 +44,9 @@ from bpr.survey.sheets.layout import (
 # (a format applied to whole columns) is not walked to the bottom.
 MAX_EMPTY_RUN = 1000
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+# A 調査票 of a counter with a thousand procedures and their flows is a few MiB; a returned form is read
+# whole into memory, so a larger file is refused with this limit.
+MAX_FORM_BYTES = 64 * 1024 * 1024
 # What a damaged workbook raises: not a zip, a member missing or cut short, XML that does not parse
 # (ElementTree's ParseError is a SyntaxError).
 BROKEN_FILE: tuple[type[BaseException], ...] = (
@@ -140,7 +146,14 @@ def _open(path: Path) -> Any:
             _("is not an Excel workbook (.xlsx): save the 調査票 as an Excel workbook ({name})").format(name=path.name)
         )
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        # Through the one guarded reader: a FIFO, a device or a link to one is refused before it is opened
+        # (a FIFO named s.xlsx blocked forever; a link to /dev/zero grew without end), and so is a file
+        # over the size limit.
+        raw = read_bytes(path, MAX_FORM_BYTES)
+    except YamlInputError as exc:
+        raise NotASurvey(exc.message) from None
+    try:
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (*BROKEN_FILE, InvalidFileException, ValueError, TypeError) as exc:
         raise NotASurvey(_("cannot be read as an Excel workbook ({reason})").format(reason=_reason(exc))) from None
 

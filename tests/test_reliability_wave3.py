@@ -1,0 +1,60 @@
+"""Issue 24 (reliability wave 3): each finding fixed here has a test that failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bpr.cli.main import app
+
+from conftest import INVENTORIES
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+
+
+def run_bpr(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run bpr in its own process, so that a hang fails the test instead of stopping the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "bpr", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_survey_import_refuses_fifos_and_devices_instead_of_hanging(tmp_path: Path) -> None:
+    # Item 1: a FIFO named s.xlsx blocked forever; a link to /dev/zero grew to gigabytes.
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    os.mkfifo(forms / "s.xlsx")
+    (forms / "z.xlsx").symlink_to("/dev/zero")
+    result = run_bpr("survey", "import", str(forms), "-o", str(INVENTORIES), "--dry-run")
+    assert result.returncode == 1, result.stderr
+    assert "s.xlsx is a named pipe (FIFO), not a regular file" in result.stdout + result.stderr
+    assert "links to /dev/zero, which is a character device, not a regular file" in result.stdout + result.stderr
+
+
+def test_survey_export_never_overwrites_a_filled_form(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 3: exporting again over a form that was filled in replaced it, exit 0.
+    out = tmp_path / "forms"
+    args = ["survey", "export", str(INVENTORIES), "-c", "shimin", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0  # as bpr wrote it: replaced freely
+    form = out / "shimin.xlsx"
+    workbook = load_workbook(form)
+    workbook["手続一覧"].cell(row=5, column=2, value="記入した値")
+    workbook.save(form)
+    filled = form.read_bytes()
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "survey form (調査票) changed since bpr wrote it (filled in?): not overwritten" in refused.output
+    assert form.read_bytes() == filled
+    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+    assert form.read_bytes() != filled
