@@ -58,3 +58,29 @@ def test_survey_export_never_overwrites_a_filled_form(runner: CliRunner, tmp_pat
     assert form.read_bytes() == filled
     assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
     assert form.read_bytes() != filled
+
+
+def test_import_never_writes_a_volume_validate_refuses(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 7 (and item 6's 400-digit count): a 20-digit count was written as a volume validate rejects, and
+    # 400 digits ended as an internal error (a float overflow).
+    from test_import_survey import row, run_import, write_csv
+
+    from bpr.inventory.loader import load_inventory
+
+    rows = [
+        row(**{"手続ID": "1", "所管府省庁": "総務省", "手続名": "二十桁", "法令名": "住民基本台帳法",
+               "総手続件数": "9" * 20, "オンライン手続件数": "9" * 400}),
+        row(**{"手続ID": "2", "所管府省庁": "総務省", "手続名": "四百桁", "法令名": "住民基本台帳法",
+               "総手続件数": "9" * 400, "オンライン手続件数": "0"}),
+        row(**{"手続ID": "3", "所管府省庁": "総務省", "手続名": "上限の少し上", "法令名": "住民基本台帳法",
+               "総手続件数": str(1_600_000_000_000), "オンライン手続件数": "0"}),
+    ]  # fmt: skip
+    out = tmp_path / "inv"
+    result = run_import(runner, write_csv(tmp_path / "s.csv", rows), out)
+    assert result.exit_code == 0, result.output
+    inventory, problems = load_inventory([out], use_cache=False)
+    assert problems == [] and not [p for p in inventory.problems if p.severity == "error"]
+    volumes = {p.national_id: (p.annual_volume, p.volume_source) for _c, p, _f in inventory.entries()}
+    assert volumes["1"][0] == volumes["2"][0] == 0 and "大きすぎる" in (volumes["2"][1] or "")
+    # 1.6 × 10^12 × 78,000 / 124,500,000 ≈ 1.0 × 10^9: over the limit of 1,000,000,000, so not used.
+    assert volumes["3"][0] == 0 and "年間件数の上限（1,000,000,000件）を超える" in (volumes["3"][1] or "")

@@ -469,7 +469,8 @@ class SurveyAnswer(_Model):
     online_status: Text | None = None
     national_volume: Annotated[StrictInt, Field(ge=0)] | None = None
     national_online: Annotated[StrictInt, Field(ge=0)] | None = None
-    city_volume: Annotated[StrictInt, Field(ge=0, le=MAX_ANNUAL_VOLUME)] | None = None
+    # Unbounded here, as the survey wrote it: the import never turns a count over MAX_ANNUAL_VOLUME into a volume.
+    city_volume: Annotated[StrictInt, Field(ge=0)] | None = None
     population: Annotated[StrictInt, Field(gt=0)] | None = None
     identity_check: Text | None = None
     fee: Text | None = None

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bpr.inventory.models import MAX_WAIT_MINUTES, Channel, LifeEvent, SharedWith, SurveyAnswer
+from bpr.inventory.models import MAX_ANNUAL_VOLUME, MAX_WAIT_MINUTES, Channel, LifeEvent, SharedWith, SurveyAnswer
 from bpr.survey.yamldoc import duration_text
 
 NATIONAL_POPULATION = 124_500_000
@@ -134,7 +134,7 @@ def _count(value: str) -> int | None:
     """Return a count written as digits (full-width and commas allowed), None when blank or not a count."""
     text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
     if re.fullmatch(r"\d+(\.0+)?", text):
-        return int(float(text))
+        return int(text.split(".", 1)[0])  # as an integer: a float would round 20 digits and overflow at 400
     return None
 
 
@@ -266,6 +266,26 @@ def _legal_basis(answer: SurveyAnswer) -> str | None:
 
 
 def _volume(answer: SurveyAnswer, national_id: str) -> dict[str, Any]:
+    """Return the annual volume and its source; never a volume `validate` refuses (over MAX_ANNUAL_VOLUME)."""
+    for count in (answer.city_volume, answer.national_volume):
+        if count is not None and count > MAX_ANNUAL_VOLUME * NATIONAL_POPULATION:
+            # No population makes a count this large a city's volume (and floats would overflow on it).
+            return {
+                "annual_volume": 0,
+                "volume_source": f"調査の件数 {count:,}件は件数として大きすぎるため使わない（手続ID {national_id}）。"
+                "調査の値を確かめ、市の年間件数を記入すること",
+            }
+    found = _volume_from(answer, national_id)
+    if found["annual_volume"] > MAX_ANNUAL_VOLUME:
+        return {
+            "annual_volume": 0,
+            "volume_source": f"{found['volume_source']}: 年間件数の上限（{MAX_ANNUAL_VOLUME:,}件）を超えるため使わない。"
+            "調査の値を確かめ、市の年間件数を記入すること",
+        }
+    return found
+
+
+def _volume_from(answer: SurveyAnswer, national_id: str) -> dict[str, Any]:
     if answer.city_volume is not None:
         return {
             "annual_volume": answer.city_volume,
@@ -313,7 +333,9 @@ def online_share(answer: SurveyAnswer) -> float | None:
     total, online = answer.national_volume, answer.national_online
     if not total or online is None:
         return None
-    return round(min(online / total, 1.0), _SHARE_DIGITS)
+    if online >= total:
+        return 1.0  # (dividing a 400-digit count by a small one would overflow a float)
+    return round(online / total, _SHARE_DIGITS)
 
 
 def _online(answer: SurveyAnswer) -> dict[str, Any]:
