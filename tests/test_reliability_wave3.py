@@ -84,3 +84,50 @@ def test_import_never_writes_a_volume_validate_refuses(runner: CliRunner, tmp_pa
     assert volumes["1"][0] == volumes["2"][0] == 0 and "大きすぎる" in (volumes["2"][1] or "")
     # 1.6 × 10^12 × 78,000 / 124,500,000 ≈ 1.0 × 10^9: over the limit of 1,000,000,000, so not used.
     assert volumes["3"][0] == 0 and "年間件数の上限（1,000,000,000件）を超える" in (volumes["3"][1] or "")
+
+
+def _set_cell(form: Path, procedure_id: str, field: str, value: object) -> None:
+    from bpr.survey.sheets.layout import FIRST_ROW, PROCEDURE_COLUMNS, PROCEDURE_SHEET
+
+    column = next(i for i, c in enumerate(PROCEDURE_COLUMNS) if c.path == (field,)) + 1
+    workbook = load_workbook(form)
+    sheet = workbook[PROCEDURE_SHEET]
+    row = next(r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == procedure_id)
+    sheet.cell(row=row, column=column, value=value)
+    workbook.save(form)
+
+
+def test_a_returned_form_never_undoes_what_the_file_changed_since_the_export(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Item 2: the unchanged form restored the exported annual_volume and legal_basis over later YAML edits.
+    import shutil
+
+    from bpr.inventory.loader import load_inventory
+
+    inventory = tmp_path / "inv"
+    shutil.copytree(INVENTORIES, inventory)
+    forms = tmp_path / "forms"
+    assert runner.invoke(app, ["survey", "export", str(inventory), "-c", "shimin", "-o", str(forms)]).exit_code == 0
+    path = inventory / "shimin.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("annual_volume: 77368", "annual_volume: 80000", 1)
+    edited = edited.replace("legal_basis: 住民基本台帳法第12条", "legal_basis: 住民基本台帳法第12条第1項", 1)
+    assert edited.count("80000") == 1 and "第12条第1項" in edited
+    # A procedure added to the file after the export is not in the form.
+    new = "\n  - id: shimin-later\n    name: 後から加えた手続\n    annual_volume: 10\n    steps:\n      - {id: a, name: 受付, actor: counter}\n"
+    path.write_text(edited.rstrip("\n") + "\n" + new, encoding="utf-8")
+    after_edit = path.read_bytes()
+    result = runner.invoke(app, ["survey", "import", str(forms / "shimin.xlsx"), "-o", str(inventory)])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == after_edit  # nothing the form did not change is touched, nothing removed
+    # Both sides changed one value: a reported conflict, the file's value kept; the form's other edit applies.
+    _set_cell(forms / "shimin.xlsx", "shimin-juminhyo", "annual_volume", 90000)
+    _set_cell(forms / "shimin.xlsx", "shimin-juminhyo", "notes", "窓口で確認")
+    result = runner.invoke(app, ["--lang", "en", "survey", "import", str(forms / "shimin.xlsx"), "-o", str(inventory)])
+    assert result.exit_code == 0, result.output
+    assert "conflict shimin-juminhyo (annual_volume)" in result.output
+    found = {p.id: p for _c, p, _f in load_inventory([inventory], use_cache=False)[0].entries()}
+    assert found["shimin-juminhyo"].annual_volume == 80000
+    assert found["shimin-juminhyo"].notes == "窓口で確認"
+    assert "shimin-later" in found

@@ -21,7 +21,7 @@ from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Branch
 from bpr.inventory.problem import Problem, Severity
 from bpr.survey.sheets.export import counter_file_names
-from bpr.survey.sheets.layout import FIRST_ROW, HEADER_ROW, REQUIRED_MARK, SHEET_ORDER
+from bpr.survey.sheets.layout import BASE_SHEET, FIRST_ROW, HEADER_ROW, REQUIRED_MARK, SHEET_ORDER
 from bpr.survey.sheets.successors import SuccessorTextError, parse_successors, successors_text
 
 from conftest import INVENTORIES
@@ -119,7 +119,10 @@ def test_export_writes_one_workbook_per_counter_named_by_its_id(exported: Path) 
         ".bpr-survey-forms",
         *(f"{counter_id}.xlsx" for counter_id in ids),
     ]
-    assert load_workbook(exported / "shimin.xlsx").sheetnames == list(SHEET_ORDER)
+    workbook = load_workbook(exported / "shimin.xlsx")
+    # The visible sheets, then the very hidden base of the three-way merge (the procedures as exported).
+    assert workbook.sheetnames == [*SHEET_ORDER, BASE_SHEET]
+    assert workbook[BASE_SHEET].sheet_state == "veryHidden"
 
 
 def test_file_names_are_never_reserved_or_hidden() -> None:

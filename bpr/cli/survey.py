@@ -383,6 +383,12 @@ def _change_line(change: CounterChange, dry_run: bool) -> str:
         parts.append(_("changed {id} ({fields})").format(id=procedure_id, fields=joined(fields)))
     if change.removed:
         parts.append(_("removed {ids}").format(ids=joined(change.removed)))
+    for procedure_id, fields in change.conflicts.items():
+        parts.append(
+            _("conflict {id} ({fields}): changed in the form and in the file since the export, the file's kept").format(
+                id=procedure_id, fields=joined(fields)
+            )
+        )
     if change.created:
         head = _("{path} (would create from {workbook})") if dry_run else _("{path} (created from {workbook})")
     else:
@@ -441,6 +447,7 @@ def _write_json(report: _Report, stream: TextIO) -> None:
                 "added": change.added,
                 "changed": change.changed,
                 "removed": change.removed,
+                "conflicts": change.conflicts,
             }
             for change in report.changes
         ],

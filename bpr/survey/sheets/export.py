@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,6 +28,8 @@ from bpr.survey.sheets.guide import write_guide
 from bpr.survey.sheets.layout import (
     ATTACHMENT_COLUMNS,
     ATTACHMENT_SHEET,
+    BASE_CHUNK,
+    BASE_SHEET,
     COUNTER_COLUMNS,
     COUNTER_SHEET,
     FIRST_ROW,
@@ -307,6 +310,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     _write_table(workbook.create_sheet(STEP_SHEET), style, title, STEP_COLUMNS, steps, ids, names)
     attachments = [(procedure.id, attachment) for procedure in procedures for attachment in procedure.attachments]
     _write_table(workbook.create_sheet(ATTACHMENT_SHEET), style, title, ATTACHMENT_COLUMNS, attachments, ids, names)
+    _write_base(workbook.create_sheet(BASE_SHEET), procedures)
     # Sheets cannot be added, renamed, moved or deleted: the reader finds them by name.
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.calculation.fullCalcOnLoad = True  # the 手続名 lookups have no cached values
@@ -321,6 +325,16 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     properties.modified = stamp
     with StampedZip(path, stamp) as archive:
         ExcelWriter(workbook, archive).save()
+
+
+def _write_base(sheet: Any, procedures: Sequence[Procedure]) -> None:
+    """Write each procedure as exported, as JSON in cells of BASE_CHUNK characters: the base `survey import`
+    compares the returned form and the YAML with, so that an edit made to the YAML meanwhile is never undone."""
+    sheet.sheet_state = "veryHidden"
+    for procedure in procedures:
+        text = json.dumps(procedure.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
+        chunks = [text[i : i + BASE_CHUNK] for i in range(0, len(text), BASE_CHUNK)]
+        sheet.append([procedure.id, *chunks])
 
 
 def _write_counter(sheet: Any, style: SheetStyle, counter: Counter, title: str) -> None:

@@ -31,6 +31,9 @@ PROCEDURE_SHEET = "手続一覧"
 STEP_SHEET = "業務フロー"
 ATTACHMENT_SHEET = "添付書類"
 SHEET_ORDER = (GUIDE_SHEET, COUNTER_SHEET, PROCEDURE_SHEET, STEP_SHEET, ATTACHMENT_SHEET)
+# A very hidden sheet: each procedure as it was exported (JSON), the base of a three-way merge on import.
+BASE_SHEET = "_exported"
+BASE_CHUNK = 30_000  # characters of JSON a cell holds (Excel's limit is 32,767)
 
 TITLE_ROW = 1
 NOTE_ROW = 2

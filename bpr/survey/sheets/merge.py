@@ -14,15 +14,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bpr.i18n import _
 from bpr.inventory.checker import load_text, run_inventory_rules
+from bpr.inventory.models import Procedure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules import severity_of
 from bpr.survey.sheets.check import SurveyCheck, WorkbookFile
 from bpr.survey.sheets.layout import PROCEDURE_FIELDS
 from bpr.survey.sheets.plain import compact_procedure, keep_forms
-from bpr.survey.yamldoc import CounterDocument, YamlDocError, counter_file_name, duration_text, write_documents
+from bpr.survey.yamldoc import (
+    CounterDocument,
+    YamlDocError,
+    counter_file_name,
+    duration_text,
+    to_plain,
+    write_documents,
+)
 
 ADDED = "(added)"  # what CounterDocument.update_procedure returns for a procedure it appended
 
@@ -39,6 +49,8 @@ class CounterChange:
     added: list[str] = field(default_factory=list)
     changed: dict[str, list[str]] = field(default_factory=dict)  # procedure id -> the fields that changed
     removed: list[str] = field(default_factory=list)
+    # Fields changed both in the form and in the file since the export: the file's value is kept.
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def any(self) -> bool:
@@ -103,13 +115,19 @@ def _merge_one(document: CounterDocument, workbook: WorkbookFile, created: bool)
     change = CounterChange(document.path, document.counter_id, workbook.path, created=created)
     change.counter_fields = [] if created else document.update_counter(_counter_plain(workbook))
     existing = set(document.procedure_ids())
+    base = workbook.source.base
     listed = []
     for data in workbook.source.data["procedures"]:
         plain = compact_procedure(data, duration_text)
         procedure_id = plain["id"]
         listed.append(procedure_id)
         if procedure_id in existing:
-            plain = keep_forms(document.plain_procedure(procedure_id), plain, PROCEDURE_FIELDS)
+            current = document.plain_procedure(procedure_id)
+            if base is not None and procedure_id in base:
+                plain, clashes = three_way(base[procedure_id], current, plain)
+                if clashes:
+                    change.conflicts[procedure_id] = clashes
+            plain = keep_forms(current, plain, PROCEDURE_FIELDS)
         fields = document.update_procedure(plain, PROCEDURE_FIELDS)
         if fields == [ADDED] or procedure_id not in existing:
             change.added.append(procedure_id)
@@ -117,10 +135,51 @@ def _merge_one(document: CounterDocument, workbook: WorkbookFile, created: bool)
             change.changed[procedure_id] = fields
     if workbook.source.worklist:  # only some of the counter's procedures: the others stay as they are
         return change
-    for procedure_id in [p for p in document.procedure_ids() if p not in listed]:
+    # A procedure the form no longer lists is removed; with the export's base, only one that was exported
+    # (a procedure added to the file since then was never in the form).
+    gone = [p for p in document.procedure_ids() if p not in listed and (base is None or p in base)]
+    for procedure_id in gone:
         document.remove_procedure(procedure_id)
         change.removed.append(procedure_id)
     return change
+
+
+def three_way(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Merge a returned form's procedure (`theirs`) into the file's (`mine`), field by field, against the export.
+
+    A field the form left as exported keeps the file's value (an edit made to the file meanwhile is never
+    undone); a field only the form changed takes the form's; a field both changed, to different values, is a
+    conflict: the file's value is kept and the field is returned, to be reported.
+    """
+    models = [_valid(plain) for plain in (base, mine, theirs)]
+
+    def same(field_name: str, one: int, other: int) -> bool:
+        plains = (base, mine, theirs)
+        first, second = models[one], models[other]
+        if first is not None and second is not None:
+            return bool(getattr(first, field_name) == getattr(second, field_name))
+        return bool(to_plain(plains[one].get(field_name)) == to_plain(plains[other].get(field_name)))
+
+    merged = dict(theirs)
+    conflicts = []
+    for name in PROCEDURE_FIELDS:
+        if name == "id":
+            continue
+        if same(name, 0, 2) or (not same(name, 0, 1) and not same(name, 1, 2)):
+            if not same(name, 0, 2):
+                conflicts.append(name)
+            if name in mine:
+                merged[name] = mine[name]
+            else:
+                merged.pop(name, None)
+    return merged, conflicts
+
+
+def _valid(plain: dict[str, Any]) -> Procedure | None:
+    try:
+        return Procedure.model_validate(plain)
+    except (ValidationError, TypeError, ValueError):
+        return None
 
 
 def _counter_plain(workbook: WorkbookFile) -> dict[str, Any]:

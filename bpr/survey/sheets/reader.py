@@ -10,6 +10,7 @@ with the same codes as `bpr validate`.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,7 @@ from bpr.survey.sheets.cells import CellError, as_text, is_blank, read_cell
 from bpr.survey.sheets.layout import (
     ATTACHMENT_COLUMNS,
     ATTACHMENT_SHEET,
+    BASE_SHEET,
     COUNTER_COLUMNS,
     COUNTER_SHEET,
     FIRST_ROW,
@@ -87,6 +89,9 @@ class WorkbookData:
     # A worklist 調査票 (`bpr survey export --worklist`, keyword `worklist`) holds only some of its counter's
     # procedures: the others are not removed on its account.
     worklist: bool = False
+    # Each procedure as `bpr survey export` wrote it (the form's very hidden sheet), by id: the base of the
+    # three-way merge. None for a form written before the base was kept.
+    base: dict[str, dict[str, Any]] | None = None
 
     def location(self, cell: CellRef) -> str:
         """Return 'FILE.xlsx!SHEET!CELL'."""
@@ -126,6 +131,25 @@ def read_workbook(path: Path, display: str | None = None) -> WorkbookData:
     finally:
         workbook.close()
     return result
+
+
+def read_base(workbook: Any) -> dict[str, dict[str, Any]] | None:
+    """Return each procedure as exported, from the form's base sheet; None without one or when it is unreadable."""
+    if BASE_SHEET not in workbook.sheetnames:
+        return None
+    base: dict[str, dict[str, Any]] = {}
+    for row in workbook[BASE_SHEET].iter_rows(values_only=True):
+        if not row or not isinstance(row[0], str):
+            continue
+        text = "".join(cell for cell in row[1:] if isinstance(cell, str))
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None  # a damaged base: merged as a form without one (the form's values win)
+        if not isinstance(data, dict):
+            return None
+        base[row[0]] = data
+    return base
 
 
 def is_worklist(workbook: Any) -> bool:
@@ -181,6 +205,7 @@ class _Reader:
 
     def read(self) -> None:
         self.result.worklist = is_worklist(self.workbook)
+        self.result.base = read_base(self.workbook)
         data = self.result.data
         data["version"] = 1
         data["counter"] = self._counter()
