@@ -97,9 +97,7 @@ def _set_cell(form: Path, procedure_id: str, field: str, value: object) -> None:
     workbook.save(form)
 
 
-def test_a_returned_form_never_undoes_what_the_file_changed_since_the_export(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_a_returned_form_never_undoes_what_the_file_changed_since_the_export(runner: CliRunner, tmp_path: Path) -> None:
     # Item 2: the unchanged form restored the exported annual_volume and legal_basis over later YAML edits.
     import shutil
 
