@@ -129,3 +129,40 @@ def test_a_returned_form_never_undoes_what_the_file_changed_since_the_export(run
     assert found["shimin-juminhyo"].annual_volume == 80000
     assert found["shimin-juminhyo"].notes == "窓口で確認"
     assert "shimin-later" in found
+
+
+HOSTILE = "住民票\x1b]0;pwned\x07\x1b[2J\u202e\x1b]8;;http://x\x1b\\\\"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--strict"],
+        ["validate", "--format", "github"],
+        ["score", "--top", "3"],
+        ["journeys"],
+    ],
+)
+def test_no_inventory_text_reaches_the_terminal_as_escapes(tmp_path: Path, command: list[str]) -> None:
+    # Item 8: set-title, clear-screen, OSC 8 links and RLO in a name reached the terminal from validate
+    # (text and github), the score table and the build summary.
+    import shutil
+
+    inventory = tmp_path / "inv"
+    shutil.copytree(INVENTORIES, inventory)
+    path = inventory / "shimin.yaml"
+    text = path.read_text(encoding="utf-8")
+    escaped = HOSTILE.encode("unicode_escape").decode("ascii").replace('"', '\\\\"')
+    text = text.replace("name: 住民票の写し等の交付請求", f'name: "{escaped}"', 1)
+    path.write_text(text, encoding="utf-8")
+    # And in an attachment name that a warning quotes (self-issued-attachment), for validate.
+    bosai = inventory / "bosai.yaml"
+    bosai.write_text(
+        bosai.read_text(encoding="utf-8").replace("{name: 住民票の写し（世帯全員）,", f'{{name: "{escaped}",', 1),
+        encoding="utf-8",
+    )
+    result = run_bpr(*command[:1], str(inventory), *command[1:])
+    assert result.returncode in (0, 1), result.stderr
+    out = result.stdout + result.stderr
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "住民票\ufffd]0;pwned" in out  # shown, with what the terminal would obey replaced

@@ -8,6 +8,7 @@ import typer
 
 from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of
 from bpr.i18n import N_, _, joined, ngettext, say
+from bpr.textsafe import TerminalStream
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -81,10 +82,11 @@ def journeys(
     if output_format == "json":
         emit(lambda stream: stream.write(journeys_json(analysis)), utf8=True)
         return
-    emit(lambda stream: _write_text(stream, analysis, only_journeys=bool(wanted)))
+    # Inventory names reach the terminal as typed, never as escapes it would obey (issue 24, item 8).
+    emit(lambda stream: _write_text(TerminalStream(stream), analysis, only_journeys=bool(wanted)))
 
 
-def _write_text(stream: TextIO, analysis: Analysis, only_journeys: bool) -> None:
+def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journeys: bool) -> None:
     from bpr.analysis.journeys import LIFE_EVENT_NAMES
 
     for journey in analysis.journeys:

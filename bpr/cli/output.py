@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bpr.i18n import _, ngettext
 from bpr.inventory.problem import Problem, Severity
+from bpr.textsafe import terminal_text
 
 if TYPE_CHECKING:
     from bpr.inventory.loader import Inventory
@@ -94,7 +95,7 @@ def summary_line(report: ValidationReport) -> str:
 
 def write_text(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:
     """Write one line per problem shown, then the summary (coloured on a terminal) unless quiet."""
-    stream.write("".join(f"{problem}\n" for problem in options.shown(report)))
+    stream.write("".join(f"{terminal_text(str(problem))}\n" for problem in options.shown(report)))
     if not options.summary:
         return
     summary = summary_line(report)
@@ -136,7 +137,8 @@ def github_command(problem: Problem) -> str:
             ("title", problem.code),
         )
     )
-    return f"::{problem.severity.value} {properties}::{escape_github_data(problem.message)}"
+    # Escaped first (CR and LF have their own escapes), then what a log viewer would obey is replaced.
+    return terminal_text(f"::{problem.severity.value} {properties}::{escape_github_data(problem.message)}")
 
 
 def write_github(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:

@@ -244,7 +244,7 @@ def worklist_lines(worklist: Worklist) -> list[str]:
     """Return the worklist as a terminal shows it: a heading, one line per procedure (largest first), what it covers."""
     from rich.cells import cell_len
 
-    from bpr.diff.render import terminal_text
+    from bpr.textsafe import terminal_text
 
     heading = _("Worklist: the skeleton procedures carrying {share} of their annual cases, largest first").format(
         share=f"{float(worklist.share * 100):g}%"

@@ -21,6 +21,7 @@ from bpr.export.workbook import labels
 from bpr.fiscal import fiscal_year
 from bpr.i18n import N_, _, ngettext
 from bpr.inventory.models import Measure
+from bpr.textsafe import terminal_text
 
 MAX_SHORTFALL_LINES = 10
 KPI_COLOURS = {
@@ -83,15 +84,15 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
     for item in analysis.procedures[:top]:
         table.add_row(
             str(item.rank),
-            Text(item.procedure.name),
-            Text(item.counter.section),
+            Text(terminal_text(item.procedure.name)),
+            Text(terminal_text(item.counter.section)),
             f"{item.procedure.annual_volume:,}",
             f"{item.scores.online:.1f}",
             f"{item.scores.rpa:.1f}",
             f"{item.scores.ai_ocr:.1f}",
             _measures(item),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
-            Text(item.reasons[0] if item.reasons else ""),
+            Text(terminal_text(item.reasons[0] if item.reasons else "")),
         )
     return table
 
@@ -106,8 +107,8 @@ def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
     for item in analysis.procedures[:top]:
         table.add_row(
             str(item.rank),
-            Text(item.procedure.name),
-            Text(item.counter.section),
+            Text(terminal_text(item.procedure.name)),
+            Text(terminal_text(item.counter.section)),
             _measures(item),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
         )

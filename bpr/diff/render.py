@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,10 +24,7 @@ from bpr.diff.labels import (
 from bpr.diff.markdown import render_markdown
 from bpr.diff.results import InventoryDiff, ProcedureRef, Side, StepChanges
 from bpr.i18n import _, ngettext
-
-# Control characters (ANSI escapes start with one), line and paragraph separators, and the bidirectional
-# overrides that can make a terminal show text in another order than it is (CVE-2021-42574).
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from bpr.textsafe import terminal_text
 
 
 def diff_record(diff: InventoryDiff) -> dict[str, Any]:
@@ -136,11 +132,6 @@ def _side_record(side: Side) -> dict[str, Any]:
 def render_json(diff: InventoryDiff) -> str:
     """Return the diff as one JSON object, deterministic byte for byte."""
     return json.dumps(diff_record(diff), ensure_ascii=False, indent=2) + "\n"
-
-
-def terminal_text(text: str) -> str:
-    """Return inventory text a terminal shows as typed: control characters and direction overrides replaced."""
-    return _TERMINAL_UNSAFE.sub("\ufffd", text)
 
 
 def _who(ref: ProcedureRef) -> str:
