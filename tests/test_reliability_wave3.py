@@ -166,3 +166,78 @@ def test_no_inventory_text_reaches_the_terminal_as_escapes(tmp_path: Path, comma
     out = result.stdout + result.stderr
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert "住民票\ufffd]0;pwned" in out  # shown, with what the terminal would obey replaced
+
+
+def _rewrite_part(path: Path, part: str, change) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _survey_xlsx(path: Path) -> Path:
+    from openpyxl import Workbook
+    from test_import_survey import HEADER, row
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(row(**{"手続ID": "1", "所管府省庁": "総務省", "手続名": "手続", "法令名": "住民基本台帳法",
+                        "総手続件数": "1000", "オンライン手続件数": "0"}))  # fmt: skip
+    workbook.save(path)
+    return path
+
+
+def test_an_xlsx_claiming_the_whole_sheet_is_read_by_its_rows(tmp_path: Path) -> None:
+    # Item 5: a 29 KB sheet whose used range claims A1:XFD1048576 ran into a 4 GB cap (uncapped ≈ 128 GB):
+    # every row was padded to 16,384 cells. Read by the cells the sheet holds, a row is as wide as its data.
+    import re
+
+    from test_import_survey import HEADER
+
+    from bpr.survey.national import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+    from bpr.survey.sheets.reader import read_workbook
+    from bpr.survey.table import _xlsx_grid, read_survey_table
+
+    source = _survey_xlsx(tmp_path / "s.xlsx")
+    _rewrite_part(source, "xl/worksheets/sheet1.xml",
+                  lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml))  # fmt: skip
+    grid = _xlsx_grid(source, source.read_bytes())
+    assert len(grid) == 2 and all(len(row) <= len(HEADER) for row in grid)
+    assert len(read_survey_table(source, REQUIRED_COLUMNS, OPTIONAL_COLUMNS).rows) == 1
+    assert read_workbook(source).unreadable is not None  # (no 調査票: said, not read cell by cell)
+
+
+def test_an_xlsx_that_would_unpack_too_far_is_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 5: one 1.5 GB shared string in a 1.5 MB file peaked at 3.15 GB; the declared sizes are checked
+    # before anything is unpacked (the limit is lowered here so that the test stays small).
+    from bpr.survey import xlsxguard
+
+    monkeypatch.setattr(xlsxguard, "MAX_UNPACKED_BYTES", 64 * 1024)
+    source = _survey_xlsx(tmp_path / "s.xlsx")
+    _rewrite_part(source, "xl/worksheets/sheet1.xml", lambda xml: xml + b" " * (128 * 1024))
+    result = runner.invoke(
+        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "s.xlsx: would unpack to" in result.output
+    assert not (tmp_path / "i").exists()
+
+
+def test_an_xlsx_without_a_sheet_is_an_input_error_not_an_internal_one(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 6: an XLSX with no sheet ended as 内部エラー (exit 3).
+    import re
+
+    source = _survey_xlsx(tmp_path / "s.xlsx")
+    _rewrite_part(source, "xl/workbook.xml", lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml))
+    result = runner.invoke(
+        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "has no sheet" in result.output or "is not a readable Excel workbook" in result.output

@@ -19,6 +19,7 @@ from typing import Any
 from bpr.i18n import _, ngettext
 from bpr.inventory.sources import read_bytes
 from bpr.inventory.yamlfile import YamlInputError
+from bpr.survey.xlsxguard import ArchiveTooLarge, check_archive
 
 HEADER_SEARCH_ROWS = 10
 # The whole national survey (every procedure of every body) is some tens of MiB as CSV.
@@ -88,13 +89,21 @@ def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        check_archive(raw)
+    except ArchiveTooLarge as exc:
+        raise SurveyInputError(f"{path}: {exc}") from None
+    try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SurveyInputError(
             _("{path}: is not a readable Excel workbook ({error})").format(path=path, error=type(exc).__name__)
         ) from None
     try:
+        if not workbook.worksheets:
+            raise SurveyInputError(_("{path}: has no sheet").format(path=path))
         sheet = workbook.worksheets[0]
+        # The rows the sheet holds, not the used range it claims (A1:XFD1048576 in a 29 KB file).
+        sheet.reset_dimensions()
         return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()

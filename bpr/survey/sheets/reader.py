@@ -41,6 +41,7 @@ from bpr.survey.sheets.layout import (
     Column,
     column_letter,
 )
+from bpr.survey.xlsxguard import ArchiveTooLarge, check_archive
 
 # Past this many rows in a row an empty table has ended: a sheet whose used range reaches row 1,048,576
 # (a format applied to whole columns) is not walked to the bottom.
@@ -174,8 +175,11 @@ def _open(path: Path) -> Any:
         # (a FIFO named s.xlsx blocked forever; a link to /dev/zero grew without end), and so is a file
         # over the size limit.
         raw = read_bytes(path, MAX_FORM_BYTES)
+        check_archive(raw)
     except YamlInputError as exc:
         raise NotASurvey(exc.message) from None
+    except ArchiveTooLarge as exc:
+        raise NotASurvey(str(exc)) from None
     try:
         return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (*BROKEN_FILE, InvalidFileException, ValueError, TypeError) as exc:
