@@ -241,3 +241,21 @@ def test_an_xlsx_without_a_sheet_is_an_input_error_not_an_internal_one(runner: C
     )
     assert result.exit_code == 2, result.output
     assert "has no sheet" in result.output or "is not a readable Excel workbook" in result.output
+
+
+def test_a_file_with_thousands_of_duplicate_keys_lists_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    # Item 16: a million duplicate keys printed a million lines (35 s, 658 MB); past 1,000 parse findings a
+    # file's are counted, not kept.
+    from bpr.inventory.checker import load_text
+    from bpr.inventory.yamlfile import MAX_PARSE_FINDINGS
+
+    head = "version: 1\ncounter: {id: a, name: a, section: a}\nprocedures:\n  - id: p\n    name: p\n"
+    text = head + "    annual_volume: 1\n    steps: [{id: s, name: s, actor: citizen}]\n" + "    notes: x\n" * 5000
+    loaded = load_text(text, "dup.yaml")
+    duplicates = [p for p in loaded.problems if p.code == "duplicate-key"]
+    assert len(duplicates) == MAX_PARSE_FINDINGS == 1000
+    rest = [p for p in loaded.problems if p.code == "yaml-syntax"]
+    assert [p.message for p in rest] == [
+        # 5,000 notes: the first is the key, 4,999 are duplicates, 1,000 of them listed
+        "and 3,999 more problems of the YAML in this file, not listed: fix the first ones and run again"
+    ]

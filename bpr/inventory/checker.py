@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bpr.i18n import N_, _
+from bpr.i18n import N_, _, ngettext
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.problem import Problem
@@ -135,6 +135,16 @@ def load_text(text: str, display: str) -> LoadedFile:
     for item in parse_findings:
         loaded.problems.append(
             Problem(display, item.line, item.column, severity_of(item.code), item.code, item.message)
+        )
+    if document.findings_dropped:
+        last = parse_findings[-1]
+        message = ngettext(
+            "and {count:,} more problem of the YAML in this file, not listed: fix the first ones and run again",
+            "and {count:,} more problems of the YAML in this file, not listed: fix the first ones and run again",
+            document.findings_dropped,
+        ).format(count=document.findings_dropped)
+        loaded.problems.append(
+            Problem(display, last.line, last.column, severity_of("yaml-syntax"), "yaml-syntax", message)
         )
     checker = FileChecker(loaded, data)
     checker.check(data)

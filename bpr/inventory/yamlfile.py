@@ -100,6 +100,24 @@ class ParsedYaml:
     line: int
     column: int
     findings: list[Finding]
+    findings_dropped: int = 0  # findings past MAX_PARSE_FINDINGS, counted but not kept
+
+
+# A file with a million duplicate keys built a million findings (658 MB, 35 s to print): past this many a
+# file's parse findings are counted, not kept (issue 24, item 16).
+MAX_PARSE_FINDINGS = 1000
+
+
+class _FindingList(list[Finding]):
+    """The parse findings of a file: the first MAX_PARSE_FINDINGS kept, the rest counted."""
+
+    dropped = 0
+
+    def append(self, finding: Finding) -> None:
+        if len(self) < MAX_PARSE_FINDINGS:
+            super().append(finding)
+        else:
+            self.dropped += 1
 
 
 class _Builder:
@@ -113,7 +131,7 @@ class _Builder:
         self.parser = parser
         self.text = text
         self.anchors: dict[str, tuple[Any, Positions]] = {}
-        self.findings: list[Finding] = []
+        self.findings = _FindingList()
         self.aliased = False
         self._open: set[str] = set()
 
@@ -491,7 +509,7 @@ def parse_yaml(text: str) -> ParsedYaml:
         if expanded > ALIAS_EXPANSION_MIN and expanded > ALIAS_EXPANSION_RATIO * distinct:
             message = _("its aliases expand {distinct} values into {expanded}: refused as an alias bomb")
             raise YamlInputError("yaml-aliases", message.format(distinct=f"{distinct:,}", expanded=f"{expanded:,}"))
-    return ParsedYaml(data, positions, line, column, builder.findings)
+    return ParsedYaml(data, positions, line, column, list(builder.findings), builder.findings.dropped)
 
 
 def _unacceptable_character(text: str) -> YamlInputError:
