@@ -259,3 +259,36 @@ def test_a_file_with_thousands_of_duplicate_keys_lists_the_first_and_counts_the_
         # 5,000 notes: the first is the key, 4,999 are duplicates, 1,000 of them listed
         "and 3,999 more problems of the YAML in this file, not listed: fix the first ones and run again"
     ]
+
+
+def test_messages_say_what_is_wrong(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Item 15: a FIFO as --config or --mapping read as a missing file; SOURCE_DATE_EPOCH's error was English in
+    # a Japanese run; a duplicated CSV header was first-wins without a word; a survey file over its limit
+    # suggested BPR_MAX_FILE_BYTES, which does not apply to it.
+    from test_import_survey import HEADER, row, write_csv
+
+    from bpr.survey import table
+
+    fifo = tmp_path / "bpr.yaml"
+    os.mkfifo(fifo)
+    said = runner.invoke(app, ["--lang", "en", "score", str(INVENTORIES), "--config", str(fifo)])
+    assert said.exit_code == 2 and "bpr.yaml: is not a regular file" in said.output
+    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(fifo), "--mapping", str(fifo), "-o", "x"])
+    assert said.exit_code == 2 and "bpr.yaml: is not a regular file: bpr reads its rules from a file" in said.output
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    said = runner.invoke(app, ["--lang", "ja", "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "f")])
+    assert said.exit_code == 2 and "SOURCE_DATE_EPOCH は 1970年からの秒数（整数）で指定する" in said.output
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    doubled = [*HEADER, "総手続件数"]
+    source = tmp_path / "s.csv"
+    write_csv(source, [[*row(**{"手続ID": "1", "手続名": "手続", "総手続件数": "10"}), "99"]])
+    text = source.read_text(encoding="utf-8").splitlines()
+    source.write_text("\n".join([",".join(doubled), *text[1:]]) + "\n", encoding="utf-8")
+    said = runner.invoke(
+        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+    )
+    assert said.exit_code == 0, said.output
+    assert "the column 「総手続件数」 appears 2 times (columns R, Z): the first is read" in said.output
+    monkeypatch.setattr(table, "MAX_SURVEY_BYTES", 10)
+    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", "y"])
+    assert said.exit_code == 2 and "for this kind of file" in said.output and "BPR_MAX_FILE_BYTES" not in said.output

@@ -108,6 +108,8 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
 def _config_file(option: Path | None) -> Path | None:
     """Return the config file in force (--config, else bpr.yaml when present), exiting 2 when --config is missing."""
     if option is not None and not option.is_file():
+        if option.exists():
+            fail(_("{path}: is not a regular file: bpr reads the configuration from a file").format(path=option))
         fail(_("no such configuration file: {path}").format(path=option))
     path = option if option is not None else Path("bpr.yaml")
     return path if path.is_file() else None

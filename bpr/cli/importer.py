@@ -108,6 +108,9 @@ def survey(
         return
     if file is None or output is None:
         fail(_("give the survey file and the folder to write: bpr import survey FILE -o DIR"))
+    for given in (mapping, not_handled):
+        if given is not None and given.exists() and not given.is_file():
+            fail(_("{path}: is not a regular file: bpr reads its rules from a file").format(path=given))
     if mapping is not None and not mapping.is_file():
         fail(_("no such mapping file: {path}").format(path=mapping))
     if not_handled is not None and not not_handled.is_file():

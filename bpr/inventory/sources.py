@@ -63,6 +63,7 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     # Nothing is opened before it is known to be a regular file: opening a FIFO waits for a writer, and
     # a device such as /dev/zero never ends. The open does not wait either, and the open file is checked
     # again, in case the path changed in between.
+    adjustable = limit is None  # only the inventory's own limit is BPR_MAX_FILE_BYTES
     limit = max_file_bytes() if limit is None else limit
     try:
         _check_regular(path, os.stat(path))
@@ -74,12 +75,12 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     with os.fdopen(descriptor, "rb") as stream:
         info = os.fstat(stream.fileno())
         _check_regular(path, info)
-        _check_size(info.st_size, limit)
+        _check_size(info.st_size, limit, adjustable)
         try:
             raw = stream.read(limit + 1)
         except OSError as exc:
             raise _cannot_read(exc) from None
-    _check_size(len(raw), limit)  # it grew since it was measured
+    _check_size(len(raw), limit, adjustable)  # it grew since it was measured
     return raw
 
 
@@ -108,7 +109,14 @@ def _check_regular(path: Path, info: os.stat_result) -> None:
     raise YamlInputError("file-unreadable", message)
 
 
-def _check_size(size: int, limit: int) -> None:
+def _check_size(size: int, limit: int, adjustable: bool = True) -> None:
+    if size > limit and not adjustable:
+        raise YamlInputError(
+            "file-unreadable",
+            _("is {size}, more than the limit of {limit} for this kind of file").format(
+                size=_megabytes(size), limit=_megabytes(limit)
+            ),
+        )
     if size > limit:
         raise YamlInputError(
             "file-unreadable",

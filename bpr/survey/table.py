@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,10 @@ def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
     except ArchiveTooLarge as exc:
         raise SurveyInputError(f"{path}: {exc}") from None
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it skips (data validation, extensions): nothing for the reader of bpr.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SurveyInputError(
             _("{path}: is not a readable Excel workbook ({error})").format(path=path, error=type(exc).__name__)
@@ -104,9 +108,21 @@ def _xlsx_grid(path: Path, raw: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         # The rows the sheet holds, not the used range it claims (A1:XFD1048576 in a 29 KB file).
         sheet.reset_dimensions()
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def _column_name(index: int) -> str:
+    """Return a column's letters as a spreadsheet names it (0 → A, 26 → AA)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
 
 
 def _cell_text(value: Any) -> str:
@@ -145,6 +161,18 @@ def _table(
             ).format(path=path, rows=HEADER_SEARCH_ROWS, columns=", ".join(required[:4]))
         )
     header_row, _hits, columns = best
+    header = grid[header_row - 1]
+    for name, index in columns.items():
+        again = [i for i, cell in enumerate(header) if i != index and wanted.get(normalise_header(cell)) == name]
+        if again:
+            # The first is read; a second 総手続件数 (a city's edit, a bad export) must not go unnoticed.
+            notes.append(
+                _("the column 「{name}」 appears {count} times (columns {columns}): the first is read").format(
+                    name=name,
+                    count=len(again) + 1,
+                    columns=", ".join(_column_name(i) for i in sorted([index, *again])),
+                )
+            )
     missing = [name for name in required if name not in columns]
     if missing:
         raise SurveyInputError(

@@ -32,6 +32,7 @@ from bpr.export.workbook.priority import priority_table
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
 from bpr.export.workbook.table import sheet_titles, write_table
+from bpr.i18n import _
 
 __all__ = [
     "EXCEL_MAX_ROWS",
@@ -111,7 +112,11 @@ def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = N
         try:
             stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
         except (ValueError, OverflowError, OSError):
-            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}") from None
+            raise ValueError(
+                _("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value}").format(
+                    value=repr(epoch)
+                )
+            ) from None
     elif surveyed_on:
         stamp = dt.datetime.combine(dt.date.fromisoformat(surveyed_on), dt.time())
     else:

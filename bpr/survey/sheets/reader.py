@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -124,7 +125,9 @@ def read_workbook(path: Path, display: str | None = None) -> WorkbookData:
         result.unreadable = str(exc)
         return result
     try:
-        _Reader(result, workbook).read()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _Reader(result, workbook).read()
     except NotASurvey as exc:
         result.unreadable = str(exc)
     except BROKEN_FILE as exc:  # read-only sheets are parsed while they are read
@@ -181,7 +184,10 @@ def _open(path: Path) -> Any:
     except ArchiveTooLarge as exc:
         raise NotASurvey(str(exc)) from None
     try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it skips (data validation, extensions): nothing for the reader of bpr.
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (*BROKEN_FILE, InvalidFileException, ValueError, TypeError) as exc:
         raise NotASurvey(_("cannot be read as an Excel workbook ({reason})").format(reason=_reason(exc))) from None
 
