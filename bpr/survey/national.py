@@ -117,8 +117,6 @@ _OFFICE_KINDS: dict[str, SharedWith | None] = {
     "上下水道局": None,
     "地域包括支援センター": None,
 }
-# オンライン化の実施状況 codes under which a system named in 情報システム(申請) is not a channel yet.
-_NOT_ONLINE_CODES = frozenset({"2", "3"})
 
 
 def _code(value: str) -> str:
@@ -177,9 +175,11 @@ def is_business_procedure(answer: SurveyAnswer) -> bool:
 def channels_of(answer: SurveyAnswer) -> list[Channel]:
     """Return the channels 情報システム(申請) names: マイナポータル, the city's own e-application, or another system.
 
-    A system named while オンライン化の実施状況 says 未実施 or 適用除外 is not a channel yet.
+    Whatever オンライン化の実施状況 says: a system named for applications is a channel a case can be started
+    from (the national status describes the procedure nationally, and a city's ぴったりサービス form exists
+    even where it says 未実施); what remains is uptake, not a build.
     """
-    if not answer.system_online or _code(answer.online_status or "") in _NOT_ONLINE_CODES:
+    if not answer.system_online:
         return []
     found: set[Channel] = set()
     for item in _items(unicodedata.normalize("NFKC", answer.system_online)):
