@@ -292,3 +292,25 @@ def test_messages_say_what_is_wrong(runner: CliRunner, tmp_path: Path, monkeypat
     monkeypatch.setattr(table, "MAX_SURVEY_BYTES", 10)
     said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", "y"])
     assert said.exit_code == 2 and "for this kind of file" in said.output and "BPR_MAX_FILE_BYTES" not in said.output
+
+
+def test_a_link_out_of_the_inventory_folder_is_never_read(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 17: in CI a pull request could make validate read any file of the runner through a link.
+    import shutil
+
+    monkeypatch.setenv("BPR_FOLLOW_LINKS", "0")  # --follow-links sets it to 1: restored after the test
+
+    inventory = tmp_path / "inv"
+    inventory.mkdir()
+    shutil.copy(INVENTORIES / "shimin.yaml", inventory / "shimin.yaml")
+    (tmp_path / "secret.yaml").write_text("token: do-not-read\n", encoding="utf-8")
+    (inventory / "x.yaml").symlink_to(tmp_path / "secret.yaml")
+    (inventory / "same.yaml").symlink_to(inventory / "shimin.yaml")  # inside: read (once)
+    said = runner.invoke(app, ["--lang", "en", "validate", str(inventory)])
+    assert said.exit_code == 1
+    assert "x.yaml:1:1: error file-unreadable links to" in said.output and "outside the folder given" in said.output
+    assert "token" not in said.output
+    followed = runner.invoke(app, ["--lang", "en", "--follow-links", "validate", str(inventory)])
+    assert "outside the folder given" not in followed.output and "x.yaml" in followed.output  # read now

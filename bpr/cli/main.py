@@ -130,8 +130,24 @@ def _root(
         bool,
         typer.Option("--quiet", "-q", help=N_("Print only problems and errors: no summary, no list of files written.")),
     ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help=N_(
+                "Read files in the inventory folders that link out of them (or BPR_FOLLOW_LINKS=1). Without it such"
+                " a link is an error and its target is never read."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."""
+    if follow_links:
+        import os
+
+        from bpr.inventory.sources import FOLLOW_LINKS_ENV
+
+        os.environ[FOLLOW_LINKS_ENV] = "1"  # read by bpr.inventory.sources, also in the loader's worker processes
 
 
 app.command("validate")(validate.validate)

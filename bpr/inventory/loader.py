@@ -64,13 +64,17 @@ def load_inventory(
     path_problems: list[Problem] = []
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
     with collector_paused():
-        for path, exists, error in iter_yaml_files(paths):
+        for found in iter_yaml_files(paths):
+            path, exists, error = found.path, found.exists, found.error
             if not exists:
                 path_problems.append(_no_such_path(path))
                 continue
             display = display_path(path)
             if error is not None:
                 slots.append(_unreadable_folder(display, error))
+                continue
+            if found.outside is not None:
+                slots.append(link_outside(display, found.outside))
                 continue
             raw = _read_bytes(path) if cache is not None else None
             hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
@@ -195,6 +199,16 @@ def _from_cache(cache: FileCache, raw: bytes, display: str) -> LoadedFile | None
 def _no_such_path(path: Path) -> Problem:
     message = _("{path}: no such file or folder").format(path=path)
     return Problem(str(path), 1, 1, severity_of("file-unreadable"), "file-unreadable", message)
+
+
+def link_outside(display: str, target: str) -> LoadedFile:
+    """Return the result of a file that links out of the folder given: one problem, nothing read."""
+    message = _(
+        "links to {target}, outside the folder given: not read (a link may not leave the inventory; --follow-links"
+        " reads it)"
+    ).format(target=target)
+    code = "file-unreadable"
+    return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
 
 
 def _unreadable_folder(display: str, reason: str) -> LoadedFile:

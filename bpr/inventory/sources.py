@@ -50,6 +50,7 @@ class FoundPath(NamedTuple):
     path: Path
     exists: bool
     error: str | None = None
+    outside: str | None = None  # a file found in a folder that links out of it: where it leads (never read)
 
 
 def max_file_bytes() -> int:
@@ -191,7 +192,7 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[FoundPath]:
     # first name it was reached by, so it is neither loaded twice nor a duplicate of itself.
     seen: set[str] = set()
     for path in paths:
-        found = _walk(path) if path.is_dir() else iter([FoundPath(path, path.exists())])
+        found = _walk(path, _root(path)) if path.is_dir() else iter([FoundPath(path, path.exists())])
         for item in found:
             if item.exists and item.error is None:
                 resolved = os.path.realpath(item.path)
@@ -201,7 +202,21 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[FoundPath]:
             yield item
 
 
-def _walk(folder: Path) -> Iterator[FoundPath]:
+FOLLOW_LINKS_ENV = "BPR_FOLLOW_LINKS"
+
+
+def _root(folder: Path) -> str | None:
+    """Return the real path files found under `folder` must stay in, or None when links may lead anywhere.
+
+    In CI a pull request could add `inventories/x.yaml -> /etc/...`: a link that leaves the folder given is
+    not read (issue 24, item 17), as revisions already refuse it, unless `--follow-links` (BPR_FOLLOW_LINKS=1).
+    """
+    if os.environ.get(FOLLOW_LINKS_ENV, "").strip() == "1":
+        return None
+    return os.path.realpath(folder)
+
+
+def _walk(folder: Path, root: str | None = None) -> Iterator[FoundPath]:
     """Yield the YAML files under a folder in sorted order, and each folder that cannot be listed."""
     # Links to folders are not followed (a link to a parent would never end), as with Path.rglob.
     try:
@@ -226,6 +241,12 @@ def _walk(folder: Path) -> Iterator[FoundPath]:
     items: list[tuple[Path, bool]] = sorted([(p, False) for p in files] + [(p, True) for p in folders])
     for path, is_folder in items:
         if is_folder:
-            yield from _walk(path)
+            yield from _walk(path, root)
+        elif root is not None and path.is_symlink() and not _within(os.path.realpath(path), root):
+            yield FoundPath(path, True, outside=os.path.realpath(path))
         else:
             yield FoundPath(path, True)
+
+
+def _within(target: str, root: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)

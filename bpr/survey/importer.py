@@ -243,6 +243,12 @@ def _read_folder(folder: Path) -> list[_Existing]:
     for found in iter_yaml_files([folder]):
         if found.error is not None:
             raise SurveyImportError(_("{path}: cannot be listed ({error})").format(path=found.path, error=found.error))
+        if found.outside is not None:
+            raise SurveyImportError(
+                _("{path}: links to {target}, outside the folder: not read (--follow-links reads it)").format(
+                    path=found.path, target=found.outside
+                )
+            )
         try:
             data = parse_yaml(read_text(found.path)).data
         except YamlInputError as exc:

@@ -160,13 +160,16 @@ def _folder_files(folder: Path) -> list[tuple[LoadedFile, Path]]:
     """Load the inventory files of a folder one by one, without the cross-file rules (they run with the workbooks)."""
     if not folder.exists():
         return []
-    from bpr.inventory.loader import display_path, load_file
+    from bpr.inventory.loader import display_path, link_outside, load_file
     from bpr.inventory.sources import iter_yaml_files
 
     found = []
-    for path, exists, error in iter_yaml_files([folder]):
+    for item in iter_yaml_files([folder]):
+        path, exists, error = item.path, item.exists, item.error
         display = display_path(path)
-        if error is not None:
+        if item.outside is not None:
+            found.append((link_outside(display, item.outside), path))
+        elif error is not None:
             message = _("the folder cannot be read ({error}): the YAML files in it were not checked").format(
                 error=error
             )
