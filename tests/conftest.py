@@ -88,8 +88,9 @@ def runner() -> CliRunner:
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the parse cache of every test in a temporary folder, never in the user's ~/.cache."""
+    """Keep the parse cache of every test, and the key that signs it, in temporary folders, never in ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture(autouse=True)

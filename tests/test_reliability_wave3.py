@@ -314,3 +314,35 @@ def test_a_link_out_of_the_inventory_folder_is_never_read(
     assert "token" not in said.output
     followed = runner.invoke(app, ["--lang", "en", "--follow-links", "validate", str(inventory)])
     assert "outside the folder given" not in followed.output and "x.yaml" in followed.output  # read now
+
+
+def test_a_forged_cache_entry_cannot_turn_a_failing_check_green(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 9: a forged JSON entry with a valid checksum made a file with errors pass validate (exit 0).
+    import hashlib
+
+    from bpr.inventory.cache import DIGEST_SIZE, MAGIC, FileCache, default_cache_dir
+    from bpr.inventory.loader import load_inventory
+
+    good = tmp_path / "good" / "shimin.yaml"
+    bad = tmp_path / "bad" / "shimin.yaml"
+    good.parent.mkdir()
+    bad.parent.mkdir()
+    good.write_bytes((INVENTORIES / "shimin.yaml").read_bytes())
+    bad.write_text(good.read_text(encoding="utf-8").replace("annual_volume: 77368", "annual_volume: -1"), "utf-8")
+    load_inventory([good.parent])  # an entry of the good file
+    cache = FileCache(default_cache_dir())
+    entry = cache.entry_path(cache.key(good.read_bytes())).read_bytes()
+    payload = entry[len(MAGIC) + DIGEST_SIZE :]
+    # What someone who can write the cache folder, but not read the key outside it, can forge:
+    forged = cache.entry_path(cache.key(bad.read_bytes()))
+    forged.parent.mkdir(parents=True, exist_ok=True)
+    forged.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+    inventory, _problems = load_inventory([bad.parent])
+    assert [p.code for p in inventory.problems if p.severity == "error"] == ["invalid-value"]
+    # A cache restored on another machine (another key): its entries are misses, never believed.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
+    forged.write_bytes(entry)  # the good file's genuine entry, signed with the first key
+    inventory, _problems = load_inventory([bad.parent])
+    assert [p.code for p in inventory.problems if p.severity == "error"] == ["invalid-value"]

@@ -5,8 +5,10 @@ it (the bpr version, the source of ``bpr/inventory``, Python and the parsing lib
 language of its messages with that language's compiled catalog, so editing any of them invalidates it:
 the problems of an entry are stored as said, and a run in Japanese never shows the English messages an
 English run stored for the same bytes (nor the reverse, nor the words of an older catalog). An entry is written to a temporary file and renamed into place, so a reader
-never sees half of one; it starts with a magic word and the SHA-256 of its payload, and any entry that
-does not check out, or fails to load in any way, is ignored (and rewritten by the next load). The
+never sees half of one; it starts with a magic word and an HMAC-SHA256 of its key and payload under a
+key kept outside the cache folder (`secret_path`), and any entry that does not check out, or fails to load
+in any way, is ignored (and rewritten by the next load): a cache restored in CI or shared between
+machines cannot turn a failing check green (issue 24, item 9). The
 whole folder is safe to delete at any time. ``BPR_NO_CACHE=1`` or ``--no-cache`` bypasses it.
 
 A payload is data only (JSON, see `bpr.inventory.packing`): whoever can write the folder can at worst
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import sys
 import tempfile
@@ -32,7 +35,7 @@ import ruamel.yaml
 import bpr
 from bpr.i18n import DOMAIN, LOCALE_DIR, current_language
 
-MAGIC = b"BPRCACHE2\n"
+MAGIC = b"BPRCACHE3\n"
 DIGEST_SIZE = 32
 NO_CACHE_ENV = "BPR_NO_CACHE"
 MAX_BYTES_ENV = "BPR_CACHE_MAX_BYTES"
@@ -48,6 +51,46 @@ def cache_max_bytes() -> int:
     """Return the size cap of the cache: BPR_CACHE_MAX_BYTES when it is a whole number, else 256 MiB."""
     value = os.environ.get(MAX_BYTES_ENV, "").strip()
     return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_BYTES
+
+
+def secret_path() -> Path:
+    """Return where the key that signs cache entries lives: $XDG_CONFIG_HOME/bpr/cache-key, else ~/.config/bpr.
+
+    Outside the cache folder on purpose: a cache shared between machines or restored in CI travels without
+    it, so a forged entry (valid JSON with a valid checksum that hides a file's errors) is never believed.
+    """
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".config"
+    return root / "bpr" / "cache-key"
+
+
+@lru_cache(maxsize=4)
+def _secret_at(path: Path) -> bytes | None:
+    """Return the signing key at `path`, made (32 random bytes, readable by its owner only) when missing."""
+    for _attempt in range(2):
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            except FileExistsError:
+                continue  # another process made it meanwhile: read that one
+            except OSError:
+                return None
+            key = os.urandom(32)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(key)
+            return key
+        except OSError:
+            return None
+        return key if len(key) >= 32 else None
+    return None
+
+
+def signing_key() -> bytes | None:
+    """Return the key that signs cache entries, or None when it can be neither read nor made (no cache then)."""
+    return _secret_at(secret_path())
 
 
 def default_cache_dir() -> Path:
@@ -94,6 +137,14 @@ def language_fingerprint(language: str) -> bytes:
     return digest.digest()
 
 
+def _signature(key: str, payload: bytes) -> bytes | None:
+    """Return the HMAC-SHA256 of an entry's key and payload under the signing key (None without a key)."""
+    secret = signing_key()
+    if secret is None:
+        return None
+    return hmac.new(secret, key.encode("ascii") + b"\0" + payload, hashlib.sha256).digest()
+
+
 class FileCache:
     """Entries of bytes under a folder, one file per key, written atomically and checked on read."""
 
@@ -118,19 +169,23 @@ class FileCache:
         if len(blob) < header or not blob.startswith(MAGIC):
             return None
         payload = blob[header:]
-        if hashlib.sha256(payload).digest() != blob[len(MAGIC) : header]:
+        expected = _signature(key, payload)
+        if expected is None or not hmac.compare_digest(expected, blob[len(MAGIC) : header]):
             return None
         return payload
 
     def put(self, key: str, payload: bytes) -> bool:
         """Write an entry atomically; return False, leaving no trace, when the folder cannot be written."""
         target = self.entry_path(key)
+        signature = _signature(key, payload)
+        if signature is None:
+            return False
         temp: str | None = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
             with os.fdopen(handle, "wb") as stream:
-                stream.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                stream.write(MAGIC + signature + payload)
             os.replace(temp, target)
         except OSError:
             if temp is not None:
