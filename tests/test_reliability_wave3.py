@@ -346,3 +346,17 @@ def test_a_forged_cache_entry_cannot_turn_a_failing_check_green(
     forged.write_bytes(entry)  # the good file's genuine entry, signed with the first key
     inventory, _problems = load_inventory([bad.parent])
     assert [p.code for p in inventory.problems if p.severity == "error"] == ["invalid-value"]
+
+
+def test_build_into_a_link_writes_through_it_and_leaves_nothing_behind(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 11: -o through a symlink replaced the link with a folder and left a .NAME.<pid>.old link for good.
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(real)
+    for _round in range(2):
+        said = runner.invoke(app, ["build", str(INVENTORIES), "-o", str(link), "--no-diagrams", "-q"])
+        assert said.exit_code == 0, said.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert (real / "roadmap.xlsx").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "real"]

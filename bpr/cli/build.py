@@ -117,6 +117,7 @@ def build(
     from bpr.export.diagram import find_dot
 
     loaded = load_or_exit(paths, config)
+    output = through_link(output)
     diagram_format: str | None = None if no_diagrams else "svg"
     if diagram_format is not None and find_dot() is None:
         diagram_format = "dot"
@@ -132,6 +133,16 @@ def build(
     if not is_quiet():
         warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
         print_summary(analysis, output, outputs, warnings)
+
+
+def through_link(output: Path) -> Path:
+    """Return the folder a link given as -o leads to, so that the outputs are written through it.
+
+    The staging folder is made beside the real folder and takes its place there; the link stays as it was
+    and leads to the new outputs. Renaming the link itself replaced it with a folder and left a `.NAME.old`
+    link behind for good (issue 24, item 11).
+    """
+    return Path(os.path.realpath(output)) if output.is_symlink() else output
 
 
 def check_output_folder(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str]:

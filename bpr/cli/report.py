@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.build import OutputFolder, check_output_folder, write_folder
+from bpr.cli.build import OutputFolder, check_output_folder, through_link, write_folder
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.roadmap import StartOption, YearsOption
 from bpr.cli.session import is_quiet
@@ -56,6 +56,7 @@ def report(
     from bpr.cli.common import load_or_exit
 
     loaded = load_or_exit(paths, config)
+    output = through_link(output)
     previous = check_output_folder(output, REPORT_FOLDER)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
     written = write_folder(output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs))
