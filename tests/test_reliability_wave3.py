@@ -360,3 +360,37 @@ def test_build_into_a_link_writes_through_it_and_leaves_nothing_behind(runner: C
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert (real / "roadmap.xlsx").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "real"]
+
+
+def test_one_writer_at_a_time_in_an_inventory_folder(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 13: two imports into one folder at once lost an update, both exit 0. The second now waits for none:
+    # it is refused, naming who holds the folder; a lock whose process is gone is taken over.
+    from test_import_survey import ROWS, write_csv
+
+    from bpr.export.safe import host_name
+    from bpr.survey.lock import LOCK_NAME
+
+    out = tmp_path / "inv"
+    out.mkdir()
+    source = write_csv(tmp_path / "s.csv", ROWS)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (out / LOCK_NAME).write_text(f"{host_name()} {holder.pid} 2026-12-07T00:00:00+00:00 bpr import survey\n")
+        said = runner.invoke(
+            app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", str(out)]
+        )
+        assert said.exit_code == 2 and f"is being written by another bpr ({host_name()} {holder.pid}" in said.output
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # nothing written
+        forms = tmp_path / "forms"
+        assert (
+            runner.invoke(app, ["survey", "export", str(INVENTORIES), "-c", "shimin", "-o", str(forms)]).exit_code == 0
+        )
+        again = runner.invoke(app, ["--lang", "en", "survey", "import", str(forms / "shimin.xlsx"), "-o", str(out)])
+        assert again.exit_code == 2 and "is being written by another bpr" in again.output
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder is gone: its lock is stale and taken over; the import runs and releases it.
+    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", str(out)])
+    assert said.exit_code == 0, said.output
+    assert not (out / LOCK_NAME).exists() and (out / "shimin.yaml").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -98,6 +99,7 @@ def survey(
     from bpr.config import ConfigError
     from bpr.export.safe import atomic_write
     from bpr.survey.importer import LEDGER_NAME, SurveyImportError, ledger_text, plan_import
+    from bpr.survey.lock import FolderLocked, writer_lock
     from bpr.survey.mapping import NotHandledRule, default_mapping_text, load_mapping, load_not_handled
     from bpr.survey.national import CITY_VOLUME_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
     from bpr.survey.table import SurveyInputError, read_survey_table
@@ -137,17 +139,19 @@ def survey(
     city_counts = bool(table.rows) and any(column in table.rows[0] for column in CITY_VOLUME_COLUMNS)
     if population is None and not city_counts:
         fail(_("give --population N (the city's population) to turn the national counts into the city's"))
+    # One writer at a time, from reading the folder to writing it (a dry run writes nothing: no lock).
+    lock = contextlib.nullcontext() if dry_run else writer_lock(output, "bpr import survey")
     try:
-        plan = plan_import(table.rows, output, rules, population, dict(settings.import_.shared_share), extra)
-        written: list[Path] = []
-        if not dry_run:
-            output.mkdir(parents=True, exist_ok=True)
-            written = write_documents(plan.documents)
-            ledger = output / LEDGER_NAME
-            text = ledger_text(plan.ledger)
-            if not ledger.is_file() or ledger.read_text(encoding="utf-8") != text:
-                atomic_write(ledger, lambda path: path.write_text(text, encoding="utf-8", newline="\n"))
-    except (SurveyImportError, YamlDocError) as exc:
+        with lock:
+            plan = plan_import(table.rows, output, rules, population, dict(settings.import_.shared_share), extra)
+            written: list[Path] = []
+            if not dry_run:
+                written = write_documents(plan.documents)
+                ledger = output / LEDGER_NAME
+                text = ledger_text(plan.ledger)
+                if not ledger.is_file() or ledger.read_text(encoding="utf-8") != text:
+                    atomic_write(ledger, lambda path: path.write_text(text, encoding="utf-8", newline="\n"))
+    except (SurveyImportError, YamlDocError, FolderLocked) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(_("cannot write into {folder}: {reason}").format(folder=output, reason=os_reason(exc)))

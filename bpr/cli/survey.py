@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -318,23 +319,31 @@ def import_(
     dry_run: DryRunOption = False,
 ) -> None:
     """Check filled survey forms (調査票) and merge them into the YAML files of -o DIR (exit 0 ok, 1 errors: nothing written, 2 usage)."""
+    from bpr.survey.lock import FolderLocked, writer_lock
     from bpr.survey.sheets.check import check_workbooks
     from bpr.survey.sheets.merge import merge_workbooks
 
     workbooks = _workbook_paths(files)
     if output.exists() and not output.is_dir():
         fail(_("{path} is a file: -o takes the inventory folder").format(path=output))
-    check = check_workbooks(workbooks, output)
-    problems = list(check.problems)
+    problems: list[Problem] = []
     changes: list[CounterChange] = []
     written: list[Path] = []
-    if not check.errors:
-        merge = merge_workbooks(check, output)
-        problems += merge.problems
-        if not merge.errors:
-            changes = merge.changes
-            if not dry_run:
-                written = _write(merge, output)
+    # One writer at a time, from reading the folder to writing it (a dry run writes nothing: no lock).
+    lock = contextlib.nullcontext() if dry_run else writer_lock(output, "bpr survey import")
+    try:
+        with lock:
+            check = check_workbooks(workbooks, output)
+            problems = list(check.problems)
+            if not check.errors:
+                merge = merge_workbooks(check, output)
+                problems += merge.problems
+                if not merge.errors:
+                    changes = merge.changes
+                    if not dry_run:
+                        written = _write(merge, output)
+    except FolderLocked as exc:
+        fail(str(exc))
     errors = sum(1 for p in problems if p.severity.value == "error")
     report = _Report(len(workbooks), problems, changes, written, errors, dry_run)
     writer = _write_json if output_format == "json" else _write_text

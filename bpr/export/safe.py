@@ -353,6 +353,16 @@ def _is_running(pid: int) -> bool:
     return True
 
 
+def process_running(pid: int) -> bool:
+    """Tell whether a process of this host is running (POSIX): the owner of a staging folder or a lock."""
+    return _is_running(pid)
+
+
+def host_name() -> str:
+    """Return this host's name, as staging folders and locks record it."""
+    return _host()
+
+
 def _owner_host(folder: Path) -> str | None:
     try:
         return (folder / OWNER_FILE).read_text(encoding="utf-8").strip()
