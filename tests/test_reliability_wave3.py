@@ -394,3 +394,28 @@ def test_one_writer_at_a_time_in_an_inventory_folder(runner: CliRunner, tmp_path
     said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", str(out)])
     assert said.exit_code == 0, said.output
     assert not (out / LOCK_NAME).exists() and (out / "shimin.yaml").is_file()
+
+
+def test_more_bad_input_is_an_input_error_not_an_internal_one(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 6: a CSV cell over 131,072 characters and BPR_WORKERS=² (isdigit() accepts it, int() does not)
+    # ended as 内部エラー (exit 3).
+    from test_import_survey import ROWS, write_csv
+
+    source = write_csv(tmp_path / "s.csv", ROWS)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("本人等による住民票の写し等の交付請求", '"' + "長" * 140_000 + '"', 1), encoding="utf-8"
+    )
+    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", "x"])
+    assert said.exit_code == 2 and "cannot be read as CSV" in said.output
+    from bpr.inventory.cache import DEFAULT_CACHE_MAX_BYTES, cache_max_bytes
+    from bpr.inventory.parallel import worker_count
+    from bpr.inventory.sources import DEFAULT_MAX_FILE_BYTES, max_file_bytes
+
+    for variable in ("BPR_WORKERS", "BPR_MAX_FILE_BYTES", "BPR_CACHE_MAX_BYTES"):
+        monkeypatch.setenv(variable, "²")
+    assert worker_count() >= 1  # the default, as for any value that is not a number
+    assert (max_file_bytes(), cache_max_bytes()) == (DEFAULT_MAX_FILE_BYTES, DEFAULT_CACHE_MAX_BYTES)
+    assert runner.invoke(app, ["validate", str(INVENTORIES)]).exit_code == 0

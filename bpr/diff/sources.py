@@ -166,7 +166,7 @@ def _yaml_entries(listing: bytes) -> Iterator[tuple[str, str, int, str]]:
         fields = meta.decode("ascii", errors="replace").split()
         name = raw_name.decode("utf-8", errors="replace")
         if len(fields) == 4 and fields[1] == "blob" and name.endswith(YAML_SUFFIXES):
-            yield fields[0], fields[2], int(fields[3]) if fields[3].isdigit() else 0, name
+            yield fields[0], fields[2], int(fields[3]) if fields[3].isascii() and fields[3].isdigit() else 0, name
 
 
 def _read_blobs(object_ids: list[str]) -> list[bytes]:

@@ -50,7 +50,7 @@ def cache_disabled_by_env() -> bool:
 def cache_max_bytes() -> int:
     """Return the size cap of the cache: BPR_CACHE_MAX_BYTES when it is a whole number, else 256 MiB."""
     value = os.environ.get(MAX_BYTES_ENV, "").strip()
-    return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_BYTES
+    return int(value) if value.isascii() and value.isdigit() else DEFAULT_CACHE_MAX_BYTES
 
 
 def secret_path() -> Path:

@@ -50,7 +50,7 @@ def available_cores() -> int:
 def worker_count() -> int:
     """Return the number of worker processes to use: BPR_WORKERS when set to a positive number, else the cores."""
     value = os.environ.get(WORKERS_ENV, "").strip()
-    if value.isdigit() and int(value) > 0:
+    if value.isascii() and value.isdigit() and int(value) > 0:
         return int(value)
     return available_cores()
 

@@ -56,7 +56,7 @@ class FoundPath(NamedTuple):
 def max_file_bytes() -> int:
     """Return the size limit of one file: BPR_MAX_FILE_BYTES when it is a whole number, else 20 MiB."""
     value = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
-    return int(value) if value.isdigit() else DEFAULT_MAX_FILE_BYTES
+    return int(value) if value.isascii() and value.isdigit() else DEFAULT_MAX_FILE_BYTES
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:

@@ -75,6 +75,12 @@ def _holder(path: Path) -> str | None:
     pid_text = rest.split(" ", 1)[0]
     if age > STALE_AFTER_SECONDS:
         return None
-    if host == host_name() and pid_text.isdigit() and os.name == "posix" and not process_running(int(pid_text)):
+    if (
+        host == host_name()
+        and pid_text.isascii()
+        and pid_text.isdigit()
+        and os.name == "posix"
+        and not process_running(int(pid_text))
+    ):
         return None
     return text

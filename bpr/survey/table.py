@@ -61,7 +61,15 @@ def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[st
         )
     else:
         text, encoding, notes = _decode(path, raw)
-        grid = list(csv.reader(io.StringIO(text, newline="")))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            grid = list(reader)
+        except csv.Error as exc:  # a cell over csv's 131,072 characters, a NUL: not the survey's CSV
+            raise SurveyInputError(
+                _("{path}: line {line} cannot be read as CSV ({reason})").format(
+                    path=path, line=reader.line_num, reason=exc
+                )
+            ) from None
     return _table(path, grid, encoding, notes, required, optional)
 
 
