@@ -419,3 +419,23 @@ def test_more_bad_input_is_an_input_error_not_an_internal_one(
     assert worker_count() >= 1  # the default, as for any value that is not a number
     assert (max_file_bytes(), cache_max_bytes()) == (DEFAULT_MAX_FILE_BYTES, DEFAULT_CACHE_MAX_BYTES)
     assert runner.invoke(app, ["validate", str(INVENTORIES)]).exit_code == 0
+
+
+def test_diff_markdown_leaves_no_live_link_or_backlink(runner: CliRunner, tmp_path: Path) -> None:
+    # Item 18: bare URLs, www. links and owner/repo#N stayed live in the pull-request comment (GitHub
+    # backlinks them into other repositories).
+    import shutil
+
+    new = tmp_path / "new"
+    shutil.copytree(INVENTORIES, new)
+    path = new / "shimin.yaml"
+    hostile = "https://evil.example/x www.evil.jp owner/repo#12 #5"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name: 住民票の写し等の交付請求", f'name: "{hostile}"', 1),
+        encoding="utf-8",
+    )
+    said = runner.invoke(app, ["diff", str(INVENTORIES), str(new), "--format", "markdown"])
+    assert said.exit_code == 0, said.output
+    assert "evil.example" in said.output  # shown, as typed
+    for live in ("https://evil", "www.evil", "repo#12", " #5"):
+        assert live not in said.output, live

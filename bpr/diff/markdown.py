@@ -57,7 +57,17 @@ def md(text: str, limit: int = MAX_TEXT_CHARS) -> str:
             out.append("@\u2060")  # a word joiner: '@name' mentions no one
         else:
             out.append(char)
-    return "".join(out)
+    # GitHub links bare URLs, www. addresses and owner/repo#N (or #N) references on its own, and backlinks the
+    # issue from the other repository: a word joiner breaks each pattern and shows the same text (item 18).
+    return _AUTOLINK.sub(lambda match: _JOINED[match.group().lower()[:3]](match.group()), "".join(out))
+
+
+_AUTOLINK = re.compile(r"://|(?i:www)\.|#(?=\d)")
+_JOINED = {
+    "://": lambda text: ":\u2060//",
+    "www": lambda text: text[:3] + "\u2060.",
+    "#": lambda text: "#\u2060",
+}
 
 
 def code(ident: str) -> str:
