@@ -439,3 +439,21 @@ def test_diff_markdown_leaves_no_live_link_or_backlink(runner: CliRunner, tmp_pa
     assert "evil.example" in said.output  # shown, as typed
     for live in ("https://evil", "www.evil", "repo#12", " #5"):
         assert live not in said.output, live
+
+
+def test_the_svg_sanitiser_parses_values_instead_of_searching_them() -> None:
+    # Item 10: a CSS escape (u\72l(…)) passed the textual url( test, and a font-size escaped into report.css;
+    # item 6: a coordinate of 1e400 ended as an internal error.
+    from bpr.export.report.svg import SvgStyles, embeddable_svg
+
+    raw = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt" viewBox="0 0 100 50">'
+        b'<g><polygon fill="u\\72l(https://evil.example/x)" stroke="#000000" points="0,0 10,0 10,10"/>'
+        b'<text x="5" y="1e400" font-size="12;}body{background:url(https://evil.example/y)}" fill="black">a</text>'
+        b'<rect x="1" y="2" width="3" height="4" fill="#ff0000" stroke-width="2"/></g></svg>'
+    )
+    styles = SvgStyles()
+    markup = str(embeddable_svg(raw, "t", styles))
+    css = styles.css()
+    assert "evil" not in markup and "evil" not in css and "body{" not in css
+    assert "#f00" in markup + css and "stroke-width:2" in css  # the safe values are kept

@@ -59,15 +59,16 @@ def md(text: str, limit: int = MAX_TEXT_CHARS) -> str:
             out.append(char)
     # GitHub links bare URLs, www. addresses and owner/repo#N (or #N) references on its own, and backlinks the
     # issue from the other repository: a word joiner breaks each pattern and shows the same text (item 18).
-    return _AUTOLINK.sub(lambda match: _JOINED[match.group().lower()[:3]](match.group()), "".join(out))
+    return _AUTOLINK.sub(_joined, "".join(out))
 
 
 _AUTOLINK = re.compile(r"://|(?i:www)\.|#(?=\d)")
-_JOINED = {
-    "://": lambda text: ":\u2060//",
-    "www": lambda text: text[:3] + "\u2060.",
-    "#": lambda text: "#\u2060",
-}
+
+
+def _joined(match: re.Match[str]) -> str:
+    """Return a link's pattern with a word joiner inside: '://' as ':⁠//', 'www.' as 'www⁠.', '#5' as '#⁠5'."""
+    text = match.group()
+    return text[0] + "\u2060" + text[1:] if text != "#" else "#\u2060"
 
 
 def code(ident: str) -> str:

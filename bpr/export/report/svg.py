@@ -67,6 +67,27 @@ _PAIR_COMMANDS = frozenset("MLCSQT")
 
 Offset = tuple[float, float] | None
 
+# What a presentation value may be, parsed rather than searched (issue 24, item 10): `u\72l(…)` passed a
+# textual test for `url(`, and a font-size of `12;}body{…}` went into report.css. Numbers, colours and
+# the keywords Graphviz writes only; anything else is dropped.
+_CSS_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:px|pt)?")
+_CSS_COLOUR = re.compile(r"none|currentColor|#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}")
+_CSS_VALUES: dict[str, re.Pattern[str]] = {
+    "fill": _CSS_COLOUR,
+    "stroke": _CSS_COLOUR,
+    "fill-opacity": _CSS_NUMBER,
+    "stroke-opacity": _CSS_NUMBER,
+    "opacity": _CSS_NUMBER,
+    "stroke-width": _CSS_NUMBER,
+    "font-size": _CSS_NUMBER,
+    "stroke-dasharray": re.compile(r"none|\d+(?:\.\d+)?(?:[ ,]+\d+(?:\.\d+)?)*"),
+    "font-weight": re.compile(r"normal|bold|bolder|lighter|[1-9]00"),
+    "font-style": re.compile(r"normal|italic|oblique"),
+    "text-anchor": re.compile(r"start|middle|end"),
+    "text-decoration": re.compile(r"none|underline|overline|line-through"),
+    "baseline-shift": re.compile(r"sub|super|baseline|-?\d+(?:\.\d+)?%?"),
+}
+
 
 class SvgStyles:
     """The presentation of every diagram of a report as classes (s0, s1, …) for one stylesheet.
@@ -288,7 +309,13 @@ class _Sanitiser:
                 continue  # on <text> only, so that leaving "start" out never inherits another value
             if key == "class" and (local == "svg" or value not in KEPT_CLASSES):
                 continue
-            shown = str(escape(_value(local, key, value, offset)))
+            try:
+                drawn = _value(local, key, value, offset)
+            except (OverflowError, ValueError):  # a coordinate of 1e400: nothing a diagram draws
+                continue
+            if key in _CSS_VALUES and not _CSS_VALUES[key].fullmatch(drawn):
+                continue  # not a number, colour or keyword: a CSS escape (u\72l(…)) or a way out of report.css
+            shown = str(escape(drawn))
             if local == "path" and key == "d":
                 data = shown
             elif key == "class":
