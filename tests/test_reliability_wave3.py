@@ -457,3 +457,35 @@ def test_the_svg_sanitiser_parses_values_instead_of_searching_them() -> None:
     css = styles.css()
     assert "evil" not in markup and "evil" not in css and "body{" not in css
     assert "#f00" in markup + css and "stroke-width:2" in css  # the safe values are kept
+
+
+def test_a_submodule_is_refused_on_disk_and_in_revisions_alike(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Item 14: a git submodule under inventories/ was read on disk but skipped in revisions.
+    import shutil
+
+    def git(*args: str, cwd: Path) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True,
+                       capture_output=True)  # fmt: skip
+
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    shutil.copy(INVENTORIES / "bosai.yaml", inner / "other.yaml")
+    git("init", "-q", cwd=inner)
+    git("add", ".", cwd=inner)
+    git("commit", "-qm", "inner", cwd=inner)
+    outer = tmp_path / "outer"
+    (outer / "inventories").mkdir(parents=True)
+    shutil.copy(INVENTORIES / "shimin.yaml", outer / "inventories" / "shimin.yaml")
+    git("init", "-q", cwd=outer)
+    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "inventories/sub", cwd=outer)
+    git("add", ".", cwd=outer)
+    git("commit", "-qm", "outer", cwd=outer)
+    on_disk = runner.invoke(app, ["--lang", "en", "validate", str(outer / "inventories")])
+    assert on_disk.exit_code == 1 and "sub:1:1: error file-unreadable" in on_disk.output
+    assert "git submodule" in on_disk.output and "other.yaml" not in on_disk.output
+    monkeypatch.chdir(outer)  # restored after the test
+    in_revision = runner.invoke(app, ["--lang", "en", "diff", "HEAD", "inventories", "--format", "json"])
+    assert in_revision.exit_code == 1, in_revision.output
+    assert "git submodule" in in_revision.output

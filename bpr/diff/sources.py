@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bpr.i18n import N_, _
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.rules import severity_of
-from bpr.inventory.sources import _check_size, decode_text, max_file_bytes
+from bpr.inventory.sources import SUBMODULE, _check_size, decode_text, max_file_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
@@ -123,6 +123,12 @@ def _read_revision(label: str, commit: str, revision_path: str) -> Source:
     wanted: list[tuple[str, str]] = []  # (display, object id) of the files to read
     links: list[tuple[str, str]] = []  # (name, object id) of symbolic links
     regular: set[str] = set()
+    for name in _submodules(listing.stdout):
+        display = f"{label}:{name}"
+        message = _("the folder cannot be read ({reason}): the YAML files in it were not checked").format(
+            reason=_(SUBMODULE)
+        )
+        files.append(FileText(display, None, _unreadable(display, message)))
     for mode, object_id, size, name in _yaml_entries(listing.stdout):
         display = f"{label}:{name}"
         if mode == _SYMLINK_MODE:
@@ -157,6 +163,15 @@ def _read_revision(label: str, commit: str, revision_path: str) -> Source:
             ).format(path=revision_path, revision=label)
         )
     return Source(label, "revision", tuple(sorted(files, key=lambda f: f.display)), commit=commit)
+
+
+def _submodules(listing: bytes) -> Iterator[str]:
+    """Yield the paths of the submodules (gitlinks, type commit) in `git ls-tree -r -l -z` output."""
+    for entry in listing.split(b"\0"):
+        meta, _tab, raw_name = entry.partition(b"\t")
+        fields = meta.decode("ascii", errors="replace").split()
+        if len(fields) >= 2 and fields[1] == "commit":
+            yield raw_name.decode("utf-8", errors="replace")
 
 
 def _yaml_entries(listing: bytes) -> Iterator[tuple[str, str, int, str]]:

@@ -203,6 +203,9 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[FoundPath]:
 
 
 FOLLOW_LINKS_ENV = "BPR_FOLLOW_LINKS"
+SUBMODULE = N_(
+    "it is a git submodule or another repository, whose files bpr does not read: move them into the inventory"
+)
 
 
 def _root(folder: Path) -> str | None:
@@ -240,7 +243,11 @@ def _walk(folder: Path, root: str | None = None) -> Iterator[FoundPath]:
     # The same order as sorting every path found: a folder's files come where its name sorts.
     items: list[tuple[Path, bool]] = sorted([(p, False) for p in files] + [(p, True) for p in folders])
     for path, is_folder in items:
-        if is_folder:
+        if is_folder and os.path.lexists(path / ".git"):
+            # A git submodule (or another repository): its files belong to another repository, and a revision
+            # holds only its commit id, so neither is read (issue 24, item 14), and the folder says so.
+            yield FoundPath(path, True, _(SUBMODULE))
+        elif is_folder:
             yield from _walk(path, root)
         elif root is not None and path.is_symlink() and not _within(os.path.realpath(path), root):
             yield FoundPath(path, True, outside=os.path.realpath(path))
