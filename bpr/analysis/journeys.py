@@ -38,6 +38,7 @@ from bpr.analysis.results import ScoredProcedure
 from bpr.config import JourneysConfig
 from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import LifeEvent
+from bpr.names import compared_name
 
 JOURNEY_LABELS: dict[LifeEvent, str] = {
     LifeEvent.MOVING: "引越し（転入・転出・転居）",
@@ -135,11 +136,6 @@ def plan_journeys(
     return tuple(journeys)
 
 
-def _plain(text: str) -> str:
-    """Return a name as compared: NFKC (（ and ( alike), without spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def _words_in(texts: Sequence[str], words: str) -> bool:
     plain = [unicodedata.normalize("NFKC", text) for text in texts]
     return all(any(word in text for text in plain) for word in unicodedata.normalize("NFKC", words).split())
@@ -149,8 +145,8 @@ def _find(
     names: Sequence[str], procedures: Sequence[ScoredProcedure], *, legal_basis: bool = False
 ) -> list[ScoredProcedure]:
     """Return the procedures a trigger or an expected procedure, by the names it goes by, means (see the top)."""
-    exact = {_plain(name) for name in names}
-    named = [p for p in procedures if _plain(p.procedure.name) in exact]
+    exact = {compared_name(name) for name in names}
+    named = [p for p in procedures if compared_name(p.procedure.name) in exact]
     if named:
         return named
     for words in names:

@@ -15,6 +15,8 @@ from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import FlowSource, Measure, OnlineStatus
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
+# The measures whose candidates come from the staff's minutes: none while the flows are skeletons.
+EFFORT_MEASURES = frozenset({Measure.RPA, Measure.AI_OCR, Measure.BPR})
 
 
 __all__ = ["SCHEDULED", "reiwa"]
@@ -53,6 +55,7 @@ class _Schedule:
         # The national-priority procedures go online through the same channel (ぴったりサービス): one package,
         # one slot, in the year its first (largest) member is placed; the others join it.
         self.package: RoadmapItem | None = None
+        self.package_placed = False  # the package found a year within the plan period
 
     def fix(self, procedure: str, measure: Measure, fy: int, progress: str, done_fy: int | None) -> RoadmapItem:
         self.used[(measure, fy)] += 1
@@ -79,11 +82,12 @@ class _Schedule:
         deadline = self.deadline if national else None
         if national and self.package is not None:
             item = RoadmapItem(procedure, measure, self.package.fy, False, deadline_fy=deadline, role=role)
-            (self.items if self.package in self.items else self.unscheduled).append(item)
-            if self.package not in self.items:
-                self.waiting.add((procedure, measure))
-                return None
-            return item
+            if self.package_placed:
+                self.items.append(item)
+                return item
+            self.unscheduled.append(item)
+            self.waiting.add((procedure, measure))
+            return None
         if national:
             self.pending_national -= 1
         reserve = measure is Measure.ONLINE and not national and self.pending_national > 0
@@ -93,7 +97,7 @@ class _Schedule:
                 item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline, role=role)
                 self.items.append(item)
                 if national:
-                    self.package = item
+                    self.package, self.package_placed = item, True
                 return item
         missing = RoadmapItem(procedure, measure, self.years[-1] + 1, False, deadline_fy=deadline, role=role)
         self.unscheduled.append(missing)
@@ -236,7 +240,7 @@ def plan_roadmap(
             schedule.shortfalls.append(_shortfall(warned, kind="kpi"))
             continue
         if kpi.judged_on_results:
-            effort_based = set(target.measures) & {Measure.RPA, Measure.AI_OCR, Measure.BPR}
+            effort_based = set(target.measures) & EFFORT_MEASURES
             measures = Listed([measure_phrase(m) for m in SCHEDULED if m in target.measures], N_("{list} or {item}"))
             not_surveyed = _not_surveyed(ranked, measures) if effort_based and kpi.planned < kpi.target else None
             said = dict(
@@ -422,7 +426,7 @@ def _why_not_met(
     if waiting:
         parts.append(phrase(N_("{count} not placed for want of capacity within the plan period"), count=len(waiting)))
     parts.append(phrase(N_("capacity until the deadline: {capacity} in all"), capacity=capacity))
-    effort_based = kinds & {Measure.RPA, Measure.AI_OCR, Measure.BPR}
+    effort_based = kinds & EFFORT_MEASURES
     short = len(candidates) < target.target if target.target is not None else False
     not_surveyed = _not_surveyed(ranked, labels) if short and effort_based else None
     if not_surveyed is not None:

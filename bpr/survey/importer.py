@@ -228,7 +228,8 @@ def plan_import(
         plan.changes.append(ProcedureChange(procedure_id, nid, path, "added", ["(new)"]))
         if reason is not None:
             plan.not_handled.append(procedure_id)
-    plan.ledger = sorted(ledger | seen - {nid for nid, _name in plan.deleted} | set(by_national))
+    # The ledger keeps every id listed before (the deleted ones too), and adds what the folder holds now.
+    plan.ledger = sorted(ledger | (seen - {nid for nid, _name in plan.deleted}) | set(by_national))
     plan.not_in_survey = sorted(str(p.get("id")) for nid, (_item, p) in by_national.items() if nid not in seen)
     plan.documents = [documents[path] for path in sorted(documents)]
     return plan

@@ -7,13 +7,11 @@ is checked as the config is: an unknown key or a wrong type is an error at its f
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
 
 from bpr.config import ConfigError
 from bpr.i18n import _
@@ -22,6 +20,7 @@ from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
+from bpr.names import compared_name
 
 Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
 DEFAULT_MAPPING = "default-mapping.yaml"
@@ -53,12 +52,6 @@ class NotHandledRule(Rule):
     reason: Text
 
 
-@functools.lru_cache(maxsize=8192)
-def name_key(name: str) -> str:
-    """Return a 手続名 as names are compared: NFKC (full- and half-width alike), without spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 class PriorityItem(_Strict):
     """One item of the official list of national-priority procedures and the survey's names for it."""
 
@@ -83,6 +76,7 @@ class Mapping(_Strict):
     # A plain string is an item whose one survey name is the string itself.
     national_priority: list[PriorityItem | Text] = []
     not_handled: list[NotHandledRule] = []
+    _priority_by_name: dict[str, str] | None = PrivateAttr(default=None)
 
     def counter_for(self, ministry: str, law: str, name: str) -> CounterRule | None:
         """Return the first counter with a rule the row matches."""
@@ -101,15 +95,14 @@ class Mapping(_Strict):
 
     def priority_item(self, name: str) -> str | None:
         """Return the official item a procedure's whole name stands for, None when it is none of them."""
-        key = name_key(name)
-        for item in self.priority_items:
-            if any(name_key(text) == key for text in item.names):
-                return item.item
-        return None
-
-    def not_handled_reason(self, ministry: str, law: str, name: str) -> str | None:
-        """Return the reason of the first not-handled rule a row matches, None when the city handles it."""
-        return next((rule.reason for rule in self.not_handled if rule.matches(ministry, law, name)), None)
+        if self._priority_by_name is None:
+            # Built once per mapping, not once per survey row: the first item naming a key keeps it.
+            index: dict[str, str] = {}
+            for item in self.priority_items:
+                for text in item.names:
+                    index.setdefault(compared_name(text), item.item)
+            self._priority_by_name = index
+        return self._priority_by_name.get(compared_name(name))
 
 
 def default_mapping_text() -> str:

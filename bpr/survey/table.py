@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from bpr.i18n import _, ngettext
 from bpr.inventory.sources import read_bytes
 from bpr.inventory.yamlfile import YamlInputError
+from bpr.names import compared_name
 from bpr.survey.xlsxguard import ArchiveTooLarge, check_archive
 
 HEADER_SEARCH_ROWS = 10
@@ -44,7 +44,7 @@ class SurveyTable:
 
 def normalise_header(text: str) -> str:
     """Return a header as compared: NFKC, without spaces (全角括弧 and 半角括弧 alike)."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return compared_name(text)
 
 
 def read_survey_table(path: Path, required: Sequence[str], optional: Sequence[str]) -> SurveyTable:
