@@ -95,6 +95,47 @@ class BprConfig(_Section):
     handwriting_removed_share: Fraction = 0.8
 
 
+class UptakeConfig(_Section):
+    """How many of the cases left at the counter move to a new or existing channel, year by year (model v3).
+
+    `share` is reached `years` years after launch, along a linear or logistic curve; for the procedures
+    whose online identity check is the マイナンバーカード (公的個人認証), the share is multiplied by the
+    card holding rate of the fiscal year when `card_holding` lists it.
+    """
+
+    share: Fraction = 0.3
+    years: Annotated[int, Field(ge=1, le=30)] = 3
+    curve: Literal["linear", "logistic"] = "linear"
+    card_holding: dict[FiscalYear, Fraction] = {}
+
+
+ThousandYen = Annotated[float, Field(ge=0, le=10_000_000)]
+
+
+class CostItem(_Section):
+    """A measure's cost in thousand yen: once (`initial`, in its year) and every year after (`annual`)."""
+
+    initial: ThousandYen = 0.0
+    annual: ThousandYen = 0.0
+
+
+class CostsConfig(_Section):
+    """Default costs of a measure by kind, in thousand yen (docs/scoring.md says where each comes from).
+
+    `plan.cost` of a procedure overrides its kind's default. Citizens' hours are turned into yen only
+    when `citizen_yen_per_hour` is set.
+    """
+
+    online: CostItem = CostItem(initial=500.0, annual=200.0)
+    national_package: CostItem = CostItem(initial=0.0, annual=0.0)
+    uptake: CostItem = CostItem(initial=100.0, annual=0.0)
+    rpa: CostItem = CostItem(initial=1_000.0, annual=500.0)
+    ai_ocr: CostItem = CostItem(initial=300.0, annual=600.0)
+    bpr: CostItem = CostItem(initial=100.0, annual=0.0)
+    counter: CostItem = CostItem(initial=1_500.0, annual=500.0)
+    citizen_yen_per_hour: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
+
+
 class ScoringConfig(_Section):
     """Scoring weights and thresholds."""
 
@@ -108,6 +149,8 @@ class ScoringConfig(_Section):
     rpa: RpaConfig = RpaConfig()
     ai_ocr: AiOcrConfig = AiOcrConfig()
     bpr: BprConfig = BprConfig()
+    uptake: UptakeConfig = UptakeConfig()
+    costs: CostsConfig = CostsConfig()
 
 
 def _capacity_kind(value: Any) -> str | None:
@@ -171,6 +214,13 @@ class RoadmapConfig(_Section):
     # None: today's fiscal year. Set it to reproduce a report of an earlier year.
     current_fy: FiscalYear | None = None
     capacity: CapacityConfig = CapacityConfig()
+    # Model v3, property 5: thousand yen a fiscal year for the initial costs of new measures (a number for
+    # every year, or fiscal year → amount, carried over like capacity). None: slots alone decide.
+    budget: (
+        Annotated[float, Field(ge=0, le=100_000_000)]
+        | dict[FiscalYear, Annotated[float, Field(ge=0, le=100_000_000)]]
+        | None
+    ) = None
     kpis: list[KpiTarget] = [
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=10, by_fy=2023),
         KpiTarget(name="AI-OCR・RPA導入業務数", measures=[Measure.AI_OCR, Measure.RPA], target=20, by_fy=2025),
@@ -278,6 +328,43 @@ class ImportConfig(_Section):
         return {**ImportConfig.model_fields["shared_share"].default, **value}
 
 
+STANDARD_SYSTEMS: dict[str, list[str]] = {
+    "住民基本台帳": ["住民記録", "住民基本台帳"],
+    "戸籍": ["戸籍情報"],
+    "戸籍の附票": ["附票"],
+    "印鑑登録": ["印鑑登録"],
+    "選挙人名簿管理": ["選挙人名簿"],
+    "固定資産税": ["固定資産"],
+    "個人住民税": ["個人住民税", "税務システム", "収納", "滞納"],
+    "法人住民税": ["法人住民税"],
+    "軽自動車税": ["軽自動車税"],
+    "国民健康保険": ["国民健康保険", "国保"],
+    "国民年金": ["国民年金"],
+    "障害者福祉": ["障害者福祉"],
+    "後期高齢者医療": ["後期高齢者医療"],
+    "介護保険": ["介護保険"],
+    "児童手当": ["児童手当"],
+    "生活保護": ["生活保護"],
+    "健康管理": ["健康管理"],
+    "就学": ["就学", "学齢簿"],
+    "児童扶養手当": ["児童扶養手当"],
+    "子ども・子育て支援": ["子ども・子育て支援"],
+}
+
+
+class StandardizationConfig(_Section):
+    """標準化 (model v3, property 6): core systems that migrate to the standard systems, and what RPA/AI-OCR on them do.
+
+    `systems` maps each 標準化対象業務 to the words that find it in a step's `system` (any word, spaces and
+    width ignored). `mode: defer` places those RPA and AI-OCR measures after `migration_fy`; `flag`
+    places them as capacity allows and adds a rebuild (the measure's initial cost again) after migration.
+    """
+
+    migration_fy: FiscalYear = 2025
+    mode: Literal["defer", "flag"] = "defer"
+    systems: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] = STANDARD_SYSTEMS
+
+
 class Config(_Section):
     """Everything a DX team tunes; the defaults are in bpr/defaults.yaml, commented."""
 
@@ -287,6 +374,7 @@ class Config(_Section):
     journeys: JourneysConfig = JourneysConfig()
     workbook: WorkbookConfig = WorkbookConfig()
     import_: ImportConfig = Field(default=ImportConfig(), alias="import")
+    standardization: StandardizationConfig = StandardizationConfig()
 
 
 class ConfigError(Exception):

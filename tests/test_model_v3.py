@@ -36,12 +36,13 @@ def scored(online: dict[str, Any], **fields: Any):
 
 def test_a_guideline_requiring_presence_is_not_a_gate_and_yields_a_review() -> None:
     # Property 7, hand-computed: 1,000 cases × (60 min trip + 10 min handwritten, sealed form) are the
-    # citizen's 70,000 min; online removes the trip and 80 % of the handwriting: (60 + 8) × 1,000 / 60 = 1,133 h,
-    # and 70 % of 5 min reception: 58.3 h. The 要綱 is reviewed (見直し), a BPR measure naming its level.
+    # citizen's 70,000 min; online removes the trip and 80 % of the handwriting for the 30 % that move
+    # (property 1, the default uptake): 0.3 × (60 + 8) × 1,000 / 60 = 340 h, and 70 % of 5 min
+    # reception: 0.3 × 58.3 = 17.5 h. The 要綱 is reviewed (見直し), a BPR measure naming its level.
     item = scored({"in_person_required_by_law": True, "presence_basis": "guideline"})
     assert item.recommendation is Measure.ONLINE
-    assert item.hours_saved_citizen["online"] == pytest.approx(1133.3, abs=0.05)
-    assert item.hours_saved_staff["online"] == pytest.approx(58.3, abs=0.05)
+    assert item.hours_saved_citizen["online"] == pytest.approx(340.0, abs=0.05)
+    assert item.hours_saved_staff["online"] == pytest.approx(17.5, abs=0.05)
     review = [m for m in item.measures if m.role == "review"]
     assert [m.measure for m in review] == [Measure.BPR]
     assert any("本人の来庁の義務は要綱・要領によるもの（市が定めたもの）" in r for r in item.reasons)

@@ -214,8 +214,9 @@ def test_roadmap_labels_fiscal_years_in_reiwa_and_marks_fixed_plans_and_deadline
     assert sheet.cell(row=first + list(by_name).index("印鑑登録"), column=5).border.left.style == "medium"
     assert by_name["転出届"][6] == "◆期限"
     assert "国の優先手続" in by_name["転出届"][-1]
-    # Going online is the primary measure (unmarked); RPA transcribes the online applications (補完).
-    assert by_name["転出届"][3] == "オンライン化\nRPA\n(補完)"
+    # Going online is the primary measure (unmarked); RPA transcribes the online applications (補完), and
+    # the cases that stay at the counter get 書かない窓口・予約 (業務改善, 補完: model v3, property 2).
+    assert by_name["転出届"][3] == "オンライン化\nRPA\n(補完)\n業務改善(BPR)\n(補完)"
     planned = column(load_workbook(book)["優先順位"], "予定年度")
     assert all(re.fullmatch(r"令和\d+年度", str(label)) for label in planned if label)
 

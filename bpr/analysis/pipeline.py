@@ -18,7 +18,7 @@ def analyse_inventory(
     """Score, rank and schedule every valid procedure of an inventory."""
     entries = list(inventory.entries())
     scored = [
-        score_procedure(counter, procedure, file, config.scoring)
+        score_procedure(counter, procedure, file, config.scoring, config.standardization)
         for counter, procedure, file in entries
         if procedure.handled
     ]
@@ -28,7 +28,9 @@ def analyse_inventory(
         if not procedure.handled
     )
     ranked = rank_procedures(scored)
-    roadmap = plan_roadmap(ranked, config.roadmap, start_fy, years, config.scoring.recommend_threshold)
+    roadmap = plan_roadmap(
+        ranked, config.roadmap, start_fy, years, scoring=config.scoring, standardization=config.standardization
+    )
     dates = sorted(
         str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on
     )

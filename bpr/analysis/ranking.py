@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from bpr.analysis.economics import measure_cost, payback_years, standard_systems, yen_value
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
 from bpr.analysis.labels import MEASURE_LABELS, channels_text, city_rule_text
@@ -22,12 +23,19 @@ from bpr.analysis.scores import (
     staff_text,
     within,
 )
-from bpr.config import ScoringConfig
+from bpr.config import ScoringConfig, StandardizationConfig
 from bpr.inventory.models import Counter, Measure, OnlineStatus, Procedure
 
 
-def score_procedure(counter: Counter, procedure: Procedure, file: str, config: ScoringConfig) -> ScoredProcedure:
+def score_procedure(
+    counter: Counter,
+    procedure: Procedure,
+    file: str,
+    config: ScoringConfig,
+    standardization: StandardizationConfig | None = None,
+) -> ScoredProcedure:
     """Return the figures, scores, measures, recommendation and reasons of one procedure (rank unset)."""
+    standard = standardization if standardization is not None else StandardizationConfig()
     process = build_process_graph(procedure)
     figures = compute_figures(process, config.travel_minutes_per_visit)
     share = online_share(procedure, config)
@@ -51,7 +59,7 @@ def score_procedure(counter: Counter, procedure: Procedure, file: str, config: S
         # Property 4 before property 5: where a law requires presence, the citizen's burden goes to BPR
         # (予約・書かない窓口); RPA and AI-OCR may still come as complements.
         recommendation = Measure.BPR
-    plans = _measures(process, figures, procedure, config, gains, scores, recommendation, share)
+    plans = _measures(process, figures, procedure, config, gains, scores, recommendation, share, standard)
     if recommendation is Measure.NONE:
         priority = max(g.expected_hours for g in gains.values())
     else:
@@ -85,6 +93,7 @@ def _measures(
     scores: dict[Measure, float],
     primary: Measure,
     share: float,
+    standard: StandardizationConfig,
 ) -> list[tuple[MeasurePlan, MeasureGain]]:
     """Return the primary measure and the complements that pass the threshold on what the primary leaves.
 
@@ -94,20 +103,23 @@ def _measures(
     """
     out: list[tuple[MeasurePlan, MeasureGain]] = []
     if primary is not Measure.NONE:
-        out.append((_plan(procedure, gains[primary], "primary", scores[primary]), gains[primary]))
+        out.append((_plan(procedure, gains[primary], "primary", scores[primary], config, standard), gains[primary]))
     online_after = share
-    if primary is Measure.ONLINE and not procedure.online.existing_channels:
-        # A channel that exists already (マイナポータル, コンビニ交付 …) moves no new cases by itself: uptake is not scheduled.
-        online_after = share + (1.0 - share) * gains[Measure.ONLINE].feasibility
+    if primary is Measure.ONLINE:
+        # Model v3, property 1: the channel (new, or one that exists) moves its expected uptake of the cases left.
+        gain = gains[Measure.ONLINE]
+        online_after = share + (1.0 - share) * (gain.uptake or 0.0) * gain.feasibility
     after: dict[Measure, MeasureGain] = {
         Measure.ONLINE: gains[Measure.ONLINE],
         Measure.RPA: rpa_gain(process, figures, config, online_fraction=online_after),
         Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
+        # Property 2: the cases that stay at the counter are served there (書かない窓口・予約).
+        Measure.BPR: bpr_gain(procedure, figures, config, stay=1.0 - online_after),
     }
     today = staff_hours_by_step(procedure, figures)
     claimed: dict[str, float] = dict(gains[primary].staff_by_step) if out else {}
     citizen_left = figures.citizen_hours - (gains[primary].citizen_hours if out else 0.0)
-    rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR) if m is not primary and out]
+    rest = [m for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR) if m is not primary and out]
     rest.sort(key=lambda m: (-after[m].expected_hours, CANDIDATE_ORDER.index(m)))
     for measure in rest:
         gain = within(after[measure], claimed, today, citizen_left)
@@ -117,12 +129,14 @@ def _measures(
         for node, hours in gain.staff_by_step.items():
             claimed[node] = claimed.get(node, 0.0) + hours
         citizen_left -= gain.citizen_hours
-        out.append((_plan(procedure, gain, "complement", score), gain))
+        # Model v3, property 7: with a requirement the city set itself, the BPR complement is its 見直し.
+        role = "review" if measure is Measure.BPR and procedure.online.city_rules else "complement"
+        out.append((_plan(procedure, gain, role, score, config, standard), gain))
     chosen = {plan.measure for plan, _ in out}
     if requires_national_online(procedure) and Measure.ONLINE not in chosen:
         # The national plan requires it online whatever it saves: its hours are what the others leave.
         gain = within(after[Measure.ONLINE], claimed, today, citizen_left)
-        out.append((_plan(procedure, gain, "national", score_gain(gain, config)), gain))
+        out.append((_plan(procedure, gain, "national", score_gain(gain, config), config, standard), gain))
         for node, hours in gain.staff_by_step.items():
             claimed[node] = claimed.get(node, 0.0) + hours
         citizen_left -= gain.citizen_hours
@@ -130,7 +144,7 @@ def _measures(
         # Model v3, property 7: a presence or seal the city required itself is a 見直し (BPR) measure, whatever
         # it saves by itself: going online stays open behind it.
         gain = within(gains[Measure.BPR], claimed, today, citizen_left)
-        out.append((_plan(procedure, gain, "review", score_gain(gain, config)), gain))
+        out.append((_plan(procedure, gain, "review", score_gain(gain, config), config, standard), gain))
     return out
 
 
@@ -149,7 +163,24 @@ def requires_national_online(procedure: Procedure) -> bool:
     )
 
 
-def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> MeasurePlan:
+def _plan(
+    procedure: Procedure,
+    gain: MeasureGain,
+    role: str,
+    score: float,
+    config: ScoringConfig,
+    standard: StandardizationConfig,
+) -> MeasurePlan:
+    """Return a measure as the procedure carries it, with its cost, what it is worth and its payback (model v3)."""
+    uptake = gain.measure is Measure.ONLINE and bool(procedure.online.existing_channels)
+    kind = gain.cost_kind or gain.measure.value
+    if gain.measure is Measure.ONLINE and requires_national_online(procedure):
+        kind = "national_package"  # property 5: the national-priority procedures go through ぴったりサービス
+    cost = measure_cost(procedure, gain.measure, kind, config)
+    staff = gain.staff_hours * gain.feasibility
+    citizen = gain.citizen_hours * gain.feasibility
+    worth = yen_value(staff, citizen, config)
+    net = worth - cost.annual
     return MeasurePlan(
         measure=gain.measure,
         role=role,
@@ -158,7 +189,19 @@ def _plan(procedure: Procedure, gain: MeasureGain, role: str, score: float) -> M
         citizen_hours=round(gain.citizen_hours, 1),
         expected_hours=round(gain.expected_hours, 1),
         score=score,
-        uptake=gain.measure is Measure.ONLINE and bool(procedure.online.existing_channels),
+        uptake=uptake,
+        uptake_share=None if gain.uptake is None else round(gain.uptake, 4),
+        cost_initial=round(cost.initial, 1),
+        cost_annual=round(cost.annual, 1),
+        cost_source=cost.source,
+        staff_thousand_yen=round(staff * config.staff_cost_per_hour / 1000, 1),
+        net_benefit=round(net, 1),
+        payback_years=payback_years(cost.initial, net),
+        standard_systems=standard_systems((c.system for c in gain.candidates if c.hours_per_year > 0), standard)
+        if gain.measure in (Measure.RPA, Measure.AI_OCR)
+        else (),
+        expected_staff_hours=round(staff, 1),
+        expected_citizen_hours=round(citizen, 1),
     )
 
 

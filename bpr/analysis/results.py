@@ -74,6 +74,19 @@ class MeasurePlan:
     expected_hours: float
     score: float
     uptake: bool = False  # online already startable from マイナポータル: what remains is uptake, no new slot
+    # Model v3 (docs/scoring.md §7): the channel's steady-state uptake (online only), what the measure costs
+    # (thousand yen, and where that comes from), what its expected staff hours are worth a year, the net
+    # benefit a year and the payback in years (None: it never pays back); the 標準化対象業務 its steps touch.
+    uptake_share: float | None = None
+    cost_initial: float = 0.0
+    cost_annual: float = 0.0
+    cost_source: str = ""
+    staff_thousand_yen: float = 0.0
+    net_benefit: float = 0.0
+    payback_years: float | None = 0.0
+    standard_systems: tuple[str, ...] = ()
+    expected_staff_hours: float = 0.0
+    expected_citizen_hours: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +139,19 @@ class RoadmapItem:
     progress: str | None = None
     role: str = "primary"  # fixed, primary, complement or national
     done_fy: int | None = None  # the fiscal year a fixed plan was done (plan.done_fy)
+    # Model v3 (docs/scoring.md §7): the cost in thousand yen (initial in its year, annual after it), the
+    # 標準化対象業務 its steps touch, whether 標準化 put it after the migration (`deferred`) or it must be
+    # rebuilt after it (`rebuild_cost`, config mode flag), and its expected hours by fiscal year of the plan
+    # (fy, staff, citizen) and in the steady state.
+    cost_initial: float = 0.0
+    cost_annual: float = 0.0
+    standard_systems: tuple[str, ...] = ()
+    deferred: bool = False
+    rebuild_cost: float = 0.0
+    savings: tuple[tuple[int, float, float], ...] = ()
+    steady_staff_hours: float = 0.0
+    steady_citizen_hours: float = 0.0
+    in_package: bool = False  # joined the national-priority ぴったりサービス package: its cost is the package's
 
     @property
     def late(self) -> bool:
@@ -194,6 +220,28 @@ class Shortfall:
 
 
 @dataclass(frozen=True, slots=True)
+class YearFigures:
+    """A fiscal year of the plan (or the steady state, fy None): expected hours saved, their worth, and the costs.
+
+    Staff and citizens apart (property 9); `worth` is the staff hours in thousand yen (and the citizens'
+    only when the config sets a value per hour); `net` = worth − initial − annual.
+    """
+
+    fy: int | None
+    staff_hours: float
+    citizen_hours: float
+    worth: float
+    initial: float
+    annual: float
+    budget: float | None = None  # roadmap.budget of the year, when set
+
+    @property
+    def net(self) -> float:
+        """Return what the year's savings are worth minus what the year's measures cost, in thousand yen."""
+        return self.worth - self.initial - self.annual
+
+
+@dataclass(frozen=True, slots=True)
 class Roadmap:
     """The schedule of measures by fiscal year, its KPIs and every shortfall, stated plainly."""
 
@@ -207,6 +255,8 @@ class Roadmap:
     uptake: tuple[tuple[str, float], ...] = ()  # (procedure, share still at the counter) on マイナポータル: no slot
     current_fy: int | None = None  # the fiscal year progress is judged at (config roadmap.current_fy, else today's)
     zero_volume: tuple[str, ...] = ()  # procedures with 0 cases a year (件数0の推計): never given a build slot
+    by_year: tuple[YearFigures, ...] = ()  # model v3: each fiscal year of the plan
+    steady: YearFigures | None = None  # model v3: every placed measure at its final uptake (fy None)
 
     @property
     def fiscal_years(self) -> list[int]:

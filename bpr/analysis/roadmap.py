@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
+from bpr.analysis.economics import Cost, measure_cost, uptake_at, yen_value
 from bpr.analysis.labels import measure_phrase
 from bpr.analysis.ranking import requires_national_online
-from bpr.analysis.results import KpiStatus, Roadmap, RoadmapItem, ScoredProcedure, Shortfall
-from bpr.config import KpiTarget, RoadmapConfig
+from bpr.analysis.results import (
+    KpiStatus,
+    MeasurePlan,
+    Roadmap,
+    RoadmapItem,
+    ScoredProcedure,
+    Shortfall,
+    YearFigures,
+)
+from bpr.config import KpiTarget, RoadmapConfig, ScoringConfig, StandardizationConfig
 from bpr.fiscal import FiscalYear, current_fiscal_year, reiwa
 from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import FlowSource, Measure, OnlineStatus
@@ -38,11 +49,27 @@ def national_met_already(item: ScoredProcedure) -> bool:
     return item.procedure.national_priority and (online.status is OnlineStatus.FULL or online.on_mynaportal)
 
 
+def budget_of(config: RoadmapConfig, fy: int) -> float | None:
+    """Return the budget for new measures' initial costs in a fiscal year (thousand yen), None when not set.
+
+    One number for every year, or fiscal year → amount; a year left out has the amount of the latest year
+    listed before it (0 before the first), as capacity.
+    """
+    value = config.budget
+    if value is None or isinstance(value, int | float):
+        return value
+    earlier = [year for year in value if year <= fy]
+    return value[max(earlier)] if earlier else 0.0
+
+
 class _Schedule:
     """Capacity per (measure, fiscal year), the items placed so far and what found no room."""
 
     def __init__(self, config: RoadmapConfig, start_fy: int, years: int) -> None:
         self.config = config
+        self.spent: defaultdict[int, float] = defaultdict(
+            float
+        )  # initial costs (thousand yen) taken from each year's budget
         self.years = list(range(start_fy, start_fy + years))
         self.deadline = config.national_priority_deadline_fy
         self.used: Tally[tuple[Measure, int]] = Tally()
@@ -56,9 +83,13 @@ class _Schedule:
         # one slot, in the year its first (largest) member is placed; the others join it.
         self.package: RoadmapItem | None = None
         self.package_placed = False  # the package found a year within the plan period
+        self.deferred_out: list[_Entry] = []  # 標準化: measures that wait for the migration beyond the plan
 
-    def fix(self, procedure: str, measure: Measure, fy: int, progress: str, done_fy: int | None) -> RoadmapItem:
+    def fix(
+        self, procedure: str, measure: Measure, fy: int, progress: str, done_fy: int | None, initial: float = 0.0
+    ) -> RoadmapItem:
         self.used[(measure, fy)] += 1
+        self.spent[fy] += initial
         self.placed.add((procedure, measure))
         item = RoadmapItem(procedure, measure, fy, True, progress=progress, role="fixed", done_fy=done_fy)
         self.items.append(item)
@@ -74,8 +105,20 @@ class _Schedule:
         room = sum(self._free(Measure.ONLINE, y) for y in self.years if y <= self.deadline) - 1
         return room >= self.pending_national
 
-    def place(self, procedure: str, measure: Measure, role: str, national: bool = False) -> RoadmapItem | None:
-        """Place a measure in the earliest year with capacity; None when it is placed already or finds no room."""
+    def _affordable(self, fy: int, initial: float) -> bool:
+        budget = budget_of(self.config, fy)
+        return budget is None or initial <= 0 or self.spent[fy] + initial <= budget + 1e-9
+
+    def place(
+        self,
+        procedure: str,
+        measure: Measure,
+        role: str,
+        national: bool = False,
+        initial: float = 0.0,
+        earliest: int | None = None,
+    ) -> RoadmapItem | None:
+        """Place a measure in the earliest year with capacity and budget, not before `earliest`; None when it is placed already or finds no room."""
         if (procedure, measure) in self.placed:
             return None
         self.placed.add((procedure, measure))
@@ -92,8 +135,15 @@ class _Schedule:
             self.pending_national -= 1
         reserve = measure is Measure.ONLINE and not national and self.pending_national > 0
         for fy in self.years:
-            if self._free(measure, fy) > 0 and (not reserve or self._keeps_deadline_room(fy)):
+            if earliest is not None and fy < earliest:
+                continue
+            if (
+                self._free(measure, fy) > 0
+                and (not reserve or self._keeps_deadline_room(fy))
+                and self._affordable(fy, initial)
+            ):
                 self.used[(measure, fy)] += 1
+                self.spent[fy] += initial
                 item = RoadmapItem(procedure, measure, fy, False, deadline_fy=deadline, role=role)
                 self.items.append(item)
                 if national:
@@ -116,6 +166,7 @@ class _Entry(NamedTuple):
     procedure: str
     role: str
     national: bool
+    plan: MeasurePlan | None = None
 
 
 def plan_roadmap(
@@ -123,7 +174,9 @@ def plan_roadmap(
     config: RoadmapConfig,
     start_fy: int | None = None,
     years: int | None = None,
-    threshold: float | None = None,
+    *,
+    scoring: ScoringConfig | None = None,
+    standardization: StandardizationConfig | None = None,
 ) -> Roadmap:
     """Return the schedule of measures: fixed plans win, then by expected hours within capacity, national priority by the deadline.
 
@@ -133,6 +186,8 @@ def plan_roadmap(
     procedures still to come. When the deadline passed before the horizon starts, the overdue national
     measures take the first slots. A channel that exists on マイナポータル takes no slot: it is uptake.
     """
+    scoring = scoring if scoring is not None else ScoringConfig()
+    standard = standardization if standardization is not None else StandardizationConfig()
     start = config.start_fy if start_fy is None else start_fy
     span = config.years if years is None else years
     schedule = _Schedule(config, start, span)
@@ -144,7 +199,8 @@ def plan_roadmap(
         if plan is not None:
             decided.add(item.id)
             if plan.measure is not Measure.NONE:
-                schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value, plan.done_fy)
+                cost = _fixed_cost(item, scoring)
+                schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value, plan.done_fy, cost.initial)
                 if plan.measure is Measure.ONLINE:
                     fixed_online[item.id] = plan.target_fy
     entries: list[_Entry] = []
@@ -191,22 +247,40 @@ def plan_roadmap(
                 if measure_plan.expected_hours <= 0 and not national:
                     continue  # nothing to gain: never takes a build slot
                 entries.append(
-                    _Entry(measure_plan.expected_hours, item.rank, measure, item.id, measure_plan.role, national)
+                    _Entry(
+                        measure_plan.expected_hours,
+                        item.rank,
+                        measure,
+                        item.id,
+                        measure_plan.role,
+                        national,
+                        measure_plan,
+                    )
                 )
         if item.id in national_ids and not online_planned:
             own = next((m for m in item.measures if m.role == "national"), None)
             hours = own.expected_hours if own is not None else item.expected_hours.get(Measure.ONLINE.value, 0.0)
-            entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True))
+            entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True, own))
     overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
     entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))
     schedule.pending_national = 1 if any(e.national for e in entries) else 0
     by_id = {item.id: item for item in ranked}
     for entry in entries:
-        placed = schedule.place(entry.procedure, entry.measure, entry.role, national=entry.national)
+        deferred = _deferred_until(entry, standard)
+        initial = entry.plan.cost_initial if entry.plan is not None else 0.0
+        if entry.national and schedule.package is not None:
+            initial = 0.0  # the package's cost is paid once, by its first member
+        placed = schedule.place(
+            entry.procedure, entry.measure, entry.role, national=entry.national, initial=initial, earliest=deferred
+        )
+        if placed is None and deferred is not None and (entry.procedure, entry.measure) in schedule.waiting:
+            schedule.deferred_out.append(entry)
         if entry.national:
             _check_deadline(schedule, by_id[entry.procedure], placed, deadline)
-    if schedule.unscheduled:
-        counts = Tally(i.measure for i in schedule.unscheduled)
+    deferred_ids = {(e.procedure, e.measure) for e in schedule.deferred_out}
+    for_want = [i for i in schedule.unscheduled if (i.procedure, i.measure) not in deferred_ids]
+    if for_want:
+        counts = Tally(i.measure for i in for_want)
         detail = Listed(
             [
                 phrase(N_("{measure} {count}"), measure=measure_phrase(m), count=counts[m])
@@ -214,19 +288,40 @@ def plan_roadmap(
                 if counts[m]
             ]
         )
+        message = (
+            N_(
+                "Not placed, for want of capacity within the plan period: {detail} (review the capacity a"
+                " year, roadmap.capacity, or lengthen the plan period)"
+            )
+            if config.budget is None
+            else N_(
+                "Not placed, for want of capacity or budget within the plan period: {detail} (review"
+                " roadmap.capacity and roadmap.budget, or lengthen the plan period)"
+            )
+        )
+        schedule.shortfalls.append(_shortfall(phrase(message, detail=detail), kind="capacity"))
+    if schedule.deferred_out:
+        by_system = Tally(system for e in schedule.deferred_out for system in (e.plan.standard_systems if e.plan else ()))
         schedule.shortfalls.append(
             _shortfall(
                 phrase(
                     N_(
-                        "Not placed, for want of capacity within the plan period: {detail} (review the capacity a"
-                        " year, roadmap.capacity, or lengthen the plan period)"
+                        "{count} RPA and AI-OCR measures work on systems that migrate to the standard systems in"
+                        " {year} ({systems}): built after the migration, they fall after the plan period"
+                        " (standardization.mode: flag places them now, with the cost of rebuilding them)"
                     ),
-                    detail=detail,
+                    count=len(schedule.deferred_out),
+                    year=FiscalYear(standard.migration_fy),
+                    systems="・".join(f"{name} {n}" for name, n in by_system.most_common()),
                 ),
-                kind="capacity",
+                kind="standardization",
             )
         )
     rank_of = {item.id: item.rank for item in ranked}
+    package_first = schedule.package
+    economics = _Economics(by_id, scoring, standard, start, span, package_first)
+    schedule.items = [economics.item(i) for i in schedule.items]
+    schedule.unscheduled = [economics.item(i) for i in schedule.unscheduled]
     items = sorted(
         schedule.items, key=lambda i: (i.fy, SCHEDULED.index(i.measure), rank_of.get(i.procedure, 0), i.procedure)
     )
@@ -319,7 +414,151 @@ def plan_roadmap(
         uptake=uptake,
         current_fy=current_fy,
         zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
+        by_year=tuple(economics.year(fy, items, config) for fy in range(start, start + span)),
+        steady=economics.year(None, items, config),
     )
+
+
+def _deferred_until(entry: _Entry, standard: StandardizationConfig) -> int | None:
+    """Return the first year an RPA or AI-OCR measure on 標準化 systems may be built (mode defer), else None."""
+    if (
+        standard.mode == "defer"
+        and entry.measure in (Measure.RPA, Measure.AI_OCR)
+        and entry.plan is not None
+        and entry.plan.standard_systems
+    ):
+        return standard.migration_fy + 1
+    return None
+
+
+def _fixed_cost(item: ScoredProcedure, scoring: ScoringConfig) -> Cost:
+    """Return the cost of a fixed plan: its plan.cost, else the default of its measure's kind."""
+    plan = item.procedure.plan
+    measure = plan.measure if plan is not None else Measure.NONE
+    kind = "uptake" if measure is Measure.ONLINE and item.procedure.online.existing_channels else measure.value
+    return measure_cost(item.procedure, measure, kind, scoring)
+
+
+class _Economics:
+    """Model v3 on the placed measures: costs, expected hours by fiscal year (uptake), and the year's totals."""
+
+    def __init__(
+        self,
+        by_id: dict[str, ScoredProcedure],
+        scoring: ScoringConfig,
+        standard: StandardizationConfig,
+        start: int,
+        span: int,
+        package_first: RoadmapItem | None,
+    ) -> None:
+        self.by_id = by_id
+        self.scoring = scoring
+        self.standard = standard
+        self.years = range(start, start + span)
+        self.package_first = package_first
+
+    def _steady(self, scored: ScoredProcedure, measure: Measure) -> tuple[MeasurePlan | None, float, float]:
+        """Return the measure as the procedure carries it, and its expected staff and citizen hours at steady state."""
+        carried = next((m for m in scored.measures if m.measure is measure), None)
+        if carried is not None:
+            return carried, carried.expected_staff_hours, carried.expected_citizen_hours
+        # A fixed plan the procedure does not carry among its computed measures: the measure alone.
+        key = measure.value
+        feasibility = scored.feasibility.get(key, 0.0)
+        return (
+            None,
+            scored.hours_saved_staff.get(key, 0.0) * feasibility,
+            scored.hours_saved_citizen.get(key, 0.0) * feasibility,
+        )
+
+    def _ramp(self, scored: ScoredProcedure, measure: Measure, launch: int, fy: int) -> float:
+        """Return the share of the steady-state saving a measure reaches in a fiscal year (uptake for online)."""
+        t = fy - launch
+        if t < 1:
+            return 0.0
+        if measure is not Measure.ONLINE:
+            return 1.0
+        steady = uptake_at(scored.procedure, self.scoring, None)
+        if steady <= 0:
+            return 0.0
+        return uptake_at(scored.procedure, self.scoring, t, fy) / steady
+
+    def item(self, item: RoadmapItem) -> RoadmapItem:
+        scored = self.by_id.get(item.procedure)
+        if scored is None:
+            return item
+        carried, staff, citizen = self._steady(scored, item.measure)
+        if item.fixed:
+            cost = _fixed_cost(scored, self.scoring)
+            initial, annual = cost.initial, cost.annual
+        else:
+            initial = carried.cost_initial if carried is not None else 0.0
+            annual = carried.cost_annual if carried is not None else 0.0
+        in_package = (
+            not item.fixed
+            and item.deadline_fy is not None
+            and self.package_first is not None
+            and self.package_first.procedure != item.procedure
+        )
+        if in_package:
+            initial = annual = 0.0
+        systems = carried.standard_systems if carried is not None else ()
+        deferred = bool(systems) and self.standard.mode == "defer" and not item.fixed
+        rebuild = (
+            initial
+            if systems and self.standard.mode == "flag" and item.fy <= self.standard.migration_fy and not item.done
+            else 0.0
+        )
+        launch = item.done_fy if item.done and item.done_fy is not None else item.fy
+        savings = tuple(
+            (
+                fy,
+                round(staff * self._ramp(scored, item.measure, launch, fy), 1),
+                round(citizen * self._ramp(scored, item.measure, launch, fy), 1),
+            )
+            for fy in self.years
+        )
+        return replace(
+            item,
+            cost_initial=initial,
+            cost_annual=annual,
+            standard_systems=systems,
+            deferred=deferred,
+            rebuild_cost=rebuild,
+            savings=savings,
+            steady_staff_hours=round(staff, 1),
+            steady_citizen_hours=round(citizen, 1),
+            in_package=in_package,
+        )
+
+    def year(self, fy: int | None, items: Sequence[RoadmapItem], config: RoadmapConfig) -> YearFigures:
+        """Return a fiscal year's expected hours, their worth and its costs; fy None: the steady state."""
+        staff = citizen = initial = annual = 0.0
+        for item in items:
+            if fy is None:
+                staff += item.steady_staff_hours
+                citizen += item.steady_citizen_hours
+                annual += item.cost_annual
+                continue
+            saved = next((s for s in item.savings if s[0] == fy), None)
+            if saved is not None:
+                staff += saved[1]
+                citizen += saved[2]
+            if item.fy == fy:
+                initial += item.cost_initial
+            elif item.fy < fy:
+                annual += item.cost_annual
+            if item.rebuild_cost and fy == self.standard.migration_fy + 1:
+                initial += item.rebuild_cost
+        return YearFigures(
+            fy,
+            round(staff, 1),
+            round(citizen, 1),
+            round(yen_value(staff, citizen, self.scoring), 1),
+            round(initial, 1),
+            round(annual, 1),
+            budget=None if fy is None else budget_of(config, fy),
+        )
 
 
 def _name(item: ScoredProcedure) -> str:

@@ -12,6 +12,7 @@ import enum
 import math
 from dataclasses import dataclass, replace
 
+from bpr.analysis.economics import uptake_at, uptake_source
 from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.labels import LEGAL_LEVEL_LABELS, channels_text, city_rule_text
@@ -45,6 +46,10 @@ class MeasureGain:
     candidates: tuple[CandidateStep, ...] = ()
     citizen_weight: float = 1.0
     staff_weight: float = 1.0
+    # Model v3: the share of the cases left at the counter that the channel moves (steady state), for online.
+    uptake: float | None = None
+    # The cost kind of the measure (scoring.costs): online, uptake, rpa, ai_ocr, bpr or counter.
+    cost_kind: str = ""
 
     @property
     def staff_hours(self) -> float:
@@ -118,6 +123,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     volume = procedure.annual_volume
     share = online_share(procedure, config)
     left = 1.0 - share
+    # Model v3, property 1: of the cases left at the counter, only the uptake moves (steady state).
+    uptake = uptake_at(procedure, config, None)
+    moved = left * uptake
     plain = figures.citizen_effort_minutes - figures.handwritten_minutes
     citizen_minutes = (
         figures.travel_minutes
@@ -125,9 +133,9 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         + plain * cfg.citizen_effort_removed_share
         + figures.handwritten_minutes * cfg.handwritten_effort_removed_share
     )
-    citizen_hours = volume * left * citizen_minutes / 60
+    citizen_hours = volume * moved * citizen_minutes / 60
     staff_by_step = {
-        node: volume * left * n * process_step.effort * cfg.removed_share / 60
+        node: volume * moved * n * process_step.effort * cfg.removed_share / 60
         for node, n, process_step in _passes(procedure, figures)
         if process_step.actor is Actor.COUNTER and n * process_step.effort > 0
     }
@@ -143,8 +151,11 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if figures.citizen_effort_minutes:
         written = "記入" if not figures.handwritten_minutes else "手書き・押印の記入"
         parts.append(f"{written}{figures.citizen_effort_minutes:.3g}分")
+    moving = f"{cases}の{percent(uptake)}がオンラインへ (利用率: {uptake_source(procedure, config)})"
     if citizen_hours > 0:
-        reasons.append(f"{cases} × ({'・'.join(parts)}) → 住民の時間 {citizen_hours:,.0f}時間/年を削減")
+        reasons.append(f"{moving} × ({'・'.join(parts)}) → 住民の時間 {citizen_hours:,.0f}時間/年を削減")
+    elif volume and uptake == 0:
+        reasons.append(f"{moving}: 削減なし")
     staff_hours = sum(staff_by_step.values())
     if staff_hours > 0:
         reasons.append(
@@ -192,6 +203,8 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         tuple(reasons),
         citizen_weight=cfg.citizen_weight,
         staff_weight=cfg.staff_weight,
+        uptake=uptake,
+        cost_kind="uptake" if online.existing_channels else "online",
     )
 
 
@@ -235,7 +248,7 @@ def rpa_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, onl
     extra = f" ({'、'.join(detail)})" if detail else ""
     minutes = sum(c.minutes_per_case for c in candidates)
     reasons = (f"電子データの定型処理 {minutes:.3g}分/件{extra}: {names} → {staff_text(total, config)}",)
-    return MeasureGain(Measure.RPA, staff_by_step, 0.0, 1.0, reasons, tuple(candidates))
+    return MeasureGain(Measure.RPA, staff_by_step, 0.0, 1.0, reasons, tuple(candidates), cost_kind="rpa")
 
 
 def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, paper_fraction: float) -> MeasureGain:
@@ -265,18 +278,22 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, 
         reasons.append(f"手書きの帳票 (読取の実現性 ×{cfg.handwritten_factor:g})")
     if paper_cases < 4 * cfg.half_volume:
         reasons.append(f"件数が少ない (実現性 ×{scale:.2f})")
-    return MeasureGain(Measure.AI_OCR, staff_by_step, 0.0, feasibility, tuple(reasons), tuple(candidates))
+    return MeasureGain(
+        Measure.AI_OCR, staff_by_step, 0.0, feasibility, tuple(reasons), tuple(candidates), cost_kind="ai_ocr"
+    )
 
 
-def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> MeasureGain:
+def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig, stay: float | None = None) -> MeasureGain:
     """Return what reforms without a system save the cases at the counter, never more than the citizen's time.
 
-    Drop seals, stop asking for documents the city issues itself, merge visits; where a law requires
-    presence, also 予約 (less waiting) and 書かない窓口 (staff fill in the form).
+    Drop seals, stop asking for documents the city issues itself, merge visits, and serve the cases that
+    stay at the counter with 予約 (less waiting) and 書かない窓口 (staff fill in the form): model v3,
+    property 2. `stay` is the share of all cases still at the counter (today's, when None; after going
+    online, what the channel's uptake leaves).
     """
     cfg = config.bpr
     volume = procedure.annual_volume
-    left = 1.0 - online_share(procedure, config)
+    left = 1.0 - online_share(procedure, config) if stay is None else stay
     minutes = 0.0
     reasons: list[str] = []
     seals = sum(1 for step in procedure.steps if step.seal and (step.actor is Actor.CITIZEN or step.in_person))
@@ -292,14 +309,14 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
         reasons.append(f"来庁{_count(figures.visits)}回を1回に (結果の郵送など)")
     for what, level in procedure.online.city_rules:
         reasons.append(f"{city_rule_text(what, level)}: 市の判断で見直す (見直し)")
-    if procedure.online.presence_gated and figures.citizen_minutes_per_case > 0:
-        reform = (
-            figures.counter_wait_minutes * cfg.reservation_wait_removed_share
-            + figures.handwritten_minutes * cfg.handwriting_removed_share
-        )
-        if reform > 0:
-            minutes += reform
-            reasons.append("来庁が必要な手続: 予約で待ち時間を、書かない窓口で記入を減らす")
+    reform = (
+        figures.counter_wait_minutes * cfg.reservation_wait_removed_share
+        + figures.handwritten_minutes * cfg.handwriting_removed_share
+    )
+    if reform > 0 and figures.citizen_minutes_per_case > 0:
+        minutes += reform
+        who = "来庁が必要な手続" if procedure.online.presence_gated else "窓口に残る件数"
+        reasons.append(f"{who}: 予約で待ち時間を、書かない窓口で記入を減らす")
     capped = min(minutes, figures.citizen_minutes_per_case)
     if capped < minutes and capped > 0:
         reasons.append(f"(今の住民の時間 {figures.citizen_minutes_per_case:.3g}分/件が上限)")
@@ -307,7 +324,7 @@ def bpr_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> M
     if hours <= 0:
         return no_gain(Measure.BPR)
     reasons[0] = reasons[0] + f" → 住民 {hours:,.0f}時間/年"
-    return MeasureGain(Measure.BPR, {}, hours, 1.0, tuple(reasons))
+    return MeasureGain(Measure.BPR, {}, hours, 1.0, tuple(reasons), cost_kind="counter" if reform > 0 else "bpr")
 
 
 def within(gain: MeasureGain, claimed: dict[str, float], today: dict[str, float], citizen_left: float) -> MeasureGain:

@@ -8,11 +8,11 @@ import json
 import re
 from typing import Any
 
-from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure
+from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure, YearFigures
 from bpr.analysis.scores import identity_route
 from bpr.export.safe import FORMULA_TRIGGERS
 
-MODEL_VERSION = 2  # the scoring model the figures come from (docs/scoring.md)
+MODEL_VERSION = 3  # the scoring model the figures come from (docs/scoring.md)
 
 SCORE_CSV_COLUMNS = (
     "rank",
@@ -96,6 +96,15 @@ def procedure_record(
                 "expected_hours": m.expected_hours,
                 **money(m.staff_hours),
                 "uptake": m.uptake,
+                # Model v3 (docs/scoring.md §7): expected, not potential; what it costs and when it pays back.
+                "uptake_share": m.uptake_share,
+                "expected_staff_hours": m.expected_staff_hours,
+                "expected_citizen_hours": m.expected_citizen_hours,
+                "cost": {"initial": m.cost_initial, "annual": m.cost_annual, "source": m.cost_source},
+                "staff_thousand_yen": m.staff_thousand_yen,
+                "net_benefit": m.net_benefit,
+                "payback_years": m.payback_years,
+                "standard_systems": list(m.standard_systems),
             }
             for m in item.measures
         ],
@@ -180,6 +189,18 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         if item.deadline_fy is not None:
             record["deadline_fy"] = item.deadline_fy
         record["role"] = item.role
+        record["cost"] = {"initial": item.cost_initial, "annual": item.cost_annual}
+        if item.in_package:
+            record["in_package"] = True
+        if item.standard_systems:
+            record["standard_systems"] = list(item.standard_systems)
+            record["deferred"] = item.deferred
+            if item.rebuild_cost:
+                record["rebuild_cost"] = item.rebuild_cost
+        record["steady"] = {"staff_hours": item.steady_staff_hours, "citizen_hours": item.steady_citizen_hours}
+        record["by_year"] = [
+            {"fy": fy, "staff_hours": staff, "citizen_hours": citizen} for fy, staff, citizen in item.savings
+        ]
         if item.fixed:
             record["progress"] = item.progress
             if item.done_fy is not None:
@@ -214,7 +235,25 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         "unscheduled": [item_record(item) for item in roadmap.unscheduled],
         "shortfalls": [shortfall.message for shortfall in roadmap.shortfalls],
         "zero_volume": list(roadmap.zero_volume),
+        "by_year": [year_record(year) for year in roadmap.by_year],
+        **({"steady": year_record(roadmap.steady)} if roadmap.steady is not None else {}),
     }
+
+
+def year_record(year: YearFigures) -> dict[str, Any]:
+    """Return a fiscal year's (or the steady state's) expected hours, worth and costs: citizens and staff apart."""
+    record: dict[str, Any] = {} if year.fy is None else {"fy": year.fy}
+    record.update(
+        staff_hours=year.staff_hours,
+        citizen_hours=year.citizen_hours,
+        worth_thousand_yen=year.worth,
+        initial_cost=year.initial,
+        annual_cost=year.annual,
+        net_thousand_yen=round(year.net, 1),
+    )
+    if year.budget is not None:
+        record["budget"] = year.budget
+    return record
 
 
 def roadmap_json(roadmap: Roadmap) -> str:

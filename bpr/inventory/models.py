@@ -121,6 +121,73 @@ Share = Annotated[
 ]
 
 
+MAX_YEARS_AFTER_LAUNCH = 50
+_NOT_AN_UPTAKE = N_(
+    "uptake is a share from 0 to 1 (0.3 = 30 % of the cases left at the counter move), or a mapping"
+    " year after launch → share (1: 0.1, 2: 0.2, 3: 0.3)"
+)
+
+
+def _uptake(value: Any) -> Any:
+    """Accept a share, or a mapping year after launch (1–50) → share; say plainly what else was written."""
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(_(_NOT_AN_UPTAKE))
+        out: dict[int, float] = {}
+        for year, share in value.items():
+            if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= MAX_YEARS_AFTER_LAUNCH:
+                raise ValueError(
+                    _("a year after launch is a whole number from 1 to {most}, not {value}").format(
+                        most=MAX_YEARS_AFTER_LAUNCH, value=repr(year)
+                    )
+                )
+            out[year] = _finite_share(share)
+        return dict(sorted(out.items()))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(_(_NOT_AN_UPTAKE))
+    return _finite_share(value)
+
+
+Uptake = Annotated[
+    float | dict[int, float],
+    BeforeValidator(_uptake),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "patternProperties": {"^([1-9]|[1-4][0-9]|50)$": {"type": "number", "minimum": 0, "maximum": 1}},
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+MAX_COST_THOUSAND_YEN = 10_000_000  # 100億円: a measure's cost beyond it is a typo
+
+
+def _thousand_yen(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(_("a cost is a number of thousand yen (千円), such as 1500"))
+    if math.isnan(value) or not 0 <= value <= MAX_COST_THOUSAND_YEN:
+        raise ValueError(
+            _("a cost is from 0 to {most} thousand yen (千円), not {value}").format(
+                most=f"{MAX_COST_THOUSAND_YEN:,}", value=repr(value)
+            )
+        )
+    return float(value)
+
+
+ThousandYen = Annotated[
+    float,
+    BeforeValidator(_thousand_yen),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_COST_THOUSAND_YEN}),
+]
+
+
 def _id_as_text(value: Any) -> Any:
     # The survey's 手続ID is a number: `national_id: 9108` means the id "9108".
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -323,6 +390,7 @@ class Online(_Model):
     channels: list[Channel] | None = None
     presence_basis: LegalLevel | None = None
     seal_basis: LegalLevel | None = None
+    uptake: Uptake | None = None
 
     @model_validator(mode="after")
     def _channels_agree(self) -> Online:
@@ -430,6 +498,23 @@ class Attachment(_Model):
     electronic: StrictBool = False
 
 
+class PlanCost(_Model):
+    """What a measure costs (format 1.2, `plan.cost`), in thousand yen: it overrides the config's default for its kind."""
+
+    initial: ThousandYen = 0.0
+    annual: ThousandYen = 0.0
+
+
+class PlanActual(_Model):
+    """効果検証 (format 1.2, `plan.actual`): what was measured after the measure was done."""
+
+    measured_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)]
+    staff_minutes_per_case: Effort | None = None
+    cases: Annotated[StrictInt, Field(ge=0, le=MAX_ANNUAL_VOLUME)] | None = None
+    online_share: Share | None = None
+    note: Text | None = None
+
+
 class Plan(_Model):
     """A decision already taken by people; it overrides the computed roadmap."""
 
@@ -437,6 +522,8 @@ class Plan(_Model):
     target_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)]
     progress: Progress = Progress.PLANNED
     done_fy: Annotated[StrictInt, Field(ge=MIN_FY, le=MAX_FY)] | None = None
+    cost: PlanCost | None = None
+    actual: PlanActual | None = None
 
     @model_validator(mode="before")
     @classmethod
