@@ -132,7 +132,7 @@ class CostsConfig(_Section):
     rpa: CostItem = CostItem(initial=1_000.0, annual=500.0)
     ai_ocr: CostItem = CostItem(initial=300.0, annual=600.0)
     bpr: CostItem = CostItem(initial=100.0, annual=0.0)
-    counter: CostItem = CostItem(initial=1_500.0, annual=500.0)
+    counter: CostItem = CostItem(initial=1_000.0, annual=250.0)
     citizen_yen_per_hour: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
 
 

@@ -255,6 +255,9 @@ class Roadmap:
     uptake: tuple[tuple[str, float], ...] = ()  # (procedure, share still at the counter) on マイナポータル: no slot
     current_fy: int | None = None  # the fiscal year progress is judged at (config roadmap.current_fy, else today's)
     zero_volume: tuple[str, ...] = ()  # procedures with 0 cases a year (件数0の推計): never given a build slot
+    # Model v3, property 3: the uptake measures (利用促進) of channels that exist, from the plan's first year,
+    # with their expected hours by year and cost; they take no slot and are not in `items` nor in `by_year`.
+    uptake_items: tuple[RoadmapItem, ...] = ()
     by_year: tuple[YearFigures, ...] = ()  # model v3: each fiscal year of the plan
     steady: YearFigures | None = None  # model v3: every placed measure at its final uptake (fy None)
 

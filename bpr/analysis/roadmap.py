@@ -301,7 +301,9 @@ def plan_roadmap(
         )
         schedule.shortfalls.append(_shortfall(phrase(message, detail=detail), kind="capacity"))
     if schedule.deferred_out:
-        by_system = Tally(system for e in schedule.deferred_out for system in (e.plan.standard_systems if e.plan else ()))
+        by_system = Tally(
+            system for e in schedule.deferred_out for system in (e.plan.standard_systems if e.plan else ())
+        )
         schedule.shortfalls.append(
             _shortfall(
                 phrase(
@@ -403,6 +405,9 @@ def plan_roadmap(
         if item.id not in decided
         and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
     )
+    uptake_items = tuple(
+        economics.item(RoadmapItem(pid, Measure.ONLINE, start, False, role="uptake")) for pid, _ in uptake
+    )
     return Roadmap(
         start,
         span,
@@ -414,6 +419,7 @@ def plan_roadmap(
         uptake=uptake,
         current_fy=current_fy,
         zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
+        uptake_items=uptake_items,
         by_year=tuple(economics.year(fy, items, config) for fy in range(start, start + span)),
         steady=economics.year(None, items, config),
     )

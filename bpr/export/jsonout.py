@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from bpr.analysis.results import Analysis, Roadmap, ScoredProcedure, YearFigures
+from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.scores import identity_route
 from bpr.export.safe import FORMULA_TRIGGERS
 
@@ -231,12 +231,25 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
             }
             for k in roadmap.kpis
         ],
-        "uptake": [{"procedure": pid, "remaining_share": share} for pid, share in roadmap.uptake],
+        "uptake": [
+            {"remaining_share": share, **uptake_record(item)}
+            for (pid, share), item in zip(roadmap.uptake, roadmap.uptake_items, strict=True)
+        ],
         "unscheduled": [item_record(item) for item in roadmap.unscheduled],
         "shortfalls": [shortfall.message for shortfall in roadmap.shortfalls],
         "zero_volume": list(roadmap.zero_volume),
         "by_year": [year_record(year) for year in roadmap.by_year],
         **({"steady": year_record(roadmap.steady)} if roadmap.steady is not None else {}),
+    }
+
+
+def uptake_record(item: RoadmapItem) -> dict[str, Any]:
+    """Return an uptake measure (利用促進) of a channel that exists: its figures, apart from the schedule."""
+    return {
+        "procedure": item.procedure,
+        "cost": {"initial": item.cost_initial, "annual": item.cost_annual},
+        "steady": {"staff_hours": item.steady_staff_hours, "citizen_hours": item.steady_citizen_hours},
+        "by_year": [{"fy": fy, "staff_hours": staff, "citizen_hours": citizen} for fy, staff, citizen in item.savings],
     }
 
 
