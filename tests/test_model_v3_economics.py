@@ -3,6 +3,7 @@ budget, and 標準化 — hand-computed cases as docs/scoring.md §7 states them
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -91,7 +92,7 @@ def test_the_card_holding_rate_of_the_year_multiplies_the_uptake_of_procedures_t
 def test_the_curve_starts_at_zero_rises_and_reaches_its_share(share: float, years: int, curve: str) -> None:
     values = [curve_share(share, years, curve, t) for t in range(0, years + 3)]
     assert values[0] == 0.0 and values[years] == share and values[-1] == share
-    assert all(a <= b + 1e-12 for a, b in zip(values, values[1:], strict=False))
+    assert all(a <= b + 1e-12 for a, b in itertools.pairwise(values))
 
 
 # Property 2: the cases that stay are served at the counter ------------------------------------------
