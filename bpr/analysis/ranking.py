@@ -24,6 +24,7 @@ from bpr.analysis.scores import (
     within,
 )
 from bpr.config import ScoringConfig, StandardizationConfig
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Counter, Measure, OnlineStatus, Procedure
 
 
@@ -76,7 +77,7 @@ def score_procedure(
         hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in gains.items()},
         recommendation=recommendation,
         priority_hours=round(priority, 1),
-        reasons=_reasons(procedure, recommendation, plans, gains, config),
+        reasons=_reasons(procedure, recommendation, plans, gains, config, standard),
         candidates=_candidates(gains, plans),
         expected_hours={m.value: round(g.expected_hours, 1) for m, g in gains.items()},
         measures=tuple(plan for plan, _ in plans),
@@ -211,6 +212,7 @@ def _reasons(
     plans: list[tuple[MeasurePlan, MeasureGain]],
     gains: dict[Measure, MeasureGain],
     config: ScoringConfig,
+    standard: StandardizationConfig,
 ) -> tuple[str, ...]:
     reasons: list[str] = []
     shown: set[Measure] = set()
@@ -228,6 +230,7 @@ def _reasons(
                 f"推奨 {what}: 期待削減 {gain.expected_hours:,.0f}時間/年 "
                 f"(削減 {gain.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
             )
+            reasons.append(cost_text(plan))
         elif plan.role == "complement":
             steps = "・".join(dict.fromkeys(c.step_name for c in gain.candidates if c.hours_per_year > 0))
             where = f" ({steps})" if steps else ""
@@ -248,6 +251,9 @@ def _reasons(
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
         shown.add(plan.measure)
+    for plan, _ in plans:
+        if plan.standard_systems:
+            reasons.append(standardization_text(plan, standard))
     for measure in CANDIDATE_ORDER:
         if measure not in shown:
             reasons.extend(gains[measure].reasons)
@@ -259,6 +265,45 @@ def _reasons(
     if not reasons:
         reasons.append("削減できる時間が見当たらない")
     return tuple(dict.fromkeys(reasons))
+
+
+COST_SOURCES = {
+    "plan": "手続の plan.cost",
+    "online": "既定値: オンライン化",
+    "national_package": "既定値: ぴったりサービス",
+    "uptake": "既定値: 利用促進",
+    "rpa": "既定値: RPA",
+    "ai_ocr": "既定値: AI-OCR",
+    "bpr": "既定値: 業務改善",
+    "counter": "既定値: 書かない窓口・予約",
+}
+
+
+def cost_text(plan: MeasurePlan) -> str:
+    """Say a measure's cost and what it returns: '費用 初期500千円・年200千円 (…) → 職員分 70千円/年、純便益 -130千円/年: 回収できない'."""
+    if plan.payback_years is None:
+        why = "職員の時間は減らない: 効果は住民の時間" if plan.staff_thousand_yen <= 0 else "職員分が年間費用に届かない"
+        pays = f"費用は回収できない ({why})"
+    elif plan.payback_years < 0.1:
+        pays = "回収 0.1年未満" if plan.cost_initial > 0 else "初期費用なし"
+    else:
+        pays = f"回収 {plan.payback_years:g}年"
+    return (
+        f"費用 初期{plan.cost_initial:,.0f}千円・年{plan.cost_annual:,.0f}千円 ({COST_SOURCES.get(plan.cost_source, plan.cost_source)})"
+        f" → 職員分 {plan.staff_thousand_yen:,.0f}千円/年、純便益 {plan.net_benefit:,.0f}千円/年: {pays}"
+    )
+
+
+def standardization_text(plan: MeasurePlan, standard: StandardizationConfig) -> str:
+    """Say that an RPA or AI-OCR measure works on a system that migrates (標準化), and what the roadmap does."""
+    systems = "・".join(plan.standard_systems)
+    year = reiwa(standard.migration_fy)
+    if standard.mode == "defer":
+        return f"{MEASURE_LABELS[plan.measure]}は標準化対象（{systems}）のシステム上の作業: 標準準拠システムへの移行（{year}）の後に構築する"
+    return (
+        f"{MEASURE_LABELS[plan.measure]}は標準化対象（{systems}）のシステム上の作業: 移行（{year}）より前に作ると"
+        f"移行後に作り直し (再構築 {plan.cost_initial:,.0f}千円)"
+    )
 
 
 def _uptake_text(procedure: Procedure) -> str:

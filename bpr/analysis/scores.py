@@ -151,7 +151,8 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
     if figures.citizen_effort_minutes:
         written = "記入" if not figures.handwritten_minutes else "手書き・押印の記入"
         parts.append(f"{written}{figures.citizen_effort_minutes:.3g}分")
-    moving = f"{cases}の{percent(uptake)}がオンラインへ (利用率: {uptake_source(procedure, config)})"
+    where = channels_text(online.existing_channels) if online.existing_channels else "オンライン"
+    moving = f"{cases}の{percent(uptake)}が{where}へ (利用率: {uptake_source(procedure, config)})"
     if citizen_hours > 0:
         reasons.append(f"{moving} × ({'・'.join(parts)}) → 住民の時間 {citizen_hours:,.0f}時間/年を削減")
     elif volume and uptake == 0:
