@@ -539,32 +539,48 @@ class _Economics:
 
     def year(self, fy: int | None, items: Sequence[RoadmapItem], config: RoadmapConfig) -> YearFigures:
         """Return a fiscal year's expected hours, their worth and its costs; fy None: the steady state."""
-        staff = citizen = initial = annual = 0.0
-        for item in items:
-            if fy is None:
-                staff += item.steady_staff_hours
-                citizen += item.steady_citizen_hours
-                annual += item.cost_annual
-                continue
-            saved = next((s for s in item.savings if s[0] == fy), None)
-            if saved is not None:
-                staff += saved[1]
-                citizen += saved[2]
-            if item.fy == fy:
-                initial += item.cost_initial
-            elif item.fy < fy:
-                annual += item.cost_annual
-            if item.rebuild_cost and fy == self.standard.migration_fy + 1:
-                initial += item.rebuild_cost
-        return YearFigures(
-            fy,
-            round(staff, 1),
-            round(citizen, 1),
-            round(yen_value(staff, citizen, self.scoring), 1),
-            round(initial, 1),
-            round(annual, 1),
-            budget=None if fy is None else budget_of(config, fy),
-        )
+        return year_figures(fy, items, self.scoring, self.standard, config)
+
+
+def year_figures(
+    fy: int | None,
+    items: Sequence[RoadmapItem],
+    scoring: ScoringConfig,
+    standard: StandardizationConfig,
+    config: RoadmapConfig,
+) -> YearFigures:
+    """Return a fiscal year's expected hours of placed measures, their worth and the year's costs; fy None: the steady state.
+
+    Initial costs fall in the measure's year (a rebuild after 標準化 in the year after the migration),
+    annual costs in every year after it; the steady state has every measure at its final uptake and its
+    annual cost.
+    """
+    staff = citizen = initial = annual = 0.0
+    for item in items:
+        if fy is None:
+            staff += item.steady_staff_hours
+            citizen += item.steady_citizen_hours
+            annual += item.cost_annual
+            continue
+        saved = next((s for s in item.savings if s[0] == fy), None)
+        if saved is not None:
+            staff += saved[1]
+            citizen += saved[2]
+        if item.fy == fy:
+            initial += item.cost_initial
+        elif item.fy < fy:
+            annual += item.cost_annual
+        if item.rebuild_cost and fy == standard.migration_fy + 1:
+            initial += item.rebuild_cost
+    return YearFigures(
+        fy,
+        round(staff, 1),
+        round(citizen, 1),
+        round(yen_value(staff, citizen, scoring), 1),
+        round(initial, 1),
+        round(annual, 1),
+        budget=None if fy is None else budget_of(config, fy),
+    )
 
 
 def _name(item: ScoredProcedure) -> str:

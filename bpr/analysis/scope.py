@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure
+from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure, YearFigures
+from bpr.analysis.roadmap import year_figures
 from bpr.analysis.summary import Summary, summarise
+from bpr.config import Config
 from bpr.inventory.models import Measure
 
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
@@ -45,6 +47,21 @@ class Scope:
             summary=summarise(analysis, None if chosen is None else [p.id for p in procedures]),
             uptake={pid: share for pid, share in analysis.roadmap.uptake if pid in ids},
         )
+
+    def year_figures(self) -> list[YearFigures]:
+        """Return model v3's figures of the placed measures in scope: each fiscal year of the plan, then the steady state.
+
+        A section's workbook sums its own measures; the city-wide scope gives the roadmap's own `by_year`.
+        """
+        config = self.analysis.config if isinstance(self.analysis.config, Config) else Config()
+        placed = [item for items in self.items.values() for item in items]
+        years: list[int | None] = [*self.fiscal_years, None]
+        return [year_figures(fy, placed, config.scoring, config.standardization, config.roadmap) for fy in years]
+
+    def uptake_items(self) -> list[RoadmapItem]:
+        """Return the uptake measures (利用促進) of channels that exist, for the procedures in scope."""
+        ids = {p.id for p in self.procedures}
+        return [item for item in self.analysis.roadmap.uptake_items if item.procedure in ids]
 
     @property
     def fiscal_years(self) -> list[int]:

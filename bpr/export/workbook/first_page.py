@@ -12,13 +12,14 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import MeasurePlan, RoadmapItem, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
+from bpr.export.presentation import recommendation_label
 from bpr.export.workbook.labels import ROLE_MARKS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import NUMBER, PEOPLE, WRAPPED, CellFormat, measure_format
 from bpr.export.workbook.writer import SheetWriter
 from bpr.inventory.models import Measure
 
-THIS_YEAR_ROWS = 5
+THIS_YEAR_ROWS = 3
 TOP_ROWS = 10
 UNPLACED_ROWS = 10
 NOTE = CellFormat(border=None)
@@ -98,7 +99,7 @@ def _write_top(out: SheetWriter, scope: Scope) -> None:
             (item.procedure.name, WRAPPED),
             (item.rank, NUMBER),
             (item.counter.section, WRAPPED),
-            (MEASURE_LABELS[item.recommendation], _measure_cell(item.recommendation)),
+            (recommendation_label(item), _measure_cell(item.recommendation)),
             (round(item.priority_hours), NUMBER),
             (round(staff_fte(staff, scope.analysis), 2), PEOPLE),
             (round(staff_thousand_yen(staff, scope.analysis)), NUMBER),

@@ -48,6 +48,38 @@ METHOD_LINES = (
         "窓口に残る件数で計算します。",
     ),
     (
+        "利用率（見込み）",
+        "オンライン化（新しい経路も、コンビニ交付など既にある経路の利用促進も）で窓口から移るのは、窓口に残る件数の"
+        "うち利用率の分だけです（100%ではありません）。利用率は開始の翌年度から下の設定値の曲線で伸び、"
+        "到達した値が定常状態です。手続に online.uptake があればそれを使います。",
+    ),
+    (
+        "窓口に残る件数",
+        "オンラインに移らない件数には、書かない窓口（職員が記入）と予約（待ち時間）を業務改善として併せて"
+        "計算します。オンライン化で移った件数とは重ねて数えません。",
+    ),
+    (
+        "既にある経路",
+        "マイナポータル・コンビニ交付・スマホ決済などで既に申請できる手続は、新たに作る枠を使わず、"
+        "利用促進（利用率の向上）として別に示します。",
+    ),
+    (
+        "費用と回収年数",
+        "施策の種類ごとの既定の費用（千円、下の設定値）か手続の plan.cost を使います。職員分 = 期待削減の職員の時間 × "
+        "時間単価。純便益 = 職員分 − 年間費用。回収年数 = 初期費用 ÷ 純便益（0.1年単位で四捨五入）。"
+        "住民の時間は、設定で単価を決めない限り金額にしません。",
+    ),
+    (
+        "標準化",
+        "標準化対象の20業務のシステム上で動く RPA・AI-OCR は、移行年度の後に置きます（設定 flag では今の計画に"
+        "置き、移行後の作り直しの費用を計上します）。",
+    ),
+    (
+        "法令の段階",
+        "来庁や押印の義務が法律・政令・省令によるものだけをオンライン化の対象外とします。条例・規則・要綱・慣行など"
+        "市が定めたものは、見直し（業務改善）の施策として示し、オンライン化は妨げません。",
+    ),
+    (
         "実現性",
         "電子化できない添付書類、現金のみの手数料、印鑑証明（届出印）による本人確認は、オンライン化の"
         "実現性を下げます（下の設定値の倍率）。期待削減 = 削減時間 × 実現性。",
@@ -66,7 +98,12 @@ METHOD_LINES = (
         "施策の枠の範囲で置きます。国の優先手続のオンライン化は期限までに置き、マイナポータルで申請できる手続は"
         "枠を使わず利用率の向上とします。",
     ),
-    ("KPI", "期限の年度までに置いた施策の数（計画）と、完了として記録された数（実績）を目標と比べます。"),
+    (
+        "KPI",
+        "期限の年度が終わるまでは置いた施策の数（計画）で、終わった後は完了として記録された数（実績）で"
+        "目標と比べます（計画で達成／計画で未達／実績で達成／未達（期限経過））。",
+    ),
+    ("住民と職員", "合計は住民の時間と職員の時間（人工・千円）を分けて示します。足し合わせる場合はそう書きます。"),
 )
 
 
@@ -122,10 +159,51 @@ def settings(config: Config) -> list[tuple[str, str, str]]:
         ("国の優先手続の期限", reiwa(roadmap.national_priority_deadline_fy), "子育て・介護・被災者支援などのオンライン化"),
         ("年度あたりの枠", f"オンライン化 {_capacity(capacity.online)}、RPA {_capacity(capacity.rpa)}、"
          f"AI-OCR {_capacity(capacity.ai_ocr)}、業務改善 {_capacity(capacity.bpr)}", "1年度に置ける施策の数"),
+        ("利用率の曲線", _uptake(config), "窓口に残る件数のうちオンライン等に移る割合（開始の翌年度から）"),
+        ("マイナンバーカード保有率", _by_year(config.scoring.uptake.card_holding) or "使わない",
+         "カードが要る手続の利用率に乗じる"),
+        *[(f"費用: {label}", f"初期{item.initial:,.0f}千円・年{item.annual:,.0f}千円", "") for label, item in _costs(config)],
+        ("住民の時間の金額", "換算しない" if config.scoring.costs.citizen_yen_per_hour is None
+         else f"{config.scoring.costs.citizen_yen_per_hour:,.0f}円/時間", "純便益に加えるか"),
+        ("年度あたりの予算", "設定なし（枠だけで決める）" if roadmap.budget is None else _money(roadmap.budget),
+         "新しい施策の初期費用"),
+        ("標準化の移行年度", reiwa(config.standardization.migration_fy),
+         "この後に置く" if config.standardization.mode == "defer" else "今の計画に置き、移行後の作り直しを計上"),
     ] + [
         (f"KPI: {kpi.name}", f"{reiwa(kpi.by_fy)}まで " + (f"{kpi.target}件" if kpi.target is not None else "対象の全件"), "")
         for kpi in roadmap.kpis
     ]  # fmt: skip
+
+
+COST_LABELS = (
+    ("online", "オンライン化"),
+    ("national_package", "ぴったりサービス（国の優先手続）"),
+    ("uptake", "利用促進"),
+    ("rpa", "RPA"),
+    ("ai_ocr", "AI-OCR"),
+    ("bpr", "業務改善"),
+    ("counter", "書かない窓口・予約"),
+)
+
+
+def _costs(config: Config) -> list[tuple[str, Any]]:
+    return [(label, getattr(config.scoring.costs, key)) for key, label in COST_LABELS]
+
+
+def _uptake(config: Config) -> str:
+    cfg = config.scoring.uptake
+    shape = "直線" if cfg.curve == "linear" else "S字"
+    return f"{cfg.years}年で{cfg.share:.0%}（{shape}）"
+
+
+def _by_year(value: dict[int, float]) -> str:
+    return "・".join(f"{reiwa(fy)} {share:.0%}" for fy, share in sorted(value.items()))
+
+
+def _money(value: object) -> str:
+    if isinstance(value, dict):
+        return "・".join(f"{reiwa(int(fy))} {amount:,.0f}千円" for fy, amount in sorted(value.items()))
+    return f"{value:,.0f}千円"
 
 
 def _capacity(value: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import KpiStatus
+from bpr.analysis.results import KpiStatus, YearFigures
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.workbook import labels
@@ -41,7 +41,7 @@ from bpr.inventory.models import Channel, FlowSource, Measure
 SHEET_TITLE = "概要"
 # About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
 # wide enough for most 手続名 on one line (page 1 lists procedures in it).
-WIDTHS = {"A": 42.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
+WIDTHS = {"A": 46.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
 MET = CellFormat(horizontal="center", wrap=True, fill=MET_FILL, bold=True)
 NOT_MET = CellFormat(horizontal="center", wrap=True, fill=NOT_MET_FILL, bold=True)
 HEADLINE = CellFormat(border=None, bold=True)
@@ -91,6 +91,8 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
         f"（{total.fte:,.2f} 人工・{total.thousand_yen:,.0f} 千円）、住民 {total.citizen:,.0f} 時間",
         HEADLINE,
     )
+    figures = scope.year_figures()
+    out.line(_outlook_line(scope, figures), HEADLINE)
     for text in _data_notes(scope):
         out.line(text, ALERT)
     # Page 1 is what a chief reads in thirty seconds: what to do this fiscal year, the KPIs, the ten
@@ -103,6 +105,7 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     _write_scope(out, scope.summary)
     _write_shortfalls(out, scope)
     _write_hours(out, scope)
+    _write_outlook(out, scope, figures)
     _write_counts(out, scope.summary)
     breaks.append(out.row)
     year_rows = _write_years(out, scope)
@@ -298,6 +301,70 @@ def _write_counts(out: SheetWriter, summary: Summary) -> None:
     out.line(
         "施策ごとに: 推奨 − うち確定計画 − うちマイナポータル ＋ 補完施策 ＋ 国の優先で追加 ＋ 確定計画 ＝ 配置する施策 ＝ "
         "期間内に配置 ＋ 期間外 ＋ 枠不足で未配置。推奨は手続ごとに1つ、補完施策と国の優先による追加は主施策とは別に枠を使います。",
+        NOTE,
+    )
+
+
+def _outlook_line(scope: Scope, figures: list[YearFigures]) -> str:
+    """Say on page 1 what the plan's last year and the steady state expect, and what they cost (model v3)."""
+    last, steady = figures[-2], figures[-1]
+    spent = sum(year.initial for year in figures[:-1])
+    citizens = "" if _citizen_valued(scope) else "（住民の時間は除く）"
+    return (
+        f"見込み: {reiwa(last.fy or 0)} 職員 {last.staff_hours:,.0f}・住民 {last.citizen_hours:,.0f} 時間/年（利用率の伸びを含む）。"
+        f"費用 初期 計{spent:,.0f}・年 {steady.annual:,.0f} 千円、純便益 {steady.net:,.0f} 千円/年{citizens}"
+    )
+
+
+def _citizen_valued(scope: Scope) -> bool:
+    config = scope.analysis.config
+    return getattr(getattr(getattr(config, "scoring", None), "costs", None), "citizen_yen_per_hour", None) is not None
+
+
+def _write_outlook(out: SheetWriter, scope: Scope, figures: list[YearFigures]) -> None:
+    """Write model v3's table: expected hours by fiscal year as uptake grows, their worth, the costs and the net."""
+    out.heading("■ 年度別の見込み (利用率の伸び・費用、計画期間内に配置した施策)")
+    out.header(
+        "年度",
+        "職員\n(時間/年)",
+        "職員\n(人工)",
+        "住民\n(時間/年)",
+        "職員分\n(千円)",
+        "初期費用\n(千円)",
+        "年間費用\n(千円)",
+        "純便益\n(千円)",
+        "予算\n(千円)",
+    )
+    for year in figures:
+        label = "定着後 (1年あたり)" if year.fy is None else f"{reiwa(year.fy)} ({year.fy})"
+        out.add(
+            (label, CENTRED if year.fy is not None else TOTAL_LABEL),
+            (year.staff_hours, NUMBER),
+            (staff_fte(year.staff_hours, scope.analysis), PEOPLE),
+            (year.citizen_hours, NUMBER),
+            (year.worth, NUMBER),
+            (year.initial, NUMBER),
+            (year.annual, NUMBER),
+            (year.net, NUMBER),
+            ("" if year.budget is None else year.budget, NUMBER),
+        )
+    uptake = scope.uptake_items()
+    if uptake:
+        out.add(
+            ("参考: 既にある経路の利用促進 (枠を使わない、定着後)", TODAY_LABEL),
+            (sum(i.steady_staff_hours for i in uptake), NUMBER),
+            (staff_fte(sum(i.steady_staff_hours for i in uptake), scope.analysis), PEOPLE),
+            (sum(i.steady_citizen_hours for i in uptake), NUMBER),
+            ("", NUMBER),
+            (sum(i.cost_initial for i in uptake), NUMBER),
+            (sum(i.cost_annual for i in uptake), NUMBER),
+            ("", NUMBER),
+            ("", NUMBER),
+        )
+    out.line(
+        "オンライン化は窓口に残る件数のうち利用率の分だけが移り、利用率は開始の翌年度から伸びます（算定方法）。"
+        "施策は実施の翌年度から効果を数えます。初期費用は実施年度、年間費用は翌年度から。"
+        "純便益 = 職員分 − 初期費用 − 年間費用。",
         NOTE,
     )
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import MeasurePlan, ScoredProcedure
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
-from bpr.export.presentation import counter_label
+from bpr.export.presentation import counter_label, recommendation_label
 from bpr.export.workbook.labels import added_measures
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import (
@@ -42,6 +41,9 @@ COLUMNS = (
     Column("期待削減\n(時間/年)", NUMBER, min_width=10, max_width=10),
     Column("職員削減\n(人工)", PEOPLE, min_width=9, max_width=9),
     Column("職員削減\n(千円)", NUMBER, min_width=9, max_width=9),
+    # Model v3, property 4: the primary measure's initial cost and its payback (— when it never pays back).
+    Column("初期費用\n(千円)", NUMBER, min_width=8, max_width=8),
+    Column("回収\n(年)", CENTRED, min_width=6, max_width=7),
     Column("予定年度", CENTRED, min_width=9, max_width=10),
     Column("理由", WRAPPED, min_width=40, max_width=60),
     Column("オンライン\n化スコア", DECIMAL, min_width=10, max_width=10),
@@ -55,8 +57,8 @@ COLUMNS = (
     Column("対面の\n工程数", NUMBER, min_width=6, max_width=6),
     Column("手続ID", CellFormat(), max_width=30),
 )
-SCORE_COLUMNS = (13, 14, 15)
-PRINTED_COLUMNS = 13  # up to 理由
+SCORE_COLUMNS = (15, 16, 17)
+PRINTED_COLUMNS = 15  # up to 理由
 
 
 def priority_table(scope: Scope) -> Table:
@@ -75,11 +77,13 @@ def priority_table(scope: Scope) -> Table:
                 item.procedure.name,
                 item.procedure.annual_volume,
                 NATIONAL_MARK if item.procedure.national_priority else "",
-                Styled(MEASURE_LABELS[item.recommendation], measure_format(item.recommendation)),
+                Styled(recommendation_label(item), measure_format(item.recommendation)),
                 "\n".join(added_measures(item)),
                 None if primary is None else item.priority_hours,
                 None if staff is None else round(staff_fte(staff, analysis), 2),
                 None if staff is None else round(staff_thousand_yen(staff, analysis)),
+                None if primary is None else primary.cost_initial,
+                None if primary is None else payback_label(primary),
                 scope.planned_label(item.id),
                 REASON_SEPARATOR.join(item.reasons),
                 item.scores.online,
@@ -105,6 +109,15 @@ def priority_table(scope: Scope) -> Table:
         links=[scope.diagram_links.get(item.id) for item in scope.procedures] if scope.diagram_links else (),
         link_column=len(COLUMNS) - 1,
     )
+
+
+def payback_label(plan: MeasurePlan) -> str:
+    """Return a measure's payback as the sheet shows it: 1.4, 0.1未満, — (never: staff savings below its annual cost)."""
+    if plan.payback_years is None:
+        return "—"
+    if plan.payback_years < 0.1:
+        return "0.1未満" if plan.cost_initial > 0 else "0"
+    return f"{plan.payback_years:g}"
 
 
 def _primary(item: ScoredProcedure) -> MeasurePlan | None:
