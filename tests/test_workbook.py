@@ -42,7 +42,7 @@ from bpr.inventory.models import Measure
 SHEETS = ["概要", "目次", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧", "算定方法"]
 PRIORITY_HEADERS = [
     "順位", "課", "窓口", "手続名", "年間件数", "国の\n優先", "推奨施策", "併せて行う\n施策", "期待削減\n(時間/年)",
-    "職員削減\n(人工)", "職員削減\n(千円)", "予定年度", "理由", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
+    "職員削減\n(人工)", "職員削減\n(千円)", "初期費用\n(千円)", "回収\n(年)", "予定年度", "理由", "オンライン\n化スコア", "RPA\nスコア", "AI-OCR\nスコア",
     "現状 職員\n(時間/年)", "現状 住民\n(時間/年)", "来庁\n回数", "紙の\n工程数", "押印の\n工程数",
     "対面の\n工程数", "手続ID",
 ]  # fmt: skip
@@ -165,21 +165,21 @@ def test_every_procedure_ranked_once_in_order(book: Path, analysis: Analysis) ->
     sheet = load_workbook(book)["優先順位"]
     assert column(sheet, "手続ID") == [p.id for p in analysis.procedures]
     assert column(sheet, "順位") == list(range(1, len(analysis.procedures) + 1))
-    assert set(column(sheet, "推奨施策")) <= {"オンライン化", "RPA", "AI-OCR", "業務改善(BPR)", "対象外"}
+    assert set(column(sheet, "推奨施策")) <= {"オンライン化", "利用促進", "RPA", "AI-OCR", "業務改善(BPR)", "対象外"}
 
 
 def test_frozen_header_filter_number_formats_and_colour_scales(book: Path, analysis: Analysis) -> None:
     sheet = load_workbook(book)["優先順位"]
     last = len(analysis.procedures) + 1
     assert sheet.freeze_panes == "E2"
-    assert sheet.auto_filter.ref == f"A1:W{last}"
-    assert sheet.print_area == f"'優先順位'!$A$1:$M${last}"  # up to 理由; the figures and the id on screen only
+    assert sheet.auto_filter.ref == f"A1:Y{last}"
+    assert sheet.print_area == f"'優先順位'!$A$1:$O${last}"  # up to 理由; the figures and the id on screen only
     assert sheet["E2"].number_format == "#,##0"
     assert sheet["J2"].number_format == "#,##0.00"  # 人工
-    assert sheet["N2"].number_format == "0.0"
-    assert sheet["S2"].number_format == "#,##0.0#"  # expected visits such as 1.11
+    assert sheet["P2"].number_format == "0.0"
+    assert sheet["U2"].number_format == "#,##0.0#"  # expected visits such as 1.11
     ranges = {str(rng.sqref) for rng in sheet.conditional_formatting}
-    assert {f"N2:N{last}", f"O2:O{last}", f"P2:P{last}"} <= ranges
+    assert {f"P2:P{last}", f"Q2:Q{last}", f"R2:R{last}"} <= ranges
     # Japanese names get about two units a character: 手続名 is wider than 順位.
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
 
@@ -729,6 +729,14 @@ def test_priority_shows_expected_hours_people_money_and_complements(sample: Anal
         assert row["期待削減\n(時間/年)"] == item.priority_hours
         assert row["職員削減\n(人工)"] == round(primary.staff_hours / sample.hours_per_fte, 2)
         assert row["職員削減\n(千円)"] == round(primary.staff_hours * sample.staff_cost_per_hour / 1000)
+        # Model v3, property 4: the primary's initial cost, and its payback as the reasons say it.
+        assert row["初期費用\n(千円)"] == primary.cost_initial
+        payback = row["回収\n(年)"]
+        assert payback == ("—" if primary.payback_years is None else payback) and (
+            primary.payback_years is None
+            or payback in ("0", "0.1未満")
+            or float(payback) == primary.payback_years
+        )
         for measure in item.complements:
             assert MEASURE_LABELS[measure] in str(row["併せて行う\n施策"])
     assert any(isinstance(row["来庁\n回数"], float) and row["来庁\n回数"] % 1 for row in table.values())
