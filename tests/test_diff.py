@@ -19,9 +19,7 @@ from bpr.diff.results import InventoryDiff, ProcedureRef, Side
 from conftest import INVENTORIES
 
 SPEC_KEYS = ("old", "new", "added", "removed", "changed", "online_now", "kpis")
-JUMINHYO_ONLINE = (
-    "online: {status: partial, share: 0.1, channel: コンビニ交付（マイナンバーカード）, channels: [convenience_store], identity_check: photo_id}"
-)
+JUMINHYO_ONLINE = "online: {status: partial, share: 0.1, channel: コンビニ交付（マイナンバーカード）, channels: [convenience_store], identity_check: photo_id}"
 JUMINHYO_FULL = "online: {status: full, channel: コンビニ交付（マイナンバーカード）, channels: [convenience_store], identity_check: photo_id}"
 TENSHUTSU_PLAN = "plan: {measure: online, target_fy: 2022, progress: in_progress}"
 

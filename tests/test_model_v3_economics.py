@@ -77,15 +77,19 @@ def test_a_mapping_gives_each_year_after_launch_and_keeps_the_last_listed() -> N
 
 def test_the_card_holding_rate_of_the_year_multiplies_the_uptake_of_procedures_that_need_the_card() -> None:
     config = ScoringConfig(uptake=UptakeConfig(share=0.3, years=3, card_holding={2023: 0.5, 2025: 0.8}))
-    card = make(online={"identity_check": "my_number_card"})
-    # 0.3 × the latest rate, 0.8, in the steady state: 1,000 × 0.24 × 88 / 60 = 352 h.
-    assert scored(card, config).hours_saved_citizen["online"] == 352.0
+    # Nothing handwritten and no wait: nothing for the counter reform, online stays the primary.
+    plain = [{**VISIT[0], "handwritten": False, "wait": 0}, VISIT[1]]
+    card = make(steps=plain, online={"identity_check": "my_number_card"})
+    # Citizen minutes a moved case saves: trip 60 + half of 10 = 65; steady share 0.3 × the latest rate
+    # 0.8 = 0.24: 1,000 × 0.24 × 65 / 60 = 260 h.
+    assert scored(card, config).hours_saved_citizen["online"] == 260.0
     (online,) = [i for i in roadmap_of(card, config=config).items if i.measure is Measure.ONLINE]
     # 令和5年度: 0.1 × 0.5; 令和6年度: 0.2 × 0.5 (2024 not listed keeps 2023's); 令和7年度: 0.3 × 0.8.
-    steady = 1000 * 88 / 60
-    assert [c for _, _, c in online.savings] == [0.0, round(steady * 0.05, 1), round(steady * 0.1, 1), 352.0]
+    steady = 1000 * 65 / 60
+    assert [c for _, _, c in online.savings] == [0.0, round(steady * 0.05, 1), round(steady * 0.1, 1), 260.0]
     # Without a card the rate does not apply.
-    assert scored(make(online={"identity_check": "none"}), config).hours_saved_citizen["online"] == 440.0
+    other = make(steps=plain, online={"identity_check": "none"})
+    assert scored(other, config).hours_saved_citizen["online"] == 325.0
 
 
 @given(share=st.floats(0, 1), years=st.integers(1, 10), curve=st.sampled_from(["linear", "logistic"]))
@@ -219,3 +223,18 @@ def test_no_year_saves_more_than_the_steady_state_nor_than_today(steps, volume, 
     for year in roadmap.by_year:
         assert year.staff_hours <= item.figures.staff_hours + 0.5
         assert year.citizen_hours <= item.figures.citizen_hours + 0.5
+
+
+def test_a_case_that_moves_online_after_the_counter_reform_saves_only_what_the_reform_left() -> None:
+    # Two documents the city issues itself (30 min each) make BPR the primary; online comes as a complement
+    # for 30 % of the cases, each of which has 88 + 60 = 148 minutes today... less the BPR's minutes.
+    attachments = [{"name": "住民票", "source": "self"}, {"name": "課税証明書", "source": "self"}]
+    item = scored(make(attachments=attachments))
+    assert item.recommendation is Measure.BPR
+    bpr, online = item.measures[0], next(m for m in item.measures if m.measure is Measure.ONLINE)
+    per_case = item.figures.citizen_minutes_per_case  # 60 trip + 20 wait + 10 written = 90
+    reform = bpr.citizen_hours * 60 / 1000  # 2 × 30 + 20 × 0.8 + 10 × 0.8 = 84, capped at 90
+    assert reform == pytest.approx(84.0)
+    # Online alone would save 88 minutes a moved case; after the reform only 90 − 84 = 6 are left.
+    assert online.citizen_hours == pytest.approx(1000 * 0.3 * (per_case - reform) / 60, abs=0.05)
+    assert bpr.citizen_hours + online.citizen_hours <= item.figures.citizen_hours

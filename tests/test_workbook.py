@@ -733,9 +733,7 @@ def test_priority_shows_expected_hours_people_money_and_complements(sample: Anal
         assert row["初期費用\n(千円)"] == primary.cost_initial
         payback = row["回収\n(年)"]
         assert payback == ("—" if primary.payback_years is None else payback) and (
-            primary.payback_years is None
-            or payback in ("0", "0.1未満")
-            or float(payback) == primary.payback_years
+            primary.payback_years is None or payback in ("0", "0.1未満") or float(payback) == primary.payback_years
         )
         for measure in item.complements:
             assert MEASURE_LABELS[measure] in str(row["併せて行う\n施策"])

@@ -110,8 +110,14 @@ def _measures(
         # Model v3, property 1: the channel (new, or one that exists) moves its expected uptake of the cases left.
         gain = gains[Measure.ONLINE]
         online_after = share + (1.0 - share) * (gain.uptake or 0.0) * gain.feasibility
+    online_after_primary = gains[Measure.ONLINE]
+    if primary is Measure.BPR and procedure.annual_volume > 0 and share < 1:
+        # Never counted twice (property 2): a case that moves online after the counter reform saves only
+        # the citizen minutes the reform left it.
+        removed = gains[Measure.BPR].citizen_hours * 60 / (procedure.annual_volume * (1.0 - share))
+        online_after_primary = online_gain(procedure, figures, config, removed_per_case=removed)
     after: dict[Measure, MeasureGain] = {
-        Measure.ONLINE: gains[Measure.ONLINE],
+        Measure.ONLINE: online_after_primary,
         Measure.RPA: rpa_gain(process, figures, config, online_fraction=online_after),
         Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
         # Property 2: the cases that stay at the counter are served there (書かない窓口・予約).

@@ -108,8 +108,14 @@ def online_share(procedure: Procedure, config: ScoringConfig) -> float:
     return procedure.online.online_share(config.default_online_share)
 
 
-def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -> MeasureGain:
-    """Return what putting the cases still at the counter online saves: the citizen's trip, wait and forms, and reception."""
+def online_gain(
+    procedure: Procedure, figures: Figures, config: ScoringConfig, removed_per_case: float = 0.0
+) -> MeasureGain:
+    """Return what putting the cases still at the counter online saves: the citizen's trip, wait and forms, and reception.
+
+    `removed_per_case`: citizen minutes a case has lost already to a measure before this one (a BPR
+    primary's 予約, 書かない窓口, seals): a case that moves saves at most what it has left.
+    """
     online = procedure.online
     if online.status is OnlineStatus.FULL:
         return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)")
@@ -133,6 +139,8 @@ def online_gain(procedure: Procedure, figures: Figures, config: ScoringConfig) -
         + plain * cfg.citizen_effort_removed_share
         + figures.handwritten_minutes * cfg.handwritten_effort_removed_share
     )
+    if removed_per_case > 0:
+        citizen_minutes = max(0.0, min(citizen_minutes, figures.citizen_minutes_per_case - removed_per_case))
     citizen_hours = volume * moved * citizen_minutes / 60
     staff_by_step = {
         node: volume * moved * n * process_step.effort * cfg.removed_share / 60
