@@ -238,3 +238,41 @@ def test_a_case_that_moves_online_after_the_counter_reform_saves_only_what_the_r
     # Online alone would save 88 minutes a moved case; after the reform only 90 − 84 = 6 are left.
     assert online.citizen_hours == pytest.approx(1000 * 0.3 * (per_case - reform) / 60, abs=0.05)
     assert bpr.citizen_hours + online.citizen_hours <= item.figures.citizen_hours
+
+
+# Property 10: 効果検証 --------------------------------------------------------------------------------
+
+
+def test_a_done_measure_with_what_was_measured_is_compared_with_what_was_expected() -> None:
+    from bpr.analysis.verification import by_kind, verify
+
+    robot = RPA_ON_RESIDENTS | {"system": "財務会計システム"}
+    plan = {"measure": "rpa", "target_fy": 2023, "done_fy": 2023,
+            "actual": {"measured_fy": 2024, "staff_minutes_per_case": 8, "cases": 900, "note": "3か月の実測"}}  # fmt: skip
+    done = make("robot", [robot], plan=plan)
+    ranked = rank_procedures([scored(done)])
+    roadmap = plan_roadmap(ranked, RoadmapConfig(current_fy=2025, kpis=[]), scoring=LINEAR_3)
+    (v,) = verify(ranked, roadmap.items)
+    # Today 20 staff minutes a case; the model expected RPA to save 20 × 0.9 = 18 (300 h on 1,000 cases):
+    # 2 left. Measured 8: a saving of 12, two thirds of what was expected.
+    assert (v.staff_minutes_today, v.staff_minutes_expected, v.staff_minutes_measured) == (20.0, 2.0, 8.0)
+    assert v.ratio == pytest.approx(2 / 3) and v.note == "3か月の実測"
+    (kind,) = by_kind([v])
+    # At the 900 cases measured: 900 × 18 / 60 = 270 h expected, 900 × 12 / 60 = 180 h measured.
+    assert (kind.measure, kind.count, kind.expected_hours, kind.measured_hours) == (Measure.RPA, 1, 270.0, 180.0)
+    # Planned, or done without a measurement: nothing to verify.
+    planned = make("robot", [robot], plan={"measure": "rpa", "target_fy": 2023})
+    assert verify(rank_procedures([scored(planned)]), roadmap.items) == ()
+
+
+def test_a_done_online_measure_compares_the_share_online_with_the_expected_uptake() -> None:
+    from bpr.analysis.verification import verify
+
+    plan = {"measure": "online", "target_fy": 2022, "done_fy": 2022,
+            "actual": {"measured_fy": 2024, "online_share": 0.12}}  # fmt: skip
+    ranked = rank_procedures([scored(make("form", plan=plan))])
+    roadmap = plan_roadmap(ranked, RoadmapConfig(current_fy=2025, kpis=[]), scoring=LINEAR_3)
+    (v,) = verify(ranked, roadmap.items)
+    # Nothing online today; the uptake expected in the steady state is 30 % (feasibility 1).
+    assert (v.online_share_expected, v.online_share_measured) == (0.3, 0.12)
+    assert v.ratio is None  # no staff minutes measured

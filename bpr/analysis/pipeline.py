@@ -7,6 +7,7 @@ from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.analysis.results import Analysis, NotHandled
 from bpr.analysis.roadmap import plan_roadmap
+from bpr.analysis.verification import verify
 from bpr.config import Config
 from bpr.inventory.loader import Inventory
 from bpr.inventory.problem import Severity
@@ -52,4 +53,5 @@ def analyse_inventory(
         cashless=cashless_candidates(ranked),
         payment_methods=payment_methods_offered(ranked),
         not_handled=not_handled,
+        verification=verify(ranked, roadmap.items),
     )

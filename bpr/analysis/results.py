@@ -298,3 +298,5 @@ class Analysis:
     payment_methods: tuple[Any, ...] = ()
     # Procedures marked `handled: false` (the city does not handle them): listed, never scored or counted.
     not_handled: tuple[NotHandled, ...] = ()
+    # 効果検証 (model v3, property 10): bpr/analysis/verification.py's records of done plans with plan.actual.
+    verification: tuple[Any, ...] = ()

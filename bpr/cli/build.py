@@ -266,7 +266,7 @@ def write_outputs(
             analysis, folder / SECTIONS, diagram_links={pid: f"../{path}" for pid, path in links.items()}
         )
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
-        (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap), encoding="utf-8")
+        (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap, analysis.verification), encoding="utf-8")
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams = rendering.result()
     embedded = folder / DIAGRAMS if diagram_format == "svg" else None

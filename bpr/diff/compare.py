@@ -26,6 +26,7 @@ from bpr.diff.results import (
     ScoreMove,
     Side,
     StepChanges,
+    VerifiedMeasure,
     VolumeMove,
 )
 from bpr.diff.sources import Source
@@ -89,7 +90,38 @@ def compare_inventories(
         ),
         realised=tuple(item for o, n, os_, _ in matched if (item := _realised(o, n, os_)) is not None),
         kpis=_kpi_moves(old_analysis, new_analysis),
+        verified=_verified(old_entries, new_entries, pairs, new_analysis),
     )
+
+
+def _verified(
+    old_entries: Mapping[str, Entry],
+    new_entries: Mapping[str, Entry],
+    pairs: Sequence[tuple[str, str]],
+    new_analysis: Analysis,
+) -> tuple[VerifiedMeasure, ...]:
+    """Return the 効果検証 whose measurement (plan.actual) is new or changed since the old inventory."""
+    old_of = {new: old for old, new in pairs}
+    out = []
+    for v in new_analysis.verification:
+        old_id = old_of.get(v.procedure)
+        old_plan = old_entries[old_id][1].plan if old_id is not None else None
+        new_plan = new_entries[v.procedure][1].plan
+        if old_plan is not None and new_plan is not None and old_plan.actual == new_plan.actual:
+            continue
+        out.append(
+            VerifiedMeasure(
+                _ref(*new_entries[v.procedure]),
+                v.measure.value,
+                v.measured_fy,
+                round(v.saving_expected, 3),
+                None if v.saving_measured is None else round(v.saving_measured, 3),
+                None if v.ratio is None else round(v.ratio, 3),
+                v.online_share_expected,
+                v.online_share_measured,
+            )
+        )
+    return tuple(out)
 
 
 def _side(source: Source, inventory: Inventory) -> Side:

@@ -8,7 +8,7 @@ speaks one language down to its punctuation.
 from __future__ import annotations
 
 from bpr.analysis.labels import MEASURE_NAMES as ANALYSIS_MEASURE_NAMES
-from bpr.diff.results import JsonValue, KpiMove, OnlineMove, ScoreMove, Side, StepChanges
+from bpr.diff.results import JsonValue, KpiMove, OnlineMove, ScoreMove, Side, StepChanges, VerifiedMeasure
 from bpr.fiscal import fiscal_year
 from bpr.i18n import N_, _, joined, ngettext
 
@@ -63,6 +63,16 @@ FIELD_LABELS: dict[str, str] = {
     "plan.target_fy": N_("planned fiscal year"),
     "plan.progress": N_("progress of the plan"),
     "plan.done_fy": N_("fiscal year done"),
+    "plan.cost": N_("cost of the measure"),
+    "plan.cost.initial": N_("initial cost (thousand yen)"),
+    "plan.cost.annual": N_("annual cost (thousand yen)"),
+    "plan.actual": N_("effect measured"),
+    "plan.actual.measured_fy": N_("fiscal year measured"),
+    "plan.actual.staff_minutes_per_case": N_("staff minutes a case, measured"),
+    "plan.actual.cases": N_("cases, measured"),
+    "plan.actual.online_share": N_("share online, measured"),
+    "plan.actual.note": N_("note on the measurement"),
+    "online.uptake": N_("uptake of the channel"),
     "steps": N_("flow"),
     "issues": N_("issues"),
     "notes": N_("notes"),
@@ -103,7 +113,11 @@ MAX_VALUE_CHARS = 80
 
 def field_label(field: str) -> str:
     """Return the label of a dotted field path (`survey.*` by its block), or '' when it has none."""
-    label = FIELD_LABELS.get(field) or FIELD_LABELS.get(field.split(".")[0])
+    # The longest labelled prefix: online.uptake.2 (a year of a mapping) is the uptake's.
+    parts = field.split(".")
+    label = next(
+        (FIELD_LABELS[k] for n in range(len(parts), 0, -1) if (k := ".".join(parts[:n])) in FIELD_LABELS), None
+    )
     return _(label) if label else ""
 
 
@@ -231,3 +245,24 @@ def kpi_target(kpi: KpiMove) -> str:
 def met_label(met: bool) -> str:
     """Return met or not met (達成 or 未達)."""
     return _("met") if met else _("not met")
+
+
+def verified_line(v: VerifiedMeasure) -> str:
+    """Say a measured effect: 'RPA, measured in FY2024: 12 of the 18 staff minutes a case expected (67 %)'."""
+    parts = []
+    if v.measured_saving is not None:
+        ratio = "" if v.ratio is None else f" ({v.ratio:.0%})"
+        parts.append(
+            _("{measured} of the {expected} staff minutes a case expected{ratio}").format(
+                measured=f"{v.measured_saving:.3g}", expected=f"{v.expected_saving:.3g}", ratio=ratio
+            )
+        )
+    if v.online_measured is not None:
+        expected = "—" if v.online_expected is None else f"{v.online_expected:.0%}"
+        parts.append(
+            _("online {measured} of the cases against {expected} expected").format(
+                measured=f"{v.online_measured:.0%}", expected=expected
+            )
+        )
+    head = _("{measure}, measured in {year}").format(measure=measure_label(v.measure), year=fiscal_year(v.measured_fy))
+    return joined([head, *parts]) if parts else head

@@ -25,6 +25,7 @@ from bpr.diff.labels import (
     side_text,
     signed,
     steps_summary,
+    verified_line,
 )
 from bpr.diff.results import InventoryDiff, ProcedureRef, Side
 from bpr.i18n import _
@@ -192,6 +193,13 @@ def _render(diff: InventoryDiff, limit: int | None) -> str:
             *([fiscal_year(r.done_fy) if r.done_fy is not None else ""] if done_fy else []),
         ],
         note=saving,
+    )
+    out += _block(
+        _("Effects measured (plan.actual) against what was expected"),
+        diff.verified,
+        limit,
+        [*_ref_header(), _("Measure"), _("Measured")],
+        lambda v: [*_ref_cells(v.procedure), measure_label(v.measure), md(verified_line(v))],
     )
     made = _("made by bpr diff {old} {new}").format(old=md(diff.old.label, 60), new=md(diff.new.label, 60))
     out += ["", f"<sub>{made}</sub>"]

@@ -20,6 +20,7 @@ from bpr.diff.labels import (
     side_text,
     signed,
     steps_summary,
+    verified_line,
 )
 from bpr.diff.markdown import render_markdown
 from bpr.diff.results import InventoryDiff, ProcedureRef, Side, StepChanges
@@ -102,6 +103,17 @@ def diff_record(diff: InventoryDiff) -> dict[str, Any]:
             for r in diff.realised
         ],
         "hours_realised": diff.hours_realised,
+        "verified": [
+            {
+                "id": v.procedure.id,
+                "measure": v.measure,
+                "measured_fy": v.measured_fy,
+                "staff_minutes_saved": {"expected": v.expected_saving, "measured": v.measured_saving},
+                "ratio": v.ratio,
+                "online_share": {"expected": v.online_expected, "measured": v.online_measured},
+            }
+            for v in diff.verified
+        ],
         "sources": {"old": _side_record(diff.old), "new": _side_record(diff.new)},
         "procedures": {
             ident: {"name": ref.name, "counter": ref.counter, "section": ref.section}
@@ -209,6 +221,10 @@ def render_text(diff: InventoryDiff) -> str:
             f"  {_who(r.procedure)}: {_realised_line(r.measure, r.expected_hours, r.target_fy, r.done_fy)}"
             for r in diff.realised
         ],
+    )
+    section(
+        _("Effects measured (plan.actual) against what was expected"),
+        [f"  {_who(v.procedure)}: {verified_line(v)}" for v in diff.verified],
     )
     section(
         _("KPIs (procedures with a plan)"),

@@ -130,6 +130,20 @@ class RealisedHours:
 
 
 @dataclass(frozen=True, slots=True)
+class VerifiedMeasure:
+    """効果検証 newly measured (plan.actual added or changed): expected and measured, per case (model v3, property 10)."""
+
+    procedure: ProcedureRef
+    measure: str
+    measured_fy: int
+    expected_saving: float  # staff minutes a case the model expected the measure to save
+    measured_saving: float | None  # staff minutes a case it saved, as measured
+    ratio: float | None
+    online_expected: float | None
+    online_measured: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class KpiMove:
     """A KPI of the roadmap: procedures planned by its year, before and after."""
 
@@ -159,6 +173,7 @@ class InventoryDiff:
     recommendations: tuple[RecommendationMove, ...]
     realised: tuple[RealisedHours, ...]
     kpis: tuple[KpiMove, ...]
+    verified: tuple[VerifiedMeasure, ...] = ()
 
     @property
     def hours_realised(self) -> float:

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.scores import identity_route
+from bpr.analysis.verification import Verification, by_kind
 from bpr.export.safe import FORMULA_TRIGGERS
 
 MODEL_VERSION = 3  # the scoring model the figures come from (docs/scoring.md)
@@ -176,8 +178,11 @@ def score_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
-def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
-    """Return the roadmap in the `bpr roadmap --format json` shape, with unscheduled items and shortfalls."""
+def roadmap_record(roadmap: Roadmap, verification: Sequence[Verification] = ()) -> dict[str, Any]:
+    """Return the roadmap in the `bpr roadmap --format json` shape, with unscheduled items and shortfalls.
+
+    `verification`: the 効果検証 of done plans with plan.actual (model v3, property 10), when any.
+    """
 
     def item_record(item: Any) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -240,6 +245,44 @@ def roadmap_record(roadmap: Roadmap) -> dict[str, Any]:
         "zero_volume": list(roadmap.zero_volume),
         "by_year": [year_record(year) for year in roadmap.by_year],
         **({"steady": year_record(roadmap.steady)} if roadmap.steady is not None else {}),
+        **({"verification": verification_record(verification)} if verification else {}),
+    }
+
+
+def verification_record(verification: Sequence[Verification]) -> dict[str, Any]:
+    """Return 効果検証: each done measure's expected and measured figures, and the ratio by measure kind."""
+
+    def rounded(value: float | None, digits: int = 3) -> float | None:
+        return None if value is None else round(value, digits)
+
+    return {
+        "measures": [
+            {
+                "procedure": v.procedure,
+                "measure": v.measure.value,
+                "measured_fy": v.measured_fy,
+                "cases": {"expected": v.cases_expected, "measured": v.cases_measured},
+                "staff_minutes_per_case": {
+                    "today": v.staff_minutes_today,
+                    "expected": v.staff_minutes_expected,
+                    "measured": v.staff_minutes_measured,
+                },
+                "online_share": {"expected": v.online_share_expected, "measured": v.online_share_measured},
+                "ratio": rounded(v.ratio),
+                **({"note": v.note} if v.note else {}),
+            }
+            for v in verification
+        ],
+        "by_kind": [
+            {
+                "measure": k.measure.value,
+                "count": k.count,
+                "expected_hours": k.expected_hours,
+                "measured_hours": k.measured_hours,
+                "ratio": rounded(k.ratio),
+            }
+            for k in by_kind(verification)
+        ],
     }
 
 
@@ -269,6 +312,6 @@ def year_record(year: YearFigures) -> dict[str, Any]:
     return record
 
 
-def roadmap_json(roadmap: Roadmap) -> str:
+def roadmap_json(roadmap: Roadmap, verification: Sequence[Verification] = ()) -> str:
     """Return the roadmap as JSON text, deterministic byte for byte."""
-    return json.dumps(roadmap_record(roadmap), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(roadmap_record(roadmap, verification), ensure_ascii=False, indent=2) + "\n"

@@ -32,6 +32,7 @@ from bpr.export.workbook.priority import priority_table
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
 from bpr.export.workbook.table import sheet_titles, write_table
+from bpr.export.workbook.verification_sheet import verification_table
 from bpr.i18n import _
 
 __all__ = [
@@ -143,7 +144,8 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     """Write every sheet and the document properties into a write-only workbook."""
     styles = CellStyles()
     tables = [priority_table(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
-    tables += [t for t in (journeys_table(scope), documents_table(scope), cashless_table(scope)) if t is not None]
+    crosscut = (journeys_table(scope), documents_table(scope), cashless_table(scope), verification_table(scope))
+    tables += [t for t in crosscut if t is not None]
     plans = [(table, sheet_titles(table, scope.row_limit)) for table in tables]
     notes = [
         f"「{table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(titles)} 枚のシートに分けています: "
