@@ -72,3 +72,21 @@ def test_diff_reports_an_effect_measured_between_two_years(runner, tmp_path) -> 
     assert change
     markdown = runner.invoke(app, ["diff", str(INVENTORIES), str(new), "--format", "markdown"]).stdout
     assert "Effects measured (plan.actual) against what was expected" in markdown
+
+
+def test_a_returned_form_keeps_the_uptake_the_cost_and_the_measurement_it_does_not_carry(runner, tmp_path) -> None:
+    # The DX team sets online.uptake, plan.cost and plan.actual; the 調査票 does not carry them, so an
+    # unchanged form coming back must leave them as the file holds them (and the mapping's keys as written).
+    folder = measured_copy(tmp_path)
+    shuno = folder / "shuno.yaml"
+    text = shuno.read_text(encoding="utf-8").replace(
+        "channels: [smartphone_payment], identity_check: none}",
+        "channels: [smartphone_payment], uptake: {1: 0.1, 3: 0.4}, identity_check: none}",
+    )
+    text = text.replace("done_fy: 2022,", "done_fy: 2022, cost: {initial: 800, annual: 300},")
+    shuno.write_text(text, encoding="utf-8")
+    forms = tmp_path / "forms"
+    assert runner.invoke(app, ["survey", "export", str(folder), "-o", str(forms)]).exit_code == 0
+    result = runner.invoke(app, ["survey", "import", str(forms / "shuno.xlsx"), "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert shuno.read_text(encoding="utf-8") == text

@@ -134,11 +134,13 @@ def _uptake(value: Any) -> Any:
         if not value:
             raise ValueError(_(_NOT_AN_UPTAKE))
         out: dict[int, float] = {}
-        for year, share in value.items():
+        for written, share in value.items():
+            # YAML keys arrive as text (bpr's reader keeps every key a string): '2' is the year 2.
+            year = int(written) if isinstance(written, str) and written.isascii() and written.isdigit() else written
             if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= MAX_YEARS_AFTER_LAUNCH:
                 raise ValueError(
                     _("a year after launch is a whole number from 1 to {most}, not {value}").format(
-                        most=MAX_YEARS_AFTER_LAUNCH, value=repr(year)
+                        most=MAX_YEARS_AFTER_LAUNCH, value=repr(written)
                     )
                 )
             out[year] = _finite_share(share)

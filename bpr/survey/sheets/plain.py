@@ -89,6 +89,9 @@ def _valid(model: type[BaseModel], value: Any) -> BaseModel | None:
 
 
 _NESTED: dict[str, type[BaseModel]] = {"online": Online, "fee": Fee}
+# Fields of a nested part that the 調査票 does not carry: the DX team sets them (online.uptake, format 1.2),
+# so a returned form keeps the file's value.
+_NOT_IN_FORM: dict[type[BaseModel], frozenset[str]] = {Online: frozenset({"uptake"})}
 _ITEMS: dict[str, tuple[str, type[BaseModel]]] = {"steps": ("id", Step), "attachments": ("name", Attachment)}
 
 
@@ -99,8 +102,9 @@ def _merge(old: Any, new: Any, model: type[BaseModel], fields: Sequence[str] | N
     names = list(model.model_fields)
     chosen = names if fields is None else [name for name in names if name in fields]
     result: dict[str, Any] = {}
+    kept = _NOT_IN_FORM.get(model, frozenset())
     for name in names:
-        if name not in chosen or getattr(before, name) == getattr(after, name):
+        if name not in chosen or name in kept or getattr(before, name) == getattr(after, name):
             if name in old:
                 result[name] = old[name]
         elif name in new:
