@@ -550,3 +550,20 @@ def test_the_legend_under_the_lanes_is_left_out_and_the_drawing_cropped_above_it
     assert "凡例" not in svg and "記入" in svg
     assert 'viewBox="0 0 100 156"' in svg and 'height="156pt"' in svg  # the legend began at y 160
     assert 'fill="' not in svg and "font-size" in styles.css()  # presentation in the shared stylesheet
+
+
+def test_the_index_shows_the_outlook_by_year_as_the_roadmap_computes_it(
+    sample_report: Path, sample_analysis: Analysis
+) -> None:
+    # Model v3: expected hours as uptake grows, costs and net, citizens and staff apart, and the steady state.
+    html = (sample_report / "index.html").read_text(encoding="utf-8")
+    table = html[html.index('<table class="numbers" id="outlook">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*><th scope=\"row\">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>", table)
+    years = [*sample_analysis.roadmap.by_year, sample_analysis.roadmap.steady]
+    assert len(rows) == len(years)
+    for (label, cells), year in zip(rows, years, strict=True):
+        assert ("定着後" in label) == (year.fy is None)
+        values = re.findall(r"<td>([^<]*)</td>", cells)
+        assert values[:2] == [f"{year.staff_hours:,.0f}", f"{year.citizen_hours:,.0f}"]
+        assert values[-1] == f"{year.net:,.0f}"

@@ -309,10 +309,11 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
     from rich.markup import escape
 
     from bpr.analysis.summary import summarise
-    from bpr.cli.terminal import make_console, print_apart, print_counts, print_kpi_status, top_table
+    from bpr.cli.terminal import make_console, print_apart, print_counts, print_kpi_status, print_outlook, top_table
 
     console = make_console()
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
+    print_outlook(console, analysis.roadmap, analysis.verification)
     if warnings:
         line = ngettext(
             "{count} warning (`bpr validate` shows it)", "{count} warnings (`bpr validate` shows them)", warnings

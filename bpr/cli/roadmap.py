@@ -174,7 +174,7 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
     from rich.text import Text
 
     from bpr.analysis.summary import summarise
-    from bpr.cli.terminal import make_console, print_apart, print_counts, print_kpi_status
+    from bpr.cli.terminal import make_console, print_apart, print_counts, print_kpi_status, print_outlook
 
     console = make_console()
     if len(written) == 1:
@@ -192,5 +192,6 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
     )
     console.print(Text(line.format(where=where, count=problems)))
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
+    print_outlook(console, analysis.roadmap, analysis.verification)
     print_apart(console, analysis.roadmap, len(analysis.not_handled))
     print_kpi_status(console, analysis.roadmap)

@@ -9,6 +9,7 @@ are the analysis' phrases, said in the run's language.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +18,7 @@ from rich.text import Text
 from bpr.analysis.labels import MEASURE_NAMES
 from bpr.analysis.results import Analysis, KpiStatus, Roadmap, ScoredProcedure
 from bpr.analysis.summary import Summary
+from bpr.analysis.verification import Verification, by_kind
 from bpr.export.workbook import labels
 from bpr.fiscal import fiscal_year
 from bpr.i18n import N_, _, ngettext
@@ -140,7 +142,7 @@ def print_counts(console: Console, summary: Summary, uptake: int) -> None:
     hours = summary.total_placed
     console.print(
         _(
-            "Expected savings (measures placed in the plan period): {hours:,.0f} h/year "
+            "Expected savings (measures placed in the plan period): citizens and staff together {hours:,.0f} h/year "
             "(staff {staff:,.0f} h = {fte:,.2f} FTE, {thousand_yen:,.0f} thousand yen; citizens {citizen:,.0f} h)"
         ).format(
             hours=hours.hours, staff=hours.staff, fte=hours.fte, thousand_yen=hours.thousand_yen, citizen=hours.citizen
@@ -154,6 +156,36 @@ def print_counts(console: Console, summary: Summary, uptake: int) -> None:
                 "Open to applications on a channel that exists already (Mynaportal and others): {uptake} (of which"
                 " recommended to go online: {online}): no new capacity used; the task is raising uptake"
             ).format(uptake=uptake, online=online),
+            highlight=False,
+        )
+
+
+def print_outlook(console: Console, roadmap: Roadmap, verification: Sequence[Verification] = ()) -> None:
+    """Print model v3's outlook: the plan's last year and the steady state, citizens and staff apart, with the costs."""
+    if not roadmap.by_year or roadmap.steady is None:
+        return
+    last, steady = roadmap.by_year[-1], roadmap.steady
+    console.print(
+        _(
+            "Expected in {year} as uptake grows: staff {staff:,.0f} h, citizens {citizen:,.0f} h a year; costs"
+            " {initial:,.0f} thousand yen at the start in all and {annual:,.0f} a year once in place; net"
+            " {net:,.0f} thousand yen a year (staff time only)"
+        ).format(
+            year=fiscal_year(last.fy or roadmap.start_fy),
+            staff=last.staff_hours,
+            citizen=last.citizen_hours,
+            initial=sum(year.initial for year in roadmap.by_year),
+            annual=steady.annual,
+            net=steady.net,
+        ),
+        highlight=False,
+    )
+    for kind in by_kind(verification):
+        ratio = "—" if kind.ratio is None else f"{kind.ratio:.0%}"
+        console.print(
+            _("Effects measured, {measure}: {count}, {ratio} of the staff hours expected").format(
+                measure=measure_name(kind.measure), count=kind.count, ratio=ratio
+            ),
             highlight=False,
         )
 

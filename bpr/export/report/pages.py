@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, ScoredProcedure
+from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, ScoredProcedure, YearFigures
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
@@ -148,6 +148,8 @@ class ScopePage:
     uptake: tuple[tuple[ProcedureRow, float], ...]
     unplaced: tuple[tuple[ProcedureRow, tuple[str, ...]], ...]
     rows: tuple[ProcedureRow, ...]
+    # Model v3: each fiscal year as uptake grows, then the steady state (fy None); citizens and staff apart.
+    outlook: tuple[YearFigures, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,7 @@ def scope_page(scope: Scope, rows: tuple[ProcedureRow, ...]) -> ScopePage:
             if pid in by_id
         ),
         rows=rows,
+        outlook=tuple(scope.year_figures()),
     )
 
 
