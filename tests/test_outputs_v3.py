@@ -7,8 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bpr.analysis.pipeline import analyse_inventory
-from bpr.config import Config
 from bpr.cli.main import app
+from bpr.config import Config
 from bpr.inventory.loader import load_inventory
 
 from conftest import INVENTORIES
@@ -25,7 +25,7 @@ def test_the_terminal_says_the_last_year_the_costs_and_the_net_with_citizens_apa
     assert steady is not None
     out = runner.invoke(app, ["roadmap", str(INVENTORIES), "-o", str(tmp_path / "roadmap.xlsx")])
     assert out.exit_code == 0
-    flat = out.output.replace("\n", " ")  # the terminal wraps long lines at spaces
+    flat = " ".join(out.output.split())  # the terminal wraps long lines at spaces
     line = flat[flat.index("Expected in FY2025") :]
     assert f"staff {last.staff_hours:,.0f} h, citizens {last.citizen_hours:,.0f} h a year" in line
     assert f"net {steady.net:,.0f} thousand yen a year (staff time only)" in line
