@@ -252,6 +252,22 @@ def test_the_national_import_gives_a_roadmap_a_chief_would_sign(runner: CliRunne
     wanted = sum(p.expected_hours["online"] for p in largest if not p.procedure.online.existing_channels)
     carried = sum(p.expected_hours["online"] for p in largest if p.id in placed)
     assert carried >= 0.8 * wanted
+    # Model v3 on real data: every figure finite, no measure saving more than today's hours, no year of
+    # the plan above the steady state, and every cost and payback a number or "never".
+    import math
+
+    for p in ranked:
+        today = p.figures.staff_hours + p.figures.citizen_hours
+        assert sum(m.hours for m in p.measures) <= today + 0.05 * len(p.measures) + 1e-6, p.id
+        for m in p.measures:
+            figures = (m.hours, m.expected_hours, m.cost_initial, m.cost_annual, m.net_benefit, m.staff_thousand_yen)
+            assert all(math.isfinite(value) for value in figures), p.id
+            assert m.payback_years is None or math.isfinite(m.payback_years)
+    steady = analysis.roadmap.steady
+    assert steady is not None
+    for year in analysis.roadmap.by_year:
+        assert year.staff_hours <= steady.staff_hours + 0.5 and year.citizen_hours <= steady.citizen_hours + 0.5
+        assert all(math.isfinite(v) for v in (year.worth, year.initial, year.annual, year.net))
 
 
 @needs_survey
