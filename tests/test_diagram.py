@@ -330,7 +330,9 @@ def test_steps_written_with_plain_ids_show_no_shares(sample: Path) -> None:
     analysis = analyse(sample)
     (item,) = [i for i in analysis.procedures if i.id == "jidoteate"]
     source = swimlane_source(item, "F", analysis.hours_per_fte)
-    assert "%" not in source  # the first successor takes every case by rule, not by survey: no 100% / 0%
+    # The first successor takes every case by rule, not by survey: no edge says 100% / 0%.
+    edges = [line for line in source.splitlines() if "->" in line]
+    assert edges and not any("%" in line for line in edges)
     assert "差し戻し" in edge_attributes(source, "write", "approve", rework=True)
 
 
@@ -368,8 +370,14 @@ def test_the_title_shows_expected_visits_staff_hours_in_fte_and_the_measures(tmp
     assert "期待削減 631時間/年 (オンライン化 525時間 ＋ RPA 106時間)" in source
     assert "職員 900時間/年 (0.5人工)" in source and "住民 1,234時間/年" in source
     assert "マイナポータル" not in source
-    uptake = replace(shown, measures=(replace(plans[0], uptake=True), plans[1]))
+    online = item.procedure.online.model_copy(update={"mynaportal": True})
+    portal = item.procedure.model_copy(update={"online": online})
+    uptake = replace(shown, procedure=portal, measures=(replace(plans[0], uptake=True), plans[1]))
     assert "マイナポータルから申請可: 利用率の向上" in swimlane_source(uptake, "F", 1800.0)
+    # Model v3: the primary's uptake, cost and payback under the saving.
+    costed = replace(plans[0], uptake_share=0.3, cost_initial=500.0, cost_annual=200.0, payback_years=1.4)
+    with_cost = replace(shown, measures=(costed, plans[1]))
+    assert "利用率 30% (見込み)・費用 初期500千円・年200千円・回収 1.4年" in swimlane_source(with_cost, "F", 1800.0)
 
 
 def test_the_overview_shows_expected_hours_complements_and_what_the_roadmap_does(tmp_path: Path) -> None:

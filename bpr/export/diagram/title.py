@@ -6,8 +6,8 @@ Figures are expectations per case and hours a year; they are written as a reader
 
 from __future__ import annotations
 
-from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Roadmap, ScoredProcedure
+from bpr.analysis.labels import MEASURE_LABELS, channels_text
+from bpr.analysis.results import MeasurePlan, Roadmap, ScoredProcedure
 from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
@@ -154,13 +154,28 @@ def _recommendation_cell(item: ScoredProcedure) -> str:
             saving += f" ({parts})"
         lines.append(f'<FONT POINT-SIZE="11">{text(saving)}</FONT>')
         if plans[0].uptake:
-            lines.append(f'<FONT POINT-SIZE="10">{text("マイナポータルから申請可: 利用率の向上")}</FONT>')
+            where = channels_text(item.procedure.online.existing_channels)
+            lines.append(f'<FONT POINT-SIZE="10">{text(f"{where}から申請可: 利用率の向上")}</FONT>')
+        lines.append(f'<FONT POINT-SIZE="10">{text(economics_line(plans[0]))}</FONT>')
     # One row per line: Graphviz 2.43 overlaps lines of different font sizes joined by <BR/> in one cell.
     rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in lines)
     return (
         f'<TD BGCOLOR="{MEASURE_FILLS[rec]}" COLOR="{MEASURE_BORDERS[rec]}" BORDER="1">'
         f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE></TD>'
     )
+
+
+def economics_line(plan: MeasurePlan) -> str:
+    """Return model v3's line of the primary measure: its uptake (online), its cost and its payback."""
+    parts = []
+    if plan.uptake_share is not None:
+        parts.append(f"利用率 {plan.uptake_share:.0%} (見込み)")
+    parts.append(f"費用 初期{plan.cost_initial:,.0f}千円・年{plan.cost_annual:,.0f}千円")
+    if plan.payback_years is None:
+        parts.append("職員分では回収しない")
+    elif plan.cost_initial > 0:
+        parts.append("回収 0.1年未満" if plan.payback_years < 0.1 else f"回収 {plan.payback_years:g}年")
+    return "・".join(parts)
 
 
 def _score_cell(label: str, value: float, recommended: bool) -> str:
