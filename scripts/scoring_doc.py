@@ -153,6 +153,10 @@ def block_worked(analysis: Analysis) -> str:
         + plain * online.citizen_effort_removed_share
         + f.handwritten_minutes * online.handwritten_effort_removed_share
     )
+    # The page's own derivation must give the code's figure, or the worked example would explain another number.
+    derived = volume * (1 - share) * uptake * online_minutes / 60
+    if abs(derived - item.hours_saved["online"]) > 0.06:
+        raise SystemExit(f"the worked example derives {derived:.1f} h, the code says {item.hours_saved['online']} h")
     bpr = config.scoring.bpr
     reform = (
         f.counter_wait_minutes * bpr.reservation_wait_removed_share
