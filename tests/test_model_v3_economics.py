@@ -276,3 +276,14 @@ def test_a_done_online_measure_compares_the_share_online_with_the_expected_uptak
     # Nothing online today; the uptake expected in the steady state is 30 % (feasibility 1).
     assert (v.online_share_expected, v.online_share_measured) == (0.3, 0.12)
     assert v.ratio is None  # no staff minutes measured
+
+
+def test_a_config_written_for_model_2_keeps_working_with_model_3_defaults(tmp_path) -> None:
+    from bpr.config import Config, load_config
+
+    from conftest import ROOT
+
+    # The commented defaults bpr printed under model 2 (bpr config --defaults at d5f8c4d), as a city copied them.
+    old = load_config(ROOT / "tests" / "data" / "config-model2.yaml")
+    assert old.scoring.uptake == Config().scoring.uptake and old.standardization == Config().standardization
+    assert old.roadmap.budget is None and old.scoring.costs == Config().scoring.costs
