@@ -98,7 +98,7 @@ def installed_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def install_step(root: Path, venv: Venv, extras: str, wheelhouse: Path | None) -> Step:
+def install_step(venv: Venv, extras: str, wheelhouse: Path | None) -> Step:
     """Return the pip command that installs bpr (editable) with its locked dependencies into venv."""
     command = pip_install(venv)
     if wheelhouse is not None:
@@ -217,7 +217,7 @@ def plan(
     done = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
     enough = done == wanted or (extras == "" and done == installed_hash(root))
     if not Path(venv.program("bpr")).exists() or not enough:
-        steps.append(install_step(root, venv, extras, wheelhouse))
+        steps.append(install_step(venv, extras, wheelhouse))
         steps.append(Step(f"recording the install in .venv/{STAMP}", action=lambda: stamp.write_text(wanted + "\n")))
     notes, env = system_notes(mode, environ, windows, which)
     steps += [Step(note) for note in notes]
@@ -230,8 +230,9 @@ def plan(
     else:
         for say, command in (
             ("ruff", [str(venv.program("ruff")), "check", "."]),
+            ("ruff format --check", [str(venv.program("ruff")), "format", "--check", "."]),
             ("mypy", [str(venv.program("mypy"))]),
-            ("the test suite", [str(venv.program("pytest")), "-q"]),
+            ("the test suite", [str(venv.program("pytest")), "-q", "--strict-config"]),
             ("bpr validate inventories/", [str(venv.program("bpr")), "validate", "inventories/"]),
         ):
             steps.append(Step(say, command, env))

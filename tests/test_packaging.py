@@ -179,11 +179,12 @@ def test_a_fresh_windows_machine_gets_a_venv_an_install_and_the_build(project: P
 
 
 def test_test_mode_runs_ruff_mypy_pytest_and_validate_from_the_venv(project: Path) -> None:
-    *_, ruff, mypy, pytest_, validate = commands(dev.plan("test", project, False, None, {}, no_program))
+    *_, ruff, ruff_format, mypy, pytest_, validate = commands(dev.plan("test", project, False, None, {}, no_program))
     venv_bin = project / ".venv" / "bin"
     assert ruff == [str(venv_bin / "ruff"), "check", "."]
+    assert ruff_format == [str(venv_bin / "ruff"), "format", "--check", "."]
     assert mypy == [str(venv_bin / "mypy")]
-    assert pytest_ == [str(venv_bin / "pytest"), "-q"]
+    assert pytest_ == [str(venv_bin / "pytest"), "-q", "--strict-config"]
     assert validate == [str(venv_bin / "bpr"), "validate", "inventories/"]
 
 

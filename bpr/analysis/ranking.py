@@ -77,7 +77,7 @@ def score_procedure(
         hours_saved_citizen={m.value: round(g.citizen_hours, 1) for m, g in gains.items()},
         recommendation=recommendation,
         priority_hours=round(priority, 1),
-        reasons=_reasons(procedure, recommendation, plans, gains, config, standard),
+        reasons=_reasons(procedure, plans, gains, config, standard),
         candidates=_candidates(gains, plans),
         expected_hours={m.value: round(g.expected_hours, 1) for m, g in gains.items()},
         measures=tuple(plan for plan, _ in plans),
@@ -214,7 +214,6 @@ def _plan(
 
 def _reasons(
     procedure: Procedure,
-    recommendation: Measure,
     plans: list[tuple[MeasurePlan, MeasureGain]],
     gains: dict[Measure, MeasureGain],
     config: ScoringConfig,

@@ -234,10 +234,10 @@ def _plain_help_types() -> None:
     """
     from typer import core
 
-    def argument_type(self: core.TyperArgument, ctx: object) -> str | None:
+    def argument_type(self: core.TyperArgument, ctx: object) -> str | None:  # noqa: ARG001 (click's signature)
         return None
 
-    def option_type(self: core.TyperOption, ctx: object) -> str | None:
+    def option_type(self: core.TyperOption, ctx: object) -> str | None:  # noqa: ARG001 (click's signature)
         if self.metavar is not None:
             return self.metavar
         if self.is_flag or self.count:

@@ -106,15 +106,15 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def _root(
-    version: Annotated[
+def _root(  # the options act through their callbacks and the session, read before this runs
+    version: Annotated[  # noqa: ARG001
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help=N_("Show the version and exit."))
     ] = False,
-    debug: Annotated[
+    debug: Annotated[  # noqa: ARG001
         bool,
         typer.Option("--debug", help=N_("On an internal error (a bug), print the traceback too (or BPR_DEBUG=1).")),
     ] = False,
-    lang: Annotated[
+    lang: Annotated[  # noqa: ARG001
         str | None,
         typer.Option(
             "--lang",
@@ -126,7 +126,7 @@ def _root(
             show_default=False,
         ),
     ] = None,
-    quiet: Annotated[
+    quiet: Annotated[  # noqa: ARG001
         bool,
         typer.Option("--quiet", "-q", help=N_("Print only problems and errors: no summary, no list of files written.")),
     ] = False,

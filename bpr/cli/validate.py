@@ -119,7 +119,7 @@ def validate(
 class _SummaryOnly(OutputOptions):
     """Options that show no problem: the text formatter then writes its summary line alone."""
 
-    def shown(self, report: ValidationReport) -> tuple[Problem, ...]:
+    def shown(self, report: ValidationReport) -> tuple[Problem, ...]:  # noqa: ARG002 (the interface's signature)
         """Return no problem."""
         return ()
 

@@ -276,7 +276,7 @@ class _Sanitiser:
         self._crop()
         return Markup("".join(self.out))
 
-    def _entity(self, *args: object) -> None:
+    def _entity(self, *args: object) -> None:  # noqa: ARG002 (expat's handler signature)
         raise UnsafeSvg("the SVG declares an entity")
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
@@ -367,7 +367,7 @@ class _Sanitiser:
             attributes["transform"] = f"translate({parent[0]} {parent[1]}) {transform}"
         return None, attributes
 
-    def _end(self, name: str) -> None:
+    def _end(self, name: str) -> None:  # noqa: ARG002 (expat's handler signature)
         if self.dropped:
             self.dropped -= 1
             if self.title_text is not None and not self.dropped:

@@ -201,7 +201,14 @@ class StampedZip(zipfile.ZipFile):
             zinfo_or_arcname = self._info(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None) -> None:
+    # ZipFile.write's signature; every entry is stamped and compressed alike, whatever the caller asks.
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: Any = None,  # noqa: ARG002
+        compresslevel: Any = None,  # noqa: ARG002
+    ) -> None:
         """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
         name = arcname if arcname is not None else os.fspath(filename)
         info = self._info(name, os.path.getsize(filename))
