@@ -9,7 +9,7 @@ from bpr.analysis.economics import measure_cost, payback_years, standard_systems
 from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import ProcessGraph, build_process_graph
 from bpr.analysis.labels import MEASURE_LABELS, channels_text, city_rule_text
-from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, ScoredProcedure, Scores
+from bpr.analysis.results import CandidateStep, Figures, MeasurePlan, Role, ScoredProcedure, Scores
 from bpr.analysis.scores import (
     CANDIDATE_ORDER,
     MeasureGain,
@@ -104,7 +104,7 @@ def _measures(
     """
     out: list[tuple[MeasurePlan, MeasureGain]] = []
     if primary is not Measure.NONE:
-        out.append((_plan(procedure, gains[primary], "primary", scores[primary], config, standard), gains[primary]))
+        out.append((_plan(procedure, gains[primary], Role.PRIMARY, scores[primary], config, standard), gains[primary]))
     online_after = share
     if primary is Measure.ONLINE:
         # Model v3, property 1: the channel (new, or one that exists) moves its expected uptake of the cases left.
@@ -137,13 +137,13 @@ def _measures(
             claimed[node] = claimed.get(node, 0.0) + hours
         citizen_left -= gain.citizen_hours
         # Model v3, property 7: with a requirement the city set itself, the BPR complement is its 見直し.
-        role = "review" if measure is Measure.BPR and procedure.online.city_rules else "complement"
+        role = Role.REVIEW if measure is Measure.BPR and procedure.online.city_rules else Role.COMPLEMENT
         out.append((_plan(procedure, gain, role, score, config, standard), gain))
     chosen = {plan.measure for plan, _ in out}
     if requires_national_online(procedure) and Measure.ONLINE not in chosen:
         # The national plan requires it online whatever it saves: its hours are what the others leave.
         gain = within(after[Measure.ONLINE], claimed, today, citizen_left)
-        out.append((_plan(procedure, gain, "national", score_gain(gain, config), config, standard), gain))
+        out.append((_plan(procedure, gain, Role.NATIONAL, score_gain(gain, config), config, standard), gain))
         for node, hours in gain.staff_by_step.items():
             claimed[node] = claimed.get(node, 0.0) + hours
         citizen_left -= gain.citizen_hours
@@ -151,7 +151,7 @@ def _measures(
         # Model v3, property 7: a presence or seal the city required itself is a 見直し (BPR) measure, whatever
         # it saves by itself: going online stays open behind it.
         gain = within(gains[Measure.BPR], claimed, today, citizen_left)
-        out.append((_plan(procedure, gain, "review", score_gain(gain, config), config, standard), gain))
+        out.append((_plan(procedure, gain, Role.REVIEW, score_gain(gain, config), config, standard), gain))
     return out
 
 
@@ -173,7 +173,7 @@ def requires_national_online(procedure: Procedure) -> bool:
 def _plan(
     procedure: Procedure,
     gain: MeasureGain,
-    role: str,
+    role: Role,
     score: float,
     config: ScoringConfig,
     standard: StandardizationConfig,
@@ -222,7 +222,7 @@ def _reasons(
     reasons: list[str] = []
     shown: set[Measure] = set()
     for plan, gain in plans:
-        if plan.role == "primary":
+        if plan.role is Role.PRIMARY:
             reasons.extend(gain.reasons)
             others = [
                 f"{MEASURE_LABELS[m]} {gains[m].expected_hours:,.0f}"
@@ -236,7 +236,7 @@ def _reasons(
                 f"(削減 {gain.hours:,.0f}時間 × 実現性 {gain.feasibility:.2f}{versus})"
             )
             reasons.append(cost_text(plan))
-        elif plan.role == "complement":
+        elif plan.role is Role.COMPLEMENT:
             steps = "・".join(dict.fromkeys(c.step_name for c in gain.candidates if c.hours_per_year > 0))
             where = f" ({steps})" if steps else ""
             uptake = _uptake_text(procedure) if plan.uptake else ""
@@ -244,7 +244,7 @@ def _reasons(
                 f"併せて {MEASURE_LABELS[plan.measure]}{uptake}{where}: 主施策の残りに対し{_split(gain, config)}、"
                 f"期待削減 {gain.expected_hours:,.0f}時間/年"
             )
-        elif plan.role == "review":
+        elif plan.role is Role.REVIEW:
             rules = "・".join(city_rule_text(what, level) for what, level in procedure.online.city_rules)
             reasons.append(
                 f"見直し ({MEASURE_LABELS[plan.measure]}): {rules}。市の判断で見直す"

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpr.i18n import Phrase
 from bpr.inventory.models import Counter, Measure, Procedure
+
+
+class Role(enum.StrEnum):
+    """Why a procedure carries a measure, and why the roadmap holds it."""
+
+    PRIMARY = "primary"  # its recommendation
+    COMPLEMENT = "complement"  # on what the primary leaves
+    NATIONAL = "national"  # online required by the national plan
+    REVIEW = "review"  # 見直し of a presence or seal the city required itself
+    FIXED = "fixed"  # a plan people decided (plan in the inventory)
+    UPTAKE = "uptake"  # a channel that exists: 利用促進, no slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +79,7 @@ class MeasurePlan:
     """
 
     measure: Measure
-    role: str  # "primary", "complement", "national" (online required by the national plan) or "review" (見直し)
+    role: Role  # primary, complement, national or review
     hours: float
     staff_hours: float
     citizen_hours: float
@@ -114,7 +126,7 @@ class ScoredProcedure:
     @property
     def complements(self) -> tuple[Measure, ...]:
         """Return the complementary measures."""
-        return tuple(m.measure for m in self.measures if m.role == "complement")
+        return tuple(m.measure for m in self.measures if m.role is Role.COMPLEMENT)
 
     @property
     def uptake(self) -> bool:
@@ -137,7 +149,7 @@ class RoadmapItem:
     fixed: bool
     deadline_fy: int | None = None
     progress: str | None = None
-    role: str = "primary"  # fixed, primary, complement or national
+    role: Role = Role.PRIMARY  # fixed, primary, complement, national, review or uptake
     done_fy: int | None = None  # the fiscal year a fixed plan was done (plan.done_fy)
     # Model v3 (docs/scoring.md §7): the cost in thousand yen (initial in its year, annual after it), the
     # 標準化対象業務 its steps touch, whether 標準化 put it after the migration (`deferred`) or it must be

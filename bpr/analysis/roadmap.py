@@ -16,6 +16,7 @@ from bpr.analysis.results import (
     MeasurePlan,
     Roadmap,
     RoadmapItem,
+    Role,
     ScoredProcedure,
     Shortfall,
     YearFigures,
@@ -91,7 +92,7 @@ class _Schedule:
         self.used[(measure, fy)] += 1
         self.spent[fy] += initial
         self.placed.add((procedure, measure))
-        item = RoadmapItem(procedure, measure, fy, True, progress=progress, role="fixed", done_fy=done_fy)
+        item = RoadmapItem(procedure, measure, fy, True, progress=progress, role=Role.FIXED, done_fy=done_fy)
         self.items.append(item)
         return item
 
@@ -113,7 +114,7 @@ class _Schedule:
         self,
         procedure: str,
         measure: Measure,
-        role: str,
+        role: Role,
         national: bool = False,
         initial: float = 0.0,
         earliest: int | None = None,
@@ -164,7 +165,7 @@ class _Entry(NamedTuple):
     rank: int
     measure: Measure
     procedure: str
-    role: str
+    role: Role
     national: bool
     plan: MeasurePlan | None = None
 
@@ -239,7 +240,7 @@ def plan_roadmap(
         online_planned = False
         if item.id not in decided:
             for measure_plan in item.measures:
-                if measure_plan.uptake or (measure_plan.role == "national" and item.id not in national_ids):
+                if measure_plan.uptake or (measure_plan.role is Role.NATIONAL and item.id not in national_ids):
                     continue
                 measure = measure_plan.measure
                 national = measure is Measure.ONLINE and item.id in national_ids
@@ -258,9 +259,9 @@ def plan_roadmap(
                     )
                 )
         if item.id in national_ids and not online_planned:
-            own = next((m for m in item.measures if m.role == "national"), None)
+            own = next((m for m in item.measures if m.role is Role.NATIONAL), None)
             hours = own.expected_hours if own is not None else item.expected_hours.get(Measure.ONLINE.value, 0.0)
-            entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, "national", True, own))
+            entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, Role.NATIONAL, True, own))
     overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
     entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))
     schedule.pending_national = 1 if any(e.national for e in entries) else 0
@@ -406,7 +407,7 @@ def plan_roadmap(
         and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
     )
     uptake_items = tuple(
-        economics.item(RoadmapItem(pid, Measure.ONLINE, start, False, role="uptake")) for pid, _ in uptake
+        economics.item(RoadmapItem(pid, Measure.ONLINE, start, False, role=Role.UPTAKE)) for pid, _ in uptake
     )
     return Roadmap(
         start,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure
+from bpr.analysis.results import Analysis, RoadmapItem, Role, ScoredProcedure
 from bpr.inventory.models import Measure
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
@@ -97,8 +97,8 @@ def summarise(analysis: Analysis, procedure_ids: Iterable[str] | None = None) ->
                 recommended=len(primary),
                 with_plan=sum(1 for p in primary if p.procedure.plan is not None),
                 uptake=sum(1 for p in primary if p.procedure.plan is None and p.measures and p.measures[0].uptake),
-                complement=sum(1 for i in [*mine, *unscheduled] if i.measure is measure and i.role == "complement"),
-                national=sum(1 for i in [*mine, *unscheduled] if i.measure is measure and i.role == "national"),
+                complement=sum(1 for i in [*mine, *unscheduled] if i.measure is measure and i.role is Role.COMPLEMENT),
+                national=sum(1 for i in [*mine, *unscheduled] if i.measure is measure and i.role is Role.NATIONAL),
                 fixed=sum(1 for i in mine if i.fixed),
                 placed=len(inside),
                 placed_outside=sum(1 for i in mine if i.fy not in years),
@@ -132,7 +132,12 @@ def summarise(analysis: Analysis, procedure_ids: Iterable[str] | None = None) ->
 def _saving(item: ScoredProcedure, placed: RoadmapItem) -> tuple[float, float, float, float]:
     """Return (hours, staff, citizen, expected) a placed measure saves: its plan's, else the measure alone."""
     for plan in item.measures:
-        if plan.measure is placed.measure and placed.role in ("primary", "complement", "national", "review"):
+        if plan.measure is placed.measure and placed.role in (
+            Role.PRIMARY,
+            Role.COMPLEMENT,
+            Role.NATIONAL,
+            Role.REVIEW,
+        ):
             return plan.hours, plan.staff_hours, plan.citizen_hours, plan.expected_hours
     key = placed.measure.value
     return (

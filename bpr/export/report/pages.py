@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, ScoredProcedure, YearFigures
+from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, Role, ScoredProcedure, YearFigures
 from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
@@ -171,7 +171,7 @@ def procedure_rows(scope: Scope) -> tuple[ProcedureRow, ...]:
 
 
 def _primary(item: ScoredProcedure) -> MeasurePlan | None:
-    return next((plan for plan in item.measures if plan.role == "primary"), None)
+    return next((plan for plan in item.measures if plan.role is Role.PRIMARY), None)
 
 
 def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.analysis.results import MeasurePlan, ScoredProcedure
+from bpr.analysis.results import MeasurePlan, Role, ScoredProcedure
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import counter_label, recommendation_label
 from bpr.export.workbook.labels import added_measures
@@ -122,4 +122,4 @@ def payback_label(plan: MeasurePlan) -> str:
 
 def _primary(item: ScoredProcedure) -> MeasurePlan | None:
     """Return the procedure's primary measure, or None (no recommendation)."""
-    return next((plan for plan in item.measures if plan.role == "primary"), None)
+    return next((plan for plan in item.measures if plan.role is Role.PRIMARY), None)
