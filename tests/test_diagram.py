@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bpr.analysis.pipeline import analyse_inventory
-from bpr.analysis.results import Analysis, MeasurePlan, Roadmap, RoadmapItem, ScoredProcedure
+from bpr.analysis.results import Analysis, MeasurePlan, Roadmap, RoadmapItem, Role, ScoredProcedure
 from bpr.cli.main import app
 from bpr.config import Config
 from bpr.export.diagram import (
@@ -355,8 +355,8 @@ def test_the_title_shows_expected_visits_staff_hours_in_fte_and_the_measures(tmp
     source = swimlane_source(item, "F", analysis.hours_per_fte)
     assert "来庁1.1回" in source and "1.11" not in source
     plans = (
-        MeasurePlan(Measure.ONLINE, "primary", 600.0, 80.0, 520.0, 525.4, 60.0),
-        MeasurePlan(Measure.RPA, "complement", 106.0, 106.0, 0.0, 105.7, 41.0),
+        MeasurePlan(Measure.ONLINE, Role.PRIMARY, 600.0, 80.0, 520.0, 525.4, 60.0),
+        MeasurePlan(Measure.RPA, Role.COMPLEMENT, 106.0, 106.0, 0.0, 105.7, 41.0),
     )
     shown = replace(
         item,
@@ -383,8 +383,8 @@ def test_the_title_shows_expected_visits_staff_hours_in_fte_and_the_measures(tmp
 def test_the_overview_shows_expected_hours_complements_and_what_the_roadmap_does(tmp_path: Path) -> None:
     _, item = branches_item(tmp_path)
     plans = (
-        MeasurePlan(Measure.ONLINE, "primary", 600.0, 80.0, 520.0, 525.4, 60.0, uptake=True),
-        MeasurePlan(Measure.RPA, "complement", 106.0, 106.0, 0.0, 105.7, 41.0),
+        MeasurePlan(Measure.ONLINE, Role.PRIMARY, 600.0, 80.0, 520.0, 525.4, 60.0, uptake=True),
+        MeasurePlan(Measure.RPA, Role.COMPLEMENT, 106.0, 106.0, 0.0, 105.7, 41.0),
     )
     shown = replace(item, recommendation=Measure.ONLINE, measures=plans)
     roadmap = Roadmap(
@@ -392,7 +392,7 @@ def test_the_overview_shows_expected_hours_complements_and_what_the_roadmap_does
         years=4,
         items=(),
         kpis=(),
-        unscheduled=(RoadmapItem("konin", Measure.RPA, 2026, fixed=False, role="complement"),),
+        unscheduled=(RoadmapItem("konin", Measure.RPA, 2026, fixed=False, role=Role.COMPLEMENT),),
         uptake=(("konin", 0.9),),
     )
     source = overview_source(item.counter, [shown], "F", roadmap)
