@@ -27,7 +27,6 @@ from bpr.export.diagram import (
     select_diagrams,
 )
 from bpr.export.diagram.dot import (
-    LANE_LABELS,
     LANE_ORDER,
     MEASURE_FILLS,
     format_count,
@@ -44,6 +43,7 @@ from bpr.export.diagram.render import batches, measure_diagrams
 from bpr.export.diagram.swimlane import swimlane_source
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Measure
+from bpr.inventory.vocabulary import LANE_LABELS
 from bpr.linebreak import wrap
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -138,7 +138,7 @@ def test_journeys_speak_one_language(runner: CliRunner, inventory: Path) -> None
     code, japanese, _err = run(runner, "ja", "journeys", str(inventory))
     assert code == 0
     assert "1回あたり: 来庁 1.50回・2課（市民課、保険年金課）" in japanese
-    assert "市が既に受け付けている支払方法: QRコード決済（1手続）" in japanese
+    assert "市が既に受け付けている支払方法: QRコード（1手続）" in japanese
     assert "■ おくやみ（死亡・相続）: 年100回" in japanese and "  ＊100.0%  来庁1.00" in japanese
     assert english_sentences(japanese) == []
 
@@ -321,11 +321,12 @@ def test_help_reads_in_japanese(runner: CliRunner, command: list[str]) -> None:
 def test_the_terminal_says_in_japanese_what_the_workbook_and_the_analysis_say() -> None:
     from bpr.analysis import documents
     from bpr.analysis.documents import PAYMENT_LABELS
-    from bpr.analysis.journeys import JOURNEY_LABELS, LIFE_EVENT_NAMES
+    from bpr.analysis.journeys import LIFE_EVENT_NAMES
     from bpr.analysis.labels import MEASURE_LABELS, MEASURE_NAMES
     from bpr.cli.journeys import DROPS, PAYMENT_NAMES, TRIGGER_MARK
     from bpr.cli.terminal import KPI_STATES
     from bpr.export.workbook import labels
+    from bpr.inventory.vocabulary import LIFE_EVENT_TITLES as JOURNEY_LABELS
 
     set_language("ja")
     assert {m: _(name) for m, name in MEASURE_NAMES.items()} == MEASURE_LABELS

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bpr.analysis.results import ScoredProcedure
 from bpr.inventory.models import Payment, Source
+from bpr.inventory.vocabulary import PAYMENT_LABELS as PAYMENT_LABELS
 
 # The kind of document an attachment's name says, in the order they are tried.
 DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
@@ -33,16 +34,6 @@ DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("印鑑", "印鑑登録証明書"),
     ("評価", "固定資産評価証明書"),
 )
-PAYMENT_LABELS: dict[Payment, str] = {
-    Payment.CASH: "現金",
-    Payment.BARCODE: "バーコード",
-    Payment.QR: "QRコード決済",
-    Payment.CREDIT_CARD: "クレジットカード",
-    Payment.E_MONEY: "電子マネー",
-    Payment.BANK_TRANSFER: "口座振替・振込",
-    Payment.PAYMENT_SLIP: "納付書",
-    Payment.OTHER: "その他",
-}
 _DROP = {
     Source.SELF: "庁内連携で確認（住基・税・戸籍システムの照会）: 市民に求めない",
     Source.OTHER_MUNICIPALITY: "マイナンバーによる情報連携で取得（戸籍は戸籍情報連携）",

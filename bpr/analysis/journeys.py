@@ -38,24 +38,9 @@ from bpr.analysis.results import ScoredProcedure
 from bpr.config import JourneysConfig
 from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import LifeEvent
+from bpr.inventory.vocabulary import LIFE_EVENT_TITLES as JOURNEY_LABELS
 from bpr.names import compared_name
 
-JOURNEY_LABELS: dict[LifeEvent, str] = {
-    LifeEvent.MOVING: "引越し（転入・転出・転居）",
-    LifeEvent.BIRTH: "出生",
-    LifeEvent.CHILDCARE: "子育て",
-    LifeEvent.EDUCATION: "入学・教育",
-    LifeEvent.MARRIAGE: "結婚・離婚",
-    LifeEvent.DEATH: "おくやみ（死亡・相続）",
-    LifeEvent.NURSING_CARE: "介護",
-    LifeEvent.DISABILITY: "障がい",
-    LifeEvent.HEALTH: "医療・健康",
-    LifeEvent.DISASTER: "被災",
-    LifeEvent.HOUSING: "住まい",
-    LifeEvent.VEHICLE: "自動車",
-    LifeEvent.TAX: "税",
-    LifeEvent.BUSINESS: "事業・就労",
-}
 # The life events as the terminal says them, by value; in Japanese, JOURNEY_LABELS' words (a test holds them).
 LIFE_EVENT_NAMES: dict[str, str] = {
     "moving": N_("moving house (moving in, out and within the city)"),

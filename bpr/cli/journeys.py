@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 JOURNEY_FORMATS = ("text", "json")
 # The analysis' words said in the language of the run, by value (kept out of start-up); in Japanese they are
-# the analysis' own (bpr.analysis.journeys.JOURNEY_LABELS, bpr.analysis.documents), which a test holds them to.
+# the vocabulary's (bpr.inventory.vocabulary: LIFE_EVENT_TITLES, PAYMENT_LABELS), which a test holds them to.
 DROPS: dict[str, str] = {
     "self": N_("look it up inside the city (resident, tax and family registers): ask the citizen for nothing"),
     "other_municipality": N_("obtain it by the My Number data exchange (family registers by their own exchange)"),
@@ -25,7 +25,7 @@ DROPS: dict[str, str] = {
 # Marks the procedures that count a journey's occurrences (死亡届 for おくやみ), two columns wide.
 TRIGGER_MARK = N_("* ")
 # The ways to pay (bpr.inventory.models.Payment, by value, kept out of start-up) as the terminal says them;
-# in Japanese, the analysis' words (bpr.analysis.documents.PAYMENT_LABELS), which a test holds them to.
+# in Japanese, bpr.inventory.vocabulary.PAYMENT_LABELS' words, which a test holds them to.
 PAYMENT_NAMES: dict[str, str] = {
     "cash": N_("cash"),
     "barcode": N_("barcode"),

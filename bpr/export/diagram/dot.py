@@ -17,24 +17,11 @@ from bpr.linebreak import wrap
 
 # Lanes in their fixed order, left to right.
 LANE_ORDER: tuple[Actor, ...] = (Actor.CITIZEN, Actor.COUNTER, Actor.BACK_OFFICE, Actor.SYSTEM, Actor.EXTERNAL)
-LANE_LABELS: dict[Actor, str] = {
-    Actor.CITIZEN: "住民",
-    Actor.COUNTER: "窓口",
-    Actor.BACK_OFFICE: "担当課",
-    Actor.SYSTEM: "システム",
-    Actor.EXTERNAL: "他機関",
-}
 
 # The one palette of the measures (bpr/export/palette.py), as the workbook and the report show them.
 MEASURE_FILLS: dict[Measure, str] = {measure: css(colour) for measure, colour in palette.MEASURE_FILLS.items()}
 MEASURE_BORDERS: dict[Measure, str] = {measure: css(colour) for measure, colour in palette.MEASURE_BORDERS.items()}
 
-MEDIUM_LABELS: dict[Medium, str] = {
-    Medium.PAPER: "紙",
-    Medium.ELECTRONIC: "電子",
-    Medium.VERBAL: "口頭",
-    Medium.NONE: "媒体なし",
-}
 MEDIUM_FILLS: dict[Medium, str] = {
     Medium.PAPER: "#fff1bf",
     Medium.ELECTRONIC: "#d5e8ff",

@@ -15,7 +15,6 @@ from bpr.export.diagram.dot import (
     MAIN_PATH_COLOR,
     MEDIUM_BORDERS,
     MEDIUM_FILLS,
-    MEDIUM_LABELS,
     REWORK_COLOR,
     SEAL_MARK,
     badge,
@@ -28,6 +27,7 @@ from bpr.export.diagram.dot import (
     text_width,
 )
 from bpr.inventory.models import Medium
+from bpr.inventory.vocabulary import MEDIUM_DIAGRAM_LABELS
 
 MEDIUM_ORDER = (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)
 REWORK_LABEL = "差し戻し"
@@ -74,8 +74,8 @@ def legend_table(drawn: Drawn) -> str:
     media = [
         (
             f'<TD BGCOLOR="{MEDIUM_FILLS[m]}" COLOR="{MEDIUM_BORDERS[m]}" BORDER="1" CELLPADDING="2">'
-            f"{text(MEDIUM_LABELS[m])}</TD>",
-            _text_width(MEDIUM_LABELS[m]) + 8,
+            f"{text(MEDIUM_DIAGRAM_LABELS[m])}</TD>",
+            _text_width(MEDIUM_DIAGRAM_LABELS[m]) + 8,
         )
         for m in MEDIUM_ORDER
         if m in drawn.media

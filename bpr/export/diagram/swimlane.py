@@ -28,13 +28,11 @@ from bpr.export.diagram.dot import (
     BRANCH_COLOR,
     HANDWRITTEN_MARK,
     IN_PERSON_MARK,
-    LANE_LABELS,
     LANE_LINE_COLOR,
     LANE_ORDER,
     MAIN_PATH_COLOR,
     MEDIUM_BORDERS,
     MEDIUM_FILLS,
-    MEDIUM_LABELS,
     MEDIUM_SHAPES,
     MUTED_TEXT,
     REWORK_COLOR,
@@ -53,6 +51,7 @@ from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Actor, Medium, Step
+from bpr.inventory.vocabulary import LANE_LABELS, MEDIUM_DIAGRAM_LABELS
 from bpr.linebreak import display_width
 
 HEADER_ROW = -1
@@ -324,7 +323,7 @@ def _draw_step(graph: DotGraph, step: Step, on_main_path: bool, layout: Layout, 
 def _step_label(step: Step, layout: Layout, trip: int | None) -> Html:
     name = name_lines(step.name, layout.name_width, layout.name_lines, placeholder=f"（名称なし: {step.id}）")
     rows = [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in name]
-    facts = [MEDIUM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
+    facts = [MEDIUM_DIAGRAM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
     if step.effort:
         facts.append(format_minutes(step.effort))
     if step.wait:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bpr.analysis.journeys import JOURNEY_LABELS
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
@@ -31,6 +30,7 @@ from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
 from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
 from bpr.export.workbook.scope import Scope as WorkbookScope
 from bpr.inventory.models import Measure
+from bpr.inventory.vocabulary import LIFE_EVENT_TITLES
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -114,7 +114,7 @@ def _site(analysis: Analysis, scope: WorkbookScope, stamp: str | None) -> Site:
         stamp=stamp,
         procedure_pages=procedure_pages(item.id for item in analysis.procedures),
         section_pages=section_pages(item.counter.section for item in analysis.procedures),
-        event_pages={j.event.value: (JOURNEY_LABELS[j.event], journey_file(j)) for j in analysis.journeys},
+        event_pages={j.event.value: (LIFE_EVENT_TITLES[j.event], journey_file(j)) for j in analysis.journeys},
         documents=bool(analysis.documents or analysis.cashless),
     )
 

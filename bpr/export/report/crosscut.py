@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bpr.analysis.documents import PAYMENT_LABELS, CashlessCandidate, SelfIssuedDocument
 from bpr.analysis.journeys import Journey
 from bpr.analysis.results import Analysis
-from bpr.export.workbook.crosscut_sheets import SOURCE_LABELS
+from bpr.inventory.vocabulary import SOURCE_LABELS
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from bpr.analysis.journeys import JOURNEY_LABELS
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, CandidateStep, MeasurePlan, ScoredProcedure
 from bpr.analysis.roadmap import needs_national_online, reiwa
@@ -19,16 +18,17 @@ from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import counter_label
 from bpr.export.report.pages import ROLE_LABELS
 from bpr.export.warnings_ja import japanese_warnings
-from bpr.export.workbook.styles import PROGRESS_LABELS
 from bpr.inventory.models import Attachment, Measure, Step
-from bpr.survey.sheets.labels import (
+from bpr.inventory.vocabulary import (
     ACTOR_LABELS,
     IDENTITY_CHECK_LABELS,
     KIND_LABELS,
+    LIFE_EVENT_TITLES,
     MEDIUM_LABELS,
     ONLINE_STATUS_LABELS,
     PAYMENT_LABELS,
     SOURCE_LABELS,
+    progress_label,
 )
 
 PLAN_ROLE_LABELS = {
@@ -142,7 +142,7 @@ def procedure_page(
                 measure=placed.measure.value,
                 label=MEASURE_LABELS[placed.measure],
                 role=ROLE_LABELS.get(placed.role, placed.role),
-                progress=PROGRESS_LABELS.get(placed.progress or "", placed.progress or ""),
+                progress=progress_label(placed.progress or ""),
                 done=done,
                 behind=current is not None and placed.behind(current),
                 late=placed.late,
@@ -152,7 +152,7 @@ def procedure_page(
     plan_note = None
     if plan is not None:
         plan_note = f"棚卸で決まっている計画: {MEASURE_LABELS[plan.measure]}を{reiwa(plan.target_fy)}に" + (
-            f"（{PROGRESS_LABELS.get(plan.progress.value, plan.progress.value)}）"
+            f"（{progress_label(plan.progress.value)}）"
         )
     deadline = analysis.roadmap.deadline_fy
     national_note = None
@@ -175,7 +175,7 @@ def procedure_page(
         attachments=tuple(_attachment(attachment, names) for attachment in procedure.attachments),
         payment="、".join(PAYMENT_LABELS[p] for p in procedure.fee.payment or []),
         events=tuple(
-            (event.value, JOURNEY_LABELS[event]) for event in procedure.life_events if event in JOURNEY_LABELS
+            (event.value, LIFE_EVENT_TITLES[event]) for event in procedure.life_events if event in LIFE_EVENT_TITLES
         ),
         plans=tuple(plans),
         unplaced=tuple(MEASURE_LABELS[i.measure] for i in scope.unscheduled.get(item.id, ())),

@@ -28,8 +28,8 @@ from bpr.export.workbook.labels import NOT_MET as KPI_NOT_MET
 from bpr.export.workbook.labels import OVERDUE as KPI_OVERDUE
 from bpr.export.workbook.labels import PLANNED as KPI_PLANNED
 from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
-from bpr.export.workbook.styles import PROGRESS_LABELS
 from bpr.inventory.models import Measure
+from bpr.inventory.vocabulary import progress_label
 
 TOP = 10
 MAX_LISTED_SHORTFALLS = 8
@@ -329,7 +329,7 @@ def this_year(scope: Scope, rows: tuple[ProcedureRow, ...], years: tuple[tuple[i
                     measure=item.measure.value,
                     measure_label=MEASURE_LABELS[item.measure],
                     role=ROLE_LABELS.get(item.role, item.role),
-                    progress=PROGRESS_LABELS.get(item.progress or "", item.progress or ""),
+                    progress=progress_label(item.progress or ""),
                     behind=current is not None and item.behind(current),
                     expected=None if plan is None else plan.expected_hours,
                     fte=None if plan is None else round(staff_fte(plan.staff_hours, analysis), 2),

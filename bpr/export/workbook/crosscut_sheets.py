@@ -15,7 +15,7 @@ from bpr.export.workbook.styles import (
     CellFormat,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
-from bpr.inventory.models import Source
+from bpr.inventory.vocabulary import SOURCE_LABELS
 
 JOURNEYS_TITLE = "ライフイベント"
 DOCUMENTS_TITLE = "添付書類"
@@ -27,7 +27,6 @@ GAP = CellFormat(wrap=True, fill=WARNING_FILL)
 NOTE = CellFormat(wrap=False, border=None)
 DOCUMENT = CellFormat(bold=True, fill="DDEBF7", wrap=True)
 JOURNEY_ROWS = 50  # procedures listed under each life event, most met first
-SOURCE_LABELS = {Source.SELF: "本市", Source.OTHER_MUNICIPALITY: "他市区町村"}
 
 JOURNEY_COLUMNS = (
     Column("ライフイベント", WRAPPED, min_width=12, max_width=16),

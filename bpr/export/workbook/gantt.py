@@ -15,13 +15,13 @@ from bpr.export.workbook.styles import (
     DEADLINE_COLOUR,
     HEADING,
     NUMBER,
-    PROGRESS_LABELS,
     WRAPPED,
     CellFormat,
     measure_format,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
 from bpr.inventory.models import Measure
+from bpr.inventory.vocabulary import progress_label
 
 TITLE = "ロードマップ"
 DEADLINE_MARK = "◆期限"
@@ -112,7 +112,7 @@ def _label(item: RoadmapItem, with_year: bool = False) -> str:
     if with_year:
         notes.append(reiwa(item.fy) if item.fixed else "枠不足")
     if item.fixed:
-        notes.append(FIXED_MARK + (f"・{PROGRESS_LABELS.get(item.progress, item.progress)}" if item.progress else ""))
+        notes.append(FIXED_MARK + (f"・{progress_label(item.progress)}" if item.progress else ""))
     elif item.role in ROLE_MARKS:
         notes.append(ROLE_MARKS[item.role])
     return f"{text}\n({'・'.join(notes)})" if notes else text
@@ -167,7 +167,7 @@ def _progress(items: Sequence[RoadmapItem], current_fy: int | None) -> object:
             when = f" {reiwa(item.done_fy)}" if item.done_fy is not None else ""
             lines.append(f"完了{when}" + (f"（計画 {reiwa(item.fy)}）" if late else ""))
         else:
-            state = PROGRESS_LABELS.get(item.progress or "", item.progress or "")
+            state = progress_label(item.progress or "")
             lines.append(f"遅れ（計画 {reiwa(item.fy)}・{state}）" if late else state)
     if not lines:
         return ""

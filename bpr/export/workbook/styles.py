@@ -24,7 +24,6 @@ JAPANESE_CHARSET = 128
 
 # The one palette of the measures (bpr/export/palette.py), as the diagrams and the report show them.
 MEASURE_COLOURS: dict[Measure, str] = MEASURE_FILLS
-PROGRESS_LABELS = {"not_started": "未着手", "planned": "計画済", "in_progress": "実施中", "done": "完了"}
 
 HEADER_FILL = "1F4E78"
 HEADER_FONT_COLOUR = "FFFFFF"

@@ -1,4 +1,4 @@
-"""Japanese labels of the format's enums and booleans, as the 調査票 shows them and reads them back."""
+"""The 調査票's words: the format's enums as bpr/inventory/vocabulary.py says them, and how yes, no and lists read."""
 
 from __future__ import annotations
 
@@ -6,110 +6,19 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bpr.analysis.labels import CHANNEL_LABELS as CHANNEL_LABELS
-from bpr.analysis.labels import LEGAL_LEVEL_LABELS as LEGAL_LEVEL_LABELS
-from bpr.analysis.labels import SHARED_WITH_LABELS as SHARED_WITH_LABELS
-from bpr.inventory.models import (
-    Action,
-    Actor,
-    FlowSource,
-    IdentityCheck,
-    Kind,
-    LifeEvent,
-    Medium,
-    OnlineStatus,
-    Payment,
-    Source,
-)
-
-KIND_LABELS: dict[Kind, str] = {
-    Kind.APPLICATION: "申請",
-    Kind.NOTIFICATION: "届出",
-    Kind.CERTIFICATE: "証明書交付",
-    Kind.REGISTRATION: "登録",
-    Kind.PAYMENT: "納付",
-    Kind.CONSULTATION: "相談",
-    Kind.OTHER: "その他",
-}
-LIFE_EVENT_LABELS: dict[LifeEvent, str] = {
-    LifeEvent.BIRTH: "出生",
-    LifeEvent.CHILDCARE: "子育て",
-    LifeEvent.EDUCATION: "教育",
-    LifeEvent.MOVING: "引越し",
-    LifeEvent.MARRIAGE: "結婚",
-    LifeEvent.DEATH: "死亡",
-    LifeEvent.NURSING_CARE: "介護",
-    LifeEvent.DISABILITY: "障害",
-    LifeEvent.HEALTH: "健康",
-    LifeEvent.DISASTER: "災害",
-    LifeEvent.HOUSING: "住まい",
-    LifeEvent.VEHICLE: "自動車",
-    LifeEvent.TAX: "税",
-    LifeEvent.BUSINESS: "事業",
-    LifeEvent.OTHER: "その他",
-}
-ONLINE_STATUS_LABELS: dict[OnlineStatus, str] = {
-    OnlineStatus.NONE: "未対応",
-    OnlineStatus.PARTIAL: "一部対応",
-    OnlineStatus.FULL: "全部対応",
-}
-IDENTITY_CHECK_LABELS: dict[IdentityCheck, str] = {
-    IdentityCheck.NONE: "不要",
-    IdentityCheck.MY_NUMBER_CARD: "マイナンバーカード",
-    IdentityCheck.PHOTO_ID: "顔写真付き証明書",
-    IdentityCheck.SEAL_CERTIFICATE: "印鑑登録証明書",
-    IdentityCheck.OTHER: "その他",
-}
-PAYMENT_LABELS: dict[Payment, str] = {
-    Payment.CASH: "現金",
-    Payment.BARCODE: "バーコード",
-    Payment.QR: "QRコード",
-    Payment.CREDIT_CARD: "クレジットカード",
-    Payment.E_MONEY: "電子マネー",
-    Payment.BANK_TRANSFER: "口座振替・振込",
-    Payment.PAYMENT_SLIP: "納付書",
-    Payment.OTHER: "その他",
-}
-SOURCE_LABELS: dict[Source, str] = {
-    Source.SELF: "本市",
-    Source.OTHER_MUNICIPALITY: "他市区町村",
-    Source.NATIONAL: "国",
-    Source.CITIZEN: "本人",
-    Source.PRIVATE: "民間",
-}
-FLOW_SOURCE_LABELS: dict[FlowSource, str] = {
-    FlowSource.SURVEYED: "調査済",
-    FlowSource.SKELETON: "仮(未調査)",
-}
-ACTOR_LABELS: dict[Actor, str] = {
-    Actor.CITIZEN: "住民",
-    Actor.COUNTER: "窓口職員",
-    Actor.BACK_OFFICE: "担当職員",
-    Actor.SYSTEM: "システム",
-    Actor.EXTERNAL: "他機関",
-}
-ACTION_LABELS: dict[Action, str] = {
-    Action.WRITE: "記入",
-    Action.SUBMIT: "提出",
-    Action.RECEIVE: "受付",
-    Action.CHECK: "確認・審査",
-    Action.ENTER: "入力",
-    Action.APPROVE: "決裁",
-    Action.ISSUE: "交付",
-    Action.PAY: "支払",
-    Action.NOTIFY: "通知",
-    Action.WAIT: "待ち",
-    Action.TRANSPORT: "運搬",
-    Action.ARCHIVE: "保管",
-    Action.OTHER: "その他",
-}
-# The diagrams say 媒体なし; in a column headed 媒体, なし is enough.
-MEDIUM_LABELS: dict[Medium, str] = {
-    Medium.PAPER: "紙",
-    Medium.ELECTRONIC: "電子",
-    Medium.VERBAL: "口頭",
-    Medium.NONE: "なし",
-}
+from bpr.inventory.vocabulary import ACTION_LABELS as ACTION_LABELS
+from bpr.inventory.vocabulary import ACTOR_LABELS as ACTOR_LABELS
+from bpr.inventory.vocabulary import CHANNEL_LABELS as CHANNEL_LABELS
+from bpr.inventory.vocabulary import FLOW_SOURCE_LABELS as FLOW_SOURCE_LABELS
+from bpr.inventory.vocabulary import IDENTITY_CHECK_LABELS as IDENTITY_CHECK_LABELS
+from bpr.inventory.vocabulary import KIND_LABELS as KIND_LABELS
+from bpr.inventory.vocabulary import LEGAL_LEVEL_LABELS as LEGAL_LEVEL_LABELS
+from bpr.inventory.vocabulary import LIFE_EVENT_LABELS as LIFE_EVENT_LABELS
+from bpr.inventory.vocabulary import MEDIUM_LABELS as MEDIUM_LABELS
+from bpr.inventory.vocabulary import ONLINE_STATUS_LABELS as ONLINE_STATUS_LABELS
+from bpr.inventory.vocabulary import PAYMENT_LABELS as PAYMENT_LABELS
+from bpr.inventory.vocabulary import SHARED_WITH_LABELS as SHARED_WITH_LABELS
+from bpr.inventory.vocabulary import SOURCE_LABELS as SOURCE_LABELS
 
 # A yes is ○; a no is an empty cell. What else people type for yes and no is read too.
 # Whether the city handles a procedure (handled): the 調査票 asks 「市で扱わない」, so true is the empty cell.
