@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from bpr.collector import collector_paused
 from bpr.i18n import _, current_language, set_language
 from bpr.inventory.checker import load_text, run_inventory_rules, unreadable
+from bpr.inventory.codes import severity_of
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file
-from bpr.inventory.rules import severity_of
 from bpr.inventory.sources import read_bytes, read_text
 from bpr.inventory.yamlfile import YamlInputError
 

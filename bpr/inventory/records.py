@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bpr.inventory.codes import severity_of
 from bpr.inventory.models import Counter, InventoryFile, Procedure
 from bpr.inventory.problem import Problem
-from bpr.inventory.rules import severity_of
 from bpr.inventory.rules.base import PathKey, RuleFinding
 
 

@@ -14,7 +14,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
@@ -31,8 +31,12 @@ from bpr.export.workbook.styles import (
     text_width,
 )
 
-if TYPE_CHECKING:
-    from bpr.export.workbook.cores import PendingRows
+
+class Pending(Protocol):
+    """Where a table's rows wait to be written later, perhaps on another core (cores.PendingRows)."""
+
+    def add(self, waiting: TableSheets) -> None: ...
+
 
 MAX_SHEET_TITLE = 31
 PADDING = 2.0
@@ -173,7 +177,7 @@ def write_table(
     titles: list[str],
     styles: CellStyles,
     scope: Scope,
-    pending: PendingRows | None = None,
+    pending: Pending | None = None,
 ) -> None:
     """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit.
 

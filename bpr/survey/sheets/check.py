@@ -15,9 +15,9 @@ from typing import Any
 
 from bpr.i18n import _
 from bpr.inventory.checker import FileChecker
+from bpr.inventory.codes import severity_of
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import LoadedFile
-from bpr.inventory.rules import severity_of
 from bpr.inventory.rules.base import PathKey, RuleFinding
 from bpr.survey.sheets.reader import CellRef, WorkbookData, read_workbook
 

@@ -18,10 +18,10 @@ from pydantic import ValidationError
 
 from bpr.i18n import _
 from bpr.inventory.checker import load_text, run_inventory_rules
+from bpr.inventory.codes import severity_of
 from bpr.inventory.models import Procedure
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import LoadedFile
-from bpr.inventory.rules import severity_of
 from bpr.survey.sheets.check import SurveyCheck, WorkbookFile
 from bpr.survey.sheets.layout import PROCEDURE_FIELDS
 from bpr.survey.sheets.plain import compact_procedure, keep_forms
