@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bpr.i18n import N_, _
-from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.codes import severity_of
+from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.sources import SUBMODULE, _check_size, decode_text, max_file_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
