@@ -19,9 +19,21 @@ def current_fiscal_year() -> int:
     return fiscal_year_of(datetime.date.today())
 
 
+REIWA_START = 2019  # 令和元年 began on 1 May 2019 (平成 before it)
+
+
 def reiwa(fy: int) -> str:
     """Return the Japanese era label of a fiscal year (2022 → 令和4年度)."""
     return f"令和{fy - 2018}年度" if fy >= 2019 else f"平成{fy - 1988}年度"
+
+
+def japanese_date(day: datetime.date) -> str:
+    """Return a date in 和暦: 令和8年12月1日 (平成 before May 2019)."""
+    if day >= datetime.date(REIWA_START, 5, 1):
+        year, era = day.year - REIWA_START + 1, "令和"
+    else:
+        year, era = day.year - 1988, "平成"
+    return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bpr.analysis.ranking import rank_procedures, score_procedure
-from bpr.analysis.roadmap import plan_roadmap, reiwa
+from bpr.analysis.roadmap import plan_roadmap
 from bpr.config import CapacityConfig, KpiTarget, RoadmapConfig, ScoringConfig
 from bpr.export.workbook.labels import kpi_status_label
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Counter, Measure, Procedure
 
 COUNTER = Counter(id="c", name="窓口", section="市民課")

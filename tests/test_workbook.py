@@ -838,9 +838,9 @@ def test_every_warning_code_of_the_rules_has_a_japanese_form(sample: Analysis) -
 
 
 def test_page_one_says_what_to_do_this_year_the_kpis_and_the_top_ten(sample: Analysis, tmp_path: Path) -> None:
-    from bpr.analysis.roadmap import reiwa
     from bpr.export.workbook.first_page import this_year
     from bpr.export.workbook.scope import Scope
+    from bpr.fiscal import reiwa
 
     path = tmp_path / "city.xlsx"
     write_workbook(sample, path)
@@ -874,7 +874,7 @@ def test_the_issuer_the_issue_date_and_a3_come_from_the_config(tmp_path: Path) -
     import datetime as dt
 
     from bpr.config import Config, WorkbookConfig
-    from bpr.export.presentation import japanese_date
+    from bpr.fiscal import japanese_date
 
     config = Config(workbook=WorkbookConfig(author="市民課 DX推進係", issued_on=dt.date(2026, 12, 1), paper="a3"))
     inventory, _ = load_inventory([Path(__file__).resolve().parents[1] / "inventories"], use_cache=False)

@@ -22,7 +22,7 @@ from bpr.analysis.results import (
     YearFigures,
 )
 from bpr.config import KpiTarget, RoadmapConfig, ScoringConfig, StandardizationConfig
-from bpr.fiscal import FiscalYear, current_fiscal_year, reiwa
+from bpr.fiscal import FiscalYear, current_fiscal_year
 from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import FlowSource, Measure, OnlineStatus
 
@@ -31,7 +31,7 @@ SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 EFFORT_MEASURES = frozenset({Measure.RPA, Measure.AI_OCR, Measure.BPR})
 
 
-__all__ = ["SCHEDULED", "reiwa"]
+__all__ = ["SCHEDULED"]
 
 
 def needs_national_online(item: ScoredProcedure) -> bool:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Role, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import Scope
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Counter
 
 TITLE = "窓口手続の業務改革ロードマップ"
 DEFAULT_AUTHOR = "DX検討班"
-REIWA_START = 2019
 OUTSIDE_HORIZON = "計画期間外"
 PLANNED_UPTAKE = "利用率の向上"  # 予定年度 of a procedure on マイナポータル with nothing to place
 
@@ -69,14 +67,3 @@ def counter_label(counter: Counter) -> str:
         if rest:
             return rest
     return name
-
-
-def japanese_date(day: dt.date) -> str:
-    """Return a date in 和暦: 令和8年12月1日 (平成 before May 2019)."""
-    if day >= dt.date(REIWA_START, 5, 1):
-        year = day.year - REIWA_START + 1
-        era = "令和"
-    else:
-        year = day.year - 1988
-        era = "平成"
-    return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bpr.analysis.labels import MEASURE_LABELS, channels_text
 from bpr.analysis.results import MeasurePlan, Roadmap, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
     MEASURE_FILLS,
@@ -28,6 +27,7 @@ from bpr.export.diagram.dot import (
     text_width,
 )
 from bpr.export.presentation import counter_label
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
 # The measures in the order the overview's columns show them.

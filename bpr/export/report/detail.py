@@ -12,12 +12,13 @@ from markupsafe import Markup
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, CandidateStep, MeasurePlan, ScoredProcedure
-from bpr.analysis.roadmap import needs_national_online, reiwa
+from bpr.analysis.roadmap import needs_national_online
 from bpr.analysis.scope import Scope
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import counter_label
 from bpr.export.report.pages import ROLE_LABELS
 from bpr.export.warnings_ja import japanese_warnings
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Attachment, Measure, Step
 from bpr.inventory.vocabulary import (
     ACTOR_LABELS,

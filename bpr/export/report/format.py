@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bpr.analysis.roadmap import reiwa
 from bpr.export.diagram.dot import format_minutes
+from bpr.fiscal import reiwa
 
 
 def whole(value: float | None) -> str:

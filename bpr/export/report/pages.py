@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, Role, ScoredProcedure, YearFigures
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
@@ -28,6 +27,7 @@ from bpr.export.workbook.labels import NOT_MET as KPI_NOT_MET
 from bpr.export.workbook.labels import OVERDUE as KPI_OVERDUE
 from bpr.export.workbook.labels import PLANNED as KPI_PLANNED
 from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 from bpr.inventory.vocabulary import progress_label
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import CandidateStep, MeasurePlan, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import staff_fte
 from bpr.export.workbook.labels import COMPLEMENT
 from bpr.export.workbook.scope import OUTSIDE_HORIZON, Scope
@@ -22,6 +21,7 @@ from bpr.export.workbook.styles import (
     measure_format,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
 TITLE = "AI-OCR・RPA候補"

@@ -10,13 +10,13 @@ from dataclasses import replace
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import MeasurePlan, RoadmapItem, ScoredProcedure
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import recommendation_label
 from bpr.export.workbook.labels import ROLE_MARKS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import NUMBER, PEOPLE, WRAPPED, CellFormat, measure_format
 from bpr.export.workbook.writer import SheetWriter
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
 THIS_YEAR_ROWS = 3

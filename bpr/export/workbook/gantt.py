@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import RoadmapItem, ScoredProcedure
-from bpr.analysis.roadmap import needs_national_online, reiwa
+from bpr.analysis.roadmap import needs_national_online
 from bpr.export.palette import FIXED_BORDER
 from bpr.export.workbook.labels import ROLE_MARKS
 from bpr.export.workbook.labels import UPTAKE as UPTAKE_NOTE
@@ -20,6 +20,7 @@ from bpr.export.workbook.styles import (
     measure_format,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 from bpr.inventory.vocabulary import progress_label
 

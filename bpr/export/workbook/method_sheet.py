@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bpr.analysis.roadmap import reiwa
 from bpr.config import Config
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import LABEL, LINK, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
 from bpr.export.workbook.writer import SheetWriter
+from bpr.fiscal import reiwa
 
 CONTENTS_TITLE = "目次"
 METHOD_TITLE = "算定方法"

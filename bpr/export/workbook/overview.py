@@ -11,7 +11,6 @@ from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import KpiStatus, YearFigures
-from bpr.analysis.roadmap import reiwa
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.workbook import labels
 from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
@@ -36,6 +35,7 @@ from bpr.export.workbook.styles import (
     set_print_layout,
 )
 from bpr.export.workbook.writer import SheetWriter
+from bpr.fiscal import reiwa
 from bpr.inventory.models import Channel, FlowSource, Measure
 
 SHEET_TITLE = "概要"

@@ -14,11 +14,11 @@ from bpr.export.presentation import (
     OUTSIDE_HORIZON,
     PLANNED_UPTAKE,
     horizon_label,
-    japanese_date,
     planned_label,
     scope_title,
     surveyed_label,
 )
+from bpr.fiscal import japanese_date
 
 EXCEL_MAX_ROWS = 1_048_576
 __all__ = ["EXCEL_MAX_ROWS", "MEASURE_ORDER", "OUTSIDE_HORIZON", "PLANNED_UPTAKE", "Scope"]
