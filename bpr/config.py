@@ -310,7 +310,7 @@ class JourneysConfig(_Section):
 
 
 class ImportConfig(_Section):
-    """How `bpr import survey` turns the national counts into the city's."""
+    """How `bpr import national` turns the national counts into the city's."""
 
     # The city's share of the population estimate when another kind of body also takes the procedure
     # (申請を提出する機関); with several kinds, the shares multiply.

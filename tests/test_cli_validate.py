@@ -263,7 +263,7 @@ def test_no_help_shows_a_python_type(runner: CliRunner) -> None:
     from bpr.cli.main import app
 
     commands = [["validate"], ["score"], ["roadmap"], ["diagram"], ["build"], ["journeys"], ["diff"],
-                ["import", "survey"], ["survey", "export"], ["survey", "import"], ["new"], ["doctor"]]  # fmt: skip
+                ["import", "national"], ["survey", "export"], ["survey", "import"], ["new"], ["doctor"]]  # fmt: skip
     for command in commands:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command

@@ -80,7 +80,7 @@ def write_xlsx(path: Path, rows: list[list[str]] = ROWS) -> Path:
 
 
 def run_import(runner: CliRunner, source: Path, out: Path, *extra: str) -> object:
-    return runner.invoke(app, ["import", "survey", str(source), "--population", "78000", "-o", str(out), *extra])
+    return runner.invoke(app, ["import", "national", str(source), "--population", "78000", "-o", str(out), *extra])
 
 
 def load_inventory(paths: list[Path], use_cache: bool = False) -> Inventory:
@@ -181,7 +181,7 @@ def test_a_file_that_is_no_table_exits_2(runner: CliRunner, tmp_path: Path, cont
 
 def test_population_is_required_for_national_counts(runner: CliRunner, tmp_path: Path) -> None:
     source = write_csv(tmp_path / "s.csv")
-    result = runner.invoke(app, ["import", "survey", str(source), "-o", str(tmp_path / "out")])
+    result = runner.invoke(app, ["import", "national", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "--population" in result.output
 
 
@@ -289,7 +289,7 @@ def test_a_bad_mapping_is_located(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_the_default_mapping_is_printed(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["import", "survey", "--show-mapping"])
+    result = runner.invoke(app, ["import", "national", "--show-mapping"])
     assert result.exit_code == 0 and "counters:" in result.output
 
 
@@ -366,3 +366,15 @@ def test_an_output_that_is_a_file_exits_2(runner: CliRunner, tmp_path: Path) -> 
     target.write_text("x", encoding="utf-8")
     result = run_import(runner, write_csv(tmp_path / "s.csv"), target)
     assert result.exit_code == 2 and "is not a folder" in result.output
+
+
+def test_the_old_name_still_imports_and_says_the_new_one(runner: CliRunner, tmp_path: Path) -> None:
+    # Issue 22: `bpr import survey` became `bpr import national` (`bpr survey` is the counters' 調査票); the
+    # old spelling works for one version and says so on stderr, the rest of the output unchanged.
+    source = write_csv(tmp_path / "s.csv")
+    old = runner.invoke(app, ["import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "a")])
+    new = run_import(runner, source, tmp_path / "b")
+    assert old.exit_code == new.exit_code == 0
+    assert "`bpr import survey` is now `bpr import national`" in old.stderr
+    assert "bpr import survey" not in new.stderr
+    assert old.stdout.replace(str(tmp_path / "a"), "X") == new.stdout.replace(str(tmp_path / "b"), "X")

@@ -109,9 +109,9 @@ def _commands(world: Path, out: Path) -> Iterator[tuple[list[str], bool]]:
     yield ["--help"], False
     for command in ["validate", "schema", "new", "score", "roadmap", "config", "diagram", "diff", "doctor"]:
         yield [command, "--help"], False
-    for command in ["build", "journeys", "report", "import", "survey"]:
+    for command in ["build", "journeys", "report", "import", "national"]:
         yield [command, "--help"], False
-    yield ["import", "survey", "--help"], False
+    yield ["import", "national", "--help"], False
     yield ["survey", "export", "--help"], False
     yield ["survey", "import", "--help"], False
 

@@ -49,7 +49,7 @@ PROBLEM_LINE = re.compile(r"^\S+: (?:error|warning) .*$", re.MULTILINE)
 # Three English words in a row (ids, options, file names and formats never make one).
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,;']+[A-Za-z]+){2,}")
 # Every command of this area, by its words after `bpr`.
-COMMANDS = (["score"], ["journeys"], ["diff"], ["import"], ["import", "survey"], ["survey"])
+COMMANDS = (["score"], ["journeys"], ["diff"], ["import"], ["import", "national"], ["survey"])
 COMMANDS += (["survey", "export"], ["survey", "import"])
 
 
@@ -203,7 +203,7 @@ def survey(tmp_path: Path) -> Path:
 
 def test_import_survey_speaks_one_language(runner: CliRunner, survey: Path, tmp_path: Path) -> None:
     code, english, _err = run(
-        runner, "en", "import", "survey", str(survey), "-o", str(tmp_path / "en"), "--population", "100000"
+        runner, "en", "import", "national", str(survey), "-o", str(tmp_path / "en"), "--population", "100000"
     )
     assert code == 0
     assert "2 rows read" in english and "1 row skipped: not a 申請等 brought to a city hall" in english
@@ -211,7 +211,7 @@ def test_import_survey_speaks_one_language(runner: CliRunner, survey: Path, tmp_
     # The survey's own words (its columns and values: 手続ID, 申請等) may be quoted, as the inventory's names are.
     assert japanese_of_bpr(english, survey.read_text(encoding="utf-8")) == []
     code, japanese, _err = run(
-        runner, "ja", "import", "survey", str(survey), "-o", str(tmp_path / "ja"), "--population", "100000"
+        runner, "ja", "import", "national", str(survey), "-o", str(tmp_path / "ja"), "--population", "100000"
     )
     assert code == 0
     assert "2行を読み込んだ" in japanese and "追加  shimin-9108" in japanese
@@ -223,12 +223,14 @@ def test_import_survey_speaks_one_language(runner: CliRunner, survey: Path, tmp_
 
 def test_import_survey_under_quiet_prints_no_summary(runner: CliRunner, survey: Path, tmp_path: Path) -> None:
     output = str(tmp_path / "inv")
-    code, said, _err = run(runner, "ja", "-q", "import", "survey", str(survey), "-o", output, "--population", "100000")
+    code, said, _err = run(
+        runner, "ja", "-q", "import", "national", str(survey), "-o", output, "--population", "100000"
+    )
     assert code == 0 and said == ""
     assert (tmp_path / "inv" / "shimin.yaml").is_file()
     # A dry run's changes are what it was asked for; its counts are a summary.
     code, said, _err = run(
-        runner, "en", "-q", "import", "survey", str(survey), "-o", output, "--population", "100000", "--dry-run"
+        runner, "en", "-q", "import", "national", str(survey), "-o", output, "--population", "100000", "--dry-run"
     )
     assert code == 0 and said == ""  # nothing changes: no line
     code, said, _err = run(
@@ -246,9 +248,9 @@ def test_import_survey_under_quiet_prints_no_summary(runner: CliRunner, survey: 
     )
     assert said.splitlines() == ["added    shimin-9108 (" + str(tmp_path / "new" / "shimin.yaml") + ")"]
     record = json.loads(
-        run(runner, "ja", "-q", "import", "survey", str(survey), "-o", output, "--population", "100000", "-f", "json")[
-            1
-        ]
+        run(
+            runner, "ja", "-q", "import", "national", str(survey), "-o", output, "--population", "100000", "-f", "json"
+        )[1]
     )
     assert [p["action"] for p in record["procedures"]] == ["unchanged"]
 

@@ -124,7 +124,7 @@ def write_survey(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 def test_import_survey_without_a_required_column_says_so_in_one_language(tmp_path: Path, language: str) -> None:
     header = ["手続ID", "所管府省庁", "手続名", "法令名", "総手続件数", "オンライン手続件数"]
     survey = write_survey(tmp_path / "survey.csv", header, [["9108", "Ministry", "Certificate", "Act", "1000", "10"]])
-    code, output = run(language, "import", "survey", str(survey), "-o", str(tmp_path / "out"), "--population", "1000")
+    code, output = run(language, "import", "national", str(survey), "-o", str(tmp_path / "out"), "--population", "1000")
     assert code == 2
     assert "「オンライン化の実施状況」" in output
     assert ("必須の列" if language == "ja" else "lacks the required column") in output
@@ -140,7 +140,7 @@ def test_import_survey_into_a_folder_with_a_broken_file_says_where(tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
     (out / "civic.yaml").write_text("version: 1\ncounter: [\n", encoding="utf-8")
-    code, output = run(language, "import", "survey", str(survey), "-o", str(out), "--population", "1000")
+    code, output = run(language, "import", "national", str(survey), "-o", str(out), "--population", "1000")
     assert code == 2
     assert f"{out / 'civic.yaml'}:" in output and "`bpr validate`" in output
     assert_one_language(output, language)

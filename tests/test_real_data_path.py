@@ -277,7 +277,7 @@ def test_the_walkthrough_quotes_what_the_import_prints(tmp_path: Path) -> None:
     from conftest import ROOT
 
     result = CliRunner().invoke(
-        app, ["--lang", "ja", "import", "survey", str(SHARED_SURVEY), "--population", "78000", "-o", str(tmp_path)]
+        app, ["--lang", "ja", "import", "national", str(SHARED_SURVEY), "--population", "78000", "-o", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     doc = (ROOT / "docs" / "import-survey.md").read_text(encoding="utf-8")

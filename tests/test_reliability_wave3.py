@@ -223,7 +223,7 @@ def test_an_xlsx_that_would_unpack_too_far_is_refused(
     source = _survey_xlsx(tmp_path / "s.xlsx")
     _rewrite_part(source, "xl/worksheets/sheet1.xml", lambda xml: xml + b" " * (128 * 1024))
     result = runner.invoke(
-        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+        app, ["--lang", "en", "import", "national", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
     )
     assert result.exit_code == 2, result.output
     assert "s.xlsx: would unpack to" in result.output
@@ -237,7 +237,7 @@ def test_an_xlsx_without_a_sheet_is_an_input_error_not_an_internal_one(runner: C
     source = _survey_xlsx(tmp_path / "s.xlsx")
     _rewrite_part(source, "xl/workbook.xml", lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml))
     result = runner.invoke(
-        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+        app, ["--lang", "en", "import", "national", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
     )
     assert result.exit_code == 2, result.output
     assert "has no sheet" in result.output or "is not a readable Excel workbook" in result.output
@@ -273,7 +273,7 @@ def test_messages_say_what_is_wrong(runner: CliRunner, tmp_path: Path, monkeypat
     os.mkfifo(fifo)
     said = runner.invoke(app, ["--lang", "en", "score", str(INVENTORIES), "--config", str(fifo)])
     assert said.exit_code == 2 and "bpr.yaml: is not a regular file" in said.output
-    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(fifo), "--mapping", str(fifo), "-o", "x"])
+    said = runner.invoke(app, ["--lang", "en", "import", "national", str(fifo), "--mapping", str(fifo), "-o", "x"])
     assert said.exit_code == 2 and "bpr.yaml: is not a regular file: bpr reads its rules from a file" in said.output
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     said = runner.invoke(app, ["--lang", "ja", "survey", "export", str(INVENTORIES), "-o", str(tmp_path / "f")])
@@ -285,12 +285,12 @@ def test_messages_say_what_is_wrong(runner: CliRunner, tmp_path: Path, monkeypat
     text = source.read_text(encoding="utf-8").splitlines()
     source.write_text("\n".join([",".join(doubled), *text[1:]]) + "\n", encoding="utf-8")
     said = runner.invoke(
-        app, ["--lang", "en", "import", "survey", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
+        app, ["--lang", "en", "import", "national", str(source), "--population", "78000", "-o", str(tmp_path / "i")]
     )
     assert said.exit_code == 0, said.output
     assert "the column 「総手続件数」 appears 2 times (columns R, Z): the first is read" in said.output
     monkeypatch.setattr(table, "MAX_SURVEY_BYTES", 10)
-    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", "y"])
+    said = runner.invoke(app, ["--lang", "en", "import", "national", str(source), "--population", "1", "-o", "y"])
     assert said.exit_code == 2 and "for this kind of file" in said.output and "BPR_MAX_FILE_BYTES" not in said.output
 
 
@@ -377,7 +377,7 @@ def test_one_writer_at_a_time_in_an_inventory_folder(runner: CliRunner, tmp_path
     try:
         (out / LOCK_NAME).write_text(f"{host_name()} {holder.pid} 2026-12-07T00:00:00+00:00 bpr import survey\n")
         said = runner.invoke(
-            app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", str(out)]
+            app, ["--lang", "en", "import", "national", str(source), "--population", "1", "-o", str(out)]
         )
         assert said.exit_code == 2 and f"is being written by another bpr ({host_name()} {holder.pid}" in said.output
         assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # nothing written
@@ -391,7 +391,7 @@ def test_one_writer_at_a_time_in_an_inventory_folder(runner: CliRunner, tmp_path
         holder.kill()
         holder.wait()
     # The holder is gone: its lock is stale and taken over; the import runs and releases it.
-    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", str(out)])
+    said = runner.invoke(app, ["--lang", "en", "import", "national", str(source), "--population", "1", "-o", str(out)])
     assert said.exit_code == 0, said.output
     assert not (out / LOCK_NAME).exists() and (out / "shimin.yaml").is_file()
 
@@ -408,7 +408,7 @@ def test_more_bad_input_is_an_input_error_not_an_internal_one(
     source.write_text(
         text.replace("本人等による住民票の写し等の交付請求", '"' + "長" * 140_000 + '"', 1), encoding="utf-8"
     )
-    said = runner.invoke(app, ["--lang", "en", "import", "survey", str(source), "--population", "1", "-o", "x"])
+    said = runner.invoke(app, ["--lang", "en", "import", "national", str(source), "--population", "1", "-o", "x"])
     assert said.exit_code == 2 and "cannot be read as CSV" in said.output
     from bpr.inventory.cache import DEFAULT_CACHE_MAX_BYTES, cache_max_bytes
     from bpr.inventory.parallel import worker_count

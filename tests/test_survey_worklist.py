@@ -65,7 +65,7 @@ def make_inventory(runner: CliRunner, folder: Path, procedures: list[tuple[str, 
     """Import a small survey CSV into folder/inventory; mark shimin-104 handled: false and kosodate-204 surveyed."""
     source = write_csv(folder / "survey.csv", [_csv_row(*item) for item in procedures])
     inventory = folder / "inventory"
-    result = runner.invoke(app, ["import", "survey", str(source), "--population", POPULATION, "-o", str(inventory)])
+    result = runner.invoke(app, ["import", "national", str(source), "--population", POPULATION, "-o", str(inventory)])
     assert result.exit_code == 0, result.output
     shimin = inventory / "shimin.yaml"
     if shimin.exists() and "shimin-104" in shimin.read_text(encoding="utf-8"):
@@ -296,7 +296,7 @@ def test_the_inventory_errors_still_refuse_the_export(runner: CliRunner, invento
 @pytest.mark.skipif(not SHARED_SURVEY.exists(), reason=f"{SHARED_SURVEY} is not here")
 def test_the_worklist_of_the_national_survey(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "national"
-    result = runner.invoke(app, ["import", "survey", str(SHARED_SURVEY), "--population", "78000", "-o", str(folder)])
+    result = runner.invoke(app, ["import", "national", str(SHARED_SURVEY), "--population", "78000", "-o", str(folder)])
     assert result.exit_code == 0, result.output
     inventory = loaded(folder)
     worklist = make_worklist(inventory)

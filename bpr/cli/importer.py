@@ -1,12 +1,13 @@
-"""`bpr import survey FILE -o DIR`: the national survey of procedures into counter files."""
+"""`bpr import national FILE -o DIR` (formerly `bpr import survey`): the national survey of procedures into counter files."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -39,8 +40,8 @@ def _check_format(value: str) -> str:
     return value
 
 
-@app.command("survey")
-def survey(
+@app.command("national")
+def national(
     file: Annotated[
         Path | None,
         typer.Argument(
@@ -109,7 +110,7 @@ def survey(
         emit(lambda stream: stream.write(default_mapping_text()), utf8=True)
         return
     if file is None or output is None:
-        fail(_("give the survey file and the folder to write: bpr import survey FILE -o DIR"))
+        fail(_("give the survey file and the folder to write: bpr import national FILE -o DIR"))
     for given in (mapping, not_handled):
         if given is not None and given.exists() and not given.is_file():
             fail(_("{path}: is not a regular file: bpr reads its rules from a file").format(path=given))
@@ -140,7 +141,7 @@ def survey(
     if population is None and not city_counts:
         fail(_("give --population N (the city's population) to turn the national counts into the city's"))
     # One writer at a time, from reading the folder to writing it (a dry run writes nothing: no lock).
-    lock = contextlib.nullcontext() if dry_run else writer_lock(output, "bpr import survey")
+    lock = contextlib.nullcontext() if dry_run else writer_lock(output, "bpr import national")
     try:
         with lock:
             plan = plan_import(table.rows, output, rules, population, dict(settings.import_.shared_share), extra)
@@ -159,6 +160,24 @@ def survey(
         emit(lambda stream: _write_json(stream, file, table, plan, written), utf8=True)
     elif dry_run or not is_quiet():
         emit(lambda stream: _write_text(stream, file, table, plan, written, dry_run))
+
+
+@functools.wraps(national)
+def _survey(*args: Any, **kwargs: Any) -> None:
+    """Import the national survey: the old name of `bpr import national`, kept for one version."""
+    sys.stderr.write(
+        "bpr: "
+        + _(
+            "`bpr import survey` is now `bpr import national` (the national survey of procedures; `bpr survey`"
+            " is the counters' 調査票). The old name works until the next version."
+        )
+        + "\n"
+    )
+    national(*args, **kwargs)
+
+
+# The old name, hidden from the help: it said "survey" like `bpr survey`, which is the 調査票 (issue 22).
+app.command("survey", hidden=True, help=N_("The old name of `bpr import national`."))(_survey)
 
 
 def _write_text(

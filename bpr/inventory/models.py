@@ -545,7 +545,7 @@ class Plan(_Model):
 
 
 class SurveyAnswer(_Model):
-    """The national survey's answer for a procedure as last imported; `bpr import survey` owns it.
+    """The national survey's answer for a procedure as last imported; `bpr import national` owns it.
 
     Kept so that a re-import can tell a value a person changed (it differs from what this answer
     gives) from one the survey changed (the file still holds what the previous answer gave).

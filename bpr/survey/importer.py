@@ -1,4 +1,4 @@
-"""`bpr import survey`: the national survey into counter files, updating what an earlier import wrote.
+"""`bpr import national` (formerly `bpr import survey`): the national survey into counter files, updating what an earlier import wrote.
 
 A re-import is a three-way merge per group of fields the survey owns (name, volume and its source, online
 status and share, …). The base is what the previous answer (the procedure's `survey` block) gives; the
@@ -68,7 +68,7 @@ _NEW_IN_1_2 = frozenset({("shared_with",), ("online.channels",)})
 # deleted, because its id is still listed here. It lives in the inventory folder, so it is committed with it.
 LEDGER_NAME = "survey-imported.txt"
 _LEDGER_HEADER = (
-    "# bpr import survey: the 手続ID of every procedure the national survey import has written into this folder.\n"
+    "# bpr import national: the 手続ID of every procedure the national survey import has written into this folder.\n"
     "# A procedure deleted from the counter files stays deleted: the next import does not bring it back while its\n"
     "# 手続ID is listed here. Delete its line to have the next import add it again. (Written by bpr; one id a line.)\n"
 )

@@ -1,6 +1,6 @@
 """Which counter and section each procedure of the national survey goes to (`--mapping FILE`).
 
-The shipped default (`default-mapping.yaml` beside this module, printed by `bpr import survey
+The shipped default (`default-mapping.yaml` beside this module, printed by `bpr import national
 --show-mapping`) follows the sample inventory's organisation; a city passes its own. A mapping file
 is checked as the config is: an unknown key or a wrong type is an error at its file, line and column.
 """
@@ -114,7 +114,7 @@ _M = TypeVar("_M", bound=_Strict)
 
 
 class NotHandledFile(_Strict):
-    """A file of not-handled rules (`bpr import survey --not-handled FILE`): the mapping's `not_handled` alone."""
+    """A file of not-handled rules (`bpr import national --not-handled FILE`): the mapping's `not_handled` alone."""
 
     not_handled: list[NotHandledRule] = []
 
