@@ -24,6 +24,7 @@ from pydantic import (
 
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, translate
+from bpr.inventory.codes import CODES
 from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.pydantic_errors import findings_from_error
@@ -365,6 +366,30 @@ class StandardizationConfig(_Section):
     systems: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] = STANDARD_SYSTEMS
 
 
+def _severities(value: dict[str, str]) -> dict[str, str]:
+    """Accept only the codes of warnings: an error stands for an inventory bpr cannot compute on."""
+    for code in value:
+        if code not in CODES:
+            raise ValueError(_("unknown problem code {code} (bpr validate --help lists them)").format(code=repr(code)))
+        if CODES[code][0] is Severity.ERROR:
+            raise ValueError(
+                _("{code} is an error: bpr cannot compute on such an inventory, so it cannot be lowered").format(
+                    code=code
+                )
+            )
+    return value
+
+
+class ValidateConfig(_Section):
+    """What `bpr validate` (and every command that reads the inventory) makes of each warning, as yamllint's rules.
+
+    `severity` maps a warning's code to `error` (it then stops the commands and fails CI), `warning`
+    (the default) or `off` (not reported).
+    """
+
+    severity: Annotated[dict[str, Literal["error", "warning", "off"]], AfterValidator(_severities)] = {}
+
+
 class Config(_Section):
     """Everything a DX team tunes; the defaults are in bpr/defaults.yaml, commented."""
 
@@ -375,6 +400,7 @@ class Config(_Section):
     workbook: WorkbookConfig = WorkbookConfig()
     import_: ImportConfig = Field(default=ImportConfig(), alias="import")
     standardization: StandardizationConfig = StandardizationConfig()
+    validate_: ValidateConfig = Field(default=ValidateConfig(), alias="validate")
 
 
 class ConfigError(Exception):

@@ -92,3 +92,32 @@ def test_rpa_actions_are_actions(tmp_path):
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     assert [(p.code, p.line, p.column) for p in raised.value.problems] == [("invalid-value", 3, 22)]
+
+
+def test_a_warning_can_be_raised_to_an_error_or_turned_off_but_an_error_not_lowered(tmp_path, runner):
+    """Issue 22: severities as yamllint's rules — validate.severity in bpr.yaml, applied by every command."""
+    from bpr.cli.main import app
+
+    from conftest import INVENTORIES
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("validate:\n  severity: {seal-required: error}\n", encoding="utf-8")
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text("validate:\n  severity: {seal-required: 'off', self-issued-attachment: 'off'}\n", encoding="utf-8")
+    default = runner.invoke(app, ["validate", str(INVENTORIES), "--format", "json"])
+    assert default.exit_code == 0 and '"seal-required"' in default.stdout
+    raised = runner.invoke(app, ["validate", str(INVENTORIES), "--config", str(strict), "--format", "json"])
+    assert raised.exit_code == 1
+    codes = {(p["code"], p["severity"]) for p in json.loads(raised.stdout)["problems"]}
+    assert ("seal-required", "error") in codes and ("seal-required", "warning") not in codes
+    off = runner.invoke(app, ["validate", str(INVENTORIES), "--config", str(quiet), "--format", "json"])
+    assert off.exit_code == 0
+    assert not {"seal-required", "self-issued-attachment"} & {p["code"] for p in json.loads(off.stdout)["problems"]}
+    # Every command that reads the inventory stops on the raised warning, as on any error.
+    assert runner.invoke(app, ["score", str(INVENTORIES), "--config", str(strict)]).exit_code == 1
+    lowered = tmp_path / "lowered.yaml"
+    lowered.write_text("validate:\n  severity:\n    endless-loop: warning\n    nonsense: error\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(lowered)
+    said = [f"{p.line}:{p.column} {p.message}" for p in caught.value.problems]
+    assert len(said) == 1 and said[0].startswith("3:5 ") and "endless-loop" in said[0]  # at the mapping's first code

@@ -142,10 +142,14 @@ def _as_config_problem(problem: Problem) -> Problem:
     return dataclasses.replace(problem, message=_(EMPTY_CONFIG_MESSAGE))
 
 
-def check_config_or_exit(option: Path | None) -> None:
-    """Exit 2 when the configuration in force has errors; without a file, import nothing (quick `bpr validate`)."""
+def check_config_or_exit(option: Path | None) -> dict[str, str]:
+    """Exit 2 when the configuration in force has errors; without a file, import nothing (quick `bpr validate`).
+
+    Return the config's severities of warnings (`validate.severity`), empty without a file.
+    """
     if _config_file(option) is not None:
-        load_config_or_exit(option)
+        return dict(load_config_or_exit(option).validate_.severity)
+    return {}
 
 
 def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:

@@ -37,6 +37,7 @@ def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Load
     chosen = inventory_paths(list(paths) if paths else None)
     config = load_config_or_exit(config_path)
     inventory, path_problems = load_inventory(chosen)
+    inventory.apply_severities(config.validate_.severity)
     if not inventory.files:
         fail(
             _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(

@@ -94,8 +94,9 @@ def validate(
     from bpr.inventory.loader import load_inventory
 
     chosen = inventory_paths(paths)
-    check_config_or_exit(config)
+    severity = check_config_or_exit(config)
     inventory, path_problems = load_inventory(chosen, use_cache=False if no_cache else None)
+    inventory.apply_severities(severity)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
         raise typer.Exit(EXIT_USAGE)

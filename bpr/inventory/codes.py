@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bpr.inventory.problem import Severity
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bpr.inventory.problem import Problem, Severity
 
 # Every code bpr can report, with its severity and what it means. The loader's codes come first.
 CODES: dict[str, tuple[Severity, str]] = {
@@ -32,6 +35,21 @@ CODES: dict[str, tuple[Severity, str]] = {
     "online-share-missing": (Severity.WARNING, "`online.status: partial` without `online.share`"),
     "skeleton-flow": (Severity.WARNING, "`flow_source: skeleton`: steps made by an importer, not yet surveyed"),
 }
+
+
+def apply_severities(problems: list[Problem], severity: Mapping[str, str]) -> list[Problem]:
+    """Return problems with the config's severities (`validate.severity`): a warning raised to error, or left out."""
+    if not severity:
+        return problems
+    out = []
+    for problem in problems:
+        wanted = severity.get(problem.code)
+        if wanted == "off":
+            continue
+        if wanted is not None and wanted != problem.severity.value:
+            problem = replace(problem, severity=Severity(wanted))
+        out.append(problem)
+    return out
 
 
 def severity_of(code: str) -> Severity:

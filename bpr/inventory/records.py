@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from bpr.inventory.codes import severity_of
+from bpr.inventory.codes import apply_severities, severity_of
 from bpr.inventory.models import Counter, InventoryFile, Procedure
 from bpr.inventory.problem import Problem
 from bpr.inventory.rules.base import PathKey, RuleFinding
@@ -51,6 +51,11 @@ class Inventory:
                 continue
             for _, procedure in loaded.procedures:
                 yield loaded.counter, procedure, loaded.path
+
+    def apply_severities(self, severity: Mapping[str, str]) -> None:
+        """Give every file's problems the config's severities (`validate.severity`): raised to error, or left out."""
+        for loaded in self.files:
+            loaded.problems[:] = apply_severities(loaded.problems, severity)
 
     @property
     def problems(self) -> list[Problem]:
