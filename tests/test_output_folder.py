@@ -277,3 +277,34 @@ def test_an_output_retired_by_a_killed_build_is_put_back(inventory: Path, tmp_pa
     assert code == 0, output
     assert (out / "notes.txt").read_text() == "keep me"
     assert leftovers(tmp_path) == []
+
+
+@needs_dot
+def test_files_the_user_writes_into_the_folder_during_a_build_are_kept(
+    inventory: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, item 12: a file saved into out/ while bpr writes (after it linked the user's files) is not lost."""
+    from bpr.cli import build as build_module
+
+    out = tmp_path / "out"
+    assert build(runner, inventory, out)[0] == 0
+    (out / "notes.txt").write_text("first")
+    original = build_module.replace_folder
+
+    def late_writes(staging: Path, output: Path, replaced: frozenset[str] = frozenset()) -> None:
+        # An Excel save into sections/ and a note saved over by rename (a new file, as editors do) while
+        # the outputs were being written: both after carry_over, just before the swap.
+        (output / "sections" / "課長のメモ.xlsx").write_bytes(b"saved during the build")
+        fresh = output / "notes.txt.new"
+        fresh.write_text("second")
+        os.replace(fresh, output / "notes.txt")
+        (output / "new-folder").mkdir()
+        (output / "new-folder" / "a.txt").write_text("a")
+        original(staging, output, replaced)
+
+    monkeypatch.setattr(build_module, "replace_folder", late_writes)
+    assert build(runner, inventory, out)[0] == 0
+    assert (out / "sections" / "課長のメモ.xlsx").read_bytes() == b"saved during the build"
+    assert (out / "notes.txt").read_text() == "second"
+    assert (out / "new-folder" / "a.txt").read_text() == "a"
+    assert leftovers(tmp_path) == []

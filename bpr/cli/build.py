@@ -221,7 +221,7 @@ def write_folder(output: Path, previous: frozenset[str], kind: OutputFolder, wri
         (staging / kind.marker).write_text(manifest_text(written, kind.note), encoding="utf-8")
         if output.is_dir():
             carry_over(output, staging, previous | {kind.marker})
-        replace_folder(staging, output)
+        replace_folder(staging, output, previous | {kind.marker})
     except OutputConflict as conflict:
         fail(_(kind.conflict).format(output=output, path=conflict.path))
     except OSError as error:
@@ -297,11 +297,11 @@ def _write_all_diagrams(
     return len(write_diagrams(diagrams, folder, diagram_format, jobs))
 
 
-def replace_folder(staging: Path, output: Path) -> None:
+def replace_folder(staging: Path, output: Path, replaced: frozenset[str] = frozenset()) -> None:
     """Put the staging folder in place of the output folder (a seam for tests that kill a build here)."""
     from bpr.export.safe import swap_folder
 
-    swap_folder(staging, output)
+    swap_folder(staging, output, replaced)
 
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:

@@ -235,8 +235,13 @@ def _link(source: Path, target: Path) -> None:
             shutil.copy2(source, target)
 
 
-def swap_folder(staging: Path, output: Path) -> None:
-    """Put the staging folder in place of the output folder; the old one is removed only once the new one is in."""
+def swap_folder(staging: Path, output: Path, replaced: frozenset[str] = frozenset()) -> None:
+    """Put the staging folder in place of the output folder; the old one is removed only once the new one is in.
+
+    What the user wrote into the old folder while the outputs were written (after `carry_over` linked its
+    files) is moved into the new one before the old is removed: a file bpr does not replace (`replaced`
+    lists those it does) that the new folder lacks, or holds as an older copy, is the user's and is kept.
+    """
     (staging / OWNER_FILE).unlink(missing_ok=True)
     if not output.exists():
         os.replace(staging, output)
@@ -255,7 +260,37 @@ def swap_folder(staging: Path, output: Path) -> None:
         with contextlib.suppress(OSError):
             os.replace(retired, output)
         raise
+    _keep_late_files(retired, output, Path(), replaced)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _keep_late_files(old: Path, new: Path, relative: Path, replaced: frozenset[str]) -> None:
+    """Move into `new` the user's entries of `old` that `new` lacks or holds as another file (written late)."""
+    try:
+        entries = sorted(os.scandir(old / relative), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = relative / entry.name
+        name = path.as_posix()
+        target = new / path
+        if entry.is_dir(follow_symlinks=False):
+            if target.is_dir() and not target.is_symlink():
+                _keep_late_files(old, new, path, replaced)
+            elif not os.path.lexists(target):
+                with contextlib.suppress(OSError):
+                    os.replace(entry.path, target)
+            continue
+        if name in replaced or name == OWNER_FILE:
+            continue
+        if os.path.lexists(target):
+            try:
+                if os.path.samestat(os.lstat(entry.path), os.lstat(target)):
+                    continue  # the link carry_over made: the same file
+            except OSError:
+                continue
+        with contextlib.suppress(OSError):
+            os.replace(entry.path, target)
 
 
 def _folder_in_use(folder: Path) -> FileInUse:
