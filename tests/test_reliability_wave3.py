@@ -489,3 +489,34 @@ def test_a_submodule_is_refused_on_disk_and_in_revisions_alike(
     in_revision = runner.invoke(app, ["--lang", "en", "diff", "HEAD", "inventories", "--format", "json"])
     assert in_revision.exit_code == 1, in_revision.output
     assert "git submodule" in in_revision.output
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml"])
+def test_an_xlsx_nested_100000_deep_is_an_input_error_not_an_internal_one(
+    runner: CliRunner, tmp_path: Path, part: str
+) -> None:
+    """Issue 24, item 6: 100,000 nested <ext> elements in any part; both imports refuse it plainly."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    base = tmp_path / "base.xlsx"
+    book = Workbook()
+    book.active["A1"] = "手続ID"
+    book.save(base)
+    nested = tmp_path / "nested.xlsx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(nested, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                head, tail = data.decode().rsplit("</", 1)
+                deep = "<extLst>" + '<ext uri="x">' * 100_000 + "</ext>" * 100_000 + "</extLst>"
+                data = (head + deep + "</" + tail).encode()
+            target.writestr(item, data)
+    national = runner.invoke(
+        app, ["import", "national", str(nested), "--population", "78000", "-o", str(tmp_path / "o")]
+    )
+    assert national.exit_code == 2 and "Traceback" not in national.output
+    (tmp_path / "inv").mkdir()
+    form = runner.invoke(app, ["survey", "import", str(nested), "-o", str(tmp_path / "inv")])
+    assert form.exit_code == 1 and "Traceback" not in form.output and "file-unreadable" in form.output
