@@ -520,3 +520,32 @@ def test_an_xlsx_nested_100000_deep_is_an_input_error_not_an_internal_one(
     (tmp_path / "inv").mkdir()
     form = runner.invoke(app, ["survey", "import", str(nested), "-o", str(tmp_path / "inv")])
     assert form.exit_code == 1 and "Traceback" not in form.output and "file-unreadable" in form.output
+
+
+def test_a_returned_form_changes_only_the_lines_of_what_changed(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 24, item 19: survey import re-spaced the flow mappings of procedures it did not change."""
+    import shutil
+
+    folder = tmp_path / "inventories"
+    shutil.copytree(INVENTORIES, folder)
+    shimin = folder / "shimin.yaml"
+    lines = shimin.read_text(encoding="utf-8").split("\n")
+    last_step = max(i for i, line in enumerate(lines) if line.strip().startswith("- {id:"))
+    lines[last_step] = lines[last_step].replace("{id: ", "{ id:  ", 1).replace(", name:", " ,  name:", 1)
+    shimin.write_text("\n".join(lines), encoding="utf-8")
+    before = shimin.read_text(encoding="utf-8").split("\n")
+    forms = tmp_path / "forms"
+    assert runner.invoke(app, ["survey", "export", str(folder), "-o", str(forms)]).exit_code == 0
+    book = load_workbook(forms / "shimin.xlsx")
+    sheet = book["手続一覧"]
+    header = next(c for row in sheet.iter_rows(max_row=6) for c in row if c.value and "年間件数" in str(c.value))
+    row = header.row + 1
+    while sheet.cell(row=row, column=header.column).value is None:
+        row += 1
+    sheet.cell(row=row, column=header.column).value = int(sheet.cell(row=row, column=header.column).value) + 1
+    book.save(forms / "shimin.xlsx")
+    result = runner.invoke(app, ["survey", "import", str(forms / "shimin.xlsx"), "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    after = shimin.read_text(encoding="utf-8").split("\n")
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert len(changed) == 1 and "annual_volume" in changed[0][1]  # the odd spacing elsewhere is kept

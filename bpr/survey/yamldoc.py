@@ -9,6 +9,8 @@ which nothing differs is not written at all, so a no-op import leaves every byte
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import io
 import math
 import os
@@ -358,8 +360,60 @@ class CounterDocument:
         text = stream.getvalue()
         if self._original is None:
             text = _SCHEMA_LINE + _spaced(text)
+        else:
+            kept = keep_unchanged_lines(self._original, text)
+            with contextlib.suppress(YamlDocError):
+                _check_reads_back(self.path, kept, to_plain(self.data))
+                return kept
         _check_reads_back(self.path, text, to_plain(self.data))
         return text
+
+
+def keep_unchanged_lines(original: str, written: str) -> str:
+    """Return `written` with every line that means what an original line meant spelled as the original spelled it.
+
+    ruamel re-emits the flow mappings it round-trips with its own spacing (`{ id:  a ,  name: x}` becomes
+    `{id: a, name: x}`), even in procedures an import did not change. Where the two texts differ, a written
+    line whose YAML reads the same as the original line facing it takes the original's spelling; the
+    caller checks that the whole text still reads back to the data meant.
+    """
+    before, after = original.splitlines(keepends=True), written.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "replace":
+            out.extend(after[b0:b1])
+            continue
+        olds = before[a0:a1]
+        for line in after[b0:b1]:
+            match = next((old for old in olds if _same_line(old, line)), None)
+            if match is None:
+                out.append(line)
+            else:
+                olds.remove(match)
+                out.append(match)
+    return "".join(out)
+
+
+def _same_line(old: str, new: str) -> bool:
+    """Tell whether two lines are the same YAML at the same indent (a list item, a key, a flow mapping)."""
+    if old == new:
+        return True
+    indent = len(old) - len(old.lstrip(" "))
+    if indent != len(new) - len(new.lstrip(" ")):
+        return False
+    one, two = old.strip(), new.strip()
+    if one.startswith("- ") != two.startswith("- "):
+        return False
+    if one.startswith("- "):
+        one, two = one[2:], two[2:]
+    if not (one.startswith("{") and two.startswith("{")):
+        return False  # only flow mappings are re-spaced; keys and scalars are written as they were
+    try:
+        reader = YAML(typ="safe", pure=True)
+        return bool(reader.load(one) == reader.load(two))
+    except YAMLError:
+        return False
 
 
 def _check_reads_back(path: Path, text: str, data: Any) -> None:
