@@ -445,3 +445,23 @@ def test_the_formats_are_the_renderers():
     from bpr.diff.render import RENDERERS_BY_NAME
 
     assert tuple(RENDERERS_BY_NAME) == DIFF_FORMATS
+
+
+def test_a_procedure_the_city_does_not_handle_is_diffed_by_its_fields(runner, tmp_path):
+    """A handled: false procedure is never scored; diff once failed on it with an internal error (found by the
+    hostile pipeline with format 1.2's shapes)."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(INVENTORIES, old)
+    shimin = old / "shimin.yaml"
+    text = shimin.read_text(encoding="utf-8")
+    text = text.replace("    annual_volume: 77368\n", "    annual_volume: 77368\n    handled: false\n", 1)
+    shimin.write_text(text, encoding="utf-8")
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    (new / "shimin.yaml").write_text(text.replace("annual_volume: 77368", "annual_volume: 70000", 1), encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old), str(new), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    changed = json.loads(result.stdout)["changed"]
+    assert [c["id"] for c in changed] == ["shimin-juminhyo"]

@@ -137,6 +137,17 @@ def procedures(draw: st.DrawFn) -> list[dict[str, Any]]:
         online: dict[str, Any] = {"status": status, "channel": draw(hostile_text)}
         if status == "partial" and draw(st.booleans()):
             online["share"] = draw(share)
+        # Format 1.2 and model v3's shapes: channels, legal levels, uptake as a number or by year.
+        if draw(st.booleans()):
+            online["channels"] = draw(
+                st.lists(st.sampled_from(["mynaportal", "convenience_store", "city_form", "other"]), max_size=2)
+            )
+        if draw(st.booleans()):
+            online["presence_basis"] = draw(st.sampled_from(["law", "guideline", "practice"]))
+        if draw(st.booleans()):
+            online["uptake"] = draw(
+                st.one_of(share, st.dictionaries(st.integers(1, 50), share, min_size=1, max_size=3))
+            )
         procedure: dict[str, Any] = {
             "id": procedure_id,
             "name": draw(label_text),
@@ -159,6 +170,23 @@ def procedures(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "measure": draw(st.sampled_from(["online", "rpa", "ai_ocr", "bpr", "none"])),
                 "target_fy": draw(st.sampled_from([1989, 2022, 2026, 2200])),
             }
+            if draw(st.booleans()):
+                money = st.sampled_from([0, 0.5, 1000, 10_000_000])
+                procedure["plan"]["cost"] = {"initial": draw(money), "annual": draw(money)}
+            if draw(st.booleans()):
+                procedure["plan"]["done_fy"] = draw(st.sampled_from([2022, 2200]))
+                procedure["plan"]["actual"] = {
+                    "measured_fy": draw(st.sampled_from([1989, 2024, 2200])),
+                    "staff_minutes_per_case": draw(st.sampled_from([0, 5, "3d"])),
+                    "cases": draw(st.sampled_from([0, 1, 10**9])),
+                    "online_share": draw(share),
+                    "note": draw(hostile_text),
+                }
+        if draw(st.booleans()):
+            procedure["shared_with"] = draw(st.lists(st.sampled_from(["prefecture", "private"]), max_size=2))
+        if draw(st.booleans()):
+            procedure["handled"] = False
+            procedure["handled_reason"] = draw(hostile_text)
         result.append(procedure)
     return result
 
@@ -264,7 +292,11 @@ def _check_pipeline(folder: Path, text: str) -> bool:
     diagrams = folder / "diagrams"
     _invoke(runner, "diagram", str(inventory), "--format", "dot", "-o", str(diagrams))
     dot_files = sorted(diagrams.glob("*.dot"))
-    assert dot_files, f"no DOT file in {sorted(p.name for p in diagrams.iterdir())}"
+    from ruamel.yaml import YAML
+
+    handled = [p for p in YAML(typ="safe").load(text)["procedures"] if p.get("handled", True) is not False]
+    # A procedure the city does not handle (handled: false) is listed, never scored nor drawn.
+    assert dot_files or not handled, f"no DOT file in {sorted(p.name for p in diagrams.iterdir())}"
     if DOT is not None:
         for dot_file in dot_files:
             rendered = subprocess.run([DOT, "-Tsvg", str(dot_file)], capture_output=True, timeout=60, check=False)
@@ -314,3 +346,60 @@ def test_a_fixed_hostile_inventory_is_accepted_and_goes_through_every_command() 
     }
     with tempfile.TemporaryDirectory() as folder:
         assert _check_pipeline(Path(folder), to_yaml(inventory) + "\n")
+
+
+# The national survey's import with hostile cells (issue 24): text with markup, controls and astral
+# characters in every text column, and counts that are no counts. It exits 0 or 2 (never 3), and what it
+# writes validates and goes through the roadmap, the report's sanitiser included (bpr build).
+survey_text = st.one_of(hostile_text, st.sampled_from(["", "1 実施済", "2 未実施", "市役所・町村役場; 国の機関"]))
+survey_count = st.sampled_from(["", "0", "12", "1e400", "-5", "１２", "١٢٣", "9" * 400, "12.5", "nan"])
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    names=st.lists(survey_text, min_size=3, max_size=3),
+    laws=st.lists(survey_text, min_size=3, max_size=3),
+    counts=st.lists(survey_count, min_size=3, max_size=3),
+    events=st.lists(survey_text, min_size=3, max_size=3),
+)
+def test_whatever_the_national_survey_holds_the_import_handles(names, laws, counts, events) -> None:
+    from test_import_survey import ROWS, row, write_csv
+
+    rows = [
+        *ROWS,
+        *(
+            row(
+                **{
+                    "手続ID": f"9{i}",
+                    "所管府省庁": "総務省",
+                    "手続名": name,
+                    "法令名": law,
+                    "総手続件数": count,
+                    "手続が行われるイベント(個人)": event,
+                }
+            )  # fmt: skip
+            for i, (name, law, count, event) in enumerate(zip(names, laws, counts, events, strict=True))
+        ),
+    ]
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        source = write_csv(folder / "survey.csv", rows)
+        out = folder / "nat"
+        imported = runner.invoke(
+            app, ["import", "national", str(source), "--population", "78000", "-o", str(out)], env=ENV
+        )
+        assert imported.exit_code in (0, 2), f"import exited {imported.exit_code}: {imported.output[-3000:]}"
+        if imported.exit_code == 2:
+            assert "Traceback" not in imported.output
+            return
+        validated = runner.invoke(app, ["validate", str(out)], env=ENV)
+        assert validated.exit_code == 0, validated.output[-3000:]
+        _invoke(runner, "roadmap", str(out), "--format", "json")
+        if DOT is not None:
+            _invoke(runner, "build", str(out), "-o", str(folder / "out"))

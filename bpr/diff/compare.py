@@ -68,7 +68,13 @@ def compare_inventories(
         change = _procedure_change(old_entries[old_id], new_entries[new_id])
         if change is not None:
             changed.append(change)
-    matched = [(old_entries[o], new_entries[n], old_scored[o], new_scored[n]) for o, n in pairs]
+    # A procedure the city does not handle (handled: false) is listed, never scored: its field changes show
+    # above, and it has no score, recommendation or plan to compare.
+    matched = [
+        (old_entries[o], new_entries[n], old_scored[o], new_scored[n])
+        for o, n in pairs
+        if o in old_scored and n in new_scored
+    ]
     return InventoryDiff(
         old=_side(old_source, old),
         new=_side(new_source, new),
