@@ -382,7 +382,7 @@ def test_whatever_the_national_survey_holds_the_import_handles(names, laws, coun
                     "総手続件数": count,
                     "手続が行われるイベント(個人)": event,
                 }
-            )  # fmt: skip
+            )
             for i, (name, law, count, event) in enumerate(zip(names, laws, counts, events, strict=True))
         ),
     ]
