@@ -549,3 +549,16 @@ def test_a_returned_form_changes_only_the_lines_of_what_changed(runner: CliRunne
     after = shimin.read_text(encoding="utf-8").split("\n")
     changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
     assert len(changed) == 1 and "annual_volume" in changed[0][1]  # the odd spacing elsewhere is kept
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_lock_that_is_a_fifo_is_refused_instead_of_read(runner: CliRunner, tmp_path: Path) -> None:
+    """A FIFO named .bpr-lock once made every writer wait forever reading who held it."""
+    from test_import_survey import write_csv
+
+    out = tmp_path / "nat"
+    out.mkdir()
+    os.mkfifo(out / ".bpr-lock")
+    source = write_csv(tmp_path / "s.csv")
+    result = runner.invoke(app, ["import", "national", str(source), "--population", "78000", "-o", str(out)])
+    assert result.exit_code == 2 and "not a lock bpr wrote" in result.output

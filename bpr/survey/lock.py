@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,11 @@ def writer_lock(folder: Path, command: str) -> Iterator[None]:
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
+            if not _regular(path):
+                # A FIFO, a device, a folder or a link there: reading it could wait forever; bpr never wrote it.
+                raise FolderLocked(
+                    _("{lock}: is not a lock bpr wrote (not a regular file): remove it and try again").format(lock=path)
+                ) from None
             holder = _holder(path)
             if holder is not None:
                 raise FolderLocked(
@@ -62,6 +68,16 @@ def writer_lock(folder: Path, command: str) -> Iterator[None]:
         if created:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only when the run wrote nothing into the folder it made
+
+
+def _regular(path: Path) -> bool:
+    """Tell whether a path is a regular file itself (not through a link): the only kind of lock bpr writes."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True  # gone since: the next attempt creates it
+    except OSError:
+        return False
 
 
 def _holder(path: Path) -> str | None:
