@@ -24,6 +24,8 @@ from typing import Any
 
 from bpr.inventory.models import Counter, FlowSource, Procedure
 from bpr.inventory.records import Inventory
+from bpr.inventory.sources import read_bytes
+from bpr.inventory.yamlfile import YamlInputError
 from bpr.survey.sheets.guide import write_guide
 from bpr.survey.sheets.layout import (
     ATTACHMENT_COLUMNS,
@@ -196,16 +198,26 @@ class FilledFormsError(Exception):
         self.paths = paths
 
 
+# A 調査票 bpr wrote is well under this; anything larger is not one of its forms (and is not read whole).
+MAX_FORM_BYTES = 256 * 1024 * 1024
+
+
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the SHA-256 of a form, read through the guarded reader (no FIFO, device or unbounded file)."""
+    try:
+        return hashlib.sha256(read_bytes(path, MAX_FORM_BYTES)).hexdigest()
+    except YamlInputError:
+        return ""  # not a file bpr wrote: it differs from every digest of the ledger
 
 
 def _written_before(folder: Path) -> dict[str, str]:
     ledger = folder / FORMS_LEDGER
-    if not ledger.is_file():
-        return {}
+    try:
+        text = read_bytes(ledger, 16 * 1024 * 1024).decode("utf-8", errors="replace")
+    except YamlInputError:
+        return {}  # no ledger, or not one bpr wrote (a FIFO, a folder): no form is known as bpr's
     out = {}
-    for line in ledger.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         digest, _space, name = line.partition("  ")
         if digest and name:
             out[name] = digest
