@@ -330,7 +330,10 @@ def test_page_one_says_what_the_figures_cannot_show_yet(imported: Path, runner: 
     analysis = analyse_inventory(load_inventory([imported]), Config())
     skeletons = sum(1 for p in analysis.procedures if p.procedure.annual_volume > 0)
     zero = len(analysis.roadmap.zero_volume)
-    assert f"未調査の手続 {skeletons}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。" in texts
+    assert (
+        f"未調査の手続 {skeletons}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。"
+        "件数の多い順に調査（bpr survey export --worklist）。"
+    ) in texts
     assert f"件数0の推計 {zero}件: 構築の枠に入れていない。市で扱いがあれば件数を記入。" in texts
     this_year = next(i for i, text in enumerate(texts) if text.startswith("■ 令和4年度に行うこと"))
     assert texts[this_year + 8] == "本人等による住民票の写し等の交付請求"  # the first row after the header

@@ -386,10 +386,11 @@ def _data_notes(scope: Scope) -> list[str]:
         p for p in scope.procedures if p.procedure.flow_source is FlowSource.SKELETON and p.procedure.annual_volume > 0
     ]
     if skeletons:
+        # One line, so that page 1 keeps its top ten: the command says where to start.
         notes.append(
             f"未調査の手続 {len(skeletons):,}件（取込みで作った骨組みの業務フロー）: 職員の時間は0として計算。"
+            "件数の多い順に調査（bpr survey export --worklist）。"
         )
-        notes.append("　件数の多い手続から調査してください（bpr survey export --worklist）。")
     zero = sum(1 for p in scope.procedures if p.procedure.annual_volume == 0)
     if zero:
         notes.append(f"件数0の推計 {zero:,}件: 構築の枠に入れていない。市で扱いがあれば件数を記入。")
