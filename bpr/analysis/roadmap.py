@@ -185,7 +185,9 @@ def plan_roadmap(
     placed, the measure with more expected hours first (ties: rank). An online measure of an ordinary
     procedure takes a slot up to the deadline only while enough slots stay free for the national-priority
     procedures still to come. When the deadline passed before the horizon starts, the overdue national
-    measures take the first slots. A channel that exists on マイナポータル takes no slot: it is uptake.
+    measures take the first slots. A channel that exists takes no slot: it is uptake. The jobs, in order:
+    fixed plans, the measures waiting for a slot, placing them, what found no room, the economics of
+    what was placed (model v3), the KPIs.
     """
     scoring = scoring if scoring is not None else ScoringConfig()
     standard = standardization if standardization is not None else StandardizationConfig()
@@ -193,6 +195,52 @@ def plan_roadmap(
     span = config.years if years is None else years
     schedule = _Schedule(config, start, span)
     deadline = config.national_priority_deadline_fy
+    decided, fixed_online = _fix_plans(ranked, schedule, scoring)
+    entries = _waiting_measures(ranked, schedule, decided, fixed_online, deadline)
+    by_id = {item.id: item for item in ranked}
+    _place(entries, schedule, standard, by_id, deadline, start)
+    _say_what_found_no_room(schedule, config, standard)
+    rank_of = {item.id: item.rank for item in ranked}
+    package_first = schedule.package
+    economics = _Economics(by_id, scoring, standard, start, span, package_first)
+    schedule.items = [economics.item(i) for i in schedule.items]
+    schedule.unscheduled = [economics.item(i) for i in schedule.unscheduled]
+    items = sorted(
+        schedule.items, key=lambda i: (i.fy, SCHEDULED.index(i.measure), rank_of.get(i.procedure, 0), i.procedure)
+    )
+    current_fy = config.current_fy if config.current_fy is not None else current_fiscal_year()
+    kpis = tuple(_kpi(target, items, ranked, current_fy) for target in config.kpis)
+    _say_kpis_not_met(kpis, schedule, config, items, start, ranked)
+    uptake = tuple(
+        (item.id, round(1.0 - item.online_share, 4))
+        for item in ranked
+        if item.id not in decided
+        and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
+    )
+    uptake_items = tuple(
+        economics.item(RoadmapItem(pid, Measure.ONLINE, start, False, role=Role.UPTAKE)) for pid, _ in uptake
+    )
+    return Roadmap(
+        start,
+        span,
+        tuple(items),
+        kpis,
+        tuple(schedule.unscheduled),
+        tuple(schedule.shortfalls),
+        deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
+        uptake=uptake,
+        current_fy=current_fy,
+        zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
+        uptake_items=uptake_items,
+        by_year=tuple(economics.year(fy, items, config) for fy in range(start, start + span)),
+        steady=economics.year(None, items, config),
+    )
+
+
+def _fix_plans(
+    ranked: Sequence[ScoredProcedure], schedule: _Schedule, scoring: ScoringConfig
+) -> tuple[set[str], dict[str, int]]:
+    """Place the plans people decided; return the procedures decided and the fiscal year of each fixed online plan."""
     decided: set[str] = set()
     fixed_online: dict[str, int] = {}
     for item in ranked:
@@ -204,6 +252,17 @@ def plan_roadmap(
                 schedule.fix(item.id, plan.measure, plan.target_fy, plan.progress.value, plan.done_fy, cost.initial)
                 if plan.measure is Measure.ONLINE:
                     fixed_online[item.id] = plan.target_fy
+    return decided, fixed_online
+
+
+def _waiting_measures(
+    ranked: Sequence[ScoredProcedure],
+    schedule: _Schedule,
+    decided: set[str],
+    fixed_online: dict[str, int],
+    deadline: int,
+) -> list[_Entry]:
+    """Return the measures that wait for a slot, and say which national-priority procedures cannot meet the deadline."""
     entries: list[_Entry] = []
     national_ids = {item.id for item in ranked if needs_national_online(item) and item.id not in fixed_online}
     for item in ranked:
@@ -262,10 +321,21 @@ def plan_roadmap(
             own = next((m for m in item.measures if m.role is Role.NATIONAL), None)
             hours = own.expected_hours if own is not None else item.expected_hours.get(Measure.ONLINE.value, 0.0)
             entries.append(_Entry(hours, item.rank, Measure.ONLINE, item.id, Role.NATIONAL, True, own))
+    return entries
+
+
+def _place(
+    entries: list[_Entry],
+    schedule: _Schedule,
+    standard: StandardizationConfig,
+    by_id: dict[str, ScoredProcedure],
+    deadline: int,
+    start: int,
+) -> None:
+    """Place the waiting measures, the most expected hours first, within capacity, budget and 標準化."""
     overdue = deadline < start  # the deadline passed before the horizon: the national measures go first
     entries.sort(key=lambda e: (not (overdue and e.national), -e.expected_hours, e.rank, SCHEDULED.index(e.measure)))
     schedule.pending_national = 1 if any(e.national for e in entries) else 0
-    by_id = {item.id: item for item in ranked}
     for entry in entries:
         deferred = _deferred_until(entry, standard)
         initial = entry.plan.cost_initial if entry.plan is not None else 0.0
@@ -278,6 +348,10 @@ def plan_roadmap(
             schedule.deferred_out.append(entry)
         if entry.national:
             _check_deadline(schedule, by_id[entry.procedure], placed, deadline)
+
+
+def _say_what_found_no_room(schedule: _Schedule, config: RoadmapConfig, standard: StandardizationConfig) -> None:
+    """Add the shortfalls of the measures that found no room: for want of capacity or budget, or after 標準化."""
     deferred_ids = {(e.procedure, e.measure) for e in schedule.deferred_out}
     for_want = [i for i in schedule.unscheduled if (i.procedure, i.measure) not in deferred_ids]
     if for_want:
@@ -320,16 +394,17 @@ def plan_roadmap(
                 kind="standardization",
             )
         )
-    rank_of = {item.id: item.rank for item in ranked}
-    package_first = schedule.package
-    economics = _Economics(by_id, scoring, standard, start, span, package_first)
-    schedule.items = [economics.item(i) for i in schedule.items]
-    schedule.unscheduled = [economics.item(i) for i in schedule.unscheduled]
-    items = sorted(
-        schedule.items, key=lambda i: (i.fy, SCHEDULED.index(i.measure), rank_of.get(i.procedure, 0), i.procedure)
-    )
-    current_fy = config.current_fy if config.current_fy is not None else current_fiscal_year()
-    kpis = tuple(_kpi(target, items, ranked, current_fy) for target in config.kpis)
+
+
+def _say_kpis_not_met(
+    kpis: tuple[KpiStatus, ...],
+    schedule: _Schedule,
+    config: RoadmapConfig,
+    items: Sequence[RoadmapItem],
+    start: int,
+    ranked: Sequence[ScoredProcedure],
+) -> None:
+    """Add a shortfall for every KPI not met, saying exactly why."""
     for kpi, target in zip(kpis, config.kpis, strict=True):
         if kpi.met:
             continue
@@ -400,30 +475,6 @@ def plan_roadmap(
                 kind="kpi",
             )
         )
-    uptake = tuple(
-        (item.id, round(1.0 - item.online_share, 4))
-        for item in ranked
-        if item.id not in decided
-        and (item.uptake or (national_met_already(item) and item.procedure.online.on_mynaportal))
-    )
-    uptake_items = tuple(
-        economics.item(RoadmapItem(pid, Measure.ONLINE, start, False, role=Role.UPTAKE)) for pid, _ in uptake
-    )
-    return Roadmap(
-        start,
-        span,
-        tuple(items),
-        kpis,
-        tuple(schedule.unscheduled),
-        tuple(schedule.shortfalls),
-        deadline_fy=deadline if any(item.procedure.national_priority for item in ranked) else None,
-        uptake=uptake,
-        current_fy=current_fy,
-        zero_volume=tuple(item.id for item in ranked if item.procedure.annual_volume == 0),
-        uptake_items=uptake_items,
-        by_year=tuple(economics.year(fy, items, config) for fy in range(start, start + span)),
-        steady=economics.year(None, items, config),
-    )
 
 
 def _deferred_until(entry: _Entry, standard: StandardizationConfig) -> int | None:
