@@ -124,6 +124,11 @@ class ScoredProcedure:
     online_share: float = 0.0
 
     @property
+    def primary(self) -> MeasurePlan | None:
+        """Return the primary measure (the recommendation as the procedure carries it), or None without one."""
+        return next((m for m in self.measures if m.role is Role.PRIMARY), None)
+
+    @property
     def complements(self) -> tuple[Measure, ...]:
         """Return the complementary measures."""
         return tuple(m.measure for m in self.measures if m.role is Role.COMPLEMENT)

@@ -53,10 +53,15 @@ class Scope:
 
         A section's workbook sums its own measures; the city-wide scope gives the roadmap's own `by_year`.
         """
-        config = self.analysis.config if isinstance(self.analysis.config, Config) else Config()
+        config = self.config
         placed = [item for items in self.items.values() for item in items]
         years: list[int | None] = [*self.fiscal_years, None]
         return [year_figures(fy, placed, config.scoring, config.standardization, config.roadmap) for fy in years]
+
+    @property
+    def config(self) -> Config:
+        """Return the configuration the analysis ran with (the defaults for an analysis made without one)."""
+        return self.analysis.config if isinstance(self.analysis.config, Config) else Config()
 
     def uptake_items(self) -> list[RoadmapItem]:
         """Return the uptake measures (利用促進) of channels that exist, for the procedures in scope."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Role, ScoredProcedure
+from bpr.analysis.results import ScoredProcedure
 from bpr.analysis.scope import Scope
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Counter
@@ -53,7 +53,7 @@ UPTAKE_LABEL = "利用促進"
 
 def recommendation_label(item: ScoredProcedure) -> str:
     """Return the recommended measure as a document names it: 利用促進 when it is uptake of a channel that exists."""
-    primary = next((m for m in item.measures if m.role is Role.PRIMARY), None)
+    primary = item.primary
     if primary is not None and primary.uptake:
         return UPTAKE_LABEL  # model v3, property 3: no build, the channel exists already
     return MEASURE_LABELS[item.recommendation]

@@ -159,10 +159,12 @@ PROGRESS_LABELS: dict[Progress, str] = {
 }
 
 
+_PROGRESS_BY_VALUE = {progress.value: label for progress, label in PROGRESS_LABELS.items()}
+
+
 def progress_label(value: str) -> str:
     """Return a plan's progress in Japanese (実施中), or the value itself when the format does not know it."""
-    known = {progress.value: label for progress, label in PROGRESS_LABELS.items()}
-    return known.get(value, value)
+    return _PROGRESS_BY_VALUE.get(value, value)
 
 
 # The diagrams' lanes: short, since a lane's name stands over a column of steps.

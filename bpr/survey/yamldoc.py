@@ -380,13 +380,14 @@ def keep_unchanged_lines(original: str, written: str) -> str:
     before, after = original.splitlines(keepends=True), written.splitlines(keepends=True)
     out: list[str] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    reader = YAML(typ="safe", pure=True)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag != "replace":
             out.extend(after[b0:b1])
             continue
         olds = before[a0:a1]
         for line in after[b0:b1]:
-            match = next((old for old in olds if _same_line(old, line)), None)
+            match = next((old for old in olds if _same_line(old, line, reader)), None)
             if match is None:
                 out.append(line)
             else:
@@ -395,7 +396,7 @@ def keep_unchanged_lines(original: str, written: str) -> str:
     return "".join(out)
 
 
-def _same_line(old: str, new: str) -> bool:
+def _same_line(old: str, new: str, reader: YAML) -> bool:
     """Tell whether two lines are the same YAML at the same indent (a list item, a key, a flow mapping)."""
     if old == new:
         return True
@@ -410,7 +411,6 @@ def _same_line(old: str, new: str) -> bool:
     if not (one.startswith("{") and two.startswith("{")):
         return False  # only flow mappings are re-spaced; keys and scalars are written as they were
     try:
-        reader = YAML(typ="safe", pure=True)
         return bool(reader.load(one) == reader.load(two))
     except YAMLError:
         return False

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, Role, ScoredProcedure, YearFigures
+from bpr.analysis.results import Analysis, KpiStatus, ScoredProcedure, YearFigures
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
@@ -170,12 +170,8 @@ def procedure_rows(scope: Scope) -> tuple[ProcedureRow, ...]:
     return tuple(_row(scope, item, analysis) for item in scope.procedures)
 
 
-def _primary(item: ScoredProcedure) -> MeasurePlan | None:
-    return next((plan for plan in item.measures if plan.role is Role.PRIMARY), None)
-
-
 def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRow:
-    primary = _primary(item)
+    primary = item.primary
     staff = None if primary is None else primary.staff_hours
     procedure = item.procedure
     # The counter's name often starts with its section (市民課 住民記録窓口): each word once is enough.

@@ -130,7 +130,7 @@ def write_method(workbook: Any, scope: Scope, styles: CellStyles) -> None:
     out.heading("■ 算定の考え方")
     for label, text in METHOD_LINES:
         out.add((label, LABEL), (text, WRAPPED, 2))
-    config = scope.analysis.config if isinstance(scope.analysis.config, Config) else Config()
+    config = scope.config
     out.heading("■ 使った設定値（bpr.yaml、なければ既定値）")
     out.header("項目", "値", "意味")
     for label, value, meaning in settings(config):

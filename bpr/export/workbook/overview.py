@@ -309,16 +309,11 @@ def _outlook_line(scope: Scope, figures: list[YearFigures]) -> str:
     """Say on page 1 what the plan's last year and the steady state expect, and what they cost (model v3)."""
     last, steady = figures[-2], figures[-1]
     spent = sum(year.initial for year in figures[:-1])
-    citizens = "" if _citizen_valued(scope) else "（住民の時間は除く）"
+    citizens = "" if scope.config.scoring.costs.citizen_yen_per_hour is not None else "（住民の時間は除く）"
     return (
         f"見込み: {reiwa(last.fy or 0)} 職員 {last.staff_hours:,.0f}・住民 {last.citizen_hours:,.0f} 時間/年（利用率の伸びを含む）。"
         f"費用 初期 計{spent:,.0f}・年 {steady.annual:,.0f} 千円、純便益 {steady.net:,.0f} 千円/年{citizens}"
     )
-
-
-def _citizen_valued(scope: Scope) -> bool:
-    config = scope.analysis.config
-    return getattr(getattr(getattr(config, "scoring", None), "costs", None), "citizen_yen_per_hour", None) is not None
 
 
 def _write_outlook(out: SheetWriter, scope: Scope, figures: list[YearFigures]) -> None:

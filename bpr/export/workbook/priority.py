@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.analysis.results import MeasurePlan, Role, ScoredProcedure
+from bpr.analysis.results import MeasurePlan
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import counter_label, recommendation_label
 from bpr.export.workbook.labels import added_measures
@@ -68,7 +68,7 @@ def priority_table(scope: Scope) -> Table:
     def rows() -> Iterator[Row]:
         for item in scope.procedures:
             figures = item.figures
-            primary = _primary(item)
+            primary = item.primary
             staff = None if primary is None else primary.staff_hours
             yield (
                 item.rank,
@@ -118,8 +118,3 @@ def payback_label(plan: MeasurePlan) -> str:
     if plan.payback_years < 0.1:
         return "0.1未満" if plan.cost_initial > 0 else "0"
     return f"{plan.payback_years:g}"
-
-
-def _primary(item: ScoredProcedure) -> MeasurePlan | None:
-    """Return the procedure's primary measure, or None (no recommendation)."""
-    return next((plan for plan in item.measures if plan.role is Role.PRIMARY), None)
