@@ -26,7 +26,7 @@ from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, translate
 from bpr.inventory.codes import CODES
 from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
-from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.problem import Problem, Severity, found
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
@@ -473,7 +473,7 @@ def load_config(path: Path | None) -> Config:
     except ValidationError as exc:
         for code, finding in findings_from_error(exc, Config, ()):
             line, column = locate(node, finding.path, finding.at_key)
-            problems.append(Problem(display, line, column, Severity.ERROR, code, finding.message))
+            problems.append(found(display, line, column, Severity.ERROR, code, finding.message))
         raise ConfigError(sorted(problems)) from None
     if problems:
         raise ConfigError(sorted(problems))

@@ -121,10 +121,37 @@ class Sayable(Protocol):
         ...
 
 
-def say(value: object, language: str | None = None) -> str:
-    """Return a value as words: a Sayable in the language, anything else as str()."""
+def say(value: object, language: str | None = None, *, names: bool = False) -> str:
+    """Return a value as words: a Sayable in the language, anything else as str().
+
+    `names` is for the documents: a `Named` thing of the inventory is said by its name (「記入」), not by
+    the id a terminal user types in YAML ('write').
+    """
+    if isinstance(value, Phrase | Listed | Named):
+        return value.say(language, names=names)
     speak = getattr(value, "say", None)
     return speak(language) if callable(speak) else str(value)
+
+
+_QUOTED_NAME = N_('"{name}"')
+
+
+@dataclass(frozen=True)
+class Named:
+    """A thing of the inventory (a step, a procedure, an attachment): its id at the terminal, its name in documents.
+
+    An id is quoted as the English shows it ('write') in every language, so that a reader finds it in the
+    YAML; a name is quoted as the language quotes it (「記入」).
+    """
+
+    key: str
+    name: str
+
+    def say(self, language: str | None = None, *, names: bool = False) -> str:
+        """Return the quoted id (or, with `names`, the quoted name) in a language."""
+        if names:
+            return _translator(language).gettext(_QUOTED_NAME).format(name=self.name)
+        return f"'{self.key}'"
 
 
 @dataclass(frozen=True)
@@ -138,13 +165,47 @@ class Phrase:
     msgid: str
     fields: Mapping[str, object] = field(default_factory=dict)
 
-    def say(self, language: str | None = None) -> str:
+    def say(self, language: str | None = None, *, names: bool = False) -> str:
         """Return the sentence in a language ('ja', 'en'), or in the run's language when None."""
-        values = {name: say(value, language) for name, value in self.fields.items()}
+        values = {key: say(value, language, names=names) for key, value in self.fields.items()}
         return _translator(language).gettext(self.msgid).format(**values)
 
     def __str__(self) -> str:
         return self.say("ja")
+
+    def to_data(self) -> dict[str, object]:
+        """Return the phrase as JSON data (for the parse cache): its fields must be text, numbers or Named."""
+        fields: dict[str, object] = {}
+        for key, value in self.fields.items():
+            if isinstance(value, Named):
+                fields[key] = [value.key, value.name]
+            elif isinstance(value, Phrase):
+                fields[key] = value.to_data()
+            elif isinstance(value, str | int | float):
+                fields[key] = value
+            else:
+                raise TypeError(f"a field of a stored phrase cannot be {type(value).__name__}")
+        return {"msgid": self.msgid, "fields": fields}
+
+
+def phrase_from_data(data: object) -> Phrase:
+    """Return the phrase of `Phrase.to_data()`; raise ValueError when the data is not one."""
+    if not isinstance(data, dict) or set(data) != {"msgid", "fields"}:
+        raise ValueError("not a stored phrase")
+    msgid, raw = data["msgid"], data["fields"]
+    if not isinstance(msgid, str) or not isinstance(raw, dict):
+        raise ValueError("not a stored phrase")
+    fields: dict[str, object] = {}
+    for key, value in raw.items():
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value):
+            fields[key] = Named(value[0], value[1])
+        elif isinstance(value, dict):
+            fields[key] = phrase_from_data(value)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            fields[key] = value
+        else:
+            raise ValueError("not a stored phrase")
+    return Phrase(msgid, fields)
 
 
 def phrase(msgid: str, **fields: object) -> Phrase:
@@ -176,9 +237,9 @@ class Listed:
     items: Sequence[object]
     pattern: str = "{list}, {item}"
 
-    def say(self, language: str | None = None) -> str:
+    def say(self, language: str | None = None, *, names: bool = False) -> str:
         """Return the items joined in a language, or in the run's language when None."""
-        return joined((say(item, language) for item in self.items), self.pattern, language)
+        return joined((say(item, language, names=names) for item in self.items), self.pattern, language)
 
 
 set_language(language_from_environment())

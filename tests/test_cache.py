@@ -326,3 +326,37 @@ def test_cache_cap_falls_back_to_its_default(monkeypatch: pytest.MonkeyPatch) ->
     assert cache_module.cache_max_bytes() == cache_module.DEFAULT_CACHE_MAX_BYTES == 256 * 1024 * 1024
     monkeypatch.setenv("BPR_CACHE_MAX_BYTES", "1000")
     assert cache_module.cache_max_bytes() == 1000
+
+
+def test_a_rule_s_phrase_comes_back_from_the_cache(cache_home: Path) -> None:
+    from conftest import INVENTORIES
+
+    fresh, _ = load_inventory([INVENTORIES], use_cache=True)
+    served, _ = load_inventory([INVENTORIES], use_cache=True)
+    assert entries(cache_home)
+    phrases = [p.phrase for p in fresh.problems if p.phrase is not None]
+    assert phrases  # the sample's warnings (押印, 差し戻し …)
+    assert [p.phrase for p in served.problems] == [p.phrase for p in fresh.problems]
+    assert [p.phrase.say("ja", names=True) for p in served.problems if p.phrase] == [
+        p.say("ja", names=True) for p in phrases
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        {"msgid": "x"},
+        {"msgid": 1, "fields": {}},
+        {"msgid": "x", "fields": {"a": True}},
+        {"msgid": "x", "fields": {"a": ["one"]}},
+        {"msgid": "x", "fields": {"a": None}},
+        {"msgid": "x", "fields": {}, "code": "__import__('os')"},
+    ],
+)
+def test_a_stored_phrase_that_is_not_one_is_refused(data: object) -> None:
+    from bpr.i18n import phrase_from_data
+
+    with pytest.raises(ValueError):
+        phrase_from_data(data)

@@ -140,8 +140,24 @@ def test_known_messages_in_both_languages() -> None:
 
 def test_japanese_is_the_default(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(INVALID / "rework-loop"), "--no-cache"], env={"BPR_LANG": ""})
-    assert "工程 'approve' から 'write' へ差し戻し（やり直し）がある" in result.stdout
+    assert "'approve'から'write'へ差し戻し（やり直し）がある" in result.stdout
     assert "sends the case back" not in result.stdout
+
+
+def test_a_rule_says_one_phrase_with_ids_at_the_terminal_and_names_in_documents() -> None:
+    from bpr.inventory.loader import load_inventory
+
+    inventory, _ = load_inventory([INVALID / "rework-loop"], use_cache=False)
+    problems = [p for p in inventory.problems if p.phrase]
+    assert problems
+    phrase = problems[0].phrase
+    assert phrase is not None
+    assert phrase.say("en") == "step 'approve' sends the case back to 'write' (rework loop, 差し戻し)"
+    assert phrase.say("ja") == "'approve'から'write'へ差し戻し（やり直し）がある"
+    names = [step["name"] for step in _steps(INVALID / "rework-loop")]
+    said = phrase.say("ja", names=True)
+    assert said.startswith("「") and "'" not in said
+    assert sum(f"「{name}」" in said for name in names) == 2
 
 
 def test_the_cache_keeps_each_language_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -341,3 +357,10 @@ def test_a_missing_field_names_its_field_apart_from_the_message() -> None:
     set_language("ja")
     finding = missing_field_finding(("counter",), "section")
     assert finding.field == "section" and finding.message == "必須の項目 'section' がない"
+
+
+def _steps(folder: Path) -> list[dict[str, str]]:
+    from ruamel.yaml import YAML
+
+    (path,) = sorted(folder.glob("*.yaml"))
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))["procedures"][0]["steps"]

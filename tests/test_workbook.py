@@ -823,18 +823,26 @@ def test_the_counter_column_does_not_repeat_the_section() -> None:
 
 
 def test_every_warning_code_of_the_rules_has_a_japanese_form(sample: Analysis) -> None:
-    from bpr.export.warnings_ja import WARNING_LABELS, japanese_warnings
+    from bpr.export.presentation import warning_lines
+    from bpr.i18n import translate
+    from bpr.inventory.codes import TITLES
     from bpr.inventory.problem import Severity
     from bpr.inventory.rules import CODES
 
     warning_codes = {code for code, (severity, _) in CODES.items() if severity is Severity.WARNING}
-    assert warning_codes <= set(WARNING_LABELS)
+    assert warning_codes == set(TITLES)
+    assert all(translate(title, "ja") != title for title in TITLES.values())
+    shown = 0
     for item in sample.procedures:
         found = sample.warnings_by_procedure.get(item.id, ())
-        said = japanese_warnings(item, found)
-        # Each warning code of the procedure is said in Japanese at least once, none in English.
-        assert {label for label, _ in said} == {WARNING_LABELS[w.split(": ")[0]] for w in found}
-        assert not [text for _, text in said if "step '" in text or "procedure '" in text]
+        said = warning_lines(found)
+        shown += len(said)
+        # One line a warning, each headed by its code's Japanese title, said from the rule's own phrase.
+        assert [label for label, _ in said] == [translate(TITLES[w.code], "ja") for w in found]
+        assert all(w.phrase is not None for w in found)
+        # Steps are named by their names, as a chief reads them, not by the ids of the YAML.
+        assert not [text for _, text in said if "'" in text]
+    assert shown > 10
 
 
 def test_page_one_says_what_to_do_this_year_the_kpis_and_the_top_ten(sample: Analysis, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from bpr.analysis.roadmap import plan_roadmap
 from bpr.analysis.verification import verify
 from bpr.config import Config
 from bpr.inventory.loader import Inventory
-from bpr.inventory.problem import Severity
+from bpr.inventory.problem import Problem, Severity
 
 
 def analyse_inventory(
@@ -35,10 +35,10 @@ def analyse_inventory(
     dates = sorted(
         str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on
     )
-    warnings: dict[str, list[str]] = {}
+    warnings: dict[str, list[Problem]] = {}
     for problem in inventory.problems:
         if problem.severity is Severity.WARNING:
-            warnings.setdefault(problem.procedure or problem.file, []).append(f"{problem.code}: {problem.message}")
+            warnings.setdefault(problem.procedure or problem.file, []).append(problem)
     travel = config.scoring.travel_minutes_per_visit
     return Analysis(
         procedures=ranked,

@@ -8,6 +8,7 @@ from typing import Any
 
 from bpr.i18n import Phrase
 from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.problem import Problem
 
 
 class Role(enum.StrEnum):
@@ -302,7 +303,8 @@ class Analysis:
     procedures: tuple[ScoredProcedure, ...]
     roadmap: Roadmap
     surveyed_on: str | None = None
-    warnings_by_procedure: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The validation warnings of each procedure (by id), or of a file (by path) for a file-level one.
+    warnings_by_procedure: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     hours_per_fte: float = 1800.0  # 1 人工, from the config
     staff_cost_per_hour: float = 4000.0  # 円, from the config
     # Across counters (bpr/analysis/journeys.py, documents.py): typed loosely here to keep this module

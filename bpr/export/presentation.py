@@ -8,7 +8,10 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import ScoredProcedure
 from bpr.analysis.scope import Scope
 from bpr.fiscal import reiwa
+from bpr.i18n import translate
+from bpr.inventory.codes import TITLES
 from bpr.inventory.models import Counter
+from bpr.inventory.problem import Problem
 
 TITLE = "窓口手続の業務改革ロードマップ"
 DEFAULT_AUTHOR = "DX検討班"
@@ -67,3 +70,17 @@ def counter_label(counter: Counter) -> str:
         if rest:
             return rest
     return name
+
+
+def warning_lines(problems: Sequence[Problem]) -> list[tuple[str, str]]:
+    """Return (title, sentence) of validation warnings in Japanese, naming steps by their names (課題一覧, report).
+
+    The sentence is the rule's own phrase, the one `bpr validate` says with ids at the terminal.
+    """
+    return [
+        (
+            translate(TITLES[p.code], "ja") if p.code in TITLES else p.code,
+            p.phrase.say("ja", names=True) if p.phrase is not None else p.message,
+        )
+        for p in problems
+    ]

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from bpr.i18n import N_, _, ngettext
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, Procedure
-from bpr.inventory.problem import Problem
+from bpr.inventory.problem import Problem, found
 from bpr.inventory.pydantic_errors import findings_from_error, missing_field_finding, unknown_field_message
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules import RULES_BY_CODE, severity_of
@@ -113,7 +113,7 @@ class FileChecker:
         for code, finding in self.findings:
             line, column = locate(document, finding.path, finding.at_key)
             owner = self._procedure_id(finding.path)
-            out.append(Problem(self.loaded.path, line, column, severity_of(code), code, finding.message, owner))
+            out.append(found(self.loaded.path, line, column, severity_of(code), code, finding.message, owner))
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from bpr.i18n import N_
 from bpr.inventory.problem import Problem, Severity
 
 # Every code bpr can report, with its severity and what it means. The loader's codes come first.
@@ -34,6 +35,19 @@ CODES: dict[str, tuple[Severity, str]] = {
     "online-in-person": (Severity.WARNING, "a fully online procedure with an in-person citizen step"),
     "online-share-missing": (Severity.WARNING, "`online.status: partial` without `online.share`"),
     "skeleton-flow": (Severity.WARNING, "`flow_source: skeleton`: steps made by an importer, not yet surveyed"),
+}
+
+# The short title of each warning code, as the documents head a warning with it (課題一覧, the report).
+TITLES: dict[str, str] = {
+    "unreachable-step": N_("unreachable step"),
+    "rework-loop": N_("rework loop"),
+    "zero-volume": N_("no cases a year"),
+    "no-effort": N_("no working time"),
+    "seal-required": N_("seal"),
+    "self-issued-attachment": N_("attachment the city issues"),
+    "online-in-person": N_("online, yet in person"),
+    "online-share-missing": N_("online share missing"),
+    "skeleton-flow": N_("flow not surveyed"),
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bpr.collector import collector_paused
-from bpr.i18n import _, current_language, set_language
+from bpr.i18n import _, current_language, phrase_from_data, set_language
 from bpr.inventory.checker import load_text, run_inventory_rules, unreadable
 from bpr.inventory.codes import severity_of
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
@@ -149,15 +149,28 @@ def decode_entry(payload: bytes, display: str) -> LoadedFile:
 
 
 def _parts_of(loaded: LoadedFile) -> Parts:
-    problems = [(p.line, p.column, p.severity.value, p.code, p.message, p.procedure) for p in loaded.problems]
+    problems = [
+        (
+            p.line,
+            p.column,
+            p.severity.value,
+            p.code,
+            p.message,
+            p.procedure,
+            None if p.phrase is None else p.phrase.to_data(),
+        )
+        for p in loaded.problems
+    ]
     return loaded.counter, loaded.procedures, problems, loaded.positions, loaded.declared_ids
 
 
 def _loaded_from_parts(parts: Parts, display: str) -> LoadedFile:
     counter, procedures, problems, positions, declared_ids = parts
     found = [
-        Problem(display, line, column, Severity(level), code, text, owner)
-        for line, column, level, code, text, owner in problems
+        Problem(
+            display, line, column, Severity(level), code, text, owner, phrase=phrase_from_data(data) if data else None
+        )
+        for line, column, level, code, text, owner, data in problems
     ]
     return LoadedFile(display, counter, procedures, found, positions, declared_ids)
 

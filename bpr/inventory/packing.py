@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.rules.base import PathKey
 
-PackedProblem = tuple[int, int, str, str, str, str | None]
+# line, column, severity, code, message as said, procedure, and a rule's phrase as data (Phrase.to_data).
+PackedProblem = tuple[int, int, str, str, str, str | None, dict[str, Any] | None]
 Parts = tuple[
     Counter | None, list[tuple[int, Procedure]], list[PackedProblem], dict[PathKey, tuple[int, int]], dict[int, str]
 ]
@@ -68,7 +69,7 @@ class _Entry(BaseModel):
 
     counter: Counter | None
     procedures: list[tuple[int, Procedure]]
-    problems: list[tuple[int, int, str, str, str, str | None]]
+    problems: list[PackedProblem]
     positions: list[tuple[list[str | int], int, int]]
     declared_ids: dict[int, str]
 
@@ -116,7 +117,7 @@ def unpack(payload: bytes) -> Parts:
             for item in procedures
         )
         and isinstance(problems, list)
-        and all(isinstance(item, tuple) and len(item) == 6 for item in problems)
+        and all(isinstance(item, tuple) and len(item) == 7 for item in problems)
         and isinstance(positions, dict)
         and isinstance(declared_ids, dict)
     ):

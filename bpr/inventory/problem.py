@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bpr.i18n import Phrase, say
 
 
 class Severity(enum.StrEnum):
@@ -27,6 +29,9 @@ class Problem:
     # Where a problem of a file that has no lines is, e.g. 'shimin.xlsx!業務フロー!F12' (a 調査票's cell);
     # then line and column are the cell's row and column, and the location replaces FILE:LINE:COL.
     location: str | None = None
+    # What a rule found, as a sentence every output says in its language: `message` is it said in the run's
+    # language; the documents say it in Japanese, naming steps by their names (Phrase.say(names=True)).
+    phrase: Phrase | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.location if self.location is not None else f"{self.file}:{self.line}:{self.column}"
@@ -45,6 +50,21 @@ class Problem:
         if self.location is not None:
             found["location"] = self.location
         return found
+
+
+def found(
+    file: str,
+    line: int,
+    column: int,
+    severity: Severity,
+    code: str,
+    message: str | Phrase,
+    procedure: str | None = None,
+) -> Problem:
+    """Return a problem whose message is a phrase (a rule's finding) or text already said in the run's language."""
+    if isinstance(message, Phrase):
+        return Problem(file, line, column, severity, code, say(message), procedure, phrase=message)
+    return Problem(file, line, column, severity, code, message, procedure)
 
 
 def count_by_severity(problems: list[Problem]) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bpr.inventory.codes import apply_severities, severity_of
 from bpr.inventory.models import Counter, InventoryFile, Procedure
-from bpr.inventory.problem import Problem
+from bpr.inventory.problem import Problem, found
 from bpr.inventory.rules.base import PathKey, RuleFinding
 
 
@@ -35,7 +35,7 @@ class LoadedFile:
         line, column = self.positions.get(finding.path, (1, 1))
         index = finding.path[1] if finding.path[:1] == ("procedures",) else None
         owner = dict(self.procedures).get(index) if isinstance(index, int) else None
-        return Problem(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
+        return found(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
 
 
 @dataclass

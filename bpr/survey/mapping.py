@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 from bpr.config import ConfigError
 from bpr.i18n import _
 from bpr.inventory.models import SLUG_PATTERN
-from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.problem import Problem, Severity, found
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
@@ -136,7 +136,7 @@ def _load(path: Path | None, display: str, model: type[_M]) -> tuple[_M, ParsedY
     except ValidationError as exc:
         for code, finding in findings_from_error(exc, model, ()):
             line, column = locate(node, finding.path, finding.at_key)
-            problems.append(Problem(display, line, column, Severity.ERROR, code, finding.message))
+            problems.append(found(display, line, column, Severity.ERROR, code, finding.message))
         raise ConfigError(sorted(problems)) from None
     if problems:
         raise ConfigError(sorted(problems))

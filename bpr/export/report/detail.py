@@ -15,9 +15,8 @@ from bpr.analysis.results import Analysis, CandidateStep, MeasurePlan, ScoredPro
 from bpr.analysis.roadmap import needs_national_online
 from bpr.analysis.scope import Scope
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
-from bpr.export.presentation import counter_label
+from bpr.export.presentation import counter_label, warning_lines
 from bpr.export.report.pages import ROLE_LABELS
-from bpr.export.warnings_ja import japanese_warnings
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Attachment, Measure, Step
 from bpr.inventory.vocabulary import (
@@ -183,7 +182,7 @@ def procedure_page(
         uptake=scope.uptake.get(item.id),
         plan_note=plan_note,
         national_note=national_note,
-        warnings=tuple(japanese_warnings(item, analysis.warnings_by_procedure.get(item.id, ()))),
+        warnings=tuple(warning_lines(analysis.warnings_by_procedure.get(item.id, ()))),
         diagram=diagram,
         diagram_note=diagram_note,
     )

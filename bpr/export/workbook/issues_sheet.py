@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.export.presentation import counter_label
-from bpr.export.warnings_ja import WARNING_LABELS, japanese_warnings
+from bpr.export.presentation import counter_label, warning_lines
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import CENTRED, NUMBER, WARNING_FILL, WRAPPED, CellFormat
 from bpr.export.workbook.table import Column, Row, Styled, Table
@@ -30,7 +29,7 @@ def issues_table(scope: Scope) -> Table:
     warnings = scope.analysis.warnings_by_procedure
     files = sorted({p.file for p in scope.procedures})
     file_warnings = [(file, warnings[file]) for file in files if file in warnings]
-    said = {p.id: japanese_warnings(p, warnings.get(p.id, ())) for p in scope.procedures}
+    said = {p.id: warning_lines(warnings.get(p.id, ())) for p in scope.procedures}
     count = sum(len(p.procedure.issues) + len(said[p.id]) for p in scope.procedures)
     count += sum(len(found) for _, found in file_warnings)
 
@@ -42,9 +41,7 @@ def issues_table(scope: Scope) -> Table:
             for label, message in said[item.id]:
                 yield (*where, Styled(f"{WARNING}\n{label}" if label else WARNING, WARNING_FORMAT), message)
         for file, found in file_warnings:
-            for warning in found:
-                code, _, message = warning.partition(": ")
-                label = WARNING_LABELS.get(code, code)
+            for label, message in warning_lines(found):
                 yield (
                     None,
                     "",

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bpr.i18n import _
+from bpr.i18n import N_, Phrase, phrase, say
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Counter, Procedure
 
@@ -18,7 +18,7 @@ class RuleFinding:
     """A finding at a path inside a file (a procedure's path for procedure rules)."""
 
     path: PathKey
-    message: str
+    message: str | Phrase  # a rule's finding is a Phrase; a schema error is text in the run's language
     at_key: bool = False
     # The field a missing-field finding is about (its path is the mapping that lacks it): the message is
     # in the language of the run, so whoever needs the field's name reads it here, not in the message.
@@ -34,7 +34,12 @@ class ProcedureContext:
     counter: Counter | None = None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return " (did you mean 'x'?)" for the closest candidate, or ""."""
+def suggestion(word: str, candidates: Iterable[str]) -> Phrase | str:
+    """Return the phrase " (did you mean 'x'?)" for the closest candidate, or ""."""
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return _(" (did you mean '{match}'?)").format(match=matches[0]) if matches else ""
+    return phrase(N_(" (did you mean '{match}'?)"), match=matches[0]) if matches else ""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest candidate, or "", in the run's language."""
+    return say(suggestion(word, candidates))

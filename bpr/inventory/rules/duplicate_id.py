@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from bpr.i18n import _
+from bpr.i18n import N_, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     for index, step in enumerate(ctx.procedure.steps):
         if step.id in seen:
             yield RuleFinding(
-                ("steps", index, "id"), _("step id '{step}' is used twice in this procedure").format(step=step.id)
+                ("steps", index, "id"), phrase(N_("step id '{step}' is used twice in this procedure"), step=step.id)
             )
         seen.add(step.id)
 
@@ -46,8 +46,10 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                     loaded,
                     RuleFinding(
                         ("counter", "id"),
-                        _("counter id '{counter}' is already used at {first}").format(
-                            counter=loaded.counter.id, first=first
+                        phrase(
+                            N_("counter id '{counter}' is already used at {first}"),
+                            counter=loaded.counter.id,
+                            first=first,
                         ),
                     ),
                 )
@@ -59,8 +61,10 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
                     loaded,
                     RuleFinding(
                         ("procedures", index, "id"),
-                        _("procedure id '{procedure}' is already used at {first}").format(
-                            procedure=procedure_id, first=first
+                        phrase(
+                            N_("procedure id '{procedure}' is already used at {first}"),
+                            procedure=procedure_id,
+                            first=first,
                         ),
                     ),
                 )

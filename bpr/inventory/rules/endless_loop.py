@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "endless-loop"
@@ -37,8 +37,12 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     names = "', '".join(trapped[:5])
     yield RuleFinding(
         path,
-        _(
-            "cases that reach step '{first}' can never leave the loop through '{names}': "
-            "give a way out a share of at least 0.000001"
-        ).format(first=first, names=names),
+        phrase(
+            N_(
+                "cases that reach step '{first}' can never leave the loop through '{names}': "
+                "give a way out a share of at least 0.000001"
+            ),
+            first=first,
+            names=names,
+        ),
     )

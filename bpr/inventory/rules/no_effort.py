@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "no-effort"
@@ -18,8 +18,9 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if all(step.effort == 0 for step in ctx.procedure.steps):
         yield RuleFinding(
             ("steps",),
-            _("no step of procedure '{procedure}' has an `effort`: its staff and citizen hours will be zero").format(
-                procedure=ctx.procedure.id
+            phrase(
+                N_("no step of procedure {procedure} has an `effort`: its staff and citizen hours will be zero"),
+                procedure=Named(ctx.procedure.id, ctx.procedure.name),
             ),
             at_key=True,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "no-end"
@@ -26,9 +26,13 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if not ctx.flow.can_end():
         yield RuleFinding(
             ("steps",),
-            _(
-                "procedure '{procedure}' has no end: every path from step '{start}' loops forever "
-                "(give the last step `next: []` or no `next`)"
-            ).format(procedure=ctx.procedure.id, start=ctx.flow.start),
+            phrase(
+                N_(
+                    "procedure '{procedure}' has no end: every path from step '{start}' loops forever "
+                    "(give the last step `next: []` or no `next`)"
+                ),
+                procedure=ctx.procedure.id,
+                start=ctx.flow.start,
+            ),
             at_key=True,
         )

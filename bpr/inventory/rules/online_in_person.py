@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import Actor, OnlineStatus
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -23,5 +23,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if step.in_person and step.actor is Actor.CITIZEN:
             yield RuleFinding(
                 ("steps", index, "in_person"),
-                _("procedure is fully online, yet step '{step}' needs the citizen in person").format(step=step.id),
+                phrase(
+                    N_("procedure is fully online, yet step {step} needs the citizen in person"),
+                    step=Named(step.id, step.name),
+                ),
             )

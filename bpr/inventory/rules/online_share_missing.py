@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import OnlineStatus
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -23,8 +23,11 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if online.status is OnlineStatus.PARTIAL and online.share is None:
         yield RuleFinding(
             ("online", "status"),
-            _(
-                "procedure '{procedure}' is partly online but has no 'share' "
-                "(オンライン手続件数 / 総手続件数): the configured default share is used"
-            ).format(procedure=ctx.procedure.id),
+            phrase(
+                N_(
+                    "procedure {procedure} is partly online but has no 'share' "
+                    "(オンライン手続件数 / 総手続件数): the configured default share is used"
+                ),
+                procedure=Named(ctx.procedure.id, ctx.procedure.name),
+            ),
         )

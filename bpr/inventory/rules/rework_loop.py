@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "rework-loop"
@@ -32,5 +32,11 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
             path: tuple[str | int, ...] = ("steps", index, "next", written.index(target))
         else:
             path = ("steps", index, "id")
-        message = _("step '{source}' sends the case back to '{target}' (rework loop, 差し戻し)")
-        yield RuleFinding(path, message.format(source=source, target=target))
+        yield RuleFinding(
+            path,
+            phrase(
+                N_("step {source} sends the case back to {target} (rework loop, 差し戻し)"),
+                source=Named(source, step.name),
+                target=Named(target, ctx.procedure.steps[index_of[target]].name),
+            ),
+        )

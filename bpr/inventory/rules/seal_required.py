@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "seal-required"
@@ -19,5 +19,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if step.seal:
             yield RuleFinding(
                 ("steps", index, "seal"),
-                _("step '{step}' requires a seal (押印), abolished in principle since April 2021").format(step=step.id),
+                phrase(
+                    N_("step {step} requires a seal (押印), abolished in principle since April 2021"),
+                    step=Named(step.id, step.name),
+                ),
             )

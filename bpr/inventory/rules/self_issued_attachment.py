@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import Source
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -21,7 +21,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         if attachment.source is Source.SELF:
             yield RuleFinding(
                 ("attachments", index, "source"),
-                _("attachment '{name}' is issued by the city itself: look it up instead of asking the citizen").format(
-                    name=attachment.name
+                phrase(
+                    N_("attachment {name} is issued by the city itself: look it up instead of asking the citizen"),
+                    name=Named(attachment.name, attachment.name),
                 ),
             )

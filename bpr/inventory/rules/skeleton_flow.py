@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import FlowSource
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
@@ -21,7 +21,8 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     if ctx.procedure.flow_source is FlowSource.SKELETON:
         yield RuleFinding(
             ("flow_source",),
-            _("procedure '{procedure}' has a skeleton flow, not yet surveyed: its hours are placeholders").format(
-                procedure=ctx.procedure.id
+            phrase(
+                N_("procedure {procedure} has a skeleton flow, not yet surveyed: its hours are placeholders"),
+                procedure=Named(ctx.procedure.id, ctx.procedure.name),
             ),
         )

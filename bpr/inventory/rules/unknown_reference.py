@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from bpr.i18n import _
-from bpr.inventory.rules.base import ProcedureContext, RuleFinding, did_you_mean
+from bpr.i18n import N_, phrase
+from bpr.inventory.rules.base import ProcedureContext, RuleFinding, suggestion
 
 if TYPE_CHECKING:
     from bpr.inventory.records import LoadedFile
@@ -30,11 +30,13 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     for index, step in enumerate(ctx.procedure.steps):
         for position, target in enumerate(step.next_ids or []):
             if target not in ids:
-                hint = did_you_mean(target, ids)
                 yield RuleFinding(
                     ("steps", index, "next", position),
-                    _("step '{step}' goes to '{target}', which does not exist{hint}").format(
-                        step=step.id, target=target, hint=hint
+                    phrase(
+                        N_("step '{step}' goes to '{target}', which does not exist{hint}"),
+                        step=step.id,
+                        target=target,
+                        hint=suggestion(target, ids),
                     ),
                 )
 
@@ -47,13 +49,15 @@ def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, R
             for number, attachment in enumerate(procedure.attachments):
                 target = attachment.procedure
                 if target is not None and target not in known:
-                    hint = did_you_mean(target, known)
                     yield (
                         loaded,
                         RuleFinding(
                             ("procedures", index, "attachments", number, "procedure"),
-                            _("attachment '{name}' refers to procedure '{target}', which does not exist{hint}").format(
-                                name=attachment.name, target=target, hint=hint
+                            phrase(
+                                N_("attachment '{name}' refers to procedure '{target}', which does not exist{hint}"),
+                                name=attachment.name,
+                                target=target,
+                                hint=suggestion(target, known),
                             ),
                         ),
                     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "unreachable-step"
@@ -26,13 +26,16 @@ CODE = "unreachable-step"
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     """Yield each step that no path from the first step reaches."""
     reached = set(ctx.flow.reachable())
+    names = {step.id: step.name for step in reversed(ctx.procedure.steps)}
     seen: set[str] = set()
     for index, step in enumerate(ctx.procedure.steps):
         if step.id not in reached and step.id not in seen:
             seen.add(step.id)
             yield RuleFinding(
                 ("steps", index, "id"),
-                _("step '{step}' cannot be reached from the first step '{start}'").format(
-                    step=step.id, start=ctx.flow.start
+                phrase(
+                    N_("step {step} cannot be reached from the first step {start}"),
+                    step=Named(step.id, step.name),
+                    start=Named(ctx.flow.start, names.get(ctx.flow.start, ctx.flow.start)),
                 ),
             )

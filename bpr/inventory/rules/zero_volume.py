@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.i18n import _
+from bpr.i18n import N_, Named, phrase
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "zero-volume"
@@ -16,5 +16,8 @@ CODE = "zero-volume"
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
     """Yield a finding when the annual volume is zero."""
     if ctx.procedure.annual_volume == 0:
-        message = _("procedure '{procedure}' has no cases a year: it cannot rank").format(procedure=ctx.procedure.id)
+        message = phrase(
+            N_("procedure {procedure} has no cases a year: it cannot rank"),
+            procedure=Named(ctx.procedure.id, ctx.procedure.name),
+        )
         yield RuleFinding(("annual_volume",), message)

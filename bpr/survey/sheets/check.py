@@ -16,7 +16,7 @@ from typing import Any
 from bpr.i18n import _
 from bpr.inventory.checker import FileChecker
 from bpr.inventory.codes import severity_of
-from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.problem import Problem, Severity, found
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules.base import PathKey, RuleFinding
 from bpr.survey.sheets.reader import CellRef, WorkbookData, read_workbook
@@ -135,11 +135,12 @@ def _check_one(source: WorkbookData) -> WorkbookFile:
         from_model = index >= len(source.findings)
         if from_model and code in ("invalid-value", "missing-field") and cell in read_cells:
             continue
-        if (cell, code, finding.message) in seen:
+        base = found(
+            source.display, 1, 1, severity_of(code), code, finding.message, _procedure_id(source.data, finding.path)
+        )
+        if (cell, code, base.message) in seen:
             continue
-        seen.add((cell, code, finding.message))
-        owner = _procedure_id(source.data, finding.path)
-        base = Problem(source.display, 1, 1, severity_of(code), code, finding.message, owner)
+        seen.add((cell, code, base.message))
         loaded.problems.append(loaded.locate(base, finding))
     for index, item in enumerate(source.data.get("procedures", [])):
         if isinstance(item, dict) and isinstance(item.get("id"), str):
