@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpr.inventory import yamlfile
+from bpr.inventory.codes import CODES
 from bpr.inventory.loader import load_file, load_inventory
 from bpr.inventory.problem import Problem, Severity
-from bpr.inventory.rules import CODES
 
 from conftest import INVALID, VALID, expected_problems, invalid_cases, yaml_files
 

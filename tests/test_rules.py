@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from bpr.inventory.codes import CODES, RULES_BY_CODE, severity_of
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Procedure
 from bpr.inventory.problem import Severity
-from bpr.inventory.rules import CODES, RULES_BY_CODE, severity_of
 from bpr.inventory.rules.base import ProcedureContext, did_you_mean
 
 from conftest import ROOT
@@ -134,3 +134,16 @@ def test_a_rule_sees_the_counter_of_its_procedure(monkeypatch: pytest.MonkeyPatc
     )
     checker.load_text(text, "f.yaml")
     assert [counter.section for counter in seen] == ["市民課"]
+
+
+def test_each_rule_declares_its_code_severity_meaning_and_a_warning_its_title() -> None:
+    from bpr.i18n import translate
+    from bpr.inventory.codes import TITLES
+    from bpr.inventory.rules import RULES_BY_CODE
+
+    for code, rule in RULES_BY_CODE.items():
+        assert code == rule.CODE
+        assert CODES[code] == (rule.SEVERITY, rule.MEANING)
+        assert hasattr(rule, "TITLE") is (rule.SEVERITY is Severity.WARNING), code
+    # A warning's title is said in Japanese in the documents, from the catalog.
+    assert all(translate(title, "ja") != title for title in TITLES.values())

@@ -825,9 +825,8 @@ def test_the_counter_column_does_not_repeat_the_section() -> None:
 def test_every_warning_code_of_the_rules_has_a_japanese_form(sample: Analysis) -> None:
     from bpr.export.presentation import warning_lines
     from bpr.i18n import translate
-    from bpr.inventory.codes import TITLES
+    from bpr.inventory.codes import CODES, TITLES
     from bpr.inventory.problem import Severity
-    from bpr.inventory.rules import CODES
 
     warning_codes = {code for code, (severity, _) in CODES.items() if severity is Severity.WARNING}
     assert warning_codes == set(TITLES)

@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from bpr.i18n import N_, _, ngettext
+from bpr.inventory.codes import severity_of
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.problem import Problem, found
 from bpr.inventory.pydantic_errors import findings_from_error, missing_field_finding, unknown_field_message
 from bpr.inventory.records import LoadedFile
-from bpr.inventory.rules import RULES_BY_CODE, severity_of
+from bpr.inventory.rules import RULES_BY_CODE
 from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding
 from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
 

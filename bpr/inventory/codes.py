@@ -1,15 +1,20 @@
-"""Every problem code bpr reports, with its severity and what it means: below the loader and the rules."""
+"""Every problem code bpr reports, with its severity and what it means.
+
+The loader's and the checker's codes are declared here; each rule declares its own (`CODE`, `SEVERITY`,
+`MEANING` and, for a warning, the `TITLE` the documents head it with) in its module, as yamllint's
+rules do, and the config may raise or drop a warning (`validate.severity`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bpr.i18n import N_
 from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.rules import RULES_BY_CODE
 
-# Every code bpr can report, with its severity and what it means. The loader's codes come first.
-CODES: dict[str, tuple[Severity, str]] = {
+# The codes of reading a file and of checking it against the format's models.
+LOADER_CODES: dict[str, tuple[Severity, str]] = {
     "file-unreadable": (Severity.ERROR, "the file or folder cannot be read"),
     "file-encoding": (Severity.ERROR, "the file is not UTF-8 text (e.g. saved as Shift_JIS by Excel)"),
     "empty-file": (Severity.ERROR, "the file has no content"),
@@ -22,33 +27,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "missing-field": (Severity.ERROR, "a required field is missing"),
     "invalid-value": (Severity.ERROR, "a value of the wrong type, outside its range or not in its enum"),
     "no-inventory": (Severity.ERROR, "no inventory file was found under the given paths"),
-    "duplicate-id": (Severity.ERROR, "a counter, procedure or step id is used twice"),
-    "unknown-reference": (Severity.ERROR, "a `next` or attachment `procedure` id does not exist"),
-    "no-end": (Severity.ERROR, "every path of a flow loops forever"),
-    "endless-loop": (Severity.ERROR, "a loop that no case can leave: every way out has share 0"),
-    "unreachable-step": (Severity.WARNING, "a step cannot be reached from the first step"),
-    "rework-loop": (Severity.WARNING, "a flow goes back to an earlier step (差し戻し)"),
-    "zero-volume": (Severity.WARNING, "`annual_volume: 0`"),
-    "no-effort": (Severity.WARNING, "no step of a procedure has an `effort`"),
-    "seal-required": (Severity.WARNING, "a step requires a seal (押印)"),
-    "self-issued-attachment": (Severity.WARNING, "an attachment the city issues itself"),
-    "online-in-person": (Severity.WARNING, "a fully online procedure with an in-person citizen step"),
-    "online-share-missing": (Severity.WARNING, "`online.status: partial` without `online.share`"),
-    "skeleton-flow": (Severity.WARNING, "`flow_source: skeleton`: steps made by an importer, not yet surveyed"),
 }
-
+# Every code bpr can report, with its severity and what it means: the loader's first, then the rules'.
+CODES: dict[str, tuple[Severity, str]] = LOADER_CODES | {
+    code: (rule.SEVERITY, rule.MEANING) for code, rule in RULES_BY_CODE.items()
+}
 # The short title of each warning code, as the documents head a warning with it (課題一覧, the report).
-TITLES: dict[str, str] = {
-    "unreachable-step": N_("unreachable step"),
-    "rework-loop": N_("rework loop"),
-    "zero-volume": N_("no cases a year"),
-    "no-effort": N_("no working time"),
-    "seal-required": N_("seal"),
-    "self-issued-attachment": N_("attachment the city issues"),
-    "online-in-person": N_("online, yet in person"),
-    "online-share-missing": N_("online share missing"),
-    "skeleton-flow": N_("flow not surveyed"),
-}
+TITLES: dict[str, str] = {code: rule.TITLE for code, rule in RULES_BY_CODE.items() if hasattr(rule, "TITLE")}
 
 
 def apply_severities(problems: list[Problem], severity: Mapping[str, str]) -> list[Problem]:

@@ -1,10 +1,9 @@
-"""Validation rules: one module each, and the registry that decides their severity."""
+"""Validation rules: one module each (its code, default severity, meaning and check), and their registry."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from bpr.inventory import codes
 from bpr.inventory.rules import (
     duplicate_id,
     endless_loop,
@@ -39,7 +38,3 @@ RULES_BY_CODE: dict[str, ModuleType] = {
         skeleton_flow,
     )
 }
-
-# The codes and their severities live below the rules and the loader (bpr/inventory/codes.py).
-CODES = codes.CODES
-severity_of = codes.severity_of

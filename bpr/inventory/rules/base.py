@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from bpr.i18n import N_, Phrase, phrase, say
 from bpr.inventory.flow import Flow
@@ -32,6 +33,33 @@ class ProcedureContext:
     procedure: Procedure
     flow: Flow
     counter: Counter | None = None
+
+
+class FileFacts(Protocol):
+    """What a cross-file rule reads of each loaded file (`bpr/inventory/records.py`'s LoadedFile has it)."""
+
+    @property
+    def counter(self) -> Counter | None:
+        """The file's counter, when valid."""
+        ...
+
+    @property
+    def procedures(self) -> list[tuple[int, Procedure]]:
+        """The file's valid procedures, with their index in the file."""
+        ...
+
+    @property
+    def declared_ids(self) -> dict[int, str]:
+        """Every procedure id the file declares, by index, valid or not."""
+        ...
+
+    def where(self, path: PathKey) -> str:
+        """Return 'FILE:LINE:COL' of a recorded path."""
+        ...
+
+
+# A cross-file rule yields each finding with the file it is about, of whatever type it was given.
+LoadedT = TypeVar("LoadedT", bound=FileFacts)
 
 
 def suggestion(word: str, candidates: Iterable[str]) -> Phrase | str:

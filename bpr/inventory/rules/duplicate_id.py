@@ -12,15 +12,14 @@ Fails (the second `receive`)::
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from bpr.i18n import N_, phrase
-from bpr.inventory.rules.base import ProcedureContext, RuleFinding
-
-if TYPE_CHECKING:
-    from bpr.inventory.records import LoadedFile
+from bpr.inventory.problem import Severity
+from bpr.inventory.rules.base import LoadedT, ProcedureContext, RuleFinding
 
 CODE = "duplicate-id"
+SEVERITY = Severity.ERROR  # the config cannot lower an error (`validate.severity`)
+MEANING = "a counter, procedure or step id is used twice"
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
@@ -34,7 +33,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
         seen.add(step.id)
 
 
-def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, RuleFinding]]:
+def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFinding]]:
     """Yield each counter or procedure id already used in the set, pointing at the earlier one."""
     counters: dict[str, str] = {}
     procedures: dict[str, str] = {}

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpr.i18n import N_, phrase
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "endless-loop"
+SEVERITY = Severity.ERROR  # the config cannot lower an error (`validate.severity`)
+MEANING = "a loop that no case can leave: every way out has share 0"
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

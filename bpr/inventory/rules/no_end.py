@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpr.i18n import N_, phrase
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "no-end"
+SEVERITY = Severity.ERROR  # the config cannot lower an error (`validate.severity`)
+MEANING = "every path of a flow loops forever"
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

@@ -10,9 +10,13 @@ from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import Actor, OnlineStatus
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "online-in-person"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "a fully online procedure with an in-person citizen step"
+TITLE = N_("online, yet in person")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

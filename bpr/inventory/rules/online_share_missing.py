@@ -12,9 +12,13 @@ from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import OnlineStatus
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "online-share-missing"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "`online.status: partial` without `online.share`"
+TITLE = N_("online share missing")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

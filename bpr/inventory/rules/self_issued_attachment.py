@@ -10,9 +10,13 @@ from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import Source
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "self-issued-attachment"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "an attachment the city issues itself"
+TITLE = N_("attachment the city issues")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

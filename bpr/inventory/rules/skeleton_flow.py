@@ -11,9 +11,13 @@ from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
 from bpr.inventory.models import FlowSource
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "skeleton-flow"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "`flow_source: skeleton`: steps made by an importer, not yet surveyed"
+TITLE = N_("flow not surveyed")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

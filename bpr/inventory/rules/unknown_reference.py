@@ -13,15 +13,14 @@ Fails (`notfy` is no step of this procedure)::
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from bpr.i18n import N_, phrase
-from bpr.inventory.rules.base import ProcedureContext, RuleFinding, suggestion
-
-if TYPE_CHECKING:
-    from bpr.inventory.records import LoadedFile
+from bpr.inventory.problem import Severity
+from bpr.inventory.rules.base import LoadedT, ProcedureContext, RuleFinding, suggestion
 
 CODE = "unknown-reference"
+SEVERITY = Severity.ERROR  # the config cannot lower an error (`validate.severity`)
+MEANING = "a `next` or attachment `procedure` id does not exist"
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
@@ -41,7 +40,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
                 )
 
 
-def check_inventory(files: Sequence[LoadedFile]) -> Iterator[tuple[LoadedFile, RuleFinding]]:
+def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFinding]]:
     """Yield each attachment whose `procedure` names no procedure in the set."""
     known = {procedure_id for loaded in files for procedure_id in loaded.declared_ids.values()}
     for loaded in files:

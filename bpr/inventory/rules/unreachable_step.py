@@ -18,9 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "unreachable-step"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "a step cannot be reached from the first step"
+TITLE = N_("unreachable step")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:

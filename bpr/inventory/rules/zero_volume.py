@@ -8,9 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
+from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 
 CODE = "zero-volume"
+SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
+MEANING = "`annual_volume: 0`"
+TITLE = N_("no cases a year")  # heads the warning in 課題一覧 and the report
 
 
 def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
