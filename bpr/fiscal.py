@@ -23,8 +23,13 @@ REIWA_START = 2019  # 令和元年 began on 1 May 2019 (平成 before it)
 
 
 def reiwa(fy: int) -> str:
-    """Return the Japanese era label of a fiscal year (2022 → 令和4年度)."""
-    return f"令和{fy - 2018}年度" if fy >= 2019 else f"平成{fy - 1988}年度"
+    """Return the Japanese era label of a fiscal year (2022 → 令和4年度, 2019 → 令和元年度).
+
+    The first year of an era is 元年, as official documents write it; FY2019 is 令和元年度 although its
+    April was still 平成31年.
+    """
+    year, era = (fy - 2018, "令和") if fy >= REIWA_START else (fy - 1988, "平成")
+    return f"{era}{'元' if year == 1 else year}年度"
 
 
 def japanese_date(day: datetime.date) -> str:

@@ -34,6 +34,11 @@ def config(**overrides: Any) -> RoadmapConfig:
 def test_reiwa_labels():
     assert reiwa(2022) == "令和4年度"
     assert reiwa(2026) == "令和8年度"
+    # The first year of an era is 元年, as official documents write it.
+    assert reiwa(2019) == "令和元年度"
+    assert reiwa(2020) == "令和2年度"
+    assert reiwa(2018) == "平成30年度"
+    assert reiwa(1989) == "平成元年度"
 
 
 def test_measures_fill_years_in_rank_order_within_capacity():
