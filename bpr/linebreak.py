@@ -1,15 +1,18 @@
 """Japanese line breaking: widths in terminal columns, and lines broken by 禁則 (kinsoku shori).
 
-A line never starts with a closing bracket or a 、。 (行頭禁則) nor ends with an opening bracket (行末禁則);
-a run of katakana (システム, マイナンバーカード) and a Latin word are kept whole unless longer than a
-line. Used by the diagrams' labels, the workbook's cells and the help at the terminal. Light on purpose
-(the standard library only): `bpr --help` imports it.
+Lines break between phrases (文節), as BudouX finds them: 「被災者生活再建支援金の / 支給申請」, never
+「被災者生活再建支援金の支 / 給申請」. A line never starts with a closing bracket or a 、。 (行頭禁則) nor
+ends with an opening bracket (行末禁則); a Latin word is kept whole. A phrase longer than a line is cut
+by characters under the same 禁則 rules. Used by the diagrams' labels, the workbook's cells and the help
+at the terminal; BudouX is loaded only when Japanese text is first wrapped.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def display_width(value: str) -> int:
@@ -40,29 +43,37 @@ NO_LINE_END = frozenset("（「『【〔〈《｛［([{")
 
 def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
     lines: list[str] = []
-    current, used = "", 0
-    for token in _tokens(paragraph):
-        size = display_width(token)
-        if token == " " and not current:
+    line: list[str] = []  # the pieces of the line being filled
+    used = 0
+    for token in _tokens(paragraph, width):
+        if token == " " and not line:
             continue
-        if current and token[0] in NO_LINE_START and used + size <= width + 2:
-            current, used = current + token, used + size
-        elif current and used + size > width:
-            head, carried = _hold_opening(current.rstrip())
+        size = display_width(token)
+        # ぶら下げ: a closing mark that ends a piece may hang one character past the line.
+        closing = len(token) - len(token.rstrip("".join(NO_LINE_START)))
+        if line and used + size > width + min(2, display_width(token[len(token) - closing :])):
+            head, opening = _hold_opening("".join(line).rstrip())
             lines.append(head)
-            current = carried if token == " " else carried + token
-            used = display_width(current)
+            line = [opening] if opening else []
+            if token != " ":
+                line.append(token)
+            used = display_width("".join(line))
         else:
-            current, used = current + token, used + size
-        while used > width + 2:
-            cut = _fit(current, width)
-            while cut > 1 and (current[cut - 1] in NO_LINE_END or current[cut] in NO_LINE_START):
-                cut -= 1
-            lines.append(current[:cut])
-            current = current[cut:]
-            used = display_width(current)
-    if current.strip() or not lines:
-        lines.append(current.rstrip())
+            line.append(token)
+            used += size
+        if used > width + 2:
+            # A piece longer than a line: cut it by characters, never before a closing or after an opening mark.
+            current = "".join(line)
+            while display_width(current) > width + 2:
+                cut = _fit(current, width)
+                while cut > 1 and (current[cut - 1] in NO_LINE_END or current[cut] in NO_LINE_START):
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
+            line, used = [current], display_width(current)
+    rest = "".join(line)
+    if rest.strip() or not lines:
+        lines.append(rest.rstrip())
     return lines
 
 
@@ -74,23 +85,37 @@ def _hold_opening(line: str) -> tuple[str, str]:
     return line[:cut], line[cut:]
 
 
+def _tokens(paragraph: str, width: int) -> Iterable[str]:
+    """Yield the pieces a line may break between: spaces, Latin words, and Japanese phrases (文節).
+
+    The phrases are BudouX's (a small model of where Japanese text may break, by Google). A phrase wider
+    than a line is broken further, as before BudouX: a run of katakana (システム) and a Latin word stay
+    whole, any other wide character may end a line.
+    """
+    for piece in _SPACE.split(paragraph):
+        if not piece:
+            continue
+        if piece.isspace():
+            yield " "
+        elif any(display_width(ch) == 2 for ch in piece):
+            for phrase in _phrases(piece):
+                if display_width(phrase) > width:
+                    yield from _glued(_pieces(phrase))
+                else:
+                    yield phrase
+        else:
+            yield piece
+
+
 def _is_katakana(ch: str) -> bool:
     return "\u30a0" <= ch <= "\u30ff"
 
 
-def _tokens(paragraph: str) -> Iterable[str]:
-    """Yield the pieces a line may break between: spaces, each wide character, and words.
-
-    A run of katakana (システム, マイナンバーカード) is one word, kept whole unless longer than a line.
-    """
+def _pieces(text: str) -> Iterable[str]:
+    """Yield each wide character alone, and runs of katakana or of narrow characters as one piece."""
     word = ""
-    for ch in paragraph:
-        if ch.isspace():
-            if word:
-                yield word
-                word = ""
-            yield " "
-        elif _is_katakana(ch):
+    for ch in text:
+        if _is_katakana(ch):
             if word and not _is_katakana(word[-1]):
                 yield word
                 word = ""
@@ -107,6 +132,39 @@ def _tokens(paragraph: str) -> Iterable[str]:
             word += ch
     if word:
         yield word
+
+
+_SPACE = re.compile(r"(\s)")
+
+
+@functools.cache
+def _parser() -> Callable[[str], list[str]]:
+    # Loaded when Japanese text is first wrapped (a help page, a diagram): not on every start of bpr.
+    import budoux
+
+    return budoux.load_default_japanese_parser().parse
+
+
+def _phrases(text: str) -> list[str]:
+    """Return BudouX's phrases of a text, with the 禁則 marks moved onto the phrase they belong to."""
+    return _glued(_parser()(text) or [text])
+
+
+def _glued(pieces: Iterable[str]) -> list[str]:
+    """Return pieces of which none starts with a closing mark (・）」、) or ends with an opening one (（「)."""
+    out: list[str] = []
+    for piece in pieces:
+        while out and piece and piece[0] in NO_LINE_START:
+            out[-1] += piece[0]
+            piece = piece[1:]
+        while out and out[-1][-1] in NO_LINE_END:
+            piece = out[-1][-1] + piece
+            out[-1] = out[-1][:-1]
+            if not out[-1]:
+                out.pop()
+        if piece:
+            out.append(piece)
+    return out
 
 
 def _fit(value: str, width: int) -> int:

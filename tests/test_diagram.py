@@ -208,7 +208,7 @@ def test_quote_escapes_quotes_and_backslashes() -> None:
 
 def test_wrap_breaks_japanese_by_width_and_keeps_closing_marks_on_the_line() -> None:
     assert wrap("あいうえおかきくけこ", width=10) == ["あいうえお", "かきくけこ"]
-    assert wrap("あいうえお）かきく", width=10) == ["あいうえお）", "かきく"]
+    assert wrap("ふりこみ口座等）を記入", width=16) == ["ふりこみ口座等）", "を記入"]
     assert wrap("apply for residence card", width=12) == ["apply for", "residence", "card"]
     assert wrap("一二三四五六七八九十" * 3, width=10, max_lines=2) == ["一二三四五", "六七八九…"]
 
@@ -701,8 +701,8 @@ def test_labels_keep_katakana_words_whole_and_never_start_a_line_with_closing_ma
     assert wrap("住民記録システムから証明書を出力する。", 12, 4) == [
         "住民記録",
         "システムから",
-        "証明書を出力",
-        "する。",
+        "証明書を",
+        "出力する。",
     ]
     assert "システム" in "".join(wrap("本人確認・請求権限の確認、システムへの入力", 14, 4)).split("、")[-1]
     for label in ("マイナンバーカードの交付（電子証明書の発行）", "戸籍謄抄本（全部・個人事項証明書）の交付請求"):
