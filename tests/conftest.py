@@ -104,6 +104,9 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("BPR_LANG", "en")
     set_language("en")
+    # Text output is laid out for COLUMNS when piped (80 if unset); most tests read whole lines at 160.
+    # The tests of the default width remove it (tests/test_terminal_width.py).
+    monkeypatch.setenv("COLUMNS", "160")
     # Under GitHub Actions, validate would choose its github format and write a step summary.
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

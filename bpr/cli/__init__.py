@@ -152,6 +152,21 @@ def check_config_or_exit(option: Path | None) -> dict[str, str]:
     return {}
 
 
+def terminal_width() -> int:
+    """Return the width text output is laid out for: COLUMNS when set, else the terminal's, else 80."""
+    import shutil
+
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
+
+
+def wrapped(text: str, width: int, indent: str = "", hanging: int = 0) -> str:
+    """Return text broken into lines of a width (Japanese by phrase), the lines after the first indented more."""
+    from bpr.linebreak import wrap
+
+    lines = wrap(text, max(width - len(indent) - hanging, 20), max_lines=1_000_000)
+    return "\n".join(indent + (" " * hanging if index else "") + line for index, line in enumerate(lines)) + "\n"
+
+
 def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
     """Run a writer on stdout (UTF-8 bytes with utf8), turning an output failure (closed pipe, full disk) into exit 2."""
     try:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of
+from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of, terminal_width, wrapped
 from bpr.i18n import N_, _, joined, ngettext, say
 from bpr.textsafe import TerminalStream
 
@@ -89,14 +89,19 @@ def journeys(
 def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journeys: bool) -> None:
     from bpr.analysis.journeys import LIFE_EVENT_NAMES
 
+    # Every line fits the terminal (or COLUMNS when piped, 80 if unset): a long one goes on indented.
+    width = terminal_width()
     for journey in analysis.journeys:
         stream.write(
-            _("■ {event}: {occurrences:,} a year ({source})").format(
-                event=_(LIFE_EVENT_NAMES[journey.event.value]),
-                occurrences=journey.occurrences,
-                source=say(journey.occurrences_said or journey.occurrences_source),
+            wrapped(
+                _("■ {event}: {occurrences:,} a year ({source})").format(
+                    event=_(LIFE_EVENT_NAMES[journey.event.value]),
+                    occurrences=journey.occurrences,
+                    source=say(journey.occurrences_said or journey.occurrences_source),
+                ),
+                width,
+                hanging=2,
             )
-            + "\n"
         )
         per_occurrence = ngettext(
             "Per occurrence: {visits:.2f} visits to {count} section ({sections}), {forms:.1f} handwritten forms "
@@ -116,19 +121,21 @@ def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journe
             "Per year: {hours:,.0f} hours of the citizens' time; a one-stop, no-writing counter saves "
             "{saved:,.0f} hours ({each:.1f} hours per occurrence)"
         ).format(hours=journey.citizen_hours_year, saved=journey.one_stop_hours_year, each=journey.one_stop_hours)
-        stream.write(f"  {per_occurrence}\n  {per_year}\n")
+        stream.write(wrapped(per_occurrence, width, "  ", 2) + wrapped(per_year, width, "  ", 2))
         for item in journey.procedures:
             mark = _(TRIGGER_MARK) if item.trigger else "  "
             row = _("{share:6.1%}  visits {visits:4.2f}  forms {forms:4.1f}  {section}  {name}").format(
                 share=item.share, visits=item.visits, forms=item.forms, section=item.section, name=item.name
             )
-            stream.write(f"  {mark}{row}\n")
+            stream.write(_row_lines(f"  {mark}{row}", item.name, width))
         for gap in journey.gaps_said or journey.gaps:
-            stream.write("  " + _("Note: {gap}").format(gap=say(gap)) + "\n")
+            stream.write(wrapped(_("Note: {gap}").format(gap=say(gap)), width, "  ", 2))
         stream.write("\n")
     if only_journeys:
         return
-    stream.write(_("■ Documents the city issues that its own procedures ask for (fewer attachments)") + "\n")
+    stream.write(
+        wrapped(_("■ Documents the city issues that its own procedures ask for (fewer attachments)"), width, "", 2)
+    )
     for document in analysis.documents:
         line = ngettext(
             "{name}: asked by {count} procedure, {cases:,.0f} a year, {hours:,.0f} hours of the citizens' time, "
@@ -144,8 +151,8 @@ def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journe
             fees=document.fees_yen,
             drop=_(DROPS[document.source.value]),
         )
-        stream.write(f"  {line}\n")
-    stream.write("\n" + _("■ Fees payable in cash only (candidates for cashless payment)") + "\n")
+        stream.write(wrapped(line, width, "  ", 2))
+    stream.write("\n" + wrapped(_("■ Fees payable in cash only (candidates for cashless payment)"), width, "", 2))
     for candidate in analysis.cashless:
         line = _("{name} ({section}): {amount:,} yen × {cases:,.0f} a year = {yen:,.0f} yen").format(
             name=candidate.name,
@@ -154,7 +161,7 @@ def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journe
             cases=candidate.cases,
             yen=candidate.yen,
         )
-        stream.write(f"  {line}\n")
+        stream.write(wrapped(line, width, "  ", 2))
     if analysis.payment_methods:
         offered = joined(
             [
@@ -164,4 +171,18 @@ def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journe
                 for method, count in analysis.payment_methods
             ]
         )
-        stream.write("  " + _("Ways to pay the city already accepts: {offered}").format(offered=offered) + "\n")
+        stream.write(
+            wrapped(_("Ways to pay the city already accepts: {offered}").format(offered=offered), width, "  ", 2)
+        )
+
+
+def _row_lines(row: str, name: str, width: int) -> str:
+    """Return a procedure's row, its name (the last column) going on under itself when the row is too wide."""
+    from bpr.linebreak import display_width, wrap
+
+    if display_width(row) <= width or not row.endswith(name):
+        return row + "\n"
+    prefix = row[: len(row) - len(name)]
+    lead = display_width(prefix)
+    lines = wrap(name, max(width - lead, 16), max_lines=1_000_000)
+    return "".join((prefix if index == 0 else " " * lead) + line + "\n" for index, line in enumerate(lines))

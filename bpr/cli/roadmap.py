@@ -190,7 +190,7 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
         "Written: {where}; {count} warnings are listed in the issues sheet (課題一覧)",
         problems,
     )
-    console.print(Text(line.format(where=where, count=problems)))
+    console.print(Text(line.format(where=where, count=problems)), soft_wrap=True)  # a path is never broken
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     print_outlook(console, analysis.roadmap, analysis.verification)
     print_apart(console, analysis.roadmap, len(analysis.not_handled))

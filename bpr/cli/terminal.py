@@ -19,6 +19,7 @@ from bpr.analysis.labels import MEASURE_NAMES
 from bpr.analysis.results import Analysis, KpiStatus, Roadmap, ScoredProcedure
 from bpr.analysis.summary import Summary
 from bpr.analysis.verification import Verification, by_kind
+from bpr.cli import terminal_width, wrapped
 from bpr.export.workbook import labels
 from bpr.fiscal import fiscal_year
 from bpr.i18n import N_, _, ngettext
@@ -118,6 +119,20 @@ def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
     return table
 
 
+def print_wrapped(
+    console: Console, text: str, *, indent: str = "", hanging: int = 2, styles: Sequence[tuple[str, str]] = ()
+) -> None:
+    """Print text broken to the console's width (Japanese by phrase), lines after the first indented more.
+
+    Rich would break a long Japanese line anywhere and start the rest at the margin; the lines are broken
+    here instead, and printed as they are. `styles` colours words (a mark, a KPI's state) where they appear.
+    """
+    said = Text(wrapped(text, console.width, indent, hanging).rstrip("\n"))
+    for words, style in styles:
+        said.highlight_words([words], style)
+    console.print(said, soft_wrap=True, highlight=False)
+
+
 def print_counts(console: Console, summary: Summary, uptake: int) -> None:
     """Print the procedures by recommendation, the measures placed by kind, the hours saved and the uptake line."""
     recommended = [f"{measure_name(c.measure)} {c.recommended}" for c in summary.by_measure]
@@ -125,38 +140,35 @@ def print_counts(console: Console, summary: Summary, uptake: int) -> None:
     procedures = ngettext("{count} procedure", "{count} procedures", summary.procedures).format(
         count=summary.procedures
     )
-    line = Text(
-        _("{procedures}, recommended: {measures}").format(procedures=procedures, measures=" / ".join(recommended))
-    )
-    line.highlight_words([procedures], "bold")
-    console.print(line, highlight=False)
+    line = _("{procedures}, recommended: {measures}").format(procedures=procedures, measures=" / ".join(recommended))
+    print_wrapped(console, line, styles=[(procedures, "bold")])
     placed = ", ".join(
         f"{measure_name(c.measure)} {c.placed}/{c.placed_outside}/{c.unplaced}" for c in summary.by_measure
     )
-    console.print(
+    print_wrapped(
+        console,
         _("Measures placed (in the plan period/fixed, outside it/unplaced, no capacity): {placed}").format(
             placed=placed
         ),
-        highlight=False,
     )
     hours = summary.total_placed
-    console.print(
+    print_wrapped(
+        console,
         _(
             "Expected savings (measures placed in the plan period): citizens and staff together {hours:,.0f} h/year "
             "(staff {staff:,.0f} h = {fte:,.2f} FTE, {thousand_yen:,.0f} thousand yen; citizens {citizen:,.0f} h)"
         ).format(
             hours=hours.hours, staff=hours.staff, fte=hours.fte, thousand_yen=hours.thousand_yen, citizen=hours.citizen
         ),
-        highlight=False,
     )
     if uptake:
         online = summary.of(Measure.ONLINE).uptake
-        console.print(
+        print_wrapped(
+            console,
             _(
                 "Open to applications on a channel that exists already (Mynaportal and others): {uptake} (of which"
                 " recommended to go online: {online}): no new capacity used; the task is raising uptake"
             ).format(uptake=uptake, online=online),
-            highlight=False,
         )
 
 
@@ -165,7 +177,8 @@ def print_outlook(console: Console, roadmap: Roadmap, verification: Sequence[Ver
     if not roadmap.by_year or roadmap.steady is None:
         return
     last, steady = roadmap.by_year[-1], roadmap.steady
-    console.print(
+    print_wrapped(
+        console,
         _(
             "Expected in {year} as uptake grows: staff {staff:,.0f} h, citizens {citizen:,.0f} h a year; costs"
             " {initial:,.0f} thousand yen at the start in all and {annual:,.0f} a year once in place; net"
@@ -178,15 +191,14 @@ def print_outlook(console: Console, roadmap: Roadmap, verification: Sequence[Ver
             annual=steady.annual,
             net=steady.net,
         ),
-        highlight=False,
     )
     for kind in by_kind(verification):
         ratio = "—" if kind.ratio is None else f"{kind.ratio:.0%}"
-        console.print(
+        print_wrapped(
+            console,
             _("Effects measured, {measure}: {count}, {ratio} of the staff hours expected").format(
                 measure=measure_name(kind.measure), count=kind.count, ratio=ratio
             ),
-            highlight=False,
         )
 
 
@@ -211,23 +223,24 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
             line = _("{name} by {fy}: target {target} / planned {planned} (done {done}):").format(**said)
         else:
             line = _("{name} by {fy}: target {target} / planned {planned}:").format(**said)
-        console.print(Text.assemble(f"  {line} ", kpi_mark(kpi)))
+        state, colour = kpi_mark(kpi)
+        print_wrapped(console, f"{line} {state}", indent="  ", styles=[(state, colour)])
         if kpi.zero_volume:
             zero = ngettext(
                 "of them {count:,} with an estimated 0 cases a year (write the city's count if it has any)",
                 "of them {count:,} with an estimated 0 cases a year (write the city's count if it has any)",
                 kpi.zero_volume,
             ).format(count=kpi.zero_volume)
-            console.print(Text.assemble("    ", ("!", "yellow"), " ", zero))
+            print_wrapped(console, f"! {zero}", indent="    ", styles=[("!", "yellow")])
         warning = kpi.say_warning()
         if warning is not None:
-            console.print(Text.assemble("    ", ("!", "yellow"), " ", warning))
+            print_wrapped(console, f"! {warning}", indent="    ", styles=[("!", "yellow")])
     # A KPI's warning is printed under it above, not again among the shortfalls.
     shortfalls = [s for s in roadmap.shortfalls if not labels.hides_kpi_warning(s.message, roadmap.kpis)]
     general = [s for s in shortfalls if s.procedure is None]
     particular = [s for s in shortfalls if s.procedure is not None]
     for shortfall in general + particular[:MAX_SHORTFALL_LINES]:
-        console.print(Text.assemble("  ", ("!", "yellow"), " ", shortfall.say()))
+        print_wrapped(console, f"! {shortfall.say()}", indent="  ", styles=[("!", "yellow")])
     if len(particular) > MAX_SHORTFALL_LINES:
         rest = len(particular) - MAX_SHORTFALL_LINES
         more = ngettext(
@@ -235,13 +248,14 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
             "{n:,} more procedures (the shortfalls of `bpr roadmap --format json`)",
             rest,
         ).format(n=rest)
-        console.print(Text.assemble("  ", ("!", "yellow"), " ", more))
+        print_wrapped(console, f"! {more}", indent="  ", styles=[("!", "yellow")])
 
 
 def print_apart(console: Console, roadmap: Roadmap, not_handled: int) -> None:
     """Print what is listed apart: procedures estimated at 0 cases, and those the city does not handle."""
     if roadmap.zero_volume:
-        console.print(
+        print_wrapped(
+            console,
             ngettext(
                 "{count:,} procedure with an estimated 0 cases a year (件数0の推計): given no build slot; write the"
                 " city's count where it has cases (the zero_volume list of --format json)",
@@ -249,22 +263,18 @@ def print_apart(console: Console, roadmap: Roadmap, not_handled: int) -> None:
                 " city's count where it has cases (the zero_volume list of --format json)",
                 len(roadmap.zero_volume),
             ).format(count=len(roadmap.zero_volume)),
-            highlight=False,
         )
     if not_handled:
-        console.print(
+        print_wrapped(
+            console,
             ngettext(
                 "{count:,} procedure the city does not handle (handled: false): listed, never scored",
                 "{count:,} procedures the city does not handle (handled: false): listed, never scored",
                 not_handled,
             ).format(count=not_handled),
-            highlight=False,
         )
 
 
 def make_console() -> Console:
-    """Return a console on stdout, wide enough for Japanese tables when stdout is no terminal."""
-    console = Console(file=sys.stdout)
-    if not console.is_terminal:
-        console = Console(file=sys.stdout, width=160)
-    return console
+    """Return a console on stdout as wide as the terminal, or as COLUMNS says when piped (80 if unset)."""
+    return Console(file=sys.stdout, width=terminal_width())
