@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StrictBool,
     Tag,
     ValidationError,
@@ -401,6 +402,14 @@ class Config(_Section):
     import_: ImportConfig = Field(default=ImportConfig(), alias="import")
     standardization: StandardizationConfig = StandardizationConfig()
     validate_: ValidateConfig = Field(default=ValidateConfig(), alias="validate")
+    # The file it was read from (None: the built-in defaults), which every output names (model v3's readers
+    # must know which travel time or cost their figures assume).
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """Return the config file the settings came from, or None for the built-in defaults."""
+        return self._source
 
 
 class ConfigError(Exception):
@@ -477,15 +486,46 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(sorted(problems)) from None
     if problems:
         raise ConfigError(sorted(problems))
+    config._source = display
     return config
 
 
-def resolve_config_path(option: Path | None, cwd: Path | None = None) -> Path | None:
-    """Return the config file to use: the option, else bpr.yaml in the working folder when present."""
+CONFIG_NAME = "bpr.yaml"
+
+
+def find_config(paths: Sequence[Path] = (), cwd: Path | None = None) -> Path | None:
+    """Return the bpr.yaml that applies to an inventory: the nearest one upward from its first path, as ruff does.
+
+    The search goes from the first path's folder up to the root of its git repository (the folder that holds
+    `.git`) or of the file system; with no inventory path, or none found above it, bpr.yaml in the working
+    folder. A path under the working folder is returned relative to it, as the user would type it.
+    """
+    here = (cwd or Path.cwd()).absolute()
+    starts = [(here / paths[0]).absolute()] if paths else []
+    for start in starts:
+        folder = start if start.is_dir() else start.parent
+        for candidate_folder in (folder, *folder.parents):
+            candidate = candidate_folder / CONFIG_NAME
+            if candidate.is_file():
+                return _shown(candidate, here)
+            if (candidate_folder / ".git").exists():
+                break
+    fallback = here / CONFIG_NAME
+    return _shown(fallback, here) if fallback.is_file() else None
+
+
+def _shown(path: Path, cwd: Path) -> Path:
+    try:
+        return path.relative_to(cwd)
+    except ValueError:
+        return path
+
+
+def resolve_config_path(option: Path | None, cwd: Path | None = None, paths: Sequence[Path] = ()) -> Path | None:
+    """Return the config file to use: the option, else the nearest bpr.yaml (find_config)."""
     if option is not None:
         return option
-    candidate = (cwd or Path.cwd()) / "bpr.yaml"
-    return candidate if candidate.is_file() else None
+    return find_config(paths, cwd)
 
 
 def config_as_dict(config: Config) -> dict[str, Any]:

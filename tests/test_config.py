@@ -121,3 +121,40 @@ def test_a_warning_can_be_raised_to_an_error_or_turned_off_but_an_error_not_lowe
         load_config(lowered)
     said = [f"{p.line}:{p.column} {p.message}" for p in caught.value.problems]
     assert len(said) == 1 and said[0].startswith("3:5 ") and "endless-loop" in said[0]  # at the mapping's first code
+
+
+def test_the_nearest_bpr_yaml_above_the_inventory_is_used_and_named(tmp_path: Path, monkeypatch) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from bpr.cli.main import app
+    from conftest import INVENTORIES
+
+    city = tmp_path / "city"
+    shutil.copytree(INVENTORIES, city / "inventories")
+    (city / ".git").mkdir()  # the repository's root: the search stops here
+    (city / "bpr.yaml").write_text("scoring: {travel_minutes_per_visit: 5}\n", encoding="utf-8")
+    (tmp_path / "bpr.yaml").write_text("scoring: {travel_minutes_per_visit: 500}\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def travel(cwd: Path, *paths: str) -> tuple[str | None, str, float]:
+        monkeypatch.chdir(cwd)
+        result = runner.invoke(app, ["score", *paths, "-f", "json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data["config"], result.stderr, sum(p["citizen_hours"] for p in data["procedures"])
+
+    # From the repository's root, from inside the inventory, and from elsewhere: the same file, the same hours.
+    at_root = travel(city, "inventories")
+    inside = travel(city / "inventories", ".")
+    outside = travel(tmp_path / "city" / "inventories" / "..", "inventories")
+    assert at_root[0] == "bpr.yaml" and "Settings: bpr.yaml" in at_root[1]
+    assert inside[0] == str(Path("..") / "bpr.yaml") or inside[0].endswith("city/bpr.yaml")
+    assert at_root[2] == inside[2] == outside[2]
+    # Without one above the inventory, the built-in defaults, and the output says so.
+    (city / "bpr.yaml").unlink()
+    bare = travel(city / "inventories", ".")
+    assert bare[0] is None and "built-in defaults" in bare[1]
+    assert bare[2] != at_root[2]  # the file above the repository's root is not read

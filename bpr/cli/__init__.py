@@ -47,7 +47,8 @@ ConfigOption = Annotated[
         "--config",
         metavar="FILE",
         help=N_(
-            "Configuration file. Default: bpr.yaml in the working folder when present, else the built-in defaults."
+            "Configuration file. Default: the nearest bpr.yaml in the inventory's folder or above it (up to the"
+            " repository's root), else in the working folder, else the built-in defaults."
         ),
         show_default=False,
     ),
@@ -105,21 +106,22 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
     return chosen
 
 
-def _config_file(option: Path | None) -> Path | None:
-    """Return the config file in force (--config, else bpr.yaml when present), exiting 2 when --config is missing."""
+def _config_file(option: Path | None, paths: Sequence[Path] = ()) -> Path | None:
+    """Return the config file in force (--config, else the nearest bpr.yaml), exiting 2 when --config is missing."""
+    from bpr.config import find_config
+
     if option is not None and not option.is_file():
         if option.exists():
             fail(_("{path}: is not a regular file: bpr reads the configuration from a file").format(path=option))
         fail(_("no such configuration file: {path}").format(path=option))
-    path = option if option is not None else Path("bpr.yaml")
-    return path if path.is_file() else None
+    return option if option is not None else find_config(paths)
 
 
-def load_config_or_exit(option: Path | None) -> Config:
+def load_config_or_exit(option: Path | None, paths: Sequence[Path] = ()) -> Config:
     """Return the configuration in force (the built-in defaults without a file), or exit 2 on its errors."""
     from bpr.config import Config, ConfigError, load_config
 
-    path = _config_file(option)
+    path = _config_file(option, paths)
     if path is None:
         return Config()
     try:

@@ -125,7 +125,7 @@ def score_json(analysis: Analysis) -> str:
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
     records = ",\n".join(encode(procedure_record(item, fte, cost)) for item in analysis.procedures)
-    head = f'{{"model": {MODEL_VERSION}, "procedures": ['
+    head = f'{{"model": {MODEL_VERSION}, "config": {encode(analysis.config.source)}, "procedures": ['
     return head + "\n" + records + "\n]}\n" if records else head + "]}\n"
 
 
@@ -178,7 +178,9 @@ def score_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
-def roadmap_record(roadmap: Roadmap, verification: Sequence[Verification] = ()) -> dict[str, Any]:
+def roadmap_record(
+    roadmap: Roadmap, verification: Sequence[Verification] = (), config: str | None = None
+) -> dict[str, Any]:
     """Return the roadmap in the `bpr roadmap --format json` shape, with unscheduled items and shortfalls.
 
     `verification`: the 効果検証 of done plans with plan.actual (model v3, property 10), when any.
@@ -216,6 +218,7 @@ def roadmap_record(roadmap: Roadmap, verification: Sequence[Verification] = ()) 
 
     return {
         "model": MODEL_VERSION,
+        "config": config,
         "start_fy": roadmap.start_fy,
         "years": roadmap.years,
         **({"current_fy": roadmap.current_fy} if roadmap.current_fy is not None else {}),
@@ -312,6 +315,6 @@ def year_record(year: YearFigures) -> dict[str, Any]:
     return record
 
 
-def roadmap_json(roadmap: Roadmap, verification: Sequence[Verification] = ()) -> str:
+def roadmap_json(roadmap: Roadmap, verification: Sequence[Verification] = (), config: str | None = None) -> str:
     """Return the roadmap as JSON text, deterministic byte for byte."""
-    return json.dumps(roadmap_record(roadmap, verification), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(roadmap_record(roadmap, verification, config), ensure_ascii=False, indent=2) + "\n"
