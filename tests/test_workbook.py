@@ -23,7 +23,8 @@ from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis, Shortfall
 from bpr.analysis.summary import Summary, summarise
 from bpr.config import Config
-from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
+from bpr.export.atomic import atomic_write
+from bpr.export.celltext import csv_field, looks_like_formula, spreadsheet_text
 from bpr.export.workbook import (
     document_time,
     section_file_name,
@@ -467,10 +468,10 @@ def test_spreadsheet_text(text: str, expected: str) -> None:
     assert spreadsheet_text(text) == expected
 
 
-def test_formula_triggers_and_csv_text() -> None:
+def test_formula_triggers_and_csv_fields() -> None:
     assert all(looks_like_formula(text) for text in HOSTILE)
     assert not looks_like_formula("住民票 = 写し")
-    assert csv_text("=1+1") == "'=1+1" and csv_text("住民票") == "住民票"
+    assert csv_field("=1+1") == "'=1+1" and csv_field("住民票") == "住民票"
 
 
 @pytest.mark.parametrize(

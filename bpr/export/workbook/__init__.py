@@ -19,8 +19,9 @@ from typing import Any
 
 from bpr.analysis.results import Analysis
 from bpr.collector import collector_paused
+from bpr.export.atomic import atomic_write
+from bpr.export.celltext import spreadsheet_text
 from bpr.export.filenames import is_reserved_name, numbered_names
-from bpr.export.safe import atomic_write, spreadsheet_text
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.cores import PendingRows
 from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table

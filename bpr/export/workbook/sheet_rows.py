@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import IO, Any
 
-from bpr.export.safe import spreadsheet_text
+from bpr.export.celltext import spreadsheet_text
 from bpr.export.workbook.styles import CellFormat, CellStyles
 
 # What openpyxl's write-only sheet writes for a sheet without rows: the place the rows go.

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bpr.export.celltext import spreadsheet_text
 from bpr.export.palette import FIXED_BORDER, MEASURE_FILLS
-from bpr.export.safe import spreadsheet_text
 from bpr.inventory.models import Measure
 
 if TYPE_CHECKING:

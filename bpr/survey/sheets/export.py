@@ -261,7 +261,7 @@ def write_survey_workbooks(
     already there that was changed since bpr wrote it raises FilledFormsError before anything is written,
     unless `overwrite`.
     """
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -283,7 +283,7 @@ def write_survey_workbooks(
 
 def write_survey_workbook(survey: CounterSurvey, path: Path) -> None:
     """Write the 調査票 of one counter to `path`, atomically and reproducibly."""
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
     from bpr.export.workbook import document_time
 
     surveyed_on = survey.counter.surveyed_on.isoformat() if survey.counter.surveyed_on else None
@@ -296,7 +296,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.writer.excel import ExcelWriter
 
-    from bpr.export.safe import spreadsheet_text
+    from bpr.export.celltext import spreadsheet_text
     from bpr.export.workbook import StampedZip
 
     workbook = Workbook()
