@@ -88,9 +88,9 @@ def counter_surveys(inventory: Inventory) -> list[CounterSurvey]:
 
 def counter_file_names(counter_ids: Iterable[str]) -> list[str]:
     """Return one workbook name per counter id (shimin.xlsx), safe on every file system and never a reserved name."""
-    from bpr.export.workbook import unique_file_names
+    from bpr.export.filenames import numbered_names, safe_stem
 
-    return unique_file_names(counter_ids)
+    return numbered_names((safe_stem(counter_id, fallback="counter") for counter_id in counter_ids), ".xlsx")
 
 
 @dataclass(frozen=True)
