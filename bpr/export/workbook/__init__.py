@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from bpr.collector import collector_paused
 from bpr.export.atomic import atomic_write
 from bpr.export.celltext import spreadsheet_text
 from bpr.export.filenames import numbered_names, safe_stem
+from bpr.export.openpyxl_adapter import write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.cores import PendingRows
 from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
@@ -113,14 +112,11 @@ def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = N
 
 def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook(write_only=True)
     try:
         _fill(workbook, scope, stamp)
-        with StampedZip(path, stamp) as archive:
-            # ExcelWriter rather than Workbook.save, which would set the modified time to now.
-            ExcelWriter(workbook, archive).save()
+        write_xlsx(workbook, path, stamp)
     except BaseException:
         _discard(workbook)
         raise
@@ -164,39 +160,3 @@ def _discard(workbook: Any) -> None:
         if not sheet.closed:
             with contextlib.suppress(Exception):
                 sheet.close()
-
-
-class StampedZip(zipfile.ZipFile):
-    """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
-
-    def __init__(self, path: Path, stamp: dt.datetime) -> None:
-        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        self._stamp = stamp.timetuple()[:6]
-
-    def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self._stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.create_system = 0
-        info.external_attr = 0
-        info.file_size = size
-        return info
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
-        """Add an entry from memory, stamped."""
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    # ZipFile.write's signature; every entry is stamped and compressed alike, whatever the caller asks.
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: Any = None,  # noqa: ARG002
-        compresslevel: Any = None,  # noqa: ARG002
-    ) -> None:
-        """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
-        name = arcname if arcname is not None else os.fspath(filename)
-        info = self._info(name, os.path.getsize(filename))
-        with open(filename, "rb") as source, self.open(info, "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)

@@ -294,10 +294,9 @@ def write_survey_workbook(survey: CounterSurvey, path: Path) -> None:
 def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.writer.excel import ExcelWriter
 
     from bpr.export.celltext import spreadsheet_text
-    from bpr.export.workbook import StampedZip
+    from bpr.export.openpyxl_adapter import write_xlsx
 
     workbook = Workbook()
     style = SheetStyle()
@@ -335,8 +334,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
-    with StampedZip(path, stamp) as archive:
-        ExcelWriter(workbook, archive).save()
+    write_xlsx(workbook, path, stamp)
 
 
 def _write_base(sheet: Any, procedures: Sequence[Procedure]) -> None:
