@@ -17,10 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 from bpr.cli.main import app
-from bpr.export import safe
+from bpr.export import atomic
+from bpr.export.atomic import FileInUse, atomic_write, files_held_open
 from bpr.export.diagram import Diagram, RenderError
 from bpr.export.diagram.render import render_diagrams
-from bpr.export.safe import FileInUse, atomic_write, files_held_open, swap_folder
+from bpr.export.output_folder import swap_folder
 
 INVENTORY = (
     "version: 1\ncounter: {id: shimin, name: 市民課窓口, section: 市民課}\nprocedures:\n"
@@ -112,7 +113,7 @@ def test_build_names_the_workbook_excel_holds_in_the_output_folder(
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(safe, "open", held_open, raising=False)
+    monkeypatch.setattr(atomic, "open", held_open, raising=False)
     result = runner.invoke(app, ["build", str(inventory), "-o", str(out), "--no-diagrams"])
     assert result.exit_code == 2, result.output
     assert f"roadmap.xlsx in {out} {CLOSE_IT}" in result.stderr, result.stderr

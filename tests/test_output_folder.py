@@ -218,11 +218,11 @@ def test_a_build_removes_the_staging_folders_of_killed_builds_only(
 
 
 _KILLED_BUILD = """
-import os, signal, sys
-import bpr.cli.build as build
+import importlib, os, signal, sys
+module, name = sys.argv[1].split(":")
 def killed(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-setattr(build, sys.argv[1], killed)
+setattr(importlib.import_module(module), name, killed)
 from bpr.cli.main import app
 app(["build", sys.argv[2], "-o", sys.argv[3]])
 """
@@ -230,7 +230,7 @@ app(["build", sys.argv[2], "-o", sys.argv[3]])
 
 @needs_dot
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL")
-@pytest.mark.parametrize("moment", ["write_outputs", "replace_folder"])
+@pytest.mark.parametrize("moment", ["bpr.cli.build:write_outputs", "bpr.export.output_folder:swap_folder"])
 def test_the_next_build_cleans_up_after_a_sigkill(
     inventory: Path, tmp_path: Path, runner: CliRunner, moment: str
 ) -> None:
@@ -284,12 +284,12 @@ def test_files_the_user_writes_into_the_folder_during_a_build_are_kept(
     inventory: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 24, item 12: a file saved into out/ while bpr writes (after it linked the user's files) is not lost."""
-    from bpr.cli import build as build_module
+    from bpr.export import output_folder
 
     out = tmp_path / "out"
     assert build(runner, inventory, out)[0] == 0
     (out / "notes.txt").write_text("first")
-    original = build_module.replace_folder
+    original = output_folder.swap_folder
 
     def late_writes(staging: Path, output: Path, replaced: frozenset[str] = frozenset()) -> None:
         # An Excel save into sections/ and a note saved over by rename (a new file, as editors do) while
@@ -302,7 +302,7 @@ def test_files_the_user_writes_into_the_folder_during_a_build_are_kept(
         (output / "new-folder" / "a.txt").write_text("a")
         original(staging, output, replaced)
 
-    monkeypatch.setattr(build_module, "replace_folder", late_writes)
+    monkeypatch.setattr(output_folder, "swap_folder", late_writes)
     assert build(runner, inventory, out)[0] == 0
     assert (out / "sections" / "課長のメモ.xlsx").read_bytes() == b"saved during the build"
     assert (out / "notes.txt").read_text() == "second"

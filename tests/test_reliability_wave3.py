@@ -367,7 +367,7 @@ def test_one_writer_at_a_time_in_an_inventory_folder(runner: CliRunner, tmp_path
     # it is refused, naming who holds the folder; a lock whose process is gone is taken over.
     from test_import_survey import ROWS, write_csv
 
-    from bpr.export.safe import host_name
+    from bpr.export.output_folder import host_name
     from bpr.survey.lock import LOCK_NAME
 
     out = tmp_path / "inv"

@@ -25,8 +25,9 @@ from bpr.analysis.scope import Scope
 from bpr.analysis.summary import summarise
 from bpr.cli.main import app
 from bpr.config import Config
+from bpr.export.filenames import safe_stem
 from bpr.export.report import write_report
-from bpr.export.report.files import procedure_pages, safe_stem, section_pages
+from bpr.export.report.files import procedure_pages, section_pages
 from bpr.export.report.svg import UnsafeSvg, embeddable_svg
 from bpr.inventory.loader import load_inventory
 

@@ -725,6 +725,17 @@ def test_a_new_counter_file_never_takes_a_reserved_name() -> None:
     ]
 
 
+def test_a_long_counter_id_names_its_file_and_its_form_alike() -> None:
+    """The counter file and the 調査票 of an id longer than a file name may be: its beginning and one hash."""
+    from bpr.export.filenames import safe_stem
+    from bpr.survey.sheets.merge import counter_file_name
+
+    long_id = "shimin-" + "madoguchi-" * 10
+    stem = safe_stem(long_id)
+    assert len(stem) <= 80 and stem.startswith("shimin-madoguchi-") and stem != long_id[:80]
+    assert counter_file_name(long_id) == f"{stem}.yaml" and counter_file_names([long_id]) == [f"{stem}.xlsx"]
+
+
 def test_a_damaged_workbook_is_unreadable_not_a_crash(
     exported: Path, tmp_path: Path, inventory: Path, runner: CliRunner
 ) -> None:

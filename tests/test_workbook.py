@@ -23,11 +23,12 @@ from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis, Shortfall
 from bpr.analysis.summary import Summary, summarise
 from bpr.config import Config
-from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
+from bpr.export.atomic import atomic_write
+from bpr.export.celltext import csv_field, looks_like_formula, spreadsheet_text
+from bpr.export.report.files import section_pages
 from bpr.export.workbook import (
     document_time,
-    section_file_name,
-    unique_file_names,
+    section_file_names,
     write_section_workbooks,
     write_workbook,
 )
@@ -38,6 +39,8 @@ from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, 
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
 from bpr.inventory.loader import load_inventory
 from bpr.inventory.models import Measure
+
+from conftest import ROOT
 
 SHEETS = ["概要", "目次", "優先順位", "ロードマップ", "AI-OCR・RPA候補", "課題一覧", "算定方法"]
 PRIORITY_HEADERS = [
@@ -467,10 +470,10 @@ def test_spreadsheet_text(text: str, expected: str) -> None:
     assert spreadsheet_text(text) == expected
 
 
-def test_formula_triggers_and_csv_text() -> None:
+def test_formula_triggers_and_csv_fields() -> None:
     assert all(looks_like_formula(text) for text in HOSTILE)
     assert not looks_like_formula("住民票 = 写し")
-    assert csv_text("=1+1") == "'=1+1" and csv_text("住民票") == "住民票"
+    assert csv_field("=1+1") == "'=1+1" and csv_field("住民票") == "住民票"
 
 
 @pytest.mark.parametrize(
@@ -481,15 +484,41 @@ def test_formula_triggers_and_csv_text() -> None:
         ('a<b>:"c"|?*', "a_b___c____.xlsx"),
         ("CON", "_CON.xlsx"),
         (" . ", "section.xlsx"),
-        ("課" * 200, "課" * 80 + ".xlsx"),
+        ("　市民課　", "市民課.xlsx"),  # ideographic spaces around the name
+        ("\u30ab\u3099課", "\u30ac課.xlsx"),  # NFD (as macOS writes file names) becomes NFC: ガ課
+        ("課" * 200, "課" * 67 + ".c1094335f524.xlsx"),
     ],
 )
 def test_section_file_names_are_safe_everywhere(section: str, name: str) -> None:
-    assert section_file_name(section) == name
+    assert section_file_names([section]) == [name]
 
 
 def test_section_file_names_are_unique() -> None:
-    assert unique_file_names(["a/b", "a_b", "A_B"]) == ["a_b.xlsx", "a_b-2.xlsx", "A_B-3.xlsx"]
+    assert section_file_names(["a/b", "a_b", "A_B"]) == ["a_b.xlsx", "a_b-2.xlsx", "A_B-3.xlsx"]
+
+
+# A section named in full, longer than a file name may be (80 characters): 104 characters.
+LONG_SECTION = "保険年金課（国民健康保険・国民年金・後期高齢者医療・福祉医療・特定健診担当）" * 3
+
+
+def test_a_long_section_name_keeps_its_beginning_and_gets_a_hash_of_the_whole_name(tmp_path: Path) -> None:
+    """Two long names with one beginning are two files, each the same whatever other sections there are.
+
+    Cutting the names at 80 characters made them one name, told apart by a number that depended on the
+    sections sorted before them; the hash depends on the name alone (docs/workbook.md, `--split-by section`).
+    """
+    annex = LONG_SECTION + "分室"
+    names = section_file_names([LONG_SECTION, annex])
+    stems = [name.removesuffix(".xlsx") for name in names]
+    assert all(len(stem) <= 80 and stem.startswith(LONG_SECTION[:60]) for stem in stems)
+    assert stems[0] != stems[1] and not stems[1].endswith("-2")
+    assert section_file_names([annex]) == names[1:] and section_file_names([LONG_SECTION, "市民課"])[0] == names[0]
+    assert names[0] == LONG_SECTION[:67] + ".1e94143e2cf4.xlsx"  # stable from one release to the next
+    assert names[0].split("・")[-1] in (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")  # its example
+    analysis = analysis_with_sections(tmp_path, [LONG_SECTION, annex])
+    written = write_section_workbooks(analysis, tmp_path / "sections")
+    assert sorted(path.name for path in written) == sorted(names)
+    assert sorted(section_pages([LONG_SECTION, annex]).values()) == sorted(f"{stem}.html" for stem in stems)
 
 
 def test_header_and_footer_text_keeps_ampersands_literal() -> None:
@@ -769,11 +798,11 @@ def test_roadmap_marks_complements_national_measures_and_uptake(sample: Analysis
 )
 def test_section_file_names_never_start_with_a_dot_or_a_dash(section: str, name: str) -> None:
     """A name starting with '.' is hidden, one starting with '-' reads as an option to the commands given it."""
-    assert section_file_name(section) == name
+    assert section_file_names([section]) == [name]
 
 
 def test_section_file_names_fit_in_255_bytes() -> None:
-    name = section_file_name("𠮷" * 200)
+    (name,) = section_file_names(["𠮷" * 200])
     assert len(name.encode("utf-8")) <= 255 and name.startswith("𠮷") and name.endswith(".xlsx")
 
 

@@ -1,17 +1,13 @@
 """`bpr build`: the main job — validate, then workbooks, diagrams, JSON and the HTML report into one folder, and a summary.
 
-Everything is written into a staging folder beside the output folder, which replaces the output
-folder only at the end: re-running replaces the outputs cleanly, and a failure leaves the previous
-outputs as they were. The marker file lists what the build wrote; the next build replaces those
-files only and carries every other file of the folder over (hard links, not copies). A folder
-without the marker is written only when it is empty. `bpr report -o DIR` writes its folder by the
-same rules (`OutputFolder`), with a marker of its own.
+The output folder is written by the rules of `bpr.export.output_folder` (a staging folder swapped in
+at the end, the user's files kept, a folder of other files refused): this module words its refusals
+and exits 2. `bpr report -o DIR` writes its folder by the same rules, with a marker of its own.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +20,7 @@ import typer
 from bpr.cli import ConfigOption, PathsArgument, fail, os_reason
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.session import is_quiet
+from bpr.export.output_folder import OutputFolder, through_link
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, ngettext
 
@@ -45,18 +42,6 @@ MARKER_NOTE = (
     "written by `bpr build`: the next build replaces the files listed here and keeps every other file in this folder"
 )
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class OutputFolder:
-    """A folder of outputs that one command owns: its marker (a manifest), and how messages name it."""
-
-    marker: str
-    command: str  # `bpr build`
-    example: str  # a folder to suggest
-    note: str  # written into the manifest
-    conflict: str  # the message (N_) for a file of the user's at a place this run writes: {output}, {path}
-    legacy: tuple[str, ...] = ()  # where a marker from before manifests says the outputs are
 
 
 BUILD_FOLDER = OutputFolder(
@@ -127,116 +112,55 @@ def build(
             "`bpr doctor` checks the set-up, `--no-diagrams` leaves them out"
         )
         sys.stderr.write(f"bpr: {warning.format(missing_dot=missing_dot_message())}\n")
-    previous = check_output_folder(output)
+    previous = check_output_folder_or_exit(output, BUILD_FOLDER)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
-    outputs = write_output_folder(analysis, output, previous, loaded.config.diagram.font, jobs, diagram_format)
+    font = loaded.config.diagram.font
+    outputs = write_output_folder_or_exit(
+        output, previous, BUILD_FOLDER, lambda staging: write_outputs(analysis, staging, font, jobs, diagram_format)
+    )
     if not is_quiet():
         warnings = sum(1 for problem in loaded.problems if problem.severity.value == "warning")
         print_summary(analysis, output, outputs, warnings)
 
 
-def through_link(output: Path) -> Path:
-    """Return the folder a link given as -o leads to, so that the outputs are written through it.
-
-    The staging folder is made beside the real folder and takes its place there; the link stays as it was
-    and leads to the new outputs. Renaming the link itself replaced it with a folder and left a `.NAME.old`
-    link behind for good (issue 24, item 11).
-    """
-    return Path(os.path.realpath(output)) if output.is_symlink() else output
-
-
-def check_output_folder(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str]:
+def check_output_folder_or_exit(output: Path, kind: OutputFolder) -> frozenset[str]:
     """Return the files the last run wrote into the output folder; exit 2 when the folder is not one bpr may write."""
-    from bpr.export.safe import remove_abandoned_staging
+    from bpr.export.output_folder import ForeignFiles, NotAFolder, WorkingFolder, check_output_folder
 
     try:
-        remove_abandoned_staging(output)
-        if output.exists() and not output.is_dir():
-            fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=output))
-        if output.resolve() == Path.cwd().resolve():
-            fail(
-                _(
-                    "the output folder cannot be the working folder: choose a folder for `{command}` alone, "
-                    "such as {example}"
-                ).format(command=kind.command, example=kind.example)
-            )
-        previous = previous_outputs(output, kind)
-        if previous is None and output.is_dir() and any(output.iterdir()):
-            fail(
-                _(
-                    "cannot write {output}: it holds files not written by `{command}` ({files}); "
-                    "give a new or empty folder, or move those files out"
-                ).format(output=output, command=kind.command, files=_some(listed_files_of(output)))
-            )
+        return check_output_folder(output, kind)
+    except NotAFolder:
+        fail(_("cannot write into {folder}: it is a file, not a folder").format(folder=output))
+    except WorkingFolder:
+        fail(
+            _(
+                "the output folder cannot be the working folder: choose a folder for `{command}` alone, "
+                "such as {example}"
+            ).format(command=kind.command, example=kind.example)
+        )
+    except ForeignFiles as refused:
+        fail(
+            _(
+                "cannot write {output}: it holds files not written by `{command}` ({files}); "
+                "give a new or empty folder, or move those files out"
+            ).format(output=output, command=kind.command, files=_some(refused.files))
+        )
     except OSError as error:
         fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
-    return previous or frozenset()
 
 
-def previous_outputs(output: Path, kind: OutputFolder = BUILD_FOLDER) -> frozenset[str] | None:
-    """Return the files the last run listed in its marker, or None when the folder has no marker.
+def write_output_folder_or_exit(
+    output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]
+) -> T:
+    """Write the output folder through `write` (see `bpr.export.output_folder`); exit 2 when it cannot be written."""
+    from bpr.export.output_folder import OutputConflict, write_output_folder
 
-    The marker of a build before manifests says nothing of what it wrote: its outputs are the files at
-    the places a build writes them, and anything else in the folder is taken as the user's.
-    """
-    from bpr.export.safe import read_manifest
-
-    marker = output / kind.marker
-    if not marker.is_file() or marker.is_symlink():
-        return None
-    manifest = read_manifest(marker)
-    if manifest is not None:
-        return manifest
-    return frozenset(
-        p.relative_to(output).as_posix() for pattern in kind.legacy for p in output.glob(pattern) if p.is_file()
-    )
-
-
-def write_output_folder(
-    analysis: Analysis,
-    output: Path,
-    previous: frozenset[str],
-    font: str,
-    jobs: int | None,
-    diagram_format: str | None = "svg",
-) -> BuildOutputs:
-    """Write every output into a staging folder, keep the user's files, and swap it in for the output folder."""
-    return write_folder(
-        output,
-        previous,
-        BUILD_FOLDER,
-        lambda staging: write_outputs(analysis, staging, font, jobs, diagram_format),
-    )
-
-
-def write_folder(output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]) -> T:
-    """Run `write` on a staging folder, add the marker, keep the user's files, and swap it in for the output folder."""
-    from bpr.export.safe import OWNER_FILE, OutputConflict, carry_over, listed_files, make_staging_folder, manifest_text
-
-    staging: Path | None = None
     try:
-        staging = make_staging_folder(output)
-        outputs = write(staging)
-        written = (listed_files(staging) - {OWNER_FILE}) | {kind.marker}
-        (staging / kind.marker).write_text(manifest_text(written, kind.note), encoding="utf-8")
-        if output.is_dir():
-            carry_over(output, staging, previous | {kind.marker})
-        replace_folder(staging, output, previous | {kind.marker})
+        return write_output_folder(output, previous, kind, write)
     except OutputConflict as conflict:
         fail(_(kind.conflict).format(output=output, path=conflict.path))
     except OSError as error:
         fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-    return outputs
-
-
-def listed_files_of(folder: Path) -> list[str]:
-    """Return the files under a folder, sorted, as relative paths."""
-    from bpr.export.safe import listed_files
-
-    return sorted(listed_files(folder)) or sorted(p.name for p in folder.iterdir())
 
 
 def _some(names: list[str], shown: int = 3) -> str:
@@ -295,13 +219,6 @@ def _write_all_diagrams(
         analysis, select_diagrams(analysis), font, direction=direction, back_link=f"../{WORKBOOK}"
     )
     return len(write_diagrams(diagrams, folder, diagram_format, jobs))
-
-
-def replace_folder(staging: Path, output: Path, replaced: frozenset[str] = frozenset()) -> None:
-    """Put the staging folder in place of the output folder (a seam for tests that kill a build here)."""
-    from bpr.export.safe import swap_folder
-
-    swap_folder(staging, output, replaced)
 
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:

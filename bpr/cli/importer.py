@@ -98,7 +98,7 @@ def national(
 ) -> None:
     """Import the national survey of procedures into counter files (exit 0 ok, 2 usage or input problem)."""
     from bpr.config import ConfigError
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
     from bpr.survey.importer import LEDGER_NAME, SurveyImportError, ledger_text, plan_import
     from bpr.survey.lock import FolderLocked, writer_lock
     from bpr.survey.mapping import NotHandledRule, default_mapping_text, load_mapping, load_not_handled

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bpr.cli import ConfigOption, PathsArgument, fail
-from bpr.cli.build import OutputFolder, check_output_folder, through_link, write_folder
+from bpr.cli.build import check_output_folder_or_exit, write_output_folder_or_exit
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.roadmap import StartOption, YearsOption
 from bpr.cli.session import is_quiet
+from bpr.export.output_folder import OutputFolder, through_link
 from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -57,9 +58,11 @@ def report(
 
     loaded = load_or_exit(paths, config)
     output = through_link(output)
-    previous = check_output_folder(output, REPORT_FOLDER)
+    previous = check_output_folder_or_exit(output, REPORT_FOLDER)
     analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
-    written = write_folder(output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs))
+    written = write_output_folder_or_exit(
+        output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs)
+    )
     if is_quiet():
         return
     pages = ngettext("{count} page", "{count} pages", written.pages).format(count=written.pages)

@@ -153,7 +153,7 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
     if output is None:
         emit(lambda stream: stream.write(text), utf8=True)
         return
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
 
     make_output_folder(output.parent)
     try:

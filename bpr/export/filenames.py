@@ -1,5 +1,11 @@
 """File names made from inventory data (ids, 課 names) that Windows accepts, as Linux and macOS do.
 
+Every file bpr names after inventory data takes its stem from :func:`safe_stem`: the diagrams
+(``<procedure-id>.svg``, ``counter-<counter-id>.svg``), the section workbooks (``sections/<課>.xlsx``) and
+the report's pages, the 調査票 (``<counter-id>.xlsx``) and the counter files the survey imports create
+(``<counter-id>.yaml``). Where two names give one file, :func:`unique_stems` (diagrams) or
+:func:`numbered_names` (the rest) keep them apart.
+
 The city's PCs run Windows, the strictest of the three:
 
 - a name holds none of ``< > : " / \\ | ?`` ``*`` nor a control character;
@@ -13,7 +19,9 @@ The city's PCs run Windows, the strictest of the three:
 Linux holds a name to 255 bytes. A stem made here is capped at :data:`MAX_STEM_CHARS` characters, so
 that the deepest file bpr writes (a diagram while it renders, ``<output>/.diagrams.<random>.tmp/<stem>.svg``,
 with the output itself staged as ``.<output>.<pid>-<random>.tmp`` beside it) leaves about 120 characters
-for the folder the output folder is in.
+for the folder the output folder is in. A longer name keeps its beginning and gets a hash of the whole
+name, not a cut: two long names with the same beginning (two 課 of one 部, named in full) stay two files,
+and a name gives the same file in every run.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# What a stem never begins with (blanks) or ends with (blanks and dots; Windows drops trailing dots and spaces).
+_UNTRIMMED = re.compile(r"^\s+|[\s.]+$")
 _DEVICE = re.compile(r"con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$", re.IGNORECASE)
 MAX_STEM_CHARS = 80
 # 255 bytes less the longest extension bpr adds (".html") and room to spare.
@@ -46,23 +56,25 @@ def is_safe_stem(stem: str) -> bool:
     return (
         stem != ""
         and FORBIDDEN.search(stem) is None
-        and not stem.endswith((".", " "))
-        and not stem.startswith((".", "-", " "))
+        and _UNTRIMMED.search(stem) is None
+        and not stem.startswith((".", "-"))
         and not is_reserved_name(stem)
         and _fits(stem, MAX_STEM_CHARS, MAX_STEM_BYTES)
     )
 
 
 def safe_stem(name: str, fallback: str = "file") -> str:
-    """Return a file stem for a name: the name itself when it is safe, else a safe form of it.
+    """Return the file stem of a name (NFC): the name itself when it is safe, else a safe form of it.
 
-    Forbidden characters become '_'; trailing dots and spaces go; a reserved name, or one starting with
-    '.' (hidden) or '-' (read as an option by the commands given it), gets a leading '_'; a name longer
-    than the caps keeps its beginning and gets a hash of the whole name, so that two long names stay apart.
+    Forbidden characters become '_'; leading blanks and trailing dots and blanks go (`fallback` when
+    nothing is left); a reserved name, or one starting with '.' (hidden) or '-' (read as an option by the
+    commands given it), gets a leading '_'; a name longer than the caps keeps its beginning and gets a
+    hash of the whole name, so that two long names stay apart.
     """
+    name = unicodedata.normalize("NFC", name)
     if is_safe_stem(name):
         return name
-    stem = FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" ").rstrip(". ") or fallback
+    stem = _UNTRIMMED.sub("", FORBIDDEN.sub("_", name)) or fallback
     if is_reserved_name(stem) or stem.startswith((".", "-")):
         stem = f"_{stem}"
     if _fits(stem, MAX_STEM_CHARS, MAX_STEM_BYTES):

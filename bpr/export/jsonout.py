@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.scores import identity_route
 from bpr.analysis.verification import Verification, by_kind
-from bpr.export.safe import FORMULA_TRIGGERS
+from bpr.export.celltext import csv_field
 
 MODEL_VERSION = 3  # the scoring model the figures come from (docs/scoring.md)
 
@@ -127,38 +126,6 @@ def score_json(analysis: Analysis) -> str:
     records = ",\n".join(encode(procedure_record(item, fte, cost)) for item in analysis.procedures)
     head = f'{{"model": {MODEL_VERSION}, "config": {encode(analysis.config.source)}, "procedures": ['
     return head + "\n" + records + "\n]}\n" if records else head + "]}\n"
-
-
-# Full-width signs: a Japanese spreadsheet may read them as their ASCII forms when it imports a file.
-_CSV_TRIGGERS = (*FORMULA_TRIGGERS, "＝", "＋", "－", "＠")
-# Leading blanks that some importers trim before deciding whether a field is a formula.
-_CSV_LEADING_BLANKS = " \t\r\n\u3000"
-
-
-# Every line boundary of Unicode (Python's splitlines) but LF, and the C0 controls other than tab and LF.
-_CSV_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x85\u2028\u2029]")
-_CSV_LINE_BREAKS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-
-
-def _csv_control(match: re.Match[str]) -> str:
-    """Return LF for a line break, so it is quoted like LF; U+FFFD for another control (NUL ends text in many readers)."""
-    return "\n" if match.group() in _CSV_LINE_BREAKS else "\ufffd"
-
-
-def csv_field(value: object) -> object:
-    """Return a CSV field a spreadsheet shows as typed: text never evaluated, line breaks as LF; numbers as they are.
-
-    Text whose first character (or first after blanks) would make a spreadsheet evaluate it gets a leading
-    `'`, which spreadsheets hide. CR, CRLF and the other line boundaries (VT, FF, NEL, U+2028 …) become LF,
-    so that every line break sits inside a quoted field (csv quotes a field holding LF) and no importer
-    ends a row there; other control characters (NUL, BEL …) become U+FFFD, as in the workbook.
-    """
-    if not isinstance(value, str):
-        return value
-    text = _CSV_CONTROLS.sub(_csv_control, value.replace("\r\n", "\n"))
-    if value.startswith(_CSV_TRIGGERS) or text.lstrip(_CSV_LEADING_BLANKS).startswith(_CSV_TRIGGERS):
-        return "'" + text
-    return text
 
 
 def score_csv(analysis: Analysis) -> str:

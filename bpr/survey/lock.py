@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bpr.export.safe import STALE_AFTER_SECONDS, host_name, process_running
+from bpr.export.output_folder import STALE_AFTER_SECONDS, host_name, process_running
 from bpr.i18n import _
 
 LOCK_NAME = ".bpr-lock"

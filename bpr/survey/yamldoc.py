@@ -29,7 +29,7 @@ from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from bpr.export.filenames import is_reserved_name
+from bpr.export.filenames import safe_stem
 from bpr.i18n import _
 from bpr.inventory.models import Attachment, Counter, Fee, Online, Plan, Procedure, Step, SurveyAnswer
 from bpr.inventory.sources import read_text
@@ -658,5 +658,5 @@ def _mode_for(target: Path) -> int:
 
 
 def counter_file_name(counter_id: str) -> str:
-    """Return the name of a new counter file: the counter id, prefixed with '_' where Windows reserves it (con)."""
-    return f"_{counter_id}.yaml" if is_reserved_name(counter_id) else f"{counter_id}.yaml"
+    """Return the name of a new counter file: the counter id's safe stem (`_con` where Windows reserves the id)."""
+    return f"{safe_stem(counter_id, fallback='counter')}.yaml"

@@ -22,9 +22,9 @@ from pathlib import Path
 from xml.parsers import expat
 from xml.sax.saxutils import escape, unescape
 
+from bpr.export.atomic import replace_file
 from bpr.export.filenames import WINDOWS_MAX_PATH, too_long_for_windows
 from bpr.export.fonts import INSTALL_COMMAND
-from bpr.export.safe import replace_file
 from bpr.i18n import N_, _
 
 FORMATS = ("svg", "png", "pdf", "dot")

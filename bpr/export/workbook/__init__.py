@@ -9,18 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
-import shutil
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from bpr.analysis.results import Analysis
 from bpr.collector import collector_paused
-from bpr.export.filenames import is_reserved_name, numbered_names
-from bpr.export.safe import atomic_write, spreadsheet_text
+from bpr.export.atomic import atomic_write
+from bpr.export.celltext import spreadsheet_text
+from bpr.export.filenames import numbered_names, safe_stem
+from bpr.export.openpyxl_adapter import write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.cores import PendingRows
 from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
@@ -38,16 +36,13 @@ from bpr.i18n import _
 __all__ = [
     "EXCEL_MAX_ROWS",
     "document_time",
-    "section_file_name",
+    "section_file_names",
     "write_section_workbooks",
     "write_workbook",
 ]
 
 FIXED_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can hold
 _ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58)
-_UNSAFE_FILE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-MAX_FILE_STEM_CHARS = 80
-MAX_FILE_STEM_BYTES = 240  # 255 bytes less the "_" prefix, a "-NNN" number and ".xlsx"
 
 
 def write_workbook(
@@ -80,29 +75,19 @@ def write_section_workbooks(
     folder.mkdir(parents=True, exist_ok=True)
     sections = sorted({p.counter.section for p in analysis.procedures})
     written = []
-    for section, name in zip(sections, unique_file_names(sections), strict=True):
+    for section, name in zip(sections, section_file_names(sections), strict=True):
         path = folder / name
         write_workbook(analysis, path, sections={section}, row_limit=row_limit, diagram_links=diagram_links)
         written.append(path)
     return written
 
 
-def section_file_name(section: str) -> str:
-    """Return a file name for a section's workbook that every common file system accepts, e.g. 市民課.xlsx."""
-    stem = _UNSAFE_FILE_CHARS.sub("_", unicodedata.normalize("NFC", section)).strip().rstrip(".")
-    stem = stem[:MAX_FILE_STEM_CHARS].strip()
-    while len(stem.encode("utf-8")) > MAX_FILE_STEM_BYTES:  # file systems count bytes: 80 × 𠮷 is 320
-        stem = stem[:-1].rstrip()
-    stem = stem or "section"
-    # A leading '.' hides the file; a leading '-' makes it read as an option by the commands given it (rm -rf).
-    if is_reserved_name(stem) or stem.startswith((".", "-")):
-        stem = f"_{stem}"
-    return f"{stem}.xlsx"
+def section_file_names(sections: Iterable[str], suffix: str = ".xlsx") -> list[str]:
+    """Return one file name per section (市民課.xlsx): its safe stem, numbered where two would be one file.
 
-
-def unique_file_names(sections: Iterable[str]) -> list[str]:
-    """Return one file name per section, numbered where two sanitise (case-insensitively) to the same name."""
-    return numbered_names((section_file_name(section).removesuffix(".xlsx") for section in sections), ".xlsx")
+    The report names a section's page the same way (suffix ".html"), so that page and workbook match.
+    """
+    return numbered_names((safe_stem(section, fallback="section") for section in sections), suffix)
 
 
 def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = None) -> dt.datetime:
@@ -127,14 +112,11 @@ def document_time(surveyed_on: str | None, environ: Mapping[str, str] | None = N
 
 def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook(write_only=True)
     try:
         _fill(workbook, scope, stamp)
-        with StampedZip(path, stamp) as archive:
-            # ExcelWriter rather than Workbook.save, which would set the modified time to now.
-            ExcelWriter(workbook, archive).save()
+        write_xlsx(workbook, path, stamp)
     except BaseException:
         _discard(workbook)
         raise
@@ -178,39 +160,3 @@ def _discard(workbook: Any) -> None:
         if not sheet.closed:
             with contextlib.suppress(Exception):
                 sheet.close()
-
-
-class StampedZip(zipfile.ZipFile):
-    """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
-
-    def __init__(self, path: Path, stamp: dt.datetime) -> None:
-        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        self._stamp = stamp.timetuple()[:6]
-
-    def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self._stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.create_system = 0
-        info.external_attr = 0
-        info.file_size = size
-        return info
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
-        """Add an entry from memory, stamped."""
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    # ZipFile.write's signature; every entry is stamped and compressed alike, whatever the caller asks.
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: Any = None,  # noqa: ARG002
-        compresslevel: Any = None,  # noqa: ARG002
-    ) -> None:
-        """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
-        name = arcname if arcname is not None else os.fspath(filename)
-        info = self._info(name, os.path.getsize(filename))
-        with open(filename, "rb") as source, self.open(info, "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)

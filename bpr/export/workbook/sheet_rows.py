@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import IO, Any
 
-from bpr.export.safe import spreadsheet_text
+from bpr.export.celltext import spreadsheet_text
+from bpr.export.openpyxl_adapter import sheet_file
 from bpr.export.workbook.styles import CellFormat, CellStyles
 
 # What openpyxl's write-only sheet writes for a sheet without rows: the place the rows go.
@@ -54,7 +55,7 @@ class SheetRows:
     def __enter__(self) -> SheetRows:
         if not self.sheet.closed:
             self.sheet.close()
-        path = self.sheet._writer.out  # the file openpyxl's ExcelWriter puts into the archive
+        path = sheet_file(self.sheet)
         with open(path, "rb") as frame:
             head, found, tail = frame.read().partition(EMPTY_SHEET_DATA)
         if not found:

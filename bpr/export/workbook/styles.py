@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bpr.export.celltext import spreadsheet_text
+from bpr.export.openpyxl_adapter import style_array, style_index
 from bpr.export.palette import FIXED_BORDER, MEASURE_FILLS
-from bpr.export.safe import spreadsheet_text
 from bpr.inventory.models import Measure
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ class CellStyles:
         array = self.style_array(sheet, fmt)
         if self.frozen:
             raise RuntimeError(f"a cell format was not registered before the rows were written: {fmt}")
-        index = self._indices[fmt] = sheet.parent._cell_styles.add(array) if any(array) else None
+        index = self._indices[fmt] = style_index(sheet.parent, array) if any(array) else None
         return index
 
     @staticmethod
@@ -221,7 +222,7 @@ class CellStyles:
             template.border = Border(left=side, right=side, top=side, bottom=side)
         # The style array is openpyxl's per-cell index into the workbook's style tables: copying it is
         # what lets 100,000 rows share a handful of registered styles instead of hashing each one.
-        return template._style
+        return style_array(template)
 
 
 def set_print_layout(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from bpr.export.openpyxl_adapter import add_links
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
 from bpr.export.workbook.styles import (
@@ -241,7 +242,6 @@ def _write_frame(
     """Set a table sheet's widths, panes, print layout, filter, colour scales and links, and close it (its frame)."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
     last_column = get_column_letter(len(table.columns))
     for index, width in enumerate(widths, start=1):
@@ -278,10 +278,9 @@ def _write_frame(
         # openpyxl writes a sheet's links (and their relationships) with its frame, before SheetRows writes
         # the rows: the links are known by row number beforehand.
         letter = get_column_letter(table.link_column + 1)
-        sheet._get_writer()  # made now, since making it empties the sheet's list of links
-        for offset, target in enumerate(links):
-            if target:
-                sheet._hyperlinks.append(Hyperlink(ref=f"{letter}{header_row + 1 + offset}", target=target))
+        add_links(
+            sheet, ((f"{letter}{header_row + 1 + offset}", target) for offset, target in enumerate(links) if target)
+        )
     sheet.close()
 
 

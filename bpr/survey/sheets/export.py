@@ -88,9 +88,9 @@ def counter_surveys(inventory: Inventory) -> list[CounterSurvey]:
 
 def counter_file_names(counter_ids: Iterable[str]) -> list[str]:
     """Return one workbook name per counter id (shimin.xlsx), safe on every file system and never a reserved name."""
-    from bpr.export.workbook import unique_file_names
+    from bpr.export.filenames import numbered_names, safe_stem
 
-    return unique_file_names(counter_ids)
+    return numbered_names((safe_stem(counter_id, fallback="counter") for counter_id in counter_ids), ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def write_survey_workbooks(
     already there that was changed since bpr wrote it raises FilledFormsError before anything is written,
     unless `overwrite`.
     """
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -283,7 +283,7 @@ def write_survey_workbooks(
 
 def write_survey_workbook(survey: CounterSurvey, path: Path) -> None:
     """Write the 調査票 of one counter to `path`, atomically and reproducibly."""
-    from bpr.export.safe import atomic_write
+    from bpr.export.atomic import atomic_write
     from bpr.export.workbook import document_time
 
     surveyed_on = survey.counter.surveyed_on.isoformat() if survey.counter.surveyed_on else None
@@ -294,10 +294,9 @@ def write_survey_workbook(survey: CounterSurvey, path: Path) -> None:
 def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.writer.excel import ExcelWriter
 
-    from bpr.export.safe import spreadsheet_text
-    from bpr.export.workbook import StampedZip
+    from bpr.export.celltext import spreadsheet_text
+    from bpr.export.openpyxl_adapter import write_xlsx
 
     workbook = Workbook()
     style = SheetStyle()
@@ -335,8 +334,7 @@ def _save(survey: CounterSurvey, stamp: dt.datetime, path: Path) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
-    with StampedZip(path, stamp) as archive:
-        ExcelWriter(workbook, archive).save()
+    write_xlsx(workbook, path, stamp)
 
 
 def _write_base(sheet: Any, procedures: Sequence[Procedure]) -> None:

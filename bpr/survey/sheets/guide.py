@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bpr.export.safe import spreadsheet_text
+from bpr.export.celltext import spreadsheet_text
 from bpr.export.workbook.styles import CellFormat, row_height
 from bpr.survey.sheets.labels import YES
 from bpr.survey.sheets.layout import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bpr.export.safe import spreadsheet_text
+from bpr.export.celltext import spreadsheet_text
 from bpr.export.workbook.styles import (
     DEFAULT_ROW_HEIGHT,
     FONT_NAME,

@@ -1,0 +1,107 @@
+"""openpyxl's private API in one place: the few internals bpr's workbooks need and no public call gives.
+
+Tested against openpyxl 3.1.3, the floor (constraints-min.txt: `python scripts/dev.py min-deps` writes
+the sample's workbooks and 調査票 with it), and 3.1.5, the lock (constraints.txt: the test suite).
+openpyxl promises none of this from one release to the next. On raising either version, run
+tests/test_workbook_golden.py and tests/test_sheet_rows.py, which compare what bpr writes with dumps of
+workbooks written by openpyxl's own cells, and min-deps. tests/test_openpyxl_adapter.py fails when
+another module of bpr uses a private name of openpyxl (benchmarks/workbook_dump.py, which reads
+workbooks for those tests, keeps its own reads of openpyxl's model: it checks bpr, so it does not go
+through bpr).
+
+What each private use is, and why:
+
+- ``openpyxl.writer.excel.ExcelWriter`` (:func:`write_xlsx`). ``Workbook.save`` sets the document's
+  modified time to now and makes its own ``zipfile.ZipFile``; ExcelWriter writes the same parts into an
+  archive bpr gives it, a :class:`StampedZip` whose entries all carry the document's time, so that the
+  same inventory gives the same bytes. StampedZip counts on ExcelWriter adding parts with ``writestr``
+  and a write-only sheet's file with ``write``.
+- ``WriteOnlyWorksheet._writer.out`` (:func:`sheet_file`): the temporary file a write-only sheet is
+  written to. bpr writes the table sheets' rows itself, into the empty ``<sheetData>`` of that file once
+  openpyxl has written the sheet's frame (sheet_rows.py): a fraction of the time of openpyxl's cells.
+- ``WriteOnlyWorksheet._get_writer()`` and ``._hyperlinks`` (:func:`add_links`): the rows bpr writes
+  have no cells to hold a link, so their links go into the list openpyxl writes with the frame (the
+  ``<hyperlinks>`` element and its relationships). Making the writer empties that list: it is made first.
+- ``StyleableObject._style`` (:func:`style_array`): a cell's array of indices into the workbook's font,
+  fill, border … tables. A format is set once on a template cell and its array copied to every cell in
+  that format (``Cell(style_array=…)`` is public), instead of each cell hashing its style objects again.
+- ``Workbook._cell_styles`` (:func:`style_index`): the workbook's list of style arrays; an array's place
+  in it is a cell's ``s`` attribute in the XML, which bpr writes itself for the rows it writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def write_xlsx(workbook: Any, path: Path, stamp: dt.datetime) -> None:
+    """Write a workbook to `path` as an xlsx archive whose every entry carries `stamp`, never the clock."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    with StampedZip(path, stamp) as archive:
+        ExcelWriter(workbook, archive).save()
+
+
+class StampedZip(zipfile.ZipFile):
+    """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
+
+    def __init__(self, path: Path, stamp: dt.datetime) -> None:
+        super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._stamp = stamp.timetuple()[:6]
+
+    def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 0
+        info.external_attr = 0
+        info.file_size = size
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+        """Add an entry from memory, stamped."""
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    # ZipFile.write's signature; every entry is stamped and compressed alike, whatever the caller asks.
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: Any = None,  # noqa: ARG002
+        compresslevel: Any = None,  # noqa: ARG002
+    ) -> None:
+        """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
+        name = arcname if arcname is not None else os.fspath(filename)
+        info = self._info(name, os.path.getsize(filename))
+        with open(filename, "rb") as source, self.open(info, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def sheet_file(sheet: Any) -> str:
+    """Return the file a closed write-only sheet was written to, which ExcelWriter puts into the archive."""
+    return str(sheet._writer.out)
+
+
+def add_links(sheet: Any, links: Iterable[tuple[str, str]]) -> None:
+    """Give a write-only sheet, before it is closed, links by cell reference (``C5``, target): written with its frame."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    sheet._get_writer()  # made now, since making it empties the sheet's list of links
+    sheet._hyperlinks.extend(Hyperlink(ref=ref, target=target) for ref, target in links)
+
+
+def style_array(cell: Any) -> Any:
+    """Return a cell's style array: its indices into the workbook's number format, font, fill, border … tables."""
+    return cell._style
+
+
+def style_index(workbook: Any, array: Any) -> int:
+    """Return a style array's index among the workbook's cell styles (a cell's ``s``), adding it on first use."""
+    return int(workbook._cell_styles.add(array))
