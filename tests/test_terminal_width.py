@@ -11,7 +11,9 @@ from bpr.linebreak import NO_LINE_START, display_width
 from conftest import INVENTORIES
 
 
-@pytest.mark.parametrize("command", [["journeys"], ["score"], ["roadmap", "-o", "{tmp}/r.xlsx"]])
+@pytest.mark.parametrize(
+    "command", [["journeys"], ["score"], ["roadmap", "-o", "{tmp}/r.xlsx"], ["build", "-o", "{tmp}/out"]]
+)
 @pytest.mark.parametrize("columns", [None, "100"])
 def test_every_line_fits_the_width(command: list[str], columns: str | None, tmp_path, monkeypatch) -> None:
     if columns is None:

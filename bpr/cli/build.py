@@ -190,7 +190,9 @@ def write_outputs(
             analysis, folder / SECTIONS, diagram_links={pid: f"../{path}" for pid, path in links.items()}
         )
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
-        (folder / ROADMAP).write_text(roadmap_json(analysis.roadmap, analysis.verification), encoding="utf-8")
+        (folder / ROADMAP).write_text(
+            roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source), encoding="utf-8"
+        )
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams = rendering.result()
     embedded = folder / DIAGRAMS if diagram_format == "svg" else None
@@ -281,7 +283,7 @@ def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
         ),
     ]
     heading = escape(_("Output folder"))
-    console.print(f"[bold]{heading}[/bold] {escape(str(output))}{os.sep}", highlight=False)
+    console.print(f"[bold]{heading}[/bold] {escape(str(output))}{os.sep}", highlight=False, soft_wrap=True)
     for name, what in rows:
         trailing = "/" if name.endswith("/") else ""
-        console.print(f"  {escape(str(output / name))}{trailing}  {escape(what)}", highlight=False)
+        console.print(f"  {escape(str(output / name))}{trailing}  {escape(what)}", highlight=False, soft_wrap=True)
