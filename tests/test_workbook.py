@@ -383,10 +383,10 @@ def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: P
 def test_sheet_titles_and_continuation_names() -> None:
     assert continuation_title("AI-OCR・RPA候補" * 3, 12).endswith(" (12)")
     assert len(continuation_title("AI-OCR・RPA候補" * 3, 12)) == 31
-    table = Table("t", (Column("a"),), lambda: iter(()), 5)
-    assert sheet_titles(table, 3) == ["t", "t (2)", "t (3)"]
+    table = Table("t", (Column("a"),), lambda: iter(()))
+    assert sheet_titles(table, 5, 3) == ["t", "t (2)", "t (3)"]
     with pytest.raises(ValueError, match="no room"):
-        sheet_titles(table, 1)
+        sheet_titles(table, 5, 1)
 
 
 def test_same_inventory_same_bytes_and_timestamps(
