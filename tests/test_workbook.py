@@ -24,6 +24,7 @@ from bpr.analysis.results import Analysis, Shortfall
 from bpr.analysis.summary import Summary, summarise
 from bpr.config import Config
 from bpr.export.safe import atomic_write, csv_text, looks_like_formula, spreadsheet_text
+from bpr.export.tables.overview import COUNT_COLUMNS as OVERVIEW_COUNT_COLUMNS
 from bpr.export.workbook import (
     document_time,
     section_file_name,
@@ -32,7 +33,6 @@ from bpr.export.workbook import (
     write_workbook,
 )
 from bpr.export.workbook.labels import kpi_status_label
-from bpr.export.workbook.overview import COUNT_HEADERS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
@@ -553,7 +553,7 @@ def test_libreoffice_converts_the_workbook_to_pdf_pages(book: Path, tmp_path: Pa
 
 # --- 概要 adds up (model v2, property 10) -------------------------------------------------------------
 
-COUNT_COLUMNS = COUNT_HEADERS
+COUNT_COLUMNS = tuple(column.lines for column in OVERVIEW_COUNT_COLUMNS[1:])  # after 施策
 LABEL_MEASURES = {label: measure for measure, label in MEASURE_LABELS.items()}
 SCHEDULED_LABELS = [MEASURE_LABELS[m] for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)]
 

@@ -40,7 +40,7 @@ def chip(key: str, label: str) -> Markup:
 
 def html_table(
     table: Table,
-    site: Site,
+    site: Site | None = None,
     *,
     caption: str,
     labelled: str,
@@ -50,7 +50,8 @@ def html_table(
 ) -> Markup:
     """Return a table as HTML in a scrolling region labelled by its caption (`labelled`-caption).
 
-    `root` leads every link to another page (the page's way back to the report's folder).
+    `site` gives the pages links lead to (None: links are shown as their text); `root` leads every link
+    to another page (the page's way back to the report's folder).
     """
     cells = _Cells(site, root, numbers_table=css == "numbers")
     body: list[str] = []
@@ -76,7 +77,7 @@ def html_table(
 class _Cells:
     """Writes rows' cells for one page: its links lead from the page's folder."""
 
-    def __init__(self, site: Site, root: str, *, numbers_table: bool) -> None:
+    def __init__(self, site: Site | None, root: str, *, numbers_table: bool) -> None:
         self.site = site
         self.root = root
         self.numbers_table = numbers_table
@@ -139,7 +140,7 @@ class _Cells:
     def href(self, link: Link) -> str | None:
         """Return the relative address of a link's page, or None when the report has no such page."""
         site = self.site
-        if link.key is None:
+        if site is None or link.key is None:
             return None
         if link.page == "procedure" and link.key in site.procedure_pages:
             return self.root + site.procedure_href(link.key)

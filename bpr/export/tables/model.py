@@ -76,8 +76,14 @@ _OPENING = re.compile(r"(?<=\S)\(")
 
 @functools.lru_cache(maxsize=1024)
 def one_line(text: str) -> str:
-    """Return a header's lines as one line: RPA\\nスコア → RPA スコア, うち\\n確定計画 → うち確定計画, 額(円) → 額 (円)."""
+    """Return a header's lines as one line: RPA\\nスコア → RPA スコア, うち\\n確定計画 → うち確定計画.
+
+    A narrow column may set a unit tight against its word (年間額(円)); the line sets it off (年間額 (円)).
+    A header of one line is a name, shown as it is written (業務改善(BPR)).
+    """
     lines = text.split("\n")
+    if len(lines) == 1:
+        return text
     joined = lines[0]
     for line in lines[1:]:
         spaced = bool(joined and line) and bool(_SPACED.fullmatch(joined[-1]) or _SPACED.fullmatch(line[0]))

@@ -128,8 +128,13 @@ def write_block(out: SheetWriter, table: Table) -> tuple[int, int]:
     out.header(*(column.lines for column in table.columns))
     first = out.row + 1
     for row in table.rows():
-        out.add(*_block_row(row, table.columns))
+        write_row(out, table, row)
     return first, out.row
+
+
+def write_row(out: SheetWriter, table: Table, row: Row) -> None:
+    """Write a row under a table's block, in its columns' formats (a line the sheet adds to a shared table)."""
+    out.add(*_block_row(row, table.columns))
 
 
 def sheet_value(value: object) -> object:
