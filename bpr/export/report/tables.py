@@ -93,7 +93,7 @@ class _Cells:
                 out.append(f'<th scope="row">{content}</th>')
                 continue
             attributes = self.classes(value, column)
-            if role is Role.TOTAL and content:
+            if role is Role.TOTAL and index > 0 and content:  # a figure of the total, for the reader's tools
                 attributes += f' data-figure="total-{escape(column.key)}"'
             out.append(f"<td{attributes}>{content}</td>")
         return f"<tr{ROW_CLASSES[role] if role is not None else ''}>{''.join(out)}</tr>"
