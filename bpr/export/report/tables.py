@@ -113,18 +113,16 @@ class _Cells:
         """Return a value as HTML, escaped: a number in its column's format, a measure as a chip, a link to its page."""
         if value is None:
             return ""
-        kind = type(value)
-        if kind is MeasureMark:
+        if isinstance(value, MeasureMark):
             # The report names the measure's kind; a measure that is uptake of a channel that exists is
             # listed apart on the page (マイナポータルで申請可能), where the workbook writes 利用促進 in the cell.
-            measure = value.measure  # type: ignore[attr-defined]
-            return str(chip(measure.value, MEASURE_LABELS[measure]))
-        if kind is Link:
-            return self.link(value)  # type: ignore[arg-type]
-        if kind is Items:
-            return self.items(value, column)  # type: ignore[arg-type]
-        if kind is Status:
-            return f'<span class="status {escape(value.state)}">{escape(value.label)}</span>'  # type: ignore[attr-defined]
+            return str(chip(value.measure.value, MEASURE_LABELS[value.measure]))
+        if isinstance(value, Link):
+            return self.link(value)
+        if isinstance(value, Items):
+            return self.items(value, column)
+        if isinstance(value, Status):
+            return f'<span class="status {escape(value.state)}">{escape(value.label)}</span>'
         number = NUMBERS.get(column.kind)
         if number is not None and isinstance(value, int | float):
             return number(value)

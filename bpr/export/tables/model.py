@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 from bpr.inventory.models import Measure
 
@@ -112,7 +113,7 @@ class Link:
     """
 
     text: str
-    page: str
+    page: Literal["procedure", "section"]
     key: str | None
     badge: str = ""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from itertools import repeat
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.export.presentation import UPTAKE_LABEL
@@ -103,10 +102,10 @@ def as_sheet(
     columns = table.columns
 
     def rows() -> Iterator[sheets.Row]:
-        targets = iter(links) if links else repeat(None)
-        for row, target in zip(source(), targets, strict=False):
+        targets = iter(links)
+        for row in source():
             cells = _sheet_row(row, columns)
-            if target and link_column is not None:
+            if next(targets, None) and link_column is not None:
                 cells[link_column] = sheets.Styled(cells[link_column], LINK)
             yield cells
 
@@ -147,8 +146,8 @@ def _sheet_row(row: Row, columns: tuple[Column, ...]) -> list[object]:
     """Return a row's cells for a sheet: the columns' formats apply, except where a value or the row's role sets one."""
     if isinstance(row, Marked):
         return [sheets.Styled(value, fmt) for value, fmt in _role_cells(row, columns)]
-    converters = _CONVERTERS
-    return [value if type(value) not in converters else converters[type(value)](value) for value in row]
+    get = _CONVERTERS.get
+    return [value if (convert := get(type(value))) is None else convert(value) for value in row]
 
 
 def _block_row(row: Row, columns: tuple[Column, ...]) -> list[tuple[object, CellFormat]]:
@@ -189,7 +188,11 @@ def _measure(mark: MeasureMark) -> sheets.Styled:
 
 def _items(items: Items) -> str:
     separator = "\n" if items.separator is None else items.separator
-    return items.lead + separator.join(str(sheet_value(part)) for part in items.parts)
+    try:
+        joined = separator.join(items.parts)  # type: ignore[arg-type]  # texts, the usual case (reasons)
+    except TypeError:
+        joined = separator.join(str(sheet_value(part)) for part in items.parts)
+    return items.lead + joined
 
 
 def _status(status: Status) -> sheets.Styled:
