@@ -54,7 +54,7 @@ def test_the_largest_accepted_values_give_finite_json(tmp_path: Path):
     path.write_text(HEAD + body, encoding="utf-8")
     result = CliRunner().invoke(app, ["score", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)  # json.loads refuses nothing: check every number is finite
+    data = json.loads(result.stdout)  # json.loads refuses nothing: check every number is finite
     record = data["procedures"][0]
     assert all(isinstance(v, int | float) and abs(v) < 1e30 for v in record["scores"].values())
     assert "NaN" not in result.output and "Infinity" not in result.output

@@ -130,6 +130,7 @@ def test_the_nearest_bpr_yaml_above_the_inventory_is_used_and_named(tmp_path: Pa
     from typer.testing import CliRunner
 
     from bpr.cli.main import app
+
     from conftest import INVENTORIES
 
     city = tmp_path / "city"

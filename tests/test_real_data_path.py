@@ -152,7 +152,7 @@ def test_a_deleted_procedure_stays_deleted_and_the_report_says_so(imported: Path
     assert "deleted  手続ID 119000 (家庭的保育事業の認可の申請): deleted by a person, not brought back" in result.output
     assert "1 procedure deleted by a person and not brought back (listed in survey-imported.txt)" in result.output
     again = run_import(runner, write_csv(tmp_path / "survey.csv", FIXTURE), imported, "--format", "json")
-    assert json.loads(again.output)["deleted"] == [{"national_id": "119000", "name": "家庭的保育事業の認可の申請"}]
+    assert json.loads(again.stdout)["deleted"] == [{"national_id": "119000", "name": "家庭的保育事業の認可の申請"}]
 
 
 def test_not_handled_rules_and_handled_false_are_listed_never_scored(

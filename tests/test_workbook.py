@@ -26,6 +26,7 @@ from bpr.config import Config
 from bpr.export.atomic import atomic_write
 from bpr.export.celltext import csv_field, looks_like_formula, spreadsheet_text
 from bpr.export.report.files import section_pages
+from bpr.export.tables.overview import COUNT_COLUMNS as OVERVIEW_COUNT_COLUMNS
 from bpr.export.workbook import (
     document_time,
     section_file_names,
@@ -33,7 +34,6 @@ from bpr.export.workbook import (
     write_workbook,
 )
 from bpr.export.workbook.labels import kpi_status_label
-from bpr.export.workbook.overview import COUNT_HEADERS
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
@@ -386,10 +386,10 @@ def test_long_tables_continue_on_numbered_sheets(analysis: Analysis, tmp_path: P
 def test_sheet_titles_and_continuation_names() -> None:
     assert continuation_title("AI-OCR・RPA候補" * 3, 12).endswith(" (12)")
     assert len(continuation_title("AI-OCR・RPA候補" * 3, 12)) == 31
-    table = Table("t", (Column("a"),), lambda: iter(()), 5)
-    assert sheet_titles(table, 3) == ["t", "t (2)", "t (3)"]
+    table = Table("t", (Column("a"),), lambda: iter(()))
+    assert sheet_titles(table, 5, 3) == ["t", "t (2)", "t (3)"]
     with pytest.raises(ValueError, match="no room"):
-        sheet_titles(table, 1)
+        sheet_titles(table, 5, 1)
 
 
 def test_same_inventory_same_bytes_and_timestamps(
@@ -582,7 +582,7 @@ def test_libreoffice_converts_the_workbook_to_pdf_pages(book: Path, tmp_path: Pa
 
 # --- 概要 adds up (model v2, property 10) -------------------------------------------------------------
 
-COUNT_COLUMNS = COUNT_HEADERS
+COUNT_COLUMNS = tuple(column.lines for column in OVERVIEW_COUNT_COLUMNS[1:])  # after 施策
 LABEL_MEASURES = {label: measure for measure, label in MEASURE_LABELS.items()}
 SCHEDULED_LABELS = [MEASURE_LABELS[m] for m in (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)]
 

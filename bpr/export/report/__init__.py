@@ -28,6 +28,8 @@ from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_page
 from bpr.export.report.format import FILTERS
 from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
 from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
+from bpr.export.report.tables import chip, html_table
+from bpr.export.tables.priority import SECTION_LIST, priority_table
 from bpr.export.workbook.scope import Scope as WorkbookScope
 from bpr.inventory.models import Measure
 from bpr.inventory.vocabulary import LIFE_EVENT_TITLES
@@ -84,6 +86,7 @@ def write_report(
             section,
             scope_page(part, procedure_rows(part)),
             section=section,
+            procedures=priority_table(part).select(*SECTION_LIST),
         )
     names = {item.id: item.procedure.name for item in analysis.procedures}
     drawn = 0
@@ -151,5 +154,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
-    env.globals.update(measure_labels=MEASURE_LABELS, none_measure=Measure.NONE)
+    env.globals.update(
+        measure_labels=MEASURE_LABELS, none_measure=Measure.NONE, html_table=html_table, chip_markup=chip
+    )
     return env

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import Analysis, KpiStatus, ScoredProcedure, YearFigures
+from bpr.analysis.results import Analysis, KpiStatus, ScoredProcedure
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
@@ -21,11 +21,17 @@ from bpr.export.presentation import counter_label, planned_label
 from bpr.export.report.charts import BarChart, bar_chart
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, href
 from bpr.export.report.format import whole
+from bpr.export.tables.model import Table
+from bpr.export.tables.overview import (
+    OUTLOOK_PAGE,
+    counts_table,
+    hours_table,
+    kpi_table,
+    outlook_table,
+    sections_table,
+    years_table,
+)
 from bpr.export.workbook.first_page import ROLE_NAMES
-from bpr.export.workbook.labels import MET as KPI_MET
-from bpr.export.workbook.labels import NOT_MET as KPI_NOT_MET
-from bpr.export.workbook.labels import OVERDUE as KPI_OVERDUE
-from bpr.export.workbook.labels import PLANNED as KPI_PLANNED
 from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
@@ -90,19 +96,13 @@ class ProcedureRow:
 
 
 @dataclass(frozen=True, slots=True)
-class KpiRow:
-    """A KPI with its status as the workbook labels it."""
+class KpiWarning:
+    """A KPI that cannot be read as met, and why (said under the KPIs' table)."""
 
     name: str
     by: str
-    target: int
-    planned: int
-    done: int
     status: str
-    state: str  # met, not-met or warn: the CSS class
-    gap: int | None
-    population: int | None
-    warning: str | None
+    warning: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,20 +136,23 @@ class ThisYear:
 
 @dataclass(frozen=True)
 class ScopePage:
-    """What the index and a section page show of their scope: counts, hours, years, charts, shortfalls."""
+    """What the index and a section page show of their scope: counts, hours, years, charts, shortfalls.
+
+    The tables are 概要's (bpr/export/tables/overview.py); the outlook shows the columns of OUTLOOK_PAGE.
+    """
 
     summary: Summary
-    today_fte: float
-    today_thousand_yen: float
     years: tuple[tuple[int, Summary], ...]
+    hours: Table
+    counts: Table
+    years_table: Table
+    outlook: Table  # model v3: each fiscal year as uptake grows, then the steady state; citizens and staff apart
     charts: tuple[BarChart, ...]
     shortfalls: tuple[str, ...]
     hidden_shortfalls: int
     uptake: tuple[tuple[ProcedureRow, float], ...]
     unplaced: tuple[tuple[ProcedureRow, tuple[str, ...]], ...]
     rows: tuple[ProcedureRow, ...]
-    # Model v3: each fiscal year as uptake grows, then the steady state (fy None); citizens and staff apart.
-    outlook: tuple[YearFigures, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,10 +160,12 @@ class IndexPage:
     """The index: the city's scope, KPIs, this year, the top procedures, the sections and every procedure."""
 
     scope: ScopePage
-    kpis: tuple[KpiRow, ...]
+    kpis: Table
+    kpi_warnings: tuple[KpiWarning, ...]
     this_year: ThisYear
     top: tuple[ProcedureRow, ...]
-    sections: tuple[tuple[str, Summary], ...]
+    sections: tuple[str, ...]
+    sections_table: Table
     measures: tuple[tuple[str, str], ...] = field(default=())  # (key, label) for the measure filter
 
 
@@ -238,9 +243,11 @@ def scope_page(scope: Scope, rows: tuple[ProcedureRow, ...]) -> ScopePage:
     shortfalls, hidden = _shortfalls(scope)
     return ScopePage(
         summary=summary,
-        today_fte=staff_fte(summary.today_staff_hours, analysis),
-        today_thousand_yen=staff_thousand_yen(summary.today_staff_hours, analysis),
         years=years,
+        hours=hours_table(summary, analysis),
+        counts=counts_table(summary),
+        years_table=years_table(summary, years),
+        outlook=outlook_table(scope.year_figures(), analysis).select(*OUTLOOK_PAGE),
         charts=(measure_chart, year_chart),
         shortfalls=shortfalls,
         hidden_shortfalls=hidden,
@@ -251,7 +258,6 @@ def scope_page(scope: Scope, rows: tuple[ProcedureRow, ...]) -> ScopePage:
             if pid in by_id
         ),
         rows=rows,
-        outlook=tuple(scope.year_figures()),
     )
 
 
@@ -273,29 +279,13 @@ def _shortfalls(scope: Scope) -> tuple[tuple[str, ...], int]:
     return tuple(listed), max(0, len(particular) - MAX_LISTED_SHORTFALLS)
 
 
-def kpi_rows(kpis: tuple[KpiStatus, ...]) -> tuple[KpiRow, ...]:
-    """Return the KPIs with their status labels, as the workbook's 概要 shows them."""
-    rows = []
-    for kpi in kpis:
-        status = kpi_status_label(kpi)
-        state = {KPI_MET: "met", KPI_PLANNED: "planned", KPI_NOT_MET: "not-met", KPI_OVERDUE: "not-met"}.get(
-            status, "warn"
-        )
-        rows.append(
-            KpiRow(
-                name=kpi.name,
-                by=reiwa(kpi.by_fy),
-                target=kpi.target,
-                planned=kpi.planned,
-                done=kpi.done,
-                status=status,
-                state=state,
-                gap=kpi.gap if kpi.gap and kpi.warning is None else None,
-                population=kpi.population,
-                warning=kpi.warning,
-            )
-        )
-    return tuple(rows)
+def kpi_warnings(kpis: tuple[KpiStatus, ...]) -> tuple[KpiWarning, ...]:
+    """Return the KPIs that carry a warning, with their status as the workbook labels it."""
+    return tuple(
+        KpiWarning(name=kpi.name, by=reiwa(kpi.by_fy), status=kpi_status_label(kpi), warning=kpi.warning)
+        for kpi in kpis
+        if kpi.warning
+    )
 
 
 def this_year(scope: Scope, rows: tuple[ProcedureRow, ...], years: tuple[tuple[int, Summary], ...]) -> ThisYear:
@@ -342,11 +332,15 @@ def index_page(scope: Scope) -> IndexPage:
     rows = procedure_rows(scope)
     page = scope_page(scope, rows)
     top = tuple(row for row in rows if row.measure != Measure.NONE.value)[:TOP]
+    kpis = scope.analysis.roadmap.kpis
+    sections = scope.summaries_by_section()
     return IndexPage(
         scope=page,
-        kpis=kpi_rows(scope.analysis.roadmap.kpis),
+        kpis=kpi_table(kpis),
+        kpi_warnings=kpi_warnings(kpis),
         this_year=this_year(scope, rows, page.years),
         top=top,
-        sections=tuple(scope.summaries_by_section()),
+        sections=tuple(section for section, _ in sections),
+        sections_table=sections_table(sections),
         measures=tuple((m.value, MEASURE_LABELS[m]) for m in MEASURE_ORDER),
     )

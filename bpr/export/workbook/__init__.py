@@ -21,15 +21,15 @@ from bpr.export.filenames import numbered_names, safe_stem
 from bpr.export.openpyxl_adapter import write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.cores import PendingRows
-from bpr.export.workbook.crosscut_sheets import cashless_table, documents_table, journeys_table
+from bpr.export.workbook.crosscut_sheets import cashless_sheet, documents_sheet, journeys_table
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
 from bpr.export.workbook.method_sheet import METHOD_TITLE, write_contents, write_method
 from bpr.export.workbook.overview import SHEET_TITLE, write_overview
-from bpr.export.workbook.priority import priority_table
+from bpr.export.workbook.priority import priority_sheet
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
-from bpr.export.workbook.table import sheet_titles, write_table
+from bpr.export.workbook.table import plan_sheets, write_table
 from bpr.export.workbook.verification_sheet import verification_table
 from bpr.i18n import _
 
@@ -125,23 +125,24 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
 def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     """Write every sheet and the document properties into a write-only workbook."""
     styles = CellStyles()
-    tables = [priority_table(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
-    crosscut = (journeys_table(scope), documents_table(scope), cashless_table(scope), verification_table(scope))
+    tables = [priority_sheet(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
+    crosscut = (journeys_table(scope), documents_sheet(scope), cashless_sheet(scope), verification_table(scope))
     tables += [t for t in crosscut if t is not None]
-    plans = [(table, sheet_titles(table, scope.row_limit)) for table in tables]
+    # Each table is read once now: its rows say how many sheets it needs, which 概要 and 目次 name.
+    plans = [plan_sheets(table, scope.row_limit) for table in tables]
     notes = [
-        f"「{table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(titles)} 枚のシートに分けています: "
-        + "、".join(titles)
-        for table, titles in plans
-        if len(titles) > 1
+        f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "
+        + "、".join(plan.titles)
+        for plan in plans
+        if len(plan.titles) > 1
     ]
     write_overview(workbook, scope, styles, notes)
     with PendingRows(styles) as pending:  # the tables' rows, on two cores where it can be (cores.py)
-        for table, titles in plans:
-            write_table(workbook, table, titles, styles, scope, pending)
+        for plan in plans:
+            write_table(workbook, plan, styles, scope, pending)
     write_method(workbook, scope, styles)
     # 目次 second, after 概要 (what a chief opens on), listing every sheet and linking to it.
-    write_contents(workbook, scope, styles, [SHEET_TITLE, *(t for _, titles in plans for t in titles), METHOD_TITLE])
+    write_contents(workbook, scope, styles, [SHEET_TITLE, *(t for plan in plans for t in plan.titles), METHOD_TITLE])
     properties = workbook.properties
     # Document properties are XML too (docProps/core.xml): section names go through the same cleaning as cells.
     properties.title = spreadsheet_text(scope.title)

@@ -73,7 +73,6 @@ def candidates_table(scope: Scope) -> Table:
         TITLE,
         COLUMNS,
         rows,
-        sum(max(1, len(steps)) for item in scope.procedures for _, _, steps in _measure_steps(item)),
         preamble=preamble,
         frozen_columns=3,
         score_columns=SCORE_COLUMNS,

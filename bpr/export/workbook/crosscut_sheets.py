@@ -1,11 +1,15 @@
-"""ライフイベント, 添付書類 and キャッシュレス: what only shows across counters (figures from bpr/analysis/journeys.py, documents.py)."""
+"""ライフイベント, 添付書類 and キャッシュレス: what only shows across counters (figures from bpr/analysis/journeys.py, documents.py).
+
+添付書類 and キャッシュレス are tables the report shows too (bpr/export/tables/crosscut.py); here they are laid out as sheets.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bpr.analysis.documents import PAYMENT_LABELS
+from bpr.export.tables import crosscut
 from bpr.export.workbook.scope import Scope
+from bpr.export.workbook.shared_tables import as_sheet
 from bpr.export.workbook.styles import (
     EXPECTED,
     NUMBER,
@@ -15,11 +19,8 @@ from bpr.export.workbook.styles import (
     CellFormat,
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
-from bpr.inventory.vocabulary import SOURCE_LABELS
 
 JOURNEYS_TITLE = "ライフイベント"
-DOCUMENTS_TITLE = "添付書類"
-CASHLESS_TITLE = "キャッシュレス"
 JOURNEY_ROW = CellFormat(bold=True, fill="DDEBF7", wrap=True)
 JOURNEY_NUMBER = CellFormat(bold=True, fill="DDEBF7", number_format="#,##0")
 JOURNEY_EXPECTED = CellFormat(bold=True, fill="DDEBF7", number_format="#,##0.0#")
@@ -41,22 +42,6 @@ JOURNEY_COLUMNS = (
     Column("ワンストップ・\n書かない窓口で\n削減(時間/年)", NUMBER, min_width=13),
     Column("備考", WRAPPED, min_width=20, max_width=44),
 )
-DOCUMENT_COLUMNS = (
-    Column("書類", WRAPPED, min_width=14, max_width=28),
-    Column("発行", WRAPPED, min_width=8),
-    Column("求める手続", WRAPPED, min_width=20, max_width=40),
-    Column("年間件数", NUMBER, min_width=9),
-    Column("住民の時間\n(時間/年)", NUMBER, min_width=10),
-    Column("手数料\n(円/年)", NUMBER, min_width=10),
-    Column("省略の方法", WRAPPED, min_width=24, max_width=40),
-)
-CASHLESS_COLUMNS = (
-    Column("手続名", WRAPPED, min_width=18, max_width=30),
-    Column("課", WRAPPED, min_width=8, max_width=20),
-    Column("手数料\n(円)", NUMBER, min_width=8),
-    Column("窓口の\n年間件数", NUMBER, min_width=9),
-    Column("現金の\n年間額(円)", NUMBER, min_width=12),
-)
 
 
 def journeys_table(scope: Scope) -> Table | None:
@@ -65,9 +50,6 @@ def journeys_table(scope: Scope) -> Table | None:
     journeys = [j for j in scope.analysis.journeys if any(p.id in ids for p in j.procedures)]
     if not journeys:
         return None
-    count = sum(
-        1 + min(len(j.procedures), JOURNEY_ROWS) + (len(j.procedures) > JOURNEY_ROWS) + len(j.gaps) for j in journeys
-    )
 
     def rows() -> Iterator[Row]:
         for journey in journeys:
@@ -120,44 +102,22 @@ def journeys_table(scope: Scope) -> Table | None:
             "ワンストップ・書かない窓口の削減 = 2回目以降の来庁の往復時間 + 手書きの時間。算定方法: bpr の docs/journeys.md。",
         )
     )
-    return Table(JOURNEYS_TITLE, JOURNEY_COLUMNS, rows, count, preamble=preamble, frozen_columns=2)
+    return Table(JOURNEYS_TITLE, JOURNEY_COLUMNS, rows, preamble=preamble, frozen_columns=2)
 
 
-def documents_table(scope: Scope) -> Table | None:
-    """Return the documents of the city (or another) that procedures in scope ask citizens to bring."""
-    ids = {p.id for p in scope.procedures}
-    names = {p.id: p.procedure.name for p in scope.analysis.procedures}
-    documents = [d for d in scope.analysis.documents if set(d.procedures) & ids]
-    if not documents:
+def documents_sheet(scope: Scope) -> Table | None:
+    """Return the documents of the city (or another) that procedures in scope ask citizens to bring, or None."""
+    table = crosscut.documents_table(scope)
+    if not table.count:
         return None
-
-    def rows() -> Iterator[Row]:
-        for document in documents:
-            asking = "、".join(names.get(pid, pid) for pid in document.procedures)
-            yield (
-                Styled(document.name, DOCUMENT),
-                SOURCE_LABELS.get(document.source, document.source.value),
-                f"{len(document.procedures)}手続: {asking}",
-                document.cases,
-                document.citizen_hours,
-                document.fees_yen,
-                "電子で取得済み" if document.electronic else document.drop,
-            )
-
-    return Table(DOCUMENTS_TITLE, DOCUMENT_COLUMNS, rows, len(documents), frozen_columns=1)
+    return as_sheet(table, frozen_columns=1, formats={"name": DOCUMENT})
 
 
-def cashless_table(scope: Scope) -> Table | None:
-    """Return the procedures in scope whose fee is payable only in cash, most yen first."""
-    ids = {p.id for p in scope.procedures}
-    candidates = [c for c in scope.analysis.cashless if c.id in ids]
-    if not candidates:
+def cashless_sheet(scope: Scope) -> Table | None:
+    """Return the procedures in scope whose fee is payable only in cash, most yen first, or None."""
+    table = crosscut.cashless_table(scope)
+    if not table.count:
         return None
-    offered = "、".join(f"{PAYMENT_LABELS[m]}（{n}手続）" for m, n in scope.analysis.payment_methods) or "なし"
-
-    def rows() -> Iterator[Row]:
-        for candidate in candidates:
-            yield (candidate.name, candidate.section, candidate.amount, candidate.cases, candidate.yen)
-
+    offered = crosscut.payments_offered(scope.analysis)
     preamble = ((Styled(f"現金のみの手数料。市が既に受け付けている支払方法: {offered}", NOTE),),)
-    return Table(CASHLESS_TITLE, CASHLESS_COLUMNS, rows, len(candidates), preamble=preamble, frozen_columns=1)
+    return as_sheet(table, frozen_columns=1, preamble=preamble)

@@ -82,7 +82,7 @@ def gantt_table(scope: Scope) -> Table:
             ),
         ),
     )
-    return Table(TITLE, tuple(columns), rows, len(planned), preamble=preamble, frozen_columns=3)
+    return Table(TITLE, tuple(columns), rows, preamble=preamble, frozen_columns=3)
 
 
 def _legend(slots: int) -> list[Row]:

@@ -11,23 +11,27 @@ from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import KpiStatus, YearFigures
-from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
-from bpr.export.workbook import labels
+from bpr.analysis.summary import Summary, staff_fte
+from bpr.export.tables.model import Marked, Role
+from bpr.export.tables.overview import (
+    counts_table,
+    hours_table,
+    kpi_table,
+    outlook_table,
+    sections_table,
+    year_keys,
+    years_table,
+)
 from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
 from bpr.export.workbook.first_page import write_this_year, write_top
 from bpr.export.workbook.labels import hides_kpi_warning, kpi_status_label
 from bpr.export.workbook.scope import Scope
+from bpr.export.workbook.shared_tables import write_block, write_row
 from bpr.export.workbook.styles import (
-    CENTRED,
-    HOURS,
     LABEL,
-    MET_FILL,
-    NOT_MET_FILL,
     NUMBER,
-    PEOPLE,
     SHARE,
     TITLE,
-    WARNED,
     WRAPPED,
     CellFormat,
     CellStyles,
@@ -36,22 +40,14 @@ from bpr.export.workbook.styles import (
 )
 from bpr.export.workbook.writer import SheetWriter
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Channel, FlowSource, Measure
+from bpr.inventory.models import Channel, FlowSource
 
 SHEET_TITLE = "概要"
 # About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
 # wide enough for most 手続名 on one line (page 1 lists procedures in it).
 WIDTHS = {"A": 46.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
-MET = CellFormat(horizontal="center", wrap=True, fill=MET_FILL, bold=True)
-NOT_MET = CellFormat(horizontal="center", wrap=True, fill=NOT_MET_FILL, bold=True)
 HEADLINE = CellFormat(border=None, bold=True)
-PLANNED = CellFormat(
-    horizontal="center", wrap=True, bold=True
-)  # met by the plan alone: never green (model v3, property 8)
-TOTAL = CellFormat(number_format=HOURS, bold=True)
-TOTAL_PEOPLE = CellFormat(number_format=PEOPLE.number_format, bold=True)
-TOTAL_LABEL = CellFormat(bold=True, fill="F2F2F2")
-TODAY_LABEL = CellFormat(fill="F2F2F2", wrap=True)
+UPTAKE_REFERENCE = "参考: 既にある経路の利用促進 (枠を使わない、定着後)"
 NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
 MAX_LISTED_SHORTFALLS = 8
@@ -140,38 +136,17 @@ def _write_scope(out: SheetWriter, summary: Summary) -> None:
 
 def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:
     out.heading("■ KPI (市全体の計画)")
-    out.header("指標", "目標", "計画", "実績", "判定", "不足", "対象の手続")
+    rows = write_block(out, kpi_table(kpis))
     if not kpis:
         out.add(("KPI の設定がありません", CellFormat()))
         return None
-    first = out.row + 1
-    formats = {
-        labels.MET: MET,
-        labels.PLANNED: PLANNED,
-        labels.NOT_MET: NOT_MET,
-        labels.OVERDUE: NOT_MET,
-        labels.EMPTY: WARNED,
-        labels.CHECK: WARNED,
-    }
-    for kpi in kpis:
-        status = kpi_status_label(kpi)
-        out.add(
-            (f"{kpi.name} ({reiwa(kpi.by_fy)}まで)", WRAPPED),
-            (kpi.target, NUMBER),
-            (kpi.planned, NUMBER),
-            (kpi.done, NUMBER),
-            (status.replace("（", "\n（"), formats[status]),  # 未達 over （期限経過）, never mid-word
-            (kpi.gap if kpi.gap and kpi.warning is None else "", NUMBER),
-            ("" if kpi.population is None else kpi.population, NUMBER),
-        )
-    last = out.row
     # Below the table, not between its rows: the chart reads the rows first..last.
     for kpi in kpis:
         if kpi.warning is not None:
             out.line(f"・{kpi.name} ({reiwa(kpi.by_fy)}まで) は{kpi_status_label(kpi)}: {kpi.warning}", ALERT)
         if kpi.zero_volume:
             out.line(f"・{kpi.name}: 対象の手続 {kpi.population:,}件のうち件数0の推計 {kpi.zero_volume:,}件", ALERT)
-    return first, last
+    return rows
 
 
 def _relevant_shortfalls(scope: Scope) -> tuple[list[str], list[str]]:
@@ -209,52 +184,8 @@ def _write_shortfalls(out: SheetWriter, scope: Scope) -> None:
 
 
 def _write_hours(out: SheetWriter, scope: Scope) -> None:
-    summary = scope.summary
-    analysis = scope.analysis
     out.heading("■ 削減見込み (計画期間内に配置した施策、1年あたり)")
-    out.header(
-        "施策",
-        "施策数",
-        "削減時間\n(時間/年)",
-        "うち職員\n(時間/年)",
-        "うち住民\n(時間/年)",
-        "期待削減\n(時間/年)",
-        "職員\n(人工)",
-        "職員\n(千円)",
-    )
-    for counts in summary.by_measure:
-        hours = counts.hours_placed
-        out.add(
-            (MEASURE_LABELS[counts.measure], measure_format(counts.measure)),
-            (counts.placed, NUMBER),
-            (hours.hours, NUMBER),
-            (hours.staff, NUMBER),
-            (hours.citizen, NUMBER),
-            (hours.expected, NUMBER),
-            (hours.fte, PEOPLE),
-            (hours.thousand_yen, NUMBER),
-        )
-    total = summary.total_placed
-    out.add(
-        ("合計", TOTAL_LABEL),
-        ("", TOTAL),
-        (total.hours, TOTAL),
-        (total.staff, TOTAL),
-        (total.citizen, TOTAL),
-        (total.expected, TOTAL),
-        (total.fte, TOTAL_PEOPLE),
-        (total.thousand_yen, TOTAL),
-    )
-    out.add(
-        ("参考: 現状の時間 (対象の手続すべて)", TODAY_LABEL),
-        ("", NUMBER),
-        ("", NUMBER),
-        (summary.today_staff_hours, NUMBER),
-        (summary.today_citizen_hours, NUMBER),
-        ("", NUMBER),
-        (staff_fte(summary.today_staff_hours, analysis), PEOPLE),
-        (staff_thousand_yen(summary.today_staff_hours, analysis), NUMBER),
-    )
+    write_block(out, hours_table(scope.summary, scope.analysis))
     out.line(
         "削減時間は住民と職員の時間の合計 (実現性を掛ける前)、期待削減は実現性を掛けた値 (優先順位の基準) です。"
         "削減は職員・住民それぞれ現状の時間を超えません。補完施策は主施策の残りに対して数え、二重には数えません。",
@@ -262,42 +193,9 @@ def _write_hours(out: SheetWriter, scope: Scope) -> None:
     )
 
 
-COUNT_HEADERS = (
-    "推奨\n(主施策)",
-    "うち\n確定計画",
-    "うち\nマイナ\nポータル\n(利用率向上)",
-    "補完施策",
-    "国の優先\nで追加",
-    "確定計画",
-    "＝ 配置\nする施策",
-    "期間内に\n配置",
-    "期間外\n(確定)",
-    "枠不足で\n未配置",
-)
-
-
 def _write_counts(out: SheetWriter, summary: Summary) -> None:
     out.heading("■ 施策別の件数 (推奨から配置まで)")
-    out.header("施策", *COUNT_HEADERS)
-    for counts in summary.by_measure:
-        out.add(
-            (MEASURE_LABELS[counts.measure], measure_format(counts.measure)),
-            (counts.recommended, NUMBER),
-            (counts.with_plan, NUMBER),
-            (counts.uptake, NUMBER),
-            (counts.complement, NUMBER),
-            (counts.national, NUMBER),
-            (counts.fixed, NUMBER),
-            (counts.scheduled, TOTAL),
-            (counts.placed, NUMBER),
-            (counts.placed_outside, NUMBER),
-            (counts.unplaced, NUMBER),
-        )
-    out.add(
-        (MEASURE_LABELS[Measure.NONE], measure_format(Measure.NONE)),
-        (summary.not_recommended, NUMBER),
-        *(("", NUMBER) for _ in COUNT_HEADERS[1:]),
-    )
+    write_block(out, counts_table(summary))
     out.line(
         "施策ごとに: 推奨 − うち確定計画 − うちマイナポータル ＋ 補完施策 ＋ 国の優先で追加 ＋ 確定計画 ＝ 配置する施策 ＝ "
         "期間内に配置 ＋ 期間外 ＋ 枠不足で未配置。推奨は手続ごとに1つ、補完施策と国の優先による追加は主施策とは別に枠を使います。",
@@ -319,43 +217,24 @@ def _outlook_line(scope: Scope, figures: list[YearFigures]) -> str:
 def _write_outlook(out: SheetWriter, scope: Scope, figures: list[YearFigures]) -> None:
     """Write model v3's table: expected hours by fiscal year as uptake grows, their worth, the costs and the net."""
     out.heading("■ 年度別の見込み (利用率の伸び・費用、計画期間内に配置した施策)")
-    out.header(
-        "年度",
-        "職員\n(時間/年)",
-        "職員\n(人工)",
-        "住民\n(時間/年)",
-        "職員分\n(千円)",
-        "初期費用\n(千円)",
-        "年間費用\n(千円)",
-        "純便益\n(千円)",
-        "予算\n(千円)",
-    )
-    for year in figures:
-        label = "定着後 (1年あたり)" if year.fy is None else f"{reiwa(year.fy)} ({year.fy})"
-        out.add(
-            (label, CENTRED if year.fy is not None else TOTAL_LABEL),
-            (year.staff_hours, NUMBER),
-            (staff_fte(year.staff_hours, scope.analysis), PEOPLE),
-            (year.citizen_hours, NUMBER),
-            (year.worth, NUMBER),
-            (year.initial, NUMBER),
-            (year.annual, NUMBER),
-            (year.net, NUMBER),
-            ("" if year.budget is None else year.budget, NUMBER),
-        )
+    table = outlook_table(figures, scope.analysis)
+    write_block(out, table)
     uptake = scope.uptake_items()
     if uptake:
-        out.add(
-            ("参考: 既にある経路の利用促進 (枠を使わない、定着後)", TODAY_LABEL),
-            (sum(i.steady_staff_hours for i in uptake), NUMBER),
-            (staff_fte(sum(i.steady_staff_hours for i in uptake), scope.analysis), PEOPLE),
-            (sum(i.steady_citizen_hours for i in uptake), NUMBER),
-            ("", NUMBER),
-            (sum(i.cost_initial for i in uptake), NUMBER),
-            (sum(i.cost_annual for i in uptake), NUMBER),
-            ("", NUMBER),
-            ("", NUMBER),
+        # The workbook's own line under the table: uptake takes no slot of the plan the years count.
+        staff = sum(i.steady_staff_hours for i in uptake)
+        cells = (
+            UPTAKE_REFERENCE,
+            staff,
+            staff_fte(staff, scope.analysis),
+            sum(i.steady_citizen_hours for i in uptake),
+            None,
+            sum(i.cost_initial for i in uptake),
+            sum(i.cost_annual for i in uptake),
+            None,
+            None,
         )
+        write_row(out, table, Marked(Role.REFERENCE, cells))
     out.line(
         "オンライン化は窓口に残る件数のうち利用率の分だけが移り、利用率は開始の翌年度から伸びます（算定方法）。"
         "施策は実施の翌年度から効果を数えます。初期費用は実施年度、年間費用は翌年度から。"
@@ -366,12 +245,8 @@ def _write_outlook(out: SheetWriter, scope: Scope, figures: list[YearFigures]) -
 
 def _write_years(out: SheetWriter, scope: Scope) -> tuple[int, int]:
     out.heading("■ 年度別の施策数 (期間内に配置)")
-    measures = [counts.measure for counts in scope.summary.by_measure]
-    out.header("年度", *(MEASURE_LABELS[m] for m in measures))
-    first = out.row + 1
-    for fy, summary in scope.summaries_by_year():
-        out.add((f"{reiwa(fy)} ({fy})", CENTRED), *((counts.placed, NUMBER) for counts in summary.by_measure))
-    return first, out.row
+    table = years_table(scope.summary, scope.summaries_by_year())
+    return write_block(out, table.select(*year_keys(table)))
 
 
 def _data_notes(scope: Scope) -> list[str]:
@@ -435,34 +310,7 @@ def _write_uptake(out: SheetWriter, scope: Scope) -> None:
 
 def _write_sections(out: SheetWriter, scope: Scope) -> None:
     out.heading("■ 課別の手続と削減見込み")
-    out.header(
-        "課",
-        "窓口数",
-        "手続数",
-        "年間件数",
-        "国の優先\n手続",
-        "施策を\n配置した\n手続",
-        "削減時間\n(時間/年)",
-        "うち職員\n(時間/年)",
-        "うち住民\n(時間/年)",
-        "職員\n(人工)",
-        "職員\n(千円)",
-    )
-    for section, summary in scope.summaries_by_section():
-        hours = summary.total_placed
-        out.add(
-            (section, WRAPPED),
-            (summary.counters, NUMBER),
-            (summary.procedures, NUMBER),
-            (summary.annual_volume, NUMBER),
-            (summary.national_priority, NUMBER),
-            (summary.procedures_placed, NUMBER),
-            (hours.hours, NUMBER),
-            (hours.staff, NUMBER),
-            (hours.citizen, NUMBER),
-            (hours.fte, PEOPLE),
-            (hours.thousand_yen, NUMBER),
-        )
+    write_block(out, sections_table(scope.summaries_by_section()))
 
 
 def _write_notes(out: SheetWriter, scope: Scope, notes: list[str]) -> None:

@@ -1,7 +1,8 @@
 """A ranked table written as one or more sheets: header, frozen panes, filter, widths, print layout.
 
-A table is read once (`measure_rows`) to size its columns, count its rows and collect the formats of
-its cells, and its rows are held until they are written (up to KEPT_ROWS rows; a longer table is read
+A table is read once (`plan_sheets`, `measure_rows`) to size its columns, count its rows and collect the
+formats of its cells, before any sheet is written: its rows give its number of sheets, no count kept
+beside them. Its rows are held until they are written (up to KEPT_ROWS rows; a longer table is read
 again), so memory stays bounded however many procedures there are. openpyxl's write-only mode then
 writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a temporary file, either at
 once or, through `PendingRows` (cores.py), on two cores. A table longer than Excel's row limit continues
@@ -70,12 +71,15 @@ Row = Sequence[object]
 
 @dataclass(frozen=True)
 class Table:
-    """A table of rows under one header; `rows` is called once (twice for more than KEPT_ROWS rows)."""
+    """A table of rows under one header; `rows` is called once (twice for more than KEPT_ROWS rows).
+
+    The rows are counted as they are read; a `count` given as well is checked against them.
+    """
 
     title: str
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[Row]]
-    count: int
+    count: int | None = None
     preamble: tuple[Row, ...] = ()
     frozen_columns: int = 0
     score_columns: tuple[int, ...] = field(default=())
@@ -91,12 +95,12 @@ class Table:
         return len(self.preamble) + 1
 
 
-def sheet_titles(table: Table, row_limit: int) -> list[str]:
-    """Return the titles of the sheets a table needs under a row limit: TITLE, TITLE (2), …"""
+def sheet_titles(table: Table, count: int, row_limit: int) -> list[str]:
+    """Return the titles of the sheets a table of `count` rows needs under a row limit: TITLE, TITLE (2), …"""
     capacity = row_limit - table.header_row
     if capacity < 1:
         raise ValueError(f"a row limit of {row_limit} leaves no room for rows under the header of {table.title}")
-    sheets = max(1, math.ceil(table.count / capacity))
+    sheets = max(1, math.ceil(count / capacity))
     return [table.title] + [continuation_title(table.title, n) for n in range(2, sheets + 1)]
 
 
@@ -157,6 +161,23 @@ def measure_rows(table: Table) -> Measured:
     return Measured(widths, count, kept, list(formats.values()))
 
 
+@dataclass(frozen=True)
+class SheetPlan:
+    """A table read once, and the sheets its rows need."""
+
+    table: Table
+    measured: Measured
+    titles: list[str]
+
+
+def plan_sheets(table: Table, row_limit: int) -> SheetPlan:
+    """Read a table's rows and return them measured, with the titles of the sheets they need under a row limit."""
+    measured = measure_rows(table)
+    if table.count is not None and table.count != measured.size:
+        raise RuntimeError(f"the table {table.title} has {measured.size} rows, not the {table.count} it was given")
+    return SheetPlan(table, measured, sheet_titles(table, measured.size, row_limit))
+
+
 @dataclass
 class TableSheets:
     """A table whose sheets' frames are written and whose formats are registered, waiting for its rows."""
@@ -174,31 +195,27 @@ class TableSheets:
 
 def write_table(
     workbook: Any,
-    table: Table,
-    titles: list[str],
+    plan: SheetPlan,
     styles: CellStyles,
     scope: Scope,
     pending: Pending | None = None,
 ) -> None:
-    """Write a table on the sheets named by `titles`, splitting its rows at the scope's row limit.
+    """Write a planned table on its sheets, splitting its rows at the scope's row limit.
 
     With `pending` (a `PendingRows`), the sheets' frames are written now and their rows when it runs.
     """
-    waiting = frame_table(workbook, table, titles, styles, scope)
+    waiting = frame_table(workbook, plan, styles, scope)
     if pending is None:
         fill_table(waiting, styles)
     else:
         pending.add(waiting)
 
 
-def frame_table(workbook: Any, table: Table, titles: list[str], styles: CellStyles, scope: Scope) -> TableSheets:
-    """Measure a table, write its sheets' frames and register every format its cells use; return it waiting for rows."""
-    widths, count, kept, formats = measure_rows(table)
+def frame_table(workbook: Any, plan: SheetPlan, styles: CellStyles, scope: Scope) -> TableSheets:
+    """Write a planned table's sheets' frames and register every format its cells use; return it waiting for rows."""
+    table, titles = plan.table, plan.titles
+    widths, count, kept, formats = plan.measured
     capacity = scope.row_limit - table.header_row
-    if count > capacity * len(titles):
-        raise RuntimeError(
-            f"the table {table.title} has {count} rows, not the {table.count} its sheets were planned for"
-        )
     sheets = []
     for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)

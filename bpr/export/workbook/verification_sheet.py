@@ -84,4 +84,4 @@ def verification_table(scope: Scope) -> Table | None:
             ),
         ),
     )
-    return Table(TITLE, COLUMNS, rows, len(measured) + len(kinds), preamble=preamble, frozen_columns=1)
+    return Table(TITLE, COLUMNS, rows, preamble=preamble, frozen_columns=1)
