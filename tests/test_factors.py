@@ -121,6 +121,36 @@ def test_a_fee_payable_only_in_cash_lowers_feasibility_by_the_configured_factor(
     assert effect("cash_only_fee", make(fee={"amount": 0})) is None
 
 
+def test_handwritten_forms_read_less_reliably_for_ai_ocr() -> None:
+    assert said(effect("handwritten_forms", make())) == (0.85, "手書きの帳票 (読取の実現性 ×0.85)")
+    typed = make(steps=[{**STEP, "handwritten": False}])
+    assert effect("handwritten_forms", typed) is None
+
+
+def test_few_paper_cases_make_ai_ocr_less_feasible_and_say_so_below_four_half_volumes() -> None:
+    # cases / (cases + half_volume 50): 150 / 200 = 0.75, said below 4 × 50 = 200 paper cases.
+    assert said(effect("paper_volume", make(), cases=150)) == (0.75, "件数が少ない (実現性 ×0.75)")
+    at_200 = effect("paper_volume", make(), cases=200)
+    assert at_200 is not None and at_200.value == pytest.approx(0.8) and at_200.reason is None
+    assert said(effect("paper_volume", make(), cases=0)) == (0.0, "件数が少ない (実現性 ×0.00)")
+
+
+def test_the_ai_ocr_measure_multiplies_its_factors_on_the_paper_cases() -> None:
+    keying = {
+        "id": "s1",
+        "name": "システムへ入力",
+        "actor": "back_office",
+        "action": "enter",
+        "medium": "paper",
+        "effort": 6,
+    }
+    procedure = make(volume=150, steps=[STEP, keying])
+    item = score_procedure(Counter(id="c", name="窓口", section="市民課"), procedure, "f.yaml", ScoringConfig())
+    assert item.feasibility["ai_ocr"] == pytest.approx(round(0.85 * 150 / 200, 4))
+    assert item.hours_saved["ai_ocr"] == pytest.approx(round(150 * 6 * 0.6 / 60, 1))
+    assert "手書きの帳票 (読取の実現性 ×0.85)" in item.reasons and "件数が少ない (実現性 ×0.75)" in item.reasons
+
+
 def test_the_online_measure_multiplies_its_factors_and_says_them_in_the_registry_order() -> None:
     procedure = make(
         attachments=[{"name": "書類", "source": "citizen"}],
@@ -249,7 +279,7 @@ def test_a_factor_added_to_the_registry_has_its_row_in_docs_scoring(with_fake: F
     scoring_doc = load_script(ROOT / "scripts" / "scoring_doc.py", "scoring_doc_factors")
     analysis = types.SimpleNamespace(config=Config())
     table = scoring_doc.block_factors(analysis)
-    rows = [line for line in table.splitlines() if line.startswith("| online")]
+    rows = table.splitlines()[2:]
     assert [row.split(" | ")[1].split(" ")[0] for row in rows] == [f"`{f.key}`" for f in (*FACTORS, FAKE)]
     assert "| online | `busy_season` (feasibility) | `annual_volume` | always (a test's factor) | `f × 0.5` |" in table
     assert "「電子化できない添付書類 {count}件 (実現性 ×{factor})」" in table

@@ -31,6 +31,8 @@ _SEAL_CERTIFICATE = N_(
 )
 _JPKI = N_("the identity check ({check}) is done online by JPKI (the My Number Card)")
 _CASH_ONLY_FEE = N_("a fee of {amount} yen payable only in cash (feasibility ×{factor})")
+_HANDWRITTEN_FORMS = N_("handwritten forms (reading feasibility ×{factor})")
+_FEW_PAPER_CASES = N_("few cases (feasibility ×{factor})")
 
 
 def _times(value: float) -> Phrase:
@@ -116,7 +118,24 @@ def _cash_only_fee(subject: Subject) -> Effect | None:
     return Effect(factor, phrase(_CASH_ONLY_FEE, amount=f"{fee.amount:,}", factor=f"{factor:g}"))
 
 
-_NATIONAL_RULE = "law, cabinet order or ministerial ordinance (section 7)"
+# AI-OCR: feasibility --------------------------------------------------------------------------------
+
+
+def _handwritten_forms(subject: Subject) -> Effect | None:
+    if not subject.figures.handwritten_steps:
+        return None
+    factor = subject.config.ai_ocr.handwritten_factor
+    return Effect(factor, phrase(_HANDWRITTEN_FORMS, factor=f"{factor:g}"))
+
+
+def _paper_volume(subject: Subject) -> Effect:
+    # Few paper cases are not worth a form definition: half worth it at `half_volume` cases a year.
+    cases, half = subject.cases, subject.config.ai_ocr.half_volume
+    scale = cases / (cases + half) if cases + half > 0 else 0.0
+    return Effect(scale, phrase(_FEW_PAPER_CASES, factor=f"{scale:.2f}") if cases < 4 * half else None)
+
+
+_NATIONAL_RULE = "law, cabinet order or ministerial ordinance; section 7"
 
 FACTORS: tuple[Factor, ...] = (
     Factor(
@@ -211,6 +230,45 @@ FACTORS: tuple[Factor, ...] = (
         reasons=(_CASH_ONLY_FEE,),
         doc=DocRow("fee > 0 payable only in cash", lambda c: f"`f × {c.online.cash_only_fee_factor:g}`"),
         method=MethodRow(N_("Feasibility: fee payable only in cash"), lambda c: _times(c.online.cash_only_fee_factor)),
+    ),
+    Factor(
+        key="handwritten_forms",
+        measure=Measure.AI_OCR,
+        acts=Acts.FEASIBILITY,
+        reads=("steps[].handwritten",),
+        settings=("ai_ocr.handwritten_factor",),
+        effect=_handwritten_forms,
+        reasons=(_HANDWRITTEN_FORMS,),
+        doc=DocRow(
+            "the procedure has handwritten steps (`handwritten: true`): they read less reliably",
+            lambda c: f"`f × {c.ai_ocr.handwritten_factor:g}`",
+        ),
+        method=MethodRow(
+            N_("Feasibility: handwritten forms (AI-OCR)"),
+            lambda c: _times(c.ai_ocr.handwritten_factor),
+            N_("procedures with handwritten steps"),
+        ),
+    ),
+    Factor(
+        key="paper_volume",
+        measure=Measure.AI_OCR,
+        acts=Acts.FEASIBILITY,
+        reads=("annual_volume", "online.status", "online.share"),
+        settings=("ai_ocr.half_volume",),
+        effect=_paper_volume,
+        reasons=(_FEW_PAPER_CASES,),
+        doc=DocRow(
+            "always, on the paper cases a year (volume × the paper share that stays, section AI-OCR)",
+            lambda c: (
+                f"`f × paper cases / (paper cases + {c.ai_ocr.half_volume:g})`; the reason is said below"
+                f" {4 * c.ai_ocr.half_volume:g} paper cases"
+            ),
+        ),
+        method=MethodRow(
+            N_("Feasibility: paper cases (AI-OCR)"),
+            lambda c: phrase(N_("paper cases ÷ (paper cases + {half})"), half=f"{c.ai_ocr.half_volume:,g}"),
+            N_("few cases are not worth a form definition"),
+        ),
     ),
 )
 

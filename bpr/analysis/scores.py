@@ -235,16 +235,11 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, 
     if not candidates or paper_cases <= 0:
         return no_gain(Measure.AI_OCR)
     total = sum(staff_by_step.values())
-    scale = paper_cases / (paper_cases + cfg.half_volume) if paper_cases + cfg.half_volume > 0 else 0.0
-    feasibility = scale
     keyed = sum(c.minutes_per_case for c in candidates)
     share = "" if paper_fraction >= 1 else f" (紙で残る{percent(paper_fraction)})"
     reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → {staff_text(total, config)}"]
-    if figures.handwritten_steps:
-        feasibility *= cfg.handwritten_factor
-        reasons.append(f"手書きの帳票 (読取の実現性 ×{cfg.handwritten_factor:g})")
-    if paper_cases < 4 * cfg.half_volume:
-        reasons.append(f"件数が少ない (実現性 ×{scale:.2f})")
+    feasibility, factors = feasibility_of(Measure.AI_OCR, Subject(procedure, figures, config, paper_cases))
+    reasons.extend(str(reason) for reason in factors)
     return MeasureGain(
         Measure.AI_OCR, staff_by_step, 0.0, feasibility, tuple(reasons), tuple(candidates), cost_kind="ai_ocr"
     )

@@ -163,7 +163,7 @@ def settings(config: Config) -> list[tuple[str, str, str]]:
         ("オンライン化: 窓口受付", f"{online.removed_share:.0%}", "窓口職員の受付の時間のうち減る割合"),
         *factor_settings(config),
         ("RPA: 自動化する割合", f"{scoring.rpa.automation_share:.0%}（入力の手間は {scoring.rpa.rekeying_share:.0%}）", "定型・電子の職員工程"),
-        ("AI-OCR: 自動化する割合", f"{scoring.ai_ocr.automation_share:.0%}（手書きは実現性 ×{scoring.ai_ocr.handwritten_factor:g}）", "紙からの入力"),
+        ("AI-OCR: 自動化する割合", f"{scoring.ai_ocr.automation_share:.0%}", "紙からの入力"),
         ("計画期間", f"{reiwa(roadmap.start_fy)}から{roadmap.years}年度", ""),
         ("国の優先手続の期限", reiwa(roadmap.national_priority_deadline_fy), "子育て・介護・被災者支援などのオンライン化"),
         ("年度あたりの枠", f"オンライン化 {_capacity(capacity.online)}、RPA {_capacity(capacity.rpa)}、"
