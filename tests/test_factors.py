@@ -20,6 +20,7 @@ from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.ranking import score_procedure
+from bpr.analysis.scores import online_gain
 from bpr.config import Config, OnlineConfig, ScoringConfig
 from bpr.export.workbook import write_workbook
 from bpr.export.workbook.method_sheet import settings
@@ -151,6 +152,13 @@ def test_the_ai_ocr_measure_multiplies_its_factors_on_the_paper_cases() -> None:
     assert "手書きの帳票 (読取の実現性 ×0.85)" in item.reasons and "件数が少ない (実現性 ×0.75)" in item.reasons
 
 
+def test_the_first_gate_that_applies_is_the_online_measure_s_only_reason() -> None:
+    procedure = make(online={"status": "full", "in_person_required_by_law": True}, fee={"amount": 300})
+    gain = online_gain(procedure, compute_figures(build_process_graph(procedure), 60), ScoringConfig())
+    assert gain.reasons == ("すでに全てオンライン化済み (オンライン化スコア 0)",)
+    assert (gain.hours, gain.feasibility) == (0.0, 0.0)
+
+
 def test_the_online_measure_multiplies_its_factors_and_says_them_in_the_registry_order() -> None:
     procedure = make(
         attachments=[{"name": "書類", "source": "citizen"}],
@@ -222,24 +230,24 @@ def test_each_factor_says_its_reasons_and_its_row_in_japanese_from_the_catalog()
 
 # The registry drives the scores, 算定方法 and the docs ---------------------------------------------
 
-BUSY = N_("busy season of {months} months (feasibility ×{factor})")
+FAKE_REASON = N_("a factor of the tests, {months} months (feasibility ×{factor})")
 
 
-def _busy(subject: Subject) -> Effect | None:
-    return Effect(0.5, phrase(BUSY, months="3", factor="0.5"))
+def _halve(subject: Subject) -> Effect | None:
+    return Effect(0.5, phrase(FAKE_REASON, months="3", factor="0.5"))
 
 
 FAKE = Factor(
-    key="busy_season",
+    key="fake_factor",
     measure=Measure.ONLINE,
     acts=Acts.FEASIBILITY,
     reads=("annual_volume",),
     # Between the attachments' settings and the cash fee's in bpr.yaml: its row falls between theirs.
     settings=("online.min_attachment_factor",),
-    effect=_busy,
-    reasons=(BUSY,),
+    effect=_halve,
+    reasons=(FAKE_REASON,),
     doc=DocRow("always (a test's factor)", lambda c: "`f × 0.5`"),
-    method=MethodRow(N_("Feasibility: busy season"), lambda c: phrase(N_("×{factor}"), factor="0.5"), None),
+    method=MethodRow(N_("Feasibility: a factor of the tests"), lambda c: phrase(N_("×{factor}"), factor="0.5"), None),
 )
 
 
@@ -254,7 +262,7 @@ def test_a_factor_added_to_the_registry_acts_on_the_score_and_says_its_reason(wi
     procedure = make(volume=1000, fee={"amount": 300})
     item = score_procedure(counter, procedure, "f.yaml", ScoringConfig())
     assert item.feasibility["online"] == pytest.approx(0.85 * 0.5)
-    assert "busy season of 3 months (feasibility ×0.5)" in item.reasons
+    assert "a factor of the tests, 3 months (feasibility ×0.5)" in item.reasons
 
 
 def test_a_factor_added_to_the_registry_has_its_row_on_the_method_sheet(with_fake: Factor, tmp_path: Path) -> None:
@@ -262,7 +270,7 @@ def test_a_factor_added_to_the_registry_has_its_row_on_the_method_sheet(with_fak
     start = labels.index("実現性: 電子化できない添付書類")
     assert labels[start : start + 4] == [
         "実現性: 電子化できない添付書類",
-        "Feasibility: busy season",  # no catalog entry: said as its message id
+        "Feasibility: a factor of the tests",  # no catalog entry: said as its message id
         "実現性: 現金のみの手数料",
         "実現性: 印鑑証明・届出印",
     ]
@@ -271,7 +279,7 @@ def test_a_factor_added_to_the_registry_has_its_row_on_the_method_sheet(with_fak
     write_workbook(analyse_inventory(inventory, Config()), path)
     sheet = load_workbook(path)["算定方法"]
     rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
-    assert rows["Feasibility: busy season"] == "×0.5"
+    assert rows["Feasibility: a factor of the tests"] == "×0.5"
     assert rows["実現性: 現金のみの手数料"] == "×0.85"
 
 
@@ -281,5 +289,5 @@ def test_a_factor_added_to_the_registry_has_its_row_in_docs_scoring(with_fake: F
     table = scoring_doc.block_factors(analysis)
     rows = table.splitlines()[2:]
     assert [row.split(" | ")[1].split(" ")[0] for row in rows] == [f"`{f.key}`" for f in (*FACTORS, FAKE)]
-    assert "| online | `busy_season` (feasibility) | `annual_volume` | always (a test's factor) | `f × 0.5` |" in table
+    assert "| online | `fake_factor` (feasibility) | `annual_volume` | always (a test's factor) | `f × 0.5` |" in table
     assert "「電子化できない添付書類 {count}件 (実現性 ×{factor})」" in table

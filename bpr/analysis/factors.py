@@ -39,7 +39,7 @@ def _times(value: float) -> Phrase:
     return phrase(N_("×{factor}"), factor=f"{value:g}")
 
 
-def _level(basis: LegalLevel | None) -> object:
+def _level(basis: LegalLevel | None) -> Phrase | str:
     """Return the level of a national rule as the reason names it: 法律, 政令, 省令, or 法令 when none is written."""
     return Phrase(_ANY_LAW) if basis is None else LEGAL_LEVEL_LABELS[basis]
 
@@ -278,18 +278,18 @@ def factors_of(measure: Measure, acts: Acts) -> Iterator[Factor]:
     return (f for f in FACTORS if f.measure is measure and f.acts is acts)
 
 
-def gate(measure: Measure, subject: Subject) -> Phrase | None:
-    """Return the reason of the first gate that keeps a measure from saving anything, or None when none does."""
+def first_gate(measure: Measure, subject: Subject) -> Effect | None:
+    """Return the effect of the first gate that keeps a measure from saving anything, or None when none does."""
     for factor in factors_of(measure, Acts.GATE):
         effect = factor.effect(subject)
         if effect is not None:
-            return effect.reason
+            return effect
     return None
 
 
-def feasibility(measure: Measure, subject: Subject, start: float = 1.0) -> tuple[float, tuple[Phrase, ...]]:
-    """Return a measure's feasibility, `start` times each factor that applies, and their reasons in order."""
-    value = start
+def feasibility_of(measure: Measure, subject: Subject) -> tuple[float, tuple[Phrase, ...]]:
+    """Return a measure's feasibility, the product of the factors that apply, and their reasons in order."""
+    value = 1.0
     reasons: list[Phrase] = []
     for factor in factors_of(measure, Acts.FEASIBILITY):
         effect = factor.effect(subject)

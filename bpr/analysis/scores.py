@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 
 from bpr.analysis.economics import uptake_at, uptake_source
 from bpr.analysis.factor import Subject
-from bpr.analysis.factors import feasibility as feasibility_of
-from bpr.analysis.factors import gate
+from bpr.analysis.factors import feasibility_of, first_gate
 from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.labels import channels_text, city_rule_text
@@ -104,9 +103,9 @@ def online_gain(
     share = online_share(procedure, config)
     left = 1.0 - share
     subject = Subject(procedure, figures, config, volume * left)
-    gated = gate(Measure.ONLINE, subject)
+    gated = first_gate(Measure.ONLINE, subject)
     if gated is not None:
-        return no_gain(Measure.ONLINE, str(gated))
+        return no_gain(Measure.ONLINE, *([] if gated.reason is None else [str(gated.reason)]))
     cfg = config.online
     # Model v3, property 1: of the cases left at the counter, only the uptake moves (steady state).
     uptake = uptake_at(procedure, config, None)
