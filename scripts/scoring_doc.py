@@ -23,6 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bpr.analysis import factors  # noqa: E402
 from bpr.analysis.economics import uptake_at  # noqa: E402
 from bpr.analysis.labels import MEASURE_LABELS  # noqa: E402
 from bpr.analysis.pipeline import analyse_inventory  # noqa: E402
@@ -31,6 +32,7 @@ from bpr.analysis.summary import summarise  # noqa: E402
 from bpr.config import Config  # noqa: E402
 from bpr.export.workbook.labels import kpi_status_label  # noqa: E402
 from bpr.fiscal import reiwa  # noqa: E402
+from bpr.i18n import translate  # noqa: E402
 from bpr.inventory.loader import load_inventory  # noqa: E402
 from bpr.inventory.models import Measure  # noqa: E402
 
@@ -70,6 +72,24 @@ def payback_text(plan: MeasurePlan | None) -> str:
     if plan.payback_years < 0.1 and plan.cost_initial > 0:
         return "< 0.1"
     return f"{plan.payback_years:g}"
+
+
+def block_factors(analysis: Analysis) -> str:
+    """Return the table of gates and factors: one row per factor of the registry, in the order they apply."""
+    scoring = analysis.config.scoring
+    rows = [
+        "| measure | factor | reads | when | effect (default config) | config key | reason (its Japanese) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for factor in factors.FACTORS:
+        reads = ", ".join(f"`{field}`" for field in factor.reads)
+        keys = ", ".join(f"`{key}`" for key in factor.settings) or "—"
+        said = " / ".join(f"「{translate(msgid, 'ja')}」" for msgid in factor.reasons)
+        rows.append(
+            f"| {factor.measure.value} | `{factor.key}` ({factor.acts.value}) | {reads} | {factor.doc.condition}"
+            f" | {factor.doc.effect(scoring)} | {keys} | {said} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def block_top(analysis: Analysis) -> str:
@@ -329,6 +349,7 @@ def block_counts(analysis: Analysis) -> str:
 
 
 BLOCKS: dict[str, Callable[[Analysis], str]] = {
+    "factors": block_factors,
     "worked": block_worked,
     "top": block_top,
     "v2v3": block_v2v3,

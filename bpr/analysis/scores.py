@@ -3,29 +3,29 @@
 Model v2 (docs/scoring.md): a measure removes a share (≤ 1) of minutes that today's flow spends, on the
 cases it concerns, so its savings never exceed today's hours. What is left to gain and every
 feasibility factor act on hours: expected hours `E = hours × feasibility`; the 0–100 score is an
-absolute, monotonic function of `E` alone.
+absolute, monotonic function of `E` alone. The gates and feasibility factors are declarations
+(bpr/analysis/factors.py), applied here in the registry's order.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass, replace
 
 from bpr.analysis.economics import uptake_at, uptake_source
+from bpr.analysis.factor import Subject
+from bpr.analysis.factors import feasibility_of, first_gate
 from bpr.analysis.figures import STAFF_ACTORS
 from bpr.analysis.graph import ProcessGraph
-from bpr.analysis.labels import LEGAL_LEVEL_LABELS, channels_text, city_rule_text
+from bpr.analysis.labels import channels_text, city_rule_text
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
 from bpr.inventory.models import (
     Action,
     Actor,
-    IdentityCheck,
     Measure,
     Medium,
     OnlineStatus,
-    Payment,
     Procedure,
     Source,
 )
@@ -85,24 +85,6 @@ def score_gain(gain: MeasureGain, config: ScoringConfig) -> float:
     return round(hours_to_score(gain.expected_hours, config.scale.full_hours), 2)
 
 
-class IdentityRoute(enum.StrEnum):
-    """How a procedure's identity check can be done online."""
-
-    JPKI = "jpki"  # 公的個人認証: the マイナンバーカード's certificate replaces showing a card at the counter
-    SEAL_CERTIFICATE = "seal_certificate"  # 印鑑登録証明書 and 実印: online needs the law's form changed to JPKI
-    NONE = "none"  # no identity check, or one the inventory does not name
-
-
-def identity_route(procedure: Procedure) -> IdentityRoute:
-    """Tell how the identity check of a procedure goes online (docs/scoring.md, 本人確認)."""
-    check = procedure.online.identity_check
-    if check is IdentityCheck.SEAL_CERTIFICATE:
-        return IdentityRoute.SEAL_CERTIFICATE
-    if check in (IdentityCheck.MY_NUMBER_CARD, IdentityCheck.PHOTO_ID):
-        return IdentityRoute.JPKI
-    return IdentityRoute.NONE
-
-
 def online_share(procedure: Procedure, config: ScoringConfig) -> float:
     """Return the share of cases already handled without a visit."""
     return procedure.online.online_share(config.default_online_share)
@@ -117,18 +99,14 @@ def online_gain(
     primary's 予約, 書かない窓口, seals): a case that moves saves at most what it has left.
     """
     online = procedure.online
-    if online.status is OnlineStatus.FULL:
-        return no_gain(Measure.ONLINE, "すでに全てオンライン化済み (オンライン化スコア 0)")
-    if online.presence_gated:
-        level = "法令" if online.presence_basis is None else LEGAL_LEVEL_LABELS[online.presence_basis]
-        return no_gain(Measure.ONLINE, f"{level}で本人の来庁が必要: オンライン化の対象外")
-    if online.seal_gated:
-        level = LEGAL_LEVEL_LABELS[online.seal_basis] if online.seal_basis is not None else "法令"
-        return no_gain(Measure.ONLINE, f"{level}で押印が必要: オンライン化の対象外 (改正されるまで)")
-    cfg = config.online
     volume = procedure.annual_volume
     share = online_share(procedure, config)
     left = 1.0 - share
+    subject = Subject(procedure, figures, config, volume * left)
+    gated = first_gate(Measure.ONLINE, subject)
+    if gated is not None:
+        return no_gain(Measure.ONLINE, *([] if gated.reason is None else [str(gated.reason)]))
+    cfg = config.online
     # Model v3, property 1: of the cases left at the counter, only the uptake moves (steady state).
     uptake = uptake_at(procedure, config, None)
     moved = left * uptake
@@ -181,29 +159,8 @@ def online_gain(
             f"{channels_text(online.existing_channels)}から申請可能: 残るのは利用率の向上"
             f" (窓口に残る{percent(left)}、新たな枠は不要)"
         )
-    feasibility = 1.0
-    paper = [a for a in procedure.attachments if not a.electronic and a.source is not Source.SELF]
-    if paper:
-        factor = max(cfg.min_attachment_factor, cfg.paper_attachment_factor ** len(paper))
-        feasibility *= factor
-        reasons.append(f"電子化できない添付書類 {len(paper)}件 (実現性 ×{factor:.2f})")
-    identity = identity_route(procedure)
-    if identity is IdentityRoute.SEAL_CERTIFICATE:
-        feasibility *= cfg.seal_certificate_factor
-        reasons.append(
-            "本人確認に印鑑（印鑑登録証明書・届出印）が必要: オンライン化には公的個人認証の電子署名への切替えが要る"
-            f" (実現性 ×{cfg.seal_certificate_factor:g})"
-        )
-    elif identity is IdentityRoute.JPKI:
-        check = (
-            "マイナンバーカード"
-            if procedure.online.identity_check is IdentityCheck.MY_NUMBER_CARD
-            else "本人確認書類の提示"
-        )
-        reasons.append(f"本人確認（{check}）はオンラインでは公的個人認証（マイナンバーカード）で行える")
-    if procedure.fee.amount > 0 and set(procedure.fee.payment or [Payment.CASH]) <= {Payment.CASH}:
-        feasibility *= cfg.cash_only_fee_factor
-        reasons.append(f"手数料{procedure.fee.amount:,}円が現金のみ (実現性 ×{cfg.cash_only_fee_factor:g})")
+    feasibility, factors = feasibility_of(Measure.ONLINE, subject)
+    reasons.extend(str(reason) for reason in factors)
     return MeasureGain(
         Measure.ONLINE,
         staff_by_step,
@@ -277,16 +234,11 @@ def ai_ocr_gain(process: ProcessGraph, figures: Figures, config: ScoringConfig, 
     if not candidates or paper_cases <= 0:
         return no_gain(Measure.AI_OCR)
     total = sum(staff_by_step.values())
-    scale = paper_cases / (paper_cases + cfg.half_volume) if paper_cases + cfg.half_volume > 0 else 0.0
-    feasibility = scale
     keyed = sum(c.minutes_per_case for c in candidates)
     share = "" if paper_fraction >= 1 else f" (紙で残る{percent(paper_fraction)})"
     reasons = [f"紙からの手入力 {keyed:.3g}分/件 × 年間{paper_cases:,.0f}件{share} → {staff_text(total, config)}"]
-    if figures.handwritten_steps:
-        feasibility *= cfg.handwritten_factor
-        reasons.append(f"手書きの帳票 (読取の実現性 ×{cfg.handwritten_factor:g})")
-    if paper_cases < 4 * cfg.half_volume:
-        reasons.append(f"件数が少ない (実現性 ×{scale:.2f})")
+    feasibility, factors = feasibility_of(Measure.AI_OCR, Subject(procedure, figures, config, paper_cases))
+    reasons.extend(str(reason) for reason in factors)
     return MeasureGain(
         Measure.AI_OCR, staff_by_step, 0.0, feasibility, tuple(reasons), tuple(candidates), cost_kind="ai_ocr"
     )

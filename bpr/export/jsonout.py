@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bpr.analysis.factors import identity_route
 from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
-from bpr.analysis.scores import identity_route
 from bpr.analysis.verification import Verification, by_kind
 from bpr.export.celltext import csv_field
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bpr.analysis import factors
 from bpr.config import Config
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import LABEL, LINK, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
 from bpr.export.workbook.writer import SheetWriter
 from bpr.fiscal import reiwa
+from bpr.i18n import translate
 
 CONTENTS_TITLE = "目次"
 METHOD_TITLE = "算定方法"
@@ -137,6 +139,14 @@ def write_method(workbook: Any, scope: Scope, styles: CellStyles) -> None:
         out.add((label, LABEL), (value, WRAPPED), (meaning, WRAPPED))
 
 
+def factor_settings(config: Config) -> list[tuple[str, str, str]]:
+    """Return the score factors' rows of settings (bpr/analysis/factors.py), in Japanese whatever the run's language."""
+    return [
+        (translate(label, "ja"), value.say("ja"), "" if meaning is None else translate(meaning, "ja"))
+        for label, value, meaning in factors.method_rows(config.scoring)
+    ]
+
+
 def settings(config: Config) -> list[tuple[str, str, str]]:
     """Return the settings a reader needs to check the figures: (label, value, meaning)."""
     scoring, online, roadmap = config.scoring, config.scoring.online, config.roadmap
@@ -151,11 +161,9 @@ def settings(config: Config) -> list[tuple[str, str, str]]:
         ("オンライン化: 本人の記入", f"{online.citizen_effort_removed_share:.0%}", "本人の工程の時間のうち減る割合"),
         ("オンライン化: 手書き・押印", f"{online.handwritten_effort_removed_share:.0%}", "手書き・押印の時間のうち減る割合"),
         ("オンライン化: 窓口受付", f"{online.removed_share:.0%}", "窓口職員の受付の時間のうち減る割合"),
-        ("実現性: 電子化できない添付書類", f"×{online.paper_attachment_factor:g}（下限 ×{online.min_attachment_factor:g}）", "1件ごと"),
-        ("実現性: 現金のみの手数料", f"×{online.cash_only_fee_factor:g}", ""),
-        ("実現性: 印鑑証明・届出印", f"×{online.seal_certificate_factor:g}", "公的個人認証の電子署名への切替えが要る"),
+        *factor_settings(config),
         ("RPA: 自動化する割合", f"{scoring.rpa.automation_share:.0%}（入力の手間は {scoring.rpa.rekeying_share:.0%}）", "定型・電子の職員工程"),
-        ("AI-OCR: 自動化する割合", f"{scoring.ai_ocr.automation_share:.0%}（手書きは実現性 ×{scoring.ai_ocr.handwritten_factor:g}）", "紙からの入力"),
+        ("AI-OCR: 自動化する割合", f"{scoring.ai_ocr.automation_share:.0%}", "紙からの入力"),
         ("計画期間", f"{reiwa(roadmap.start_fy)}から{roadmap.years}年度", ""),
         ("国の優先手続の期限", reiwa(roadmap.national_priority_deadline_fy), "子育て・介護・被災者支援などのオンライン化"),
         ("年度あたりの枠", f"オンライン化 {_capacity(capacity.online)}、RPA {_capacity(capacity.rpa)}、"
