@@ -151,11 +151,17 @@ def test_the_nearest_bpr_yaml_above_the_inventory_is_used_and_named(tmp_path: Pa
     at_root = travel(city, "inventories")
     inside = travel(city / "inventories", ".")
     outside = travel(tmp_path / "city" / "inventories" / "..", "inventories")
-    assert at_root[0] == "bpr.yaml" and "Settings: bpr.yaml" in at_root[1]
+    assert at_root[0] == "bpr.yaml" and "Settings" not in at_root[1]  # JSON says it; stderr stays for problems
+    monkeypatch.chdir(city)
+    for command in (["score"], ["journeys"], ["roadmap", "-o", str(tmp_path / "r.xlsx")]):
+        said = runner.invoke(app, [*command, "inventories"])
+        assert "Settings: bpr.yaml" in said.stdout.splitlines(), command
     assert inside[0] == str(Path("..") / "bpr.yaml") or inside[0].endswith("city/bpr.yaml")
     assert at_root[2] == inside[2] == outside[2]
     # Without one above the inventory, the built-in defaults, and the output says so.
     (city / "bpr.yaml").unlink()
     bare = travel(city / "inventories", ".")
-    assert bare[0] is None and "built-in defaults" in bare[1]
+    assert bare[0] is None
+    said = runner.invoke(app, ["score", "."])
+    assert any(line.startswith("Settings: the built-in defaults") for line in said.stdout.splitlines())
     assert bare[2] != at_root[2]  # the file above the repository's root is not read

@@ -239,7 +239,7 @@ def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warni
         )
         console.print(escape(line.format(count=warnings)), style="yellow", highlight=False)
     console.print(top_table(analysis, TOP, console.width))
-    print_apart(console, analysis.roadmap, len(analysis.not_handled))
+    print_apart(console, analysis.roadmap, len(analysis.not_handled), analysis.config.source)
     print_kpi_status(console, analysis.roadmap)
     _print_files(console, output, outputs)
 

@@ -29,13 +29,6 @@ class Loaded:
     config: Config
 
 
-def config_line(source: str | None) -> str:
-    """Return the line that names the configuration in force."""
-    if source is None:
-        return _("Settings: the built-in defaults (no bpr.yaml in the inventory's folder or above it)")
-    return _("Settings: {path}").format(path=source)
-
-
 def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; exit 2 for missing paths or a bad config, 1 when the inventory has errors."""
     from bpr.inventory.loader import load_inventory
@@ -43,9 +36,6 @@ def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Load
 
     chosen = inventory_paths(list(paths) if paths else None)
     config = load_config_or_exit(config_path, chosen)
-    # Every figure depends on the settings: say on every run which file they came from (stderr, so that
-    # what goes to a pipe is only the output asked for).
-    sys.stderr.write(config_line(config.source) + "\n")
     inventory, path_problems = load_inventory(chosen)
     inventory.apply_severities(config.validate_.severity)
     if not inventory.files:

@@ -87,6 +87,13 @@ def journeys(
 
 
 def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journeys: bool) -> None:
+    from bpr.cli.terminal import config_line
+
+    _write_journeys(stream, analysis, only_journeys)
+    stream.write(config_line(analysis.config.source) + "\n")
+
+
+def _write_journeys(stream: TextIO | TerminalStream, analysis: Analysis, only_journeys: bool) -> None:
     from bpr.analysis.journeys import LIFE_EVENT_NAMES
 
     # Every line fits the terminal (or COLUMNS when piped, 80 if unset): a long one goes on indented.

@@ -193,5 +193,5 @@ def _print_summary(analysis: Analysis, written: list[Path], problems: int) -> No
     console.print(Text(line.format(where=where, count=problems)), soft_wrap=True)  # a path is never broken
     print_counts(console, summarise(analysis), len(analysis.roadmap.uptake))
     print_outlook(console, analysis.roadmap, analysis.verification)
-    print_apart(console, analysis.roadmap, len(analysis.not_handled))
+    print_apart(console, analysis.roadmap, len(analysis.not_handled), analysis.config.source)
     print_kpi_status(console, analysis.roadmap)

@@ -43,5 +43,5 @@ def score(
 
     console = make_console()
     console.print(top_table(analysis, top, console.width))
-    print_apart(console, analysis.roadmap, len(analysis.not_handled))
+    print_apart(console, analysis.roadmap, len(analysis.not_handled), analysis.config.source)
     print_kpi_status(console, analysis.roadmap)

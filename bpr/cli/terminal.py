@@ -251,8 +251,15 @@ def print_kpi_status(console: Console, roadmap: Roadmap) -> None:
         print_wrapped(console, f"! {more}", indent="  ", styles=[("!", "yellow")])
 
 
-def print_apart(console: Console, roadmap: Roadmap, not_handled: int) -> None:
-    """Print what is listed apart: procedures estimated at 0 cases, and those the city does not handle."""
+def config_line(source: str | None) -> str:
+    """Return the line that names the configuration the figures were computed with."""
+    if source is None:
+        return _("Settings: the built-in defaults (no bpr.yaml in the inventory's folder or above it)")
+    return _("Settings: {path}").format(path=source)
+
+
+def print_apart(console: Console, roadmap: Roadmap, not_handled: int, config: str | None) -> None:
+    """Print what is listed apart (procedures estimated at 0 cases, those the city does not handle), then the config."""
     if roadmap.zero_volume:
         print_wrapped(
             console,
@@ -273,6 +280,8 @@ def print_apart(console: Console, roadmap: Roadmap, not_handled: int) -> None:
                 not_handled,
             ).format(count=not_handled),
         )
+    # Every figure depends on the settings: say which file they came from (JSON carries it as "config").
+    console.print(config_line(config), highlight=False, soft_wrap=True)
 
 
 def make_console() -> Console:
