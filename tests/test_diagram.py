@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import shutil
@@ -344,9 +345,41 @@ def test_the_main_path_is_the_most_probable_one_not_the_branch_written_first(tmp
         assert 'penwidth="2.6"' in edge_attributes(source, tail, head), (tail, head)
     assert 'penwidth="1.2"' in edge_attributes(source, "check", "fix")
     assert 'penwidth="1.2"' in edge_attributes(source, "enter", "mail")
-    # The 補正 loop: the forward branch and the dashed rework arrow join the same two steps, so the rework
-    # arrow gets no ports and dot draws the two side by side instead of crossing them.
-    assert "tailport" not in edge_attributes(source, "check", "fix", rework=True)
+    # The 補正 loop: the forward branch and the dashed rework arrow join the same two steps, both drawn from
+    # 審査 to 補正. 補正 (住民) is left of 審査 (担当課): the branch leaves 審査 below and enters 補正 from the
+    # right; the rework leaves 審査 on the left and enters 補正 from above. Side by side, apart at both ends.
+    forward = edge_attributes(source, "check", "fix")
+    rework = edge_attributes(source, "check", "fix", rework=True)
+    assert 'tailport="s"' in forward and 'headport="e"' in forward
+    assert 'tailport="w"' in rework and 'headport="n"' in rework
+
+
+def _path_ends(group: ET.Element) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    """Return the first and last points of an SVG edge's path, and the centre of its arrowhead."""
+    path, polygon = group.find(f"{SVG}path"), group.find(f"{SVG}polygon")
+    assert path is not None and polygon is not None
+    points = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", path.attrib["d"])]
+    corners = [tuple(map(float, p.split(","))) for p in polygon.attrib["points"].split()]
+    centre = (sum(x for x, _ in corners) / len(corners), sum(y for _, y in corners) / len(corners))
+    return (points[0][0], points[0][1]), (points[-1][0], points[-1][1]), centre
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_a_branch_and_its_rework_end_apart_at_both_steps(tmp_path: Path, direction: str) -> None:
+    # 婚姻届 (issue 23): the 不備あり arrowhead lay on the 差し戻し arrow's end at 補正, both drawn 審査 → 補正.
+    analysis, item = branches_item(tmp_path)
+    source = swimlane_source(item, "Noto Sans CJK JP", analysis.hours_per_fte, direction=direction)
+    (written,) = render_diagrams([Diagram("konin", source)], tmp_path / "out")
+    # An edge's title names its ends, with their ports: check:s->fix:e.
+    titled = re.compile(r"check(:\w+)?->fix(:\w+)?")
+    edges = [g for g in ET.parse(written).getroot().iter(f"{SVG}g") if titled.fullmatch(g.findtext(f"{SVG}title", ""))]
+    (rework,) = [g for g in edges if 'stroke-dasharray="' in ET.tostring(g, encoding="unicode")]
+    (branch,) = [g for g in edges if g is not rework]
+    branch_start, _, branch_head = _path_ends(branch)
+    _, rework_end, rework_head = _path_ends(rework)
+    assert math.dist(branch_head, rework_end) > 12  # at 補正: the branch's arrowhead, the rework's start
+    assert math.dist(rework_head, branch_start) > 12  # at 審査: the rework's arrowhead, the branch's start
 
 
 def test_the_title_shows_expected_visits_staff_hours_in_fte_and_the_measures(tmp_path: Path) -> None:
@@ -757,8 +790,12 @@ def test_left_to_right_turns_the_graph_and_keeps_the_legend_beside_the_title(tmp
     assert '\t"_legend" [' in down and '\t"_legend" [' not in across
     (title,) = re.findall(r"^\tgraph \[.*label=(<.*>) labelloc", across, re.MULTILINE)
     assert "凡例" in title and "婚姻届" in title
-    # Rework arrows get no ports across: dot routes them clear of the branch they would cross.
-    assert "tailport" not in edge_attributes(across, "check", "fix", rework=True)
+    # Across, the ports of the 補正 pair turn with the graph (time runs right, the lanes down); a rework arrow
+    # without a forward partner gets none, and dot routes it clear of the branches it would cross.
+    assert 'tailport="e"' in edge_attributes(across, "check", "fix")
+    assert 'headport="s"' in edge_attributes(across, "check", "fix")
+    assert 'tailport="n"' in edge_attributes(across, "check", "fix", rework=True)
+    assert 'headport="w"' in edge_attributes(across, "check", "fix", rework=True)
 
 
 def test_in_person_steps_are_numbered_by_trip_and_the_legend_explains_the_expected_visits(tmp_path: Path) -> None:

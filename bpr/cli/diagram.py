@@ -16,7 +16,7 @@ from bpr.export.fonts import INSTALL_COMMAND, japanese_fonts, resolve_font
 from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from bpr.export.diagram import Diagram
+    from bpr.export.diagram import Diagram, Selection
 
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
 DIRECTIONS = ("TB", "LR")  # bpr.export.diagram.swimlane.DIRECTIONS, without importing it at start-up
@@ -107,6 +107,17 @@ def diagram(
             show_default=False,
         ),
     ] = None,
+    slide: Annotated[
+        bool,
+        typer.Option(
+            "--slide",
+            help=N_(
+                "Draw each procedure on 16:9 slides instead (<id>.slide.svg, or <id>.slide-1.svg, -2 … when split):"
+                " the main path left to right, the other ways as numbered notes, text of 12 pt or more on"
+                " 1280 x 720 px. No counter overviews."
+            ),
+        ),
+    ] = False,
     jobs: JobsOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -119,8 +130,11 @@ def diagram(
         fail(_("--dpi applies to --format png only"))
     if paper is not None and output_format != "pdf":
         fail(_("--paper applies to --format pdf only"))
-    if output_format != "dot" and find_dot() is None:
-        fail(missing_dot_message(suggest_dot_format=True))
+    if slide and (direction is not None or paper is not None):
+        fail(_("--direction and --paper do not apply to --slide: a slide runs left to right on a page of its own"))
+    # Slides are laid out by dot to be fitted to the page, whatever the format written.
+    if (output_format != "dot" or slide) and find_dot() is None:
+        fail(missing_dot_message(suggest_dot_format=not slide))
     loaded = load_or_exit(paths, config)
     analysis = analyse_inventory(loaded.inventory, loaded.config)
     try:
@@ -129,9 +143,12 @@ def diagram(
         fail(str(error))
     settings = loaded.config.diagram
     font = diagram_font(settings.font, output_format)
-    diagrams = collect_diagrams(analysis, selection, font, direction=direction or settings.direction)
     if output_format == "png" and dpi is None:
         dpi = settings.dpi
+    if slide:
+        write_slides(selection, font, output, output_format, jobs, dpi)
+        return
+    diagrams = collect_diagrams(analysis, selection, font, direction=direction or settings.direction)
     if output_format == "pdf" and paper is None:
         paper = settings.paper
     written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
@@ -150,6 +167,49 @@ def diagram(
             folder=f"{output}{os.sep}",
         )
     )
+
+
+def write_slides(
+    selection: Selection, font: str, output: Path, output_format: str, jobs: int | None, dpi: int | None
+) -> list[Path]:
+    """Fit the selected procedures to 16:9 slides and write them; warn on stderr of any whose text stays under 12 pt."""
+    from bpr.export.diagram import GraphvizNotFound, RenderError, collect_slides
+    from bpr.export.diagram.slides import MIN_TEXT
+
+    try:
+        slides = collect_slides(selection, font, jobs)
+    except GraphvizNotFound:
+        fail(missing_dot_message())
+    except RenderError as error:
+        fail(str(error))
+    warning = _("warning: {name}: even one step to a slide, its smallest text is {smallest} pt, under {min_text} pt")
+    for item in slides:
+        if not item.fits:
+            said = warning.format(
+                name=item.diagram.name, min_text=f"{MIN_TEXT:g}", smallest=f"{item.smallest_text:.1f}"
+            )
+            sys.stderr.write(f"bpr: {said}\n")
+    written = write_diagrams([item.diagram for item in slides], output, output_format, jobs, dpi=dpi)
+    if not is_quiet():
+        procedures = len(selection.procedures)
+        split = len({item.diagram.procedure for item in slides if item.part.count > 1})
+        said = ngettext(
+            "{count} slide ({procedures}) written to {folder}",
+            "{count} slides ({procedures}) written to {folder}",
+            len(written),
+        ).format(
+            count=len(written),
+            procedures=ngettext("{count} procedure", "{count} procedures", procedures).format(count=procedures),
+            folder=f"{output}{os.sep}",
+        )
+        if split:
+            said += ngettext(
+                "; {count} procedure is split over several slides, as its title says",
+                "; {count} procedures are split over several slides, as their titles say",
+                split,
+            ).format(count=split)
+        typer.echo(said)
+    return written
 
 
 def missing_dot_message(suggest_dot_format: bool = False) -> str:

@@ -20,6 +20,7 @@ from bpr.export.diagram.render import (
     find_dot,
     render_diagrams,
 )
+from bpr.export.diagram.slides import Slide, slide_diagrams
 from bpr.export.diagram.swimlane import swimlane_source
 from bpr.export.filenames import MAX_STEM_CHARS, safe_stem, unique_stems
 from bpr.i18n import _
@@ -37,8 +38,10 @@ __all__ = [
     "GraphvizNotFound",
     "RenderError",
     "Selection",
+    "Slide",
     "UnknownId",
     "collect_diagrams",
+    "collect_slides",
     "counter_file_name",
     "diagram_file_name",
     "diagram_stems",
@@ -147,3 +150,12 @@ def collect_diagrams(
         for name, (counter, items) in zip(names[split:], selection.counters, strict=True)
     ]
     return diagrams
+
+
+def collect_slides(selection: Selection, font: str, workers: int | None = None) -> list[Slide]:
+    """Return the 16:9 slides of the selected procedures, named after their diagrams (<stem>.slide, <stem>.slide-1 …).
+
+    dot lays every candidate layout out to measure it, so this needs Graphviz even for DOT sources.
+    """
+    stems = diagram_stems(selection)
+    return slide_diagrams(selection.procedures, [stems[item.id] for item in selection.procedures], font, workers)

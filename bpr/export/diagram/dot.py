@@ -221,12 +221,21 @@ class DotGraph:
     takes any value between '<' and '>' on one line for HTML, and is several times slower here.
     """
 
-    def __init__(self, name: str, font: str, rankdir: str = "TB", **graph_attr: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        font: str,
+        rankdir: str = "TB",
+        *,
+        node_size: str = "12",
+        edge_size: str = "10",
+        **graph_attr: str,
+    ) -> None:
         font = safe_font(font)
         self._lines = [f"digraph {quote(name)} {{"]
         self.attr("graph", charset="UTF-8", fontname=font, rankdir=rankdir, bgcolor="white", pad="0.3", **graph_attr)
-        self.attr("node", fontname=font, fontsize="12")
-        self.attr("edge", fontname=font, fontsize="10")
+        self.attr("node", fontname=font, fontsize=node_size)
+        self.attr("edge", fontname=font, fontsize=edge_size)
 
     def attr(self, kind: str, **attrs: str) -> None:
         """Set default attributes of the graph, its nodes or its edges."""
@@ -239,6 +248,15 @@ class DotGraph:
     def edge(self, tail: str, head: str, **attrs: str) -> None:
         """Add an edge."""
         self._lines.append(f"\t{quote(tail)} -> {quote(head)}{_attr_list(attrs)}")
+
+    def open_subgraph(self, name: str, **attrs: str) -> None:
+        """Start a subgraph (a cluster when its name starts with `cluster`): what follows is in it until `close_subgraph`."""
+        self._lines.append(f"\tsubgraph {quote(name)} {{")
+        self.attr("graph", **attrs)
+
+    def close_subgraph(self) -> None:
+        """End the subgraph `open_subgraph` started."""
+        self._lines.append("\t}")
 
     def same_rank(self, names: Iterable[str], rank: str = "same") -> None:
         """Put nodes on one rank (rank "same"), or on the first or last rank ("min", "max")."""

@@ -141,14 +141,25 @@ def swimlane_source(
     lane_of = {step.id: lanes.index(step.actor) for step in steps}
     for source, target, rework in edges:
         condition, share = conditions.get((source, target), (None, None))
+        # A step pair joined both ways (審査 → 補正, and 補正 → 審査 back): both arrows run from the earlier step
+        # to the later one, and without ports dot ended them at the same points, one arrowhead on the
+        # other's line. Ports set them side by side, apart at both ends.
+        other = process.graph.get_edge_data(target, source)
+        earlier, later = (target, source) if rework else (source, target)
+        pair = (
+            _pair_ports(lane_of[earlier], lane_of[later], layout.rankdir)
+            if other and other["rework"] != rework
+            else None
+        )
         if rework:
             # Drawn from the earlier step down to the later one with the arrow reversed: dot then routes
             # it through the rows it spans, beside the steps, instead of around the whole diagram.
-            # A step pair also joined by a forward arrow (審査 → 補正 → 審査) gets no ports: dot then draws
-            # the two arrows side by side instead of crossing each other in the same corridor.
-            paired = process.graph.has_edge(target, source)
-            ported = layout.rework_ports and not paired
-            headport, tailport = _rework_ports(lane_of[source], lane_of[target]) if ported else ("", "")
+            if pair is not None:
+                tailport, headport = pair[1]
+            elif layout.rework_ports:
+                headport, tailport = _rework_ports(lane_of[source], lane_of[target])
+            else:
+                tailport, headport = "", ""
             graph.edge(
                 target,
                 source,
@@ -163,10 +174,12 @@ def swimlane_source(
             )
         elif (source, target) in main_edges:
             label = _arrow_label(condition, share, MAIN_PATH_COLOR, layout.condition_width)
-            graph.edge(source, target, color=MAIN_PATH_COLOR, penwidth="2.6", weight="4", **_labelled(label))
+            style = {"color": MAIN_PATH_COLOR, "penwidth": "2.6", "weight": "4"}
+            graph.edge(source, target, **style, **_ports(*(pair[0] if pair else ("", ""))), **_labelled(label))
         else:
             label = _arrow_label(condition, share, CONDITION_COLOR, layout.condition_width)
-            graph.edge(source, target, color=BRANCH_COLOR, penwidth="1.2", **_labelled(label))
+            style = {"color": BRANCH_COLOR, "penwidth": "1.2"}
+            graph.edge(source, target, **style, **_ports(*(pair[0] if pair else ("", ""))), **_labelled(label))
     if not layout.legend_in_title:
         _draw_legend(graph, legend, len(lanes), max(rows.values(), default=0) + 1)
     dot_source: str = graph.source
@@ -216,6 +229,30 @@ def _ports(tailport: str, headport: str) -> dict[str, str]:
 
 def _labelled(label: Html | None) -> dict[str, str]:
     return {"label": label} if label is not None else {}
+
+
+# Top to bottom, a compass point as drawn left to right: time runs right, the lanes down.
+_TURNED = {"s": "e", "n": "w", "e": "s", "w": "n"}
+
+
+def _pair_ports(earlier_lane: int, later_lane: int, rankdir: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Return the (tail, head) ports of the forward arrow and of the rework arrow between two steps joined both ways.
+
+    Both are drawn from the earlier step to the later. The forward arrow leaves downstream and enters
+    from the side facing the earlier step's lane; the rework arrow leaves from the side facing the
+    later step's lane and enters from upstream (in its own lane: both on the far side). So the two run
+    side by side without crossing, each end at its own point.
+    """
+    if later_lane == earlier_lane:
+        forward, rework = ("s", "n"), ("e", "e")
+    elif later_lane < earlier_lane:
+        forward, rework = ("s", "e"), ("w", "n")
+    else:
+        forward, rework = ("s", "w"), ("e", "n")
+    if rankdir == "LR":
+        forward = (_TURNED[forward[0]], _TURNED[forward[1]])
+        rework = (_TURNED[rework[0]], _TURNED[rework[1]])
+    return forward, rework
 
 
 def _rework_ports(source_lane: int, target_lane: int) -> tuple[str, str]:
