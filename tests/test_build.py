@@ -80,6 +80,12 @@ def test_build_writes_workbooks_diagrams_and_json(inventory: Path, tmp_path: Pat
     assert all(zipfile.is_zipfile(out / "sections" / name) for name in sections)
     diagrams = sorted(p.name for p in (out / "diagrams").iterdir())
     assert diagrams == ["counter-kosodate.svg", "counter-zeimu.svg", "genkyo.svg", "jidoteate.svg", "shomei.svg"]
+    # Every procedure on 16:9 slides too (bpr diagram --slide), for a deck.
+    assert sorted(p.name for p in (out / "slides").iterdir()) == [
+        "genkyo.slide.svg",
+        "jidoteate.slide.svg",
+        "shomei.slide.svg",
+    ]
     scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
     assert sorted(p["id"] for p in scores["procedures"]) == ["genkyo", "jidoteate", "shomei"]
     roadmap = json.loads((out / "roadmap.json").read_text(encoding="utf-8"))

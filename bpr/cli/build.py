@@ -33,6 +33,7 @@ MARKER = ".bpr-build"
 WORKBOOK = "roadmap.xlsx"
 SECTIONS = "sections"
 DIAGRAMS = "diagrams"
+SLIDES = "slides"
 SCORES = "scores.json"
 ROADMAP = "roadmap.json"
 JOURNEYS = "journeys.json"
@@ -53,7 +54,7 @@ BUILD_FOLDER = OutputFolder(
         "cannot write {output}: this build writes {path}, which the last build did not write; "
         "move it out of the folder, or give another folder"
     ),
-    (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg"),
+    (WORKBOOK, SCORES, ROADMAP, f"{SECTIONS}/*.xlsx", f"{DIAGRAMS}/*.svg", f"{SLIDES}/*.svg"),
 )
 
 
@@ -65,6 +66,7 @@ class BuildOutputs:
     diagrams: int
     report_pages: int = 0
     diagram_format: str | None = "svg"  # svg; dot when Graphviz is missing; None with --no-diagrams
+    slides: int = 0  # 16:9 slides of every procedure (slides/), drawn with the SVG diagrams
 
 
 def build(
@@ -194,10 +196,10 @@ def write_outputs(
             roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source), encoding="utf-8"
         )
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
-        diagrams = rendering.result()
+        diagrams, slides = rendering.result()
     embedded = folder / DIAGRAMS if diagram_format == "svg" else None
     report = write_report(analysis, folder / REPORT, diagrams=embedded)
-    return BuildOutputs(len(sections), diagrams, report.pages, diagram_format)
+    return BuildOutputs(len(sections), diagrams, report.pages, diagram_format, slides)
 
 
 def _diagram_links(analysis: Analysis) -> dict[str, str]:
@@ -209,18 +211,22 @@ def _diagram_links(analysis: Analysis) -> dict[str, str]:
 
 def _write_all_diagrams(
     analysis: Analysis, folder: Path, font: str, jobs: int | None, diagram_format: str | None = "svg"
-) -> int:
-    from bpr.export.diagram import collect_diagrams, select_diagrams
+) -> tuple[int, int]:
+    """Write every diagram, then (SVG only: the slides need dot to measure them) every procedure's slides."""
+    from bpr.export.diagram import collect_diagrams, collect_slides, select_diagrams
 
     if diagram_format is None:
-        return 0
+        return 0, 0
     config = analysis.config
     direction = config.diagram.direction if config is not None else "TB"
+    selection = select_diagrams(analysis)
     # The diagrams' folder sits beside the workbook: each swimlane's title links back to it.
-    diagrams = collect_diagrams(
-        analysis, select_diagrams(analysis), font, direction=direction, back_link=f"../{WORKBOOK}"
-    )
-    return len(write_diagrams(diagrams, folder, diagram_format, jobs))
+    diagrams = collect_diagrams(analysis, selection, font, direction=direction, back_link=f"../{WORKBOOK}")
+    written = len(write_diagrams(diagrams, folder, diagram_format, jobs))
+    if diagram_format != "svg":
+        return written, 0
+    slides = collect_slides(selection, font, jobs)
+    return written, len(write_diagrams([item.diagram for item in slides], folder.parent / SLIDES, "svg", jobs))
 
 
 def print_summary(analysis: Analysis, output: Path, outputs: BuildOutputs, warnings: int) -> None:
@@ -261,6 +267,17 @@ def _print_files(console: Console, output: Path, outputs: BuildOutputs) -> None:
         if outputs.diagram_format is not None
         else []
     )
+    if outputs.slides:
+        diagrams.append(
+            (
+                f"{SLIDES}/",
+                ngettext(
+                    "{count} 16:9 slide of the flows (text at 12 pt or more)",
+                    "{count} 16:9 slides of the flows (text at 12 pt or more)",
+                    outputs.slides,
+                ).format(count=outputs.slides),
+            )
+        )
     rows = [
         (WORKBOOK, _("workbook of the whole city")),
         (
