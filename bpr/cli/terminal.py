@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bpr.analysis.labels import MEASURE_NAMES
-from bpr.analysis.results import Analysis, KpiStatus, Roadmap, ScoredProcedure
+from bpr.analysis.planned import Planned, planned_measures
+from bpr.analysis.results import Analysis, KpiStatus, Roadmap
 from bpr.analysis.summary import Summary
 from bpr.analysis.verification import Verification, by_kind
 from bpr.cli import terminal_width, wrapped
@@ -55,8 +56,10 @@ def measure_name(measure: Measure) -> str:
     return _(MEASURE_NAMES[measure])
 
 
-def _measures(item: ScoredProcedure, separator: str = " ") -> str:
-    return separator.join([measure_name(item.recommendation), *(f"+{measure_name(m)}" for m in item.complements)])
+def _measures(planned: Planned, separator: str = " ") -> str:
+    """Return the measures the roadmap holds for a procedure (a fixed plan wins): オンライン化 +RPA."""
+    first, *rest = planned.measures
+    return separator.join([measure_name(first), *(f"+{measure_name(m)}" for m in rest)])
 
 
 def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
@@ -84,6 +87,7 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
     # As wide as 期待削減 時間/年: a longer header wraps rather than narrowing the names.
     table.add_column(_("Expected saving h/year"), justify="right", max_width=16)
     table.add_column(_("Main reason"), justify="left")
+    planned = planned_measures(analysis.procedures[:top], analysis.roadmap)
     for item in analysis.procedures[:top]:
         table.add_row(
             str(item.rank),
@@ -93,7 +97,7 @@ def top_table(analysis: Analysis, top: int, width: int = 160) -> Table:
             f"{item.scores.online:.1f}",
             f"{item.scores.rpa:.1f}",
             f"{item.scores.ai_ocr:.1f}",
-            _measures(item),
+            _measures(planned[item.id]),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
             Text(terminal_text(item.reasons[0] if item.reasons else "")),
         )
@@ -107,13 +111,14 @@ def _narrow_table(analysis: Analysis, top: int, title: str) -> Table:
     table.add_column(_("Section"), justify="left", max_width=10)
     table.add_column(_("Recommended"), justify="left", no_wrap=True)
     table.add_column(_("Saving\nh/year"), justify="right", no_wrap=True)
+    planned = planned_measures(analysis.procedures[:top], analysis.roadmap)
     for item in analysis.procedures[:top]:
         table.add_row(
             str(item.rank),
             Text(terminal_text(item.procedure.name)),
             Text(terminal_text(item.counter.section)),
             # One measure a line: a primary with three complements would push 期待削減 off 80 columns.
-            _measures(item, "\n"),
+            _measures(planned[item.id], "\n"),
             "" if item.recommendation is Measure.NONE else f"{item.priority_hours:,.0f}",
         )
     return table

@@ -6,9 +6,10 @@ them as SVG, PNG, PDF or DOT files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
+from bpr.analysis.planned import Planned, planned_measures
 from bpr.analysis.results import Analysis, ScoredProcedure
 from bpr.export.diagram.overview import overview_source
 from bpr.export.diagram.render import (
@@ -61,6 +62,8 @@ class Selection:
 
     procedures: tuple[ScoredProcedure, ...]
     counters: tuple[tuple[Counter, tuple[ScoredProcedure, ...]], ...]
+    # Each procedure's measures as the roadmap holds them (a fixed plan wins), as every title names them.
+    planned: Mapping[str, Planned] = field(default_factory=dict)
 
 
 def diagram_file_name(procedure_id: str) -> str:
@@ -105,7 +108,7 @@ def select_diagrams(
         if everything or item.id in procedure_ids or item.counter.id in wanted_counters
     )
     counters = tuple((counter, tuple(items)) for cid, (counter, items) in by_counter.items() if cid in wanted_counters)
-    return Selection(procedures, counters)
+    return Selection(procedures, counters, planned_measures(procedures, analysis.roadmap))
 
 
 def _stems(selection: Selection) -> list[str]:
@@ -158,4 +161,6 @@ def collect_slides(selection: Selection, font: str, workers: int | None = None) 
     dot lays every candidate layout out to measure it, so this needs Graphviz even for DOT sources.
     """
     stems = diagram_stems(selection)
-    return slide_diagrams(selection.procedures, [stems[item.id] for item in selection.procedures], font, workers)
+    return slide_diagrams(
+        selection.procedures, [stems[item.id] for item in selection.procedures], font, workers, selection.planned
+    )

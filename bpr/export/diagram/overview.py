@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.analysis.planned import Planned, planned_measures, planned_one
 from bpr.analysis.results import Roadmap, ScoredProcedure
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
@@ -40,14 +41,15 @@ def overview_source(
     graph = DotGraph(
         f"counter-{counter.id}", font, label=_title(counter, ranked), labelloc="t", nodesep="0.25", ranksep="0.2"
     )
-    groups = [(m, [item for item in ranked if item.recommendation is m]) for m in COLUMN_ORDER]
+    planned = planned_measures(ranked, roadmap) if roadmap is not None else {i.id: planned_one(i, None) for i in ranked}
+    groups = [(m, [item for item in ranked if planned[item.id].primary is m]) for m in COLUMN_ORDER]
     rows = rows_per_column([len(members) for _, members in groups])
     headers: list[str] = []
     for measure, members in groups:
         for part, start in enumerate(range(0, len(members), rows)):
             header = f"_col_{measure.value}_{part}"
             headers.append(header)
-            _draw_column(graph, header, measure, len(members), part, members[start : start + rows], roadmap)
+            _draw_column(graph, header, measure, len(members), part, members[start : start + rows], roadmap, planned)
     graph.same_rank(headers, "min")
     for left, right in itertools.pairwise(headers):
         graph.edge(left, right, style="invis")
@@ -71,6 +73,7 @@ def _draw_column(
     part: int,
     members: Sequence[ScoredProcedure],
     roadmap: Roadmap | None,
+    planned: Mapping[str, Planned],
 ) -> None:
     title = f"{MEASURE_LABELS[measure]} ({total}件)" if part == 0 else f"{MEASURE_LABELS[measure]} (続き)"
     graph.node(
@@ -89,7 +92,7 @@ def _draw_column(
         node = f"p_{item.id}"
         graph.node(
             node,
-            label=_procedure_label(item, roadmap),
+            label=_procedure_label(item, roadmap, planned[item.id]),
             shape="box",
             style="rounded,filled",
             fillcolor=MEASURE_FILLS[measure],
@@ -101,11 +104,11 @@ def _draw_column(
         previous = node
 
 
-def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None) -> Html:
+def _procedure_label(item: ScoredProcedure, roadmap: Roadmap | None, planned: Planned) -> Html:
     procedure = item.procedure
     rows = [f'<TR><TD ALIGN="LEFT"><B>{text(line)}</B></TD></TR>' for line in name_lines(procedure.name, 34, 2)]
     facts = [format_volume(procedure.annual_volume)]
-    plans = item.measures if item.measures and item.measures[0].measure is item.recommendation else ()
+    plans = planned.figures(item)
     if plans:
         facts.append(f"期待削減 {format_hours(plans[0].expected_hours)}/年")
     rows.append(_muted_row(" ・ ".join(facts)))

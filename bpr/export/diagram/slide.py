@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.outline import Outline
+from bpr.analysis.planned import Planned, planned_one
 from bpr.analysis.results import ScoredProcedure
 from bpr.export.diagram.dot import (
     HANDWRITTEN_MARK,
@@ -110,6 +111,7 @@ def slide_source(
     trips: dict[str, int],
     font: str,
     part: SlidePart,
+    planned: Planned | None = None,
 ) -> str:
     """Return the DOT source of one slide of a procedure (its page size is set later, once dot has measured it)."""
     main = outline.main_path
@@ -119,7 +121,7 @@ def slide_source(
         rankdir="TB",
         node_size=str(NAME_SIZE),
         edge_size=str(TEXT_SIZE),
-        label=_title(item, outline, part),
+        label=_title(item, outline, part, planned or planned_one(item, None)),
         labelloc="t",
         labeljust="c",
         nodesep="0.32",
@@ -240,7 +242,7 @@ def _number_width(number: int) -> int:
     return 10 + 8 * len(str(number))
 
 
-def _title(item: ScoredProcedure, outline: Outline, part: SlidePart) -> Html:
+def _title(item: ScoredProcedure, outline: Outline, part: SlidePart, planned: Planned) -> Html:
     """Return the title: the name (and which slide of how many), where, volume, visits, lead time, recommendation."""
     procedure = item.procedure
     name = " ".join(name_lines(procedure.name, 60, 1))
@@ -264,7 +266,7 @@ def _title(item: ScoredProcedure, outline: Outline, part: SlidePart) -> Html:
             f'<TR><TD><FONT POINT-SIZE="{SUBTITLE_SIZE}"><B>{text(split_text(len(outline.main_path), part))}'
             "</B></FONT></TD></TR>"
         )
-    rows.append(f"<TR><TD>{_recommendation(item)}</TD></TR>")
+    rows.append(f"<TR><TD>{_recommendation(item, planned)}</TD></TR>")
     return Html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE>>')
 
 
@@ -275,12 +277,12 @@ def split_text(steps: int, part: SlidePart) -> str:
     return f"主な流れ{steps}工程を{part.count}枚に分割: この{part.number}枚目は{shown}"
 
 
-def _recommendation(item: ScoredProcedure) -> str:
-    """Return the recommendation in its measure's colour, with the hours it saves a year."""
-    rec = item.recommendation
-    names = " ＋ ".join(MEASURE_LABELS[m] for m in (rec, *item.complements))
-    said = f"推奨: {names}"
-    plans = item.measures if item.measures and item.measures[0].measure is rec else ()
+def _recommendation(item: ScoredProcedure, planned: Planned) -> str:
+    """Return the measures the roadmap holds in the primary's colour, with the hours they save a year."""
+    rec = planned.primary
+    names = " ＋ ".join(MEASURE_LABELS[m] for m in planned.measures)
+    said = f"{'計画（決定済み）' if planned.fixed else '推奨'}: {names}"
+    plans = planned.figures(item)
     if plans:
         said += f" ・ 期待削減 {format_hours(sum(round_hours(plan.expected_hours) for plan in plans))}/年"
     return (

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.outline import Outline, outline_flow
+from bpr.analysis.planned import Planned, planned_one
 from bpr.analysis.results import ScoredProcedure
 from bpr.analysis.trips import trip_numbers
 from bpr.export.diagram.paper import smallest_font
@@ -61,6 +62,7 @@ class _Flow:
     outline: Outline
     steps: dict[str, Step]
     trips: dict[str, int]
+    planned: Planned
 
 
 def slide_file_name(stem: str, part: SlidePart) -> str:
@@ -71,14 +73,21 @@ def slide_file_name(stem: str, part: SlidePart) -> str:
 
 
 def slide_diagrams(
-    items: Sequence[ScoredProcedure], stems: Sequence[str], font: str, workers: int | None = None
+    items: Sequence[ScoredProcedure],
+    stems: Sequence[str],
+    font: str,
+    workers: int | None = None,
+    planned: Mapping[str, Planned] | None = None,
 ) -> list[Slide]:
     """Return the slides of the procedures (file stems given), each fitted to 16:9 with text of 12 pt or more.
 
     A procedure that cannot keep 12 pt even one step to a slide is drawn one step to a slide at the
     largest scale that fits; its slides say `fits` False.
     """
-    flows = [_flow(item, stem) for item, stem in zip(items, stems, strict=True)]
+    flows = [
+        _flow(item, stem, (planned or {}).get(item.id) or planned_one(item, None))
+        for item, stem in zip(items, stems, strict=True)
+    ]
     chosen: dict[int, list[Slide]] = {}
     counts = {index: _least_count(len(flow.outline.main_path)) for index, flow in enumerate(flows)}
     while counts:
@@ -116,7 +125,7 @@ def slide_diagrams(
     ]
 
 
-def _flow(item: ScoredProcedure, stem: str) -> _Flow:
+def _flow(item: ScoredProcedure, stem: str, planned: Planned) -> _Flow:
     process = build_process_graph(item.procedure)
     main_path = item.figures.main_path
     return _Flow(
@@ -125,6 +134,7 @@ def _flow(item: ScoredProcedure, stem: str) -> _Flow:
         outline_flow(process.flow, main_path),
         process.steps,
         trip_numbers(process.flow, process.steps, main_path),
+        planned,
     )
 
 
@@ -151,7 +161,10 @@ def _layout(flow: _Flow, font: str, count: int, per_row: int) -> _Layout:
         SlidePart(number, count, start, stop, per_row, steps)
         for number, (start, stop) in enumerate(part_bounds(steps, count), start=1)
     ]
-    return [(part, slide_source(flow.item, flow.outline, flow.steps, flow.trips, font, part)) for part in parts]
+    return [
+        (part, slide_source(flow.item, flow.outline, flow.steps, flow.trips, font, part, flow.planned))
+        for part in parts
+    ]
 
 
 def _fitted(part: SlidePart, source: str, size: tuple[float, float]) -> Slide:

@@ -7,6 +7,7 @@ Figures are expectations per case and hours a year; they are written as a reader
 from __future__ import annotations
 
 from bpr.analysis.labels import MEASURE_LABELS, channels_text
+from bpr.analysis.planned import Planned, planned_one
 from bpr.analysis.results import MeasurePlan, Roadmap, ScoredProcedure
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
@@ -76,7 +77,7 @@ def swimlane_title(
         f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11">{text(today)}</FONT></TD></TR>'
         '<TR><TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#bbbbbb">'
-        f"<TR>{scores}{_recommendation_cell(item)}</TR></TABLE></TD></TR>"
+        f"<TR>{scores}{_recommendation_cell(item, planned_one(item, roadmap))}</TR></TABLE></TD></TR>"
         "</TABLE>"
     )
     if legend is None:
@@ -136,12 +137,15 @@ def plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
     return "計画: " + "、".join(parts) if parts else ""
 
 
-def _recommendation_cell(item: ScoredProcedure) -> str:
-    """Return the cell of the recommendation and its complements (オンライン化 ＋ RPA) with the hours they save."""
-    rec = item.recommendation
-    plans = item.measures if item.measures and item.measures[0].measure is rec else ()
-    names = " ＋ ".join(MEASURE_LABELS[m] for m in (rec, *item.complements))
-    lines = [f"<B>推奨: {text(names)}</B>"]
+def _recommendation_cell(item: ScoredProcedure, planned: Planned) -> str:
+    """Return the cell of the measures the roadmap holds (オンライン化 ＋ RPA) with the hours they save.
+
+    A plan written in the inventory wins: the cell then names the plan, as the Gantt holds it.
+    """
+    rec = planned.primary
+    plans = planned.figures(item)
+    names = " ＋ ".join(MEASURE_LABELS[m] for m in planned.measures)
+    lines = [f"<B>{'計画（決定済み）' if planned.fixed else '推奨'}: {text(names)}</B>"]
     if plans:
         # The total is the sum of the parts as shown, so that a reader adding them up finds it.
         shown = [round_hours(plan.expected_hours) for plan in plans]
@@ -157,6 +161,9 @@ def _recommendation_cell(item: ScoredProcedure) -> str:
             where = channels_text(item.procedure.online.existing_channels)
             lines.append(f'<FONT POINT-SIZE="10">{text(f"{where}から申請可: 利用率の向上")}</FONT>')
         lines.append(f'<FONT POINT-SIZE="10">{text(economics_line(plans[0]))}</FONT>')
+    if planned.overridden:
+        computed = " ＋ ".join(MEASURE_LABELS[m] for m in planned.overridden)
+        lines.append(f'<FONT POINT-SIZE="10">{text(f"計算上の推奨は {computed}（計画が優先）")}</FONT>')
     # One row per line: Graphviz 2.43 overlaps lines of different font sizes joined by <BR/> in one cell.
     rows = "".join(f"<TR><TD>{line}</TD></TR>" for line in lines)
     return (
