@@ -281,6 +281,13 @@ def _as_names(value: Any) -> Any:
 NameChoice = Annotated[list[NameWords], BeforeValidator(_as_names), Field(min_length=1)]
 
 
+class BuildingConfig(_Section):
+    """A building with counters (本庁舎, 行政センター, 出張所) and the citizen's travel to it, round trip."""
+
+    counters: list[Annotated[str, Field(min_length=1)]] = []
+    travel_minutes: Annotated[float, Field(ge=0, le=24 * 60)] | None = None  # None: scoring's travel time
+
+
 class JourneysConfig(_Section):
     """Life-event journeys: how often each event happens, and which procedures it should meet."""
 
@@ -309,6 +316,12 @@ class JourneysConfig(_Section):
         LifeEvent.NURSING_CARE: [["要介護"], ["介護保険被保険者証"], ["負担限度額"], ["高額介護"]],
     }
     repeated_facts_per_form: Annotated[int, Field(ge=0, le=50)] = 3
+    # Journeys v2: where the counters are, and whether a family does an event's first visits on one day.
+    buildings: dict[Annotated[str, Field(min_length=1)], BuildingConfig] = {}
+    same_day: StrictBool = True
+    # The share of an event's occurrences that meet a procedure (by id), where the equal split of its
+    # cases among its life events says too much (the 使用目的 of request forms tells it).
+    shares: dict[LifeEvent, dict[Annotated[str, Field(min_length=1)], Annotated[float, Field(ge=0, le=1)]]] = {}
 
 
 class ImportConfig(_Section):

@@ -86,11 +86,14 @@ def test_the_death_journey_is_the_hand_computed_one(inventory: Path) -> None:
     assert death.visits == pytest.approx(1.5)
     assert death.forms == pytest.approx(1.5)
     assert death.repeated_facts == pytest.approx(1.5)  # 3 facts × (1.5 forms − 1)
-    # Each case: 10 minutes of writing + 60 minutes of travel = 70; 70 + 0.5 × 70 = 105 minutes.
-    assert death.citizen_hours == pytest.approx(105 / 60)
-    assert death.citizen_hours_year == pytest.approx(175)
-    # One-stop: 0.5 trips fewer × 60 minutes + every handwritten minute (10 + 0.5 × 10) = 45 minutes.
-    assert death.one_stop_hours == pytest.approx(45 / 60)
+    # Journeys v2: both counters are in the main building, visited the same day: one trip out, 60 minutes.
+    assert death.trips == pytest.approx(1.0) and death.travel_minutes == pytest.approx(60)
+    # Writing 10 + 0.5 × 10 = 15 minutes, and the one trip: 75 minutes (v1 counted 1.5 trips: 105).
+    assert death.citizen_hours == pytest.approx(75 / 60)
+    assert death.citizen_hours_year == pytest.approx(125)
+    # One-stop: no trip to save (one already); every handwritten minute (15); no waits: 15 minutes.
+    assert dict(death.one_stop_parts) == pytest.approx({"trips": 0, "writing": 15, "waiting": 0})
+    assert death.one_stop_hours == pytest.approx(15 / 60)
     assert death.sections == ("市民課", "保険年金課")
     assert any("hoken" not in g and "soshitsu" in g for g in death.gaps)
     assert any("「火葬」にあたる手続が棚卸にない" in g for g in death.gaps)
@@ -142,7 +145,8 @@ def test_journeys_json_shape(inventory: Path) -> None:
     payload = json.loads(journeys_json(analyse(inventory)))
     assert set(payload) == {"journeys", "documents", "cashless", "payment_methods_offered"}
     death = next(j for j in payload["journeys"] if j["event"] == "death")
-    assert death["visits"] == 1.5 and death["citizen_hours_year"] == 175 and death["one_stop_hours_year"] == 75
+    assert death["visits"] == 1.5 and death["citizen_hours_year"] == 125 and death["one_stop_hours_year"] == 25
+    assert death["trips"] == 1.0 and death["one_stop_minutes"] == {"trips": 0.0, "writing": 15.0, "waiting": 0.0}
 
 
 IDENTITY = """\
@@ -189,3 +193,112 @@ def test_the_command_prints_a_journey_and_refuses_an_unknown_event(runner: CliRu
     assert runner.invoke(app, ["journeys", str(INVENTORIES), "--event", "funeral"]).exit_code == 2
     data = json.loads(runner.invoke(app, ["journeys", str(INVENTORIES), "--format", "json"]).stdout)
     assert {"moving", "birth", "death", "nursing_care"} <= {j["event"] for j in data["journeys"]}
+
+
+def test_a_building_of_its_own_is_a_trip_of_its_own(inventory: Path) -> None:
+    # 保険年金課 at a 行政センター 30 minutes away: the first day is one trip to the main building (60) and,
+    # on half the deaths (葬祭費's share), one more to the centre (30).
+    config = Config.model_validate(
+        {"journeys": {"buildings": {"東行政センター": {"counters": ["hoken"], "travel_minutes": 30}}}}
+    )
+    (death,) = [j for j in analyse(inventory, config).journeys if j.event is LifeEvent.DEATH]
+    assert death.trips == pytest.approx(1.5) and death.travel_minutes == pytest.approx(75)
+    assert death.citizen_hours == pytest.approx((15 + 75) / 60)
+    # One-stop at the main building: the trip to the centre (15 minutes expected) and the writing (15).
+    assert dict(death.one_stop_parts) == pytest.approx({"trips": 15, "writing": 15, "waiting": 0})
+    assert dict(death.buildings) == pytest.approx({"本庁舎": 1.0, "東行政センター": 0.5})
+
+
+THREE = """\
+version: 1
+counter: {{id: {cid}, name: {name}窓口, section: {name}}}
+procedures:
+  - id: {cid}-todoke
+    name: {name}の届出
+    annual_volume: 100
+    life_events: [death]
+    steps:
+      - {{id: go, name: 来庁・届出, actor: citizen, in_person: true, effort: 10, wait: 20}}
+"""
+
+
+def test_three_sections_in_one_building_on_one_day_are_one_trip(tmp_path: Path) -> None:
+    folder = tmp_path / "three"
+    folder.mkdir()
+    for cid, name in (("shimin", "市民課"), ("hoken", "保険年金課"), ("zeimu", "税務課")):
+        (folder / f"{cid}.yaml").write_text(THREE.format(cid=cid, name=name), encoding="utf-8")
+    config = Config.model_validate({"journeys": {"occurrences": {"death": 100}}})
+    (death,) = [j for j in analyse(folder, config).journeys if j.event is LifeEvent.DEATH]
+    assert death.visits == pytest.approx(3)  # three counters
+    assert death.trips == pytest.approx(1)  # one trip out
+    # 3 × (10 + 20) minutes at the counters + one 60-minute trip.
+    assert death.citizen_hours == pytest.approx((90 + 60) / 60)
+    # One-stop: one wait instead of three (40 minutes), no writing, no trip to save.
+    assert dict(death.one_stop_parts) == pytest.approx({"trips": 0, "writing": 0, "waiting": 40})
+    # Not the same day (journeys.same_day: false): three trips.
+    apart = Config.model_validate({"journeys": {"occurrences": {"death": 100}, "same_day": False}})
+    (death,) = [j for j in analyse(folder, apart).journeys if j.event is LifeEvent.DEATH]
+    assert death.trips == pytest.approx(3)
+
+
+def test_a_step_that_covers_procedures_is_not_counted_with_them(inventory: Path) -> None:
+    text = (inventory / "koseki.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {id: check, name: 審査, actor: counter, effort: 5}\n",
+        "      - {id: check, name: 審査, actor: counter, effort: 5}\n"
+        "      - {id: rounds, name: 後日、各課を回る, actor: citizen, handwritten: true, in_person: true, effort: 30,"
+        " wait: 7d, covers: [sousai, soshitsu]}\n",
+        1,
+    )
+    (inventory / "koseki.yaml").write_text(text, encoding="utf-8")
+    (death,) = [j for j in analyse(inventory).journeys if j.event is LifeEvent.DEATH]
+    shibo = next(p for p in death.procedures if p.id == "shibo")
+    # The step names 葬祭費 (in the journey) and 資格喪失 (not in it): half of it stays with 死亡届.
+    assert shibo.covered == ("sousai",)
+    assert shibo.own_minutes == pytest.approx(10 + 15)
+    assert shibo.visits == pytest.approx(1.5)
+    assert shibo.forms == pytest.approx(1.5)
+
+
+def death_block() -> str:
+    """Return the おくやみ figures of the sample as docs/journeys.md shows them."""
+    from bpr.inventory.loader import load_inventory as load
+
+    from conftest import INVENTORIES
+
+    inventory, _ = load([Path(INVENTORIES)])
+    analysis = analyse_inventory(inventory, Config())
+    death = next(j for j in analysis.journeys if j.event is LifeEvent.DEATH)
+    parts = dict(death.one_stop_parts)
+    after = death.citizen_hours - death.one_stop_hours
+    return "\n".join(
+        [
+            "| | 死亡 1 件あたり |",
+            "|---|---|",
+            f"| 年間回数 | {death.occurrences:,} 回（{death.occurrences_source}） |",
+            f"| 来庁（課の窓口） | {death.visits:.2f} 回・{len(death.sections)} 課 |",
+            f"| 外出（同じ日・同じ庁舎は 1 回） | {death.trips:.2f} 回（往復 {death.travel_minutes:.0f} 分） |",
+            f"| 住民が手書きする様式 | {death.forms:.1f} 枚 |",
+            f"| 住民の時間 | {death.citizen_hours:.1f} 時間 |",
+            f"| ワンストップ・書かない窓口の削減 | {death.one_stop_hours:.1f} 時間（外出 {parts['trips']:.0f} 分・"
+            f"書く時間 {parts['writing']:.0f} 分・待ち {parts['waiting']:.0f} 分） |",
+            f"| ワンストップ後の住民の時間 | {after:.1f} 時間 |",
+        ]
+    )
+
+
+def test_docs_show_the_death_journey_of_the_sample() -> None:
+    import os
+    import re
+
+    from conftest import ROOT
+
+    path = ROOT / "docs" / "journeys.md"
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(r"(<!-- journeys-death:[^\n]*-->\n)(.*?)(<!-- /journeys-death -->)", re.S)
+    block = death_block()
+    if os.environ.get("BPR_UPDATE_DOCS"):
+        path.write_text(pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(3), text), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+    found = pattern.search(text)
+    assert found is not None and found.group(2).strip() == block

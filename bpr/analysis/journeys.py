@@ -34,10 +34,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bpr.analysis.figures import counter_wait_minutes, writes_by_hand
 from bpr.analysis.results import ScoredProcedure
 from bpr.config import JourneysConfig
 from bpr.i18n import N_, Listed, Phrase, phrase
-from bpr.inventory.models import LifeEvent
+from bpr.inventory.models import Actor, LifeEvent
 from bpr.inventory.vocabulary import LIFE_EVENT_TITLES as JOURNEY_LABELS
 from bpr.names import compared_name
 
@@ -75,6 +76,10 @@ class JourneyProcedure:
     citizen_minutes: float  # per case at the counter
     handwritten_minutes: float  # per case at the counter
     trigger: bool
+    building: str = ""  # where its counter is (journeys.buildings; the main building when not listed)
+    wait_minutes: float = 0.0  # per case, at the counter
+    own_minutes: float = 0.0  # per case: the citizen's own steps and waits, no travel
+    covered: tuple[str, ...] = ()  # procedures of the journey that a step of this one stands for (covers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,12 @@ class Journey:
     gaps: tuple[str, ...]  # in Japanese, as the workbook and the JSON show them
     occurrences_said: Phrase | None = None  # where occurrences come from, to say in the run's language
     gaps_said: tuple[Phrase, ...] = ()  # the gaps, to say in the run's language
+    # Journeys v2: trips out of the house (same day and building: one trip), per occurrence, and the travel
+    # minutes they take; the buildings visited with the chance of going there.
+    trips: float = 0.0
+    travel_minutes: float = 0.0
+    buildings: tuple[tuple[str, float], ...] = ()
+    one_stop_parts: tuple[tuple[str, float], ...] = ()  # what the one-stop saving is made of, minutes
 
     @property
     def citizen_hours_year(self) -> float:
@@ -112,13 +123,27 @@ def plan_journeys(
     procedures: Sequence[ScoredProcedure], config: JourneysConfig, travel_minutes_per_visit: float
 ) -> tuple[Journey, ...]:
     """Return a journey for every life event (except その他) that at least one procedure is marked with."""
+    where = _buildings(config, travel_minutes_per_visit)
     journeys = []
     for event in JOURNEY_LABELS:
         members = [p for p in procedures if event in p.procedure.life_events]
         if not members:
             continue
-        journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit))
+        journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit, where))
     return tuple(journeys)
+
+
+MAIN_BUILDING = "本庁舎"
+
+
+def _buildings(config: JourneysConfig, travel: float) -> dict[str, tuple[str, float]]:
+    """Return each listed counter's building and the travel to it (round trip, minutes)."""
+    found: dict[str, tuple[str, float]] = {}
+    for name, building in sorted(config.buildings.items()):
+        minutes = travel if building.travel_minutes is None else building.travel_minutes
+        for counter in building.counters:
+            found.setdefault(counter, (name, minutes))
+    return found
 
 
 def _words_in(texts: Sequence[str], words: str) -> bool:
@@ -186,36 +211,28 @@ def _journey(
     everything: Sequence[ScoredProcedure],
     config: JourneysConfig,
     travel: float,
+    where: dict[str, tuple[str, float]],
 ) -> Journey:
     occurrences, source, triggers = _occurrences(event, members, config)
+    shares = config.shares.get(event, {})
+    present = {scored.procedure.id for scored in members}
     rows = []
     for scored in members:
         procedure = scored.procedure
-        volume = procedure.annual_volume
         at_counter = max(0.0, 1.0 - scored.online_share)
-        share = min(1.0, _volume(scored) / occurrences) * at_counter if occurrences else 0.0
-        passes = scored.figures.passes
-        forms = sum(passes.get(step.id, 0.0) for step in procedure.steps if step.handwritten)
-        rows.append(
-            JourneyProcedure(
-                id=procedure.id,
-                name=procedure.name,
-                counter=scored.counter.name,
-                section=scored.counter.section,
-                annual_volume=volume,
-                share=share,
-                visits=scored.figures.visits,
-                forms=forms,
-                citizen_minutes=scored.figures.citizen_minutes_per_case,
-                handwritten_minutes=scored.figures.handwritten_minutes,
-                trigger=procedure.id in triggers,
-            )
-        )
+        given = shares.get(procedure.id)
+        if given is not None:
+            share = given * at_counter
+        else:
+            share = min(1.0, _volume(scored) / occurrences) * at_counter if occurrences else 0.0
+        rows.append(_row(scored, share, procedure.id in triggers, present, where))
     rows.sort(key=lambda r: (-r.share, r.id))
+    trip_figures = _trips(rows, where, travel, config.same_day)
     visits = sum(r.share * r.visits for r in rows)
     forms = sum(r.share * r.forms for r in rows)
-    minutes = sum(r.share * r.citizen_minutes for r in rows)
-    saved = travel * (visits - min(visits, 1.0)) + sum(r.share * r.handwritten_minutes for r in rows)
+    minutes = sum(r.share * r.own_minutes for r in rows) + trip_figures.travel
+    parts = _one_stop(rows, trip_figures, travel)
+    saved = sum(minutes for _, minutes in parts)
     sections: list[str] = []
     counters: list[str] = []
     for row in rows:
@@ -241,7 +258,114 @@ def _journey(
         gaps=tuple(str(gap) for gap in gaps),
         occurrences_said=source,
         gaps_said=gaps,
+        trips=trip_figures.trips,
+        travel_minutes=trip_figures.travel,
+        buildings=trip_figures.buildings,
+        one_stop_parts=parts,
     )
+
+
+def _row(
+    scored: ScoredProcedure, share: float, trigger: bool, present: set[str], where: dict[str, tuple[str, float]]
+) -> JourneyProcedure:
+    """Return a procedure's figures per case in a journey: the citizen's own forms, less what its covering steps say."""
+    procedure = scored.procedure
+    figures = scored.figures
+    passes = figures.passes
+    covered: list[str] = []
+    removed_minutes = removed_visits = removed_by_hand = 0.0
+    forms = 0.0
+    for step in procedure.steps:
+        n = passes.get(step.id, 0.0)
+        listed = [pid for pid in step.covers or [] if pid != procedure.id]
+        stands_for = [pid for pid in listed if pid in present]
+        if stands_for:
+            # The procedures it stands for are counted in the journey: this step is not counted again for them
+            # (for the part of them the journey has: 1 of 2 named, half of the step stays).
+            covered.extend(pid for pid in stands_for if pid not in covered)
+            part = n * len(stands_for) / len(listed)
+            own = step.effort if step.actor is Actor.CITIZEN else 0.0
+            removed_minutes += part * (own + counter_wait_minutes(step))
+            removed_visits += part if step.in_person else 0.0
+            removed_by_hand += part * own if writes_by_hand(step) else 0.0
+            if step.actor is Actor.CITIZEN and step.handwritten:
+                forms += n - part
+        elif step.actor is Actor.CITIZEN and step.handwritten:
+            forms += n  # the citizen's own forms: not the staff's 台帳記入 or システム入力
+    own_minutes = max(0.0, figures.citizen_effort_minutes + figures.counter_wait_minutes - removed_minutes)
+    building = where.get(scored.counter.id, (MAIN_BUILDING, 0.0))[0]
+    return JourneyProcedure(
+        id=procedure.id,
+        name=procedure.name,
+        counter=scored.counter.name,
+        section=scored.counter.section,
+        annual_volume=procedure.annual_volume,
+        share=share,
+        visits=max(0.0, figures.visits - removed_visits),
+        forms=forms,
+        citizen_minutes=own_minutes + figures.travel_minutes,
+        handwritten_minutes=max(0.0, figures.handwritten_minutes - removed_by_hand),
+        trigger=trigger,
+        building=building,
+        wait_minutes=figures.counter_wait_minutes,
+        own_minutes=own_minutes,
+        covered=tuple(covered),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _TripFigures:
+    trips: float  # expected trips out of the house per occurrence
+    travel: float  # their travel minutes
+    first_day: float  # the chance that the first day has a trip at all
+    first_day_travel: float  # the travel minutes of the first day's trips
+    buildings: tuple[tuple[str, float], ...]  # each building and the chance of going there on the first day
+
+
+def _trips(
+    rows: Sequence[JourneyProcedure], where: dict[str, tuple[str, float]], travel: float, same_day: bool
+) -> _TripFigures:
+    """Return the trips of a journey: on the first day, one per building visited; each later visit a trip of its own.
+
+    A procedure met on a share s of the occurrences with v visits a case goes on the first day with
+    chance s × min(1, v); the buildings are independent of each other. Its visits beyond the first (a
+    補正, a second 来庁) are later days, each a trip. Without `same_day`, every visit is a trip.
+    """
+    minutes_to = {name: minutes for name, minutes in where.values()}
+    minutes_to.setdefault(MAIN_BUILDING, travel)
+    if not same_day:
+        trips = sum(r.share * r.visits for r in rows)
+        first = sum(r.share * min(1.0, r.visits) * minutes_to[r.building] for r in rows)
+        spent = sum(r.share * r.visits * minutes_to[r.building] for r in rows)
+        return _TripFigures(trips, spent, min(1.0, trips), first, ())
+    stay_home: dict[str, float] = {}
+    later = later_travel = 0.0
+    for r in rows:
+        stay_home[r.building] = stay_home.get(r.building, 1.0) * (1.0 - r.share * min(1.0, r.visits))
+        extra = r.share * max(0.0, r.visits - 1.0)
+        later += extra
+        later_travel += extra * minutes_to[r.building]
+    chance = {name: 1.0 - home for name, home in stay_home.items() if home < 1.0}
+    nobody = 1.0
+    for home in stay_home.values():
+        nobody *= home
+    first_travel = sum(p * minutes_to[name] for name, p in chance.items())
+    ordered = tuple(sorted(chance.items(), key=lambda item: (-item[1], item[0])))
+    return _TripFigures(sum(chance.values()) + later, first_travel + later_travel, 1.0 - nobody, first_travel, ordered)
+
+
+def _one_stop(rows: Sequence[JourneyProcedure], trips: _TripFigures, travel: float) -> tuple[tuple[str, float], ...]:
+    """Return what a one-stop, no-writing counter (ワンストップ・書かない窓口) saves per occurrence, minutes by part.
+
+    The first day's trips become one, to the main building; staff fill the forms in (every handwritten minute
+    of the citizen's own steps); one wait replaces a wait at each counter (the longest is kept). Later trips
+    (a 補正, a second 来庁) stay.
+    """
+    trips_saved = max(0.0, trips.first_day_travel - trips.first_day * travel)
+    waits = [r.share * r.wait_minutes for r in rows]
+    waiting_saved = sum(waits) - max(waits, default=0.0)
+    writing_saved = sum(r.share * r.handwritten_minutes for r in rows)
+    return (("trips", trips_saved), ("writing", writing_saved), ("waiting", waiting_saved))
 
 
 def _gaps(

@@ -111,15 +111,18 @@ def _write_journeys(stream: TextIO | TerminalStream, analysis: Analysis, only_jo
             )
         )
         per_occurrence = ngettext(
-            "Per occurrence: {visits:.2f} visits to {count} section ({sections}), {forms:.1f} handwritten forms "
-            "({facts:.0f} facts written again), {hours:.1f} hours of the citizen's time",
-            "Per occurrence: {visits:.2f} visits to {count} sections ({sections}), {forms:.1f} handwritten forms "
-            "({facts:.0f} facts written again), {hours:.1f} hours of the citizen's time",
+            "Per occurrence: {visits:.2f} visits to {count} section ({sections}) in {trips:.2f} trips out (the"
+            " same day's visits to one building are one trip), {forms:.1f} handwritten forms ({facts:.0f} facts"
+            " written again), {hours:.1f} hours of the citizen's time",
+            "Per occurrence: {visits:.2f} visits to {count} sections ({sections}) in {trips:.2f} trips out (the"
+            " same day's visits to one building are one trip), {forms:.1f} handwritten forms ({facts:.0f} facts"
+            " written again), {hours:.1f} hours of the citizen's time",
             len(journey.sections),
         ).format(
             visits=journey.visits,
             count=len(journey.sections),
             sections=joined(journey.sections),
+            trips=journey.trips,
             forms=journey.forms,
             facts=journey.repeated_facts,
             hours=journey.citizen_hours,

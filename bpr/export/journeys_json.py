@@ -28,12 +28,17 @@ def journey_record(journey: Journey) -> dict[str, Any]:
         "sections": list(journey.sections),
         "counters": list(journey.counters),
         "visits": _number(journey.visits),
+        # Journeys v2: trips out of the house (the first day's visits to one building are one trip).
+        "trips": _number(journey.trips),
+        "travel_minutes": _number(journey.travel_minutes, 1),
+        "buildings": [{"name": name, "chance": _number(chance, 3)} for name, chance in journey.buildings],
         "handwritten_forms": _number(journey.forms),
         "repeated_facts": _number(journey.repeated_facts, 1),
         "citizen_hours": _number(journey.citizen_hours),
         "citizen_hours_year": _number(journey.citizen_hours_year, 0),
         "one_stop_hours": _number(journey.one_stop_hours),
         "one_stop_hours_year": _number(journey.one_stop_hours_year, 0),
+        "one_stop_minutes": {part: _number(minutes, 1) for part, minutes in journey.one_stop_parts},
         "procedures": [
             {
                 "id": p.id,
@@ -44,6 +49,8 @@ def journey_record(journey: Journey) -> dict[str, Any]:
                 "visits": _number(p.visits),
                 "handwritten_forms": _number(p.forms),
                 "citizen_minutes": _number(p.citizen_minutes, 1),
+                "building": p.building,
+                "covered_by_its_steps": list(p.covered),
                 "trigger": p.trigger,
             }
             for p in journey.procedures

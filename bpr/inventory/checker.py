@@ -182,6 +182,9 @@ def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
         for number, attachment in enumerate(procedure.attachments):
             if attachment.procedure is not None:
                 paths.append(("procedures", index, "attachments", number, "procedure"))
+        for number, step in enumerate(procedure.steps):
+            for position in range(len(step.covers or [])):
+                paths.append(("procedures", index, "steps", number, "covers", position))
     for path in paths:
         loaded.positions[path] = locate(document, path)
 

@@ -622,6 +622,9 @@ class Step(_Model):
     wait: Wait = 0.0
     system: Text | None = None
     next: list[Successor] | None = None
+    # Format 1.2: the procedures this step stands for (死亡届's 「各課の窓口を回って手続」 covers 国保, 年金 …):
+    # a life event's journey counts those procedures, not this step as well.
+    covers: list[Slug] | None = None
 
     @field_validator("next")
     @classmethod

@@ -1,4 +1,4 @@
-"""unknown-reference: a `next` or `attachments[].procedure` id must exist.
+"""unknown-reference: a `next`, `attachments[].procedure` or `covers` id must exist.
 
 Passes::
 
@@ -41,7 +41,7 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
 
 
 def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFinding]]:
-    """Yield each attachment whose `procedure` names no procedure in the set."""
+    """Yield each attachment `procedure` and step `covers` that names no procedure in the set."""
     known = {procedure_id for loaded in files for procedure_id in loaded.declared_ids.values()}
     for loaded in files:
         for index, procedure in loaded.procedures:
@@ -60,3 +60,18 @@ def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFin
                             ),
                         ),
                     )
+            for number, step in enumerate(procedure.steps):
+                for position, target in enumerate(step.covers or []):
+                    if target not in known:
+                        yield (
+                            loaded,
+                            RuleFinding(
+                                ("procedures", index, "steps", number, "covers", position),
+                                phrase(
+                                    N_("step '{step}' covers procedure '{target}', which does not exist{hint}"),
+                                    step=step.id,
+                                    target=target,
+                                    hint=suggestion(target, known),
+                                ),
+                            ),
+                        )
