@@ -20,12 +20,16 @@ def display_width(value: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
 
 
-def wrap(value: str, width: int = 24, max_lines: int = 3) -> list[str]:
-    """Return text broken into lines of at most `width` cells, Latin words kept whole, ellipsis past `max_lines`."""
+def wrap(value: str, width: int = 24, max_lines: int = 3, *, hang: bool = True) -> list[str]:
+    """Return text broken into lines of `width` cells (Japanese by phrase); a closing mark may hang 1 past it unless not `hang`."""
     lines: list[str] = []
     for paragraph in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, width))
-    if len(lines) > 1 and display_width(lines[-1]) <= 2 and display_width(lines[-2] + lines[-1]) <= width + 2:
+        lines.extend(_wrap_paragraph(paragraph, width, 2 if hang else 0))
+    if (
+        len(lines) > 1
+        and display_width(lines[-1]) <= 2
+        and display_width(lines[-2] + lines[-1]) <= width + (2 if hang else 0)
+    ):
         lines[-2:] = [lines[-2] + lines[-1]]  # no lone character on the last line
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
@@ -41,7 +45,7 @@ NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》�
 NO_LINE_END = frozenset("（「『【〔〈《｛［([{")
 
 
-def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
+def _wrap_paragraph(paragraph: str, width: int, overhang: int = 2) -> list[str]:
     lines: list[str] = []
     line: list[str] = []  # the pieces of the line being filled
     used = 0
@@ -51,7 +55,7 @@ def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
         size = display_width(token)
         # ぶら下げ: a closing mark that ends a piece may hang one character past the line.
         closing = len(token) - len(token.rstrip("".join(NO_LINE_START)))
-        if line and used + size > width + min(2, display_width(token[len(token) - closing :])):
+        if line and used + size > width + min(overhang, display_width(token[len(token) - closing :])):
             head, opening = _hold_opening("".join(line).rstrip())
             lines.append(head)
             line = [opening] if opening else []
@@ -61,10 +65,10 @@ def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
         else:
             line.append(token)
             used += size
-        if used > width + 2:
+        if used > width + overhang:
             # A piece longer than a line: cut it by characters, never before a closing or after an opening mark.
             current = "".join(line)
-            while display_width(current) > width + 2:
+            while display_width(current) > width + overhang:
                 cut = _fit(current, width)
                 while cut > 1 and (current[cut - 1] in NO_LINE_END or current[cut] in NO_LINE_START):
                     cut -= 1

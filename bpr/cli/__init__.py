@@ -165,7 +165,7 @@ def wrapped(text: str, width: int, indent: str = "", hanging: int = 0) -> str:
     """Return text broken into lines of a width (Japanese by phrase), the lines after the first indented more."""
     from bpr.linebreak import wrap
 
-    lines = wrap(text, max(width - len(indent) - hanging, 20), max_lines=1_000_000)
+    lines = wrap(text, max(width - len(indent) - hanging, 20), max_lines=1_000_000, hang=False)
     return "\n".join(indent + (" " * hanging if index else "") + line for index, line in enumerate(lines)) + "\n"
 
 

@@ -194,5 +194,5 @@ def _row_lines(row: str, name: str, width: int) -> str:
         return row + "\n"
     prefix = row[: len(row) - len(name)]
     lead = display_width(prefix)
-    lines = wrap(name, max(width - lead, 16), max_lines=1_000_000)
+    lines = wrap(name, max(width - lead, 16), max_lines=1_000_000, hang=False)
     return "".join((prefix if index == 0 else " " * lead) + line + "\n" for index, line in enumerate(lines))

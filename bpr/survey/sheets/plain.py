@@ -89,9 +89,9 @@ def _valid(model: type[BaseModel], value: Any) -> BaseModel | None:
 
 
 _NESTED: dict[str, type[BaseModel]] = {"online": Online, "fee": Fee}
-# Fields of a nested part that the 調査票 does not carry: the DX team sets them (online.uptake, format 1.2),
+# Fields of a nested part that the 調査票 does not carry: the DX team sets them (online.uptake, a step's covers: 1.2),
 # so a returned form keeps the file's value.
-_NOT_IN_FORM: dict[type[BaseModel], frozenset[str]] = {Online: frozenset({"uptake"})}
+_NOT_IN_FORM: dict[type[BaseModel], frozenset[str]] = {Online: frozenset({"uptake"}), Step: frozenset({"covers"})}
 _ITEMS: dict[str, tuple[str, type[BaseModel]]] = {"steps": ("id", Step), "attachments": ("name", Attachment)}
 
 
