@@ -87,7 +87,7 @@ def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFin
         for path, text in texts(loaded.counter, ("counter",)):
             if holds_placeholder(text):
                 message = phrase(
-                    N_("the counter's {field} still reads '{text}': replace the placeholder with the facts"),
+                    N_("counter field {field} still reads '{text}': replace the placeholder with the facts"),
                     field=field_name(path[1:]),
                     text=_quoted(text),
                 )
