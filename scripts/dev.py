@@ -3,12 +3,18 @@
     py scripts\\dev.py build      the main job: bpr build inventories/ -o out/
     py scripts\\dev.py test       ruff, mypy, the test suite, and bpr validate inventories/
     py scripts\\dev.py min-deps   bpr at the lowest versions pyproject.toml allows (constraints-min.txt), smoke-tested
+    py scripts\\dev.py smoke      bpr at the locked versions (constraints.txt) in a scratch venv, smoke-tested
     py scripts\\dev.py build --dry-run    say what would be done, do nothing
 
 Each creates the virtual environment `.venv` when it is missing, installs bpr into it (editable, at the
 versions of constraints.txt) when pyproject.toml or constraints.txt changed, checks Graphviz and a Japanese
-font and says how to install what is missing, then runs. Without internet (LGWAN), a folder `wheelhouse/`
-made by scripts/wheelhouse.py is used instead of the package registry (docs/offline.md).
+font and says how to install what is missing, then runs. A `.venv` whose last install did not finish is made
+again. Without internet (LGWAN), a folder `wheelhouse/` made by scripts/wheelhouse.py is used instead of the
+package registry (docs/offline.md): it is checked against its checksum list first, and a wheelhouse made for
+other Python versions than the one of `.venv` is named as such before pip is asked anything.
+
+CI runs `min-deps` with the oldest Python bpr supports and `smoke` with the newest it has (.ci/run): the
+min and max runs.
 
 Standard library only, so that a fresh Python runs it. It needs no administrator rights: it installs no
 system software (scripts/dev does, through apt, on Linux); it tells what to install and how.
@@ -20,17 +26,26 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePath
 
 ROOT = Path(__file__).resolve().parents[1]
+# The Python versions bpr supports: its floor (requires-python) to the newest it is tested on, as
+# scripts/wheelhouse.py's PYTHONS.
 MIN_PYTHON = (3, 11)
+MAX_PYTHON = (3, 14)
 STAMP = ".bpr-installed"  # the same file, holding the same hash, as scripts/dev's
+# `bpr` on the package index is an unrelated project whose bpr/ package would replace this one's files: a
+# venv that has it (installed by that name, or this project before it was renamed) loses it before the install.
+OTHER_BPR = "bpr"
+EXIT_USAGE = 2
 # Font files of the Japanese fonts that Windows ships (MS ゴシック, メイリオ, 游ゴシック, BIZ UDゴシック …).
 WINDOWS_JAPANESE_FONTS = (
     "msgothic.ttc",
@@ -86,8 +101,12 @@ class Step:
     say: str
     command: list[str] = field(default_factory=list)
     env: Mapping[str, str] | None = None
-    # Done in this process instead of a command (writing the install stamp).
+    # Done in this process instead of a command (writing the install stamp, removing a broken venv).
     action: Callable[[], None] | None = None
+    # Said when the command fails: what to make of it.
+    on_failure: str = ""
+    # A problem found before anything was run: say it and stop with this exit code.
+    stop: int | None = None
 
 
 def installed_hash(root: Path) -> str:
@@ -98,7 +117,7 @@ def installed_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def install_step(venv: Venv, extras: str, wheelhouse: Path | None) -> Step:
+def install_step(venv: Venv, extras: str, wheelhouse: Path | None, python: tuple[int, int]) -> Step:
     """Return the pip command that installs bpr (editable) with its locked dependencies into venv."""
     command = pip_install(venv)
     if wheelhouse is not None:
@@ -107,7 +126,87 @@ def install_step(venv: Venv, extras: str, wheelhouse: Path | None) -> Step:
     else:
         where = "from the package registry"
     command += ["-c", "constraints.txt", "-e", f".{extras}"]
-    return Step(f"installing bpr{extras} and its locked dependencies into .venv {where}", command)
+    version = ".".join(map(str, python))
+    hint = (
+        f"the install into .venv (Python {version}) did not finish: the next run makes .venv afresh. When pip "
+        f"says ResolutionImpossible or 'No matching distribution', a locked dependency has no wheel for Python "
+        f"{version} on this system: bpr supports Python {show(MIN_PYTHON)} to {show(MAX_PYTHON)}"
+    )
+    if wheelhouse is not None:
+        hint += f"; a wheelhouse for it: python scripts/wheelhouse.py --python {version} (docs/offline.md)"
+    return Step(f"installing bpr{extras} and its locked dependencies into .venv {where}", command, on_failure=hint)
+
+
+def show(version: tuple[int, ...]) -> str:
+    """Return a version as people write it: 3.11."""
+    return ".".join(map(str, version))
+
+
+def venv_python(root: PurePath) -> tuple[int, int] | None:
+    """Return the Python version a virtual environment was made with (its pyvenv.cfg), or None when unknown."""
+    try:
+        config = (Path(root) / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in config.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            parts = value.strip().split(".")
+            if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+                return int(parts[0]), int(parts[1])
+    return None
+
+
+# A wheel's file name: NAME-VERSION(-BUILD)-PYTHON-ABI-PLATFORM.whl; each tag may be several, joined by dots.
+_WHEEL = re.compile(r"[^-]+-[^-]+(?:-\d[^-]*)?-(?P<python>[^-]+)-(?P<abi>[^-]+)-(?P<platform>[^-]+)\.whl")
+
+
+def wheelhouse_targets(folder: Path) -> tuple[set[tuple[int, int]], set[str]]:
+    """Return the Python versions and the systems (windows, linux) the compiled wheels of a wheelhouse are for."""
+    pythons: set[tuple[int, int]] = set()
+    systems: set[str] = set()
+    for wheel in folder.glob("*.whl"):
+        match = _WHEEL.fullmatch(wheel.name)
+        if match is None or match["platform"] == "any":
+            continue
+        for tag in match["python"].split("."):
+            if re.fullmatch(r"cp3\d+", tag) and match["abi"] != "abi3":
+                pythons.add((3, int(tag[3:])))
+        for platform in match["platform"].split("."):
+            systems.add("windows" if platform.startswith("win") else "linux" if "linux" in platform else platform)
+    return pythons, systems
+
+
+def wheelhouse_problem(folder: Path, python: tuple[int, int], windows: bool) -> str | None:
+    """Return why a wheelhouse cannot install bpr for a Python on this system, or None when it can."""
+    pythons, systems = wheelhouse_targets(folder)
+    system = "windows" if windows else "linux"
+    if not pythons:
+        return None  # no compiled wheel at all: pip will say what it misses
+    if python in pythons and system in systems:
+        return None
+    made_for = ", ".join(show(version) for version in sorted(pythons))
+    newest = show(max(pythons))
+    rerun = f"py -{newest} scripts\\dev.py build" if windows else f"python{newest} scripts/dev.py build"
+    platforms = ", ".join(sorted(systems))
+    return (
+        f"the wheelhouse {folder} holds wheels for Python {made_for} ({platforms}), not for Python {show(python)} "
+        f"on {system.capitalize()}, which .venv uses. Make one for it outside: python scripts/wheelhouse.py "
+        f"--platform {system} --python {show(python)} (bpr supports {show(MIN_PYTHON)} to {show(MAX_PYTHON)}), "
+        f"or run this script with a Python the wheelhouse has ({rerun})"
+    )
+
+
+def remove_other_bpr(venv: Venv) -> None:
+    """Uninstall the distribution named `bpr` from venv when it is there (another project's, or bpr's old name)."""
+    shown = subprocess.run([str(venv.python), "-m", "pip", "show", "-q", OTHER_BPR], capture_output=True, check=False)
+    if shown.returncode == 0:
+        say(f"removing the distribution '{OTHER_BPR}' from .venv: it is not this project (bpr is bpr-madoguchi)")
+        subprocess.run([*pip_uninstall(venv), OTHER_BPR], check=False)
+
+
+def pip_uninstall(venv: Venv) -> list[str]:
+    return [str(venv.python), "-m", "pip", "uninstall", "--disable-pip-version-check", "--quiet", "--yes"]
 
 
 def pip_install(venv: Venv) -> list[str]:
@@ -203,21 +302,68 @@ def plan(
     wheelhouse: Path | None,
     environ: Mapping[str, str],
     which: Callable[[str], str | None] = shutil.which,
+    running: tuple[int, int] = (sys.version_info[0], sys.version_info[1]),
 ) -> list[Step]:
-    """Return the steps of `build` or `test`: the venv, the install when needed, the system checks, the job."""
+    """Return the steps of `build` or `test`: the venv, the install when needed, the system checks, the job.
+
+    `running` is the version of the Python running this script, which makes a new .venv.
+    """
     venv = Venv(root / ".venv", windows)
     steps: list[Step] = []
-    if not Path(venv.python).exists():
+    if running > MAX_PYTHON:
+        steps.append(
+            Step(
+                f"note: Python {show(running)} is newer than bpr is tested on ({show(MIN_PYTHON)} to "
+                f"{show(MAX_PYTHON)}): some locked dependency may have no wheel for it yet"
+            )
+        )
+    stamp = Path(venv.root) / STAMP
+    exists = Path(venv.python).exists()
+    python = venv_python(venv.root) if exists else None
+    remove = partial(shutil.rmtree, venv.root, ignore_errors=True)
+    if exists and not stamp.is_file():
+        # A venv whose install failed (a wheelhouse for another Python, a lost connection) is not reused.
+        steps.append(Step("removing .venv: its last install did not finish, so it is made afresh", action=remove))
+        exists = False
+    elif (
+        exists
+        and wheelhouse is not None
+        and python is not None
+        and wheelhouse_problem(wheelhouse, python, windows) is not None
+        and wheelhouse_problem(wheelhouse, running, windows) is None
+    ):
+        steps.append(
+            Step(
+                f"removing .venv: its Python {show(python)} has no wheels in {wheelhouse}; made again with "
+                f"Python {show(running)}",
+                action=remove,
+            )
+        )
+        exists = False
+    if not exists:
         steps.append(Step("creating .venv", [sys.executable, "-m", "venv", str(venv.root)]))
+        python = running
     # Offline, `build` needs only bpr's own dependencies, which every wheelhouse holds; `test` needs the
     # development tools too (scripts/wheelhouse.py --dev). Online both install them, as scripts/dev does.
     extras = "" if wheelhouse is not None and mode == "build" else "[dev]"
     wanted = installed_hash(root) + ("" if extras else " runtime")
-    stamp = Path(venv.root) / STAMP
-    done = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else ""
+    done = stamp.read_text(encoding="utf-8").strip() if exists and stamp.is_file() else ""
     enough = done == wanted or (extras == "" and done == installed_hash(root))
-    if not Path(venv.program("bpr")).exists() or not enough:
-        steps.append(install_step(venv, extras, wheelhouse))
+    if not exists or not Path(venv.program("bpr")).exists() or not enough:
+        python = python or running
+        if wheelhouse is not None:
+            problem = wheelhouse_problem(wheelhouse, python, windows)
+            if problem is not None:
+                # Nothing is made or removed: the notes, then the problem.
+                return [
+                    *(step for step in steps if not step.command and step.action is None),
+                    Step(problem, stop=EXIT_USAGE),
+                ]
+            steps.append(verify_step(wheelhouse))
+        # The stamp goes first and comes back last: an install that stops half-way leaves a venv without it.
+        steps.append(Step(f"clearing .venv/{STAMP} for the install", action=partial(stamp.unlink, missing_ok=True)))
+        steps.append(Step(f"checking .venv for the distribution '{OTHER_BPR}'", action=partial(remove_other_bpr, venv)))
+        steps.append(install_step(venv, extras, wheelhouse, python))
         steps.append(Step(f"recording the install in .venv/{STAMP}", action=lambda: stamp.write_text(wanted + "\n")))
     notes, env = system_notes(mode, environ, windows, which)
     steps += [Step(note) for note in notes]
@@ -239,9 +385,26 @@ def plan(
     return steps
 
 
+def verify_step(wheelhouse: Path) -> Step:
+    """Return the check of a wheelhouse against its checksum list (SHA256SUMS), or a note that it has none."""
+    if not (wheelhouse / "SHA256SUMS").is_file():
+        return Step(
+            f"note: {wheelhouse} has no checksum list (SHA256SUMS; scripts/wheelhouse.py writes one): its wheels "
+            "are not checked"
+        )
+    return Step(
+        f"checking {wheelhouse} against its checksum list (SHA256SUMS)",
+        [sys.executable, str(ROOT / "scripts" / "verify_wheelhouse.py"), str(wheelhouse)],
+        on_failure="the wheelhouse is not as scripts/wheelhouse.py made it: bring it in again (docs/offline.md)",
+    )
+
+
 def run_steps(steps: Sequence[Step], root: Path, dry_run: bool) -> int:
     """Run (or, dry, only show) each step in order; stop at the first that fails and return its exit code."""
     for step in steps:
+        if step.stop is not None:
+            say(f"error: {step.say}")
+            return step.stop
         say(("would: " if dry_run else "") + step.say)
         if dry_run:
             if step.command:
@@ -254,6 +417,8 @@ def run_steps(steps: Sequence[Step], root: Path, dry_run: bool) -> int:
         code = subprocess.run(step.command, cwd=root, env=step.env, check=False).returncode
         if code != 0:
             say(f"failed ({code}): {step.say}")
+            if step.on_failure:
+                say(step.on_failure)
             return code
     return 0
 
@@ -281,33 +446,52 @@ class Smoke:
 
 def min_deps(root: Path, dry_run: bool) -> int:
     """Install bpr at the floors of constraints-min.txt into a scratch venv and run its main commands there."""
-    with tempfile.TemporaryDirectory(prefix="bpr-min-deps-") as scratch:
+    return scratch_smoke(root, dry_run, "constraints-min.txt", "min-deps", "with every dependency at its floor")
+
+
+def locked_smoke(root: Path, dry_run: bool) -> int:
+    """Install bpr at the locked versions of constraints.txt into a scratch venv and run its main commands there.
+
+    CI runs it with the newest Python it has (the max run), as it runs min-deps with the oldest.
+    """
+    return scratch_smoke(root, dry_run, "constraints.txt", "smoke", "at the locked versions")
+
+
+def scratch_smoke(root: Path, dry_run: bool, constraints: str, name: str, how: str) -> int:
+    """Install bpr with a constraints file into a scratch venv of this Python, check its versions, smoke-test it."""
+    say(f"{name}: Python {show(sys.version_info[:2])} ({sys.executable})")
+    with tempfile.TemporaryDirectory(prefix=f"bpr-{name}-") as scratch:
         work = Path(scratch)
         venv = Venv(work / "venv")
         steps = [
             Step("creating a scratch venv", [sys.executable, "-m", "venv", str(venv.root)]),
-            Step(
-                "installing bpr with every dependency at its floor (constraints-min.txt)",
-                [*pip_install(venv), "-c", "constraints-min.txt", "."],
-            ),
+            Step(f"installing bpr {how} ({constraints})", [*pip_install(venv), "-c", constraints, "."]),
         ]
         code = run_steps(steps, root, dry_run)
         if code != 0 or dry_run:
             if dry_run:
                 say("would: run bpr's commands from that venv and check their exit codes and output")
             return code
-        versions = installed_versions(venv, floors(root / "constraints-min.txt"))
-        say("installed: " + ", ".join(f"{name} {version}" for name, version in versions.items()))
+        # The runtime dependencies are those constraints-min.txt pins; the file in use says at which versions.
+        pinned = {canonical(key): version for key, version in floors(root / constraints).items()}
+        wanted = {key: pinned[canonical(key)] for key in floors(root / "constraints-min.txt")}
+        versions = installed_versions(venv, wanted)
+        say("installed: " + ", ".join(f"{key} {version}" for key, version in versions.items()))
         failures = [
-            f"{name} {version} installed, {wanted} wanted"
-            for name, wanted in floors(root / "constraints-min.txt").items()
-            if (version := versions.get(name)) != wanted
+            f"{key} {version} installed, {want} wanted"
+            for key, want in wanted.items()
+            if (version := versions.get(key)) != want
         ]
         failures += smoke(Path(venv.program("bpr")), root, work)
         for failure in failures:
             say("FAILED: " + failure)
-        say("min-deps: " + ("ok" if not failures else f"{len(failures)} failed"))
+        say(f"{name}: " + ("ok" if not failures else f"{len(failures)} failed"))
         return 1 if failures else 0
+
+
+def canonical(name: str) -> str:
+    """Return a distribution name as the package index compares names (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def floors(constraints: Path) -> dict[str, str]:
@@ -392,15 +576,16 @@ def parses_as_json(text: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="dev.py",
-        description="Set up .venv and run bpr's main job (build), its checks (test), or a check of the lowest "
-        "dependency versions (min-deps). Standard-library Python: works on Windows (py scripts\\dev.py build) "
-        "and Linux alike.",
+        description="Set up .venv and run bpr's main job (build), its checks (test), or a smoke test of bpr in a "
+        "scratch venv at the lowest dependency versions (min-deps) or the locked ones (smoke). Standard-library "
+        "Python: works on Windows (py scripts\\dev.py build) and Linux alike.",
     )
     parser.add_argument(
         "mode",
-        choices=("build", "test", "min-deps"),
+        choices=("build", "test", "min-deps", "smoke"),
         help="build: bpr build inventories/ -o out/; test: ruff, mypy, pytest and bpr validate inventories/; "
-        "min-deps: bpr at the floors of constraints-min.txt, in a scratch venv, smoke-tested",
+        "min-deps: bpr at the floors of constraints-min.txt, in a scratch venv, smoke-tested; "
+        "smoke: the same at the locked versions of constraints.txt",
     )
     parser.add_argument("--dry-run", action="store_true", help="say what would be done, and do nothing")
     parser.add_argument(
@@ -410,10 +595,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if sys.version_info < MIN_PYTHON:
-        say(f"bpr needs Python 3.11 or newer; this is {sys.version.split()[0]} (py -3.11, or python.org's installer)")
-        return 2
+        say(
+            f"bpr needs Python {show(MIN_PYTHON)} to {show(MAX_PYTHON)}; this is {sys.version.split()[0]} "
+            f"(py -{show(MIN_PYTHON)}, or python.org's installer)"
+        )
+        return EXIT_USAGE
     if args.mode == "min-deps":
         return min_deps(ROOT, args.dry_run)
+    if args.mode == "smoke":
+        return locked_smoke(ROOT, args.dry_run)
     wheelhouse = args.wheelhouse.resolve() if args.wheelhouse else default_wheelhouse(ROOT)
     return run_steps(plan(args.mode, ROOT, os.name == "nt", wheelhouse, os.environ), ROOT, args.dry_run)
 

@@ -1,28 +1,35 @@
 """Download every wheel bpr needs into one folder, to install it on a PC without internet (LGWAN).
 
-    python scripts/wheelhouse.py                       Windows and Linux, Python 3.11 and 3.12, into wheelhouse/
-    python scripts/wheelhouse.py --platform windows --python 3.12 -o D:/wheelhouse
+    python scripts/wheelhouse.py                       Windows and Linux, Python 3.11 to 3.14, into wheelhouse/
+    python scripts/wheelhouse.py --platform windows --python 3.13 -o D:/wheelhouse
     python scripts/wheelhouse.py --dev                 also the tools of `scripts/dev.py test` (ruff, mypy, pytest …)
 
-Run it where the package registry can be reached; carry the folder in; there, with no index at all:
+Run it where the package registry can be reached; carry the folder in; there, check that the sanitising gateway
+left every file as it was, then install with no index at all:
 
-    py -m pip install --no-index --find-links wheelhouse bpr
+    py D:\\wheelhouse\\verify.py
+    py -m pip install --no-index --find-links D:\\wheelhouse bpr-madoguchi
 
-It builds bpr's own wheel from this checkout, then asks pip for the wheels of every dependency at the versions
-of constraints.txt, for each platform and Python (`pip download --only-binary=:all: --platform …`), and
-setuptools, which `pip install -e .` needs to build bpr from a checkout. Standard library and pip only, so it
-runs on the Windows PC that has internet as well as on Linux. See docs/offline.md.
+bpr's distribution is bpr-madoguchi: `bpr` on the package index is an unrelated project. The script builds
+bpr's own wheel from this checkout, then asks pip for the wheels of every dependency at the versions of
+constraints.txt, for each platform and Python (`pip download --only-binary=:all: --platform …`), and
+setuptools, which `pip install -e .` needs to build bpr from a checkout. Last it writes SHA256SUMS, the
+checksum of every wheel (the format of `sha256sum -c`), and verify.py (scripts/verify_wheelhouse.py), which
+checks the folder against it. Standard library and pip only, so it runs on the Windows PC that has internet as
+well as on Linux. See docs/offline.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import email.parser
+import hashlib
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,10 +37,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "constraints.txt"
+# bpr's distribution name (bpr-madoguchi) and the start of its wheel's file name (bpr_madoguchi-0.1.0-…).
+DISTRIBUTION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+WHEEL_PREFIX = re.sub(r"[-_.]+", "_", DISTRIBUTION).lower() + "-"
+# The checksum list the LGWAN side verifies after the sanitising gateway, and the script that verifies it.
+CHECKSUMS = "SHA256SUMS"
+VERIFIER = ROOT / "scripts" / "verify_wheelhouse.py"
 # `pip install -e .` builds bpr with setuptools (pyproject.toml's build-system); a wheelhouse without it could
 # install the wheel of bpr but not a checkout.
 BUILD_REQUIREMENTS = ("setuptools>=77",)
-PYTHONS = ("3.11", "3.12")
+# Windows inside LGWAN runs 3.11 or 3.12 today, and python.org offers Windows installers for 3.13 and later
+# only: every version from bpr's floor (requires-python) to the newest it is tested on.
+PYTHONS = ("3.11", "3.12", "3.13", "3.14")
 PIP = (sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet")
 # glibc 2.28 (RHEL 8, Debian 10, Ubuntu 20.04) and newer: a wheel tagged for any older manylinux also runs there.
 # pip matches the tags as written, so every accepted tag is named.
@@ -126,7 +141,7 @@ def fetch(target: Target, bpr_wheel: Path, dev: bool, dest: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         requirements = [f"{bpr_wheel}[dev]" if dev else str(bpr_wheel), *BUILD_REQUIREMENTS]
-        extras = {"bpr": ("dev",)} if dev else {}
+        extras = {re.sub(r"[-_.]+", "-", DISTRIBUTION).lower(): ("dev",)} if dev else {}
         asked: set[str] = set()
         while requirements:
             print(f"{target.name}: {' '.join(Path(r).name for r in requirements)}", file=sys.stderr, flush=True)
@@ -145,7 +160,8 @@ def fetch(target: Target, bpr_wheel: Path, dev: bool, dest: Path) -> list[Path]:
 
 
 # What setuptools needs to build bpr's wheel: the package, its metadata and the files the metadata names.
-WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "bpr")
+# build_docs.py copies README.md and docs/ into the wheel (pyproject.toml's [tool.setuptools.cmdclass]).
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "build_docs.py", "docs", "bpr")
 
 
 def copy_wheel_sources(dest: Path) -> None:
@@ -164,13 +180,31 @@ def copy_wheel_sources(dest: Path) -> None:
 
 def build_bpr_wheel(dest: Path) -> Path:
     """Build bpr's wheel from this checkout's files into dest (replacing an earlier one); return it."""
-    for old in dest.glob("bpr-*.whl"):
+    for old in dest.glob(f"{WHEEL_PREFIX}*.whl"):
         old.unlink()
     with tempfile.TemporaryDirectory() as scratch:
         copy_wheel_sources(Path(scratch))
         run([*PIP, "wheel", "--no-deps", "-w", str(dest), scratch])
-    (wheel,) = dest.glob("bpr-*.whl")
+    (wheel,) = dest.glob(f"{WHEEL_PREFIX}*.whl")
     return wheel
+
+
+def sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_checksums(folder: Path) -> Path:
+    """Write SHA256SUMS (every wheel of folder, as `sha256sum` writes it) and verify.py beside it; return the list."""
+    lines = [f"{sha256(wheel)}  {wheel.name}\n" for wheel in sorted(folder.glob("*.whl"))]
+    listed = folder / CHECKSUMS
+    listed.write_text("".join(lines), encoding="utf-8", newline="\n")
+    shutil.copyfile(VERIFIER, folder / "verify.py")
+    return listed
 
 
 def run(command: list[str]) -> None:
@@ -186,8 +220,8 @@ def targets(platforms: list[str], pythons: list[str]) -> Iterator[Target]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="wheelhouse.py",
-        description="Download bpr's wheel and every wheel it needs, for Windows and Linux, into one folder "
-        "(install it offline with: pip install --no-index --find-links FOLDER bpr).",
+        description="Download bpr's wheel and every wheel it needs, for Windows and Linux, into one folder, with "
+        f"a checksum list (install it offline with: pip install --no-index --find-links FOLDER {DISTRIBUTION}).",
     )
     parser.add_argument(
         "-o", "--output", type=Path, default=ROOT / "wheelhouse", help="the folder (default: wheelhouse/)"
@@ -199,7 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         help="windows (win_amd64) or linux (x86_64, glibc 2.28+); repeat for both (default: both)",
     )
     parser.add_argument(
-        "--python", action="append", choices=PYTHONS, help="a Python version; repeat for several (default: 3.11, 3.12)"
+        "--python",
+        action="append",
+        choices=PYTHONS,
+        help=f"a Python version; repeat for several (default: all of {', '.join(PYTHONS)})",
     )
     parser.add_argument("--dev", action="store_true", help="also the development tools, for `scripts/dev.py test`")
     args = parser.parse_args(argv)
@@ -214,11 +251,13 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.CalledProcessError as error:
         print(f"wheelhouse: failed ({error.returncode}): {' '.join(map(str, error.cmd))}", file=sys.stderr)
         return 1
+    listed = write_checksums(dest)
     size = sum(wheel.stat().st_size for wheel in dest.glob("*.whl"))
     for name, wheels in by_target.items():
         print(f"{name}: {len(wheels)} wheels")
-    print(f"{dest}: {len(list(dest.glob('*.whl')))} wheels, {size / 1e6:.1f} MB")
-    print(f"install without internet: pip install --no-index --find-links {dest.name} bpr")
+    print(f"{dest}: {len(list(dest.glob('*.whl')))} wheels, {size / 1e6:.1f} MB; checksums in {listed.name}")
+    print(f"after carrying it in, check it: python {dest.name}/verify.py")
+    print(f"install without internet: pip install --no-index --find-links {dest.name} {DISTRIBUTION}")
     return 0
 
 

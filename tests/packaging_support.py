@@ -24,18 +24,26 @@ _made: dict[str, Path] = {}
 
 def linux_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a folder of the wheels bpr needs on this Linux and Python (bpr's own included), made once."""
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return made_wheelhouse(tmp_path_factory, ["linux"], [python])
+
+
+def made_wheelhouse(tmp_path_factory: pytest.TempPathFactory, platforms: list[str], pythons: list[str]) -> Path:
+    """Return a wheelhouse scripts/wheelhouse.py made for these platforms and Pythons, once per session."""
     if os.environ.get("BPR_SKIP_REGISTRY") == "1":
         pytest.skip("making a wheelhouse needs the package registry, and BPR_SKIP_REGISTRY=1")
-    if "linux" not in _made:
+    key = " ".join([*platforms, *pythons])
+    if key not in _made:
         folder = tmp_path_factory.mktemp("wheelhouse")
-        python = f"{sys.version_info.major}.{sys.version_info.minor}"
         command = [sys.executable, str(ROOT / "scripts" / "wheelhouse.py"), "-o", str(folder)]
-        made = subprocess.run(
-            [*command, "--platform", "linux", "--python", python], capture_output=True, text=True, check=False
-        )
+        for platform in platforms:
+            command += ["--platform", platform]
+        for python in pythons:
+            command += ["--python", python]
+        made = subprocess.run(command, capture_output=True, text=True, check=False)
         assert made.returncode == 0, made.stdout + made.stderr
-        _made["linux"] = folder
-    return _made["linux"]
+        _made[key] = folder
+    return _made[key]
 
 
 def offline_env(wheelhouse: Path, **extra: str) -> dict[str, str]:

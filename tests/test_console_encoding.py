@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VALID
+from bpr.cli import CONSOLE_ERRORS
+
+from conftest import ROOT, VALID
 
 YOSHI = "\U00020bb7"  # 𠮷: not in cp932
 MACHINE = [("validate", "json"), ("validate", "github"), ("score", "json"), ("score", "csv")]
@@ -99,3 +101,67 @@ def test_errors_on_stderr_replace_what_cp932_cannot_show(inventory: Path, tmp_pa
     stderr = result.stderr.decode("cp932")
     assert "Traceback" not in stderr
     assert "unknown-field" in stderr
+
+
+# Every message of the catalog on a Japanese Windows console (issue 25, item 11) ------------------------------
+
+
+def catalog_messages() -> list[tuple[str, str, str]]:
+    """Return (source file, msgid or msgstr, text) for every message of the catalog's sources."""
+    from babel.messages.pofile import read_po
+
+    found = []
+    for po in sorted((ROOT / "bpr" / "locale" / "ja").glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id:
+                continue
+            for kind, texts in (("msgid", message.id), ("msgstr", message.string)):
+                for text in texts if isinstance(texts, tuple) else (texts,):
+                    found.append((po.name, kind, text))
+    return found
+
+
+def test_every_japanese_message_is_written_in_cp932() -> None:
+    # A Japanese run is the default on a Japanese Windows PC, whose console and pipes speak cp932: a character
+    # outside it (an em dash, ≤) came out as "?" in the KPI warnings.
+    outside = []
+    for source, kind, text in catalog_messages():
+        if kind == "msgstr":
+            try:
+                text.encode("cp932")
+            except UnicodeEncodeError as error:
+                outside.append(f"{source}: {text[error.start : error.end]!r} in {text!r}")
+    assert outside == []
+
+
+def test_no_message_loses_a_character_on_a_cp932_console() -> None:
+    # English messages too: what cp932 lacks is written as the nearest it has (— as ―), never as "?".
+    for source, kind, text in catalog_messages():
+        shown = text.encode("cp932", CONSOLE_ERRORS).decode("cp932")
+        assert shown.count("?") == text.count("?"), f"{source} {kind}: {text!r} shows as {shown!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("4件不足 — 枠", "4件不足 ― 枠"),
+        ("0 < x ≤ 1 ≥", "0 < x ≦ 1 ≧"),
+        ("Café", "Cafe"),
+        (YOSHI, "?"),
+        ("4〜6月", "4～6月"),
+    ],
+)
+def test_the_console_writes_the_nearest_character_cp932_has(text: str, shown: str) -> None:
+    assert text.encode("cp932", CONSOLE_ERRORS).decode("cp932") == shown
+
+
+def test_a_dash_in_the_inventory_shows_as_the_nearest_on_a_cp932_pipe(tmp_path: Path) -> None:
+    text = (
+        (VALID / "minimal.yml").read_text(encoding="utf-8").replace("name: 本会議の傍聴受付", "name: 傍聴受付 — 本会議")
+    )
+    (tmp_path / "gikai.yaml").write_text(text, encoding="utf-8")
+    result = run_bpr(["score", "gikai.yaml"], tmp_path, BPR_LANG="en")
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "傍聴受付 ― 本会議" in result.stdout.decode("cp932")

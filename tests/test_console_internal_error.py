@@ -73,12 +73,18 @@ def test_debug_is_a_documented_global_option(runner: CliRunner) -> None:
     assert "--debug" in result.stdout
 
 
-def test_a_closed_pipe_is_no_internal_error(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("stdout_closed", "code"), [(True, 0), (False, 3)])
+def test_a_closed_pipe_is_no_internal_error_when_it_is_stdouts(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, stdout_closed: bool, code: int
+) -> None:
+    # The reader of stdout went away: bpr stops quietly with 0 (docs/cli.md). Another pipe broken (a child
+    # process's) is a failure like any other, never a quiet 0.
     def closed(*args: object, **kwargs: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr(bpr.inventory.loader, "load_inventory", closed)
-    monkeypatch.setattr("bpr.cli.main.silence_stdout", lambda: None)  # keep the test process's stdout
+    monkeypatch.setattr("bpr.cli.silence_stdout", lambda: None)  # keep the test process's stdout
+    monkeypatch.setattr("bpr.cli.main.stdout_reader_gone", lambda: stdout_closed)
     result = runner.invoke(app, ["validate", SMALL])
-    assert result.exit_code == 2
-    assert "internal error" not in result.stderr
+    assert result.exit_code == code
+    assert ("internal error" in result.stderr) is not stdout_closed

@@ -35,7 +35,17 @@ def test_doctor_reports_everything_and_exits_0(fonts: list[str], runner: CliRunn
     assert dot_line.startswith("ok") and "graphviz version" in dot_line and "renders svg" in dot_line
     fonts_line = next(line for line in result.output.splitlines() if "japanese fonts" in line)
     assert fonts_line.startswith("ok") and "Noto Sans CJK JP" in fonts_line
-    for name in ("python", "bpr", "typer", "pydantic", "networkx", "graphviz", "openpyxl", "rich", "ruamel.yaml"):
+    for name in (
+        "python",
+        "bpr-madoguchi",
+        "typer",
+        "pydantic",
+        "networkx",
+        "graphviz",
+        "openpyxl",
+        "rich",
+        "ruamel.yaml",
+    ):
         assert any(line.split()[1] == name for line in result.output.splitlines()), name
     assert "yaml parser" in result.output
 

@@ -1,4 +1,4 @@
-"""`bpr new`: a commented starter file that passes `bpr validate` as written, and never overwrites."""
+"""`bpr new`: a commented starter file that passes `bpr validate` with its placeholders warned, and never overwrites."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def test_template_starts_with_the_modeline_and_has_comments() -> None:
     assert sum(line.lstrip().startswith("#") for line in lines) >= 20
 
 
-def test_new_writes_a_file_that_validates_cleanly(runner: CliRunner, workdir: Path) -> None:
+def codes(output: str) -> list[str]:
+    return [line.split()[2] for line in output.splitlines() if ": warning " in line or ": error " in line]
+
+
+def test_new_writes_a_file_that_passes_with_its_placeholders_warned(runner: CliRunner, workdir: Path) -> None:
     result = runner.invoke(app, ["new", "shimin"])
     assert result.exit_code == 0, result.output
     assert "inventories/shimin.yaml" in result.stdout
@@ -41,6 +45,23 @@ def test_new_writes_a_file_that_validates_cleanly(runner: CliRunner, workdir: Pa
     assert written.read_text(encoding="utf-8").splitlines()[0] == MODELINE + "../schema/inventory.schema.json"
     check = runner.invoke(app, ["validate", "inventories/shimin.yaml"])
     assert check.exit_code == 0
+    # Every 〇〇 left is warned (counter name and section, procedure name, a step, its system, an issue), and the
+    # volume is 0 until the real figure is written: the untouched starter never gets a slot in the roadmap.
+    assert codes(check.stdout) == ["placeholder"] * 3 + ["zero-volume"] + ["placeholder"] * 3
+    assert check.stdout.endswith("1 file, 1 procedure: 0 errors, 7 warnings\n")
+    assert runner.invoke(app, ["validate", "--strict", "inventories/shimin.yaml"]).exit_code == 1
+    filled = (
+        written.read_text(encoding="utf-8")
+        .replace("〇〇課 窓口", "市民課 窓口")
+        .replace("〇〇課", "市民課")
+        .replace("〇〇システム", "住民記録システム")
+        .replace("〇〇の申請", "住民票の写しの交付請求")
+        .replace("      - 〇〇\n", "      - 窓口が混雑する\n")
+        .replace("    annual_volume: 0 ", "    annual_volume: 900 ")
+    )
+    written.write_text(filled, encoding="utf-8")
+    check = runner.invoke(app, ["validate", "--strict", "inventories/shimin.yaml"])
+    assert check.exit_code == 0, check.stdout
     assert check.stdout == "1 file, 1 procedure: 0 errors, 0 warnings\n"
 
 
@@ -49,7 +70,9 @@ def test_new_fills_in_name_and_section(runner: CliRunner, workdir: Path) -> None
     assert result.exit_code == 0, result.output
     inventory, _ = load_inventory([workdir / "inventories"])
     (loaded,) = inventory.files
-    assert loaded.problems == []
+    # The counter given its real name and section has no placeholder left; the procedure's are warned.
+    assert {problem.code for problem in loaded.problems} == {"placeholder", "zero-volume"}
+    assert all(problem.procedure == "kosodate-example" for problem in loaded.problems)
     assert loaded.counter is not None
     assert (loaded.counter.id, loaded.counter.name, loaded.counter.section) == (
         "kosodate",
@@ -64,7 +87,7 @@ def test_two_new_counters_validate_together(runner: CliRunner, workdir: Path) ->
     assert runner.invoke(app, ["new", "zeimu"]).exit_code == 0
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
-    assert result.stdout.endswith("2 files, 2 procedures: 0 errors, 0 warnings\n")
+    assert result.stdout.endswith("2 files, 2 procedures: 0 errors, 14 warnings\n")
 
 
 def test_new_into_another_folder_points_the_modeline_at_the_schema(runner: CliRunner, workdir: Path) -> None:
@@ -115,10 +138,14 @@ def test_the_template_ships_inside_the_wheel_and_new_finds_it_there(tmp_path: Pa
     )
     if built.returncode != 0:
         pytest.skip(f"cannot build a wheel here: {built.stderr.strip()[-200:]}")
-    (wheel,) = (tmp_path / "w").glob("bpr-*.whl")
+    (wheel,) = (tmp_path / "w").glob("bpr_madoguchi-*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        assert "bpr/templates/counter.yaml" in archive.namelist()
+        inside = archive.namelist()
+        assert "bpr/templates/counter.yaml" in inside
         archive.extractall(tmp_path / "site")
+    # The docs travel in the wheel too (build_docs.py), for `bpr docs` on a PC with no checkout.
+    shipped = {"bpr/docs/README.md"} | {f"bpr/docs/{path.name}" for path in (root / "docs").glob("*.md")}
+    assert shipped <= set(inside)
     # Run from the unpacked wheel (as a user install would), in a folder without the checkout's files.
     work = tmp_path / "work"
     work.mkdir()
@@ -132,3 +159,15 @@ def test_the_template_ships_inside_the_wheel_and_new_finds_it_there(tmp_path: Pa
     )
     assert result.returncode == 0, result.stderr
     assert (work / "inv" / "kankyo.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
+    listed = subprocess.run(
+        [sys.executable, "-m", "bpr", "docs"], cwd=work, env=env | {"BPR_LANG": "en"}, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0] == str(tmp_path / "site" / "bpr" / "docs")
+    offline = subprocess.run(
+        [sys.executable, "-m", "bpr", "docs", "offline"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert offline.stdout == f"{tmp_path / 'site' / 'bpr' / 'docs' / 'offline.md'}\n"
+    # The README's links into docs/ point at the shipped copies beside it.
+    readme = (tmp_path / "site" / "bpr" / "docs" / "README.md").read_text(encoding="utf-8")
+    assert "](docs/" not in readme and "](offline.md)" in readme

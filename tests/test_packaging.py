@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 from conftest import ROOT
-from packaging_support import linux_wheelhouse, load_script, offline_env
+from packaging_support import linux_wheelhouse, load_script, made_wheelhouse, offline_env
 
 dev = load_script("dev")
 wheelhouse = load_script("wheelhouse")
@@ -86,7 +87,7 @@ def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     script = "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
     built = subprocess.run([sys.executable, "-c", script, str(out)], cwd=ROOT, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
-    (archive,) = out.glob("bpr-*.tar.gz")
+    (archive,) = out.glob("bpr_madoguchi-*.tar.gz")
     return archive
 
 
@@ -127,14 +128,54 @@ def test_the_tests_run_from_the_unpacked_sdist(sdist: Path, tmp_path: Path) -> N
     assert re.search(r"\d+ passed", tested.stdout)
 
 
-def test_the_licence_is_in_the_wheel_metadata_too(sdist: Path) -> None:
+def package_info(sdist: Path) -> str:
     with tarfile.open(sdist) as tar:
         member = next(m for m in tar.getmembers() if m.name.endswith("/PKG-INFO") and m.name.count("/") == 1)
         file = tar.extractfile(member)
         assert file is not None
-        info = file.read().decode("utf-8")
+        return file.read().decode("utf-8")
+
+
+def test_the_licence_is_in_the_wheel_metadata_too(sdist: Path) -> None:
+    info = package_info(sdist)
     assert "License-Expression: MIT" in info
     assert "License-File: LICENSE" in info
+
+
+def test_the_distribution_is_bpr_madoguchi_with_its_authors_and_classifiers(sdist: Path) -> None:
+    import bpr
+
+    info = package_info(sdist)
+    # `bpr` on the package index is "BPR - Base Program Language": the distribution has a name of its own.
+    assert "Name: bpr-madoguchi\n" in info and bpr.DISTRIBUTION == "bpr-madoguchi"
+    # The version is written once, in bpr/__init__.py; pyproject.toml reads it.
+    assert f"Version: {bpr.__version__}\n" in info
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert "Author: The bpr authors" in info
+    classifiers = re.findall(r"^Classifier: (.+)$", info, re.M)
+    assert {"Operating System :: Microsoft :: Windows", "Natural Language :: Japanese"} <= set(classifiers)
+    # The Python versions said are the ones a wheelhouse is made for, from the floor of requires-python.
+    pythons = [
+        c.rsplit(" :: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    ]
+    assert pythons == list(wheelhouse.PYTHONS)
+    assert project["requires-python"] == f">={pythons[0]}"
+    assert (version(pythons[0]), version(pythons[-1])) == (dev.MIN_PYTHON, dev.MAX_PYTHON)
+
+
+def test_every_documented_install_names_the_distribution() -> None:
+    # One forgotten --no-index, `pip install -U bpr` or `pip install -c constraints.txt bpr` would install
+    # someone else's code: no doc, script or workflow installs a distribution called bpr.
+    install = re.compile(r"pip(?:\.exe)?\s+install\b[^\n`]*")
+    wrong = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "scripts").glob("*"))]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for command in install.findall(line):
+                words = [w.strip("\"'") for w in command.split()]
+                if "bpr" in words or any(w.startswith(("bpr @", "bpr[", "bpr==", "bpr-0")) for w in words):
+                    wrong.append(f"{path.relative_to(ROOT)}: {command}")
+    assert wrong == []
 
 
 # scripts/dev.py ------------------------------------------------------------------------------------------------
@@ -266,10 +307,10 @@ def run_dev(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_dev_py_help_names_the_three_jobs() -> None:
+def test_dev_py_help_names_the_four_jobs() -> None:
     shown = run_dev("--help")
     assert shown.returncode == 0
-    for mode in ("build", "test", "min-deps", "--dry-run", "--wheelhouse"):
+    for mode in ("build", "test", "min-deps", "smoke", "--dry-run", "--wheelhouse"):
         assert mode in shown.stdout
 
 
@@ -280,7 +321,95 @@ def test_a_dry_run_says_what_it_would_do_and_does_nothing(tmp_path: Path) -> Non
     checked = run_dev("min-deps", "--dry-run")
     assert checked.returncode == 0, checked.stderr
     assert "-c constraints-min.txt ." in checked.stderr
+    smoked = run_dev("smoke", "--dry-run")
+    assert smoked.returncode == 0, smoked.stderr
+    assert "-c constraints.txt ." in smoked.stderr
     assert run_dev("deploy").returncode == 2
+
+
+def fake_venv(project: Path, python: str, stamp: bool) -> Path:
+    """Write a .venv as a venv module would leave it: its programs and pyvenv.cfg, and the stamp of a finished install."""
+    bin_dir = project / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("python", "bpr"):
+        (bin_dir / name).touch()
+    (project / ".venv" / "pyvenv.cfg").write_text(f"home = /usr/bin\nversion = {python}\n", encoding="utf-8")
+    if stamp:
+        (project / ".venv" / dev.STAMP).write_text(dev.installed_hash(project) + "\n", encoding="utf-8")
+    return project / ".venv"
+
+
+def wheel_files(folder: Path, *names: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(b"not a real wheel: dev.py reads the tags of the name")
+    return folder
+
+
+def test_a_venv_whose_last_install_did_not_finish_is_made_afresh(project: Path) -> None:
+    venv = fake_venv(project, "3.13.0", stamp=False)
+    steps = dev.plan("build", project, False, None, {}, no_program, running=(3, 13))
+    assert steps[0].say.startswith("removing .venv: its last install did not finish")
+    assert commands(steps)[0][1:] == ["-m", "venv", str(venv)]
+    assert any("install" in command for command in commands(steps)[1])
+    assert steps[0].action is not None
+    steps[0].action()
+    assert not venv.exists()
+
+
+def test_a_wheelhouse_for_other_pythons_is_named_before_pip_is_asked(project: Path) -> None:
+    # The LGWAN PC has Python 3.13 (python.org offers Windows installers for 3.13 and later only); the wheelhouse
+    # was made for 3.11 and 3.12: pip would say ResolutionImpossible, dev.py says what is wrong, and exits 2.
+    folder = wheel_files(
+        project / "wheelhouse",
+        "pydantic_core-2.50.5-cp311-cp311-win_amd64.whl",
+        "pydantic_core-2.50.5-cp312-cp312-win_amd64.whl",
+        "typer-0.29.2-py3-none-any.whl",
+    )
+    steps = dev.plan("build", project, True, folder, {}, no_program, running=(3, 13))
+    stop = steps[-1]
+    assert stop.stop == 2 and not stop.command
+    assert "holds wheels for Python 3.11, 3.12 (windows), not for Python 3.13" in stop.say
+    assert "--platform windows --python 3.13" in stop.say and "3.11 to 3.14" in stop.say
+    assert not [command for command in commands(steps) if "install" in command]
+    assert dev.run_steps(steps, project, dry_run=False) == 2
+    # A wheelhouse for it passes.
+    wheel_files(folder, "pydantic_core-2.50.5-cp313-cp313-win_amd64.whl")
+    assert dev.wheelhouse_problem(folder, (3, 13), windows=True) is None
+    assert "not for Python 3.13 on Linux" in (dev.wheelhouse_problem(folder, (3, 13), windows=False) or "")
+
+
+def test_a_venv_of_a_python_the_wheelhouse_lacks_is_made_again_with_one_it_has(project: Path) -> None:
+    fake_venv(project, "3.13.1", stamp=True)
+    with (project / "constraints.txt").open("a", encoding="utf-8") as file:
+        file.write("rich==99.0\n")  # the locked versions changed: an install is due
+    folder = wheel_files(project / "wheelhouse", "lxml-6.1.3-cp312-cp312-manylinux_2_28_x86_64.whl")
+    steps = dev.plan("build", project, False, folder, {}, no_program, running=(3, 12))
+    assert steps[0].say.startswith("removing .venv: its Python 3.13 has no wheels in")
+    create, install, *_ = commands(steps)
+    assert create[1:3] == ["-m", "venv"] and install[-7:-4] == ["--no-index", "--find-links", str(folder)]
+    assert dev.venv_python(project / ".venv") == (3, 13)
+
+
+def test_a_failed_install_says_what_to_make_of_it_and_leaves_no_stamp(project: Path) -> None:
+    fake_venv(project, "3.14.0", stamp=False)
+    steps = dev.plan("build", project, False, None, {}, no_program, running=(3, 14))
+    (install,) = [step for step in steps if "install" in step.command]
+    assert "the next run makes .venv afresh" in install.on_failure and "ResolutionImpossible" in install.on_failure
+    # The stamp is cleared before pip runs and written after it: pip failing in between leaves no stamp.
+    says = [step.say for step in steps]
+    assert says.index(f"clearing .venv/{dev.STAMP} for the install") < says.index(install.say)
+    assert says.index(install.say) < says.index(f"recording the install in .venv/{dev.STAMP}")
+
+
+def test_a_wheelhouse_with_a_checksum_list_is_verified_before_the_install(project: Path) -> None:
+    folder = wheel_files(project / "wheelhouse", "typer-0.29.2-py3-none-any.whl")
+    unchecked = dev.plan("build", project, True, folder, {}, no_program)
+    assert any("has no checksum list" in step.say and not step.command for step in unchecked)
+    wheelhouse.write_checksums(folder)
+    verify, install = [command for command in commands(dev.plan("build", project, True, folder, {}, no_program))][1:3]
+    assert verify == [sys.executable, str(ROOT / "scripts" / "verify_wheelhouse.py"), str(folder)]
+    assert "--no-index" in install
 
 
 # The wheelhouse ---------------------------------------------------------------------------------------------
@@ -319,25 +448,97 @@ def test_the_download_asks_for_binary_wheels_of_the_platform_and_python(tmp_path
     assert {"manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"} <= set(platforms)
 
 
+def test_the_wheelhouse_covers_python_3_11_to_3_14() -> None:
+    assert wheelhouse.PYTHONS == ("3.11", "3.12", "3.13", "3.14")
+    refused = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "wheelhouse.py"), "--python", "3.10", "-o", os.devnull],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "invalid choice: '3.10'" in refused.stderr
+
+
+def test_the_checksum_list_finds_what_the_gateway_changed(tmp_path: Path) -> None:
+    folder = wheel_files(tmp_path / "wheelhouse", "a-1.0-py3-none-any.whl", "b-1.0-py3-none-any.whl")
+    listed = wheelhouse.write_checksums(folder)
+    assert listed.name == "SHA256SUMS" and (folder / "verify.py").is_file()
+    assert (
+        listed.read_text(encoding="utf-8").splitlines()[0]
+        == f"{wheelhouse.sha256(folder / 'a-1.0-py3-none-any.whl')}  a-1.0-py3-none-any.whl"
+    )
+
+    def verify() -> subprocess.CompletedProcess[str]:
+        # As inside LGWAN: the copy in the wheelhouse, run with no argument, checks its own folder.
+        return subprocess.run([sys.executable, str(folder / "verify.py")], capture_output=True, text=True)
+
+    assert verify().returncode == 0 and "every wheel is as it was made (2 files)" in verify().stdout
+    if shutil.which("sha256sum"):
+        assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=folder).returncode == 0
+    with (folder / "a-1.0-py3-none-any.whl").open("ab") as file:
+        file.write(b"\0")  # a gateway that rewrote the file
+    (folder / "b-1.0-py3-none-any.whl").unlink()
+    wheel_files(folder, "c-1.0-py3-none-any.whl")  # a wheel left from another download
+    failed = verify()
+    assert failed.returncode == 1
+    assert "a-1.0-py3-none-any.whl: changed" in failed.stderr
+    assert "b-1.0-py3-none-any.whl: missing" in failed.stderr
+    assert "c-1.0-py3-none-any.whl: not in SHA256SUMS" in failed.stderr
+    listed.unlink()
+    assert verify().returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("platform", "python"),
+    [("windows", "3.13"), ("windows", "3.14"), ("linux", "3.13"), ("linux", "3.14")],
+)
+def test_a_wheelhouse_for_python_3_13_and_3_14_resolves_offline(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, platform: str, python: str
+) -> None:
+    # Made as docs/offline.md says (one run, both systems, both Pythons), then resolved by pip from the folder
+    # alone for each system and Python, with the tags that system accepts; the markers pip does not evaluate
+    # for another system (colorama on Windows) are checked by the script's own reading of them.
+    folder = made_wheelhouse(tmp_path_factory, ["windows", "linux"], ["3.13", "3.14"])
+    target = wheelhouse.Target(platform, python)
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--target", str(tmp_path / "target")]
+    command += ["--no-index", "--find-links", str(folder), "--only-binary=:all:", "--implementation", "cp"]
+    command += ["--python-version", python, "--report", str(tmp_path / "report.json"), "--quiet"]
+    for tag in target.tags:
+        command += ["--platform", tag]
+    resolved = subprocess.run([*command, "bpr-madoguchi"], env=offline_env(folder), capture_output=True, text=True)
+    assert resolved.returncode == 0, resolved.stderr[-2000:]
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    names = {canonical(item["metadata"]["name"]) for item in report["install"]}
+    assert {"bpr-madoguchi", "pydantic-core", "lxml", "ruamel-yaml-clib", "typer", "rich"} <= names
+    wheels = [item["download_info"]["url"].rsplit("/", 1)[1] for item in report["install"]]
+    compiled = [name for name in wheels if not name.endswith("-none-any.whl")]
+    tag = f"cp{python.replace('.', '')}"
+    assert compiled and all(f"-{tag}-" in name for name in compiled), compiled
+    assert all(("win_amd64" in name) == (platform == "windows") for name in compiled), compiled
+    assert wheelhouse.missed_requirements(folder, target, {}) == []
+    assert subprocess.run([sys.executable, str(folder / "verify.py")], capture_output=True).returncode == 0
+
+
 def test_bpr_installs_from_the_wheelhouse_with_no_index(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
     folder = linux_wheelhouse(tmp_path_factory)
     names = {canonical(wheel.name.split("-")[0]) for wheel in folder.glob("*.whl")}
-    assert {"bpr", "typer", "pydantic", "pydantic-core", "lxml", "ruamel-yaml-clib", "setuptools"} <= names
-    (wheel,) = folder.glob("bpr-*.whl")
+    assert {"bpr-madoguchi", "typer", "pydantic", "pydantic-core", "lxml", "ruamel-yaml-clib", "setuptools"} <= names
+    (wheel,) = folder.glob("bpr_madoguchi-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         inside = archive.namelist()
     # The compiled catalog and the licence travel in the wheel; the catalog's sources stay in the sdist.
     assert "bpr/locale/ja/LC_MESSAGES/bpr.mo" in inside
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in inside)
     assert not [name for name in inside if name.endswith(".po") or "__pycache__" in name]
+    # As docs/offline.md says: the folder checked against its checksum list, then installed from with nothing but
+    # the folder: no index, no pip configuration.
+    assert subprocess.run([sys.executable, str(folder / "verify.py")], capture_output=True).returncode == 0
     venv = dev.Venv(tmp_path / "venv")
     subprocess.run([sys.executable, "-m", "venv", str(venv.root)], check=True)
-    # As docs/offline.md says, with nothing but the folder: no index, no pip configuration.
     env = offline_env(folder, BPR_LANG="en", XDG_CACHE_HOME=str(tmp_path / "cache"))
     installed = subprocess.run(
-        [str(venv.python), "-m", "pip", "install", "--no-index", "--find-links", str(folder), "bpr"],
+        [str(venv.python), "-m", "pip", "install", "--no-index", "--find-links", str(folder), "bpr-madoguchi"],
         env=env,
         capture_output=True,
         text=True,
@@ -360,35 +561,3 @@ def test_bpr_installs_from_the_wheelhouse_with_no_index(
         text=True,
     )
     assert Path(located.stdout.strip()).is_relative_to(tmp_path / "venv")
-
-
-# The README's GitHub Actions workflows ----------------------------------------------------------------------
-
-
-def readme_workflows() -> dict[str, dict]:
-    """Return the workflows of the README's YAML blocks, by the file name their first line gives."""
-    from bpr.inventory.yamlfile import parse_yaml
-
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n# \.github/workflows/(\S+)\n(.*?)```", text, re.S)
-    return {name: parse_yaml(body).data for name, body in blocks}
-
-
-def test_the_readme_workflows_install_bpr_from_its_repository_not_the_inventorys() -> None:
-    workflows = readme_workflows()
-    assert set(workflows) == {"inventory.yml", "inventory-diff.yml"}
-    for name, workflow in workflows.items():
-        (job,) = workflow["jobs"].values()
-        runs = [step["run"] for step in job["steps"] if "run" in step]
-        (install,) = [run for run in runs if run.startswith("pip install")]
-        # The inventory's repository has neither bpr's source nor its constraints.txt: both come from bpr's.
-        assert '"bpr @ git+$BPR_REPO@$BPR_REF"' in install, name
-        assert '-c "$BPR_REPO/raw/$BPR_REF/constraints.txt"' in install, name
-        assert {"BPR_REPO", "BPR_REF"} <= set(workflow["env"]), name
-
-
-def test_the_readme_validation_runs_once_per_pull_request_change() -> None:
-    trigger = readme_workflows()["inventory.yml"]["on"]
-    # push to every branch as well as pull_request would run twice for each push to a pull request.
-    assert set(trigger) == {"pull_request", "push"}
-    assert trigger["push"] == {"branches": ["main"]}

@@ -22,7 +22,7 @@ SPEC_ERRORS = {
 }  # fmt: skip
 SPEC_WARNINGS = {
     "unreachable-step", "rework-loop", "zero-volume", "no-effort", "seal-required", "self-issued-attachment",
-    "online-in-person", "online-share-missing", "skeleton-flow",
+    "online-in-person", "online-share-missing", "skeleton-flow", "placeholder",
 }  # fmt: skip
 
 
@@ -147,3 +147,14 @@ def test_each_rule_declares_its_code_severity_meaning_and_a_warning_its_title() 
         assert hasattr(rule, "TITLE") is (rule.SEVERITY is Severity.WARNING), code
     # A warning's title is said in Japanese in the documents, from the catalog.
     assert all(translate(title, "ja") != title for title in TITLES.values())
+
+
+def test_a_placeholder_is_two_marks_not_one() -> None:
+    steps = [_step("write", name="申込書の記入（◯印をつける）", system="〇〇システム")]
+    assert _codes(_procedure(steps, name="保育所等の利用申込み（〇歳児クラス）")) == [
+        ("placeholder", ("steps", 0, "system"))
+    ]
+    assert _codes(_procedure([_step("write")], issues=["申請書の○○欄"], legal_basis="○○条例")) == [
+        ("placeholder", ("issues", 0)),
+        ("placeholder", ("legal_basis",)),
+    ]

@@ -8,6 +8,7 @@ errors (exit code 3) and output that never fails on the console's encoding.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import errno
@@ -32,6 +33,11 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+# When the reader of stdout goes away (`bpr score | head -1`), bpr stops quietly and exits 0, as ruff, ty,
+# ripgrep and fd do: the output was cut on purpose, the run did not fail, and 1 or 2 would say that the
+# inventory has errors or that bpr was misused. 141 (killed by SIGPIPE, as git and coreutils end) would fail
+# every `set -o pipefail` step (GitHub Actions' bash runs with it) and means nothing on Windows.
+EXIT_READER_GONE = EXIT_OK
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -170,19 +176,48 @@ def wrapped(text: str, width: int, indent: str = "", hanging: int = 0) -> str:
 
 
 def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
-    """Run a writer on stdout (UTF-8 bytes with utf8), turning an output failure (closed pipe, full disk) into exit 2."""
+    """Run a writer on stdout (UTF-8 bytes with utf8): a reader gone stops quietly (exit 0), a full disk exits 2."""
     try:
         if utf8:
             _write_utf8(write)
         else:
             write(sys.stdout)
             sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`bpr validate | head`): silence the flush Python tries again at exit.
-        silence_stdout()
-        raise typer.Exit(EXIT_USAGE) from None
     except OSError as exc:
+        if reader_gone(exc):
+            stop_for_gone_reader()
         fail(_("cannot write the output: {reason}").format(reason=os_reason(exc)))
+
+
+def reader_gone(error: BaseException) -> bool:
+    """Tell whether an error of writing to stdout means that its reader went away (`| head`, a closed pager)."""
+    if isinstance(error, BrokenPipeError) or (isinstance(error, OSError) and error.errno == errno.EPIPE):
+        return True
+    # A Windows pipe whose reader closed fails a write with EINVAL as often as with EPIPE (CPython bpo-35754);
+    # an invalid file name fails with EINVAL too, but names the file.
+    return os.name == "nt" and isinstance(error, OSError) and error.errno == errno.EINVAL and error.filename is None
+
+
+def stdout_reader_gone() -> bool:
+    """Tell whether stdout is a pipe that nobody reads any more: on POSIX it polls as an error; elsewhere, assume so."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    import select
+
+    if not hasattr(select, "poll"):
+        return True  # Windows: a broken pipe there is the reader's only way to fail a write
+    poll = select.poll()
+    poll.register(descriptor, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
+
+
+def stop_for_gone_reader() -> NoReturn:
+    """Stop quietly because the reader of stdout went away: nothing on stderr, exit EXIT_READER_GONE (0)."""
+    # Python would flush what is left at exit into the closed pipe, and complain: stdout goes to the null device.
+    silence_stdout()
+    raise typer.Exit(EXIT_READER_GONE)
 
 
 def _write_utf8(write: Callable[[TextIO], object]) -> None:
@@ -209,13 +244,51 @@ def silence_stdout() -> None:
         pass
 
 
+# What a console's encoding lacks, written as the nearest character it has: cp932 (a Japanese Windows console)
+# has no em dash, en dash, ≤ or ≥, but has ―, ≦ and ≧. Any other character it lacks becomes its letter without
+# accents when that fits (é → e), else "?" (𠮷).
+CONSOLE_ERRORS = "bpr-console"
+_NEAREST = {
+    "\u2014": "\u2015",  # — em dash → ― horizontal bar
+    "\u2013": "-",  # – en dash
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2264": "\u2266",  # ≤ → ≦
+    "\u2265": "\u2267",  # ≥ → ≧
+    "\u00a0": " ",  # no-break space
+}
+
+
+def _nearest(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    import unicodedata
+
+    shown = []
+    for character in error.object[error.start : error.end]:
+        candidates = [_NEAREST.get(character, ""), unicodedata.normalize("NFKD", character)[:1]]
+        fits = [c for c in candidates if c and _encodes(c, error.encoding)]
+        shown.append(fits[0] if fits else "?")
+    return "".join(shown), error.end
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+codecs.register_error(CONSOLE_ERRORS, _nearest)
+
+
 def use_safe_streams() -> None:
-    """Make stdout and stderr replace what their encoding cannot show (𠮷 on cp932) instead of raising."""
+    """Make stdout and stderr write what their encoding lacks as the nearest it has (— as ― on cp932), or "?"."""
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "replace"):
             # A closed stream, or one that forbids it, is left as it is.
             with contextlib.suppress(ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors=CONSOLE_ERRORS)
 
 
 def debug_requested(option: bool) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import typer
 
+from bpr import DISTRIBUTION
 from bpr.cli import EXIT_OK, EXIT_USAGE, ConfigOption
 from bpr.cli.session import is_quiet
 from bpr.export import fonts
@@ -28,6 +29,8 @@ from bpr.i18n import N_, _
 
 # The dependencies in pyproject.toml, for when bpr runs from a source tree without being installed.
 PACKAGES = ("typer", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "networkx", "openpyxl", "rich")
+# The name `bpr` on the package index is another project's (bpr itself is installed as DISTRIBUTION).
+OTHER_BPR = "bpr"
 RENDER_CHECK = 'digraph doctor { a [label="申請書"] }'
 
 DOT = N_("graphviz dot")
@@ -216,8 +219,20 @@ def check_python() -> Check:
 
 
 def check_packages() -> list[Check]:
-    """Return bpr's version and that of each package it needs."""
-    checks = [Check("bpr", Status.OK, _version("bpr") or _("not installed as a package (running from source)"))]
+    """Return bpr's version and that of each package it needs, and warn of another project named bpr."""
+    checks = [
+        Check(DISTRIBUTION, Status.OK, _version(DISTRIBUTION) or _("not installed as a package (running from source)"))
+    ]
+    other = _version(OTHER_BPR)
+    if other is not None:
+        # `pip install bpr` installs "BPR - Base Program Language", whose own bpr/ package replaces this one's.
+        message = _(
+            "another project's distribution '{name}' {version} is installed; its bpr/ package may replace"
+            " this one's files: pip uninstall {name}, then install {distribution} again"
+        )
+        checks.append(
+            Check(OTHER_BPR, Status.WARNING, message.format(name=OTHER_BPR, version=other, distribution=DISTRIBUTION))
+        )
     for package in _dependencies():
         version = _version(package)
         status = Status.OK if version else Status.FAIL
@@ -241,7 +256,7 @@ def check_yaml_parser() -> Check:
 
 def _dependencies() -> list[str]:
     try:
-        requirements = metadata.requires("bpr") or []
+        requirements = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
         return list(PACKAGES)
     names = []

@@ -18,22 +18,27 @@ from typer.core import TyperGroup
 
 from bpr import __version__
 from bpr.cli import (
+    EXIT_READER_GONE,
     EXIT_USAGE,
     build,
     config_cmd,
     debug_requested,
     diagram,
     diff,
+    docs,
     doctor,
     importer,
     journeys,
     new,
+    reader_gone,
     report,
     report_internal_error,
     roadmap,
     schema,
     score,
     silence_stdout,
+    stdout_reader_gone,
+    stop_for_gone_reader,
     survey,
     use_safe_streams,
     validate,
@@ -72,7 +77,16 @@ class BprGroup(TyperGroup):
         set_quiet(options.quiet)
         speak_the_run_language()
         translate_help(self)
-        return super().main(argv, prog_name, *rest, **kwargs)
+        try:
+            return super().main(argv, prog_name, *rest, **kwargs)
+        except SystemExit as exc:
+            # rich (a table's write) and click (the help's) catch a closed pipe themselves and exit 1; the
+            # exception they were handling tells. Whatever the code, what is left to print goes now, not at exit.
+            if exc.code not in (0, None) and _after_gone_reader(exc):
+                silence_stdout()
+                raise SystemExit(EXIT_READER_GONE) from None
+            _flush_stdout()
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         """Run the subcommand; an exception that is not an exit is a bug: one line, exit 3."""
@@ -80,12 +94,36 @@ class BprGroup(TyperGroup):
             return super().invoke(ctx)
         except _TYPER_EXITS:
             raise
-        except BrokenPipeError:
-            # The reader went away in the middle of a rich table (`bpr score | head`): as `emit` does.
-            silence_stdout()
-            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as exc:
+            # The reader went away in the middle of the output (`bpr score | head -1`): as `emit` does. A broken
+            # pipe that is not stdout's (a child process that died) is a failure like any other.
+            if reader_gone(exc) and stdout_reader_gone():
+                stop_for_gone_reader()
+            report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
         except Exception as exc:
             report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
+
+
+def _after_gone_reader(exc: BaseException) -> bool:
+    """Tell whether an exit was made while handling a closed pipe (rich's and click's own handlers exit 1 then).
+
+    Only the exception being handled counts: bpr's own exits (3 for a broken pipe that is not stdout's)
+    carry the error they report further down the chain.
+    """
+    return exc.__context__ is not None and reader_gone(exc.__context__)
+
+
+def _flush_stdout() -> None:
+    """Write what stdout still buffers; a reader gone by now stops the run quietly instead of a message at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if not reader_gone(exc):
+            raise
+        silence_stdout()
+        raise SystemExit(EXIT_READER_GONE) from None
+    except ValueError:  # a closed stream: nothing to write
+        pass
 
 
 app = typer.Typer(
@@ -93,7 +131,10 @@ app = typer.Typer(
     cls=BprGroup,
     help=N_("bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."),
     no_args_is_help=True,
-    add_completion=False,
+    # -h is --help on every command (subcommands inherit it from the root's context), as ruff and yamllint.
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # --install-completion / --show-completion: bash, zsh, fish and PowerShell, through Typer (shellingham).
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -162,6 +203,7 @@ app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
 app.command("journeys")(journeys.journeys)
 app.command("report")(report.report)
+app.command("docs")(docs.docs)
 app.add_typer(importer.app, name="import")
 app.add_typer(survey.app, name="survey")
 

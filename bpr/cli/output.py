@@ -8,6 +8,7 @@ problem's line keeps its severity and code as they are, for tools.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -148,13 +149,49 @@ def write_github(report: ValidationReport, stream: TextIO, options: OutputOption
         stream.write(summary_line(report) + "\n")
 
 
+# GitLab's Code Quality severities are info, minor, major, critical and blocker: an error rejects the
+# inventory (major, above the warnings in the merge request's widget), a warning asks to look (minor).
+GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+
+
+def gitlab_issues(problems: Sequence[Problem]) -> list[dict[str, object]]:
+    """Return the GitLab Code Quality issues of problems, each with a fingerprint that outlives line moves.
+
+    GitLab compares a merge request's report with its target branch's by fingerprint: it is made of the file,
+    the code and the message (not the line, which an edit above it moves), and the number of the same
+    problem met before in the file, so that two alike are two issues.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    issues: list[dict[str, object]] = []
+    for problem in problems:
+        key = (problem.file, problem.code, problem.message)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
+        issues.append(
+            {
+                "description": problem.message,
+                "check_name": problem.code,
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITY[problem.severity],
+                "location": {"path": problem.file, "lines": {"begin": problem.line}},
+            }
+        )
+    return issues
+
+
+def write_gitlab(report: ValidationReport, stream: TextIO, options: OutputOptions = EVERYTHING) -> None:
+    """Write the problems shown as a GitLab Code Quality report: one JSON array, nothing else (the CI reads it)."""
+    stream.write(json.dumps(gitlab_issues(options.shown(report)), ensure_ascii=False) + "\n")
+
+
 FORMATTERS_BY_NAME: dict[str, Formatter] = {
     "text": write_text,
     "json": write_json,
     "github": write_github,
+    "gitlab": write_gitlab,
 }
 # Read by programs, so UTF-8 on every console; text is for people, in the console's encoding.
-MACHINE_FORMATS = frozenset({"json", "github"})
+MACHINE_FORMATS = frozenset({"json", "github", "gitlab"})
 
 
 # GitHub shows 10 annotations of each kind per step; the step summary lists the rest, up to a size a

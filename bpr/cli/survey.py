@@ -128,7 +128,7 @@ WorklistShareOption = Annotated[
         metavar="SHARE",
         callback=_check_share,
         help=N_(
-            "With --worklist: the share of the skeleton procedures' annual cases to cover (0 < SHARE ≤ 1). Default: 0.9."
+            "With --worklist: the share of the skeleton procedures' annual cases to cover (0 < SHARE <= 1). Default: 0.9."
         ),
         show_default=False,
     ),

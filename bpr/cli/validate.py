@@ -61,8 +61,8 @@ FormatOption = Annotated[
         callback=_check_format,
         show_default=False,
         help=N_(
-            "Output: text (one line per problem and a summary), json (one object) or github (workflow commands). "
-            "Default: text, or github under GitHub Actions (GITHUB_ACTIONS=true)."
+            "Output: text (one line per problem and a summary), json (one object), github (workflow commands) or "
+            "gitlab (a Code Quality report). Default: text, or github under GitHub Actions (GITHUB_ACTIONS=true)."
         ),
     ),
 ]

@@ -171,7 +171,8 @@ def unreadable(display: str, exc: YamlInputError) -> LoadedFile:
 
 def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
     """Keep the positions that the cross-file rules report, so the node tree can be dropped."""
-    paths: list[PathKey] = [("counter", "id")]
+    # The counter's id (duplicate-id) and its texts (placeholder) are reported by cross-file rules.
+    paths: list[PathKey] = [("counter", key) for key in ("id", "name", "section", "department", "location")]
     raw = document.data.get("procedures") if isinstance(document.data, dict) else None
     if isinstance(raw, list):
         for index, item in enumerate(raw):

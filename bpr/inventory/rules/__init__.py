@@ -11,6 +11,7 @@ from bpr.inventory.rules import (
     no_end,
     online_in_person,
     online_share_missing,
+    placeholder,
     rework_loop,
     seal_required,
     self_issued_attachment,
@@ -36,5 +37,6 @@ RULES_BY_CODE: dict[str, ModuleType] = {
         online_in_person,
         online_share_missing,
         skeleton_flow,
+        placeholder,
     )
 }
