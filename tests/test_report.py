@@ -6,6 +6,7 @@ Pages are parsed with the standard library's HTML parser into a small tree; the 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -19,6 +20,7 @@ import pytest
 from test_startup import run_bpr
 from typer.testing import CliRunner
 
+from bpr import __version__
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
@@ -26,6 +28,7 @@ from bpr.analysis.summary import summarise
 from bpr.cli.main import app
 from bpr.config import Config
 from bpr.export.filenames import safe_stem
+from bpr.export.jsonout import MODEL_VERSION
 from bpr.export.report import write_report
 from bpr.export.report.files import procedure_pages, section_pages
 from bpr.export.report.svg import UnsafeSvg, embeddable_svg
@@ -464,17 +467,36 @@ def test_page_names_are_safe_on_windows_and_unique_ignoring_case() -> None:
 
 def test_the_same_inventory_gives_the_same_bytes(sample_analysis: Analysis, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    write_report(sample_analysis, first, diagrams=None, environ={})
-    write_report(sample_analysis, second, diagrams=None, environ={})
+    made = {"SOURCE_DATE_EPOCH": "1700000000"}  # 作成日 fixed, as a rebuild fixes it
+    write_report(sample_analysis, first, diagrams=None, environ=made)
+    write_report(sample_analysis, second, diagrams=None, environ=made)
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
-    assert "　作成 " not in (first / "index.html").read_text(encoding="utf-8")
 
 
-def test_source_date_epoch_is_shown_as_the_date_made(sample_analysis: Analysis, tmp_path: Path) -> None:
+def test_every_page_s_footer_says_the_date_made_and_the_edition(sample_analysis: Analysis, tmp_path: Path) -> None:
     write_report(sample_analysis, tmp_path / "r", diagrams=None, environ={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert "　作成 2023-11-14" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    edition = (
+        f"作成日 2023-11-14　版 bpr {__version__}・算定モデル {MODEL_VERSION}・棚卸日 {sample_analysis.surveyed_on}"
+    )
+    for path in pages(tmp_path / "r"):
+        footer = parse(path).root.one("footer")
+        assert footer.one("p", **{"class": "edition"}).all_text() == edition, path
+    before = dt.date.today()
+    write_report(sample_analysis, tmp_path / "today", diagrams=None, environ={})
+    made = {dt.date.today().isoformat(), before.isoformat()}  # a run across midnight says either day
+    footer = parse(tmp_path / "today" / "index.html").root.one("footer").all_text()
+    assert any(f"作成日 {day}　版 bpr " in footer for day in made), footer
+
+
+def test_no_page_points_a_chief_to_the_docs(sample_report: Path) -> None:
+    # A chief has the report, not the repository: the footer explains instead of naming docs/report.md.
+    for path in pages(sample_report):
+        text = path.read_text(encoding="utf-8")
+        assert "docs/" not in text and not re.search(r"\w\.md\b", text), path
+    footer = parse(sample_report / "index.html").root.one("footer").all_text()
+    assert "期待削減" in footer and "人工は職員の時間 ÷ 1,800時間" in footer and "4,000円" in footer
 
 
 def test_without_dot_the_pages_say_why_there_is_no_diagram(

@@ -16,6 +16,7 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, KpiStatus, ScoredProcedure
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
+from bpr.export.edition import Edition
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
 from bpr.export.presentation import counter_label, planned_label
 from bpr.export.report.charts import BarChart, bar_chart
@@ -45,13 +46,15 @@ YEAR_BAR = ("1F4E78", "1F4E78")
 
 @dataclass(frozen=True)
 class Site:
-    """What every page shows and links to: the title, the dates, and the file of each page."""
+    """What every page shows and links to: the title, the dates, the edition, and the file of each page."""
 
     title: str
     surveyed: str
     horizon: str
     issuer: str  # 発行 DX検討班 (config workbook.author and issued_on)
-    stamp: str | None
+    edition: Edition  # 作成日・版, in the footer
+    hours_per_fte: float  # the footer says how 人工 and 千円 are reckoned, with the config's values
+    staff_cost_per_hour: float
     procedure_pages: Mapping[str, str]
     section_pages: Mapping[str, str]
     event_pages: Mapping[str, tuple[str, str]]  # event key → (label, file name)
