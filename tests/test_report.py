@@ -29,6 +29,7 @@ from bpr.cli.main import app
 from bpr.config import Config
 from bpr.export.filenames import safe_stem
 from bpr.export.jsonout import MODEL_VERSION
+from bpr.export.presentation import UPTAKE_LABEL, recommendation_label
 from bpr.export.report import write_report
 from bpr.export.report.files import procedure_pages, section_pages
 from bpr.export.report.svg import UnsafeSvg, embeddable_svg
@@ -347,6 +348,41 @@ def test_a_procedure_page_shows_its_figures_scores_reasons_and_plan(
         "検証の警告",
     ):
         assert text in page, text
+
+
+def test_uptake_of_a_channel_that_exists_is_named_as_the_workbook_names_it(
+    sample_report: Path, sample_analysis: Analysis
+) -> None:
+    # One word, one source (bpr/export/presentation.py): 利用促進 on every page that names the recommendation.
+    uptake = {p.id for p in sample_analysis.procedures if p.primary is not None and p.primary.uptake}
+    assert len(uptake) >= 2
+    labels = {p.id: recommendation_label(p) for p in sample_analysis.procedures}
+    assert {pid for pid, label in labels.items() if label == UPTAKE_LABEL} == uptake
+
+    def chips(table: Node) -> dict[str, str]:
+        """Return each row's procedure (by its link) and the text of its measure chip."""
+        found = {}
+        for row in table.one("tbody").find("tr"):
+            link = row.find("a")[0].attrs["href"].rsplit("/", 1)[-1].removesuffix(".html")
+            (chip,) = [span for span in row.find("span") if span.attrs.get("class", "").startswith("chip ")]
+            found[link] = chip.all_text()
+        return found
+
+    index = parse(sample_report / "index.html").root
+    ranked = index.one("table", id="procedures").one("tbody").find("tr")
+    assert {row.attrs["data-id"]: row.find("td")[8].all_text() for row in ranked} == labels
+    top = chips(index.one("table", id="top"))
+    assert top and all(text == labels[pid] for pid, text in top.items())
+    assert UPTAKE_LABEL in top.values()
+    seen = set()
+    for path in sorted((sample_report / "sections").glob("*.html")):
+        listed = chips(parse(path).root.one("table", id="section-procedures"))
+        assert all(text == labels[pid] for pid, text in listed.items()), path
+        seen |= {pid for pid, text in listed.items() if text == UPTAKE_LABEL}
+    assert seen == uptake
+    for pid in uptake:
+        lead = parse(sample_report / "procedures" / f"{pid}.html").root.one("p", **{"class": "lead"})
+        assert [span.all_text() for span in lead.find("span") if "chip" in span.attrs["class"]] == [UPTAKE_LABEL]
 
 
 @needs_dot

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.export.presentation import UPTAKE_LABEL
 from bpr.export.report.format import expected, fte, score, share, whole
 from bpr.export.tables.model import Column, Items, Kind, Link, Marked, MeasureMark, Role, Row, Status, Table
 
@@ -114,9 +115,8 @@ class _Cells:
         if value is None:
             return ""
         if isinstance(value, MeasureMark):
-            # The report names the measure's kind; a measure that is uptake of a channel that exists is
-            # listed apart on the page (マイナポータルで申請可能), where the workbook writes 利用促進 in the cell.
-            return str(chip(value.measure.value, MEASURE_LABELS[value.measure]))
+            # Uptake of a channel that exists is 利用促進, in the online colour, as the workbook's cell says it.
+            return str(chip(value.measure.value, UPTAKE_LABEL if value.uptake else MEASURE_LABELS[value.measure]))
         if isinstance(value, Link):
             return self.link(value)
         if isinstance(value, Items):
