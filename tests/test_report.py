@@ -284,6 +284,20 @@ def test_the_index_table_follows_the_dom_contract(sample_report: Path, sample_an
         assert link.startswith("procedures/") and (sample_report / link).is_file()
 
 
+def test_the_ranked_table_s_phone_labels_are_its_headers(sample_report: Path) -> None:
+    # On a phone a row is a card, each value under its header: report.css names the ranked table's columns
+    # (10,000 rows would carry too many bytes of data-label), so the names must follow the headers.
+    css = (sample_report / "report.css").read_text(encoding="utf-8")
+    named = {
+        int(n): text
+        for n, text in re.findall(r'table\.ranked td:nth-child\((\d+)\)::before \{ content: "([^"]+)"', css)
+    }
+    header = parse(sample_report / "index.html").root.one("table", id="procedures").one("thead").find("th")
+    expected = {n: th.attrs.get("data-label") or th.all_text() for n, th in enumerate(header, start=1)}
+    del expected[2]  # 手続名 titles the card
+    assert named == expected
+
+
 def test_the_filters_sit_above_the_table_with_every_section_and_measure(
     sample_report: Path, sample_analysis: Analysis
 ) -> None:
@@ -618,11 +632,11 @@ def test_the_index_shows_the_outlook_by_year_as_the_roadmap_computes_it(
     html = (sample_report / "index.html").read_text(encoding="utf-8")
     table = html[html.index('<table class="numbers" id="outlook">') :]
     table = table[: table.index("</table>")]
-    rows = re.findall(r"<tr[^>]*><th scope=\"row\">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>", table)
+    rows = re.findall(r"<tr[^>]*><th scope=\"row\">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", table)
     years = [*sample_analysis.roadmap.by_year, sample_analysis.roadmap.steady]
     assert len(rows) == len(years)
     for (label, cells), year in zip(rows, years, strict=True):
         assert ("定着後" in label) == (year.fy is None)
-        values = re.findall(r"<td>([^<]*)</td>", cells)
+        values = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
         assert values[:2] == [f"{year.staff_hours:,.0f}", f"{year.citizen_hours:,.0f}"]
         assert values[-1] == f"{year.net:,.0f}"
