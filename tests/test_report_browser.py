@@ -502,15 +502,16 @@ def _squeezed(text: str) -> str:
 
 
 def assert_no_heading_ends_a_sheet(driver: WebDriver, sheets: list[str], page: str) -> None:
-    """Fail when a heading or a table's caption is the last line of a printed sheet, apart from what follows it."""
+    """Fail when a heading, a table's caption or its header row is the last line of a sheet, apart from what follows."""
     headings = set(
         driver.execute_script(
-            "return [...document.querySelectorAll('main :is(h2, h3, caption)')].map(e => e.textContent.trim())"
+            "return [...document.querySelectorAll('main :is(h2, h3, caption), main thead tr')]"
+            ".map(e => e.textContent.replace(/\\s+/g, ''))"
         )
     )
     for number, sheet in enumerate(sheets, start=1):
         lines = [line.strip() for line in sheet.splitlines() if line.strip()]
-        assert lines and lines[-1] not in headings, f"{page}: sheet {number} ends with the heading {lines[-1]!r}"
+        assert lines and _squeezed(lines[-1]) not in headings, f"{page}: sheet {number} ends with {lines[-1]!r}"
 
 
 needs_poppler = pytest.mark.skipif(
