@@ -6,6 +6,7 @@ Pages are parsed with the standard library's HTML parser into a small tree; the 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -19,6 +20,7 @@ import pytest
 from test_startup import run_bpr
 from typer.testing import CliRunner
 
+from bpr import __version__
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
@@ -26,6 +28,8 @@ from bpr.analysis.summary import summarise
 from bpr.cli.main import app
 from bpr.config import Config
 from bpr.export.filenames import safe_stem
+from bpr.export.jsonout import MODEL_VERSION
+from bpr.export.presentation import UPTAKE_LABEL, recommendation_label
 from bpr.export.report import write_report
 from bpr.export.report.files import procedure_pages, section_pages
 from bpr.export.report.svg import UnsafeSvg, embeddable_svg
@@ -280,6 +284,20 @@ def test_the_index_table_follows_the_dom_contract(sample_report: Path, sample_an
         assert link.startswith("procedures/") and (sample_report / link).is_file()
 
 
+def test_the_ranked_table_s_phone_labels_are_its_headers(sample_report: Path) -> None:
+    # On a phone a row is a card, each value under its header: report.css names the ranked table's columns
+    # (10,000 rows would carry too many bytes of data-label), so the names must follow the headers.
+    css = (sample_report / "report.css").read_text(encoding="utf-8")
+    named = {
+        int(n): text
+        for n, text in re.findall(r'table\.ranked td:nth-child\((\d+)\)::before \{ content: "([^"]+)"', css)
+    }
+    header = parse(sample_report / "index.html").root.one("table", id="procedures").one("thead").find("th")
+    expected = {n: th.attrs.get("data-label") or th.all_text() for n, th in enumerate(header, start=1)}
+    del expected[2]  # 手続名 titles the card
+    assert named == expected
+
+
 def test_the_filters_sit_above_the_table_with_every_section_and_measure(
     sample_report: Path, sample_analysis: Analysis
 ) -> None:
@@ -344,6 +362,41 @@ def test_a_procedure_page_shows_its_figures_scores_reasons_and_plan(
         "検証の警告",
     ):
         assert text in page, text
+
+
+def test_uptake_of_a_channel_that_exists_is_named_as_the_workbook_names_it(
+    sample_report: Path, sample_analysis: Analysis
+) -> None:
+    # One word, one source (bpr/export/presentation.py): 利用促進 on every page that names the recommendation.
+    uptake = {p.id for p in sample_analysis.procedures if p.primary is not None and p.primary.uptake}
+    assert len(uptake) >= 2
+    labels = {p.id: recommendation_label(p) for p in sample_analysis.procedures}
+    assert {pid for pid, label in labels.items() if label == UPTAKE_LABEL} == uptake
+
+    def chips(table: Node) -> dict[str, str]:
+        """Return each row's procedure (by its link) and the text of its measure chip."""
+        found = {}
+        for row in table.one("tbody").find("tr"):
+            link = row.find("a")[0].attrs["href"].rsplit("/", 1)[-1].removesuffix(".html")
+            (chip,) = [span for span in row.find("span") if span.attrs.get("class", "").startswith("chip ")]
+            found[link] = chip.all_text()
+        return found
+
+    index = parse(sample_report / "index.html").root
+    ranked = index.one("table", id="procedures").one("tbody").find("tr")
+    assert {row.attrs["data-id"]: row.find("td")[8].all_text() for row in ranked} == labels
+    top = chips(index.one("table", id="top"))
+    assert top and all(text == labels[pid] for pid, text in top.items())
+    assert UPTAKE_LABEL in top.values()
+    seen = set()
+    for path in sorted((sample_report / "sections").glob("*.html")):
+        listed = chips(parse(path).root.one("table", id="section-procedures"))
+        assert all(text == labels[pid] for pid, text in listed.items()), path
+        seen |= {pid for pid, text in listed.items() if text == UPTAKE_LABEL}
+    assert seen == uptake
+    for pid in uptake:
+        lead = parse(sample_report / "procedures" / f"{pid}.html").root.one("p", **{"class": "lead"})
+        assert [span.all_text() for span in lead.find("span") if "chip" in span.attrs["class"]] == [UPTAKE_LABEL]
 
 
 @needs_dot
@@ -464,17 +517,36 @@ def test_page_names_are_safe_on_windows_and_unique_ignoring_case() -> None:
 
 def test_the_same_inventory_gives_the_same_bytes(sample_analysis: Analysis, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    write_report(sample_analysis, first, diagrams=None, environ={})
-    write_report(sample_analysis, second, diagrams=None, environ={})
+    made = {"SOURCE_DATE_EPOCH": "1700000000"}  # 作成日 fixed, as a rebuild fixes it
+    write_report(sample_analysis, first, diagrams=None, environ=made)
+    write_report(sample_analysis, second, diagrams=None, environ=made)
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
-    assert "　作成 " not in (first / "index.html").read_text(encoding="utf-8")
 
 
-def test_source_date_epoch_is_shown_as_the_date_made(sample_analysis: Analysis, tmp_path: Path) -> None:
+def test_every_page_s_footer_says_the_date_made_and_the_edition(sample_analysis: Analysis, tmp_path: Path) -> None:
     write_report(sample_analysis, tmp_path / "r", diagrams=None, environ={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert "　作成 2023-11-14" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    edition = (
+        f"作成日 2023-11-14　版 bpr {__version__}・算定モデル {MODEL_VERSION}・棚卸日 {sample_analysis.surveyed_on}"
+    )
+    for path in pages(tmp_path / "r"):
+        footer = parse(path).root.one("footer")
+        assert footer.one("p", **{"class": "edition"}).all_text() == edition, path
+    before = dt.date.today()
+    write_report(sample_analysis, tmp_path / "today", diagrams=None, environ={})
+    made = {dt.date.today().isoformat(), before.isoformat()}  # a run across midnight says either day
+    footer = parse(tmp_path / "today" / "index.html").root.one("footer").all_text()
+    assert any(f"作成日 {day}　版 bpr " in footer for day in made), footer
+
+
+def test_no_page_points_a_chief_to_the_docs(sample_report: Path) -> None:
+    # A chief has the report, not the repository: the footer explains instead of naming docs/report.md.
+    for path in pages(sample_report):
+        text = path.read_text(encoding="utf-8")
+        assert "docs/" not in text and not re.search(r"\w\.md\b", text), path
+    footer = parse(sample_report / "index.html").root.one("footer").all_text()
+    assert "期待削減" in footer and "人工は職員の時間 ÷ 1,800時間" in footer and "4,000円" in footer
 
 
 def test_without_dot_the_pages_say_why_there_is_no_diagram(
@@ -560,11 +632,11 @@ def test_the_index_shows_the_outlook_by_year_as_the_roadmap_computes_it(
     html = (sample_report / "index.html").read_text(encoding="utf-8")
     table = html[html.index('<table class="numbers" id="outlook">') :]
     table = table[: table.index("</table>")]
-    rows = re.findall(r"<tr[^>]*><th scope=\"row\">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>", table)
+    rows = re.findall(r"<tr[^>]*><th scope=\"row\">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", table)
     years = [*sample_analysis.roadmap.by_year, sample_analysis.roadmap.steady]
     assert len(rows) == len(years)
     for (label, cells), year in zip(rows, years, strict=True):
         assert ("定着後" in label) == (year.fy is None)
-        values = re.findall(r"<td>([^<]*)</td>", cells)
+        values = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
         assert values[:2] == [f"{year.staff_hours:,.0f}", f"{year.citizen_hours:,.0f}"]
         assert values[-1] == f"{year.net:,.0f}"

@@ -20,6 +20,7 @@ import os
 import pkgutil
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -368,6 +369,220 @@ def test_the_flow_diagram_is_an_inline_svg_the_reader_sees(index: WebDriver) -> 
     diagram = flow_diagram(index)
     assert diagram.is_displayed()
     assert diagram.size["width"] > 0 and diagram.size["height"] > 0, diagram.size
+
+
+# --- on a phone -----------------------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+NARROWEST_COLUMN = 4  # characters: 課 at one character a line, 手続名 at four, was issue 23's phone
+SMALLEST_DIAGRAM_TEXT = 9  # px on the screen: the embedded swimlane's text was a few pixels high
+
+# Every table cell of the page's body that holds text, with the width its text has, in characters of its
+# own size (the content box: the cell less its padding and borders). Cells left out (display: none) are
+# not measured. Rows far from the window (content-visibility: auto) are laid out first as they are when
+# scrolled to: a skipped row's first cell would measure 0 wide.
+_CELLS_JS = """
+document.querySelectorAll('main tbody tr').forEach(row => { row.style.contentVisibility = 'visible'; });
+return [...document.querySelectorAll('main :is(tbody, tfoot) :is(td, th)')]
+  .filter(cell => cell.textContent.trim() && getComputedStyle(cell).display !== 'none')
+  .map(cell => {
+    const style = getComputedStyle(cell);
+    const box = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+      .reduce((sum, key) => sum + parseFloat(style[key]), 0);
+    const table = cell.closest('table');
+    return {
+      table: table.id || table.className,
+      text: cell.textContent.trim().slice(0, 24),
+      characters: (cell.getBoundingClientRect().width - box) / parseFloat(style.fontSize),
+    };
+  });
+"""
+
+# The flow diagram's frame and the size of its smallest text as the screen shows it.
+_DIAGRAM_JS = """
+const svg = document.querySelector('svg.flow');
+const pan = svg.closest('.pan');
+const scale = svg.getScreenCTM().a;
+const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+return {smallest: Math.min(...sizes), frame: pan.clientWidth, drawing: pan.scrollWidth,
+        overflow: getComputedStyle(pan).overflowX};
+"""
+
+
+@pytest.fixture
+def phone(driver: WebDriver) -> Iterator[WebDriver]:
+    """Return the driver showing pages as a phone of 390 × 844 CSS pixels does; the desktop size after."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        yield driver
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def largest_diagram(report: Path) -> str:
+    """Return the page of the procedure whose flow diagram is the tallest (the hardest to show and print)."""
+    heights = {}
+    for page in sorted((report / "procedures").glob("*.html")):
+        svg = re.search(r'<svg [^>]*class="flow"[^>]*>', page.read_text(encoding="utf-8"))
+        box = re.search(r'viewBox="0 0 \d+ (\d+)"', svg.group()) if svg else None
+        if box:
+            heights[page.name] = int(box.group(1))
+    assert heights, "no procedure page has a flow diagram"
+    return f"procedures/{max(sorted(heights), key=heights.__getitem__)}"
+
+
+def phone_pages(report: Path) -> list[str]:
+    """Return a page of each kind: the index, a section, the procedure with the largest diagram, an event, documents."""
+    found = ["index.html", f"sections/{sorted(p.name for p in (report / 'sections').iterdir())[0]}"]
+    if shutil.which("dot"):
+        found.append(largest_diagram(report))
+    else:
+        found.append(f"procedures/{sorted(p.name for p in (report / 'procedures').iterdir())[0]}")
+    found.append(f"events/{sorted(p.name for p in (report / 'events').iterdir())[0]}")
+    found.append("documents.html")
+    return found
+
+
+def test_on_a_phone_no_text_column_is_narrower_than_four_characters(phone: WebDriver, report: Path) -> None:
+    for page in phone_pages(report):
+        phone.get((report / page).as_uri())
+        assert phone.execute_script("return window.innerWidth") == PHONE["width"]
+        # The page itself never scrolls sideways: tables are cards, the diagram pans inside its frame.
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= PHONE["width"], page
+        cells = phone.execute_script(_CELLS_JS)
+        assert len(cells) > 10, page
+        narrow = [cell for cell in cells if cell["characters"] < NARROWEST_COLUMN]
+        assert narrow == [], f"{page}: {narrow[:5]}"
+
+
+def test_on_a_phone_the_ranked_table_is_cards_that_still_sort(phone: WebDriver, report: Path) -> None:
+    phone.get((report / "index.html").as_uri())
+    rows = phone.find_elements(By.CSS_SELECTOR, "#procedures tbody tr")
+    first, second = rows[0].rect, rows[1].rect
+    # One card a procedure, the width of the page, the second under the first: not a wide table.
+    assert first["width"] <= PHONE["width"] and second["y"] >= first["y"] + first["height"]
+    name = rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(2)")
+    assert name.rect["y"] < rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(1)").rect["y"]  # the name first
+    assert (
+        phone.execute_script(
+            "return getComputedStyle(arguments[0], '::before').content",
+            rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(5)"),
+        )
+        == '"期待削減 (時間/年)"'
+    )
+    button = sort_button(phone, "volume")
+    assert button.is_displayed()
+    assert sort_and_check(phone, "volume", button.click) == "descending"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the flow diagram needs Graphviz dot")
+def test_on_a_phone_the_diagram_keeps_readable_text_and_pans(phone: WebDriver, report: Path) -> None:
+    phone.get((report / largest_diagram(report)).as_uri())
+    diagram = phone.execute_script(_DIAGRAM_JS)
+    assert diagram["smallest"] >= SMALLEST_DIAGRAM_TEXT, diagram
+    assert diagram["overflow"] == "auto" and diagram["drawing"] > diagram["frame"], diagram
+
+
+# --- on paper ---------------------------------------------------------------------------------------------------
+
+A4_LANDSCAPE_WIDTH = round((297 - 2 * 10) / 25.4 * 96)  # CSS px between report.css's @page margins
+
+
+def printed_pages(driver: WebDriver, folder: Path) -> list[str]:
+    """Print the page as the browser's print does (its CSS page size) and return each sheet's text."""
+    pdf = folder / "printed.pdf"
+    printed = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def assert_no_heading_ends_a_sheet(driver: WebDriver, sheets: list[str], page: str) -> None:
+    """Fail when a heading, a table's caption or its header row is the last line of a sheet, apart from what follows."""
+    headings = set(
+        driver.execute_script(
+            "return [...document.querySelectorAll('main :is(h2, h3, caption), main thead tr')]"
+            ".map(e => e.textContent.replace(/\\s+/g, ''))"
+        )
+    )
+    for number, sheet in enumerate(sheets, start=1):
+        lines = [line.strip() for line in sheet.splitlines() if line.strip()]
+        assert lines and _squeezed(lines[-1]) not in headings, f"{page}: sheet {number} ends with {lines[-1]!r}"
+
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
+
+
+@needs_poppler
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the flow diagram needs Graphviz dot")
+def test_a_procedure_page_prints_its_diagram_whole_beside_its_heading(
+    driver: WebDriver, report: Path, tmp_path: Path
+) -> None:
+    page = largest_diagram(report)
+    driver.get((report / page).as_uri())
+    # What only the drawing says (lane names, the diagram's banner): text the rest of the page does not repeat.
+    drawn = driver.execute_script(
+        """
+        const main = document.querySelector('main').cloneNode(true);
+        main.querySelectorAll('svg').forEach(svg => svg.remove());
+        const rest = main.textContent.replace(/\\s+/g, '');
+        return [...document.querySelectorAll('svg.flow text')].map(t => t.textContent.replace(/\\s+/g, ''))
+          .filter(t => t.length > 2 && !rest.includes(t));
+        """
+    )
+    assert drawn, "the diagram has no text of its own to find on paper"
+    sheets = [_squeezed(sheet) for sheet in printed_pages(driver, tmp_path)]
+    heading = [n for n, sheet in enumerate(sheets) if "業務フロー図（" in sheet]
+    assert len(heading) == 1, heading
+    sheet = heading[0]
+    raw = printed_pages(driver, tmp_path)[sheet]
+    assert "業務フロー" in [line.strip() for line in raw.splitlines()], "the heading is not on the diagram's sheet"
+    # The drawing is on that sheet and on no other: it is not split.
+    assert any(text in sheets[sheet] for text in drawn)
+    elsewhere = [(n, text) for n, other in enumerate(sheets) if n != sheet for text in drawn if text in other]
+    assert elsewhere == [], elsewhere
+    assert_no_heading_ends_a_sheet(driver, printed_pages(driver, tmp_path), page)
+
+
+_PRINTED_TABLE_JS = """
+const table = document.getElementById('procedures');
+const spill = cell => cell.scrollWidth > cell.clientWidth + 1;
+const heads = [...table.tHead.rows[0].cells];
+return {
+  right: table.getBoundingClientRect().right,
+  width: document.documentElement.clientWidth,
+  labels: heads.map(th => getComputedStyle(th, '::before').content),
+  spilling: [...heads, ...table.tBodies[0].rows[0].cells].filter(spill).map(c => c.textContent.trim()),
+  hint: getComputedStyle(document.querySelector('.sort-hint')).display,
+};
+"""
+
+
+@needs_poppler
+def test_the_procedure_list_prints_every_column_with_its_unit(driver: WebDriver, report: Path, tmp_path: Path) -> None:
+    driver.get((report / "index.html").as_uri())
+    assert_no_heading_ends_a_sheet(driver, printed_pages(driver, tmp_path), "index.html")
+    # Laid out for paper, as wide as the A4 sheet between its margins.
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": A4_LANDSCAPE_WIDTH, "height": 700, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        printed = driver.execute_script(_PRINTED_TABLE_JS)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert printed["right"] <= printed["width"], printed  # 国の優先 is not cut off at the sheet's edge
+    assert printed["spilling"] == [], printed  # no header or value runs under the next column
+    assert '"期待削減 (時間/年)"' in printed["labels"], printed["labels"]
+    assert printed["hint"] == "none"  # the buttons do not print, nor the hint about them
 
 
 # --- what the browser saw -----------------------------------------------------------------------------------

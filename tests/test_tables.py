@@ -208,15 +208,27 @@ def test_the_html_of_a_table_escapes_places_its_foot_and_formats_by_kind() -> No
     html = str(html_table(Table("t", columns, lambda: rows), caption="<表>", labelled="t"))
     assert '<caption id="t-caption">&lt;表&gt;</caption>' in html
     assert '<th scope="col">時間 (時間/年)</th>' in html
+    # Each cell carries its header (a phone shows it above the value); uptake is 利用促進, as the sheet says.
     assert (
-        '<tr><td>&lt;b&gt;x&lt;/b&gt; <span class="badge">国の優先</span></td>'
-        '<td><span class="chip m-rpa">RPA</span></td><td class="num">1,234</td>'
-        '<td class="num strong">12.5%</td><td class="when">令和7年度</td></tr>'
+        '<tr><td data-label="名前">&lt;b&gt;x&lt;/b&gt; <span class="badge">国の優先</span></td>'
+        '<td data-label="施策"><span class="chip m-rpa">利用促進</span></td>'
+        '<td class="num" data-label="時間 (時間/年)">1,234</td>'
+        '<td class="num strong" data-label="割合">12.5%</td><td class="when" data-label="予定年度">令和7年度</td></tr>'
     ) in html
-    assert '<tr><td>a・b</td><td></td><td class="num"></td><td class="num"></td><td class="when"></td></tr>' in html
+    assert (
+        '<tr><td data-label="名前">a・b</td><td data-label="施策"></td><td class="num" data-label="時間 (時間/年)"></td>'
+        '<td class="num" data-label="割合"></td><td class="when" data-label="予定年度"></td></tr>'
+    ) in html
     body, foot = html.split("<tfoot>")
     assert (
         "合計" not in body
-        and '<tr class="total"><td>合計</td><td></td><td class="num" data-figure="total-hours">1,234</td>' in foot
+        and '<tr class="total"><td data-label="名前">合計</td><td data-label="施策"></td>'
+        '<td class="num" data-label="時間 (時間/年)" data-figure="total-hours">1,234</td>'
+        in foot
+    )
+    titled = str(html_table(Table("t", columns, lambda: rows[:1]), caption="c", labelled="t", title="name"))
+    assert '<td class="title">&lt;b&gt;x&lt;/b&gt; <span class="badge">国の優先</span></td>' in titled
+    assert '<span class="chip m-rpa">RPA</span>' in str(
+        html_table(Table("t", columns[1:2], lambda: [(MeasureMark(Measure.RPA),)]), caption="c", labelled="m")
     )
     assert '<span class="status not-met">未達（期限経過）</span>' in body

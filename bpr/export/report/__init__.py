@@ -6,13 +6,12 @@ scope, KPIs, this year, the top procedures, charts, and the ranked table of ever
 page's own `report.css` and `report.js`. Templates are Jinja2 with autoescape: every value is escaped
 for HTML, inventory text included; the only markup passed through unescaped is the diagrams' SVG,
 which `svg.py` has written anew from an allow-list, and the charts, drawn by the templates themselves.
-The same analysis gives the same bytes: no clock is read (a SOURCE_DATE_EPOCH, when set, is shown as
-the date the report was made).
+The same analysis gives the same bytes on the same day: the footer's 作成日 is SOURCE_DATE_EPOCH's date
+when it is set, else today's (bpr/export/edition.py), and nothing else reads the clock.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
+from bpr.export.edition import Edition, edition
 from bpr.export.report.crosscut import documents_page, journey_file
 from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
@@ -59,9 +59,12 @@ class ReportOutputs:
 def write_report(
     analysis: Analysis, folder: Path, *, diagrams: Path | None, environ: Mapping[str, str] | None = None
 ) -> ReportOutputs:
-    """Write the report into `folder`; `diagrams` holds the swimlane SVGs (None: Graphviz is missing)."""
+    """Write the report into `folder`; `diagrams` holds the swimlane SVGs (None: Graphviz is missing).
+
+    `environ` is where SOURCE_DATE_EPOCH is read for 作成日 (os.environ when None).
+    """
     scope = WorkbookScope.of(analysis)  # the city's scope, with the labels the workbook shows (title, 発行)
-    site = _site(analysis, scope, _stamp(analysis, environ))
+    site = _site(analysis, scope, edition(analysis.surveyed_on, environ))
     env = _environment()
     folder = Path(folder)
     for sub in (PROCEDURES, SECTIONS, EVENTS):
@@ -108,28 +111,20 @@ def write_report(
     return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=drawn)
 
 
-def _site(analysis: Analysis, scope: WorkbookScope, stamp: str | None) -> Site:
+def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
     return Site(
         title=scope.title,
         surveyed=scope.surveyed_label,
         horizon=scope.horizon_label,
         issuer=scope.issuer,
-        stamp=stamp,
+        edition=made,
+        hours_per_fte=analysis.hours_per_fte,
+        staff_cost_per_hour=analysis.staff_cost_per_hour,
         procedure_pages=procedure_pages(item.id for item in analysis.procedures),
         section_pages=section_pages(item.counter.section for item in analysis.procedures),
         event_pages={j.event.value: (LIFE_EVENT_TITLES[j.event], journey_file(j)) for j in analysis.journeys},
         documents=bool(analysis.documents or analysis.cashless),
     )
-
-
-def _stamp(analysis: Analysis, environ: Mapping[str, str] | None) -> str | None:
-    """Return the date to show as the report's making: SOURCE_DATE_EPOCH's, when set (never the clock)."""
-    from bpr.export.workbook import document_time
-
-    env = os.environ if environ is None else environ
-    if not env.get("SOURCE_DATE_EPOCH", "").strip():
-        return None
-    return document_time(analysis.surveyed_on, env).date().isoformat()
 
 
 def _diagram(folder: Path | None, procedure_id: str, title: str, styles: SvgStyles) -> tuple[Any, str | None]:

@@ -15,7 +15,7 @@ from bpr.analysis.results import Analysis, CandidateStep, MeasurePlan, ScoredPro
 from bpr.analysis.roadmap import needs_national_online
 from bpr.analysis.scope import Scope
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
-from bpr.export.presentation import counter_label, warning_lines
+from bpr.export.presentation import counter_label, recommendation_label, warning_lines
 from bpr.export.report.pages import ROLE_LABELS
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Attachment, Measure, Step
@@ -100,6 +100,7 @@ class ProcedurePage:
     """Everything a procedure's page shows."""
 
     item: ScoredProcedure
+    recommendation: str  # the recommended measure as the workbook names it (利用促進 for uptake)
     counter: str  # the counter's name without its section
     total: int
     kind: str
@@ -162,6 +163,7 @@ def procedure_page(
         )
     return ProcedurePage(
         item=item,
+        recommendation=recommendation_label(item),
         counter=counter_label(item.counter),
         total=len(analysis.procedures),
         kind=KIND_LABELS[procedure.kind],

@@ -14,6 +14,11 @@ def whole(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
+def setting(value: float) -> str:
+    """Return a setting's number as it was given, with thousands separators: 1,800, 4,250.5."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+
+
 def fte(value: float | None) -> str:
     """Return 人工 with two decimals, so that a tenth of a person still shows: 0.25."""
     return "" if value is None else f"{value:,.2f}"
@@ -53,6 +58,7 @@ def basename(path: str) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "basename": basename,
     "whole": whole,
+    "setting": setting,
     "fte": fte,
     "score": score,
     "expected": expected,

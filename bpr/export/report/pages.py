@@ -16,8 +16,9 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis, KpiStatus, ScoredProcedure
 from bpr.analysis.scope import MEASURE_ORDER, Scope
 from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
+from bpr.export.edition import Edition
 from bpr.export.palette import MEASURE_BORDERS, MEASURE_FILLS, css
-from bpr.export.presentation import counter_label, planned_label
+from bpr.export.presentation import UPTAKE_LABEL, counter_label, planned_label, recommendation_label
 from bpr.export.report.charts import BarChart, bar_chart
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, href
 from bpr.export.report.format import whole
@@ -45,13 +46,15 @@ YEAR_BAR = ("1F4E78", "1F4E78")
 
 @dataclass(frozen=True)
 class Site:
-    """What every page shows and links to: the title, the dates, and the file of each page."""
+    """What every page shows and links to: the title, the dates, the edition, and the file of each page."""
 
     title: str
     surveyed: str
     horizon: str
     issuer: str  # 発行 DX検討班 (config workbook.author and issued_on)
-    stamp: str | None
+    edition: Edition  # 作成日・版, in the footer
+    hours_per_fte: float  # the footer says how 人工 and 千円 are reckoned, with the config's values
+    staff_cost_per_hour: float
     procedure_pages: Mapping[str, str]
     section_pages: Mapping[str, str]
     event_pages: Mapping[str, tuple[str, str]]  # event key → (label, file name)
@@ -197,7 +200,7 @@ def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRo
         rpa=item.scores.rpa,
         ai_ocr=item.scores.ai_ocr,
         measure=item.recommendation.value,
-        measure_label=MEASURE_LABELS[item.recommendation],
+        measure_label=recommendation_label(item),  # 利用促進 for uptake of a channel that exists, as the workbook
         measure_order=MEASURE_ORDER.index(item.recommendation),
         added="・".join(added_measures(item)),
         planned=planned_label(scope, item.id),
@@ -327,6 +330,15 @@ def this_year(scope: Scope, rows: tuple[ProcedureRow, ...], years: tuple[tuple[i
     return ThisYear(fy=fy, current=current, outside=not inside, items=tuple(items), summary=summary)
 
 
+def _measure_choices(rows: tuple[ProcedureRow, ...]) -> tuple[tuple[str, str], ...]:
+    """Return (key, label) of each measure for the filter: online names 利用促進 too when a row says it."""
+    uptake = any(row.measure_label == UPTAKE_LABEL for row in rows)
+    return tuple(
+        (m.value, f"{MEASURE_LABELS[m]}・{UPTAKE_LABEL}" if uptake and m is Measure.ONLINE else MEASURE_LABELS[m])
+        for m in MEASURE_ORDER
+    )
+
+
 def index_page(scope: Scope) -> IndexPage:
     """Return the index of the whole city."""
     rows = procedure_rows(scope)
@@ -342,5 +354,5 @@ def index_page(scope: Scope) -> IndexPage:
         top=top,
         sections=tuple(section for section, _ in sections),
         sections_table=sections_table(sections),
-        measures=tuple((m.value, MEASURE_LABELS[m]) for m in MEASURE_ORDER),
+        measures=_measure_choices(rows),
     )

@@ -4,6 +4,9 @@ The headers are the columns' (on one line), each number is written as its column
 as the workbook formats it), and a row's role places it: a total or a reference at the table's foot. In
 a `list` table numbers are aligned by their cells' class; a `numbers` table aligns every cell (report.css).
 Every text is escaped here, as the templates' autoescape would.
+
+On a phone the rows become cards (report.css): each cell carries its header in `data-label`, shown above
+its value, except the cell that titles the card (the row's header, or the column the page names).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from bpr.analysis.labels import MEASURE_LABELS
+from bpr.export.presentation import UPTAKE_LABEL
 from bpr.export.report.format import expected, fte, score, share, whole
 from bpr.export.tables.model import Column, Items, Kind, Link, Marked, MeasureMark, Role, Row, Status, Table
 
@@ -47,13 +51,15 @@ def html_table(
     css: str = "list",
     table_id: str | None = None,
     root: str = "",
+    title: str | None = None,
 ) -> Markup:
     """Return a table as HTML in a scrolling region labelled by its caption (`labelled`-caption).
 
     `site` gives the pages links lead to (None: links are shown as their text); `root` leads every link
-    to another page (the page's way back to the report's folder).
+    to another page (the page's way back to the report's folder). `title` is the key of the column whose
+    cell titles a row's card on a phone (None: the row's header, if the table has one).
     """
-    cells = _Cells(site, root, numbers_table=css == "numbers")
+    cells = _Cells(site, root, numbers_table=css == "numbers", title=title)
     body: list[str] = []
     foot: list[str] = []
     for row in table.rows():
@@ -74,13 +80,21 @@ def html_table(
     return Markup("\n".join(lines))
 
 
+def _with_class(attributes: str, name: str) -> str:
+    """Return a cell's attributes with one more class."""
+    if ' class="' in attributes:
+        return attributes.replace(' class="', f' class="{name} ', 1)
+    return f' class="{name}"{attributes}'
+
+
 class _Cells:
     """Writes rows' cells for one page: its links lead from the page's folder."""
 
-    def __init__(self, site: Site | None, root: str, *, numbers_table: bool) -> None:
+    def __init__(self, site: Site | None, root: str, *, numbers_table: bool, title: str | None) -> None:
         self.site = site
         self.root = root
         self.numbers_table = numbers_table
+        self.title = title
 
     def row(self, row: Row, table: Table) -> str:
         """Return a row as a <tr>: its first cell a row header when the table says so."""
@@ -93,6 +107,10 @@ class _Cells:
                 out.append(f'<th scope="row">{content}</th>')
                 continue
             attributes = self.classes(value, column)
+            if column.key == self.title:
+                attributes = _with_class(attributes, "title")
+            else:
+                attributes += f' data-label="{escape(column.line)}"'
             if role is Role.TOTAL and index > 0 and content:  # a figure of the total, for the reader's tools
                 attributes += f' data-figure="total-{escape(column.key)}"'
             out.append(f"<td{attributes}>{content}</td>")
@@ -114,9 +132,8 @@ class _Cells:
         if value is None:
             return ""
         if isinstance(value, MeasureMark):
-            # The report names the measure's kind; a measure that is uptake of a channel that exists is
-            # listed apart on the page (マイナポータルで申請可能), where the workbook writes 利用促進 in the cell.
-            return str(chip(value.measure.value, MEASURE_LABELS[value.measure]))
+            # Uptake of a channel that exists is 利用促進, in the online colour, as the workbook's cell says it.
+            return str(chip(value.measure.value, UPTAKE_LABEL if value.uptake else MEASURE_LABELS[value.measure]))
         if isinstance(value, Link):
             return self.link(value)
         if isinstance(value, Items):
