@@ -370,7 +370,8 @@ def test_uptake_of_a_channel_that_exists_is_named_as_the_workbook_names_it(
     # One word, one source (bpr/export/presentation.py): 利用促進 on every page that names the recommendation.
     uptake = {p.id for p in sample_analysis.procedures if p.primary is not None and p.primary.uptake}
     assert len(uptake) >= 2
-    labels = {p.id: recommendation_label(p) for p in sample_analysis.procedures}
+    planned = Scope.of(sample_analysis).planned
+    labels = {p.id: recommendation_label(planned[p.id]) for p in sample_analysis.procedures}
     assert {pid for pid, label in labels.items() if label == UPTAKE_LABEL} == uptake
 
     def chips(table: Node) -> dict[str, str]:

@@ -743,6 +743,9 @@ def test_overview_prints_at_eight_points_or_more(book: Path) -> None:
 
 
 def test_priority_shows_expected_hours_people_money_and_complements(sample: Analysis, tmp_path: Path) -> None:
+    from bpr.analysis.scope import Scope
+
+    scope = Scope.of(sample)
     path = tmp_path / "roadmap.xlsx"
     write_workbook(sample, path)
     sheet = load_workbook(path)["優先順位"]
@@ -764,8 +767,12 @@ def test_priority_shows_expected_hours_people_money_and_complements(sample: Anal
         assert payback == ("—" if primary.payback_years is None else payback) and (
             primary.payback_years is None or payback in ("0", "0.1未満") or float(payback) == primary.payback_years
         )
-        for measure in item.complements:
+        # 併せて: what the roadmap holds beside the primary; a fixed plan wins (issue 23), and says so first.
+        planned = scope.planned[item.id]
+        for measure, _ in planned.added:
             assert MEASURE_LABELS[measure] in str(row["併せて行う\n施策"])
+        if planned.overridden:
+            assert row["併せて行う\n施策"] is None and str(row["理由"]).startswith("棚卸の計画（決定済み）が優先")
     assert any(isinstance(row["来庁\n回数"], float) and row["来庁\n回数"] % 1 for row in table.values())
 
 

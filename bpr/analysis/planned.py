@@ -36,6 +36,12 @@ class Planned:
         """Return the primary, then the added measures."""
         return (self.primary, *(measure for measure, _ in self.added))
 
+    def hours(self, item: ScoredProcedure) -> float | None:
+        """Return the expected hours a year of the primary as the documents show it (the rank's for the model's own)."""
+        if not self.fixed:
+            return item.priority_hours if self.plan is not None else None
+        return None if self.plan is None else self.plan.expected_hours
+
     def figures(self, item: ScoredProcedure) -> tuple[MeasurePlan, ...]:
         """Return the computed figures of the measures shown, in their order (none when the primary has none)."""
         if self.plan is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from bpr.analysis.planned import Planned, planned_measures
 from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.roadmap import year_figures
 from bpr.analysis.summary import Summary, summarise
@@ -30,6 +31,8 @@ class Scope:
     unscheduled: dict[str, tuple[RoadmapItem, ...]]
     summary: Summary
     uptake: dict[str, float]  # procedure id → share of cases still at the counter, for those on マイナポータル
+    # Each procedure's measures as the roadmap holds them (a fixed plan wins): what 推奨 and 併せて show.
+    planned: dict[str, Planned] = field(default_factory=dict)
 
     @classmethod
     def of(cls, analysis: Analysis, sections: Iterable[str] | None = None) -> Scope:
@@ -46,6 +49,7 @@ class Scope:
             # Every count and total of an output comes from this one summary (model v2, property 10).
             summary=summarise(analysis, None if chosen is None else [p.id for p in procedures]),
             uptake={pid: share for pid, share in analysis.roadmap.uptake if pid in ids},
+            planned=planned_measures(procedures, analysis.roadmap),
         )
 
     def year_figures(self) -> list[YearFigures]:

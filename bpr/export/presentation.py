@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import ScoredProcedure
+from bpr.analysis.planned import Planned
 from bpr.analysis.scope import Scope
 from bpr.fiscal import reiwa
 from bpr.i18n import translate
@@ -54,12 +54,21 @@ def planned_label(scope: Scope, procedure_id: str) -> str:
 UPTAKE_LABEL = "利用促進"
 
 
-def recommendation_label(item: ScoredProcedure) -> str:
-    """Return the recommended measure as a document names it: 利用促進 when it is uptake of a channel that exists."""
-    primary = item.primary
-    if primary is not None and primary.uptake:
+def recommendation_label(planned: Planned) -> str:
+    """Return the measure a document names as 推奨施策 (the roadmap's: a fixed plan wins); 利用促進 for uptake."""
+    if planned.uptake:
         return UPTAKE_LABEL  # model v3, property 3: no build, the channel exists already
-    return MEASURE_LABELS[item.recommendation]
+    return MEASURE_LABELS[planned.primary]
+
+
+def overridden_note(planned: Planned) -> str | None:
+    """Return the reason line of a fixed plan that replaced the model's recommendation, or None."""
+    if not planned.overridden:
+        return None
+    computed = " ＋ ".join(MEASURE_LABELS[m] for m in planned.overridden)
+    return (
+        f"棚卸の計画（決定済み）が優先: {MEASURE_LABELS[planned.primary]}。計算上の推奨は {computed}（以下はその理由）"
+    )
 
 
 def counter_label(counter: Counter) -> str:

@@ -163,7 +163,7 @@ def procedure_page(
         )
     return ProcedurePage(
         item=item,
-        recommendation=recommendation_label(item),
+        recommendation=recommendation_label(scope.planned[item.id]),
         counter=counter_label(item.counter),
         total=len(analysis.procedures),
         kind=KIND_LABELS[procedure.kind],

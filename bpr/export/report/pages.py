@@ -179,7 +179,8 @@ def procedure_rows(scope: Scope) -> tuple[ProcedureRow, ...]:
 
 
 def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRow:
-    primary = item.primary
+    planned = scope.planned[item.id]  # what the roadmap holds: a fixed plan wins
+    primary = planned.plan
     staff = None if primary is None else primary.staff_hours
     procedure = item.procedure
     # The counter's name often starts with its section (市民課 住民記録窓口): each word once is enough.
@@ -193,16 +194,16 @@ def _row(scope: Scope, item: ScoredProcedure, analysis: Analysis) -> ProcedureRo
         counter=counter_label(item.counter),
         section=item.counter.section,
         volume=procedure.annual_volume,
-        hours=None if primary is None else item.priority_hours,
+        hours=planned.hours(item),
         fte=None if staff is None else round(staff_fte(staff, analysis), 2),
         thousand_yen=None if staff is None else round(staff_thousand_yen(staff, analysis)),
         online=item.scores.online,
         rpa=item.scores.rpa,
         ai_ocr=item.scores.ai_ocr,
-        measure=item.recommendation.value,
-        measure_label=recommendation_label(item),  # 利用促進 for uptake of a channel that exists, as the workbook
-        measure_order=MEASURE_ORDER.index(item.recommendation),
-        added="・".join(added_measures(item)),
+        measure=planned.primary.value,
+        measure_label=recommendation_label(planned),  # 利用促進 for uptake of a channel that exists, as the workbook
+        measure_order=MEASURE_ORDER.index(planned.primary),
+        added="・".join(added_measures(planned)),
         planned=planned_label(scope, item.id),
         priority=procedure.national_priority,
         text=unicodedata.normalize("NFKC", searched).lower(),

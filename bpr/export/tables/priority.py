@@ -6,10 +6,11 @@ shows the columns of SECTION_LIST.
 
 from __future__ import annotations
 
+from bpr.analysis.planned import Planned
 from bpr.analysis.results import MeasurePlan, ScoredProcedure
 from bpr.analysis.scope import Scope
 from bpr.analysis.summary import staff_fte, staff_thousand_yen
-from bpr.export.presentation import counter_label, planned_label
+from bpr.export.presentation import counter_label, overridden_note, planned_label
 from bpr.export.tables.model import Column, Items, Kind, Link, MeasureMark, Row, Table
 from bpr.export.workbook.labels import NATIONAL, added_measures
 
@@ -68,10 +69,18 @@ def priority_table(scope: Scope) -> Table:
     return Table(TITLE, COLUMNS, lambda: (_row(scope, item) for item in scope.procedures))
 
 
+def _reasons(item: ScoredProcedure, planned: Planned) -> tuple[str, ...]:
+    """Return the reasons of a procedure, after the line that says a fixed plan replaced the recommendation."""
+    note = overridden_note(planned)
+    return item.reasons if note is None else (note, *item.reasons)
+
+
 def _row(scope: Scope, item: ScoredProcedure) -> Row:
     analysis = scope.analysis
     figures = item.figures
-    primary = item.primary
+    # What the roadmap holds: a plan written in the inventory wins over the model's recommendation.
+    planned = scope.planned[item.id]
+    primary = planned.plan
     staff = None if primary is None else primary.staff_hours
     procedure = item.procedure
     return (
@@ -81,15 +90,15 @@ def _row(scope: Scope, item: ScoredProcedure) -> Row:
         Link(procedure.name, "procedure", item.id, NATIONAL if procedure.national_priority else ""),
         procedure.annual_volume,
         NATIONAL_MARK if procedure.national_priority else "",
-        MeasureMark(item.recommendation, uptake=primary is not None and primary.uptake),
-        Items(tuple(added_measures(item))),
-        None if primary is None else item.priority_hours,
+        MeasureMark(planned.primary, uptake=planned.uptake),
+        Items(tuple(added_measures(planned))),
+        planned.hours(item),
         None if staff is None else round(staff_fte(staff, analysis), 2),
         None if staff is None else round(staff_thousand_yen(staff, analysis)),
         None if primary is None else primary.cost_initial,
         None if primary is None else payback_label(primary),
         planned_label(scope, item.id),
-        Items(item.reasons),
+        Items(_reasons(item, planned)),
         item.scores.online,
         item.scores.rpa,
         item.scores.ai_ocr,

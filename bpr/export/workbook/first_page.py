@@ -86,21 +86,22 @@ def _write_this_year(out: SheetWriter, scope: Scope) -> None:
 
 
 def _write_top(out: SheetWriter, scope: Scope) -> None:
-    top = [item for item in scope.procedures if item.recommendation.value != "none"][:TOP_ROWS]
+    top = [item for item in scope.procedures if scope.planned[item.id].primary.value != "none"][:TOP_ROWS]
     out.heading(f"■ 期待削減の大きい手続 上位{len(top)}件")
     if not top:
         out.line("推奨する施策のある手続はありません", NOTE)
         return
     out.header("手続名", "順位", "課", "推奨施策", "期待削減\n(時間/年)", "職員\n(人工)", "職員\n(千円)", "予定年度")
     for item in top:
-        plan = _measure_plan(item, item.recommendation)
+        planned = scope.planned[item.id]
+        plan = planned.plan
         staff = plan.staff_hours if plan is not None else 0.0
         out.add(
             (item.procedure.name, WRAPPED),
             (item.rank, NUMBER),
             (item.counter.section, WRAPPED),
-            (recommendation_label(item), _measure_cell(item.recommendation)),
-            (round(item.priority_hours), NUMBER),
+            (recommendation_label(planned), _measure_cell(planned.primary)),
+            (round(planned.hours(item) or 0.0), NUMBER),
             (round(staff_fte(staff, scope.analysis), 2), PEOPLE),
             (round(staff_thousand_yen(staff, scope.analysis)), NUMBER),
             (scope.planned_label(item.id), WRAPPED),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bpr.analysis.labels import MEASURE_LABELS
-from bpr.analysis.results import KpiStatus, ScoredProcedure
+from bpr.analysis.planned import Planned
+from bpr.analysis.results import KpiStatus
 
 # A KPI before its fiscal year ends is judged by the plan, afterwards by what was done (model v3, property
 # 8): only 実績で達成 is green; a plan alone never is.
@@ -35,11 +36,9 @@ def hides_kpi_warning(message: str, kpis: tuple[KpiStatus, ...]) -> bool:
     return any(kpi.warning is not None and kpi.warning in message for kpi in kpis)
 
 
-def added_measures(item: ScoredProcedure) -> list[str]:
-    """Return the measures a procedure carries besides its primary one, e.g. ['RPA', 'オンライン化 (国の優先)']."""
+def added_measures(planned: Planned) -> list[str]:
+    """Return the measures the roadmap holds besides the primary, e.g. ['RPA', 'オンライン化 (国の優先)'] (a fixed plan wins)."""
     return [
-        MEASURE_LABELS[plan.measure]
-        + ("" if plan.role == "complement" else f" ({ROLE_MARKS.get(plan.role, plan.role)})")
-        for plan in item.measures
-        if plan.role != "primary"
+        MEASURE_LABELS[measure] + ("" if role == "complement" else f" ({ROLE_MARKS.get(role, role)})")
+        for measure, role in planned.added
     ]
