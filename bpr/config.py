@@ -27,8 +27,8 @@ from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, translate
 from bpr.inventory.codes import CODES
 from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
-from bpr.inventory.profiles import HourlyProfile, MonthlyProfile, OpeningHours
 from bpr.inventory.problem import Problem, Severity, found
+from bpr.inventory.profiles import HourlyProfile, MonthlyProfile, OpeningHours
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
