@@ -409,7 +409,7 @@ class QueueConfig(_Section):
     reservation_share: Fraction = 0.3
     # 書かない窓口: the window's service time of a procedure with handwritten forms is multiplied by this.
     no_writing_service_factor: Annotated[float, Field(gt=0, le=1)] = 0.8
-    simulation_days: Annotated[int, Field(ge=1, le=10_000)] = 200
+    simulation_days: Annotated[int, Field(ge=1, le=10_000)] = 40
     seed: Annotated[int, Field(ge=0)] = 1
 
     @field_validator("working_days")
