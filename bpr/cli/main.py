@@ -28,6 +28,7 @@ from bpr.cli import (
     importer,
     journeys,
     new,
+    queue,
     report,
     report_internal_error,
     roadmap,
@@ -161,6 +162,7 @@ app.command("diff")(diff.diff)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
 app.command("journeys")(journeys.journeys)
+app.command("queue")(queue.queue)
 app.command("report")(report.report)
 app.add_typer(importer.app, name="import")
 app.add_typer(survey.app, name="survey")
