@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bpr.cli.main import app
+
 from conftest import INVENTORIES
 
 

@@ -38,15 +38,17 @@ def config_line(source: str | None) -> str:
 
 def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; exit 2 for missing paths or a bad config, 1 when the inventory has errors."""
+    from bpr.cli.session import is_quiet
     from bpr.inventory.loader import load_inventory
     from bpr.inventory.problem import Severity
 
     chosen = inventory_paths(list(paths) if paths else None)
     config = load_config_or_exit(config_path, chosen)
-    # Every figure depends on the settings: say on every run which file they came from (stderr, so that
-    # what goes to a pipe is only the output asked for).
-    sys.stderr.write(config_line(config.source) + "\n")
     inventory, path_problems = load_inventory(chosen)
+    # Every figure depends on the settings: say on every run which file they came from (stderr, so that
+    # what goes to a pipe is only the output asked for), once the inventory is read; -q prints problems only.
+    if not is_quiet():
+        sys.stderr.write(config_line(config.source) + "\n")
     inventory.apply_severities(config.validate_.severity)
     if not inventory.files:
         fail(
