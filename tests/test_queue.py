@@ -203,3 +203,29 @@ def test_simulate_month_matches_its_month_figures_arrivals(shimin: CounterQueue)
     config = QueueConfig(simulation_days=20)
     day = simulate_month(shimin.streams, shimin.slots, {}, 5, 9, config)
     assert day.arrivals_per_day == pytest.approx(shimin.today.month(5).arrivals_per_day, rel=0.05)
+
+
+# The workbook ------------------------------------------------------------------------------------------------
+
+
+def test_the_workbook_shows_the_waits_of_counters_with_windows_only(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from bpr.export.workbook import write_workbook
+
+    inventory, _ = load_inventory([Path(INVENTORIES)])
+    analysis = analyse_inventory(inventory, Config())
+    write_workbook(analysis, tmp_path / "all.xlsx")
+    write_workbook(analysis, tmp_path / "hoken.xlsx", sections={"保険年金課"})
+    book = load_workbook(tmp_path / "all.xlsx")
+    assert book.sheetnames[-3:] == ["待ち時間", "待ち時間の推移", "算定方法"]
+    rows = list(book["待ち時間"].iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "窓口")
+    april = next(row for row in rows if row[2] == "4月")
+    assert april[header.index("窓口数")] == 9 and april[header.index("必要な\n窓口数")] == 14
+    assert april[header.index("10時")] == "超過"
+    years = [row for row in book["待ち時間の推移"].iter_rows(values_only=True) if row[0] == "市民課 住民記録窓口"]
+    assert [row[1] for row in years] == ["現状", "令和4年度", "令和5年度", "令和6年度", "令和7年度", "定常"]
+    method = [row[0] for row in book["算定方法"].iter_rows(values_only=True)]
+    assert "■ 待ち時間の前提（待たせない）" in method and "待ち時間（Erlang C）" in method
+    assert "待ち時間" not in load_workbook(tmp_path / "hoken.xlsx").sheetnames  # no windows written there

@@ -296,13 +296,17 @@ def analyse_counter(
 
 
 def analyse_queue(
-    analysis: Analysis, config: Config, month: int | None = None, counters: Sequence[str] = ()
+    analysis: Analysis,
+    config: Config,
+    month: int | None = None,
+    counters: Sequence[str] = (),
+    windows_only: bool = False,
 ) -> QueueAnalysis:
-    """Return the queue of every counter (or of those named) whose visits take window time, by file, procedures by id."""
+    """Return the queue of every counter (or of those named, or with windows) whose visits take window time, by file."""
     by_counter: dict[str, list[ScoredProcedure]] = {}
     owners: dict[str, Counter] = {}
     for item in sorted(analysis.procedures, key=lambda p: (p.file, p.procedure.id)):
-        if counters and item.counter.id not in counters:
+        if (counters and item.counter.id not in counters) or (windows_only and item.counter.windows is None):
             continue
         by_counter.setdefault(item.counter.id, []).append(item)
         owners.setdefault(item.counter.id, item.counter)
