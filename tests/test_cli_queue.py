@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -62,3 +63,22 @@ def test_an_unknown_counter_is_a_usage_error(runner: CliRunner) -> None:
 def test_a_month_out_of_range_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["queue", str(INVENTORIES), "--month", "13"])
     assert result.exit_code == 2
+
+
+def test_a_counter_without_counter_effort_is_named_not_silently_dropped(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "imported.yaml").write_text(
+        "version: 1\n"
+        "counter: {id: koseki, name: 戸籍窓口, section: 市民課, windows: 2}\n"
+        "procedures:\n"
+        "  - id: koseki-tohon\n"
+        "    name: 戸籍謄本\n"
+        "    annual_volume: 1000\n"
+        "    steps:\n"
+        "      - {id: apply, name: 請求, actor: citizen, in_person: true}\n"
+        "      - {id: receive, name: 受付, actor: counter}\n",
+        encoding="utf-8",
+    )
+    data = json.loads(runner.invoke(app, ["queue", str(tmp_path), "--format", "json"]).stdout)
+    assert data["counters"] == [] and data["left_out"] == ["koseki"]
+    text = runner.invoke(app, ["queue", str(tmp_path)], env={"BPR_LANG": "en"})
+    assert text.exit_code == 0 and "No wait for koseki" in text.stdout

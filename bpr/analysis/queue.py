@@ -149,6 +149,9 @@ class QueueAnalysis:
     config: QueueConfig
     start_fy: int
     years: int
+    # Counters left out: no visit takes window time (no in-person case with counter-step effort, as in the
+    # skeleton flows of an import): there is no service time to queue for.
+    left_out: tuple[str, ...] = ()
 
 
 def month_figures(
@@ -310,9 +313,11 @@ def analyse_queue(
             continue
         by_counter.setdefault(item.counter.id, []).append(item)
         owners.setdefault(item.counter.id, item.counter)
-    found = []
+    found, left_out = [], []
     for counter_id in sorted(by_counter, key=lambda cid: by_counter[cid][0].file):
         result = analyse_counter(owners[counter_id], by_counter[counter_id], analysis, config, month)
         if result is not None:
             found.append(result)
-    return QueueAnalysis(tuple(found), config.queue, analysis.roadmap.start_fy, analysis.roadmap.years)
+        else:
+            left_out.append(counter_id)
+    return QueueAnalysis(tuple(found), config.queue, analysis.roadmap.start_fy, analysis.roadmap.years, tuple(left_out))

@@ -83,6 +83,14 @@ def _print(console: Console, result: QueueAnalysis) -> None:
 
     for counter in result.counters:
         _print_counter(console, counter, result.config.target_wait_minutes)
+    if result.left_out:
+        print_wrapped(
+            console,
+            _(
+                "No wait for {ids}: no case comes in person to a counter step with an effort (a skeleton flow has"
+                " none); survey the flows to compute it."
+            ).format(ids=", ".join(result.left_out)),
+        )
     print_wrapped(
         console,
         _(

@@ -172,5 +172,7 @@ def queue_json(queue: QueueAnalysis, config_source: str | None) -> str:
             for a in queue_assumptions(queue.config)
         ],
         "counters": [counter_record(counter) for counter in queue.counters],
+        # No visit with window time (no in-person case with counter-step effort): no wait to compute.
+        "left_out": list(queue.left_out),
     }
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
