@@ -28,6 +28,7 @@ from bpr.i18n import N_, _, translate
 from bpr.inventory.codes import CODES
 from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
 from bpr.inventory.problem import Problem, Severity, found
+from bpr.inventory.profiles import HourlyProfile, MonthlyProfile, OpeningHours
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
@@ -380,6 +381,57 @@ class StandardizationConfig(_Section):
     systems: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] = STANDARD_SYSTEMS
 
 
+class MonthlyProfileDefault(_Section):
+    """A default 繁忙期 for the procedures of some life events: cases by month, and where the weights come from."""
+
+    name: Annotated[str, Field(min_length=1)]
+    life_events: list[LifeEvent]
+    weights: MonthlyProfile
+    source: Annotated[str, Field(min_length=1)]
+
+
+# Weekdays less national holidays and 年末年始 (29 December – 3 January) in 令和6年度 (April 2024 – March 2025).
+WORKING_DAYS_FY2024 = {1: 19, 2: 18, 3: 20, 4: 21, 5: 21, 6: 20, 7: 22, 8: 21, 9: 19, 10: 22, 11: 20, 12: 20}
+MOVING_PROFILE = MonthlyProfileDefault(
+    name="住民異動",
+    life_events=[LifeEvent.MOVING],
+    weights=[0.85, 0.85, 1.9, 1.6, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85],
+    source="4月 1.6: 総務省統計局「住民基本台帳人口移動報告」2021年、4月の市区町村間移動者数 709,863人は"
+    "年間 5,247,744人の月平均の1.62倍。3月 1.9 と他の月 0.85 は推計（3月は同報告で年間最多の月）",
+)
+HOURLY_ESTIMATE = {8: 1.0, 9: 1.3, 10: 1.4, 11: 1.2, 12: 0.8, 13: 1.0, 14: 1.1, 15: 1.0, 16: 0.8, 17: 0.5}
+WorkingDays = Annotated[int, Field(ge=0, le=31)]
+Month = Annotated[int, Field(ge=1, le=12)]
+
+
+class QueueConfig(_Section):
+    """待たせない (`bpr queue`): the wait target, opening hours, working days, arrival profiles and what measures do.
+
+    docs/queue.md has every formula and where each default comes from.
+    """
+
+    target_wait_minutes: Annotated[float, Field(gt=0, le=600)] = 15.0
+    opening_hours: OpeningHours = "08:30-17:15"
+    working_days: dict[Month, WorkingDays] = WORKING_DAYS_FY2024
+    monthly_profiles: list[MonthlyProfileDefault] = [MOVING_PROFILE]
+    hourly_profile: HourlyProfile = HOURLY_ESTIMATE
+    hourly_source: Annotated[str, Field(min_length=1)] = (
+        "推計: 午前10時台が最も多く昼休みに減り、閉庁前に少ない市役所の一般的な形。発券機の記録で置き換える"
+    )
+    # 予約: the share of a BPR measure's counter cases that come by appointment, spread evenly over the day.
+    reservation_share: Fraction = 0.3
+    # 書かない窓口: the window's service time of a procedure with handwritten forms is multiplied by this.
+    no_writing_service_factor: Annotated[float, Field(gt=0, le=1)] = 0.8
+    simulation_days: Annotated[int, Field(ge=1, le=10_000)] = 40
+    seed: Annotated[int, Field(ge=0)] = 1
+
+    @field_validator("working_days")
+    @classmethod
+    def _every_month(cls, value: dict[int, int]) -> dict[int, int]:
+        # A month left out keeps its default, so that a city may set only the months it knows.
+        return dict(sorted({**WORKING_DAYS_FY2024, **value}.items()))
+
+
 def _severities(value: dict[str, str]) -> dict[str, str]:
     """Accept only the codes of warnings: an error stands for an inventory bpr cannot compute on."""
     for code in value:
@@ -415,6 +467,7 @@ class Config(_Section):
     import_: ImportConfig = Field(default=ImportConfig(), alias="import")
     standardization: StandardizationConfig = StandardizationConfig()
     validate_: ValidateConfig = Field(default=ValidateConfig(), alias="validate")
+    queue: QueueConfig = QueueConfig()
     # The file it was read from (None: the built-in defaults), which every output names (model v3's readers
     # must know which travel time or cost their figures assume).
     _source: str | None = PrivateAttr(default=None)

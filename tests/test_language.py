@@ -99,6 +99,7 @@ def _commands(world: Path, out: Path) -> Iterator[tuple[list[str], bool]]:
     yield ["diagram", inv, "-o", str(out / "d"), "--format", "dot", *config], False
     yield ["build", inv, "-o", str(out / "b"), "--no-diagrams", *config], True
     yield ["journeys", inv, *config], False
+    yield ["queue", inv, "--counter", "shimin", *config], False
     yield ["diff", inv, inv, *config], False
     yield ["new", "kankyo", "--name", "kankyo", "--section", "kankyo", "-o", str(out / "new")], False
     yield ["doctor"], False
@@ -109,7 +110,7 @@ def _commands(world: Path, out: Path) -> Iterator[tuple[list[str], bool]]:
     yield ["--help"], False
     for command in ["validate", "schema", "new", "score", "roadmap", "config", "diagram", "diff", "doctor"]:
         yield [command, "--help"], False
-    for command in ["build", "journeys", "report", "import", "national"]:
+    for command in ["build", "journeys", "queue", "report", "import", "national"]:
         yield [command, "--help"], False
     yield ["import", "national", "--help"], False
     yield ["survey", "export", "--help"], False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bpr.i18n import Phrase
@@ -319,3 +320,11 @@ class Analysis:
     not_handled: tuple[NotHandled, ...] = ()
     # 効果検証 (model v3, property 10): bpr/analysis/verification.py's records of done plans with plan.actual.
     verification: tuple[Any, ...] = ()
+
+    @cached_property
+    def queue(self) -> Any:
+        """Return the waits of the counters whose windows the inventory writes (bpr/analysis/queue.py), on first use."""
+        from bpr.analysis.queue import analyse_queue
+
+        # Computed when an output asks for it: a simulation has no place in `bpr score`'s time.
+        return None if self.config is None else analyse_queue(self, self.config, windows_only=True)

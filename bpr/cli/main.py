@@ -30,6 +30,7 @@ from bpr.cli import (
     importer,
     journeys,
     new,
+    queue,
     reader_gone,
     report,
     report_internal_error,
@@ -202,6 +203,7 @@ app.command("diff")(diff.diff)
 app.command("doctor")(doctor.doctor)
 app.command("build")(build.build)
 app.command("journeys")(journeys.journeys)
+app.command("queue")(queue.queue)
 app.command("report")(report.report)
 app.command("docs")(docs.docs)
 app.add_typer(importer.app, name="import")

@@ -1,4 +1,4 @@
-"""Pydantic models of inventory format v1 and its optional additions of 1.1 (see docs/format.md)."""
+"""Pydantic models of inventory format v1 and its optional additions of 1.1 and 1.2 (see docs/format.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from pydantic import (
 
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _
+from bpr.inventory.profiles import MAX_WINDOWS, HourlyProfile, MonthlyProfile, OpeningHours
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
@@ -672,6 +673,7 @@ class Procedure(_Model):
     issues: list[Text] = []
     notes: str | None = None
     survey: SurveyAnswer | None = None
+    monthly_profile: MonthlyProfile | None = None
 
 
 class Counter(_Model):
@@ -683,6 +685,10 @@ class Counter(_Model):
     department: Text | None = None
     location: Text | None = None
     surveyed_on: dt.date | None = None
+    windows: Annotated[StrictInt, Field(ge=1, le=MAX_WINDOWS)] | None = None
+    opening_hours: OpeningHours | None = None
+    monthly_profile: MonthlyProfile | None = None
+    hourly_profile: HourlyProfile | None = None
 
 
 class InventoryFile(_Model):

@@ -38,6 +38,9 @@ from bpr.survey.emit import counter_file_text, scalar
 
 PROCEDURE_FIELDS: tuple[str, ...] = tuple(Procedure.model_fields)
 COUNTER_FIELDS: tuple[str, ...] = tuple(Counter.model_fields)
+# Format 1.2's counter fields (待たせない) that a 調査票 may lack: the profiles are never in it, and a form
+# exported before 1.2 has no 窓口数 or 受付時間 line. What the form does not give stays as the file holds it.
+COUNTER_FIELDS_KEPT_UNLESS_GIVEN = frozenset({"windows", "opening_hours", "monthly_profile", "hourly_profile"})
 # Written in flow style, one line each, as the sample inventory and `bpr new` write them.
 _FLOW_FIELDS = frozenset({"life_events", "online", "fee"})
 _ITEM_KEYS = {"steps": ("id", Step), "attachments": ("name", Attachment)}
@@ -340,6 +343,8 @@ class CounterDocument:
         for name in COUNTER_FIELDS:
             new = counter.get(name)
             old = mapping.get(name)
+            if new is None and name in COUNTER_FIELDS_KEPT_UNLESS_GIVEN:
+                continue
             if to_plain(old) == to_plain(new) or (name == "surveyed_on" and str(old) == str(new)):
                 continue
             changed.append(name)

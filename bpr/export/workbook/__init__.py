@@ -27,6 +27,7 @@ from bpr.export.workbook.issues_sheet import issues_table
 from bpr.export.workbook.method_sheet import METHOD_TITLE, write_contents, write_method
 from bpr.export.workbook.overview import SHEET_TITLE, write_overview
 from bpr.export.workbook.priority import priority_sheet
+from bpr.export.workbook.queue_sheet import queue_tables
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
 from bpr.export.workbook.table import plan_sheets, write_table
@@ -128,6 +129,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     tables = [priority_sheet(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
     crosscut = (journeys_table(scope), documents_sheet(scope), cashless_sheet(scope), verification_table(scope))
     tables += [t for t in crosscut if t is not None]
+    tables += queue_tables(scope)
     # Each table is read once now: its rows say how many sheets it needs, which 概要 and 目次 name.
     plans = [plan_sheets(table, scope.row_limit) for table in tables]
     notes = [

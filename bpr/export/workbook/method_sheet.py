@@ -12,6 +12,7 @@ from typing import Any
 
 from bpr.analysis import factors
 from bpr.config import Config
+from bpr.export.workbook.queue_sheet import queue_method_rows
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import LABEL, LINK, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
 from bpr.export.workbook.writer import SheetWriter
@@ -34,6 +35,8 @@ SHEET_NOTES = {
     "添付書類": "市が自ら発行するのに住民に求めている書類",
     "キャッシュレス": "現金でしか払えない手数料",
     "効果検証": "完了した施策の実測と見込みの比較（施策の種類ごとの実測÷見込み）",
+    "待ち時間": "窓口数を書いた窓口の月・時間帯別の待ち時間、必要な窓口数、ピークの日のシミュレーション",
+    "待ち時間の推移": "ロードマップの施策による、年度ごとのピークの待ち時間と必要な窓口数",
     METHOD_TITLE: "数値・スコア・順位・ロードマップの算定方法と、使った設定値",
 }
 
@@ -137,6 +140,12 @@ def write_method(workbook: Any, scope: Scope, styles: CellStyles) -> None:
     out.header("項目", "値", "意味")
     for label, value, meaning in settings(config):
         out.add((label, LABEL), (value, WRAPPED), (meaning, WRAPPED))
+    waits = queue_method_rows(scope)
+    if waits:
+        out.heading("■ 待ち時間の前提（待たせない）")
+        out.header("項目", "値", "出典")
+        for label, value, source in waits:
+            out.add((label, LABEL), (value, WRAPPED), (source, WRAPPED))
 
 
 def factor_settings(config: Config) -> list[tuple[str, str, str]]:

@@ -107,7 +107,12 @@ COUNTER_COLUMNS: tuple[Column, ...] = (
     Column("部", ("department",), CellKind.TEXT, 30, "課の属する部", "市民環境部"),
     Column("場所", ("location",), CellKind.TEXT, 30, "窓口のある庁舎・階", "本庁舎1階"),
     Column("調査日", ("surveyed_on",), CellKind.DATE, 30, "棚卸を行った日 (例 2022/7/15)", "2022/7/15"),
+    # Format 1.2 (待たせない, docs/queue.md): a form exported before them has no such line, and reads as before.
+    Column("窓口数", ("windows",), CellKind.INTEGER, 30, "同時に応対できる窓口の数 (待ち時間の計算に使う)", "4"),
+    Column("受付時間", ("opening_hours",), CellKind.TEXT, 30, "受付の開始と終了 (例 08:30-17:15)", "08:30-17:15"),
 )
+# Lines of the 窓口 sheet added after the first 調査票: a form without them is still a 調査票.
+LATER_COUNTER_LINES = frozenset({"窓口数", "受付時間"})
 
 PROCEDURE_COLUMNS: tuple[Column, ...] = (
     Column(

@@ -32,6 +32,7 @@ from bpr.survey.sheets.layout import (
     COUNTER_SHEET,
     FIRST_ROW,
     HEADER_ROW,
+    LATER_COUNTER_LINES,
     PROCEDURE_COLUMNS,
     PROCEDURE_SHEET,
     REQUIRED_MARK,
@@ -242,7 +243,7 @@ class _Reader:
             self._put(
                 counter, ("counter",), column, CellRef(COUNTER_SHEET, number, 2), row[1] if len(row) > 1 else None
             )
-        lost = [column.header for column in COUNTER_COLUMNS if column.header not in seen]
+        lost = [c.header for c in COUNTER_COLUMNS if c.header not in seen and c.header not in LATER_COUNTER_LINES]
         if lost:
             raise NotASurvey(
                 _("has no line {lines} on the sheet {sheet}: was the sheet changed?").format(
