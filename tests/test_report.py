@@ -641,3 +641,25 @@ def test_the_index_shows_the_outlook_by_year_as_the_roadmap_computes_it(
         values = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
         assert values[:2] == [f"{year.staff_hours:,.0f}", f"{year.citizen_hours:,.0f}"]
         assert values[-1] == f"{year.net:,.0f}"
+
+
+def test_the_queue_page_shows_each_counter_s_heat_map_as_the_analysis_computes_it(
+    sample_report: Path, sample_analysis: Analysis
+) -> None:
+    queue = sample_analysis.queue
+    assert queue is not None and queue.counters  # the sample's 住民記録窓口 writes its windows
+    html = (sample_report / "queue.html").read_text(encoding="utf-8")
+    assert 'href="queue.html"' in (sample_report / "index.html").read_text(encoding="utf-8")
+    counter = queue.counters[0]
+    peak = counter.today.peak
+    # The busiest hour of the busiest month, and the windows it needs, as the analysis says them.
+    assert f"最も混むのは {peak.month}月の{peak.peak.hour}時台" in html
+    assert f"窓口数 {peak.peak.windows_needed}" in html
+    # One row a month, a cell per opening hour; 超過 where the visits reach the windows.
+    hours = len({slot.hour for slot in counter.slots})
+    table = html.split('<table class="heat">')[1].split("</table>")[0]
+    assert table.count("<tr><th scope=\"row\">") == 12
+    assert table.count('<td class="tone') == 12 * hours
+    overloaded = sum(1 for month in counter.today.months for hour in month.hours if hour.wait is None)
+    assert table.count("over-capacity") == overloaded
+    assert "docs/" not in html

@@ -27,6 +27,7 @@ from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
 from bpr.export.report.format import FILTERS
 from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
+from bpr.export.report.queue_page import QUEUE_PAGE, queue_page
 from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
 from bpr.export.report.tables import chip, html_table
 from bpr.export.tables.priority import SECTION_LIST, priority_table
@@ -105,6 +106,8 @@ def write_report(
         write(folder / EVENTS / journey_file(journey), "event.html.j2", "../", journey.label, journey)
     if site.documents:
         write(folder / DOCUMENTS, "documents.html.j2", "", "添付書類・キャッシュレス", documents_page(analysis))
+    if site.queue:
+        write(folder / QUEUE_PAGE, "queue.html.j2", "", "待ち時間", queue_page(analysis.queue))
     # The diagrams' presentation, once for every page (bpr/export/report/svg.py: SvgStyles).
     with open(folder / "report.css", "a", encoding="utf-8", newline="\n") as css:
         css.write(styles.css())
@@ -124,6 +127,7 @@ def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
         section_pages=section_pages(item.counter.section for item in analysis.procedures),
         event_pages={j.event.value: (LIFE_EVENT_TITLES[j.event], journey_file(j)) for j in analysis.journeys},
         documents=bool(analysis.documents or analysis.cashless),
+        queue=analysis.queue is not None and bool(analysis.queue.counters),
     )
 
 
