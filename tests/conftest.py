@@ -93,6 +93,17 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
+# The day every test's outputs say they were made (2023-11-14 UTC): the workbook's 作成日 is today's date
+# unless SOURCE_DATE_EPOCH is set, and tests that compare two builds must not see midnight pass between them.
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set SOURCE_DATE_EPOCH (the reproducible-builds convention) for every test; tests of the clock remove it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+
+
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test in English (BPR_LANG=en), the message ids, outside GitHub Actions; tests of Japanese ask for it.
