@@ -6,6 +6,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -98,10 +99,15 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 SOURCE_DATE_EPOCH = "1700000000"
 
 
-@pytest.fixture(autouse=True)
-def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Set SOURCE_DATE_EPOCH (the reproducible-builds convention) for every test; tests of the clock remove it."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+@pytest.fixture(autouse=True, scope="session")
+def _reproducible() -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (the reproducible-builds convention) for the whole run; tests of the clock remove it.
+
+    For the session, so that a module's fixture that builds once (before any test's own fixtures) sees it too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        yield
 
 
 @pytest.fixture(autouse=True)
