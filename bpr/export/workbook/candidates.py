@@ -21,7 +21,7 @@ from bpr.export.workbook.styles import (
     CellFormat,
     measure_format,
 )
-from bpr.export.workbook.table import Column, Folded, Row, Styled, Table
+from bpr.export.workbook.table import REPEATED, Column, Folded, Row, Styled, Table
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
@@ -55,9 +55,6 @@ COLUMNS = (
 PRINTED = 12  # up to 予定年度
 SCORE_COLUMNS = (14,)
 NOTE = CellFormat(border=None)
-# A procedure's number, section, name and recommendation on its second row and after: kept for filtering and
-# sorting, not shown (";;;" shows no value), so that its steps read as one group, one line each.
-REPEATED = CellFormat(number_format=";;;")
 EXPLANATION = (
     "位置づけ: 主施策 = 推奨の施策、補完 = 主施策に併せて行う施策 (主施策の残りに対して見積もり)、"
     "参考 = 閾値に届かない候補 (印刷しない。行の左の ＋ で開く)。",
@@ -99,7 +96,8 @@ def _measure_steps(item: ScoredProcedure) -> Iterator[tuple[Measure, MeasurePlan
 
 
 def _procedure_rows(scope: Scope, item: ScoredProcedure) -> Iterator[Row]:
-    """Return a procedure's rows: the procedure named on its first only; a 参考 row folded (on screen only)."""
+    """Return a procedure's rows: the procedure named on its first only (REPEATED: its steps read as one group,
+    kept on one page); a 参考 row folded (on screen only)."""
     named = False
     for measure, plan, steps in _measure_steps(item):
         for index, step in enumerate(steps or [None]):

@@ -8,7 +8,7 @@ from bpr.export.presentation import counter_label, warning_lines
 from bpr.export.workbook.cell_lines import packed
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import CENTRED, NUMBER, TEXT, WARNING_FILL, WRAPPED, CellFormat
-from bpr.export.workbook.table import Column, Folded, Row, Styled, Table
+from bpr.export.workbook.table import REPEATED, Column, Folded, Row, Styled, Table
 
 TITLE = "課題一覧"
 ISSUE = "課題"
@@ -16,9 +16,6 @@ WARNING = "警告"
 WARNING_FORMAT = CellFormat(horizontal="center", fill=WARNING_FILL)
 WARNED = Styled(WARNING, WARNING_FORMAT)
 CONTENT_WIDTH = 135.0
-# A procedure's number, section and name on its row of warnings after its row of issues: kept for
-# filtering and sorting, not shown (";;;" shows no value).
-REPEATED = CellFormat(number_format=";;;")
 
 # Within PRINTED_WIDTH (paper.py): 8 pt on A4. The kind, the section and the counter are on screen only,
 # after 内容.
@@ -51,7 +48,7 @@ def issues_table(scope: Scope) -> Table:
             counter = (item.counter.section, counter_label(item.counter))
             if item.procedure.issues:
                 yield (*where, packed(item.procedure.issues, CONTENT_WIDTH), ISSUE, *counter)
-                where = tuple(Styled(value, REPEATED) for value in where)
+                where = tuple(Styled(value, REPEATED) for value in where)  # kept to filter, not shown
             if said[item.id]:
                 # Folded (on screen, ＋ opens them), one a line: the checker's findings are the DX team's to act on.
                 yield Folded((*where, "\n".join(_warnings(said[item.id])), WARNED, *counter))

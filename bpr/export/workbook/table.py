@@ -58,6 +58,11 @@ class Styled:
     fmt: CellFormat
 
 
+# A value kept in its cell for sorting and filtering but not shown (";;;" shows nothing): a procedure's
+# number and name on its second row and after. Such a row stays on the page of the row that shows them.
+REPEATED = CellFormat(number_format=";;;")
+
+
 @dataclass(frozen=True, slots=True)
 class Folded:
     """A row folded under the row above it: on screen when its group is opened (＋ beside the rows), never printed."""
@@ -223,10 +228,14 @@ def plan_sheets(table: Table, row_limit: int, paper: str = "a4") -> SheetPlan:
     laid: list[Cells] | None = [] if measured.rows is not None else None
     heights: list[float | None] = []
     folded: list[bool] = []
+    starts: list[int] = []  # the rows (0-based) that start a group kept on one page
     for row in measured.rows if measured.rows is not None else table.rows():
         cells, height = lay_out(row, formats, widths, printed)
         heights.append(height)
         folded.append(type(row) is Folded)
+        first = cells_of(row)[0] if cells_of(row) else None
+        if not (isinstance(first, Styled) and first.fmt is REPEATED):
+            starts.append(len(heights) - 1)
         if laid is not None:
             laid.append(cells)
     scale = print_scale(widths[:printed] if printed is not None else widths, paper)
@@ -240,7 +249,8 @@ def plan_sheets(table: Table, row_limit: int, paper: str = "a4") -> SheetPlan:
             for height, hidden in zip(heights[start:end], folded[start:end], strict=True)
         ]
         head = 0 if table.repeated_preamble else len(table.preamble)
-        pages.append(paginate(rows, page_height(scale, paper), head=head, repeated=len(on_title) - head))
+        groups = [len(on_title) + index - start + 1 for index in starts if start <= index < end]
+        pages.append(paginate(rows, page_height(scale, paper), head=head, repeated=len(on_title) - head, groups=groups))
     return SheetPlan(table, measured, titles, title_rows, heights, folded, laid, scale, pages)
 
 
