@@ -15,8 +15,11 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 
+@functools.lru_cache(maxsize=65_536)  # the same phrases are measured again and again when a text is wrapped
 def display_width(value: str) -> int:
     """Return the width of text in half-width cells (full-width characters count two)."""
+    if value.isascii():
+        return len(value)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in value)
 
 
@@ -149,9 +152,15 @@ def _parser() -> Callable[[str], list[str]]:
     return budoux.load_default_japanese_parser().parse
 
 
-def _phrases(text: str) -> list[str]:
+def phrases(text: str) -> tuple[str, ...]:
+    """Return the pieces a line of text may break between (BudouX's phrases, spaces and Latin words), in order."""
+    return tuple(token for token in _tokens(text, 1_000_000) if token != " ")
+
+
+@functools.lru_cache(maxsize=65_536)  # the workbook breaks one text at several widths (a name on four sheets)
+def _phrases(text: str) -> tuple[str, ...]:
     """Return BudouX's phrases of a text, with the 禁則 marks moved onto the phrase they belong to."""
-    return _glued(_parser()(text) or [text])
+    return tuple(_glued(_parser()(text) or [text]))
 
 
 def _glued(pieces: Iterable[str]) -> list[str]:

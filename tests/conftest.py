@@ -6,6 +6,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -91,6 +92,22 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """Keep the parse cache of every test, and the key that signs it, in temporary folders, never in ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+# The day every test's outputs say they were made (2023-11-14 UTC): the workbook's 作成日 is today's date
+# unless SOURCE_DATE_EPOCH is set, and tests that compare two builds must not see midnight pass between them.
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reproducible() -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (the reproducible-builds convention) for the whole run; tests of the clock remove it.
+
+    For the session, so that a module's fixture that builds once (before any test's own fixtures) sees it too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        yield
 
 
 @pytest.fixture(autouse=True)

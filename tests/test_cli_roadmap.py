@@ -46,7 +46,6 @@ def test_writes_the_workbook_and_prints_the_kpi_status(runner: CliRunner, invent
     path = tmp_path / "out" / "roadmap.xlsx"
     assert load_workbook(path).sheetnames == [
         "概要",
-        "目次",
         "優先順位",
         "ロードマップ",
         "AI-OCR・RPA候補",

@@ -658,7 +658,7 @@ def test_the_queue_page_shows_each_counter_s_heat_map_as_the_analysis_computes_i
     # One row a month, a cell per opening hour; 超過 where the visits reach the windows.
     hours = len({slot.hour for slot in counter.slots})
     table = html.split('<table class="heat">')[1].split("</table>")[0]
-    assert table.count("<tr><th scope=\"row\">") == 12
+    assert table.count('<tr><th scope="row">') == 12
     assert table.count('<td class="tone') == 12 * hours
     overloaded = sum(1 for month in counter.today.months for hour in month.hours if hour.wait is None)
     assert table.count("over-capacity") == overloaded

@@ -22,6 +22,10 @@ What each private use is, and why:
 - ``WriteOnlyWorksheet._get_writer()`` and ``._hyperlinks`` (:func:`add_links`): the rows bpr writes
   have no cells to hold a link, so their links go into the list openpyxl writes with the frame (the
   ``<hyperlinks>`` element and its relationships). Making the writer empties that list: it is made first.
+- ``WriteOnlyWorksheet._comments`` (:func:`add_comments`): likewise for comments (優先順位's full reasons):
+  openpyxl collects a write-only sheet's comments from the cells it writes, into this list, and writes
+  the sheet's ``<legacyDrawing>`` with the frame when the list is not empty, then the comments' part
+  and their VML shapes with the workbook. Making the writer empties the list: it is made first.
 - ``StyleableObject._style`` (:func:`style_array`): a cell's array of indices into the workbook's font,
   fill, border … tables. A format is set once on a template cell and its array copied to every cell in
   that format (``Cell(style_array=…)`` is public), instead of each cell hashing its style objects again.
@@ -95,6 +99,21 @@ def add_links(sheet: Any, links: Iterable[tuple[str, str]]) -> None:
 
     sheet._get_writer()  # made now, since making it empties the sheet's list of links
     sheet._hyperlinks.extend(Hyperlink(ref=ref, target=target) for ref, target in links)
+
+
+def add_comments(sheet: Any, comments: Iterable[tuple[str, str]], author: str = "bpr") -> None:
+    """Give a write-only sheet, before it is closed, comments by cell reference (``O5``, text), each box sized to its text."""
+    from openpyxl.comments.comment_sheet import CommentRecord
+
+    sheet._get_writer()  # made now, since making it empties the sheet's list of comments
+    for ref, text in comments:
+        record = CommentRecord(ref=ref, author=author)
+        record.text.t = text
+        lines = text.split("\n")
+        # Pixels: about 13 a full-width character at the comment's 9 pt, 16 a line.
+        record.width = min(640, max(160, 13 * max(len(line) for line in lines) + 16))
+        record.height = min(480, 16 * sum(1 + 13 * len(line) // 624 for line in lines) + 16)
+        sheet._comments.append(record)
 
 
 def style_array(cell: Any) -> Any:

@@ -6,6 +6,9 @@ shows the columns of SECTION_LIST.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from bpr.analysis.planned import Planned
 from bpr.analysis.results import MeasurePlan, ScoredProcedure
 from bpr.analysis.scope import Scope
@@ -16,27 +19,31 @@ from bpr.export.workbook.labels import NATIONAL, added_measures
 
 TITLE = "優先順位"
 NATIONAL_MARK = "○"
+REASON_WIDTH = 48.0  # what the columns before it leave of the page's width at 8 pt (PRINTED_WIDTH)
 
-# What a chief decides on comes first and prints (A4 landscape fitted to the width: about 9 pt, at least
-# 8); the scores and the figures behind them (also spelled out in 理由) and the id follow, on screen only,
-# to sort and filter.
+# What a chief decides on comes first and prints, one line a procedure where its name fits (A4 landscape at
+# 80 %: 8 pt, tests/test_workbook_print.py): the reason's first clause (理由); the complementary measures
+# (in ロードマップ and AI-OCR・RPA候補 too), the full reasons (理由 (全文)), the counter, the scores, the
+# figures behind them and the id follow on screen only, to sort and filter.
+# A header breaks its words where a narrow column needs it: 職員\n削減 reads 職員削減 on one line (one_line).
 COLUMNS = (
-    Column("rank", "順位", Kind.RANK, min_width=5),
-    Column("section", "課", max_width=8),
-    Column("counter", "窓口", max_width=8),
-    Column("name", "手続名", min_width=14, max_width=14),
-    Column("volume", "年間件数", Kind.COUNT, min_width=8, max_width=8),
+    Column("rank", "順位", Kind.RANK, min_width=6, max_width=6),
+    Column("section", "課", max_width=11),
+    Column("name", "手続名", min_width=14, max_width=32),
+    Column("volume", "年間\n件数", Kind.COUNT, min_width=7.5, max_width=7.5),
     Column("national", "国の\n優先", Kind.LABEL, min_width=5, max_width=5),
     Column("recommendation", "推奨施策", Kind.MEASURE, min_width=13, max_width=13),
-    Column("added", "併せて行う\n施策", Kind.LABEL, min_width=11, max_width=11),
-    Column("hours", "期待削減", Kind.COUNT, "時間/年", min_width=10, max_width=10),
-    Column("fte", "職員削減", Kind.FTE, "人工", min_width=9, max_width=9),
-    Column("thousand_yen", "職員削減", Kind.COUNT, "千円", min_width=9, max_width=9),
+    Column("hours", "期待削減", Kind.COUNT, "時間/年", min_width=9.5, max_width=9.5),
+    Column("fte", "職員\n削減", Kind.FTE, "人工", min_width=7, max_width=7),
+    Column("thousand_yen", "職員\n削減", Kind.COUNT, "千円", min_width=8, max_width=8),
     # Model v3, property 4: the primary measure's initial cost and its payback (— when it never pays back).
-    Column("cost", "初期費用", Kind.COUNT, "千円", min_width=8, max_width=8),
-    Column("payback", "回収", Kind.LABEL, "年", min_width=6, max_width=7),
-    Column("planned", "予定年度", Kind.YEAR, min_width=9, max_width=10),
-    Column("reasons", "理由", min_width=40, max_width=60),
+    Column("cost", "初期\n費用", Kind.COUNT, "千円", min_width=8, max_width=8),
+    Column("payback", "回収", Kind.LABEL, "年", min_width=7, max_width=7),
+    Column("planned", "予定年度", Kind.YEAR, min_width=12, max_width=12),
+    Column("reason", "理由", min_width=REASON_WIDTH, max_width=REASON_WIDTH),
+    Column("added", "併せて行う\n施策", Kind.LABEL, min_width=16, max_width=24),
+    Column("reasons", "理由 (全文)", min_width=40, max_width=60),
+    Column("counter", "窓口", max_width=14),
     Column("online", "オンライン\n化スコア", Kind.SCORE, min_width=10, max_width=10),
     Column("rpa", "RPA\nスコア", Kind.SCORE, min_width=6, max_width=7),
     Column("ai_ocr", "AI-OCR\nスコア", Kind.SCORE, min_width=6, max_width=7),
@@ -48,7 +55,7 @@ COLUMNS = (
     Column("in_person_steps", "対面の\n工程数", Kind.COUNT, min_width=6, max_width=6),
     Column("id", "手続ID", Kind.CODE, max_width=30),
 )
-PRINTED = "reasons"  # the last column printed
+PRINTED = "reason"  # the last column printed
 # A section's page lists its procedures with what a chief decides on; the scores are on the index's table.
 SECTION_LIST = (
     "rank",
@@ -86,19 +93,20 @@ def _row(scope: Scope, item: ScoredProcedure) -> Row:
     return (
         item.rank,
         item.counter.section,
-        counter_label(item.counter),
         Link(procedure.name, "procedure", item.id, NATIONAL if procedure.national_priority else ""),
         procedure.annual_volume,
         NATIONAL_MARK if procedure.national_priority else "",
         MeasureMark(planned.primary, uptake=planned.uptake),
-        Items(tuple(added_measures(planned))),
         planned.hours(item),
-        None if staff is None else round(staff_fte(staff, analysis), 2),
+        None if staff is None else staff_fte(staff, analysis),
         None if staff is None else round(staff_thousand_yen(staff, analysis)),
         None if primary is None else primary.cost_initial,
         None if primary is None else payback_label(primary),
         planned_label(scope, item.id),
+        first_clause(_reasons(item, planned)),
+        Items(tuple(added_measures(planned))),
         Items(_reasons(item, planned)),
+        counter_label(item.counter),
         item.scores.online,
         item.scores.rpa,
         item.scores.ai_ocr,
@@ -110,6 +118,25 @@ def _row(scope: Scope, item: ScoredProcedure) -> Row:
         figures.in_person_steps,
         item.id,
     )
+
+
+# An aside in a reason, " (全77,368件の90%)", and where its first clause ends: a product or a result.
+_ASIDE = re.compile(r" ?\([^()]*\)")
+_CLAUSE_END = re.compile(r" (?:×|→) ")
+
+
+def first_clause(reasons: Sequence[str]) -> str:
+    """Return what a procedure's first reason says before its figures: 窓口に残る年間69,631件の30%がコンビニ交付へ.
+
+    The asides in half-width parentheses go (the figures behind the clause); the clause ends before the
+    first product (×) or result (→), which the hours columns show.
+    """
+    if not reasons:
+        return ""
+    text = reasons[0]
+    while (shorter := _ASIDE.sub("", text)) != text:
+        text = shorter
+    return _CLAUSE_END.split(text, maxsplit=1)[0].strip()
 
 
 def payback_label(plan: MeasurePlan) -> str:

@@ -15,12 +15,13 @@ from bpr.export.workbook.styles import (
     HEADING,
     MINUTES,
     NUMBER,
-    PEOPLE,
+    PERSON,
+    TEXT,
     WRAPPED,
     CellFormat,
     measure_format,
 )
-from bpr.export.workbook.table import Column, Row, Styled, Table
+from bpr.export.workbook.table import REPEATED, Column, Folded, Row, Styled, Table
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
@@ -31,28 +32,32 @@ REFERENCE = "参考"  # steps of a measure the procedure does not carry (its sco
 ROLE_ORDER = ("primary", "complement")
 NO_STEPS = "(主施策の後に残る入力・転記: 工程は「優先順位」の理由の欄)"
 
+# Printed up to 予定年度, within PRINTED_WIDTH (paper.py): 8 pt on A4, a step on one line. The section, the
+# volume, the score and the recommendation (in 優先順位 too) follow on screen. Headers break between words.
 COLUMNS = (
-    Column("順位", NUMBER, min_width=5),
-    Column("課", WRAPPED, max_width=10),
-    Column("手続名", WRAPPED, min_width=14, max_width=22),
-    Column("候補", CENTRED, min_width=8),
-    Column("位置づけ", CENTRED, min_width=8),
-    Column("工程", WRAPPED, min_width=16, max_width=28),
-    Column("システム", WRAPPED, max_width=14),
-    Column("作業時間\n(分/件)", CellFormat(number_format=MINUTES), min_width=8),
-    Column("年間件数", NUMBER, min_width=8),
-    Column("現状の作業\n(時間/年)", NUMBER, min_width=8, max_width=11),
-    Column("工程の削減\n(時間/年)", NUMBER, min_width=8, max_width=11),
-    Column("施策の削減\n(時間/年)", NUMBER, min_width=8, max_width=11),
-    Column("職員削減\n(人工)", PEOPLE, min_width=7, max_width=8),
-    Column("スコア", DECIMAL, min_width=6),
-    Column("推奨施策", CENTRED, min_width=10, max_width=12),
-    Column("予定年度", CENTRED, min_width=10, max_width=12),
+    Column("順位", NUMBER, min_width=5, max_width=6),
+    Column("手続名", WRAPPED, min_width=14, max_width=34),
+    Column("候補", CENTRED, min_width=7.5, max_width=7.5),
+    Column("位置\nづけ", CENTRED, min_width=7, max_width=7),
+    Column("工程", WRAPPED, min_width=16, max_width=44),
+    Column("システム", WRAPPED, max_width=21),
+    Column("作業\n時間\n(分/件)", CellFormat(number_format=MINUTES), min_width=7, max_width=7),
+    Column("現状の\n作業\n(時間/年)", NUMBER, min_width=9, max_width=9),
+    Column("工程の\n削減\n(時間/年)", NUMBER, min_width=9, max_width=9),
+    Column("施策の\n削減\n(時間/年)", NUMBER, min_width=9, max_width=9),
+    Column("職員\n削減\n(人工)", PERSON, min_width=7, max_width=7),
+    Column("予定年度", CENTRED, min_width=11, max_width=11),
+    Column("課", TEXT, max_width=16),
+    Column("年間\n件数", NUMBER, min_width=7.5, max_width=9),
+    Column("スコア", DECIMAL, min_width=7, max_width=7),
+    Column("推奨施策", CENTRED, min_width=13, max_width=13),
 )
-SCORE_COLUMNS = (13,)
+PRINTED = 12  # up to 予定年度
+SCORE_COLUMNS = (14,)
 NOTE = CellFormat(border=None)
 EXPLANATION = (
-    "位置づけ: 主施策 = 推奨の施策、補完 = 主施策に併せて行う施策 (主施策の残りに対して見積もり)、参考 = 閾値に届かない候補。",
+    "位置づけ: 主施策 = 推奨の施策、補完 = 主施策に併せて行う施策 (主施策の残りに対して見積もり)、"
+    "参考 = 閾値に届かない候補 (印刷しない。行の左の ＋ で開く)。",
     "工程の削減は工程ごと、施策の削減は手続ごとの値です。主施策・補完は計画どおり行う場合 (補完は主施策の後に残る分)、参考はその施策だけを行う場合です。",
 )
 
@@ -74,8 +79,9 @@ def candidates_table(scope: Scope) -> Table:
         COLUMNS,
         rows,
         preamble=preamble,
-        frozen_columns=3,
+        frozen_columns=2,
         score_columns=SCORE_COLUMNS,
+        printed_columns=PRINTED,
     )
 
 
@@ -90,9 +96,14 @@ def _measure_steps(item: ScoredProcedure) -> Iterator[tuple[Measure, MeasurePlan
 
 
 def _procedure_rows(scope: Scope, item: ScoredProcedure) -> Iterator[Row]:
+    """Return a procedure's rows: the procedure named on its first only (REPEATED: its steps read as one group,
+    kept on one page); a 参考 row folded (on screen only)."""
+    named = False
     for measure, plan, steps in _measure_steps(item):
         for index, step in enumerate(steps or [None]):
-            yield _row(scope, item, measure, plan, step, first=index == 0)
+            row = _row(scope, item, measure, plan, step, first=index == 0, named=not named)
+            named = True
+            yield row if plan is not None else Folded(row)
 
 
 def _role_order(plan: MeasurePlan | None) -> int:
@@ -108,28 +119,33 @@ def _row(
     step: CandidateStep | None,
     *,
     first: bool,
-) -> Row:
+    named: bool,
+) -> tuple[object, ...]:
     volume = item.procedure.annual_volume
     score = plan.score if plan is not None else item.scores.rpa if measure is Measure.RPA else item.scores.ai_ocr
     # The measure's hours once per procedure (on its first step), so that the column adds up.
     measure_hours = plan.hours if plan is not None and first else None
+    recommendation = MEASURE_LABELS[item.recommendation]
     return (
-        item.rank,
-        item.counter.section,
-        item.procedure.name,
+        *(
+            (item.rank, item.procedure.name)
+            if named
+            else (Styled(item.rank, REPEATED), Styled(item.procedure.name, REPEATED))
+        ),
         Styled(MEASURE_LABELS[measure], measure_format(measure)),
         REFERENCE if plan is None else ROLE_LABELS.get(plan.role, plan.role),
         NO_STEPS if step is None else step.step_name,
         "" if step is None else step.system or "",
         None if step is None else step.minutes_per_case,
-        volume,
         None if step is None else round(volume * step.minutes_per_case / 60, 1),
         None if step is None else round(step.hours_per_year, 1),
         measure_hours,
-        None if measure_hours is None or plan is None else round(staff_fte(plan.staff_hours, scope.analysis), 2),
-        score,
-        Styled(MEASURE_LABELS[item.recommendation], measure_format(item.recommendation)),
+        None if measure_hours is None or plan is None else staff_fte(plan.staff_hours, scope.analysis),
         _planned(scope, item.id, measure),
+        item.counter.section,
+        volume,
+        score,
+        Styled(recommendation, measure_format(item.recommendation) if named else REPEATED),
     )
 
 

@@ -10,7 +10,7 @@ from bpr.export.workbook.styles import FONT_NAME, MEASURE_COLOURS
 CHART_HEIGHT_CM = 7.6
 KPI_CHART_WIDTH_CM = 14.0
 YEAR_CHART_WIDTH_CM = 13.0
-CHART_FONT_SIZE = 900  # hundredths of a point: 9 pt on paper, the chart is not scaled
+CHART_FONT_SIZE = 1050  # hundredths of a point: 10.5 pt, 8 pt or more on paper at 概要's scale (paper.py)
 
 
 def add_year_chart(sheet: Any, rows: tuple[int, int], anchor: str) -> None:

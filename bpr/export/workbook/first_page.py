@@ -6,7 +6,7 @@ and 千円); this module only picks and lays them out.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import MeasurePlan, RoadmapItem, ScoredProcedure
@@ -14,13 +14,44 @@ from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import recommendation_label
 from bpr.export.workbook.labels import ROLE_MARKS
 from bpr.export.workbook.scope import Scope
-from bpr.export.workbook.styles import NUMBER, PEOPLE, WRAPPED, CellFormat, measure_format
+from bpr.export.workbook.styles import LABEL, NUMBER, PERSON, WRAPPED, CellFormat, measure_format
 from bpr.export.workbook.writer import SheetWriter
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Measure
 
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What page 1 says about the workbook itself: its edition (作成日 and 版) and where each sheet prints.
+
+    `contents` are the sheets in the order they print, each with its pages ('' when not known), and
+    `total` the workbook's number of pages (None when not known).
+    """
+
+    edition: str
+    contents: tuple[tuple[str, str], ...]
+    total: int | None
+
+
+# A linked cell on one line: LibreOffice sets a link's text as a field, which neither wraps nor breaks.
+CONTENTS_CELL = CellFormat(colour="0563C1")
+CONTENTS_PER_ROW = 5  # sheets a row of 概要 lists, each over two of its columns B to K
+
+
+def write_contents(out: SheetWriter, front: FrontMatter) -> None:
+    """Write the contents where a reader finds them, on page 1: each sheet and its pages, a link to the sheet."""
+    label = "目次（ページ）" if front.total is None else f"目次（A4 横 全 {front.total} ページ）"
+    entries = list(front.contents)
+    for start in range(0, len(entries), CONTENTS_PER_ROW):
+        row = entries[start : start + CONTENTS_PER_ROW]
+        cells = [(f"{title}　{pages}" if pages else title, CONTENTS_CELL, 2) for title, pages in row]
+        links = {position + 1: "'" + title.replace("'", "''") + "'!A1" for position, (title, _) in enumerate(row)}
+        out.add((label if start == 0 else "", LABEL), *cells, links=links)
+
+
 THIS_YEAR_ROWS = 3
 TOP_ROWS = 10
+MIN_TOP_ROWS = 3
 UNPLACED_ROWS = 10
 NOTE = CellFormat(border=None)
 ROLE_NAMES = {"primary": "主施策", "fixed": "確定", **ROLE_MARKS}
@@ -39,15 +70,32 @@ def write_this_year(out: SheetWriter, scope: Scope) -> None:
 
 
 def write_top(out: SheetWriter, scope: Scope) -> None:
-    """Write the procedures that save most, and for a section the measures that found no room."""
-    _write_top(out, scope)
-    if scope.sections is not None:
-        _write_unplaced(out, scope)
+    """Write the procedures that save most, and for a section the measures that found no room; end page 1.
+
+    Page 1 lists as many of the ten as it holds. A section's measures without room end page 1 when they fit
+    on it; else page 1 ends with the ten, and they start page 2 (with their header), the rest of 概要 after.
+    """
+    # As many of the ten as page 1 holds (at least MIN_TOP_ROWS): the table stays whole, with its header.
+    start = out.row
+    for count in range(TOP_ROWS, MIN_TOP_ROWS - 1, -1):
+        out.truncate(start)
+        _write_top(out, scope, count)
+        if out.first_page_holds(scope.paper):
+            break
+    if scope.sections is None:
+        out.end_page()
+        return
+    ten = out.row
+    _write_unplaced(out, scope)
+    if out.first_page_holds(scope.paper):
+        out.end_page()
+    else:
+        out.forced.append(ten)
 
 
 def _measure_cell(measure: Measure, fixed: bool = False) -> CellFormat:
     # One line: オンライン化 fills a column of 12 exactly, and a wrapped cell would take two rows of height.
-    return replace(measure_format(measure, fixed=fixed), wrap=False)
+    return measure_format(measure, fixed=fixed)
 
 
 def _measure_plan(item: ScoredProcedure, measure: object) -> MeasurePlan | None:
@@ -77,7 +125,7 @@ def _write_this_year(out: SheetWriter, scope: Scope) -> None:
             (MEASURE_LABELS[placed_item.measure], _measure_cell(placed_item.measure, fixed=placed_item.fixed)),
             (ROLE_NAMES.get(placed_item.role, placed_item.role), WRAPPED),
             (round(plan.expected_hours) if plan is not None else "", NUMBER),
-            (round(staff_fte(staff, scope.analysis), 2) if plan is not None else "", PEOPLE),
+            (staff_fte(staff, scope.analysis) if plan is not None else "", PERSON),
             (round(staff_thousand_yen(staff, scope.analysis)) if plan is not None else "", NUMBER),
         )
     hidden = len(placed) - THIS_YEAR_ROWS
@@ -85,8 +133,8 @@ def _write_this_year(out: SheetWriter, scope: Scope) -> None:
         out.line(f"ほか {hidden:,} 件（「ロードマップ」の {reiwa(fy)} の列）", NOTE)
 
 
-def _write_top(out: SheetWriter, scope: Scope) -> None:
-    top = [item for item in scope.procedures if scope.planned[item.id].primary.value != "none"][:TOP_ROWS]
+def _write_top(out: SheetWriter, scope: Scope, count: int) -> None:
+    top = [item for item in scope.procedures if scope.planned[item.id].primary.value != "none"][:count]
     out.heading(f"■ 期待削減の大きい手続 上位{len(top)}件")
     if not top:
         out.line("推奨する施策のある手続はありません", NOTE)
@@ -102,7 +150,7 @@ def _write_top(out: SheetWriter, scope: Scope) -> None:
             (item.counter.section, WRAPPED),
             (recommendation_label(planned), _measure_cell(planned.primary)),
             (round(planned.hours(item) or 0.0), NUMBER),
-            (round(staff_fte(staff, scope.analysis), 2), PEOPLE),
+            (staff_fte(staff, scope.analysis), PERSON),
             (round(staff_thousand_yen(staff, scope.analysis)), NUMBER),
             (scope.planned_label(item.id), WRAPPED),
         )

@@ -1,44 +1,25 @@
-"""目次 and 算定方法: where everything is, and how the numbers are made, with the settings in force.
+"""算定方法: how the numbers are made, with the settings in force.
 
-目次 lists every sheet with one line on what it holds, each a link to the sheet. 算定方法 says in plain
-Japanese how figures, scores, rank and the roadmap are computed (docs/scoring.md is the long form), and
-lists the settings of `bpr.yaml` the workbook was made with, so that a chief can check a figure by hand.
+It says in plain Japanese how figures, scores, rank and the roadmap are computed (docs/scoring.md is the
+long form, for the DX team), and lists the settings of `bpr.yaml` the workbook was made with, so that a
+chief can check a figure by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bpr.analysis import factors
 from bpr.config import Config
 from bpr.export.workbook.queue_sheet import queue_method_rows
 from bpr.export.workbook.scope import Scope
-from bpr.export.workbook.styles import LABEL, LINK, TITLE, WRAPPED, CellFormat, CellStyles, set_print_layout
+from bpr.export.workbook.styles import LABEL, TITLE, WRAPPED
 from bpr.export.workbook.writer import SheetWriter
 from bpr.fiscal import reiwa
 from bpr.i18n import translate
 
-CONTENTS_TITLE = "目次"
 METHOD_TITLE = "算定方法"
-WIDTHS = {"A": 34.0, "B": 22.0, "C": 96.0}
-CONTENTS_WIDTHS = {"A": 30.0, "B": 110.0}
-NOTE = CellFormat(border=None, wrap=True)
-
-SHEET_NOTES = {
-    "概要": "今年度に行うこと、KPI、期待削減の大きい手続、対象・削減見込み・年度別の集計",
-    "優先順位": "全手続の順位、推奨施策、期待削減（時間・人工・千円）、予定年度、理由",
-    "ロードマップ": "年度ごとの施策（計画と実績、今年度と国の期限の印）",
-    "AI-OCR・RPA候補": "RPA・AI-OCR の対象となる工程と時間",
-    "課題一覧": "棚卸で挙がった課題と検査の警告（日本語）",
-    "ライフイベント": "出来事ごとの窓口をまたぐ負担とワンストップ窓口の効果",
-    "添付書類": "市が自ら発行するのに住民に求めている書類",
-    "キャッシュレス": "現金でしか払えない手数料",
-    "効果検証": "完了した施策の実測と見込みの比較（施策の種類ごとの実測÷見込み）",
-    "待ち時間": "窓口数を書いた窓口の月・時間帯別の待ち時間、必要な窓口数、ピークの日のシミュレーション",
-    "待ち時間の推移": "ロードマップの施策による、年度ごとのピークの待ち時間と必要な窓口数",
-    METHOD_TITLE: "数値・スコア・順位・ロードマップの算定方法と、使った設定値",
-}
+WIDTHS = {"A": 26.0, "B": 26.0, "C": 122.0}  # PRINTED_WIDTH (paper.py): 8 pt on A4
 
 METHOD_LINES = (
     (
@@ -113,24 +94,9 @@ METHOD_LINES = (
 )
 
 
-def write_contents(workbook: Any, scope: Scope, styles: CellStyles, titles: Sequence[str]) -> None:
-    """Write the 目次 sheet: every sheet of the workbook with what it holds, each a link to it."""
-    sheet = workbook.create_sheet(CONTENTS_TITLE, 1)
-    _setup(sheet, scope, CONTENTS_WIDTHS)
-    out = SheetWriter(sheet, styles, CONTENTS_WIDTHS)
-    out.add((f"{CONTENTS_TITLE}　{scope.title}", TITLE))
-    out.header("シート", "内容")
-    for title in titles:
-        base = title.split(" (")[0]
-        location = "'" + title.replace("'", "''") + "'!A1"
-        out.add((title, LINK), (SHEET_NOTES.get(base, ""), WRAPPED), links={0: location})
-
-
-def write_method(workbook: Any, scope: Scope, styles: CellStyles) -> None:
-    """Write the 算定方法 sheet: the method in plain Japanese, then the settings in force."""
-    sheet = workbook.create_sheet(METHOD_TITLE)
-    _setup(sheet, scope)
-    out = SheetWriter(sheet, styles, WIDTHS)
+def compose_method(scope: Scope) -> SheetWriter:
+    """Compose the 算定方法 sheet: the method in plain Japanese, then the settings in force."""
+    out = SheetWriter(dict(WIDTHS))
     out.add((f"{METHOD_TITLE}　{scope.title}", TITLE))
     out.heading("■ 算定の考え方")
     for label, text in METHOD_LINES:
@@ -146,6 +112,7 @@ def write_method(workbook: Any, scope: Scope, styles: CellStyles) -> None:
         out.header("項目", "値", "出典")
         for label, value, source in waits:
             out.add((label, LABEL), (value, WRAPPED), (source, WRAPPED))
+    return out
 
 
 def factor_settings(config: Config) -> list[tuple[str, str, str]]:
@@ -228,11 +195,3 @@ def _capacity(value: object) -> str:
     if isinstance(value, dict):
         return "・".join(f"{reiwa(int(fy))} {count}" for fy, count in sorted(value.items()))
     return f"{value}件"
-
-
-def _setup(sheet: Any, scope: Scope, widths: dict[str, float] = WIDTHS) -> None:
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-    set_print_layout(
-        sheet, title=scope.title, footer=scope.footer, title_rows=0, paper=scope.paper, issuer=scope.issuer
-    )

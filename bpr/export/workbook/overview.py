@@ -7,6 +7,7 @@ each other, with the other sheets and with the terminal. KPIs and shortfalls are
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bpr.analysis.labels import MEASURE_LABELS
@@ -23,12 +24,12 @@ from bpr.export.tables.overview import (
     years_table,
 )
 from bpr.export.workbook.charts import add_kpi_chart, add_year_chart
-from bpr.export.workbook.first_page import write_this_year, write_top
+from bpr.export.workbook.first_page import FrontMatter, write_contents, write_this_year, write_top
 from bpr.export.workbook.labels import hides_kpi_warning, kpi_status_label
+from bpr.export.workbook.paper import Printing
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.shared_tables import write_block, write_row
 from bpr.export.workbook.styles import (
-    LABEL,
     NUMBER,
     SHARE,
     TITLE,
@@ -36,51 +37,54 @@ from bpr.export.workbook.styles import (
     CellFormat,
     CellStyles,
     measure_format,
-    set_print_layout,
 )
-from bpr.export.workbook.writer import SheetWriter
+from bpr.export.workbook.writer import SheetWriter, write_composed
 from bpr.fiscal import reiwa
 from bpr.inventory.models import Channel, FlowSource
 
 SHEET_TITLE = "概要"
-# About 162 units print on A4 landscape at 88 % or more: 10 pt text stays near 9 pt on paper. Column A is
+# 171 units print on A4 landscape at 81 % (paper.py): 10 pt text at 8 pt or more on paper. Column A is
 # wide enough for most 手続名 on one line (page 1 lists procedures in it).
-WIDTHS = {"A": 46.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 14.0}  # E: 判定 （期限経過）on one line
+WIDTHS = {"A": 46.0, **{letter: 12.0 for letter in "BCDEFGHIJK"}, "E": 17.0}  # E: 判定 未達（期限経過）on one line
 HEADLINE = CellFormat(border=None, bold=True)
 UPTAKE_REFERENCE = "参考: 既にある経路の利用促進 (枠を使わない、定着後)"
 NOTE = CellFormat(border=None)
 ALERT = CellFormat(border=None, colour="C00000")
 MAX_LISTED_SHORTFALLS = 8
 MAX_LISTED_UPTAKE = 10
-CHART_ROWS = 15  # room for a chart of CHART_HEIGHT_CM at the default row height
+CHART_ROWS = 16  # room for a chart of CHART_HEIGHT_CM (215 pt) at ONE_LINE a row, and a little more
 KPI_CHART_ANCHOR = "A"
 YEAR_CHART_ANCHOR = "F"
 
 
-def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[str]) -> None:
-    """Write the 概要 sheet first in the workbook: scope, KPIs, shortfalls, counts, hours, years and charts."""
-    from openpyxl.worksheet.pagebreak import Break
+@dataclass
+class Overview:
+    """概要 composed: its rows, and where its charts go (the rows of the tables they draw, the row they start on)."""
 
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    for letter, width in WIDTHS.items():
-        sheet.column_dimensions[letter].width = width
-    set_print_layout(
-        sheet,
-        title=scope.title,
-        footer=scope.footer,
-        title_rows=0,
-        paper=scope.paper,
-        issuer=scope.issuer,
-    )
-    out = SheetWriter(sheet, styles, WIDTHS)
+    out: SheetWriter
+    kpi_rows: tuple[int, int] | None
+    year_rows: tuple[int, int]
+    chart_row: int
+
+
+def compose_overview(scope: Scope, notes: list[str], front: FrontMatter) -> Overview:
+    """Compose the 概要 sheet: page 1 for a chief, then the scope's counts, hours, years and charts."""
+    out = SheetWriter(dict(WIDTHS))
     out.add((scope.title, TITLE))
     out.line(f"計画期間 {scope.horizon_label}　棚卸日 {scope.surveyed_label}", NOTE)
+    out.line(front.edition, NOTE)
     if scope.sections is not None:
         out.line(
             "この課の手続だけを数えています (対象・施策・削減見込み・年度別)。KPI と計画上の課題は市全体の計画に対する値です。",
             ALERT,
         )
-    total = scope.summary.total_placed
+    summary = scope.summary
+    out.line(
+        f"対象: 窓口 {summary.counters:,}・課 {summary.sections:,}・手続 {summary.procedures:,}"
+        f"（年間 {summary.annual_volume:,}件）・国の優先手続 {summary.national_priority:,}",
+        HEADLINE,
+    )
+    total = summary.total_placed
     # Page 1's total, whose hours it is (model v3, property 9): staff and citizens apart, never added.
     out.line(
         f"削減見込み（計画期間内に配置した施策、1年あたり）: 職員 {total.staff:,.0f} 時間"
@@ -91,47 +95,34 @@ def write_overview(workbook: Any, scope: Scope, styles: CellStyles, notes: list[
     out.line(_outlook_line(scope, figures), HEADLINE)
     for text in _data_notes(scope):
         out.line(text, ALERT)
+    write_contents(out, front)
     # Page 1 is what a chief reads in thirty seconds: what to do this fiscal year, the KPIs, the ten
-    # procedures that save most (and, for a section, what found no room). Page 2 holds the scope, what
-    # falls short, what the roadmap saves and how the counts add up; page 3 the years and the charts.
+    # procedures that save most (and, for a section, what found no room). Then what falls short, what the
+    # roadmap saves, how the counts add up, the years and the charts; each block whole on a page.
     write_this_year(out, scope)
     kpi_rows = _write_kpis(out, scope.analysis.roadmap.kpis)
     write_top(out, scope)
-    breaks = [out.row]
-    _write_scope(out, scope.summary)
     _write_shortfalls(out, scope)
     _write_hours(out, scope)
     _write_outlook(out, scope, figures)
-    _write_counts(out, scope.summary)
-    breaks.append(out.row)
+    _write_counts(out, summary)
     year_rows = _write_years(out, scope)
     out.blank()
     chart_row = out.reserve(CHART_ROWS)
-    if kpi_rows is not None:
-        add_kpi_chart(sheet, kpi_rows, f"{KPI_CHART_ANCHOR}{chart_row}")
-    add_year_chart(sheet, year_rows, f"{YEAR_CHART_ANCHOR}{chart_row}")
-    breaks.append(out.row)
     if scope.sections is None:
-        # City-wide only (a section's workbook shows its one row under 対象): a page of its own.
+        # City-wide only (a section's workbook has its one section): after the charts.
         _write_sections(out, scope)
-        breaks.append(out.row)
     _write_uptake(out, scope)
     _write_notes(out, scope, notes)
-    for row in breaks:
-        sheet.row_breaks.append(Break(id=row))
+    return Overview(out, kpi_rows, year_rows, chart_row)
 
 
-def _write_scope(out: SheetWriter, summary: Summary) -> None:
-    out.heading("■ 対象")
-    rows: list[tuple[str, int]] = [
-        ("窓口数", summary.counters),
-        ("課の数", summary.sections),
-        ("手続数", summary.procedures),
-        ("年間件数 (合計)", summary.annual_volume),
-        ("国の優先手続", summary.national_priority),
-    ]
-    for label, value in rows:
-        out.add((label, LABEL), (value, NUMBER))
+def write_overview(workbook: Any, overview: Overview, scope: Scope, styles: CellStyles, printing: Printing) -> None:
+    """Write the composed 概要 as the workbook's first sheet, with its charts."""
+    sheet = write_composed(workbook, SHEET_TITLE, overview.out, styles, scope, printing)
+    if overview.kpi_rows is not None:
+        add_kpi_chart(sheet, overview.kpi_rows, f"{KPI_CHART_ANCHOR}{overview.chart_row}")
+    add_year_chart(sheet, overview.year_rows, f"{YEAR_CHART_ANCHOR}{overview.chart_row}")
 
 
 def _write_kpis(out: SheetWriter, kpis: tuple[KpiStatus, ...]) -> tuple[int, int] | None:

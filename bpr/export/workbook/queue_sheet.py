@@ -82,12 +82,12 @@ def _months_table(counters: Sequence[CounterQueue], target: float) -> Table:
                     Styled("超過", OVERLOADED) if mean is None else round(mean, 1),
                 )
 
-    preamble: tuple[Row, ...] = (
+    preamble: tuple[Sequence[object], ...] = (
         (
             Styled(
                 f"月の平均的な開庁日の時間帯ごとの平均待ち時間（分、Erlang C）。緑は目標 {target:g}分以内、黄はその2倍以内、"
                 "赤はそれを超える。「超過」は来庁の負荷が窓口数に達し、行列が伸び続ける時間帯。必要な窓口数は、"
-                "その月で最も混む時間帯に目標を守る最少の窓口数。前提は算定方法のシートと docs/queue.md。",
+                "その月で最も混む時間帯に目標を守る最少の窓口数。前提は算定方法のシート。",
                 NOTE,
             ),
         ),
@@ -143,7 +143,7 @@ def _years_table(counters: Sequence[CounterQueue]) -> Table:
                 )
 
     month = counters[0].simulated_month
-    preamble: tuple[Row, ...] = (
+    preamble: tuple[Sequence[object], ...] = (
         (
             Styled(
                 "ロードマップの施策を年度ごとに入れたときのピーク（最も混む月・時間帯）。施策は置かれた年度の翌年度から効き、"

@@ -6,9 +6,10 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
-from bpr.analysis.results import Analysis
+from bpr.analysis.results import Analysis, YearFigures
 from bpr.analysis.scope import MEASURE_ORDER
 from bpr.analysis.scope import Scope as AnalysisScope
+from bpr.analysis.summary import Summary
 from bpr.export.presentation import (
     DEFAULT_AUTHOR,
     OUTSIDE_HORIZON,
@@ -86,6 +87,31 @@ class Scope(AnalysisScope):
         config = self.analysis.config
         issued = config.workbook.issued_on if config is not None else None
         return f"発行 {self.author}" + (f" {japanese_date(issued)}" if issued is not None else "")
+
+    # 概要 is composed more than once (its first page names every sheet's pages): its figures are computed once.
+    @functools.cached_property
+    def _year_figures(self) -> list[YearFigures]:
+        return super().year_figures()
+
+    def year_figures(self) -> list[YearFigures]:
+        """Return model v3's figures of the placed measures in scope, by fiscal year then steady (computed once)."""
+        return self._year_figures
+
+    @functools.cached_property
+    def _summaries_by_year(self) -> list[tuple[int, Summary]]:
+        return super().summaries_by_year()
+
+    def summaries_by_year(self) -> list[tuple[int, Summary]]:
+        """Return the summary of each fiscal year of the horizon (computed once)."""
+        return self._summaries_by_year
+
+    @functools.cached_property
+    def _summaries_by_section(self) -> list[tuple[str, Summary]]:
+        return super().summaries_by_section()
+
+    def summaries_by_section(self) -> list[tuple[str, Summary]]:
+        """Return the summary of each section in scope (computed once)."""
+        return self._summaries_by_section
 
     def planned_label(self, procedure_id: str) -> str:
         """Return when a procedure's measures are planned."""

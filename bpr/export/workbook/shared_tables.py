@@ -85,7 +85,7 @@ def as_sheet(
     table: Table,
     *,
     frozen_columns: int = 0,
-    preamble: tuple[sheets.Row, ...] = (),
+    preamble: tuple[Sequence[object], ...] = (),
     printed: str | None = None,
     links: Sequence[str | None] = (),
     linked: str | None = None,
@@ -196,8 +196,8 @@ def _items(items: Items) -> str:
 
 
 def _status(status: Status) -> sheets.Styled:
-    # 未達 over （期限経過）: a wrapped cell breaks before the parenthesis, never mid-word.
-    return sheets.Styled(status.label.replace("（", "\n（"), STATUS_FORMATS[status.state])
+    # 未達（期限経過）on one line where the column is wide enough; else broken between phrases (cell_lines.py).
+    return sheets.Styled(status.label, STATUS_FORMATS[status.state])
 
 
 def _link(link: Link) -> str:

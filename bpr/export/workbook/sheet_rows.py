@@ -10,7 +10,7 @@ the workbook, the same types and attributes), in UTF-8 rather than ASCII with ch
 content is the same cell for cell: tests/test_workbook_golden.py compares it with dumps written by
 openpyxl's cells (benchmarks/workbook_dump.py).
 
-The sheets with merged cells, links and charts (概要, 目次, 算定方法) are a few hundred cells and stay
+The sheets with merged cells, links and charts (概要, 算定方法) are a few hundred cells and stay
 with openpyxl's cells (`CellStyles.cell`).
 """
 
@@ -76,11 +76,13 @@ class SheetRows:
         finally:
             self._file.close()
 
-    def append(self, cells: Sequence[Cell], height: float | None = None) -> None:
-        """Add a row of cells (None leaves a column empty)."""
+    def append(self, cells: Sequence[Cell], height: float | None = None, folded: bool = False) -> None:
+        """Add a row of cells (None leaves a column empty); a folded row is hidden in a group (outline level 1)."""
         self.row += 1
         number = str(self.row)
-        parts = [f'<row r="{number}">' if height is None else f'<row r="{number}" ht="{height:.16g}" customHeight="1">']
+        size = "" if height is None else f' ht="{height:.16g}" customHeight="1"'
+        fold = ' hidden="1" outlineLevel="1"' if folded else ""
+        parts = [f'<row r="{number}"{size}{fold}>']
         known = self._known
         letters = self._letters
         if len(cells) > len(letters):

@@ -41,7 +41,9 @@ SCORE = "0.0"
 HOURS = "#,##0"
 MINUTES = "#,##0.0"
 FTE = "#,##0.00"  # 人工: two decimals, so that a tenth of a person still shows
-EXPECTED_COUNT = "#,##0.0#"  # expected values per case such as 1.11 visits
+EXPECTED_COUNT = "#,##0.00"  # expected values per case such as 1.11 visits: two decimals in every row
+# 人工 of one procedure or measure as its reasons say them: one decimal from 0.1, two below (0.9, 0.09).
+FTE_AS_REASONS = "[<0.005]0.0;[<0.1]0.00;#,##0.0"
 PERCENT = "0.0%"
 
 PAPER_A4 = 9
@@ -51,6 +53,11 @@ PAPER_SIZES = {"a4": PAPER_A4, "a3": 8}
 LINE_SPACING = 1.45
 ROW_PADDING = 3.0
 DEFAULT_ROW_HEIGHT = round(FONT_SIZE * LINE_SPACING + ROW_PADDING, 1)
+# The roadmap workbook's rows (bpr roadmap): no more room than the line needs (LibreOffice's fallback font
+# for ＭＳ Ｐゴシック, Noto Sans CJK, needs 1.45 times the size), so that a page holds more rows. Its wrapped
+# cells break their own lines (cell_lines.py), so a row is exactly as tall as its text's lines.
+LINE_PADDING = 0.0
+ONE_LINE = round(FONT_SIZE * LINE_SPACING + LINE_PADDING, 1)
 # Excel column widths count characters of the default font, with about one character of cell padding.
 CELL_PADDING = 1.5
 MAX_HEADER_FOOTER_CHARS = 240
@@ -75,11 +82,12 @@ class CellFormat:
 
 TEXT = CellFormat()
 WRAPPED = CellFormat(wrap=True)
-LINK = CellFormat(colour="0563C1", wrap=True)  # a link: to a sheet (目次) or a diagram file (優先順位)
+LINK = CellFormat(colour="0563C1", wrap=True)  # a link to a diagram file (優先順位)
 CENTRED = CellFormat(horizontal="center")
 NUMBER = CellFormat(number_format=INTEGER)
 DECIMAL = CellFormat(number_format=SCORE)
 PEOPLE = CellFormat(number_format=FTE)
+PERSON = CellFormat(number_format=FTE_AS_REASONS)
 EXPECTED = CellFormat(number_format=EXPECTED_COUNT)
 SHARE = CellFormat(number_format=PERCENT)
 HEADER = CellFormat(
@@ -99,14 +107,17 @@ WARNED = CellFormat(horizontal="center", fill=WARNING_FILL, bold=True)
 
 
 @functools.cache  # one object per format: the table writer finds a format's style by identity first
-def measure_format(measure: Measure, fixed: bool = False) -> CellFormat:
-    """Return the format of a cell that shows a measure: its colour, and a thick border when the plan is fixed."""
+def measure_format(measure: Measure, fixed: bool = False, wrap: bool = False) -> CellFormat:
+    """Return the format of a cell that shows a measure: its colour, and a thick border when the plan is fixed.
+
+    A cell of one label is not wrapped (業務改善(BPR) stays whole); one of several lines (ロードマップ) is.
+    """
     colour = MEASURE_COLOURS[measure]
     if fixed:
         return CellFormat(
-            horizontal="center", wrap=True, fill=colour, bold=True, border="medium", border_colour=FIXED_BORDER
+            horizontal="center", wrap=wrap, fill=colour, bold=True, border="medium", border_colour=FIXED_BORDER
         )
-    return CellFormat(horizontal="center", wrap=True, fill=colour)
+    return CellFormat(horizontal="center", wrap=wrap, fill=colour)
 
 
 @functools.lru_cache(maxsize=131_072, typed=True)  # typed: True and 1 are not the same width

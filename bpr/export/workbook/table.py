@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from bpr.export.openpyxl_adapter import add_links
+from bpr.export.celltext import spreadsheet_text
+from bpr.export.openpyxl_adapter import add_comments, add_links
+from bpr.export.workbook.cell_lines import broken, row_height
+from bpr.export.workbook.paper import Pages, Printing, page_height, paginate, print_scale, set_printing
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.sheet_rows import SheetRows
 from bpr.export.workbook.styles import (
     FONT_SIZE,
     HEADER,
+    ONE_LINE,
     SCORE_HIGH_COLOUR,
     SCORE_LOW_COLOUR,
     TEXT,
     CellFormat,
     CellStyles,
-    row_height,
-    set_print_layout,
     text_width,
 )
 
@@ -56,6 +58,18 @@ class Styled:
     fmt: CellFormat
 
 
+# A value kept in its cell for sorting and filtering but not shown (";;;" shows nothing): a procedure's
+# number and name on its second row and after. Such a row stays on the page of the row that shows them.
+REPEATED = CellFormat(number_format=";;;")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A row folded under the row above it: on screen when its group is opened (＋ beside the rows), never printed."""
+
+    cells: Sequence[object]
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A column: its header, the format of its cells and the bounds of its width."""
@@ -66,7 +80,12 @@ class Column:
     max_width: float = 40.0
 
 
-Row = Sequence[object]
+Row = Sequence[object] | Folded
+
+
+def cells_of(row: Row) -> Sequence[object]:
+    """Return the values of a row, folded or not."""
+    return row.cells if isinstance(row, Folded) else row
 
 
 @dataclass(frozen=True)
@@ -80,14 +99,19 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[Row]]
     count: int | None = None
-    preamble: tuple[Row, ...] = ()
+    preamble: tuple[Sequence[object], ...] = ()
     frozen_columns: int = 0
     score_columns: tuple[int, ...] = field(default=())
     empty_text: str = "該当なし"
     printed_columns: int | None = None
+    # The preamble prints at the top of every page with the header (a legend), or on the first page only.
+    repeated_preamble: bool = False
     # A link per row, in the order `rows` gives them (None: none), put on the cell of `link_column`.
     links: Sequence[str | None] = ()
     link_column: int | None = None
+    # A comment per row (None: none), shown on screen when the pointer rests on the cell of `comment_column`.
+    comments: Sequence[str | None] = ()
+    comment_column: int | None = None
 
     @property
     def header_row(self) -> int:
@@ -137,7 +161,8 @@ def measure_rows(table: Table) -> Measured:
                 kept = None
             else:
                 kept.append(row)
-        for index, value in enumerate(row):
+        values = cells_of(row)
+        for index, value in enumerate(values):
             if type(value) is Styled:
                 formats.setdefault(id(value.fmt), value.fmt)
             elif value is not None and index in unused:
@@ -145,9 +170,9 @@ def measure_rows(table: Table) -> Measured:
                 formats.setdefault(id(fmt), fmt)
         filled = False
         for index in measured:
-            if index >= len(row):
+            if index >= len(values):
                 break
-            value = row[index]
+            value = values[index]
             width = text_width(value.value if isinstance(value, Styled) else value)
             if width > widest[index]:
                 widest[index] = width
@@ -161,21 +186,97 @@ def measure_rows(table: Table) -> Measured:
     return Measured(widths, count, kept, list(formats.values()))
 
 
+Cells = list[tuple[object, CellFormat] | None]
+
+
 @dataclass(frozen=True)
 class SheetPlan:
-    """A table read once, and the sheets its rows need."""
+    """A table read once and laid out: the sheets its rows need, each row's height, and each sheet's pages.
+
+    `laid` holds the rows' cells as they are written (wrapped text broken into lines) when the table kept
+    its rows, else None: they are read and laid out again to be written.
+    """
 
     table: Table
     measured: Measured
     titles: list[str]
+    title_rows: list[tuple[Cells, float | None]]  # the preamble and the header, laid out
+    heights: list[float | None]
+    folded: list[bool]
+    laid: list[Cells] | None
+    scale: int
+    pages: list[Pages]  # one per sheet
+
+    @property
+    def page_count(self) -> int:
+        """Return how many pages the table's sheets print on."""
+        return sum(pages.count for pages in self.pages)
 
 
-def plan_sheets(table: Table, row_limit: int) -> SheetPlan:
-    """Read a table's rows and return them measured, with the titles of the sheets they need under a row limit."""
+def plan_sheets(table: Table, row_limit: int, paper: str = "a4") -> SheetPlan:
+    """Read a table's rows and lay them out: the sheets they need under a row limit, their heights and pages."""
     measured = measure_rows(table)
     if table.count is not None and table.count != measured.size:
         raise RuntimeError(f"the table {table.title} has {measured.size} rows, not the {table.count} it was given")
-    return SheetPlan(table, measured, sheet_titles(table, measured.size, row_limit))
+    titles = sheet_titles(table, measured.size, row_limit)
+    widths = measured.widths
+    formats = [column.fmt for column in table.columns]
+    printed = table.printed_columns
+    title_rows = [lay_out(row, [TEXT] * len(row), widths) for row in table.preamble]
+    header = [column.header for column in table.columns]
+    title_rows.append(lay_out(header, [HEADER] * len(formats), widths, printed))
+    laid: list[Cells] | None = [] if measured.rows is not None else None
+    heights: list[float | None] = []
+    folded: list[bool] = []
+    starts: list[int] = []  # the rows (0-based) that start a group kept on one page
+    for row in measured.rows if measured.rows is not None else table.rows():
+        cells, height = lay_out(row, formats, widths, printed)
+        heights.append(height)
+        folded.append(type(row) is Folded)
+        first = cells_of(row)[0] if cells_of(row) else None
+        if not (isinstance(first, Styled) and first.fmt is REPEATED):
+            starts.append(len(heights) - 1)
+        if laid is not None:
+            laid.append(cells)
+    scale = print_scale(widths[:printed] if printed is not None else widths, paper)
+    capacity = row_limit - table.header_row
+    on_title = [ONE_LINE if height is None else height for _, height in title_rows]
+    pages = []
+    for number in range(len(titles)):
+        start, end = number * capacity, (number + 1) * capacity
+        rows = on_title + [
+            0.0 if hidden else ONE_LINE if height is None else height
+            for height, hidden in zip(heights[start:end], folded[start:end], strict=True)
+        ]
+        head = 0 if table.repeated_preamble else len(table.preamble)
+        groups = [len(on_title) + index - start + 1 for index in starts if start <= index < end]
+        pages.append(paginate(rows, page_height(scale, paper), head=head, repeated=len(on_title) - head, groups=groups))
+    return SheetPlan(table, measured, titles, title_rows, heights, folded, laid, scale, pages)
+
+
+def lay_out(
+    values: Row, formats: Sequence[CellFormat], widths: Sequence[float], printed: int | None = None
+) -> tuple[Cells, float | None]:
+    """Return a row's cells as they are written, wrapped text broken into lines, and the row's height (None: one line).
+
+    The columns after the first `printed` (on screen only) neither break their text nor make the row taller:
+    a row is as tall as what prints needs.
+    """
+    cells: Cells = []
+    sized = []
+    # A folded row never prints: its lines are its own (one item a line), not broken again at phrases.
+    breaks = type(values) is not Folded
+    for index, (value, column_fmt, width) in enumerate(zip(cells_of(values), formats, widths, strict=False)):
+        shown, fmt = (value.value, value.fmt) if isinstance(value, Styled) else (value, column_fmt)
+        if printed is not None and index >= printed:
+            cells.append(None if shown is None else (shown, fmt))
+            continue
+        if breaks and fmt.wrap and isinstance(shown, str):
+            shown = broken(shown, width)
+        cells.append(None if shown is None else (shown, fmt))
+        if fmt.wrap or fmt.size > FONT_SIZE:  # the only cells that can make a row taller (row_height)
+            sized.append((shown, fmt))
+    return cells, row_height(sized)
 
 
 @dataclass
@@ -184,7 +285,10 @@ class TableSheets:
 
     table: Table
     widths: list[float]
-    rows: list[Row] | None  # None: read again
+    title_rows: list[tuple[Cells, float | None]]
+    laid: list[Cells] | None  # None: read again and laid out again
+    heights: list[float | None]
+    folded: list[bool]
     sheets: list[tuple[Any, int, str | None]]  # each sheet, the number of rows it takes, the text it shows when empty
 
     @property
@@ -199,53 +303,72 @@ def write_table(
     styles: CellStyles,
     scope: Scope,
     pending: Pending | None = None,
+    first_page: int | None = None,
+    total_pages: int | None = None,
 ) -> None:
     """Write a planned table on its sheets, splitting its rows at the scope's row limit.
 
     With `pending` (a `PendingRows`), the sheets' frames are written now and their rows when it runs.
+    `first_page` and `total_pages` number its pages in the workbook's footer (None: the application counts).
     """
-    waiting = frame_table(workbook, plan, styles, scope)
+    waiting = frame_table(workbook, plan, styles, scope, first_page, total_pages)
     if pending is None:
         fill_table(waiting, styles)
     else:
         pending.add(waiting)
 
 
-def frame_table(workbook: Any, plan: SheetPlan, styles: CellStyles, scope: Scope) -> TableSheets:
+def frame_table(
+    workbook: Any,
+    plan: SheetPlan,
+    styles: CellStyles,
+    scope: Scope,
+    first_page: int | None = None,
+    total_pages: int | None = None,
+) -> TableSheets:
     """Write a planned table's sheets' frames and register every format its cells use; return it waiting for rows."""
     table, titles = plan.table, plan.titles
-    widths, count, kept, formats = plan.measured
+    widths, count, _, formats = plan.measured
     capacity = scope.row_limit - table.header_row
     sheets = []
+    page = first_page
     for number, title in enumerate(titles):
         sheet = workbook.create_sheet(title)
         on_sheet = max(0, min(capacity, count - number * capacity))
         empty_text = table.empty_text if number == 0 and on_sheet == 0 else None
-        links = table.links[number * capacity : number * capacity + on_sheet] if table.links else ()
-        _write_frame(sheet, table, widths, on_sheet, scope, links)
+        start = number * capacity
+        links = table.links[start : start + on_sheet] if table.links else ()
+        comments = table.comments[start : start + on_sheet] if table.comments else ()
+        printing = Printing(plan.scale, plan.pages[number], page, total_pages)
+        folds = any(plan.folded[start : start + on_sheet])
+        _write_frame(sheet, table, widths, on_sheet, scope, printing, links, comments, folds)
         sheets.append((sheet, on_sheet, empty_text))
+        page = None if page is None else page + plan.pages[number].count
     # Every format the rows use is registered now, in the order the cells use them, so that the rows can be
     # written in any order, or by another process (PendingRows), with the same style indices.
     preamble = [value.fmt if isinstance(value, Styled) else TEXT for row in table.preamble for value in row]
     for fmt in [*preamble, HEADER, *formats, TEXT]:
         styles.style_index(sheets[0][0], fmt)
-    return TableSheets(table, widths, kept, sheets)
+    return TableSheets(table, widths, plan.title_rows, plan.laid, plan.heights, plan.folded, sheets)
 
 
 def fill_table(waiting: TableSheets, styles: CellStyles) -> None:
     """Write a table's rows into its sheets' frames."""
     table = waiting.table
-    rows = iter(waiting.rows if waiting.rows is not None else table.rows())
     formats = [column.fmt for column in table.columns]
+    if waiting.laid is not None:
+        rows: Iterator[Cells] = iter(waiting.laid)
+    else:
+        rows = (lay_out(row, formats, waiting.widths, table.printed_columns)[0] for row in table.rows())
+    heights = iter(zip(waiting.heights, waiting.folded, strict=True))
     for sheet, count, empty_text in waiting.sheets:
         with SheetRows(sheet, styles) as out:
-            writer = _RowWriter(out, waiting.widths)
-            for preamble in table.preamble:
-                writer.append(preamble, [TEXT] * len(preamble))
-            writer.append([column.header for column in table.columns], [HEADER] * len(table.columns))
+            for cells, height in waiting.title_rows:
+                out.append(cells, height)
             written = 0
-            for row in itertools.islice(rows, count):
-                writer.append(row, formats)
+            for cells in itertools.islice(rows, count):
+                height, folded = next(heights)
+                out.append(cells, height, folded)
                 written += 1
             if written != count:
                 raise RuntimeError(f"the table {table.title} gave {count} rows, then {written}")
@@ -254,30 +377,45 @@ def fill_table(waiting: TableSheets, styles: CellStyles) -> None:
 
 
 def _write_frame(
-    sheet: Any, table: Table, widths: list[float], count: int, scope: Scope, links: Sequence[str | None]
+    sheet: Any,
+    table: Table,
+    widths: list[float],
+    count: int,
+    scope: Scope,
+    printing: Printing,
+    links: Sequence[str | None],
+    comments: Sequence[str | None],
+    folds: bool = False,
 ) -> None:
-    """Set a table sheet's widths, panes, print layout, filter, colour scales and links, and close it (its frame)."""
+    """Set a table sheet's widths, panes, printing, filter, colour scales, links and comments, and close it (its frame)."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
     last_column = get_column_letter(len(table.columns))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = round(width, 1)
+    if folds:
+        from openpyxl.worksheet.properties import Outline
+
+        # The ＋ that opens a group of folded rows stands beside the row above them (its summary).
+        sheet.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
+        sheet.sheet_format.outlineLevelRow = 1
     header_row = table.header_row
     sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}{header_row + 1}"
-    set_print_layout(
+    set_printing(
         sheet,
+        printing,
         title=scope.title,
         footer=scope.footer,
-        title_rows=header_row,
+        title_rows=(1 if table.repeated_preamble else header_row, header_row),
         paper=scope.paper,
         issuer=scope.issuer,
     )
     # The frame of the sheet is written before its rows (SheetRows), so the rows are counted beforehand.
     last_row = header_row + max(count, 1)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
-    if table.printed_columns is not None:
-        sheet.print_area = f"A1:{get_column_letter(table.printed_columns)}{last_row}"
+    # Always an area: without one, LibreOffice prints text that overflows the last column on a page of its own.
+    sheet.print_area = f"A1:{get_column_letter(table.printed_columns or len(table.columns))}{last_row}"
     for index in table.score_columns:
         letter = get_column_letter(index + 1)
         sheet.conditional_formatting.add(
@@ -298,22 +436,14 @@ def _write_frame(
         add_links(
             sheet, ((f"{letter}{header_row + 1 + offset}", target) for offset, target in enumerate(links) if target)
         )
+    if table.comment_column is not None:
+        letter = get_column_letter(table.comment_column + 1)
+        add_comments(
+            sheet,
+            (
+                (f"{letter}{header_row + 1 + offset}", spreadsheet_text(text))
+                for offset, text in enumerate(comments)
+                if text
+            ),
+        )
     sheet.close()
-
-
-class _RowWriter:
-    """Appends rows of values in formats, each row as tall as its wrapped text needs."""
-
-    def __init__(self, out: SheetRows, widths: Sequence[float]) -> None:
-        self.out = out
-        self.widths = widths
-
-    def append(self, values: Row, formats: Sequence[CellFormat]) -> None:
-        cells: list[tuple[object, CellFormat] | None] = []
-        sized = []
-        for value, column_fmt, width in zip(values, formats, self.widths, strict=False):
-            shown, fmt = (value.value, value.fmt) if isinstance(value, Styled) else (value, column_fmt)
-            cells.append(None if shown is None else (shown, fmt))
-            if fmt.wrap or fmt.size > FONT_SIZE:  # the only cells that can make a row taller (row_height)
-                sized.append((shown, fmt, width))
-        self.out.append(cells, row_height(sized))
