@@ -38,3 +38,24 @@ def test_the_edition_names_the_versions_and_the_inventory_date() -> None:
     )
     assert made.text == f"作成日 2023-11-14　版 bpr {__version__}・算定モデル {MODEL_VERSION}・棚卸日 2022-08-10"
     assert edition(None, {}, today=dt.date(2026, 4, 1)).version_label.endswith("棚卸日 不明")
+
+
+def test_the_json_outputs_carry_the_edition(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from bpr import __version__
+    from bpr.cli.main import app
+
+    from conftest import INVENTORIES
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 in UTC
+    runner = CliRunner()
+    scores = json.loads(runner.invoke(app, ["score", str(INVENTORIES), "-f", "json"]).stdout)
+    roadmap = json.loads(runner.invoke(app, ["roadmap", str(INVENTORIES), "-f", "json"]).stdout)
+    expected = {"created": "2023-11-14", "bpr": __version__, "model": 3, "inventory_date": "2022-08-10"}
+    assert scores["edition"] == expected and roadmap["edition"] == expected
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    refused = runner.invoke(app, ["score", str(INVENTORIES), "-f", "json"])
+    assert refused.exit_code == 2 and refused.stdout == "" and "SOURCE_DATE_EPOCH" in refused.stderr

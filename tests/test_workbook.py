@@ -777,16 +777,21 @@ def test_priority_shows_expected_hours_people_money_and_complements(sample: Anal
     table = {row[-1]: dict(zip(PRIORITY_HEADERS, row, strict=True)) for row in rows(sheet, 2)}
     for item in sample.procedures:
         row = table[item.id]
-        primary = next((m for m in item.measures if m.role == "primary"), None)
+        planned = scope.planned[item.id]
+        # What the roadmap holds: the model's primary, or a fixed plan that replaced it (issue 23).
+        primary = planned.plan
         assert row["国の\n優先"] == ("○" if item.procedure.national_priority else None)
         assert row["来庁\n回数"] == round(item.figures.visits, 2)
-        # The reasons in full (in a comment on 理由 too); 理由 prints their first clause on one line.
-        assert row["理由 (全文)"] == "\n".join(item.reasons)
-        assert "\n" not in str(row["理由"]) and first_clause(item.reasons).startswith(str(row["理由"]).rstrip("…"))
+        # The reasons in full (in a comment on 理由 too); 理由 prints their first clause on one line. A fixed
+        # plan that replaced the model's recommendation says so first.
+        reasons = item.reasons if not planned.overridden else (str(row["理由 (全文)"]).split("\n")[0], *item.reasons)
+        assert reasons[0].startswith("棚卸の計画（決定済み）が優先") or not planned.overridden
+        assert row["理由 (全文)"] == "\n".join(reasons)
+        assert "\n" not in str(row["理由"]) and first_clause(reasons).startswith(str(row["理由"]).rstrip("…"))
         if primary is None:
             assert row["期待削減\n(時間/年)"] is None and row["職員\n削減\n(人工)"] is None
             continue
-        assert row["期待削減\n(時間/年)"] == item.priority_hours
+        assert row["期待削減\n(時間/年)"] == planned.hours(item)
         # Unrounded: the cell shows it as the reasons round it (one decimal, two under 0.1).
         assert row["職員\n削減\n(人工)"] == pytest.approx(primary.staff_hours / sample.hours_per_fte)
         assert row["職員\n削減\n(千円)"] == round(primary.staff_hours * sample.staff_cost_per_hour / 1000)

@@ -193,7 +193,8 @@ def write_outputs(
         )
         (folder / SCORES).write_text(score_json(analysis), encoding="utf-8")
         (folder / ROADMAP).write_text(
-            roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source), encoding="utf-8"
+            roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source, analysis.surveyed_on),
+            encoding="utf-8",
         )
         (folder / JOURNEYS).write_text(journeys_json(analysis), encoding="utf-8")
         diagrams, slides = rendering.result()

@@ -31,10 +31,15 @@ class Loaded:
 
 def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; exit 2 for missing paths or a bad config, 1 when the inventory has errors."""
+    from bpr.export.edition import created_on
     from bpr.inventory.loader import load_inventory
     from bpr.inventory.problem import Severity
 
     chosen = inventory_paths(list(paths) if paths else None)
+    try:
+        created_on()  # 作成日 of every output: a SOURCE_DATE_EPOCH that is no date is a usage problem, said first
+    except ValueError as exc:
+        fail(str(exc))
     config = load_config_or_exit(config_path, chosen)
     inventory, path_problems = load_inventory(chosen)
     inventory.apply_severities(config.validate_.severity)

@@ -90,6 +90,14 @@ def _write_text(stream: TextIO | TerminalStream, analysis: Analysis, only_journe
     from bpr.cli.terminal import config_line
 
     _write_journeys(stream, analysis, only_journeys)
+    if analysis.journeys:
+        # What the mark before a procedure means, once: it says what an event's count comes from.
+        stream.write(
+            wrapped(
+                _("{mark}: the procedure whose yearly cases count the life event").format(mark=_(TRIGGER_MARK).strip()),
+                terminal_width(),
+            )
+        )
     stream.write(config_line(analysis.config.source) + "\n")
 
 

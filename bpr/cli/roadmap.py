@@ -149,7 +149,7 @@ def _write_json(analysis: Analysis, output: Path | None) -> None:
     """Print the schedule as JSON, or write it atomically to -o."""
     from bpr.export.jsonout import roadmap_json
 
-    text = roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source)
+    text = roadmap_json(analysis.roadmap, analysis.verification, analysis.config.source, analysis.surveyed_on)
     if output is None:
         emit(lambda stream: stream.write(text), utf8=True)
         return

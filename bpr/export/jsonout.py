@@ -124,7 +124,8 @@ def score_json(analysis: Analysis) -> str:
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
     fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
     records = ",\n".join(encode(procedure_record(item, fte, cost)) for item in analysis.procedures)
-    head = f'{{"model": {MODEL_VERSION}, "config": {encode(analysis.config.source)}, "procedures": ['
+    made = encode(edition_record(analysis.surveyed_on))
+    head = f'{{"model": {MODEL_VERSION}, "config": {encode(analysis.config.source)}, "edition": {made}, "procedures": ['
     return head + "\n" + records + "\n]}\n" if records else head + "]}\n"
 
 
@@ -145,8 +146,24 @@ def score_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
+def edition_record(surveyed_on: str | None) -> dict[str, Any]:
+    """Return 作成日 and 版 as the JSON outputs carry them (bpr/export/edition.py, as the workbook and report say them)."""
+    from bpr.export.edition import edition  # below the edition module, which reads MODEL_VERSION here
+
+    made = edition(surveyed_on)
+    return {
+        "created": made.created_label,
+        "bpr": made.bpr_version,
+        "model": made.model_version,
+        "inventory_date": made.surveyed_on,
+    }
+
+
 def roadmap_record(
-    roadmap: Roadmap, verification: Sequence[Verification] = (), config: str | None = None
+    roadmap: Roadmap,
+    verification: Sequence[Verification] = (),
+    config: str | None = None,
+    surveyed_on: str | None = None,
 ) -> dict[str, Any]:
     """Return the roadmap in the `bpr roadmap --format json` shape, with unscheduled items and shortfalls.
 
@@ -186,6 +203,7 @@ def roadmap_record(
     return {
         "model": MODEL_VERSION,
         "config": config,
+        "edition": edition_record(surveyed_on),
         "start_fy": roadmap.start_fy,
         "years": roadmap.years,
         **({"current_fy": roadmap.current_fy} if roadmap.current_fy is not None else {}),
@@ -282,6 +300,12 @@ def year_record(year: YearFigures) -> dict[str, Any]:
     return record
 
 
-def roadmap_json(roadmap: Roadmap, verification: Sequence[Verification] = (), config: str | None = None) -> str:
-    """Return the roadmap as JSON text, deterministic byte for byte."""
-    return json.dumps(roadmap_record(roadmap, verification, config), ensure_ascii=False, indent=2) + "\n"
+def roadmap_json(
+    roadmap: Roadmap,
+    verification: Sequence[Verification] = (),
+    config: str | None = None,
+    surveyed_on: str | None = None,
+) -> str:
+    """Return the roadmap as JSON text, deterministic byte for byte (for one 作成日: SOURCE_DATE_EPOCH)."""
+    record = roadmap_record(roadmap, verification, config, surveyed_on)
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"

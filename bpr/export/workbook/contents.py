@@ -8,11 +8,11 @@ depends on that line: it is composed until its count no longer changes (twice, n
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bpr import __version__
+from bpr.export.edition import created_on
 from bpr.export.jsonout import MODEL_VERSION
 from bpr.export.workbook.first_page import FrontMatter
 from bpr.export.workbook.paper import Pages
@@ -31,14 +31,8 @@ class Sheet:
 
 
 def made_on(environ: Mapping[str, str] | None = None) -> dt.date:
-    """Return the workbook's 作成日: SOURCE_DATE_EPOCH's day (UTC) when set, for builds that repeat, else today."""
-    env = os.environ if environ is None else environ
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        from bpr.export.workbook import document_time
-
-        return document_time(None, env).date()
-    return dt.date.today()
+    """Return the workbook's 作成日 as every output says it (bpr/export/edition.py: SOURCE_DATE_EPOCH, else today)."""
+    return created_on(environ)
 
 
 def edition_line(scope: Scope, made: dt.date) -> str:

@@ -108,10 +108,11 @@ def compose_method(scope: Scope) -> SheetWriter:
         out.add((label, LABEL), (value, WRAPPED), (meaning, WRAPPED))
     waits = queue_method_rows(scope)
     if waits:
+        # The value and its source share the wide column: in the narrow one they would fold to many lines.
         out.heading("■ 待ち時間の前提（待たせない）")
-        out.header("項目", "値", "出典")
+        out.header("項目", "", "値と根拠")
         for label, value, source in waits:
-            out.add((label, LABEL), (value, WRAPPED), (source, WRAPPED))
+            out.add((label, LABEL), ("", WRAPPED), (f"{value}　〔根拠〕{source}", WRAPPED))
     return out
 
 
