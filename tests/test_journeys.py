@@ -302,3 +302,32 @@ def test_docs_show_the_death_journey_of_the_sample() -> None:
         text = path.read_text(encoding="utf-8")
     found = pattern.search(text)
     assert found is not None and found.group(2).strip() == block
+
+
+def test_the_journeys_assumptions_are_on_the_method_sheet_and_the_event_pages(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from bpr.cli.main import app
+    from bpr.export.presentation import journey_assumptions
+
+    from conftest import INVENTORIES
+
+    config = Config.model_validate(
+        {"journeys": {"buildings": {"東行政センター": {"counters": ["hoken"], "travel_minutes": 30}}}}
+    )
+    said = dict(journey_assumptions(config))
+    assert "東行政センター 30分（窓口 hoken）" in said["往復の移動時間"] and "本庁舎 60分" in said["往復の移動時間"]
+    assert "同じ日に同じ庁舎" in said["外出"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(INVENTORIES), "-o", str(out), "--no-diagrams"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out / "roadmap.xlsx")["算定方法"]
+    # The workbook breaks long cells by phrase: read them back whole.
+    cells = [str(c).replace("\n", "") for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "■ ライフイベントの前提（来させない・書かせない）" in cells
+    defaults = journey_assumptions(Config())
+    assert all(assumed in cells for _, assumed in defaults)
+    page = (out / "report" / "events" / "death.html").read_text(encoding="utf-8")
+    assert all(label in page for label, _ in defaults) and "外出 (1回あたり)" in page
+    assert "2回目以降の来庁の往復時間 ＋ 手書きの時間" not in page  # journeys v1's words, no longer true

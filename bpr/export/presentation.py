@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.planned import Planned
 from bpr.analysis.scope import Scope
+from bpr.config import Config
 from bpr.fiscal import reiwa
 from bpr.i18n import translate
 from bpr.inventory.codes import TITLES
@@ -92,4 +93,43 @@ def warning_lines(problems: Sequence[Problem]) -> list[tuple[str, str]]:
             p.phrase.say("ja", names=True) if p.phrase is not None else p.message,
         )
         for p in problems
+    ]
+
+
+def journey_assumptions(config: Config) -> list[tuple[str, str]]:
+    """Return the assumptions of the life-event journeys (label, what is assumed), as 算定方法 and the report say them."""
+    journeys = config.journeys
+    travel = config.scoring.travel_minutes_per_visit
+    buildings = [f"本庁舎 {travel:g}分"] + [
+        f"{name} {travel if b.travel_minutes is None else b.travel_minutes:g}分（窓口 {'・'.join(b.counters) or 'なし'}）"
+        for name, b in sorted(journeys.buildings.items())
+    ]
+    overrides = sum(len(shares) for shares in journeys.shares.values())
+    return [
+        (
+            "外出",
+            "同じ日に同じ庁舎で済む来庁は1回の外出（journeys.same_day: true）。2回目以降の来庁（補正・再来庁）は別の日の外出"
+            if journeys.same_day
+            else "来庁ごとに1回の外出（journeys.same_day: false）",
+        ),
+        ("往復の移動時間", "、".join(buildings) + "（journeys.buildings。挙げない窓口は本庁舎）"),
+        (
+            "関わる割合",
+            "手続の年間件数 ÷ 手続のライフイベントの数 ÷ 年間回数（上限100%）× 窓口に残る割合"
+            + (f"。journeys.shares で {overrides}件を上書き" if overrides else "（journeys.shares で上書きできる）"),
+        ),
+        (
+            "手書きの様式",
+            f"住民の工程のうち手書きのもの（職員の台帳記入・入力は数えない）。再記入 = {journeys.repeated_facts_per_form}項目"
+            "（氏名・住所・生年月日）×（様式 − 1枚）",
+        ),
+        (
+            "代わりの工程（covers）",
+            "他の手続の代わりを務める工程は、その手続がこの出来事にある分だけ数えない（同じ負担を2度数えない）",
+        ),
+        (
+            "ワンストップ・書かない窓口",
+            "最初の日の外出を本庁舎への1回にまとめ、住民の手書きの時間をなくし（職員が聞き取って記入）、"
+            "窓口ごとの待ちを1回にする（最も長い待ちを残す）。補正などの2回目以降の外出は残る",
+        ),
     ]

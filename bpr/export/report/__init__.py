@@ -22,6 +22,7 @@ from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
 from bpr.export.edition import Edition, edition
+from bpr.export.presentation import journey_assumptions
 from bpr.export.report.crosscut import documents_page, journey_file
 from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
@@ -128,6 +129,7 @@ def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
         event_pages={j.event.value: (LIFE_EVENT_TITLES[j.event], journey_file(j)) for j in analysis.journeys},
         documents=bool(analysis.documents or analysis.cashless),
         queue=analysis.queue is not None and bool(analysis.queue.counters),
+        journey_assumptions=tuple(journey_assumptions(scope.config)),
     )
 
 

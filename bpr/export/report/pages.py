@@ -60,6 +60,7 @@ class Site:
     event_pages: Mapping[str, tuple[str, str]]  # event key → (label, file name)
     documents: bool  # whether the 添付書類・キャッシュレス page exists
     queue: bool = False  # whether the 待ち時間 page exists (a counter writes its windows)
+    journey_assumptions: tuple[tuple[str, str], ...] = ()  # what the life events' figures assume (算定方法 too)
 
     def procedure_href(self, procedure_id: str) -> str:
         """Return the link to a procedure's page, relative to the report's folder."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from bpr.analysis import factors
 from bpr.config import Config
+from bpr.export.presentation import journey_assumptions
 from bpr.export.workbook.queue_sheet import queue_method_rows
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import LABEL, TITLE, WRAPPED
@@ -106,6 +107,11 @@ def compose_method(scope: Scope) -> SheetWriter:
     out.header("項目", "値", "意味")
     for label, value, meaning in settings(config):
         out.add((label, LABEL), (value, WRAPPED), (meaning, WRAPPED))
+    if scope.analysis.journeys:
+        out.heading("■ ライフイベントの前提（来させない・書かせない）")
+        out.header("項目", "", "前提")
+        for label, assumed in journey_assumptions(scope.config):
+            out.add((label, LABEL), ("", WRAPPED), (assumed, WRAPPED))
     waits = queue_method_rows(scope)
     if waits:
         # The value and its source share the wide column: in the narrow one they would fold to many lines.
