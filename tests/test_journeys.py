@@ -143,7 +143,8 @@ def test_journeys_json_shape(inventory: Path) -> None:
     from bpr.export.journeys_json import journeys_json
 
     payload = json.loads(journeys_json(analyse(inventory)))
-    assert set(payload) == {"journeys", "documents", "cashless", "payment_methods_offered"}
+    assert set(payload) == {"journeys", "assumptions", "documents", "cashless", "payment_methods_offered"}
+    assert [a["label"] for a in payload["assumptions"]][:2] == ["外出", "往復の移動時間"]
     death = next(j for j in payload["journeys"] if j["event"] == "death")
     assert death["visits"] == 1.5 and death["citizen_hours_year"] == 125 and death["one_stop_hours_year"] == 25
     assert death["trips"] == 1.0 and death["one_stop_minutes"] == {"trips": 0.0, "writing": 15.0, "waiting": 0.0}

@@ -9,6 +9,7 @@ from typing import Any
 from bpr.analysis.documents import PAYMENT_LABELS, CashlessCandidate, SelfIssuedDocument
 from bpr.analysis.journeys import Journey
 from bpr.analysis.results import Analysis
+from bpr.export.presentation import journey_assumptions
 
 
 def _number(value: float, digits: int = 2) -> float | int | None:
@@ -90,6 +91,10 @@ def journeys_json(analysis: Analysis) -> str:
     """Return journeys, documents and cash-only fees as JSON text, deterministic byte for byte."""
     payload = {
         "journeys": [journey_record(j) for j in analysis.journeys],
+        # What the journeys' figures assume, as 算定方法 and the report's event pages say it.
+        "assumptions": [
+            {"label": label, "assumed": assumed} for label, assumed in journey_assumptions(analysis.config)
+        ],
         "documents": [document_record(d) for d in analysis.documents],
         "cashless": [cashless_record(c) for c in analysis.cashless],
         "payment_methods_offered": [
