@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from bpr import __version__
-from bpr.export.edition import Edition, created_on, edition
-from bpr.export.jsonout import MODEL_VERSION
+from bpr.export.edition import MODEL_VERSION, Edition, created_on, edition
 
 
 def test_source_date_epoch_gives_the_date_in_utc() -> None:

@@ -27,8 +27,8 @@ from bpr.analysis.scope import Scope
 from bpr.analysis.summary import summarise
 from bpr.cli.main import app
 from bpr.config import Config
+from bpr.export.edition import MODEL_VERSION
 from bpr.export.filenames import safe_stem
-from bpr.export.jsonout import MODEL_VERSION
 from bpr.export.presentation import UPTAKE_LABEL, recommendation_label
 from bpr.export.report import write_report
 from bpr.export.report.files import procedure_pages, section_pages

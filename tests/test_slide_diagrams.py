@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bpr.analysis.outline import outline_flow
 from bpr.cli.main import app
-from bpr.export.diagram.slide import SlidePart, part_bounds
+from bpr.export.diagram.slidepart import SlidePart, part_bounds
 from bpr.export.diagram.slides import MIN_TEXT, slide_file_name
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Step

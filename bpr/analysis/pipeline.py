@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bpr.analysis.documents import cashless_candidates, payment_methods_offered, self_issued_documents
 from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
@@ -54,4 +56,12 @@ def analyse_inventory(
         payment_methods=payment_methods_offered(ranked),
         not_handled=not_handled,
         verification=verify(ranked, roadmap.items),
+        queue_of=_waits,
     )
+
+
+def _waits(analysis: Analysis) -> Any:
+    """Return the waits of the counters that write their windows (bpr/analysis/queue.py)."""
+    from bpr.analysis.queue import analyse_queue  # the simulation's library loads only when asked
+
+    return None if analysis.config is None else analyse_queue(analysis, analysis.config, windows_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -321,10 +322,11 @@ class Analysis:
     # 効果検証 (model v3, property 10): bpr/analysis/verification.py's records of done plans with plan.actual.
     verification: tuple[Any, ...] = ()
 
+    # How to compute the waits (bpr/analysis/queue.py), given by the pipeline: this module stays below it.
+    queue_of: Callable[[Analysis], Any] | None = field(default=None, compare=False, repr=False)
+
     @cached_property
     def queue(self) -> Any:
-        """Return the waits of the counters whose windows the inventory writes (bpr/analysis/queue.py), on first use."""
-        from bpr.analysis.queue import analyse_queue
-
+        """Return the waits of the counters whose windows the inventory writes, on first use (None without a way)."""
         # Computed when an output asks for it: a simulation has no place in `bpr score`'s time.
-        return None if self.config is None else analyse_queue(self, self.config, windows_only=True)
+        return None if self.queue_of is None or self.config is None else self.queue_of(self)

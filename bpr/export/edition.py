@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bpr import __version__
-from bpr.export.jsonout import MODEL_VERSION
 from bpr.i18n import _
 
 __all__ = ["Edition", "created_on", "edition"]
 
+MODEL_VERSION = 3  # the scoring model the figures come from (docs/scoring.md), as every output names it
 UNKNOWN_DATE = "不明"  # an inventory without surveyed_on, as 棚卸日 says it elsewhere
 
 

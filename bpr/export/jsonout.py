@@ -12,8 +12,7 @@ from bpr.analysis.factors import identity_route
 from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.verification import Verification, by_kind
 from bpr.export.celltext import csv_field
-
-MODEL_VERSION = 3  # the scoring model the figures come from (docs/scoring.md)
+from bpr.export.edition import MODEL_VERSION, edition
 
 SCORE_CSV_COLUMNS = (
     "rank",
@@ -148,8 +147,6 @@ def score_csv(analysis: Analysis) -> str:
 
 def edition_record(surveyed_on: str | None) -> dict[str, Any]:
     """Return 作成日 and 版 as the JSON outputs carry them (bpr/export/edition.py, as the workbook and report say them)."""
-    from bpr.export.edition import edition  # below the edition module, which reads MODEL_VERSION here
-
     made = edition(surveyed_on)
     return {
         "created": made.created_label,

@@ -36,7 +36,7 @@ from bpr.inventory.models import Medium, Step
 from bpr.inventory.vocabulary import LANE_LABELS, MEDIUM_DIAGRAM_LABELS
 
 if TYPE_CHECKING:
-    from bpr.export.diagram.slide import SlidePart
+    from bpr.export.diagram.slidepart import SlidePart
 
 NOTES = "cluster_notes"
 SIZE = 12

@@ -26,7 +26,8 @@ from bpr.analysis.results import ScoredProcedure
 from bpr.analysis.trips import trip_numbers
 from bpr.export.diagram.paper import smallest_font
 from bpr.export.diagram.render import Diagram, measure_diagrams
-from bpr.export.diagram.slide import SlidePart, part_bounds, slide_source
+from bpr.export.diagram.slide import slide_source
+from bpr.export.diagram.slidepart import SlidePart, part_bounds
 from bpr.export.filenames import safe_stem
 from bpr.inventory.models import Step
 

@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bpr import __version__
-from bpr.export.edition import created_on
-from bpr.export.jsonout import MODEL_VERSION
+from bpr.export.edition import MODEL_VERSION, created_on
 from bpr.export.workbook.first_page import FrontMatter
 from bpr.export.workbook.paper import Pages
 from bpr.export.workbook.scope import Scope
