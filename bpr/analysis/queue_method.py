@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bpr.config import QueueConfig
@@ -15,6 +16,14 @@ class Assumption:
     label: str
     value: str
     source: str
+
+    @property
+    def document_source(self) -> str:
+        """Return the source as a chief's document says it: without a pointer to docs/*.md, which a chief lacks."""
+        return _DOCS_POINTER.sub("", self.source).strip()
+
+
+_DOCS_POINTER = re.compile(r"\s*[（(]?docs/[\w./-]*\.md[^）)]*[）)]?")
 
 
 def _weights(weights: object) -> str:

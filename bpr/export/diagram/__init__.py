@@ -143,13 +143,14 @@ def collect_diagrams(
                 roadmap=analysis.roadmap,
                 direction=direction,
                 back_link=back_link,
+                planned=selection.planned.get(item.id),
             ),
             procedure=item.id,
         )
         for name, item in zip(names[:split], selection.procedures, strict=True)
     ]
     diagrams += [
-        Diagram(name, overview_source(counter, items, font, analysis.roadmap), counter=counter.id)
+        Diagram(name, overview_source(counter, items, font, analysis.roadmap, selection.planned), counter=counter.id)
         for name, (counter, items) in zip(names[split:], selection.counters, strict=True)
     ]
     return diagrams

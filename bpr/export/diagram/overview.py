@@ -34,14 +34,22 @@ MAX_COLUMNS = 8
 
 
 def overview_source(
-    counter: Counter, items: Sequence[ScoredProcedure], font: str, roadmap: Roadmap | None = None
+    counter: Counter,
+    items: Sequence[ScoredProcedure],
+    font: str,
+    roadmap: Roadmap | None = None,
+    planned: Mapping[str, Planned] | None = None,
 ) -> str:
     """Return the DOT source of a counter's overview: procedures coloured by recommendation, with volume and rank."""
     ranked = sorted(items, key=lambda item: (item.rank, item.id))
     graph = DotGraph(
         f"counter-{counter.id}", font, label=_title(counter, ranked), labelloc="t", nodesep="0.25", ranksep="0.2"
     )
-    planned = planned_measures(ranked, roadmap) if roadmap is not None else {i.id: planned_one(i, None) for i in ranked}
+    if planned is None or any(item.id not in planned for item in ranked):
+        # Without the selection's measures (a caller of its own): computed here, from the roadmap.
+        planned = (
+            planned_measures(ranked, roadmap) if roadmap is not None else {i.id: planned_one(i, None) for i in ranked}
+        )
     groups = [(m, [item for item in ranked if planned[item.id].primary is m]) for m in COLUMN_ORDER]
     rows = rows_per_column([len(members) for _, members in groups])
     headers: list[str] = []

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from bpr.analysis.graph import build_process_graph
+from bpr.analysis.planned import Planned
 from bpr.analysis.results import Roadmap, ScoredProcedure
 from bpr.analysis.trips import trip_numbers
 from bpr.export.diagram.dot import (
@@ -94,6 +95,7 @@ def swimlane_source(
     roadmap: Roadmap | None = None,
     direction: str = "TB",
     back_link: str | None = None,
+    planned: Planned | None = None,
 ) -> str:
     """Return the DOT source of a procedure's swimlane diagram, top to bottom (TB) or left to right (LR).
 
@@ -126,7 +128,12 @@ def swimlane_source(
         font,
         rankdir=layout.rankdir,
         label=swimlane_title(
-            item, hours_per_fte, roadmap, legend if layout.legend_in_title else None, back_link=back_link
+            item,
+            hours_per_fte,
+            roadmap,
+            legend if layout.legend_in_title else None,
+            back_link=back_link,
+            planned=planned,
         ),
         labelloc="t",
         labeljust="c",

@@ -42,6 +42,7 @@ def swimlane_title(
     roadmap: Roadmap | None = None,
     legend: str | None = None,
     back_link: str | None = None,
+    planned: Planned | None = None,
 ) -> Html:
     """Return the title of a procedure's swimlane: name, where, volume, rank, visits, hours today, scores, measures, plan.
 
@@ -77,7 +78,7 @@ def swimlane_title(
         f'<TR><TD><FONT POINT-SIZE="12">{text(" ・ ".join(facts))}</FONT></TD></TR>'
         f'<TR><TD><FONT POINT-SIZE="11">{text(today)}</FONT></TD></TR>'
         '<TR><TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#bbbbbb">'
-        f"<TR>{scores}{_recommendation_cell(item, planned_one(item, roadmap))}</TR></TABLE></TD></TR>"
+        f"<TR>{scores}{_recommendation_cell(item, planned or planned_one(item, roadmap))}</TR></TABLE></TD></TR>"
         "</TABLE>"
     )
     if legend is None:

@@ -7,7 +7,6 @@ the windows; the windows the peak needs; the simulated peak day; the roadmap yea
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bpr.analysis.queue import CounterQueue, HourFigures, QueueAnalysis
@@ -61,16 +60,8 @@ def queue_page(queue: QueueAnalysis) -> QueuePage | None:
     return QueuePage(
         target=target,
         counters=tuple(_counter(counter, target) for counter in queue.counters),
-        assumptions=tuple((a.label, a.value, _no_docs(a.source)) for a in queue_assumptions(queue.config)),
+        assumptions=tuple((a.label, a.value, a.document_source) for a in queue_assumptions(queue.config)),
     )
-
-
-def _no_docs(text: str) -> str:
-    """Return a source without its pointer to docs/*.md, which a chief reading the report does not have."""
-    return _DOCS_POINTER.sub("", text).strip()
-
-
-_DOCS_POINTER = re.compile(r"\s*[（(]?docs/[\w./-]*\.md[^）)]*[）)]?")
 
 
 def _cell(hour: HourFigures | None, target: float) -> HeatCell:

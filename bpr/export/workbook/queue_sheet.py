@@ -7,7 +7,6 @@ coloured against the target, or 超過 where the load reaches the windows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from bpr.analysis.queue import CounterQueue, HourFigures, QueueAnalysis, QueueYear
@@ -169,9 +168,4 @@ def queue_method_rows(scope: Scope) -> list[tuple[str, str, str]]:
     """Return the 算定方法 rows of the waits' assumptions (label, value, source), none without a counter in scope."""
     if not _in_scope(scope):
         return []
-    return [(a.label, a.value, _no_docs(a.source)) for a in queue_assumptions(scope.analysis.queue.config)]
-
-
-def _no_docs(text: str) -> str:
-    """Return a source without its pointer to docs/*.md, which a chief reading the workbook does not have."""
-    return re.sub(r"\s*[（(]?docs/[\w./-]*\.md[^）)]*[）)]?", "", text).strip()
+    return [(a.label, a.value, a.document_source) for a in queue_assumptions(scope.analysis.queue.config)]
