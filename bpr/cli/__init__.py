@@ -15,7 +15,7 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
@@ -183,6 +183,20 @@ def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
         else:
             write(sys.stdout)
             sys.stdout.flush()
+    except OSError as exc:
+        if reader_gone(exc):
+            stop_for_gone_reader()
+        fail(_("cannot write the output: {reason}").format(reason=os_reason(exc)))
+
+
+def emit_blocks(blocks: Iterable[bytes]) -> None:
+    """Write UTF-8 blocks to stdout as they come (a stream too large to hold), with `emit`'s exits."""
+    try:
+        sys.stdout.flush()
+        buffer = sys.stdout.buffer
+        for block in blocks:
+            buffer.write(block)
+        buffer.flush()
     except OSError as exc:
         if reader_gone(exc):
             stop_for_gone_reader()

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -17,6 +17,7 @@ from bpr.inventory.problem import Problem
 if TYPE_CHECKING:
     # Imported where used: command modules import this one at start-up, `bpr --help` included.
     from bpr.config import Config
+    from bpr.export.score_lines import RankedLines
     from bpr.inventory.loader import Inventory
 
 
@@ -31,36 +32,85 @@ class Loaded:
 
 def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; exit 2 for missing paths or a bad config, 1 when the inventory has errors."""
-    from bpr.export.edition import created_on
     from bpr.inventory.loader import load_inventory
-    from bpr.inventory.problem import Severity
+
+    chosen, config = _paths_and_config(paths, config_path)
+    inventory, path_problems = load_inventory(chosen)
+    inventory.apply_severities(config.validate_.severity)
+    if not inventory.files:
+        fail_without_files(chosen)
+    problems = sorted(path_problems + inventory.problems)
+    exit_on_errors(problems)
+    return Loaded(inventory, problems, config)
+
+
+def _paths_and_config(paths: Sequence[Path] | None, config_path: Path | None) -> tuple[list[Path], Config]:
+    """Return the inventory paths and the config in force, or exit 2 (a path missing, a bad config or date)."""
+    from bpr.export.edition import created_on
 
     chosen = inventory_paths(list(paths) if paths else None)
     try:
         created_on()  # 作成日 of every output: a SOURCE_DATE_EPOCH that is no date is a usage problem, said first
     except ValueError as exc:
         fail(str(exc))
-    config = load_config_or_exit(config_path, chosen)
-    inventory, path_problems = load_inventory(chosen)
-    inventory.apply_severities(config.validate_.severity)
-    if not inventory.files:
-        fail(
-            _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(
-                paths=", ".join(map(str, chosen))
-            )
-        )
-    problems = sorted(path_problems + inventory.problems)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        sys.stderr.write("".join(f"{p}\n" for p in errors))
-        count = len(errors)
-        sys.stderr.write(
-            ngettext(
-                "the inventory has {count} error: run `bpr validate` and fix it",
-                "the inventory has {count} errors: run `bpr validate` and fix them",
-                count,
-            ).format(count=count)
-            + "\n"
-        )
-        raise typer.Exit(EXIT_PROBLEMS)
-    return Loaded(inventory, problems, config)
+    return chosen, load_config_or_exit(config_path, chosen)
+
+
+def exit_on_errors(problems: Sequence[Problem]) -> None:
+    """Print the errors among problems and exit 1, when there is any."""
+    from bpr.inventory.problem import Severity
+
+    errors = sorted(p for p in problems if p.severity is Severity.ERROR)
+    if not errors:
+        return
+    sys.stderr.write("".join(f"{p}\n" for p in errors))
+    count = len(errors)
+    sys.stderr.write(
+        ngettext(
+            "the inventory has {count} error: run `bpr validate` and fix it",
+            "the inventory has {count} errors: run `bpr validate` and fix them",
+            count,
+        ).format(count=count)
+        + "\n"
+    )
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def fail_without_files(paths: Sequence[Path]) -> NoReturn:
+    """Exit 2: no inventory file under the paths given."""
+    fail(_("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(paths=", ".join(map(str, paths))))
+
+
+def score_lines_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> RankedLines:
+    """Load and score an inventory a batch of files at a time, keeping only each procedure's line and sort key.
+
+    The same checks and exits as `load_or_exit` (the cross-file rules too, on what each file declares), without
+    holding the inventory: memory grows with the number of procedures by a sort key each, not by their models.
+    """
+    from bpr.export.score_lines import RankedLines
+    from bpr.inventory import loader
+    from bpr.inventory.codes import apply_severities
+    from bpr.inventory.problem import Severity
+
+    chosen, config = _paths_and_config(paths, config_path)
+    severity = config.validate_.severity
+    stream = loader.InventoryStream(chosen, batch_bytes=loader.STREAM_BATCH_BYTES)
+    lines = RankedLines(config)
+    errors: list[Problem] = []
+    facts = []
+    try:
+        for loaded in stream:
+            problems = apply_severities(loaded.problems, severity)
+            errors += [p for p in problems if p.severity is Severity.ERROR]
+            if not errors:  # after the first error nothing is written: the rest is only checked
+                lines.add(loaded)
+            facts.append(loaded.facts_only())
+        if not facts:
+            fail_without_files(chosen)
+        loader.run_inventory_rules(facts)
+        errors += [p for loaded in facts for p in apply_severities(loaded.problems, severity)]
+        exit_on_errors(stream.path_problems + errors)
+    except BaseException:
+        lines.close()
+        raise
+    return lines

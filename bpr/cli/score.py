@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bpr.cli import ConfigOption, PathsArgument, emit, not_one_of
+from bpr.cli import ConfigOption, PathsArgument, emit, emit_blocks, not_one_of
 from bpr.i18n import N_
 
-SCORE_FORMATS = ("table", "json", "csv")
+SCORE_FORMATS = ("table", "json", "jsonl", "csv")
 
 
 def _check_format(value: str) -> str:
@@ -21,12 +23,18 @@ def _check_format(value: str) -> str:
 def score(
     paths: PathsArgument = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", metavar="table|json|csv", callback=_check_format, help=N_("Output format."))
+        str,
+        typer.Option(
+            "--format", "-f", metavar="table|json|jsonl|csv", callback=_check_format, help=N_("Output format.")
+        ),
     ] = "table",
     top: Annotated[int, typer.Option("--top", min=1, help=N_("Rows in the table."))] = 20,
     config: ConfigOption = None,
 ) -> None:
     """Score and rank every procedure: online, RPA and AI-OCR suitability with the reasons."""
+    if output_format == "jsonl":
+        _score_lines(paths, config)
+        return
     from bpr.analysis.pipeline import analyse_inventory
     from bpr.cli.common import load_or_exit
     from bpr.export.jsonout import score_csv, score_json
@@ -45,3 +53,16 @@ def score(
     console.print(top_table(analysis, top, console.width))
     print_apart(console, analysis.roadmap, len(analysis.not_handled), analysis.config.source)
     print_kpi_status(console, analysis.roadmap)
+
+
+def _score_lines(paths: list[Path] | None, config: Path | None) -> None:
+    """Stream the scores as JSON lines, rank order, one procedure a line (docs/cli.md); name the config on stderr."""
+    from bpr.cli.common import score_lines_or_exit
+    from bpr.cli.terminal import config_line
+
+    lines = score_lines_or_exit(paths, config)
+    try:
+        emit_blocks(lines.blocks())
+    finally:
+        lines.close()
+    sys.stderr.write(config_line(lines.config_source) + "\n")

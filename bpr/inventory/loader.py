@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -55,43 +55,95 @@ def load_inventory(
     # Files whose bytes were loaded before come from the cache (unless use_cache is False, or None with
     # BPR_NO_CACHE set); the rest load on `workers` processes (default: every core) when there is enough
     # to parse. The result is the same either way, in path order; the cross-file rules always run afresh.
-    from bpr.inventory.sources import iter_yaml_files
-
-    cache = _open_cache(use_cache)
-    slots: list[LoadedFile | None] = []
-    tasks: list[LoadTask] = []
-    sizes: list[int] = []
-    path_problems: list[Problem] = []
+    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, batch_bytes=None)
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
     with collector_paused():
-        for found in iter_yaml_files(paths):
+        files = list(stream)
+        run_inventory_rules(files)
+    return Inventory(files), stream.path_problems
+
+
+# A streamed run loads this many bytes of YAML at a time (on every core where that pays), then hands the files
+# on and forgets them: large enough for a pool to pay, small enough that a batch's models are a few hundred MB.
+STREAM_BATCH_BYTES = 16 * 1024 * 1024
+
+
+class InventoryStream:
+    """The loaded files under paths, one at a time in path order, loaded a batch at a time (no cross-file rules).
+
+    `load_inventory` keeps every file; a streamed run (`bpr score --format jsonl`) keeps what it needs of each
+    and lets the rest go, so its memory does not grow with the inventory. The problems about the paths
+    themselves (a path that does not exist) are in `path_problems` once the files have been read.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        use_cache: bool | None = None,
+        workers: int | None = None,
+        batch_bytes: int | None = STREAM_BATCH_BYTES,
+    ) -> None:
+        self.paths = paths
+        self.use_cache = use_cache
+        self.workers = workers
+        self.batch_bytes = batch_bytes
+        self.path_problems: list[Problem] = []
+
+    def __iter__(self) -> Iterator[LoadedFile]:
+        from bpr.inventory.sources import iter_yaml_files
+
+        cache = _open_cache(self.use_cache)
+        batch = _Batch()
+        stored = False
+        for found in iter_yaml_files(self.paths):
             path, exists, error = found.path, found.exists, found.error
             if not exists:
-                path_problems.append(_no_such_path(path))
+                self.path_problems.append(_no_such_path(path))
                 continue
             display = display_path(path)
             if error is not None:
-                slots.append(_unreadable_folder(display, error))
-                continue
-            if found.outside is not None:
-                slots.append(link_outside(display, found.outside))
-                continue
-            raw = _read_bytes(path) if cache is not None else None
-            hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
-            slots.append(hit)
-            if hit is None:
-                tasks.append(LoadTask(path, display, cache.root if cache is not None else None, current_language()))
-                sizes.append(len(raw) if raw is not None else _size(path))
-        pending = [index for index, slot in enumerate(slots) if slot is None]
-        for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
-            slots[index] = loaded
-        if cache is not None and tasks:
+                batch.slots.append(_unreadable_folder(display, error))
+            elif found.outside is not None:
+                batch.slots.append(link_outside(display, found.outside))
+            else:
+                raw = _read_bytes(path) if cache is not None else None
+                with collector_paused():
+                    hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
+                batch.slots.append(hit)
+                if hit is None:
+                    root = cache.root if cache is not None else None
+                    batch.tasks.append(LoadTask(path, display, root, current_language()))
+                    batch.sizes.append(len(raw) if raw is not None else _size(path))
+                    batch.bytes += batch.sizes[-1]
+            if self.batch_bytes is not None and batch.bytes >= self.batch_bytes:
+                stored = stored or bool(batch.tasks)
+                yield from batch.load(self.workers)
+                batch = _Batch()
+        stored = stored or bool(batch.tasks)
+        yield from batch.load(self.workers)
+        if cache is not None and stored:
             from bpr.inventory.cache import cache_max_bytes
 
             cache.prune(cache_max_bytes())
-        files = [loaded for loaded in slots if loaded is not None]
-        run_inventory_rules(files)
-    return Inventory(files), path_problems
+
+
+class _Batch:
+    """Files found in path order: those the cache had (or that need no parsing), and the tasks to load the rest."""
+
+    def __init__(self) -> None:
+        self.slots: list[LoadedFile | None] = []
+        self.tasks: list[LoadTask] = []
+        self.sizes: list[int] = []
+        self.bytes = 0  # the sum of sizes
+
+    def load(self, workers: int | None) -> list[LoadedFile]:
+        """Load the tasks and return every file of the batch, in path order."""
+        pending = [index for index, slot in enumerate(self.slots) if slot is None]
+        with collector_paused():
+            for index, loaded in zip(pending, _run_tasks(self.tasks, self.sizes, workers), strict=True):
+                self.slots[index] = loaded
+        return [loaded for loaded in self.slots if loaded is not None]
 
 
 class LoadTask(NamedTuple):

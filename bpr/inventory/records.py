@@ -37,6 +37,21 @@ class LoadedFile:
         owner = dict(self.procedures).get(index) if isinstance(index, int) else None
         return found(self.path, line, column, severity_of(code), code, finding.message, owner.id if owner else None)
 
+    def facts_only(self) -> LoadedFile:
+        """Return what the cross-file rules read of this file, and no more: what a streamed run keeps of each file.
+
+        The counter, every declared id and where it is, and only the procedures that name another procedure
+        (an attachment's `procedure`, a step's `covers`), and the positions of both. The file's own problems
+        are not kept: the streamed run has taken them.
+        """
+        referring = [
+            (index, procedure)
+            for index, procedure in self.procedures
+            if any(step.covers for step in procedure.steps) or any(a.procedure for a in procedure.attachments)
+        ]
+        # The positions are those the cross-file rules report already (checker._record_positions).
+        return LoadedFile(self.path, self.counter, referring, [], self.positions, self.declared_ids)
+
 
 @dataclass
 class Inventory:

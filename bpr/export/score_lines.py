@@ -1,0 +1,78 @@
+"""`bpr score --format jsonl`: each procedure scored as its file is read, written back as one JSON line, in rank order.
+
+A rank needs every procedure, and a national run has millions: the records cannot wait in memory. Each is
+scored as soon as its file is loaded, encoded once (the same bytes as in `--format json`), and appended to a
+temporary file; memory keeps only its sort key and where its line lies. When every file has been read, the keys
+are sorted and the lines read back in that order, each given its rank. The temporary file is unlinked from
+the start (`tempfile.TemporaryFile`): a run that is killed leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import mmap
+import tempfile
+from collections.abc import Iterator
+
+from bpr.analysis.ranking import rank_key, score_procedure
+from bpr.config import Config
+from bpr.export.jsonout import procedure_line
+from bpr.inventory.records import LoadedFile
+
+# The rank an unranked record carries (ScoredProcedure.rank's default), as json writes it.
+_UNRANKED = b'"rank": 0,'
+# The lines go out in blocks of about this many bytes.
+_BLOCK_BYTES = 1024 * 1024
+
+
+class RankedLines:
+    """Procedure lines spooled to a temporary file as they are scored, given back in rank order with their rank."""
+
+    def __init__(self, config: Config) -> None:
+        self._scoring = config.scoring
+        self.config_source = config.source
+        self._standardization = config.standardization
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (open for the run's whole life, closed by `close`)
+        self._keys: list[tuple[bool, float, int, str, int, int]] = []
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, loaded: LoadedFile) -> None:
+        """Score every valid procedure of a loaded file that the city handles, and spool its line."""
+        counter = loaded.counter
+        if counter is None:
+            return
+        fte, cost = self._scoring.hours_per_fte, self._scoring.staff_cost_per_hour
+        for _, procedure in loaded.procedures:
+            if not procedure.handled:
+                continue
+            item = score_procedure(counter, procedure, loaded.path, self._scoring, self._standardization)
+            line = procedure_line(item, fte, cost).encode("utf-8")
+            self._keys.append((*rank_key(item), self._size, len(line)))
+            self._spool.write(line)
+            self._size += len(line)
+
+    def blocks(self) -> Iterator[bytes]:
+        """Yield the lines in rank order (rank 1 first), each with its rank and a newline, in blocks."""
+        if not self._keys:
+            return
+        self._spool.flush()
+        self._keys.sort()  # rank_key, then the order read: as rank_procedures's stable sort
+        with mmap.mmap(self._spool.fileno(), 0, access=mmap.ACCESS_READ) as spooled:
+            block: list[bytes] = []
+            size = 0
+            for rank, (*_, offset, length) in enumerate(self._keys, start=1):
+                line = spooled[offset : offset + length].replace(_UNRANKED, b'"rank": %d,' % rank, 1)
+                block.append(line)
+                size += length
+                if size >= _BLOCK_BYTES:
+                    yield b"\n".join(block) + b"\n"
+                    block, size = [], 0
+            if block:
+                yield b"\n".join(block) + b"\n"
+
+    def close(self) -> None:
+        """Drop the spool (its file is gone with it)."""
+        self._keys = []
+        self._spool.close()

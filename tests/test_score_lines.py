@@ -1,0 +1,116 @@
+"""`bpr score --format jsonl`: the records of `--format json`, one a line, scored a batch of files at a time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bpr.analysis.pipeline import analyse_inventory
+from bpr.cli.main import app
+from bpr.config import Config
+from bpr.export.jsonout import score_json
+from bpr.export.score_lines import RankedLines
+from bpr.inventory.loader import InventoryStream, load_inventory
+
+from conftest import INVENTORIES, ROOT
+
+INVALID = ROOT / "tests" / "data" / "invalid"
+
+
+def json_lines(result_stdout: str) -> list[str]:
+    """Return the procedure lines of `--format json` output (one record a line, trailing commas dropped)."""
+    lines = result_stdout.splitlines()[1:-1]
+    return [line.removesuffix(",") for line in lines]
+
+
+def test_each_line_is_the_json_record_in_rank_order(runner):
+    whole = runner.invoke(app, ["score", str(INVENTORIES), "--format", "json"])
+    streamed = runner.invoke(app, ["score", str(INVENTORIES), "--format", "jsonl"])
+    assert (whole.exit_code, streamed.exit_code) == (0, 0)
+    lines = streamed.stdout.splitlines()
+    assert lines == json_lines(whole.stdout)
+    assert [json.loads(line)["rank"] for line in lines] == list(range(1, len(lines) + 1))
+    assert len(lines) == len(json.loads(whole.stdout)["procedures"]) > 50
+
+
+def test_the_config_used_is_said_on_stderr(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--format", "jsonl"])
+    assert result.stderr.startswith("Settings: ")
+
+
+def test_batches_of_any_size_give_the_same_lines():
+    inventory, _ = load_inventory([INVENTORIES], use_cache=False)
+    expected = json_lines(score_json(analyse_inventory(inventory, Config())))
+    for batch_bytes in (1, 20_000, None):
+        lines = RankedLines(Config())
+        for loaded in InventoryStream([INVENTORIES], use_cache=False, batch_bytes=batch_bytes):
+            lines.add(loaded)
+        got = b"".join(lines.blocks()).decode().splitlines()
+        lines.close()
+        assert got == expected, batch_bytes
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in INVALID.iterdir()))
+def test_an_inventory_with_errors_exits_as_json_does_and_writes_nothing(runner, case):
+    whole = runner.invoke(app, ["score", str(INVALID / case), "--format", "json"])
+    streamed = runner.invoke(app, ["score", str(INVALID / case), "--format", "jsonl"])
+    assert streamed.exit_code == whole.exit_code
+    if whole.exit_code:
+        assert streamed.stdout == ""
+        assert streamed.stderr == whole.stderr  # the same errors, cross-file ones included, in the same order
+
+
+def test_a_duplicate_in_a_later_batch_is_found(tmp_path, monkeypatch, runner):
+    # The cross-file rules see every file although each batch is forgotten once scored.
+    monkeypatch.setattr("bpr.inventory.loader.STREAM_BATCH_BYTES", 1)
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_bytes((INVENTORIES / "shimin.yaml").read_bytes())
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "duplicate-id" in result.stderr
+
+
+def test_the_spool_leaves_no_file_behind(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path), "BPR_LANG": "en", "BPR_NO_CACHE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bpr", "score", "--format", "jsonl", str(INVENTORIES)],
+        env=env,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0 and result.stdout.count(b"\n") > 50
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_under_pipefail_a_pipe_into_head_passes():
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", '"$PY" -m bpr score --format jsonl inventories | head -1'],
+        cwd=ROOT,
+        env={**os.environ, "PY": sys.executable, "BPR_LANG": "en"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rank"] == 1
+
+
+def test_an_unknown_format_names_jsonl(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--format", "yaml"])
+    assert result.exit_code == 2 and "jsonl" in result.stderr
+
+
+def test_no_file_is_a_usage_problem(runner, tmp_path: Path):
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 2 and "no-inventory" in result.stderr
+
+
+def test_the_docs_give_the_batch_size_of_the_code():
+    from bpr.inventory.loader import STREAM_BATCH_BYTES
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"{STREAM_BATCH_BYTES // 2**20} MB ずつ" in text and f"{STREAM_BATCH_BYTES // 2**20} MB at a time" in text
