@@ -165,3 +165,24 @@ def test_the_nearest_bpr_yaml_above_the_inventory_is_used_and_named(tmp_path: Pa
     said = runner.invoke(app, ["score", "."])
     assert any(line.startswith("Settings: the built-in defaults") for line in said.stdout.splitlines())
     assert bare[2] != at_root[2]  # the file above the repository's root is not read
+
+
+def test_validate_reads_the_config_above_its_inventory(runner, tmp_path, monkeypatch):
+    import shutil
+
+    from bpr.cli.main import app
+
+    from conftest import ROOT
+
+    # As every other command (cli.md's conventions): the nearest bpr.yaml upward from the inventory, not the cwd's.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bpr.yaml").write_text("validate:\n  severity: {seal-required: error}\n", encoding="utf-8")
+    inventory = tmp_path / "inventories"
+    inventory.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "invalid" / "seal-required" / "oshi-in.yaml", inventory / "oshi-in.yaml")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["validate", str(inventory), "--format", "json"])
+    assert result.exit_code == 1
+    assert ("seal-required", "error") in {(p["code"], p["severity"]) for p in json.loads(result.stdout)["problems"]}

@@ -15,6 +15,15 @@ SMALL = ROOT / "tests" / "data" / "valid" / "minimal.yml"
 HEAVY = ("networkx", "openpyxl", "graphviz")
 # Needed only to load many files, or for analysis: a small `bpr validate` has no use for them.
 NOT_FOR_A_SMALL_VALIDATE = (*HEAVY, "concurrent.futures.process", "multiprocessing", "bpr.analysis")
+# A run of one command builds that command only; without a bpr.yaml, the config's models are not imported.
+OTHER_COMMANDS = (
+    "bpr.cli.build",
+    "bpr.cli.report",
+    "bpr.cli.diagram",
+    "bpr.cli.survey",
+    "bpr.cli.doctor",
+    "bpr.config",
+)
 
 PROBE = """
 import json, runpy, sys
@@ -72,3 +81,49 @@ def test_validate_json_on_a_folder_imports_no_heavy_library(tmp_path: Path) -> N
     code, modules = run_bpr(["validate", "--format", "json", str(ROOT / "tests" / "data" / "valid")], tmp_path)
     assert code == 0
     assert unwanted(modules, HEAVY) == []
+
+
+def test_validate_builds_no_other_command_and_no_config_model(tmp_path: Path) -> None:
+    code, modules = run_bpr(["validate", str(SMALL)], tmp_path)
+    assert code == 0
+    assert unwanted(modules, OTHER_COMMANDS) == []
+    assert "bpr.cli.validate" in modules
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["validate", "x"], "validate"),
+        (["--lang", "en", "-q", "score", "x"], "score"),
+        (["--debug", "--follow-links", "survey", "export"], "survey"),
+        (["--show-completion", "bash"], None),
+        (["validat"], None),  # a typo: every command, so that the suggestion can name the close ones
+        (["--help"], None),
+        ([], None),
+        (["--", "validate"], None),
+    ],
+)
+def test_the_command_a_line_runs(argv: list[str], command: str | None) -> None:
+    from bpr.cli.main import command_named
+
+    assert command_named(argv) == command
+
+
+def test_an_app_of_one_command_has_that_command_only() -> None:
+    from typer.main import get_command
+
+    from bpr.cli.main import COMMANDS, GROUPS, app, make_app
+
+    assert sorted(get_command(make_app("diff")).commands) == ["diff"]  # type: ignore[attr-defined]
+    assert list(get_command(app).commands) == [*COMMANDS, *GROUPS]  # type: ignore[attr-defined]
+
+
+def test_a_typo_is_answered_in_the_run_language(tmp_path: Path) -> None:
+    for language, expected in (
+        ("ja", "コマンド 'validat' はない。 'validate' の誤りか。"),
+        ("en", "Did you mean 'validate'?"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "bpr", "--lang", language, "validat"], capture_output=True, text=True, cwd=ROOT
+        )
+        assert result.returncode == 2 and expected in result.stderr

@@ -114,7 +114,7 @@ def inventory_paths(paths: list[Path] | None) -> list[Path]:
 
 def _config_file(option: Path | None, paths: Sequence[Path] = ()) -> Path | None:
     """Return the config file in force (--config, else the nearest bpr.yaml), exiting 2 when --config is missing."""
-    from bpr.config import find_config
+    from bpr.configfile import find_config
 
     if option is not None and not option.is_file():
         if option.exists():
@@ -150,13 +150,13 @@ def _as_config_problem(problem: Problem) -> Problem:
     return dataclasses.replace(problem, message=_(EMPTY_CONFIG_MESSAGE))
 
 
-def check_config_or_exit(option: Path | None) -> dict[str, str]:
+def check_config_or_exit(option: Path | None, paths: Sequence[Path] = ()) -> dict[str, str]:
     """Exit 2 when the configuration in force has errors; without a file, import nothing (quick `bpr validate`).
 
     Return the config's severities of warnings (`validate.severity`), empty without a file.
     """
-    if _config_file(option) is not None:
-        return dict(load_config_or_exit(option).validate_.severity)
+    if _config_file(option, paths) is not None:
+        return dict(load_config_or_exit(option, paths).validate_.severity)
     return {}
 
 

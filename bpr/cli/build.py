@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -179,6 +178,8 @@ def write_outputs(
 
     The report embeds the diagrams just rendered into diagrams/, so Graphviz draws each procedure once.
     """
+    from concurrent.futures import ThreadPoolExecutor  # not at the start-up of every command
+
     from bpr.export.journeys_json import journeys_json
     from bpr.export.jsonout import roadmap_json, score_json
     from bpr.export.report import write_report

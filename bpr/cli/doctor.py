@@ -16,7 +16,6 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import typer
@@ -61,7 +60,7 @@ class Check:
 
 def doctor(config: ConfigOption = None) -> None:
     """Check the environment: Graphviz dot, Japanese fonts, Python and package versions, the YAML C parser."""
-    from bpr.config import resolve_config_path
+    from bpr.configfile import resolve_config_path
 
     config_check, font = check_config(resolve_config_path(config))
     checks = [check_dot(), check_fonts(font), config_check, check_python(), *check_packages(), check_yaml_parser()]
@@ -255,6 +254,8 @@ def check_yaml_parser() -> Check:
 
 
 def _dependencies() -> list[str]:
+    from importlib import metadata  # imported here: its import costs every command's start-up 10 %
+
     try:
         requirements = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
@@ -268,6 +269,8 @@ def _dependencies() -> list[str]:
 
 
 def _version(distribution: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

@@ -20,29 +20,13 @@ from bpr import __version__
 from bpr.cli import (
     EXIT_READER_GONE,
     EXIT_USAGE,
-    build,
-    config_cmd,
     debug_requested,
-    diagram,
-    diff,
-    docs,
-    doctor,
-    importer,
-    journeys,
-    new,
-    queue,
     reader_gone,
-    report,
     report_internal_error,
-    roadmap,
-    schema,
-    score,
     silence_stdout,
     stdout_reader_gone,
     stop_for_gone_reader,
-    survey,
     use_safe_streams,
-    validate,
 )
 from bpr.cli.clicktext import speak_the_run_language
 from bpr.cli.session import set_quiet, take_run_options, translate_help
@@ -89,6 +73,19 @@ class BprGroup(TyperGroup):
             _flush_stdout()
             raise
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Find the subcommand; for a typo, Typer's suggestion said in the run's language (its own is English)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as exc:
+            message = getattr(exc, "message", None)
+            if isinstance(message, str) and _SUGGESTION in message:
+                unknown, _sep, names = message.partition(_SUGGESTION)
+                exc.message = f"{unknown.rstrip('.')}{_ended(unknown)} " + _("Did you mean {names}?").format(
+                    names=names.removesuffix("?")
+                )
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         """Run the subcommand; an exception that is not an exit is a bug: one line, exit 3."""
         try:
@@ -103,6 +100,15 @@ class BprGroup(TyperGroup):
             report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
         except Exception as exc:
             report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
+
+
+# What Typer puts between "No such command 'x'" and the close names (typer.core.TyperGroup.resolve_command).
+_SUGGESTION = ". Did you mean "
+
+
+def _ended(sentence: str) -> str:
+    """Return the full stop a sentence whose end Typer cut needs: none after Japanese 。, else '.'."""
+    return "" if sentence.endswith("。") else "."
 
 
 def _after_gone_reader(exc: BaseException) -> bool:
@@ -127,18 +133,16 @@ def _flush_stdout() -> None:
         pass
 
 
-app = typer.Typer(
-    name="bpr",
-    cls=BprGroup,
-    help=N_("bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."),
-    no_args_is_help=True,
-    # -h is --help on every command (subcommands inherit it from the root's context), as ruff and yamllint.
-    context_settings={"help_option_names": ["-h", "--help"]},
-    # --install-completion / --show-completion: bash, zsh, fish and PowerShell, through Typer (shellingham).
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "bpr",
+    "cls": BprGroup,
+    "help": N_("bpr: the inventory (棚卸) of a city's counter procedures, validated, scored and planned for DX."),
+    "no_args_is_help": True,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+    "add_completion": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
 
 
 def _show_version(value: bool) -> None:
@@ -147,7 +151,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(  # the options act through their callbacks and the session, read before this runs
     version: Annotated[  # noqa: ARG001
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help=N_("Show the version and exit."))
@@ -192,24 +195,76 @@ def _root(  # the options act through their callbacks and the session, read befo
         os.environ[FOLLOW_LINKS_ENV] = "1"  # read by bpr.inventory.sources, also in the loader's worker processes
 
 
-app.command("validate")(validate.validate)
-app.command("schema")(schema.schema)
-app.command("new")(new.new)
-app.command("score")(score.score)
-app.command("roadmap")(roadmap.roadmap)
-app.command("config")(config_cmd.config)
-app.command("diagram")(diagram.diagram)
-app.command("diff")(diff.diff)
-app.command("doctor")(doctor.doctor)
-app.command("build")(build.build)
-app.command("journeys")(journeys.journeys)
-app.command("queue")(queue.queue)
-app.command("report")(report.report)
-app.command("docs")(docs.docs)
-app.add_typer(importer.app, name="import")
-app.add_typer(survey.app, name="survey")
+# Every command: its name, then the module and the function (a command) or Typer app (a group) that is it, in the
+# order of `bpr --help`. A run of one command imports and builds that one only (`main`): the other fifteen would
+# cost a one-file `bpr validate` a fifth of its start-up (docs/performance.md).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("bpr.cli.validate", "validate"),
+    "schema": ("bpr.cli.schema", "schema"),
+    "new": ("bpr.cli.new", "new"),
+    "score": ("bpr.cli.score", "score"),
+    "roadmap": ("bpr.cli.roadmap", "roadmap"),
+    "config": ("bpr.cli.config_cmd", "config"),
+    "diagram": ("bpr.cli.diagram", "diagram"),
+    "diff": ("bpr.cli.diff", "diff"),
+    "doctor": ("bpr.cli.doctor", "doctor"),
+    "build": ("bpr.cli.build", "build"),
+    "journeys": ("bpr.cli.journeys", "journeys"),
+    "queue": ("bpr.cli.queue", "queue"),
+    "report": ("bpr.cli.report", "report"),
+    "docs": ("bpr.cli.docs", "docs"),
+}
+GROUPS: dict[str, tuple[str, str]] = {
+    "import": ("bpr.cli.importer", "app"),
+    "survey": ("bpr.cli.survey", "app"),
+}
+# Options of the root command that take a value in the next argument (--lang is taken out before).
+_ROOT_OPTIONS_WITH_VALUE = frozenset({"--show-completion"})
+
+
+def make_app(only: str | None = None) -> typer.Typer:
+    """Return the `bpr` command line with every command, or with the one named `only` (which must be one)."""
+    import importlib
+
+    made = typer.Typer(**_APP_SETTINGS)
+    made.callback()(_root)
+    for name, (module, attribute) in COMMANDS.items():
+        if only in (None, name):
+            made.command(name)(getattr(importlib.import_module(module), attribute))
+    for name, (module, attribute) in GROUPS.items():
+        if only in (None, name):
+            made.add_typer(getattr(importlib.import_module(module), attribute), name=name)
+    return made
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """Return the command a command line runs when it names one that bpr has, else None (help, completion, typos)."""
+    import os
+
+    if any(key.startswith("_BPR_COMPLETE") for key in os.environ):
+        return None  # shell completion lists every command
+    arguments, _options = take_run_options(list(argv))
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--":
+            return None
+        elif argument.startswith("-"):
+            skip = argument in _ROOT_OPTIONS_WITH_VALUE
+        else:
+            return argument if argument in COMMANDS or argument in GROUPS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """Build `app`, the whole command line, when it is first asked for (tests and embedding programs use it)."""
+    if name == "app":
+        globals()["app"] = made = make_app()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    """Run the bpr command line."""
-    app(prog_name="bpr")
+    """Run the bpr command line, built with only the command it runs when it names one."""
+    make_app(command_named(sys.argv[1:]))(prog_name="bpr")

@@ -94,7 +94,7 @@ def validate(
     from bpr.inventory.loader import load_inventory
 
     chosen = inventory_paths(paths)
-    severity = check_config_or_exit(config)
+    severity = check_config_or_exit(config, chosen)
     inventory, path_problems = load_inventory(chosen, use_cache=False if no_cache else None)
     inventory.apply_severities(severity)
     if path_problems:

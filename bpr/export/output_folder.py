@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -191,6 +190,8 @@ def make_staging_folder(output: Path) -> Path:
     if parent.exists() and not parent.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, f"{output.parent} is a file, not a folder", str(parent))
     parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # imported here: not at the start-up of every command
+
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}-", suffix=STAGING_SUFFIX, dir=parent))
     (staging / OWNER_FILE).write_text(host_name() + "\n", encoding="utf-8")
     # mkdtemp makes the folder private; the outputs are meant to be shared like the folder they replace.
@@ -250,6 +251,8 @@ def swap_folder(staging: Path, output: Path, replaced: frozenset[str] = frozense
     if not output.exists():
         os.replace(staging, output)
         return
+    import tempfile
+
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}-", suffix=RETIRED_SUFFIX, dir=staging.parent))
     retired.rmdir()
     try:

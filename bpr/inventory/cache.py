@@ -23,9 +23,7 @@ import hashlib
 import hmac
 import os
 import sys
-import tempfile
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import pydantic
@@ -100,14 +98,27 @@ def default_cache_dir() -> Path:
     return root / "bpr"
 
 
+def _clib_identity() -> str:
+    """Return what identifies the installed ruamel.yaml C parser: its file's size and time (a reinstall changes them).
+
+    Not its version through importlib.metadata: that import and the scan of sys.path cost a one-file
+    `bpr validate` a tenth of its start-up (docs/performance.md).
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("_ruamel_yaml")
+        found = os.stat(spec.origin if spec is not None and spec.origin else "")
+    except (ImportError, ValueError, OSError):
+        return "-"
+    return f"{found.st_size} {found.st_mtime_ns}"
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
     """Return a digest of everything besides a file's bytes that decides its loading result."""
     digest = hashlib.sha256()
-    try:
-        clib = metadata.version("ruamel.yaml.clib")
-    except metadata.PackageNotFoundError:
-        clib = "-"
+    clib = _clib_identity()
     versions = (
         f"bpr {bpr.__version__}",
         f"python {sys.implementation.name} {sys.version_info[:3]}",
@@ -183,6 +194,8 @@ class FileCache:
         temp: str | None = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(MAGIC + signature + payload)
