@@ -91,11 +91,11 @@ def validate(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Check inventory files against format v1 and the cross-file rules (exit 0 ok, 1 problems, 2 usage)."""
-    from bpr.inventory.loader import load_inventory
+    from bpr.inventory.loader import check_inventory
 
     chosen = inventory_paths(paths)
     severity = check_config_or_exit(config, chosen)
-    inventory, path_problems = load_inventory(chosen, use_cache=False if no_cache else None)
+    inventory, path_problems, procedures = check_inventory(chosen, use_cache=False if no_cache else None)
     inventory.apply_severities(severity)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
@@ -106,7 +106,7 @@ def validate(
                 paths=", ".join(map(str, chosen))
             )
         )
-    report = ValidationReport.from_inventory(inventory)
+    report = ValidationReport(len(inventory.files), procedures, tuple(inventory.problems))
     options = OutputOptions(warnings=not no_warnings, summary=not is_quiet())
     name = output_format_in_force(output_format)
     formatter = FORMATTERS_BY_NAME[name]

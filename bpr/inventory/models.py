@@ -649,6 +649,12 @@ class Step(_Model):
         return [item if isinstance(item, str) else item.to for item in self.next]
 
 
+_NO_ONLINE = Online()
+_NO_ONLINE_DATA = _NO_ONLINE.model_dump(mode="json")
+_NO_FEE = Fee()
+_NO_FEE_DATA = _NO_FEE.model_dump(mode="json")
+
+
 class Procedure(_Model):
     """手続: one counter procedure with its business flow."""
 
@@ -665,8 +671,10 @@ class Procedure(_Model):
     handled: StrictBool = True
     handled_reason: Text | None = None
     shared_with: list[SharedWith] = []
-    online: Online = Online()
-    fee: Fee = Fee()
+    # One frozen default each, given as it is: a default model would be deep-copied for every procedure
+    # that leaves the field out (a tenth of a warm `bpr validate`). The schema still shows the defaults.
+    online: Annotated[Online, Field(default_factory=lambda: _NO_ONLINE, json_schema_extra={"default": _NO_ONLINE_DATA})]
+    fee: Annotated[Fee, Field(default_factory=lambda: _NO_FEE, json_schema_extra={"default": _NO_FEE_DATA})]
     attachments: list[Attachment] = []
     plan: Plan | None = None
     steps: Annotated[list[Step], Field(min_length=1)]
