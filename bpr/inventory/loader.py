@@ -13,7 +13,7 @@ from bpr.inventory.codes import severity_of
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file
-from bpr.inventory.sources import read_bytes, read_text
+from bpr.inventory.sources import decode_text, read_bytes, read_text
 from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 # The records and the checker lived here before: their names stay importable from the loader.
 __all__ = [
+    "FileBytes",
     "Inventory",
     "LoadedFile",
     "as_inventory_file",
+    "load_contents",
     "load_file",
     "load_inventory",
     "load_text",
@@ -43,6 +45,15 @@ def load_file(path: Path, display: str) -> LoadedFile:
     return load_text(text, display)
 
 
+def _load_bytes(raw: bytes, display: str) -> LoadedFile:
+    """Decode, parse and validate a file's bytes, as `load_file` does a file's; never raises for bad input."""
+    try:
+        text = decode_text(raw)
+    except YamlInputError as exc:
+        return unreadable(display, exc)
+    return load_text(text, display)
+
+
 def display_path(path: Path) -> str:
     """Return a path as the user would write it (relative stays relative)."""
     return str(path)
@@ -57,10 +68,7 @@ def load_inventory(
     # to parse. The result is the same either way, in path order; the cross-file rules always run afresh.
     from bpr.inventory.sources import iter_yaml_files
 
-    cache = _open_cache(use_cache)
-    slots: list[LoadedFile | None] = []
-    tasks: list[LoadTask] = []
-    sizes: list[int] = []
+    batch = _Batch(_open_cache(use_cache))
     path_problems: list[Problem] = []
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
     with collector_paused():
@@ -71,36 +79,88 @@ def load_inventory(
                 continue
             display = display_path(path)
             if error is not None:
-                slots.append(_unreadable_folder(display, error))
-                continue
-            if found.outside is not None:
-                slots.append(link_outside(display, found.outside))
-                continue
-            raw = _read_bytes(path) if cache is not None else None
-            hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
-            slots.append(hit)
-            if hit is None:
-                tasks.append(LoadTask(path, display, cache.root if cache is not None else None, current_language()))
-                sizes.append(len(raw) if raw is not None else _size(path))
+                batch.done(unreadable_folder(display, error))
+            elif found.outside is not None:
+                batch.done(link_outside(display, found.outside))
+            else:
+                batch.add(path, display)
+        return batch.finish(workers), path_problems
+
+
+class FileBytes(NamedTuple):
+    """A file's content read elsewhere than from the disk (git's index), shown in messages as `display`."""
+
+    display: str
+    raw: bytes
+
+
+def load_contents(
+    items: Sequence[FileBytes | LoadedFile], *, use_cache: bool | None = None, workers: int | None = None
+) -> Inventory:
+    """Load files given by their bytes (and files already found unreadable, as they are), as `load_inventory` does.
+
+    The same cache (keyed by the bytes: a file on disk with the same content shares the entry), the same
+    workers and messages, the cross-file rules across every file, in the order given.
+    """
+    batch = _Batch(_open_cache(use_cache))
+    with collector_paused():
+        for item in items:
+            if isinstance(item, FileBytes):
+                batch.add(Path(item.display), item.display, item.raw)
+            else:
+                batch.done(item)
+        return batch.finish(workers)
+
+
+class _Batch:
+    """The files of one load, in order: results known already (the cache, unreadable) and tasks to run."""
+
+    def __init__(self, cache: FileCache | None) -> None:
+        self.cache = cache
+        self.slots: list[LoadedFile | None] = []
+        self.tasks: list[LoadTask] = []
+        self.sizes: list[int] = []
+
+    def done(self, loaded: LoadedFile) -> None:
+        self.slots.append(loaded)
+
+    def add(self, path: Path, display: str, content: bytes | None = None) -> None:
+        """Take a file from the cache, else make it a task; `content` is its bytes when it is not read from path."""
+        cache = self.cache
+        raw = content if content is not None else (_read_bytes(path) if cache is not None else None)
+        hit = _from_cache(cache, raw, display) if cache is not None and raw is not None else None
+        self.slots.append(hit)
+        if hit is None:
+            root = cache.root if cache is not None else None
+            self.tasks.append(LoadTask(path, display, root, current_language(), content))
+            self.sizes.append(len(raw) if raw is not None else _size(path))
+
+    def finish(self, workers: int | None) -> Inventory:
+        """Run the tasks, fill their slots, prune the cache and run the cross-file rules."""
+        slots = self.slots
         pending = [index for index, slot in enumerate(slots) if slot is None]
-        for index, loaded in zip(pending, _run_tasks(tasks, sizes, workers), strict=True):
+        for index, loaded in zip(pending, _run_tasks(self.tasks, self.sizes, workers), strict=True):
             slots[index] = loaded
-        if cache is not None and tasks:
+        if self.cache is not None and self.tasks:
             from bpr.inventory.cache import cache_max_bytes
 
-            cache.prune(cache_max_bytes())
+            self.cache.prune(cache_max_bytes())
         files = [loaded for loaded in slots if loaded is not None]
         run_inventory_rules(files)
-    return Inventory(files), path_problems
+        return Inventory(files)
 
 
 class LoadTask(NamedTuple):
-    """One file to load, the cache folder to store its result in (None: no cache) and the language of its messages."""
+    """One file to load, the cache folder to store its result in (None: no cache) and the language of its messages.
+
+    `content` is the file's bytes when they come from elsewhere than `path` (git's index); then path is not read.
+    """
 
     path: Path
     display: str
     cache_root: Path | None
     language: str
+    content: bytes | None = None
 
 
 def load_task(task: LoadTask) -> bytes:
@@ -116,9 +176,17 @@ def load_task(task: LoadTask) -> bytes:
 def _load_and_store(task: LoadTask) -> LoadedFile:
     """Load one file, and store it in the cache when it may be."""
     # The key is the hash of the bytes read here: a file edited since the lookup is stored under its new content.
-    raw = _read_bytes(task.path) if task.cache_root is not None else None
+    if task.content is not None:
+        raw: bytes | None = task.content
+    else:
+        raw = _read_bytes(task.path) if task.cache_root is not None else None
     text = _decode(raw) if raw is not None else None
-    loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)
+    if text is not None:
+        loaded = load_text(text, task.display)
+    elif task.content is not None:
+        loaded = _load_bytes(task.content, task.display)
+    else:
+        loaded = load_file(task.path, task.display)
     share_equal_values([loaded.counter] if loaded.counter is not None else [])
     share_equal_values(procedure for _, procedure in loaded.procedures)
     if task.cache_root is None or raw is None or text is None or not _cacheable(loaded):
@@ -224,7 +292,8 @@ def link_outside(display: str, target: str) -> LoadedFile:
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
 
 
-def _unreadable_folder(display: str, reason: str) -> LoadedFile:
+def unreadable_folder(display: str, reason: str) -> LoadedFile:
+    """Return the result of a folder whose YAML files were not read, and why: one problem."""
     message = _("the folder cannot be read ({reason}): the YAML files in it were not checked").format(reason=reason)
     code = "file-unreadable"
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
