@@ -1,6 +1,8 @@
 """The pre-commit hook this repository ships: the whole inventory on any change of it, never other YAML.
 
-The last tests commit through pre-commit itself, offline, from a repository of their own."""
+The last tests commit through pre-commit itself, offline, from a repository of their own. The hook checks
+what the commit records (`bpr validate --staged`): an untracked file neither blocks a valid commit nor
+stands in for a file the commit lacks (issue 25, item 6), and the changed files' problems come first."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def hook() -> dict:
 
 def test_the_hook_validates_the_folder_not_the_changed_files() -> None:
     entry = hook()
+    assert entry["entry"] == "bpr validate --staged"  # the folder as git's index holds it (tests/test_gitindex.py)
     assert entry["pass_filenames"] is False and entry["args"] == ["inventories/"]
     files = re.compile(entry["files"])
     assert files.search("inventories/zeimu.yaml") and files.search("inventories/sub/a.yml")
@@ -133,7 +136,7 @@ def test_pre_commit_passes_a_commit_of_one_file_that_refers_to_another(
     ]
 
 
-def test_pre_commit_refuses_a_commit_that_breaks_a_reference(
+def test_pre_commit_refuses_a_commit_that_breaks_a_reference_and_shows_it_first(
     inventory_repository: Path, hook_env: dict[str, str]
 ) -> None:
     repo = inventory_repository
@@ -144,6 +147,48 @@ def test_pre_commit_refuses_a_commit_that_breaks_a_reference(
     assert refused.returncode == 1, output
     assert re.search(r"bpr validate\.+Failed", output)
     assert re.search(r"inventories/zeimu\.yaml:\d+:\d+: error unknown-reference .*'koseki-tohonn'", output)
+    assert git(repo, "rev-parse", "HEAD", env=hook_env).stdout == before
+    # The changed file's problems before the others' (bosai.yaml's warnings, which sort first on their own).
+    problems = re.findall(r"^(inventories/\w+\.yaml):\d+:\d+: ", output, flags=re.MULTILINE)
+    assert problems[:2] == ["inventories/zeimu.yaml"] * 2, output
+    assert "inventories/bosai.yaml" in problems[2:]
+
+
+# What the commit records, not the working tree ------------------------------------------------------------
+
+UNTRACKED_COUNTER = (ROOT / "tests" / "data" / "valid" / "minimal.yml").read_text(encoding="utf-8")  # gikai-bocho
+
+
+def test_pre_commit_passes_a_valid_commit_beside_an_untracked_broken_file(
+    inventory_repository: Path, hook_env: dict[str, str]
+) -> None:
+    repo = inventory_repository
+    draft = repo / "inventories" / "draft.yaml"
+    draft.write_text("version: 1\ncounter: [\n", encoding="utf-8")  # half written, not added
+    zeimu = (repo / "inventories" / "zeimu.yaml").read_text(encoding="utf-8")
+    done = commit(repo, "inventories/zeimu.yaml", zeimu.replace("annual_volume: 9800", "annual_volume: 9900"), hook_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"bpr validate\.+Passed", done.stdout + done.stderr)
+    assert draft.read_text(encoding="utf-8") == "version: 1\ncounter: [\n"  # left as it was, untracked
+    status = git(repo, "status", "--porcelain", "--untracked-files=all", env=hook_env).stdout
+    assert status.splitlines() == ["?? inventories/draft.yaml"]
+
+
+def test_pre_commit_refuses_a_reference_to_a_procedure_only_an_untracked_file_defines(
+    inventory_repository: Path, hook_env: dict[str, str], runner: CliRunner
+) -> None:
+    repo = inventory_repository
+    (repo / "inventories" / "gikai.yml").write_text(UNTRACKED_COUNTER, encoding="utf-8")  # not added
+    before = git(repo, "rev-parse", "HEAD", env=hook_env).stdout
+    zeimu = (repo / "inventories" / "zeimu.yaml").read_text(encoding="utf-8")
+    edited = zeimu.replace("procedure: koseki-tohon}", "procedure: gikai-bocho}", 1)
+    (repo / "inventories" / "zeimu.yaml").write_text(edited, encoding="utf-8")
+    on_disk = runner.invoke(app, ["validate", "-q", "--no-warnings", str(repo / "inventories")])
+    assert on_disk.exit_code == 0, on_disk.output  # the working tree is valid: the untracked file defines it
+    refused = commit(repo, "inventories/zeimu.yaml", edited, hook_env)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    assert re.search(r"inventories/zeimu\.yaml:44:\d+: error unknown-reference .*'gikai-bocho'", output)
     assert git(repo, "rev-parse", "HEAD", env=hook_env).stdout == before
 
 

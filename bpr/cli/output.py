@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -33,10 +33,15 @@ class ValidationReport:
     problems: tuple[Problem, ...]
 
     @classmethod
-    def from_inventory(cls, inventory: Inventory) -> ValidationReport:
-        """Return the report of a loaded inventory; procedures counts those that loaded without schema errors."""
-        procedures = sum(len(loaded.procedures) for loaded in inventory.files)
-        return cls(len(inventory.files), procedures, tuple(inventory.problems))
+    def from_inventory(cls, inventory: Inventory, first: Collection[str] = ()) -> ValidationReport:
+        """Return the report of a loaded inventory; procedures counts those that loaded without schema errors.
+
+        The problems of the files named in `first` (those a commit changes) come before the others, each
+        part sorted.
+        """
+        procedures = sum(loaded.procedure_count for loaded in inventory.files)
+        problems = sorted(inventory.problems, key=lambda problem: problem.file not in first)
+        return cls(len(inventory.files), procedures, tuple(problems))
 
     @property
     def errors(self) -> int:

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -32,6 +32,9 @@ from bpr.cli.output import (
 from bpr.cli.session import is_quiet
 from bpr.i18n import N_, _
 from bpr.inventory.problem import Problem, Severity
+
+if TYPE_CHECKING:
+    from bpr.inventory.records import Inventory
 
 FORMAT_CHOICES = "|".join(FORMATTERS_BY_NAME)
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -82,6 +85,19 @@ NoCacheOption = Annotated[
 ]
 
 
+StagedOption = Annotated[
+    bool,
+    typer.Option(
+        "--staged",
+        help=N_(
+            "Check the files as git's index holds them, that is what `git commit` would record (for pre-commit):"
+            " untracked files and changes not staged are left out. The problems of the files the commit changes"
+            " come first."
+        ),
+    ),
+]
+
+
 def validate(
     paths: PathsArgument = None,
     output_format: FormatOption = None,
@@ -89,24 +105,31 @@ def validate(
     no_warnings: NoWarningsOption = False,
     config: ConfigOption = None,
     no_cache: NoCacheOption = False,
+    staged: StagedOption = False,
 ) -> None:
     """Check inventory files against format v1 and the cross-file rules (exit 0 ok, 1 problems, 2 usage)."""
-    from bpr.inventory.loader import check_inventory
-
     chosen = inventory_paths(paths)
     severity = check_config_or_exit(config, chosen)
-    inventory, path_problems, procedures = check_inventory(chosen, use_cache=False if no_cache else None)
+    use_cache = False if no_cache else None
+    inventory, path_problems, changed = load_staged(chosen, use_cache) if staged else load_folders(chosen, use_cache)
     inventory.apply_severities(severity)
     if path_problems:
         sys.stderr.write("".join(f"{problem}\n" for problem in path_problems))
         raise typer.Exit(EXIT_USAGE)
+    if not inventory.files and staged:
+        fail(
+            _(
+                "no-inventory: no YAML file (*.yaml, *.yml) in git's index under {paths}: --staged checks the files"
+                " git tracks (git add a new file first)"
+            ).format(paths=", ".join(map(str, chosen)))
+        )
     if not inventory.files:
         fail(
             _("no-inventory: no YAML file (*.yaml, *.yml) found under {paths}").format(
                 paths=", ".join(map(str, chosen))
             )
         )
-    report = ValidationReport(len(inventory.files), procedures, tuple(inventory.problems))
+    report = ValidationReport.from_inventory(inventory, first=changed)
     options = OutputOptions(warnings=not no_warnings, summary=not is_quiet())
     name = output_format_in_force(output_format)
     formatter = FORMATTERS_BY_NAME[name]
@@ -115,6 +138,29 @@ def validate(
     emit(lambda stream: formatter(report, stream, options), utf8=name in MACHINE_FORMATS)
     write_step_summary(report, [str(path) for path in chosen], options)
     raise typer.Exit(report.exit_code(strict))
+
+
+def load_folders(paths: Sequence[Path], use_cache: bool | None) -> tuple[Inventory, list[Problem], set[str]]:
+    """Check the files on disk under the paths: the checked files, the problems of the paths, and no changed file.
+
+    Each file keeps its problems and cross-file facts only (`check_inventory`), and its count of procedures.
+    """
+    from bpr.inventory.loader import check_inventory
+
+    inventory, path_problems = check_inventory(paths, use_cache=use_cache)
+    return inventory, path_problems, set()
+
+
+def load_staged(paths: Sequence[Path], use_cache: bool | None) -> tuple[Inventory, list[Problem], set[str]]:
+    """Load the files git's index holds under the paths, and name those the commit changes; exit 2 without git."""
+    from bpr.inventory.gitindex import IndexReadError, read_staged
+    from bpr.inventory.loader import load_contents
+
+    try:
+        staged = read_staged(paths)
+    except IndexReadError as exc:
+        fail(str(exc))
+    return load_contents(staged.items, use_cache=use_cache), staged.path_problems, staged.changed
 
 
 class _SummaryOnly(OutputOptions):

@@ -14,7 +14,7 @@ from bpr.inventory.codes import severity_of
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file
-from bpr.inventory.sources import read_bytes, read_text
+from bpr.inventory.sources import decode_text, read_bytes, read_text
 from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 
 # The records and the checker lived here before: their names stay importable from the loader.
 __all__ = [
+    "FileBytes",
     "Inventory",
     "LoadedFile",
     "as_inventory_file",
     "check_inventory",
+    "load_contents",
     "load_file",
     "load_inventory",
     "load_text",
@@ -40,6 +42,15 @@ def load_file(path: Path, display: str) -> LoadedFile:
     """Read, parse and validate one file; never raises for bad input."""
     try:
         text = read_text(path)
+    except YamlInputError as exc:
+        return unreadable(display, exc)
+    return load_text(text, display)
+
+
+def _load_bytes(raw: bytes, display: str) -> LoadedFile:
+    """Decode, parse and validate a file's bytes, as `load_file` does a file's; never raises for bad input."""
+    try:
+        text = decode_text(raw)
     except YamlInputError as exc:
         return unreadable(display, exc)
     return load_text(text, display)
@@ -67,23 +78,60 @@ def load_inventory(
 
 def check_inventory(
     paths: Sequence[Path], *, use_cache: bool | None = None, workers: int | None = None
-) -> tuple[Inventory, list[Problem], int]:
+) -> tuple[Inventory, list[Problem]]:
     """Check every YAML file under paths as `load_inventory` does, keeping of each file only what validate reports.
 
     Each file keeps its problems and what the cross-file rules read (`LoadedFile.facts_only`), not its models:
     memory does not grow with the inventory's procedures, and the models need no sharing. Return the checked
-    files, the problems about the paths themselves and the number of procedures that loaded without errors.
+    files and the problems about the paths themselves.
     """
     stream = InventoryStream(paths, use_cache=use_cache, workers=workers, share=False)
     files: list[LoadedFile] = []
-    procedures = 0
     # Paused for the whole run, not per file: each time it came back on, it would walk every object kept so far.
     with collector_paused():
         for loaded in stream:
-            procedures += len(loaded.procedures)
             files.append(dataclasses.replace(loaded.facts_only(), problems=loaded.problems))
         run_inventory_rules(files)
-    return Inventory(files), stream.path_problems, procedures
+    return Inventory(files), stream.path_problems
+
+
+class FileBytes(NamedTuple):
+    """A file's content read elsewhere than from the disk (git's index), shown in messages as `display`."""
+
+    display: str
+    raw: bytes
+
+
+def load_contents(
+    items: Sequence[FileBytes | LoadedFile], *, use_cache: bool | None = None, workers: int | None = None
+) -> Inventory:
+    """Load files given by their bytes (and files already found unreadable, as they are), as `load_inventory` does.
+
+    The same cache (keyed by the bytes: a file on disk with the same content shares the entry), the same
+    workers and messages, the cross-file rules across every file, in the order given.
+    """
+    cache = _open_cache(use_cache)
+    batch = _Batch()
+    with collector_paused():
+        for item in items:
+            if not isinstance(item, FileBytes):
+                batch.slots.append(item)
+                continue
+            hit = _from_cache(cache, item.raw, item.display) if cache is not None else None
+            batch.slots.append(hit)
+            if hit is None:
+                root = cache.root if cache is not None else None
+                batch.tasks.append(
+                    LoadTask(Path(item.display), item.display, root, current_language(), content=item.raw)
+                )
+                batch.sizes.append(len(item.raw))
+        files = batch.load(workers)
+        if cache is not None and batch.tasks:
+            from bpr.inventory.cache import cache_max_bytes
+
+            cache.prune(cache_max_bytes())
+        run_inventory_rules(files)
+    return Inventory(files)
 
 
 # A streamed run loads this many bytes of YAML at a time (on every core where that pays), then hands the files
@@ -128,7 +176,7 @@ class InventoryStream:
                 continue
             display = display_path(path)
             if error is not None:
-                batch.slots.append(_unreadable_folder(display, error))
+                batch.slots.append(unreadable_folder(display, error))
             elif found.outside is not None:
                 batch.slots.append(link_outside(display, found.outside))
             else:
@@ -174,7 +222,10 @@ class _Batch:
 
 
 class LoadTask(NamedTuple):
-    """One file to load, the cache folder to store its result in (None: no cache) and the language of its messages."""
+    """One file to load, the cache folder to store its result in (None: no cache) and the language of its messages.
+
+    `content` is the file's bytes when they come from elsewhere than `path` (git's index); then path is not read.
+    """
 
     path: Path
     display: str
@@ -183,6 +234,7 @@ class LoadTask(NamedTuple):
     # Make equal values one object (`share_equal_values`): for what an analysis holds, not for a run that only
     # checks (validate keeps each file's facts and problems). A worker always shares: the parent unpickles less.
     share: bool = True
+    content: bytes | None = None
 
 
 def load_task(task: LoadTask) -> bytes:
@@ -198,9 +250,17 @@ def load_task(task: LoadTask) -> bytes:
 def _load_and_store(task: LoadTask) -> LoadedFile:
     """Load one file, and store it in the cache when it may be."""
     # The key is the hash of the bytes read here: a file edited since the lookup is stored under its new content.
-    raw = _read_bytes(task.path) if task.cache_root is not None else None
+    if task.content is not None:
+        raw: bytes | None = task.content
+    else:
+        raw = _read_bytes(task.path) if task.cache_root is not None else None
     text = _decode(raw) if raw is not None else None
-    loaded = load_text(text, task.display) if text is not None else load_file(task.path, task.display)
+    if text is not None:
+        loaded = load_text(text, task.display)
+    elif task.content is not None:
+        loaded = _load_bytes(task.content, task.display)
+    else:
+        loaded = load_file(task.path, task.display)
     if task.share:
         _share(loaded)
     if task.cache_root is None or raw is None or text is None or not _cacheable(loaded):
@@ -312,7 +372,8 @@ def link_outside(display: str, target: str) -> LoadedFile:
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
 
 
-def _unreadable_folder(display: str, reason: str) -> LoadedFile:
+def unreadable_folder(display: str, reason: str) -> LoadedFile:
+    """Return the result of a folder whose YAML files were not read, and why: one problem."""
     message = _("the folder cannot be read ({reason}): the YAML files in it were not checked").format(reason=reason)
     code = "file-unreadable"
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])

@@ -24,6 +24,13 @@ class LoadedFile:
     # procedure with a typo in another field, so they neither report false unknown references to it
     # nor miss a duplicate of its id.
     declared_ids: dict[int, str] = field(default_factory=dict)
+    # How many procedures loaded without errors, when `procedures` no longer holds them all (facts_only).
+    valid_count: int | None = None
+
+    @property
+    def procedure_count(self) -> int:
+        """Return how many of the file's procedures loaded without errors."""
+        return len(self.procedures) if self.valid_count is None else self.valid_count
 
     def where(self, path: PathKey) -> str:
         """Return 'FILE:LINE:COL' of a recorded path."""
@@ -50,7 +57,9 @@ class LoadedFile:
             if any(step.covers for step in procedure.steps) or any(a.procedure for a in procedure.attachments)
         ]
         # The positions are those the cross-file rules report already (checker._record_positions).
-        return LoadedFile(self.path, self.counter, referring, [], self.positions, self.declared_ids)
+        return LoadedFile(
+            self.path, self.counter, referring, [], self.positions, self.declared_ids, self.procedure_count
+        )
 
 
 @dataclass
