@@ -13,28 +13,42 @@ tests/data/scoring-v2-sample.json: bpr at commit d5f8c4d (model 2) run on the sa
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bpr.analysis import factors  # noqa: E402
 from bpr.analysis.economics import uptake_at  # noqa: E402
+from bpr.analysis.factor import Acts  # noqa: E402
 from bpr.analysis.labels import MEASURE_LABELS  # noqa: E402
 from bpr.analysis.pipeline import analyse_inventory  # noqa: E402
-from bpr.analysis.results import Analysis, MeasurePlan, ScoredProcedure  # noqa: E402
+from bpr.analysis.ranking import COST_SOURCES  # noqa: E402
+from bpr.analysis.results import Analysis, KpiStatus, MeasurePlan, RoadmapItem, ScoredProcedure  # noqa: E402
+from bpr.analysis.scope import Scope  # noqa: E402
+from bpr.analysis.scores import hours_to_score  # noqa: E402
 from bpr.analysis.summary import summarise  # noqa: E402
 from bpr.config import Config  # noqa: E402
+from bpr.export.diagram.dot import format_minutes, format_share  # noqa: E402
+from bpr.export.presentation import UPTAKE_LABEL  # noqa: E402
+from bpr.export.report.tables import ITEM_SEPARATOR, NUMBERS  # noqa: E402
+from bpr.export.tables.model import Column, Items, Link, MeasureMark, Status, Table, cells_of  # noqa: E402
+from bpr.export.tables.overview import counts_table, hours_table, outlook_table, years_table  # noqa: E402
+from bpr.export.tables.priority import payback_label, priority_table  # noqa: E402
 from bpr.export.workbook.labels import kpi_status_label  # noqa: E402
+from bpr.export.workbook.method_sheet import settings  # noqa: E402
 from bpr.fiscal import reiwa  # noqa: E402
 from bpr.i18n import translate  # noqa: E402
 from bpr.inventory.loader import load_inventory  # noqa: E402
-from bpr.inventory.models import Measure  # noqa: E402
+from bpr.inventory.models import Measure, Procedure, Step  # noqa: E402
+from bpr.inventory.vocabulary import ACTOR_LABELS, MEDIUM_LABELS  # noqa: E402
 
 DOC = ROOT / "docs" / "scoring.md"
 V2 = ROOT / "tests" / "data" / "scoring-v2-sample.json"
@@ -158,7 +172,49 @@ def block_v2v3(analysis: Analysis) -> str:
     return "\n".join(rows) + "\n"
 
 
-def block_worked(analysis: Analysis) -> str:
+class Worked(NamedTuple):
+    """The worked example's procedure and every figure its text derives, for the English and the Japanese block."""
+
+    item: ScoredProcedure
+    config: Config
+    volume: int
+    share: float
+    uptake: float
+    plain: float  # the citizen's own minutes a case that are neither handwritten nor sealed
+    online_minutes: float  # what a case that moves online saves, in minutes
+    reform: float  # 予約 and 書かない窓口: the minutes of wait and handwriting the reform removes
+    items: list[RoadmapItem]  # its measures placed on the roadmap
+    waiting: list[RoadmapItem]  # and those that are not
+
+    @property
+    def left(self) -> float:
+        """Return the cases a year left at the counter."""
+        return self.volume * (1 - self.share)
+
+    @property
+    def online_plan(self) -> MeasurePlan | None:
+        """Return the online measure the procedure carries, if any."""
+        return next((m for m in self.item.measures if m.measure is Measure.ONLINE), None)
+
+    @property
+    def removed(self) -> float | None:
+        """Return the citizen minutes a case the BPR primary removes, when online is its complement (else None)."""
+        online = self.online_plan
+        if online is None or online.role != "complement" or self.item.recommendation is not Measure.BPR:
+            return None
+        return self.item.measures[0].citizen_hours * 60 / self.left
+
+    def when(self, placed: RoadmapItem, words: dict[str, str]) -> str:
+        """Return the fiscal year a measure is placed in, or why it is not placed, in the block's words."""
+        if placed in self.items:
+            return reiwa(placed.fy)
+        if placed.deferred:
+            return words["deferred"].format(fy=reiwa(self.config.standardization.migration_fy))
+        return words["no room"]
+
+
+def worked(analysis: Analysis) -> Worked:
+    """Return the worked example's figures, checking that the page's derivation gives the code's online hours."""
     item = next(p for p in analysis.procedures if p.id == WORKED)
     config: Config = analysis.config
     f = item.figures
@@ -182,11 +238,28 @@ def block_worked(analysis: Analysis) -> str:
         f.counter_wait_minutes * bpr.reservation_wait_removed_share
         + f.handwritten_minutes * bpr.handwriting_removed_share
     )
-    primary = item.measures[0]
-    carried = {m.measure: m for m in item.measures}
-    online_plan = carried.get(Measure.ONLINE)
-    items = [i for i in analysis.roadmap.items if i.procedure == item.id]
-    waiting = [i for i in analysis.roadmap.unscheduled if i.procedure == item.id]
+    return Worked(
+        item=item,
+        config=config,
+        volume=volume,
+        share=share,
+        uptake=uptake,
+        plain=plain,
+        online_minutes=online_minutes,
+        reform=reform,
+        items=[i for i in analysis.roadmap.items if i.procedure == item.id],
+        waiting=[i for i in analysis.roadmap.unscheduled if i.procedure == item.id],
+    )
+
+
+def block_worked(analysis: Analysis) -> str:
+    w = worked(analysis)
+    item, config, volume, share, uptake = w.item, w.config, w.volume, w.share, w.uptake
+    f = item.figures
+    online = config.scoring.online
+    plain, online_minutes, reform = w.plain, w.online_minutes, w.reform
+    bpr = config.scoring.bpr
+    online_plan = w.online_plan
     lines = [
         f"**Today** ({volume:,} cases a year, online share {share:g}): visits {f.visits:.3f}; citizen minutes a case"
         f" {f.citizen_minutes_per_case:.3f} (trips {f.travel_minutes:.3f}, counter wait {f.counter_wait_minutes:.3f},"
@@ -208,8 +281,8 @@ def block_worked(analysis: Analysis) -> str:
         f"**Recommendation**: {MEASURE_LABELS[item.recommendation]} ({item.recommendation.value}), the most expected hours"
         f" ({h(item.priority_hours)}); rank {item.rank}.",
     ]
-    if online_plan is not None and online_plan.role == "complement" and item.recommendation is Measure.BPR:
-        removed = primary.citizen_hours * 60 / (volume * (1 - share))
+    if w.removed is not None and online_plan is not None:
+        removed = w.removed
         lines += [
             "",
             f"**Online as a complement**: a case that moves after the reform has {f.citizen_minutes_per_case:.3f} −"
@@ -238,15 +311,11 @@ def block_worked(analysis: Analysis) -> str:
     years = analysis.roadmap.fiscal_years
     lines.append("| measure | year | " + " | ".join(reiwa(fy) for fy in years) + " | steady |")
     lines.append("|---|---|" + "---|" * (len(years) + 1))
-    for placed in [*items, *waiting]:
-        when = (
-            reiwa(placed.fy)
-            if placed in items
-            else f"not placed ({'標準化: after ' + reiwa(config.standardization.migration_fy) if placed.deferred else 'no room'})"
-        )
+    words = {"deferred": "not placed (標準化: after {fy})", "no room": "not placed (no room)"}
+    for placed in [*w.items, *w.waiting]:
         cells = " | ".join(f"{h(s, 0)} / {h(c, 0)}" for _, s, c in placed.savings)
         lines.append(
-            f"| {placed.measure.value} | {when} | {cells} | {h(placed.steady_staff_hours, 0)} / {h(placed.steady_citizen_hours, 0)} |"
+            f"| {placed.measure.value} | {w.when(placed, words)} | {cells} | {h(placed.steady_staff_hours, 0)} / {h(placed.steady_citizen_hours, 0)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -296,30 +365,47 @@ def block_roadmap(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def block_kpis(analysis: Analysis) -> str:
-    then = analyse(roadmap={"current_fy": 2023}).roadmap.kpis
-    rows = [
-        "| KPI | by | target | planned | done | population | in 令和5年度 | in 令和8年度 |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for before, today in zip(then, analysis.roadmap.kpis, strict=True):
+@functools.lru_cache(maxsize=1)
+def _kpis_in_2023() -> tuple[KpiStatus, ...]:
+    """Return the sample's KPIs judged in 令和5年度."""
+    return tuple(analyse(roadmap={"current_fy": 2023}).roadmap.kpis)
+
+
+def _kpi_rows(analysis: Analysis) -> list[str]:
+    """Return the sample's KPI rows, judged in 令和5年度 and in 令和8年度 (the same rows in either language)."""
+    rows = []
+    for before, today in zip(_kpis_in_2023(), analysis.roadmap.kpis, strict=True):
         population = "—" if today.population is None else str(today.population)
         rows.append(
             f"| {today.name} | {reiwa(today.by_fy)} | {today.target} | {today.planned} | {today.done} | {population}"
             f" | {kpi_status_label(before)} | {kpi_status_label(today)} |"
         )
-    return "\n".join(rows) + "\n"
+    return rows
 
 
-def block_kpi_example(analysis: Analysis) -> str:
+@functools.lru_cache(maxsize=1)
+def _tight_shortfall() -> str:
+    """Return the first KPI's shortfall with few slots and 標準化 flagged, judged in 令和5年度."""
     tight = analyse(
         roadmap={"current_fy": 2023, "capacity": {"online": 8, "rpa": 2, "ai_ocr": {2022: 1, 2024: 3}, "bpr": 10}},
         standardization={"mode": "flag"},
     )
-    shortfall = next(s for s in tight.roadmap.shortfalls if s.kind == "kpi")
+    return next(s for s in tight.roadmap.shortfalls if s.kind == "kpi").message
+
+
+def block_kpis(analysis: Analysis) -> str:
+    rows = [
+        "| KPI | by | target | planned | done | population | in 令和5年度 | in 令和8年度 |",
+        "|---|---|---|---|---|---|---|---|",
+        *_kpi_rows(analysis),
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def block_kpi_example(analysis: Analysis) -> str:
     return (
         "- With capacity `rpa: 2`, `ai_ocr: {2022: 1, 2024: 3}` and `standardization.mode: flag` (judged in"
-        f" 令和5年度), the first KPI reads «{shortfall.message}».\n"
+        f" 令和5年度), the first KPI reads «{_tight_shortfall()}».\n"
     )
 
 
@@ -348,6 +434,288 @@ def block_counts(analysis: Analysis) -> str:
     return "\n".join(rows) + "\n"
 
 
+# The Japanese blocks (issue 25, item 4): the page is Japanese first, its figures written from the same code. The
+# tables a chief also sees in the workbook (優先順位, 施策別の件数, 削減見込み, 年度別, KPI) are rendered from the
+# shared tables of bpr/export/tables, with the workbook's headers and words.
+
+ROLE_WORDS = {"primary": "主施策", "complement": "補完", "national": "国の優先", "review": "見直し", "fixed": "確定"}
+ACTS_WORDS = {Acts.GATE: "関門: 削減なし（スコア 0）", Acts.FEASIBILITY: "実現性に掛ける"}
+CURVE_WORDS = {"linear": "直線", "logistic": "S字"}
+# The procedures the Japanese top table shows: what a chief decides on, as 優先順位 prints it, then the measures added.
+TOP_COLUMNS = (
+    "rank",
+    "name",
+    "volume",
+    "recommendation",
+    "added",
+    "hours",
+    "fte",
+    "thousand_yen",
+    "cost",
+    "payback",
+    "planned",
+    "reason",
+)
+
+
+def _cell(value: object, column: Column) -> str:
+    """Return a shared table's value as Markdown text, each number as its column's kind formats it (as the report)."""
+    if value is None:
+        return ""
+    if isinstance(value, MeasureMark):
+        return UPTAKE_LABEL if value.uptake else MEASURE_LABELS[value.measure]
+    if isinstance(value, Link):
+        return value.text
+    if isinstance(value, Items):
+        separator = ITEM_SEPARATOR if value.separator is None else value.separator
+        return value.lead + separator.join(_cell(part, column) for part in value.parts)
+    if isinstance(value, Status):
+        return value.label
+    number = NUMBERS.get(column.kind)
+    if number is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
+
+
+def markdown_table(table: Table, limit: int | None = None) -> list[str]:
+    """Return a shared table (bpr/export/tables) as Markdown lines: its headers on one line, at most `limit` rows."""
+    lines = [
+        "| " + " | ".join(column.line for column in table.columns) + " |",
+        "|" + "---|" * len(table.columns),
+    ]
+    for index, row in enumerate(table.rows()):
+        if limit is not None and index >= limit:
+            break
+        cells = (_cell(value, column) for value, column in zip(cells_of(row), table.columns, strict=True))
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return lines
+
+
+def block_scale_ja(analysis: Analysis) -> str:
+    """Return the score against expected hours on the default scale, and the hours the threshold needs."""
+    scoring = analysis.config.scoring
+    full = scoring.scale.full_hours
+    threshold = scoring.recommend_threshold
+    needed = math.ceil(((1 + full) ** (threshold / 100) - 1) * 100) / 100  # hundredths, rounded up: enough
+    points = [1.0, 10.0, 100.0, 1_000.0, 10_000.0, full]
+    lines = [
+        "| 期待削減 E (時間/年) | " + " | ".join(f"{e:,.0f}" for e in points) + " |",
+        "|---|" + "---|" * len(points),
+        "| スコア | " + " | ".join(f"{hours_to_score(e, full):.2f}" for e in points) + " |",
+        "",
+        f"満点の時間は {full:,.0f} 時間/年（これより多い期待削減もスコア 100）。推奨の基準 {threshold:g} 点には、"
+        f"期待削減が年 {needed:,.2f} 時間以上要ります。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def block_factors_ja(analysis: Analysis) -> str:
+    """Return the gates and feasibility factors in Japanese: one row per factor of the registry, in the order they apply."""
+    scoring = analysis.config.scoring
+    rows = [
+        "| 施策 | 係数 | 働き | 読む項目 | 設定 (`scoring.`) | 算定方法シートでの表示（既定値） | 理由の文言 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for factor in factors.FACTORS:
+        reads = "、".join(f"`{field}`" for field in factor.reads)
+        keys = "、".join(f"`{key}`" for key in factor.settings) or "—"
+        method = factor.method
+        shown = "—" if method is None else f"{translate(method.label, 'ja')}: {method.value(scoring).say('ja')}"
+        said = " / ".join(f"「{translate(msgid, 'ja')}」" for msgid in factor.reasons)
+        rows.append(
+            f"| {MEASURE_LABELS[factor.measure]} | `{factor.key}` | {ACTS_WORDS[factor.acts]} | {reads} | {keys}"
+            f" | {shown} | {said} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _marks(step: Step) -> str:
+    marks = [
+        word for flag, word in ((step.handwritten, "手書き"), (step.seal, "押印"), (step.in_person, "来庁")) if flag
+    ]
+    return "・".join(marks) or "—"
+
+
+def _next_ja(procedure: Procedure, index: int) -> str:
+    """Return where a step goes, by step number: the next in the list, 終了, or each branch with its share and label."""
+    step = procedure.steps[index]
+    numbers = {s.id: str(n) for n, s in enumerate(procedure.steps, start=1)}
+    if step.next is None:
+        return numbers[procedure.steps[index + 1].id] if index + 1 < len(procedure.steps) else "終了"
+    if not step.next:
+        return "終了"
+    said = []
+    for successor in step.next:
+        if isinstance(successor, str):
+            said.append(numbers[successor])
+            continue
+        extra = [
+            text
+            for text in (successor.label, None if successor.share is None else format_share(successor.share))
+            if text
+        ]
+        said.append(numbers[successor.to] + (f"（{'・'.join(extra)}）" if extra else ""))
+    return "、".join(said)
+
+
+def block_worked_ja(analysis: Analysis) -> str:
+    """Return the worked example in Japanese: the flow with each step's expected passes, then the same figures."""
+    w = worked(analysis)
+    item, config, volume, share, uptake = w.item, w.config, w.volume, w.share, w.uptake
+    f = item.figures
+    procedure = item.procedure
+    online = config.scoring.online
+    bpr = config.scoring.bpr
+    lines = [
+        "| 工程 | 名前 | 担当 | 媒体 | 印 | 作業 | 待ち | 次の工程 | 通過回数 n |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for index, step in enumerate(procedure.steps):
+        lines.append(
+            f"| {index + 1} | {step.name} | {ACTOR_LABELS[step.actor]} | {MEDIUM_LABELS[step.medium]} | {_marks(step)}"
+            f" | {format_minutes(step.effort) if step.effort else '—'} | {format_minutes(step.wait) if step.wait else '—'}"
+            f" | {_next_ja(procedure, index)} | {f.passes.get(step.id, 0.0):.3f} |"
+        )
+    curve = CURVE_WORDS.get(config.scoring.uptake.curve, config.scoring.uptake.curve)
+    lines += [
+        "",
+        f"**現状**（年 {volume:,} 件、オンライン化済みの割合 {share:g}）: 来庁 {f.visits:.3f} 回。住民の時間は 1 件"
+        f" {f.citizen_minutes_per_case:.3f} 分（移動 {f.travel_minutes:.3f}、窓口の待ち {f.counter_wait_minutes:.3f}、"
+        f"本人の工程 {f.citizen_effort_minutes:.3f}、うち手書き・押印 {f.handwritten_minutes:.3f}）→"
+        f" **住民 {h(f.citizen_hours)} 時間/年**。職員は 1 件 {f.staff_minutes_per_case:.3f} 分 →"
+        f" **職員 {h(f.staff_hours)} 時間/年**。",
+        "",
+        f"**オンライン化（期待値）**（性質 1）: オンラインに移った 1 件で減るのは {f.travel_minutes:.3f} +"
+        f" {f.counter_wait_minutes:.3f} + {w.plain:.3f} × {online.citizen_effort_removed_share:g} +"
+        f" {f.handwritten_minutes:.3f} × {online.handwritten_effort_removed_share:g} = {w.online_minutes:.3f} 分。"
+        f"窓口に残る {w.left:,.0f} 件のうち、利用率で移るのは {uptake:.0%}（{config.scoring.uptake.years} 年で達する{curve}）:"
+        f" {volume:,} × {1 - share:g} × {uptake:g} × {w.online_minutes:.3f} ÷ 60 = **{h(item.hours_saved['online'])} 時間**"
+        f"（第 2 版は窓口に残る全件が移るとして {h(w.left * w.online_minutes / 60)} 時間）。実現性"
+        f" {item.feasibility['online']:g} → 期待削減 E = **{h(item.expected_hours['online'])}**、スコア {item.scores.online:.2f}。",
+        "",
+        f"**業務改善（BPR）**（性質 2）: 押印、市が自ら発行する書類、来庁をまとめること、そして窓口に残る件数には"
+        f"予約（待ち時間の {bpr.reservation_wait_removed_share:g}）と書かない窓口（手書きの {bpr.handwriting_removed_share:g}）"
+        f"（この 2 つで 1 件 {w.reform:.3f} 分）→ **{h(item.hours_saved['bpr'])} 時間**、E {h(item.expected_hours['bpr'])}。",
+        "",
+        f"**推奨**: {MEASURE_LABELS[item.recommendation]}。期待削減が最も多い（{h(item.priority_hours)} 時間/年）。"
+        f"順位 {item.rank} 位。",
+    ]
+    online_plan = w.online_plan
+    if w.removed is not None and online_plan is not None:
+        left = f.citizen_minutes_per_case - w.removed
+        lines += [
+            "",
+            f"**補完のオンライン化**: 業務改善の後にオンラインに移る 1 件に残るのは {f.citizen_minutes_per_case:.3f} −"
+            f" {w.removed:.3f} = {left:.3f} 分で、オンライン化だけのときの {w.online_minutes:.3f} 分より少なくなります:"
+            f" {volume:,} × {1 - share:g} × {uptake:g} × {min(w.online_minutes, left):.3f} ÷ 60 ="
+            f" **{h(online_plan.citizen_hours)} 時間**、E {h(online_plan.expected_hours)}（二重には数えません）。",
+        ]
+    lines += [
+        "",
+        "**費用と回収**（性質 4）: この手続が持つ施策ごとに",
+        "",
+        "| 施策 | 位置づけ | 費用の出所 | 初期 (千円) | 年間 (千円) | 期待削減 職員 (時間/年) | 職員分 (千円/年)"
+        " | 純便益 (千円/年) | 回収 (年) | 標準化 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in item.measures:
+        lines.append(
+            f"| {MEASURE_LABELS[m.measure]} | {ROLE_WORDS.get(m.role, m.role)} | {COST_SOURCES.get(m.cost_source, m.cost_source)}"
+            f" | {h(m.cost_initial, 0)} | {h(m.cost_annual, 0)} | {h(m.expected_staff_hours)} | {h(m.staff_thousand_yen)}"
+            f" | {h(m.net_benefit)} | {_payback_ja(m)} | {'・'.join(m.standard_systems) or '—'} |"
+        )
+    years = analysis.roadmap.fiscal_years
+    lines += [
+        "",
+        "**ロードマップでは**（年度ごとの期待削減、職員 / 住民 (時間/年)。施策を作る年度は 0）:",
+        "",
+        "| 施策 | 年度 | " + " | ".join(reiwa(fy) for fy in years) + " | 定着後 |",
+        "|---|---|" + "---|" * (len(years) + 1),
+    ]
+    words = {"deferred": "未配置（標準化: {fy}の後）", "no room": "未配置（枠不足）"}
+    for placed in [*w.items, *w.waiting]:
+        cells = " | ".join(f"{h(s, 0)} / {h(c, 0)}" for _, s, c in placed.savings)
+        lines.append(
+            f"| {MEASURE_LABELS[placed.measure]} | {w.when(placed, words)} | {cells}"
+            f" | {h(placed.steady_staff_hours, 0)} / {h(placed.steady_citizen_hours, 0)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _payback_ja(plan: MeasurePlan) -> str:
+    if plan.payback_years is None:
+        return "回収できない"
+    return payback_label(plan)
+
+
+def block_top_ja(analysis: Analysis) -> str:
+    """Return the sample's first procedures as the workbook's 優先順位 shows them (its columns, its words)."""
+    table = priority_table(Scope.of(analysis)).select(*TOP_COLUMNS)
+    return "\n".join(markdown_table(table, TOP)) + "\n"
+
+
+def block_roadmap_ja(analysis: Analysis) -> str:
+    """Return the measures placed by fiscal year and the outlook by year, as 概要's tables show them."""
+    roadmap = analysis.roadmap
+    scope = Scope.of(analysis)
+    deferred = sum(1 for i in roadmap.unscheduled if i.deferred)
+    uptake = roadmap.uptake_items
+    outlook = outlook_table(scope.year_figures(), analysis)
+    if analysis.config.roadmap.budget is None:  # no budget: its column would be empty
+        outlook = outlook.select(*(key for key in outlook.keys if key != "budget"))
+    lines = [
+        *markdown_table(years_table(scope.summary, scope.summaries_by_year())),
+        "",
+        f"計画期間内に置いた施策は {len(roadmap.items)} 件、置けなかった施策は {len(roadmap.unscheduled)} 件です（うち"
+        f" {deferred} 件は標準化対象のシステム上の RPA・AI-OCR で、{reiwa(analysis.config.standardization.migration_fy)}の後）。"
+        f"既にある経路の利用促進（枠を使わない）は {len(uptake)} 手続です。",
+        "",
+        *markdown_table(outlook),
+        "",
+        f"利用促進は別に数えます（性質 3）: 定着後に職員 {h(sum(i.steady_staff_hours for i in uptake))} 時間・住民"
+        f" {h(sum(i.steady_citizen_hours for i in uptake))} 時間/年、初期費用 {h(sum(i.cost_initial for i in uptake), 0)} 千円。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def block_kpis_ja(analysis: Analysis) -> str:
+    rows = [
+        "| KPI | 期限 | 目標 | 計画 | 実績 | 対象の手続 | 令和5年度に判定 | 令和8年度に判定 |",
+        "|---|---|---|---|---|---|---|---|",
+        *_kpi_rows(analysis),
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def block_kpi_example_ja(analysis: Analysis) -> str:
+    return (
+        "- 枠を `rpa: 2`、`ai_ocr: {2022: 1, 2024: 3}` にし、`standardization.mode: flag` とすると（令和5年度に判定）、"
+        f"最初の KPI は «{_tight_shortfall()}» となります。\n"
+    )
+
+
+def block_counts_ja(analysis: Analysis) -> str:
+    """Return 概要's 施策別の件数 and 削減見込み of the sample, and how the procedures add up."""
+    summary = summarise(analysis)
+    recommended = " + ".join(str(c.recommended) for c in summary.by_measure)
+    lines = [
+        *markdown_table(counts_table(summary)),
+        "",
+        f"推奨 {recommended} と対象外 {summary.not_recommended} で {summary.procedures} 手続です。",
+        "",
+        *markdown_table(hours_table(summary, analysis)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def block_settings_ja(analysis: Analysis) -> str:
+    """Return the default settings as 算定方法 lists them (bpr/export/workbook/method_sheet.py), with their values."""
+    rows = ["| 項目 | 既定値 | 意味 |", "|---|---|---|"]
+    for label, value, meaning in settings(analysis.config):
+        rows.append(f"| {label} | {value} | {meaning or '—'} |")
+    return "\n".join(rows) + "\n"
+
+
 BLOCKS: dict[str, Callable[[Analysis], str]] = {
     "factors": block_factors,
     "worked": block_worked,
@@ -357,6 +725,15 @@ BLOCKS: dict[str, Callable[[Analysis], str]] = {
     "kpis": block_kpis,
     "kpi-example": block_kpi_example,
     "counts": block_counts,
+    "scale-ja": block_scale_ja,
+    "factors-ja": block_factors_ja,
+    "worked-ja": block_worked_ja,
+    "top-ja": block_top_ja,
+    "roadmap-ja": block_roadmap_ja,
+    "kpis-ja": block_kpis_ja,
+    "kpi-example-ja": block_kpi_example_ja,
+    "counts-ja": block_counts_ja,
+    "settings-ja": block_settings_ja,
 }
 
 

@@ -99,6 +99,10 @@ def test_every_sample_slide_is_16_9_with_text_of_12_pt_or_more(sample_slides: Pa
     docs = " ".join((ROOT / "docs" / "diagrams.md").read_text(encoding="utf-8").split())
     assert f"the 69 procedures give {len(files)} slides" in docs
     assert f"the smallest text on any slide is {min(smallest):.1f} pt" in docs
+    # The Japanese part says the same (Japanese lines wrap anywhere: compared without spaces).
+    compact = "".join(docs.split())
+    assert f"見本の69手続は{len(files)}枚のスライドになります" in compact
+    assert f"どのスライドでも最も小さい文字は{min(smallest):.1f}ptで" in compact
 
 
 @needs_dot
