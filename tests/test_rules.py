@@ -13,8 +13,6 @@ from bpr.inventory.models import Procedure
 from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, did_you_mean
 
-from conftest import ROOT
-
 # The spec's "Validation rules": which findings reject the inventory and which are only reported.
 SPEC_ERRORS = {
     "yaml-syntax", "duplicate-key", "invalid-value", "unknown-field", "missing-field", "duplicate-id",
@@ -111,12 +109,6 @@ def test_no_effort_counts_effort_not_wait() -> None:
 )
 def test_did_you_mean(word: str, candidates: list[str], hint: str) -> None:
     assert did_you_mean(word, candidates) == hint
-
-
-def test_docs_list_every_code_with_its_severity() -> None:
-    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    documented = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", text, flags=re.M))
-    assert documented == {code: severity.value for code, (severity, _) in CODES.items()}
 
 
 def test_a_rule_sees_the_counter_of_its_procedure(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,8 +14,10 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from bpr.cli.main import app
-from bpr.cli.schema import schema_text
+from bpr.inventory import models
 from bpr.inventory.loader import load_file
+from bpr.inventory.schema import inventory_schema, schema_models, schema_text
+from bpr.inventory.schema_words import ENUM_WORDS, FIELD_WORDS, MODEL_WORDS
 from bpr.inventory.sources import read_text
 from bpr.inventory.yamlfile import parse_yaml
 
@@ -60,6 +62,65 @@ def test_schema_names_its_dialect_and_id() -> None:
     assert schema["$id"] and schema["title"]
     assert schema["additionalProperties"] is False
     assert schema["required"] == ["version", "counter", "procedures"]
+
+
+def _japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _words(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """Return every title and description an editor may show, with its place (enum labels are vocabulary.py's)."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("title", "description") and isinstance(value, str):
+                found.append((f"{path}/{key}", value))
+            elif key != "default":
+                found += _words(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _words(item, f"{path}/{index}")
+    return found
+
+
+def test_every_title_and_description_an_editor_shows_is_japanese() -> None:
+    words = _words(inventory_schema())
+    assert [place for place, text in words if not _japanese(text)] == []
+    # The file, each enum, each model and each field has a description (a type that says how it is written, one more).
+    described = 1 + len(ENUM_WORDS) + len(MODEL_WORDS) + sum(len(fields) for fields in FIELD_WORDS.values())
+    assert len([place for place, _text in words if place.endswith("/description")]) >= described
+
+
+def test_every_field_an_editor_completes_has_its_own_title_and_description() -> None:
+    schema = inventory_schema()
+    places = {"": schema} | {name: definition for name, definition in schema["$defs"].items()}
+    missing = [
+        f"{name}.{field}"
+        for name, definition in places.items()
+        for field, prop in definition.get("properties", {}).items()
+        if not (prop.get("title") and prop.get("description"))
+    ]
+    assert missing == []
+
+
+def test_the_words_name_every_field_model_and_enum_of_the_format_and_nothing_else() -> None:
+    for model in schema_models():
+        assert set(FIELD_WORDS[model]) == set(model.model_fields), model.__name__
+    defs = inventory_schema()["$defs"]
+    assert {kind.__name__ for kind in ENUM_WORDS} == {name for name, d in defs.items() if "enum" in d}
+    assert {model.__name__ for model in MODEL_WORDS} == {name for name, d in defs.items() if "properties" in d}
+    assert all(description.endswith("。") for words in FIELD_WORDS.values() for _title, description in words.values())
+
+
+def test_an_enum_field_says_its_values_with_their_labels_and_a_duration_its_bound() -> None:
+    defs = inventory_schema()["$defs"]
+    assert defs["Kind"]["enumDescriptions"] == ["申請", "届出", "証明書交付", "登録", "納付", "相談", "その他"]
+    kind = defs["Procedure"]["properties"]["kind"]
+    assert kind["title"] == "手続類型"
+    assert "application（申請）" in kind["description"]
+    assert "law（法律）" in defs["Online"]["properties"]["seal_basis"]["description"]
+    days = f"{models.MAX_WAIT_MINUTES / models.MINUTES_PER_DAY:g}日まで。"
+    assert defs["Step"]["properties"]["wait"]["description"].endswith(days)
 
 
 def test_bpr_schema_prints_and_writes_it(runner: CliRunner, tmp_path: Path) -> None:

@@ -86,8 +86,9 @@ def _duration_schema(limit: float) -> dict[str, Any]:
             {"type": "number", "minimum": 0, "maximum": limit},
             {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[mhd]\s*$"},
         ],
-        "description": "minutes (15) or a string with one unit: '15m', '1.5h', '3d' (a day is 24 hours); "
-        f"at most {limit / MINUTES_PER_DAY:g} days",
+        # The words an editor shows (yaml-language-server), after the field's own: Japanese, as the city writes.
+        "description": "分の数（15）、または単位を1つ付けた文字列: '15m'（分）、'1.5h'（時間）、'3d'（日。1日は24時間）。"
+        f"{limit / MINUTES_PER_DAY:g}日まで。",
     }
 
 

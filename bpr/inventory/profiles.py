@@ -80,8 +80,7 @@ MonthlyProfile = Annotated[
                     "additionalProperties": False,
                 },
             ],
-            "description": "cases by month: 12 weights January to December, or month (1-12) → weight, a month "
-            "left out weighing 1",
+            "description": "1月から12月までの12個の重み、または 月（1〜12）→ 重み の対応（書かない月は1）。",
         }
     ),
 ]
@@ -94,7 +93,7 @@ HourlyProfile = Annotated[
             "minProperties": 1,
             "patternProperties": {"^([0-9]|1[0-9]|2[0-3])$": _WEIGHT_SCHEMA},
             "additionalProperties": False,
-            "description": "arrivals by hour of the clock (0-23) → weight, an hour left out weighing 1",
+            "description": "時刻（0〜23）→ 重み の対応（書かない時刻は1）。",
         }
     ),
 ]
@@ -121,7 +120,7 @@ OpeningHours = Annotated[
         {
             "type": "string",
             "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$",
-            "description": "opening hours 'HH:MM-HH:MM', e.g. '08:30-17:15'",
+            "description": "'HH:MM-HH:MM' の形（例 '08:30-17:15'）。",
         }
     ),
 ]
