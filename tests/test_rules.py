@@ -13,6 +13,8 @@ from bpr.inventory.models import Procedure
 from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, did_you_mean
 
+from conftest import ROOT
+
 # The spec's "Validation rules": which findings reject the inventory and which are only reported.
 SPEC_ERRORS = {
     "yaml-syntax", "duplicate-key", "invalid-value", "unknown-field", "missing-field", "duplicate-id",
@@ -150,3 +152,27 @@ def test_a_placeholder_is_two_marks_not_one() -> None:
         ("placeholder", ("issues", 0)),
         ("placeholder", ("legal_basis",)),
     ]
+
+
+def test_a_placeholder_is_found_however_the_file_writes_it() -> None:
+    # The rule skips files whose text holds no 〇〇 (most files): one written through an escape is still found.
+    from bpr.inventory.loader import load_text
+
+    text = (ROOT / "inventories" / "shimin.yaml").read_text(encoding="utf-8")
+    assert not any(p.code == "placeholder" for p in load_text(text, "a.yaml").problems)
+    line = re.search(r"^    name: .*$", text, flags=re.M)
+    assert line is not None and "〇" not in text
+    escaped = text.replace(line.group(0), '    name: "\\u3007\\u3007の申請"', 1)
+    assert "〇〇" not in escaped
+    found = [p for p in load_text(escaped, "a.yaml").problems if p.code == "placeholder"]
+    assert len(found) == 1 and "〇〇の申請" in found[0].message
+
+
+def test_the_digits_bound_is_made_once() -> None:
+    from bpr.inventory.yamlfile import _ten_to_the
+
+    _ten_to_the.cache_clear()
+    from bpr.inventory.loader import load_text
+
+    load_text((ROOT / "inventories" / "shimin.yaml").read_text(encoding="utf-8"), "shimin.yaml")
+    assert _ten_to_the.cache_info().misses <= 1

@@ -31,9 +31,10 @@ _NOT_A_MAPPING_VALUE = N_(
 class FileChecker:
     """Validates one parsed document, part by part, so that one bad part hides nothing else."""
 
-    def __init__(self, loaded: LoadedFile, root: Any) -> None:
+    def __init__(self, loaded: LoadedFile, root: Any, text: str | None = None) -> None:
         self.loaded = loaded
         self.root = root
+        self.text = text
         self.findings: list[tuple[str, RuleFinding]] = []
 
     def add(self, code: str, finding: RuleFinding) -> None:
@@ -89,7 +90,7 @@ class FileChecker:
         return result
 
     def _run_procedure_rules(self, index: int, procedure: Procedure) -> None:
-        ctx = ProcedureContext(procedure, build_flow(procedure.steps), self.loaded.counter)
+        ctx = ProcedureContext(procedure, build_flow(procedure.steps), self.loaded.counter, self.text)
         prefix: PathKey = ("procedures", index)
         # With a step id used twice the flow is ambiguous: report the duplicate, not the loops it seems to make.
         ambiguous = len({step.id for step in procedure.steps}) < len(procedure.steps)
@@ -147,7 +148,7 @@ def load_text(text: str, display: str) -> LoadedFile:
         loaded.problems.append(
             Problem(display, last.line, last.column, severity_of("yaml-syntax"), "yaml-syntax", message)
         )
-    checker = FileChecker(loaded, data)
+    checker = FileChecker(loaded, data, text)
     checker.check(data)
     loaded.problems.extend(checker.problems(document))
     _record_positions(loaded, document)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import math
 import re
@@ -393,7 +394,7 @@ def _int(value: str) -> int:
         number = int(digits[2:], 16)
     elif len(digits) <= limit:
         number = int(digits)
-    if number is None or number >= 10**limit:
+    if number is None or number >= _ten_to_the(limit):
         raise _TooLongError(
             _(
                 "a whole number of {length} characters is too long to read: bpr reads at most "
@@ -401,6 +402,12 @@ def _int(value: str) -> int:
             ).format(length=f"{len(value):,}", limit=f"{limit:,}")
         )
     return sign * number
+
+
+@functools.lru_cache(maxsize=4)
+def _ten_to_the(digits: int) -> int:
+    """Return 10**digits, made once: it is thousands of digits long, and every integer of a file is compared to it."""
+    return 10**digits
 
 
 def _integer_digits_limit() -> int:

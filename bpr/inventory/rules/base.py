@@ -33,6 +33,8 @@ class ProcedureContext:
     procedure: Procedure
     flow: Flow
     counter: Counter | None = None
+    # The text of the whole file, when the rule may skip what the text cannot hold (None: unknown, check all).
+    file_text: str | None = None
 
 
 class FileFacts(Protocol):
