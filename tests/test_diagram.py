@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -449,7 +450,15 @@ def test_dot_format_needs_no_graphviz(
     result = runner.invoke(app, ["diagram", str(sample), "-o", str(out), "--format", "dot"])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["counter-kosodate.dot", "counter-shimin.dot", "genkyo.dot", "jidoteate.dot", "tennyu.dot"]
+    # .bpr-diagram lists what bpr diagram wrote, so that `bpr build` knows those files for bpr's (docs/output.md).
+    assert files == [
+        ".bpr-diagram",
+        "counter-kosodate.dot",
+        "counter-shimin.dot",
+        "genkyo.dot",
+        "jidoteate.dot",
+        "tennyu.dot",
+    ]
     source = (out / "jidoteate.dot").read_text(encoding="utf-8")
     assert source.startswith('digraph "jidoteate" {')
     assert "認定請求書の記入" in source and "差し戻し" in source and 'fontname="Noto Sans CJK JP"' in source
@@ -505,13 +514,9 @@ def test_every_procedure_and_counter_gets_an_svg(sample: Path, tmp_path: Path, r
     result = runner.invoke(app, ["diagram", str(sample), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "5 diagrams (3 procedures, 2 counters)" in result.output
-    assert sorted(p.name for p in out.iterdir()) == [
-        "counter-kosodate.svg",
-        "counter-shimin.svg",
-        "genkyo.svg",
-        "jidoteate.svg",
-        "tennyu.svg",
-    ]
+    written = ["counter-kosodate.svg", "counter-shimin.svg", "genkyo.svg", "jidoteate.svg", "tennyu.svg"]
+    assert sorted(p.name for p in out.iterdir()) == [".bpr-diagram", *written]
+    assert json.loads((out / ".bpr-diagram").read_text(encoding="utf-8"))["files"] == [".bpr-diagram", *written]
 
 
 @needs_dot
@@ -617,7 +622,7 @@ def test_png_and_pdf_are_written(sample: Path, tmp_path: Path, runner: CliRunner
         out = tmp_path / fmt
         result = runner.invoke(app, ["diagram", str(sample), "-o", str(out), "-f", fmt, "--counter", "shimin"])
         assert result.exit_code == 0, result.output
-        assert sorted(p.name for p in out.iterdir()) == [f"counter-shimin.{fmt}", f"tennyu.{fmt}"]
+        assert sorted(p.name for p in out.iterdir()) == [".bpr-diagram", f"counter-shimin.{fmt}", f"tennyu.{fmt}"]
         assert (out / f"tennyu.{fmt}").read_bytes().startswith(magic)
 
 

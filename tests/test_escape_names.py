@@ -165,7 +165,12 @@ def test_a_300_character_id_gets_its_diagram(tmp_path: Path, runner: CliRunner, 
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        [f"{diagram_file_name(LONG_PROCEDURE)}.{fmt}", f"{counter_file_name(LONG_COUNTER)}.{fmt}", f"short.{fmt}"]
+        [
+            ".bpr-diagram",  # the list of what bpr diagram wrote (docs/output.md)
+            f"{diagram_file_name(LONG_PROCEDURE)}.{fmt}",
+            f"{counter_file_name(LONG_COUNTER)}.{fmt}",
+            f"short.{fmt}",
+        ]
     )
     assert LONG_PROCEDURE in (out / f"{diagram_file_name(LONG_PROCEDURE)}.{fmt}").read_text(encoding="utf-8")
 
@@ -176,6 +181,7 @@ def test_reserved_ids_get_diagrams_windows_can_hold(tmp_path: Path, runner: CliR
     result = runner.invoke(app, ["diagram", str(path), "-o", str(out), "-f", "dot"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".bpr-diagram",
         "_com1.dot",
         "_con.dot",
         "_nul.dot",
@@ -191,8 +197,8 @@ def test_a_procedure_named_like_a_counters_overview_keeps_its_name(tmp_path: Pat
     result = runner.invoke(app, ["diagram", str(path), "-o", str(out), "-f", "dot"])
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    (overview,) = names - {"counter-shimin.dot", "tennyu.dot"}
-    assert {"counter-shimin.dot", "tennyu.dot"} < names and len(names) == 3
+    (overview,) = names - {".bpr-diagram", "counter-shimin.dot", "tennyu.dot"}
+    assert {"counter-shimin.dot", "tennyu.dot"} < names and len(names) == 4
     assert re.fullmatch(r"counter-shimin\.[0-9a-f]{12}\.dot", overview), names
     swimlane = (out / "counter-shimin.dot").read_text(encoding="utf-8")
     assert "手続0" in swimlane and "手続1" not in swimlane  # the procedure's own diagram

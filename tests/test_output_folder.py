@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from bpr.cli.build import MARKER
 from bpr.cli.main import app
+from bpr.export.output_folder import DIAGRAM_MARKER
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 
@@ -65,12 +66,140 @@ def test_a_folder_without_the_marker_is_refused_even_when_its_names_look_like_ou
 
 
 @needs_dot
-def test_a_folder_of_diagrams_alone_is_refused_too(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
+def test_a_folder_of_diagrams_without_the_marker_of_bpr_diagram_is_refused_too(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams"), "-f", "dot"]).exit_code == 0
+    (out / "diagrams" / DIAGRAM_MARKER).unlink()  # copied by hand, or written by a bpr before the marker
     before = tree(out)
     code, output = build(runner, inventory, out)
     assert code == 2, output
+    assert tree(out) == before
+
+
+# Issue 25, item 3: bpr's other outputs (bpr diagram, bpr report) are not foreign to a build, nor a build's
+# report to `bpr report` (docs/output.md, "bpr's other outputs in the folder").
+
+
+def manifest(marker: Path) -> list[str]:
+    return list(json.loads(marker.read_text(encoding="utf-8"))["files"])
+
+
+@needs_dot
+def test_bpr_diagram_lists_what_it_wrote_and_keeps_the_list_across_runs(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "diagrams"
+    out.mkdir()
+    (out / "whiteboard.svg").write_text("<svg/>")
+
+    def diagram(*args: str) -> None:
+        result = runner.invoke(app, ["diagram", str(inventory), "-o", str(out), *args])
+        assert result.exit_code == 0, result.output + result.stderr
+
+    diagram("--counter", "zeimu")
+    assert manifest(out / DIAGRAM_MARKER) == [DIAGRAM_MARKER, "counter-zeimu.svg", "shomei.svg"]
+    diagram("-f", "dot", "--counter", "kosodate")
+    (out / "shomei.svg").unlink()
+    diagram("--procedure", "jidoteate")
+    listed = [
+        DIAGRAM_MARKER,
+        "counter-kosodate.dot",
+        "counter-zeimu.svg",
+        "genkyo.dot",
+        "jidoteate.dot",
+        "jidoteate.svg",
+    ]
+    assert manifest(out / DIAGRAM_MARKER) == listed
+    assert (out / "whiteboard.svg").read_text() == "<svg/>"  # never listed, never touched
+
+
+def test_a_marker_place_that_holds_no_manifest_is_left_alone(tmp_path: Path) -> None:
+    from bpr.export.output_folder import add_to_manifest
+
+    (tmp_path / "a.svg").write_text("<svg/>")
+    (tmp_path / DIAGRAM_MARKER).write_text("my notes")
+    add_to_manifest(tmp_path, [tmp_path / "a.svg"])
+    assert (tmp_path / DIAGRAM_MARKER).read_text() == "my notes"
+
+
+@needs_dot
+def test_a_build_takes_the_diagrams_of_bpr_diagram_for_its_own_to_overwrite_and_keeps_the_rest(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams")]).exit_code == 0
+    assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams"), "-f", "dot"]).exit_code == 0
+    (out / "diagrams" / "shomei.svg").write_text("<svg>drawn by an older run</svg>")
+    code, output = build(runner, inventory, out)
+    assert code == 0, output
+    assert (out / MARKER).is_file() and (out / "roadmap.xlsx").is_file()
+    assert (out / "diagrams" / "shomei.svg").read_text() != "<svg>drawn by an older run</svg>"
+    assert (out / "diagrams" / "shomei.dot").is_file()  # bpr diagram's, which the build does not write: kept
+    assert "shomei.dot" in manifest(out / "diagrams" / DIAGRAM_MARKER)
+    assert "diagrams/shomei.dot" not in manifest(out / MARKER)
+    assert leftovers(tmp_path) == []
+
+
+@needs_dot
+def test_bpr_diagram_into_a_build_then_a_new_counter_then_build_again(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    second = inventory.parent / "zeimu.yaml"
+    (inventory / "zeimu.yaml").rename(second)
+    assert build(runner, inventory, out)[0] == 0
+    second.rename(inventory / "zeimu.yaml")  # as `bpr new` adds a counter
+    assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams")]).exit_code == 0
+    (out / "notes.txt").write_text("keep me")
+    code, output = build(runner, inventory, out)
+    assert code == 0, output
+    assert (out / "diagrams" / "counter-zeimu.svg").is_file() and (out / "sections" / "税務課.xlsx").is_file()
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+@needs_dot
+def test_a_folder_of_bpr_outputs_and_a_file_of_the_users_is_refused_naming_that_file(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["diagram", str(inventory), "-o", str(out / "diagrams"), "-f", "dot"]).exit_code == 0
+    (out / "diagrams" / "whiteboard.svg").write_text("<svg/>")
+    before = tree(out)
+    code, output = build(runner, inventory, out)
+    assert code == 2, output
+    assert "(diagrams/whiteboard.svg)" in output
+    assert tree(out) == before
+
+
+@needs_dot
+def test_bpr_report_writes_over_the_report_of_a_build_and_the_build_over_it_again(
+    inventory: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    assert build(runner, inventory, out)[0] == 0
+    (out / "report" / "notes.txt").write_text("keep me")
+    (out / "report" / "index.html").write_text("an older page")
+    result = runner.invoke(app, ["report", str(inventory), "-o", str(out / "report")])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert (out / "report" / "index.html").read_text(encoding="utf-8") != "an older page"
+    assert (out / "report" / "notes.txt").read_text() == "keep me"
+    assert "index.html" in manifest(out / "report" / ".bpr-report")
+    assert "report/index.html" in manifest(out / MARKER)  # the build's manifest stays as the build wrote it
+    code, output = build(runner, inventory, out)
+    assert code == 0, output
+    assert (out / "report" / "notes.txt").read_text() == "keep me"
+    assert leftovers(tmp_path) == [] and leftovers(out) == []
+
+
+@needs_dot
+def test_bpr_report_is_not_written_over_a_whole_build(inventory: Path, tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "out"
+    assert build(runner, inventory, out)[0] == 0
+    before = tree(out)
+    result = runner.invoke(app, ["report", str(inventory), "-o", str(out)])
+    assert result.exit_code == 2 and "not written by `bpr report`" in result.stderr
     assert tree(out) == before
 
 

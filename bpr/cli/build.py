@@ -19,7 +19,7 @@ import typer
 from bpr.cli import ConfigOption, PathsArgument, fail, os_reason
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.session import is_quiet
-from bpr.export.output_folder import OutputFolder, through_link
+from bpr.export.output_folder import BUILD_MARKER, OutputFolder, PreviousOutputs, through_link
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, ngettext
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from bpr.analysis.results import Analysis
 
-MARKER = ".bpr-build"
+MARKER = BUILD_MARKER
 WORKBOOK = "roadmap.xlsx"
 SECTIONS = "sections"
 DIAGRAMS = "diagrams"
@@ -124,8 +124,8 @@ def build(
         print_summary(analysis, output, outputs, warnings)
 
 
-def check_output_folder_or_exit(output: Path, kind: OutputFolder) -> frozenset[str]:
-    """Return the files the last run wrote into the output folder; exit 2 when the folder is not one bpr may write."""
+def check_output_folder_or_exit(output: Path, kind: OutputFolder) -> PreviousOutputs:
+    """Return the files bpr wrote into the output folder before; exit 2 when the folder is not one bpr may write."""
     from bpr.export.output_folder import ForeignFiles, NotAFolder, WorkingFolder, check_output_folder
 
     try:
@@ -151,7 +151,7 @@ def check_output_folder_or_exit(output: Path, kind: OutputFolder) -> frozenset[s
 
 
 def write_output_folder_or_exit(
-    output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]
+    output: Path, previous: PreviousOutputs, kind: OutputFolder, write: Callable[[Path], T]
 ) -> T:
     """Write the output folder through `write` (see `bpr.export.output_folder`); exit 2 when it cannot be written."""
     from bpr.export.output_folder import OutputConflict, write_output_folder

@@ -152,6 +152,7 @@ def diagram(
     if output_format == "pdf" and paper is None:
         paper = settings.paper
     written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
+    mark_as_diagrams(output, written)
     if is_quiet():
         return
     procedures, counters = len(selection.procedures), len(selection.counters)
@@ -190,6 +191,7 @@ def write_slides(
             )
             sys.stderr.write(f"bpr: {said}\n")
     written = write_diagrams([item.diagram for item in slides], output, output_format, jobs, dpi=dpi)
+    mark_as_diagrams(output, written)
     if not is_quiet():
         procedures = len(selection.procedures)
         split = len({item.diagram.procedure for item in slides if item.part.count > 1})
@@ -210,6 +212,22 @@ def write_slides(
             ).format(count=split)
         typer.echo(said)
     return written
+
+
+def mark_as_diagrams(output: Path, written: list[Path]) -> None:
+    """List the diagrams just written in the folder's marker (.bpr-diagram), so that `bpr build` knows them for bpr's.
+
+    `bpr build -o out/` then accepts an `out/diagrams/` of `bpr diagram` and overwrites its files, where it
+    would refuse a folder of someone else's (docs/output.md). Exit 2 when the marker cannot be written.
+    """
+    from bpr.export.output_folder import add_to_manifest
+
+    if not written:
+        return
+    try:
+        add_to_manifest(output, written)
+    except OSError as error:
+        fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
 
 
 def missing_dot_message(suggest_dot_format: bool = False) -> str:

@@ -14,7 +14,7 @@ from bpr.cli.build import check_output_folder_or_exit, write_output_folder_or_ex
 from bpr.cli.diagram import JobsOption, missing_dot_message, write_diagrams
 from bpr.cli.roadmap import StartOption, YearsOption
 from bpr.cli.session import is_quiet
-from bpr.export.output_folder import OutputFolder, through_link
+from bpr.export.output_folder import REPORT_MARKER, OutputFolder, through_link
 from bpr.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bpr.export.report import ReportOutputs
 
 REPORT_FOLDER = OutputFolder(
-    ".bpr-report",
+    REPORT_MARKER,
     "bpr report",
     "report/",
     "written by `bpr report`: the next report replaces the files listed here and keeps every other file in this folder",

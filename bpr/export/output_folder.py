@@ -7,11 +7,18 @@ described by an :class:`OutputFolder`:
   run wrote (:func:`check_output_folder`). A file in DIR's place (:class:`NotAFolder`), the working
   folder (:class:`WorkingFolder`) and a folder of other files without the marker (:class:`ForeignFiles`)
   are refused before anything is written. A link given as DIR is written through (:func:`through_link`).
+- bpr's other outputs are not foreign: the files a marker of another bpr command lists, in a subfolder of
+  DIR (`out/diagrams/` of `bpr diagram`, `out/report/` of `bpr report`) or in DIR's parent for DIR
+  (`out/report/` of `bpr build`), may be overwritten where this run writes the same file; the others
+  are kept (:class:`PreviousOutputs`). Without a marker of its own, a folder that holds nothing else, or
+  that is a part of another command's folder (the report of a build), is accepted.
 - The outputs are written into a staging folder beside DIR, the marker added, and the files of the old
   folder its manifest does not list (the user's) hard-linked in, so they are never copied and never lost;
   a new output where the user has a file is refused (:class:`OutputConflict`). The staging folder then
   takes DIR's place in one rename, and the old folder is removed once the new one is in
   (:func:`write_output_folder`).
+- `bpr diagram` writes file by file into any folder; it lists what it wrote in a marker of its own
+  (:func:`add_to_manifest`), so that a build or report finds those files to be bpr's.
 - The staging folders of killed runs are removed by the next run (:func:`remove_abandoned_staging`).
 
 Nothing here prints or exits: the refusals are exceptions, which the command line words.
@@ -31,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from bpr.export.atomic import folder_in_use, held_open
+from bpr.export.atomic import atomic_write, folder_in_use, held_open
 
 STAGING_SUFFIX = ".tmp"
 RETIRED_SUFFIX = ".old"
@@ -42,6 +49,16 @@ OWNER_FILE = ".bpr-staging"
 STALE_AFTER_SECONDS = 24 * 3600
 _RANDOM = "[a-z0-9_]{8}"  # what tempfile.mkdtemp puts between prefix and suffix
 T = TypeVar("T")
+
+# The markers of bpr's output folders: each a manifest of the files one command wrote into its folder.
+BUILD_MARKER = ".bpr-build"
+REPORT_MARKER = ".bpr-report"
+DIAGRAM_MARKER = ".bpr-diagram"
+MARKERS = (BUILD_MARKER, REPORT_MARKER, DIAGRAM_MARKER)
+DIAGRAM_NOTE = (
+    "written by `bpr diagram`: the files listed here are bpr's diagrams, which `bpr build` and `bpr report` "
+    "may overwrite; every other file in this folder is kept"
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,24 @@ class ForeignFiles(OutputFolderRefused):
         self.files = files  # sorted, relative paths
 
 
+@dataclass(frozen=True)
+class PreviousOutputs:
+    """What bpr wrote into an output folder before this run, as paths relative to the folder.
+
+    `own`: what the last run of the same command listed, replaced by this run (a file it no longer writes
+    goes). `others`: what other bpr commands listed (`bpr diagram` in `diagrams/`, `bpr report` in
+    `report/`, or `bpr build` around a report's folder), overwritten where this run writes the same file
+    and kept otherwise.
+    """
+
+    own: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
+
+    def replaced(self, marker: str, written: frozenset[str]) -> frozenset[str]:
+        """Return the files of the old folder that the new one does not keep: this run's outputs take their place."""
+        return self.own | {marker} | (self.others & written)
+
+
 class OutputConflict(Exception):
     """A new output would replace a file that the last run did not write."""
 
@@ -98,20 +133,70 @@ def through_link(output: Path) -> Path:
     return Path(os.path.realpath(output)) if output.is_symlink() else output
 
 
-def check_output_folder(output: Path, kind: OutputFolder) -> frozenset[str]:
-    """Return the files the last run wrote into the output folder; raise OutputFolderRefused when it may not be written.
+def check_output_folder(output: Path, kind: OutputFolder) -> PreviousOutputs:
+    """Return the files bpr wrote into the output folder before; raise OutputFolderRefused when it may not be written.
 
-    The staging folders of killed runs are removed first. An OSError says the folder cannot be read.
+    A folder without this command's marker is accepted when empty, when it is a part of another bpr
+    command's folder (the `out/report` of a build: :func:`outputs_around`), or when every file in it is
+    one that another bpr command's marker in a subfolder lists (:func:`outputs_within`). The staging
+    folders of killed runs are removed first. An OSError says the folder cannot be read.
     """
     remove_abandoned_staging(output)
     if output.exists() and not output.is_dir():
         raise NotAFolder(output)
     if output.resolve() == Path.cwd().resolve():
         raise WorkingFolder(output)
-    previous = previous_outputs(output, kind)
-    if previous is None and output.is_dir() and any(output.iterdir()):
-        raise ForeignFiles(output, sorted(listed_files(output)) or sorted(p.name for p in output.iterdir()))
-    return previous or frozenset()
+    if not output.is_dir():
+        return PreviousOutputs()
+    own = previous_outputs(output, kind)
+    around = outputs_around(output)
+    others = outputs_within(output) | around
+    if own is None and not around and any(output.iterdir()):
+        files = listed_files(output)
+        foreign = sorted(files - others)
+        if foreign or not files:
+            raise ForeignFiles(output, foreign or sorted(p.name for p in output.iterdir()))
+    return PreviousOutputs(own or frozenset(), others - (own or frozenset()))
+
+
+def outputs_within(output: Path) -> frozenset[str]:
+    """Return the files that the markers of bpr in the folder's subfolders list, with those markers.
+
+    Such as `out/diagrams/.bpr-diagram` of a `bpr diagram -o out/diagrams`, or `out/report/.bpr-report`,
+    before `bpr build -o out`. A marker at the top of the folder is not looked at: this command's own is
+    :func:`previous_outputs`'s, and another command's lists nothing this one may touch (a report is not
+    written over a build's folder).
+    """
+    found: set[str] = set()
+    for root, folders, files in os.walk(output):
+        folders[:] = [name for name in folders if not (Path(root) / name).is_symlink()]
+        base = Path(root).relative_to(output)
+        if base == Path():
+            continue
+        for name in files:
+            listed = _manifest_of(Path(root) / name) if name in MARKERS else None
+            if listed is not None:
+                found |= {(base / file).as_posix() for file in listed} | {(base / name).as_posix()}
+    return frozenset(found)
+
+
+def outputs_around(output: Path) -> frozenset[str]:
+    """Return the files under the folder that a marker of bpr in its parent lists (the `out/report` of a build)."""
+    parent = output.absolute().parent
+    prefix = f"{output.absolute().name}/"
+    found: set[str] = set()
+    for name in MARKERS:
+        listed = _manifest_of(parent / name)
+        if listed is not None:
+            found |= {file.removeprefix(prefix) for file in listed if file.startswith(prefix)}
+    return frozenset(found)
+
+
+def _manifest_of(marker: Path) -> frozenset[str] | None:
+    """Return what a marker file lists, or None when there is none (missing, a link, not a manifest)."""
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    return read_manifest(marker)
 
 
 def previous_outputs(output: Path, kind: OutputFolder) -> frozenset[str] | None:
@@ -131,7 +216,7 @@ def previous_outputs(output: Path, kind: OutputFolder) -> frozenset[str] | None:
     )
 
 
-def write_output_folder(output: Path, previous: frozenset[str], kind: OutputFolder, write: Callable[[Path], T]) -> T:
+def write_output_folder(output: Path, previous: PreviousOutputs, kind: OutputFolder, write: Callable[[Path], T]) -> T:
     """Run `write` on a staging folder, add the marker, keep the user's files, and swap it in for the output folder.
 
     `previous` is what :func:`check_output_folder` returned. A file of the user's at a place `write` wrote
@@ -143,13 +228,32 @@ def write_output_folder(output: Path, previous: frozenset[str], kind: OutputFold
         outputs = write(staging)
         written = (listed_files(staging) - {OWNER_FILE}) | {kind.marker}
         (staging / kind.marker).write_text(manifest_text(written, kind.note), encoding="utf-8")
+        replaced = previous.replaced(kind.marker, written)
         if output.is_dir():
-            carry_over(output, staging, previous | {kind.marker})
-        swap_folder(staging, output, previous | {kind.marker})
+            carry_over(output, staging, replaced)
+        swap_folder(staging, output, replaced)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return outputs
+
+
+def add_to_manifest(folder: Path, files: list[Path], marker: str = DIAGRAM_MARKER, note: str = DIAGRAM_NOTE) -> None:
+    """List files just written into a folder in its marker, with those the marker listed that are still there.
+
+    For a command that writes file by file into a folder it does not own (`bpr diagram`): the marker says
+    which files there are bpr's. A marker's place held by something that is not a manifest (a folder, a
+    link, a file of another format) is left alone, and nothing is listed.
+    """
+    path = folder / marker
+    listed: frozenset[str] = frozenset()
+    if os.path.lexists(path):
+        manifest = _manifest_of(path)
+        if manifest is None:
+            return
+        listed = frozenset(name for name in manifest if os.path.lexists(folder / name))
+    names = listed | {file.relative_to(folder).as_posix() for file in files} | {marker}
+    atomic_write(path, lambda temporary: temporary.write_text(manifest_text(names, note), encoding="utf-8"))
 
 
 def listed_files(folder: Path) -> frozenset[str]:
