@@ -186,3 +186,21 @@ def test_validate_reads_the_config_above_its_inventory(runner, tmp_path, monkeyp
     result = runner.invoke(app, ["validate", str(inventory), "--format", "json"])
     assert result.exit_code == 1
     assert ("seal-required", "error") in {(p["code"], p["severity"]) for p in json.loads(result.stdout)["problems"]}
+
+
+def test_a_bpr_yaml_inside_the_inventory_is_its_config_not_a_counter(runner, tmp_path):
+    import shutil
+
+    from bpr.cli.main import app
+
+    from conftest import INVENTORIES
+
+    inventory = tmp_path / "inventories"
+    shutil.copytree(INVENTORIES, inventory)
+    (inventory / "bpr.yaml").write_text("validate:\n  severity: {seal-required: error}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(inventory), "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report["files"] == len(list(INVENTORIES.glob("*.yaml")))  # bpr.yaml is not read as a counter
+    assert result.exit_code == 1 and {p["code"] for p in report["problems"] if p["severity"] == "error"} == {
+        "seal-required"
+    }

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 from bpr.i18n import N_, _
 from bpr.inventory.codes import severity_of
 from bpr.inventory.problem import Problem, Severity
-from bpr.inventory.sources import SUBMODULE, _check_size, decode_text, max_file_bytes
+from bpr.inventory.sources import SUBMODULE, _check_size, decode_text, is_inventory_name, max_file_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
     from bpr.inventory.records import Inventory
 
-YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_REVISION_PATH = "inventories"
 _SYMLINK_MODE = "120000"
 _HISTORY_HINT = N_("in CI, fetch the whole history: actions/checkout with fetch-depth: 0")
@@ -180,7 +179,7 @@ def _yaml_entries(listing: bytes) -> Iterator[tuple[str, str, int, str]]:
         meta, _tab, raw_name = entry.partition(b"\t")
         fields = meta.decode("ascii", errors="replace").split()
         name = raw_name.decode("utf-8", errors="replace")
-        if len(fields) == 4 and fields[1] == "blob" and name.endswith(YAML_SUFFIXES):
+        if len(fields) == 4 and fields[1] == "blob" and is_inventory_name(name):
             yield fields[0], fields[2], int(fields[3]) if fields[3].isascii() and fields[3].isdigit() else 0, name
 
 

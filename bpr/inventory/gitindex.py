@@ -20,7 +20,7 @@ import posixpath
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bpr.i18n import _
 from bpr.inventory.checker import unreadable
@@ -28,10 +28,9 @@ from bpr.inventory.codes import severity_of
 from bpr.inventory.loader import FileBytes, unreadable_folder
 from bpr.inventory.problem import Problem
 from bpr.inventory.records import LoadedFile
-from bpr.inventory.sources import SUBMODULE, _check_size, max_file_bytes
+from bpr.inventory.sources import SUBMODULE, _check_size, is_inventory_name, max_file_bytes
 from bpr.inventory.yamlfile import YamlInputError
 
-YAML_SUFFIXES = (".yaml", ".yml")
 _REGULAR_MODES = ("100644", "100755")
 _SYMLINK_MODE = "120000"
 _GITLINK_MODE = "160000"
@@ -112,7 +111,7 @@ class _FolderView:
 
     def wanted(self, name: str) -> bool:
         # In a folder, YAML files only; a file given is read whatever its name, as on disk.
-        return not self.folder or PurePosixPath(name).suffix in YAML_SUFFIXES
+        return not self.folder or is_inventory_name(name)
 
 
 def _first_time(seen: set[str], base: Path, name: str) -> bool:

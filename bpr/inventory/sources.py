@@ -186,6 +186,18 @@ def _guess_encoding(raw: bytes) -> str | None:
     return None
 
 
+def is_inventory_name(name: str) -> bool:
+    """Tell whether a file found in an inventory folder is one to read: YAML, and not the config file bpr.yaml.
+
+    The one rule for the folder on disk, git's index (`--staged`) and a revision (`bpr diff`). A file named on
+    the command line is read whatever its name.
+    """
+    from bpr.configfile import CONFIG_NAME
+
+    base = name.rsplit("/", 1)[-1]
+    return base.endswith((".yaml", ".yml")) and base != CONFIG_NAME
+
+
 def iter_yaml_files(paths: Sequence[Path]) -> Iterator[FoundPath]:
     """Yield each YAML file under the given paths once, sorted, folders searched recursively."""
     # A file reached twice (a folder given twice, `inv` and `./inv`, a link) is yielded once, under the
@@ -238,7 +250,7 @@ def _walk(folder: Path, root: str | None = None) -> Iterator[FoundPath]:
             is_folder, is_folder_link = False, False
         if is_folder:
             folders.append(Path(entry.path))
-        elif not is_folder_link and Path(entry.name).suffix in (".yaml", ".yml"):
+        elif not is_folder_link and is_inventory_name(entry.name):
             files.append(Path(entry.path))
     # The same order as sorting every path found: a folder's files come where its name sorts.
     items: list[tuple[Path, bool]] = sorted([(p, False) for p in files] + [(p, True) for p in folders])

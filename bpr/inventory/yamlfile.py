@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import datetime as dt
+import functools
 import math
 import re
 import sys
@@ -407,7 +407,7 @@ def _int(value: str) -> int:
 @functools.lru_cache(maxsize=4)
 def _ten_to_the(digits: int) -> int:
     """Return 10**digits, made once: it is thousands of digits long, and every integer of a file is compared to it."""
-    return 10**digits
+    return int(10**digits)
 
 
 def _integer_digits_limit() -> int:
