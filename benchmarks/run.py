@@ -157,27 +157,27 @@ def plan(args: argparse.Namespace) -> list[Bench]:
     cold = {"BPR_NO_CACHE": "1"}
     benches = [
         Bench("floor: PyYAML CSafeLoader, 10k", floor_pyyaml(inv)),
-        Bench("validate 10k cold (no cache)", [*bpr, "validate", str(inv)], cold, "floor: PyYAML CSafeLoader, 10k", 1.5),
+        Bench("validate 10k cold (no cache)", [*bpr, "validate", str(inv)], cold, "floor: PyYAML CSafeLoader, 10k", 0.5),
         Bench("validate 10k cold, 1 process", [*bpr, "validate", str(inv)], {**cold, "BPR_WORKERS": "1"},
               "floor: PyYAML CSafeLoader, 10k"),
         Bench("validate 10k, filling the cache", [*bpr, "validate", str(inv)], {}, "floor: PyYAML CSafeLoader, 10k",
               before=clear_cache),
-        Bench("validate 10k warm (cache)", [*bpr, "validate", str(inv)], {}, "floor: PyYAML CSafeLoader, 10k", 0.3),
+        Bench("validate 10k warm (cache)", [*bpr, "validate", str(inv)], {}, "floor: PyYAML CSafeLoader, 10k", 0.1),
         Bench("floor: import typer, pydantic, ruamel.yaml", [sys.executable, "-c", "import typer, pydantic, ruamel.yaml"],
               warm_up=True),
         Bench("bpr --help", [*bpr, "--help"], {}, "floor: import typer, pydantic, ruamel.yaml", warm_up=True),
         Bench("validate 1 small file", [*bpr, "validate", str(small)], {}, "floor: import typer, pydantic, ruamel.yaml", 2.0,
               warm_up=True),
         Bench("score --format json 10k (no cache)", [*bpr, "score", "--format", "json", str(inv)], cold,
-              "floor: PyYAML CSafeLoader, 10k", 3.0, 1536),
+              "floor: PyYAML CSafeLoader, 10k", 1.0, 1536),
         Bench("roadmap -o x.xlsx 10k (no cache)", [*bpr, "roadmap", str(inv), "-o", str(out / "roadmap-10k.xlsx")], cold,
-              "floor: PyYAML CSafeLoader, 10k", 3.0, 1536),
+              "floor: PyYAML CSafeLoader, 10k", 1.2, 1536),
     ]  # fmt: skip
     if args.full:
         big = generate("100k")
         benches += [
             Bench("score --format json 100k (no cache)", [*bpr, "score", "--format", "json", str(big)], cold,
-                  "score --format json 10k (no cache)", 11.0, 4096, rounds=args.full_rounds),
+                  "score --format json 10k (no cache)", 10.5, 4096, rounds=args.full_rounds),
             Bench("roadmap -o x.xlsx 100k (no cache)", [*bpr, "roadmap", str(big), "-o", str(out / "roadmap-100k.xlsx")],
                   cold, "roadmap -o x.xlsx 10k (no cache)", 11.0, 4096, rounds=args.full_rounds),
         ]  # fmt: skip
@@ -190,14 +190,57 @@ def plan(args: argparse.Namespace) -> list[Bench]:
             Bench(f"floor: dot -Tsvg -O, {len(files)} DOT files", ["dot", "-Tsvg", "-O", *map(str, files)],
                   before=remove_rendered),
             Bench("diagram 2k (svg)", [*bpr, "diagram", str(diagrams), "-o", str(out / "diagrams")], {},
-                  f"floor: dot -Tsvg -O, {len(files)} DOT files", 3.0),
+                  f"floor: dot -Tsvg -O, {len(files)} DOT files", 1.0),
         ]  # fmt: skip
+    benches += peer_benches(bpr, small)
     benches += survey_benches(bpr, out)
     if args.only:
         wanted = [b for b in benches if args.only in b.name]
         floors = {b.floor for b in wanted}
         benches = [b for b in benches if b in wanted or b.name in floors]
     return benches
+
+
+PEERS = HERE / "peers.txt"
+PEERS_VENV = DATA / "peers-venv"
+
+
+def peers_bin() -> Path | None:
+    """Return the bin folder of a venv with yamllint and check-jsonschema at the pins of peers.txt, made once."""
+    folder = PEERS_VENV / ("Scripts" if os.name == "nt" else "bin")
+    stamp = PEERS_VENV / ".installed-from"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == PEERS.read_text(encoding="utf-8"):
+        return folder
+    print("installing the peers (yamllint, check-jsonschema) into a scratch venv ...", flush=True)
+    shutil.rmtree(PEERS_VENV, ignore_errors=True)
+    made = subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], capture_output=True)
+    pip = [str(folder / "python"), "-m", "pip", "install", "-q", "-r", str(PEERS)]
+    if made.returncode != 0 or subprocess.run(pip, capture_output=True).returncode != 0:
+        print("the peers could not be installed (no package index?): their benchmarks are skipped", file=sys.stderr)
+        return None
+    stamp.write_text(PEERS.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def peer_benches(bpr: list[str], small: Path) -> list[Bench]:
+    """Return yamllint and check-jsonschema on one file, and bpr validate on the same file against each."""
+    peers = peers_bin()
+    if peers is None:
+        return []
+    file = sorted(small.glob("*.yaml"))[0]
+    schema = ROOT / "schema" / "inventory.schema.json"
+    # yamllint exits 1 when it finds lint problems, as bpr does for warnings with --strict: both count.
+    yamllint = Bench("floor: yamllint, 1 file", [str(peers / "yamllint"), str(file)], ok_codes=(0, 1), warm_up=True)
+    jsonschema = Bench("floor: check-jsonschema, 1 file",
+                       [str(peers / "check-jsonschema"), "--schemafile", str(schema), str(file)], ok_codes=(0, 1),
+                       warm_up=True)  # fmt: skip
+    command = [*bpr, "validate", str(file)]
+    return [
+        yamllint,
+        jsonschema,
+        Bench("validate 1 file vs yamllint", command, {}, yamllint.name, 1.0, warm_up=True),
+        Bench("validate 1 file vs check-jsonschema", command, {}, jsonschema.name, 0.6, warm_up=True),
+    ]
 
 
 NATIONAL_SURVEY = ROOT.parent / "shared" / "data" / "national-survey-r6-municipal.csv"
