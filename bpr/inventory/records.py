@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bpr.inventory.codes import apply_severities, severity_of
 from bpr.inventory.models import Counter, InventoryFile, Procedure
 from bpr.inventory.problem import Problem, found
-from bpr.inventory.rules.base import PathKey, RuleFinding
+from bpr.inventory.rules.base import PathKey, Reference, RuleFinding, references_of
 
 
 @dataclass
@@ -26,6 +26,13 @@ class LoadedFile:
     declared_ids: dict[int, str] = field(default_factory=dict)
     # How many procedures loaded without errors, when `procedures` no longer holds them all (facts_only).
     valid_count: int | None = None
+    # The names of other procedures, when `procedures` no longer holds them (facts_only).
+    kept_references: list[Reference] | None = None
+
+    @property
+    def references(self) -> list[Reference]:
+        """Return every name of another procedure in the file's valid procedures (attachments, covers)."""
+        return references_of(self.procedures) if self.kept_references is None else self.kept_references
 
     @property
     def procedure_count(self) -> int:
@@ -47,18 +54,19 @@ class LoadedFile:
     def facts_only(self) -> LoadedFile:
         """Return what the cross-file rules read of this file, and no more: what a streamed run keeps of each file.
 
-        The counter, every declared id and where it is, and only the procedures that name another procedure
-        (an attachment's `procedure`, a step's `covers`), and the positions of both. The file's own problems
-        are not kept: the streamed run has taken them.
+        The counter, every declared id, the names of other procedures (`references`) and the positions the
+        rules report; no procedure model. The file's own problems are not kept: the streamed run has taken them.
         """
-        referring = [
-            (index, procedure)
-            for index, procedure in self.procedures
-            if any(step.covers for step in procedure.steps) or any(a.procedure for a in procedure.attachments)
-        ]
         # The positions are those the cross-file rules report already (checker._record_positions).
         return LoadedFile(
-            self.path, self.counter, referring, [], self.positions, self.declared_ids, self.procedure_count
+            self.path,
+            self.counter,
+            [],
+            [],
+            self.positions,
+            self.declared_ids,
+            self.procedure_count,
+            self.references,
         )
 
 

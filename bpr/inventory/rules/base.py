@@ -37,6 +37,32 @@ class ProcedureContext:
     file_text: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A file's name of another procedure, and where it is: an attachment's `procedure` or a step's `covers` entry."""
+
+    path: PathKey  # ("procedures", i, "attachments", n, "procedure") or ("procedures", i, "steps", n, "covers", k)
+    target: str
+    attachment: str | None = None  # the attachment's name, when an attachment names the procedure
+    step: str | None = None  # the step's id, when a step covers the procedure
+
+
+def references_of(procedures: Iterable[tuple[int, Procedure]]) -> list[Reference]:
+    """Return every name of another procedure that these procedures (with their index in the file) hold."""
+    found: list[Reference] = []
+    for index, procedure in procedures:
+        for number, attachment in enumerate(procedure.attachments):
+            if attachment.procedure is not None:
+                path = ("procedures", index, "attachments", number, "procedure")
+                found.append(Reference(path, attachment.procedure, attachment=attachment.name))
+        for number, step in enumerate(procedure.steps):
+            for position, target in enumerate(step.covers or []):
+                found.append(
+                    Reference(("procedures", index, "steps", number, "covers", position), target, step=step.id)
+                )
+    return found
+
+
 class FileFacts(Protocol):
     """What a cross-file rule reads of each loaded file (`bpr/inventory/records.py`'s LoadedFile has it)."""
 
@@ -46,8 +72,8 @@ class FileFacts(Protocol):
         ...
 
     @property
-    def procedures(self) -> list[tuple[int, Procedure]]:
-        """The file's valid procedures, with their index in the file."""
+    def references(self) -> list[Reference]:
+        """Every name of another procedure in the file's valid procedures."""
         ...
 
     @property

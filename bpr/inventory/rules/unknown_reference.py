@@ -44,34 +44,21 @@ def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFin
     """Yield each attachment `procedure` and step `covers` that names no procedure in the set."""
     known = {procedure_id for loaded in files for procedure_id in loaded.declared_ids.values()}
     for loaded in files:
-        for index, procedure in loaded.procedures:
-            for number, attachment in enumerate(procedure.attachments):
-                target = attachment.procedure
-                if target is not None and target not in known:
-                    yield (
-                        loaded,
-                        RuleFinding(
-                            ("procedures", index, "attachments", number, "procedure"),
-                            phrase(
-                                N_("attachment '{name}' refers to procedure '{target}', which does not exist{hint}"),
-                                name=attachment.name,
-                                target=target,
-                                hint=suggestion(target, known),
-                            ),
-                        ),
-                    )
-            for number, step in enumerate(procedure.steps):
-                for position, target in enumerate(step.covers or []):
-                    if target not in known:
-                        yield (
-                            loaded,
-                            RuleFinding(
-                                ("procedures", index, "steps", number, "covers", position),
-                                phrase(
-                                    N_("step '{step}' covers procedure '{target}', which does not exist{hint}"),
-                                    step=step.id,
-                                    target=target,
-                                    hint=suggestion(target, known),
-                                ),
-                            ),
-                        )
+        for reference in loaded.references:
+            if reference.target in known:
+                continue
+            if reference.attachment is not None:
+                message = phrase(
+                    N_("attachment '{name}' refers to procedure '{target}', which does not exist{hint}"),
+                    name=reference.attachment,
+                    target=reference.target,
+                    hint=suggestion(reference.target, known),
+                )
+            else:
+                message = phrase(
+                    N_("step '{step}' covers procedure '{target}', which does not exist{hint}"),
+                    step=reference.step,
+                    target=reference.target,
+                    hint=suggestion(reference.target, known),
+                )
+            yield loaded, RuleFinding(reference.path, message)
