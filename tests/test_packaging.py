@@ -805,3 +805,31 @@ def test_dev_py_build_installs_the_runtime_lock_offline_with_its_hashes(
     runtime = {name for name, (_, marker, _) in lock_entries(ROOT / "requirements.lock").items() if not marker}
     assert names == runtime | {"bpr-madoguchi"}
     assert Path(venv.program("bpr")).exists() and not Path(venv.program("pytest")).exists()
+    # The size the README gives for it (measured with Python 3.11; other Pythons' wheels differ a little).
+    size = sum(path.stat().st_size for path in (tmp_path / ".venv").rglob("*") if path.is_file()) / 1e6
+    said = re.search(r"a `\.venv` of about (\d+) MB", " ".join(README.read_text(encoding="utf-8").split()))
+    assert said and 0.75 < size / int(said[1]) < 1.25, f"{size:.0f} MB"
+
+
+README = ROOT / "README.md"
+
+
+def linux_packages(*locks: str) -> int:
+    """Return how many distributions the locks install on Linux with this Python, bpr's own included."""
+    from pip._vendor.packaging.markers import Marker
+
+    here = wheelhouse.Target("linux", f"{sys.version_info[0]}.{sys.version_info[1]}").markers()
+    return 1 + sum(
+        not marker or Marker(marker).evaluate(here)
+        for lock in locks
+        for _, marker, _ in lock_entries(ROOT / lock).values()
+    )
+
+
+def test_the_readme_says_how_many_packages_build_and_test_install() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    runtime = linux_packages("requirements.lock")
+    everything = linux_packages("requirements.lock", "requirements-dev.lock")
+    assert f"(`requirements.lock`: {runtime} packages on Linux," in text
+    assert f"{everything} packages in all" in text
+    assert f"Linux で {runtime} パッケージ" in text and f"合わせて {everything} パッケージ" in text
