@@ -3,7 +3,7 @@
     py scripts\\dev.py build      the main job: bpr build inventories/ -o out/
     py scripts\\dev.py test       ruff, mypy, the test suite, and bpr validate inventories/
     py scripts\\dev.py min-deps   bpr at the lowest versions pyproject.toml allows (constraints-min.txt), smoke-tested
-    py scripts\\dev.py smoke      bpr at the locked versions (constraints.txt) in a scratch venv, smoke-tested
+    py scripts\\dev.py smoke      bpr at the locked versions (requirements.lock) in a scratch venv, smoke-tested
     py scripts\\dev.py build --dry-run    say what would be done, do nothing
 
 Each creates the virtual environment `.venv` when it is missing, installs into it what the job needs when
