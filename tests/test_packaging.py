@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -75,6 +76,79 @@ def test_the_locked_versions_are_within_the_floors() -> None:
 def test_typer_is_above_the_releases_that_break_every_command() -> None:
     # 0.12.0-0.12.5 crashed on every command or printed the version and exited 0 (issue 15, item 5).
     assert version(floors_in_pyproject()["typer"]) > (0, 12, 5)
+
+
+# The hashed locks ---------------------------------------------------------------------------------------------
+
+_LOCK_LINE = re.compile(r"(?P<name>[a-z0-9-]+)==(?P<version>[^ ;]+)(?: ; (?P<marker>.+))?")
+
+
+def lock_entries(path: Path) -> dict[str, tuple[str, str, list[str]]]:
+    """Return each package of a lock: its version, its marker (or '') and the sha256 of its wheels."""
+    entries: dict[str, tuple[str, str, list[str]]] = {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    for requirement in "\n".join(lines).replace(" \\\n", " ").splitlines():
+        head, *options = requirement.split(" --hash=")
+        match = _LOCK_LINE.fullmatch(head.strip())
+        assert match, f"{path.name}: not a pinned requirement: {head!r}"
+        assert match["name"] not in entries, f"{path.name}: {match['name']} twice"
+        hashes = [option.strip().removeprefix("sha256:") for option in options]
+        assert hashes, f"{path.name}: {match['name']} has no hash"
+        assert all(option.strip().startswith("sha256:") for option in options)
+        assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in hashes), f"{path.name}: {match['name']}"
+        entries[match["name"]] = (match["version"], match["marker"] or "", hashes)
+    return entries
+
+
+def test_the_locks_pin_every_package_of_constraints_txt_at_its_version_with_sha256() -> None:
+    runtime = lock_entries(ROOT / "requirements.lock")
+    development = lock_entries(ROOT / "requirements-dev.lock")
+    locked = {name: version for name, (version, _, _) in {**development, **runtime}.items()}
+    assert locked == pins(ROOT / "constraints.txt"), "rewrite the locks: python scripts/lock.py"
+    # A package in both files only with markers that never hold together (one line per system).
+    for name in runtime.keys() & development.keys():
+        assert runtime[name][1] and development[name][1] and runtime[name][1] != development[name][1]
+
+
+def test_the_runtime_lock_holds_bpr_s_dependencies_and_no_dev_tool() -> None:
+    runtime = lock_entries(ROOT / "requirements.lock")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {canonical(re.split(r"[<>=;\[ ]", r, maxsplit=1)[0]) for r in project["project"]["dependencies"]}
+    assert wanted | {"setuptools", "pip"} <= runtime.keys()
+    tools = {canonical(re.split(r"[<>=;\[ ]", r, maxsplit=1)[0]) for r in wheelhouse.dependency_group("dev")}
+    assert tools - runtime.keys() >= {"pytest", "ruff", "mypy", "hypothesis", "selenium", "pre-commit"}
+    assert tools - {"pyyaml", "setuptools"} <= lock_entries(ROOT / "requirements-dev.lock").keys()
+    # pip 25.1 knows dependency groups (pip install --group dev): the venvs get at least that one.
+    assert version(runtime["pip"][0]) >= (25, 1)
+
+
+def test_the_dev_tools_are_a_dependency_group_not_an_extra() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "optional-dependencies" not in project["project"]
+    group = wheelhouse.dependency_group("dev")
+    assert "pytest>=8" in group and any(line.startswith("zizmor>=") for line in group)
+    # Included groups are expanded (PEP 735), and a group that includes itself is refused.
+    nested = {"dependency-groups": {"test": ["pytest"], "Dev": ["ruff", {"include-group": "test"}]}}
+    assert wheelhouse.dependency_group("dev", nested) == ["ruff", "pytest"]
+    with pytest.raises(ValueError, match="includes itself"):
+        wheelhouse.dependency_group("a", {"dependency-groups": {"a": [{"include-group": "a"}]}})
+    # Their markers are evaluated for the system a wheelhouse is made for, not for the one making it.
+    marked = ['zizmor>=1.20; sys_platform == "win32"', 'uvloop; sys_platform != "win32"', "ruff"]
+    assert wheelhouse.holding_on(wheelhouse.Target("windows", "3.13"), marked) == ["zizmor>=1.20", "ruff"]
+    assert wheelhouse.holding_on(wheelhouse.Target("linux", "3.11"), marked) == ["uvloop", "ruff"]
+
+
+def test_the_lock_writer_gives_a_marker_to_what_only_some_systems_need() -> None:
+    lock = load_script("lock")
+    everywhere = {(platform, python) for platform in ("windows", "linux") for python in wheelhouse.PYTHONS}
+    assert lock.marker(everywhere) == ""
+    assert lock.marker({("windows", python) for python in wheelhouse.PYTHONS}) == 'sys_platform == "win32"'
+    assert lock.marker({("windows", "3.11"), ("linux", "3.11")}) == 'python_version == "3.11"'
+    assert lock.marker({("linux", "3.12"), ("linux", "3.13")}) == (
+        '(sys_platform == "linux" and (python_version == "3.12" or python_version == "3.13"))'
+    )
+    text = lock.render("runtime", {"pip": lock.Entry("26.3", {"b" * 64, "a" * 64}, everywhere)})
+    assert text.endswith(f"pip==26.3 \\\n    --hash=sha256:{'a' * 64} \\\n    --hash=sha256:{'b' * 64}\n")
 
 
 # The sdist ----------------------------------------------------------------------------------------------------
@@ -192,8 +266,8 @@ def test_the_venv_programs_are_under_scripts_with_exe_on_windows_and_bin_elsewhe
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project folder as dev.py sees it: pyproject.toml and constraints.txt, no .venv yet."""
-    for name in ("pyproject.toml", "constraints.txt"):
+    """A project folder as dev.py sees it: pyproject.toml, constraints.txt and the locks, no .venv yet."""
+    for name in dev.INSTALLED_FROM:
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -207,11 +281,13 @@ def commands(steps: list) -> list[list[str]]:
 
 
 def test_a_fresh_windows_machine_gets_a_venv_an_install_and_the_build(project: Path) -> None:
-    steps = dev.plan("build", project, True, None, {}, no_program)
-    create, install, build = commands(steps)
+    steps = dev.plan("build", project, True, None, {}, no_program, machine="AMD64")
+    create, locked, own, build = commands(steps)
     assert create[1:] == ["-m", "venv", str(project / ".venv")]
-    assert install[0] == str(project / ".venv" / "Scripts" / "python.exe")
-    assert install[-4:] == ["-c", "constraints.txt", "-e", ".[dev]"] and "--no-index" not in install
+    assert locked[0] == own[0] == str(project / ".venv" / "Scripts" / "python.exe")
+    # The build needs bpr's dependencies only: the runtime lock, every wheel checked against its sha256.
+    assert locked[-4:] == ["--require-hashes", "--only-binary=:all:", "-r", "requirements.lock"]
+    assert own[-4:] == ["--no-deps", "--no-build-isolation", "-e", "."] and "--no-index" not in locked + own
     assert build == [str(project / ".venv" / "Scripts" / "bpr.exe"), "build", "inventories/", "-o", "out/"]
     # What is missing is said, with the ways to install it (with and without admin rights).
     notes = "\n".join(step.say for step in steps if not step.command)
@@ -231,10 +307,77 @@ def test_test_mode_runs_ruff_mypy_pytest_and_validate_from_the_venv(project: Pat
 
 def test_offline_it_installs_from_the_wheelhouse_with_no_index(project: Path) -> None:
     folder = project / "wheelhouse"
-    build_install = commands(dev.plan("build", project, True, folder, {}, no_program))[1]
-    assert build_install[-7:] == ["--no-index", "--find-links", str(folder), "-c", "constraints.txt", "-e", "."]
-    test_install = commands(dev.plan("test", project, True, folder, {}, no_program))[1]
-    assert test_install[-1] == ".[dev]"
+    _, locked, own, _ = commands(dev.plan("build", project, True, folder, {}, no_program, machine="AMD64"))
+    assert locked[-5:] == ["--no-index", "--find-links", str(folder), "-r", "requirements.lock"]
+    assert own[-5:] == ["--no-index", "--find-links", str(folder), "-e", "."]
+    tested = commands(dev.plan("test", project, True, folder, {}, no_program, machine="AMD64"))[1]
+    assert tested[-4:] == ["-r", "requirements.lock", "-r", "requirements-dev.lock"]
+
+
+def test_build_installs_bpr_s_dependencies_and_test_the_dev_tools_too(project: Path) -> None:
+    # Issue 25: the build installed the dev tools (63 packages) where it needs 23.
+    built = commands(dev.plan("build", project, False, None, {}, no_program, machine="x86_64"))
+    installed = [word for command in built if "install" in command for word in command]
+    assert "requirements.lock" in installed and "requirements-dev.lock" not in installed
+    assert "pytest" not in installed and "--group" not in installed
+    tested = commands(dev.plan("test", project, False, None, {}, no_program, machine="x86_64"))
+    assert tested[1][-4:] == ["-r", "requirements.lock", "-r", "requirements-dev.lock"]
+
+
+def test_a_dry_run_of_the_build_would_install_no_dev_tool(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # What `dev.py build --dry-run` prints on a fresh checkout: the pip commands name the runtime lock alone,
+    # and the runtime lock holds no dev tool.
+    steps = dev.plan("build", project, False, None, {}, no_program, machine="x86_64")
+    assert dev.run_steps(steps, project, dry_run=True) == 0
+    shown = capsys.readouterr().err
+    installs = [line for line in shown.splitlines() if " -m pip install " in line]
+    assert len(installs) == 2 and all(
+        "requirements-dev.lock" not in line and "--group" not in line for line in installs
+    )
+    assert "-r requirements.lock" in installs[0] and not (project / ".venv").exists()
+    runtime = lock_entries(ROOT / "requirements.lock")
+    for tool in ("pytest", "ruff", "mypy", "hypothesis", "selenium", "pre-commit"):
+        assert tool not in runtime and f" {tool} " not in shown
+
+
+def test_the_stamp_says_which_set_went_in_so_test_adds_the_dev_tools_and_build_adds_nothing(project: Path) -> None:
+    venv = fake_venv(project, "3.13.1", stamp=False)
+    stamp = venv / dev.STAMP
+
+    def plan(mode: str) -> list:
+        return dev.plan(mode, project, False, None, {}, no_program, running=(3, 13), machine="x86_64")
+
+    # After `build`: the runtime set. `test` installs both locks (pip keeps what is there) and records dev.
+    stamp.write_text(f"{dev.installed_hash(project)} runtime\n", encoding="utf-8")
+    assert [c for c in commands(plan("build")) if "install" in c] == []
+    steps = plan("test")
+    locked = [c for c in commands(steps) if "--require-hashes" in c]
+    assert len(locked) == 1 and locked[0][-2:] == ["-r", "requirements-dev.lock"]
+    for step in steps:
+        if step.say.startswith(("clearing", "recording")):
+            step.action()  # clears the stamp, then writes it
+    assert stamp.read_text(encoding="utf-8") == f"{dev.installed_hash(project)} dev\n"
+    # After `test`: `build` and `test` install nothing.
+    assert [c for c in commands(plan("build")) if "install" in c] == []
+    assert [c for c in commands(plan("test")) if "install" in c] == []
+    # A changed lock: `build` installs the runtime set again.
+    with (project / "requirements.lock").open("a", encoding="utf-8") as file:
+        file.write("# changed\n")
+    again = [c for c in commands(plan("build")) if "install" in c]
+    assert again and again[0][-2:] == ["-r", "requirements.lock"]
+
+
+def test_a_system_the_locks_are_not_for_installs_the_constraints_without_hashes(project: Path) -> None:
+    # An ARM Mac or Linux: the locks hold no wheel of it; pip comes first (25.1 or later knows --group).
+    steps = dev.plan("test", project, False, None, {}, no_program, running=(3, 13), machine="arm64")
+    _, pip, own, *_ = commands(steps)
+    assert pip[-3:] == ["-c", "constraints.txt", "pip"]
+    assert own[-6:] == ["-c", "constraints.txt", "-e", ".", "--group", "dev"]
+    assert any("not for this system" in step.say for step in steps if not step.command)
+    built = commands(dev.plan("build", project, False, None, {}, no_program, running=(3, 13), machine="arm64"))
+    assert built[2][-4:] == ["-c", "constraints.txt", "-e", "."]
+    # A Python the locks are not for, on a system they are for.
+    assert dev.lock_covers(False, "x86_64", (3, 13)) and not dev.lock_covers(False, "x86_64", (3, 15))
 
 
 def test_a_prepared_venv_is_not_installed_again_until_the_constraints_change(project: Path) -> None:
@@ -242,7 +385,7 @@ def test_a_prepared_venv_is_not_installed_again_until_the_constraints_change(pro
     bin_dir.mkdir(parents=True)
     for name in ("python", "bpr"):
         (bin_dir / name).touch()
-    (project / ".venv" / dev.STAMP).write_text(dev.installed_hash(project) + "\n", encoding="utf-8")
+    (project / ".venv" / dev.STAMP).write_text(dev.installed_hash(project) + " runtime\n", encoding="utf-8")
     assert commands(dev.plan("build", project, False, None, {}, no_program)) == [
         [str(bin_dir / "bpr"), "build", "inventories/", "-o", "out/"]
     ]
@@ -255,14 +398,17 @@ def test_the_install_stamp_is_the_one_scripts_dev_writes() -> None:
     if shutil.which("sha256sum") is None:
         pytest.skip("no sha256sum")
     bash = subprocess.run(
-        ["bash", "-c", "cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1"],
+        ["bash", "-c", f"cat {' '.join(dev.INSTALLED_FROM)} | sha256sum | cut -d' ' -f1"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
     assert dev.installed_hash(ROOT) == bash.stdout.strip()
-    assert re.search(r"stamp=\.venv/\.bpr-installed", (ROOT / "scripts" / "dev").read_text(encoding="utf-8"))
+    script = (ROOT / "scripts" / "dev").read_text(encoding="utf-8")
+    assert re.search(r"stamp=\.venv/\.bpr-installed", script)
+    assert f"wanted=$(cat {' '.join(dev.INSTALLED_FROM)} | sha256sum" in script
+    assert 'echo "$wanted $needs" >"$stamp"' in script and set(dev.NEEDS.values()) == {"runtime", "dev"}
 
 
 def test_graphviz_unpacked_without_admin_is_found_and_used_for_the_run(tmp_path: Path) -> None:
@@ -323,8 +469,46 @@ def test_a_dry_run_says_what_it_would_do_and_does_nothing(tmp_path: Path) -> Non
     assert "-c constraints-min.txt ." in checked.stderr
     smoked = run_dev("smoke", "--dry-run")
     assert smoked.returncode == 0, smoked.stderr
-    assert "-c constraints.txt ." in smoked.stderr
+    if dev.lock_covers(os.name == "nt", platform.machine(), sys.version_info[:2]):
+        assert "--require-hashes --only-binary=:all: -r requirements.lock" in smoked.stderr
+        assert "--no-deps --no-build-isolation ." in smoked.stderr
+    else:
+        assert "-c constraints.txt ." in smoked.stderr
     assert run_dev("deploy").returncode == 2
+
+
+def test_dev_py_speaks_japanese_unless_asked_for_english() -> None:
+    japanese = {name: value for name, value in os.environ.items() if name != "BPR_LANG"}
+    # A Japanese Windows console (cp932): every message encodes there.
+    japanese["PYTHONIOENCODING"] = "cp932:strict"
+    shown = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "dev.py"), "build", "--dry-run"],
+        cwd=ROOT,
+        env=japanese,
+        capture_output=True,
+        encoding="cp932",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "==> 実行予定: bpr build inventories/ -o out/" in shown.stderr and "would:" not in shown.stderr
+    helped = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "dev.py"), "--help"],
+        env=japanese,
+        capture_output=True,
+        encoding="cp932",
+    )
+    assert "何をするかを表示するだけ" in helped.stdout
+    for english in (run_dev("build", "--dry-run"), run_dev("build", "--dry-run", "--lang", "en")):
+        assert "==> would: bpr build inventories/ -o out/" in english.stderr
+    assert "実行予定" in run_dev("build", "--dry-run", "--lang", "ja").stderr
+
+
+@pytest.mark.parametrize("script", ["dev.py", "dev", "wheelhouse.py", "verify_wheelhouse.py", "lock.py"])
+def test_the_set_up_scripts_encode_in_cp932(script: str) -> None:
+    # Their messages are in the source: a character a Japanese Windows console cannot show (an em dash, a wave
+    # dash) fails here before it fails there.
+    text = (ROOT / "scripts" / script).read_text(encoding="utf-8")
+    text.encode("cp932")
+    assert re.search(r"[\u3040-\u30ff]", text), "Japanese messages"
 
 
 def fake_venv(project: Path, python: str, stamp: bool) -> Path:
@@ -335,7 +519,7 @@ def fake_venv(project: Path, python: str, stamp: bool) -> Path:
         (bin_dir / name).touch()
     (project / ".venv" / "pyvenv.cfg").write_text(f"home = /usr/bin\nversion = {python}\n", encoding="utf-8")
     if stamp:
-        (project / ".venv" / dev.STAMP).write_text(dev.installed_hash(project) + "\n", encoding="utf-8")
+        (project / ".venv" / dev.STAMP).write_text(dev.installed_hash(project) + " dev\n", encoding="utf-8")
     return project / ".venv"
 
 
@@ -384,22 +568,24 @@ def test_a_venv_of_a_python_the_wheelhouse_lacks_is_made_again_with_one_it_has(p
     with (project / "constraints.txt").open("a", encoding="utf-8") as file:
         file.write("rich==99.0\n")  # the locked versions changed: an install is due
     folder = wheel_files(project / "wheelhouse", "lxml-6.1.3-cp312-cp312-manylinux_2_28_x86_64.whl")
-    steps = dev.plan("build", project, False, folder, {}, no_program, running=(3, 12))
+    steps = dev.plan("build", project, False, folder, {}, no_program, running=(3, 12), machine="x86_64")
     assert steps[0].say.startswith("removing .venv: its Python 3.13 has no wheels in")
     create, install, *_ = commands(steps)
-    assert create[1:3] == ["-m", "venv"] and install[-7:-4] == ["--no-index", "--find-links", str(folder)]
+    assert create[1:3] == ["-m", "venv"] and install[-5:-2] == ["--no-index", "--find-links", str(folder)]
     assert dev.venv_python(project / ".venv") == (3, 13)
 
 
 def test_a_failed_install_says_what_to_make_of_it_and_leaves_no_stamp(project: Path) -> None:
     fake_venv(project, "3.14.0", stamp=False)
-    steps = dev.plan("build", project, False, None, {}, no_program, running=(3, 14))
-    (install,) = [step for step in steps if "install" in step.command]
-    assert "the next run makes .venv afresh" in install.on_failure and "ResolutionImpossible" in install.on_failure
+    steps = dev.plan("build", project, False, None, {}, no_program, running=(3, 14), machine="x86_64")
+    locked, own = [step for step in steps if "install" in step.command]
+    for install in (locked, own):
+        assert "the next run makes .venv afresh" in install.on_failure
+    assert "ResolutionImpossible" in locked.on_failure and "DO NOT MATCH THE HASHES" in locked.on_failure
     # The stamp is cleared before pip runs and written after it: pip failing in between leaves no stamp.
     says = [step.say for step in steps]
-    assert says.index(f"clearing .venv/{dev.STAMP} for the install") < says.index(install.say)
-    assert says.index(install.say) < says.index(f"recording the install in .venv/{dev.STAMP}")
+    assert says.index(f"clearing .venv/{dev.STAMP} for the install") < says.index(locked.say)
+    assert says.index(own.say) < says.index(f"recording the install in .venv/{dev.STAMP} (runtime)")
 
 
 def test_a_wheelhouse_with_a_checksum_list_is_verified_before_the_install(project: Path) -> None:
@@ -472,6 +658,10 @@ def test_the_checksum_list_finds_what_the_gateway_changed(tmp_path: Path) -> Non
         return subprocess.run([sys.executable, str(folder / "verify.py")], capture_output=True, text=True)
 
     assert verify().returncode == 0 and "every wheel is as it was made (2 files)" in verify().stdout
+    # Inside LGWAN it speaks Japanese, as bpr does.
+    japanese = {name: value for name, value in os.environ.items() if name != "BPR_LANG"}
+    checked = subprocess.run([sys.executable, str(folder / "verify.py")], env=japanese, capture_output=True, text=True)
+    assert "すべての wheel が作ったときのままです（2 ファイル）" in checked.stdout
     if shutil.which("sha256sum"):
         assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=folder).returncode == 0
     with (folder / "a-1.0-py3-none-any.whl").open("ab") as file:
@@ -561,3 +751,85 @@ def test_bpr_installs_from_the_wheelhouse_with_no_index(
         text=True,
     )
     assert Path(located.stdout.strip()).is_relative_to(tmp_path / "venv")
+
+
+def test_the_locks_hashes_are_those_of_the_wheels_the_registry_serves(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Every wheel scripts/wheelhouse.py downloaded at the versions of constraints.txt, for Windows and Linux on
+    # Python 3.13 and 3.14, is one the locks name, with its version and its sha256.
+    folder = made_wheelhouse(tmp_path_factory, ["windows", "linux"], ["3.13", "3.14"])
+    hashes: dict[str, set[str]] = {}
+    versions: dict[str, str] = {}
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        for name, (pinned, _, digests) in lock_entries(ROOT / lock).items():
+            hashes.setdefault(name, set()).update(digests)
+            versions[name] = pinned
+    checked = set()
+    for wheel in sorted(folder.glob("*.whl")):
+        if wheel.name.startswith(wheelhouse.WHEEL_PREFIX):
+            continue  # bpr's own, built from this checkout
+        name, release = wheel.name.split("-")[:2]
+        assert versions.get(canonical(name)) == release, wheel.name
+        assert wheelhouse.sha256(wheel) in hashes[canonical(name)], f"{wheel.name}: its sha256 is not in the lock"
+        checked.add(canonical(name))
+    # The wheelhouse without --dev is the runtime lock: bpr's dependencies (colorama for Windows), setuptools, pip.
+    assert checked == lock_entries(ROOT / "requirements.lock").keys()
+
+
+def test_dev_py_build_installs_the_runtime_lock_offline_with_its_hashes(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The set-up of `py scripts\dev.py build` inside LGWAN, on a copy of the project: the wheelhouse checked,
+    # requirements.lock installed from it alone in hash-checking mode, bpr editable with no dependency.
+    if not dev.lock_covers(os.name == "nt", platform.machine(), sys.version_info[:2]):
+        pytest.skip("the locks hold no wheel of this system")
+    folder = linux_wheelhouse(tmp_path_factory)
+    wheelhouse.copy_wheel_sources(tmp_path)
+    for name in dev.INSTALLED_FROM:
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name, value in offline_env(folder, XDG_CACHE_HOME=str(tmp_path / "cache")).items():
+        monkeypatch.setenv(name, value)
+    for name in [name for name in os.environ if name.startswith("PIP_") and name not in offline_env(folder)]:
+        monkeypatch.delenv(name)
+    steps = dev.plan("build", tmp_path, False, folder, os.environ, no_program)
+    *setup, job = steps
+    assert job.command[1:] == ["build", "inventories/", "-o", "out/"]
+    assert dev.run_steps(setup, tmp_path, dry_run=False) == 0
+    venv = dev.Venv(tmp_path / ".venv")
+    assert (tmp_path / ".venv" / dev.STAMP).read_text(encoding="utf-8").split()[1] == "runtime"
+    listed = subprocess.run(
+        [str(venv.python), "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True
+    )
+    names = {canonical(item["name"]) for item in json.loads(listed.stdout)}
+    runtime = {name for name, (_, marker, _) in lock_entries(ROOT / "requirements.lock").items() if not marker}
+    assert names == runtime | {"bpr-madoguchi"}
+    assert Path(venv.program("bpr")).exists() and not Path(venv.program("pytest")).exists()
+    # The size the README gives for it (measured with Python 3.11; other Pythons' wheels differ a little).
+    size = sum(path.stat().st_size for path in (tmp_path / ".venv").rglob("*") if path.is_file()) / 1e6
+    said = re.search(r"a `\.venv` of about (\d+) MB", " ".join(README.read_text(encoding="utf-8").split()))
+    assert said and 0.75 < size / int(said[1]) < 1.25, f"{size:.0f} MB"
+
+
+README = ROOT / "README.md"
+
+
+def linux_packages(*locks: str) -> int:
+    """Return how many distributions the locks install on Linux with this Python, bpr's own included."""
+    from pip._vendor.packaging.markers import Marker
+
+    here = wheelhouse.Target("linux", f"{sys.version_info[0]}.{sys.version_info[1]}").markers()
+    return 1 + sum(
+        not marker or Marker(marker).evaluate(here)
+        for lock in locks
+        for _, marker, _ in lock_entries(ROOT / lock).values()
+    )
+
+
+def test_the_readme_says_how_many_packages_build_and_test_install() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    runtime = linux_packages("requirements.lock")
+    everything = linux_packages("requirements.lock", "requirements-dev.lock")
+    assert f"(`requirements.lock`: {runtime} packages on Linux," in text
+    assert f"{everything} packages in all" in text
+    assert f"Linux で {runtime} パッケージ" in text and f"合わせて {everything} パッケージ" in text

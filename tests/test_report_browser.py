@@ -2,7 +2,7 @@
 
 One report is built for the module (`bpr report inventories/`) and one headless browser session serves every
 test but the one without JavaScript, which starts its own. `bash scripts/dev test` installs chromium and
-chromium-driver from the OS packages; Selenium comes with the dev extra. Nothing is downloaded: the driver
+chromium-driver from the OS packages; Selenium comes with the dependency group dev. Nothing is downloaded: the driver
 and the browser are given by path, so Selenium Manager never runs, and every host name resolves to nothing.
 
 Without chromium, chromedriver or Selenium the module is skipped (a Windows box still runs the rest), except

@@ -126,12 +126,12 @@ def test_the_validation_runs_once_per_pull_request_change() -> None:
 
 
 def zizmor() -> str | None:
-    """Return zizmor from this environment (the dev extra has it on Linux x86_64 and Windows), else PATH."""
+    """Return zizmor from this environment (the dependency group dev has it on Linux x86_64 and Windows), else PATH."""
     here = Path(sys.executable).parent / ("zizmor.exe" if sys.platform == "win32" else "zizmor")
     return str(here) if here.is_file() else shutil.which("zizmor")
 
 
-@pytest.mark.skipif(zizmor() is None, reason="zizmor is not installed (pip install zizmor, or the dev extra)")
+@pytest.mark.skipif(zizmor() is None, reason="zizmor is not installed (pip install zizmor, or pip install --group dev)")
 def test_zizmor_finds_nothing_in_the_documented_workflows(tmp_path: Path) -> None:
     files = []
     for number, workflow in enumerate(WORKFLOWS):
