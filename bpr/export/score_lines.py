@@ -9,8 +9,8 @@ the start (`tempfile.TemporaryFile`): a run that is killed leaves nothing behind
 
 from __future__ import annotations
 
-import mmap
 import tempfile
+from array import array
 from collections.abc import Iterator
 
 from bpr.analysis.ranking import rank_key, score_procedure
@@ -32,11 +32,19 @@ class RankedLines:
         self.config_source = config.source
         self._standardization = config.standardization
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (open for the run's whole life, closed by `close`)
-        self._keys: list[tuple[bool, float, int, str, int, int]] = []
+        # Each line's sort key (rank_key) and place in the spool, column by column in flat arrays: a tuple a line
+        # would cost ten times the memory, and scattered among each batch's short-lived models, keep it from
+        # being given back.
+        self._unrecommended = bytearray()
+        self._priority = array("d")
+        self._volume = array("q")
+        self._ids: list[str] = []
+        self._offsets = array("q")
+        self._lengths = array("q")
         self._size = 0
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._ids)
 
     def add(self, loaded: LoadedFile) -> None:
         """Score every valid procedure of a loaded file that the city handles, and spool its line."""
@@ -49,30 +57,40 @@ class RankedLines:
                 continue
             item = score_procedure(counter, procedure, loaded.path, self._scoring, self._standardization)
             line = procedure_line(item, fte, cost).encode("utf-8")
-            self._keys.append((*rank_key(item), self._size, len(line)))
+            unrecommended, priority, volume, procedure_id = rank_key(item)
+            self._unrecommended.append(unrecommended)
+            self._priority.append(priority)
+            self._volume.append(volume)
+            self._ids.append(procedure_id)
+            self._offsets.append(self._size)
+            self._lengths.append(len(line))
             self._spool.write(line)
             self._size += len(line)
 
     def blocks(self) -> Iterator[bytes]:
         """Yield the lines in rank order (rank 1 first), each with its rank and a newline, in blocks."""
-        if not self._keys:
+        if not self._ids:
             return
         self._spool.flush()
-        self._keys.sort()  # rank_key, then the order read: as rank_procedures's stable sort
-        with mmap.mmap(self._spool.fileno(), 0, access=mmap.ACCESS_READ) as spooled:
-            block: list[bytes] = []
-            size = 0
-            for rank, (*_, offset, length) in enumerate(self._keys, start=1):
-                line = spooled[offset : offset + length].replace(_UNRANKED, b'"rank": %d,' % rank, 1)
-                block.append(line)
-                size += length
-                if size >= _BLOCK_BYTES:
-                    yield b"\n".join(block) + b"\n"
-                    block, size = [], 0
-            if block:
+        unrecommended, priority, volume, ids = self._unrecommended, self._priority, self._volume, self._ids
+        # rank_key, then the order read: as rank_procedures's stable sort.
+        order = sorted(range(len(ids)), key=lambda i: (unrecommended[i], priority[i], volume[i], ids[i]))
+        spool = self._spool
+        block: list[bytes] = []
+        size = 0
+        for rank, index in enumerate(order, start=1):
+            # Read, not mapped: a map's pages of a spool of gigabytes would count as this process's memory.
+            spool.seek(self._offsets[index])
+            line = spool.read(self._lengths[index])
+            block.append(line.replace(_UNRANKED, b'"rank": %d,' % rank, 1))
+            size += len(line)
+            if size >= _BLOCK_BYTES:
                 yield b"\n".join(block) + b"\n"
+                block, size = [], 0
+        if block:
+            yield b"\n".join(block) + b"\n"
 
     def close(self) -> None:
         """Drop the spool (its file is gone with it)."""
-        self._keys = []
+        self._ids = []
         self._spool.close()
