@@ -22,6 +22,7 @@ def broken_loader(monkeypatch: pytest.MonkeyPatch) -> None:
         raise ZeroDivisionError("a bug in the loader")
 
     monkeypatch.setattr(bpr.inventory.loader, "load_inventory", boom)
+    monkeypatch.setattr(bpr.inventory.loader, "check_inventory", boom)  # what `bpr validate` loads with
     monkeypatch.delenv("BPR_DEBUG", raising=False)
 
 
@@ -83,6 +84,7 @@ def test_a_closed_pipe_is_no_internal_error_when_it_is_stdouts(
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr(bpr.inventory.loader, "load_inventory", closed)
+    monkeypatch.setattr(bpr.inventory.loader, "check_inventory", closed)
     monkeypatch.setattr("bpr.cli.silence_stdout", lambda: None)  # keep the test process's stdout
     monkeypatch.setattr("bpr.cli.main.stdout_reader_gone", lambda: stdout_closed)
     result = runner.invoke(app, ["validate", SMALL])
