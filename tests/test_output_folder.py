@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bpr.cli.build import MARKER
 from bpr.cli.main import app
-from bpr.export.output_folder import DIAGRAM_MARKER
+from bpr.export.output_folder import DIAGRAM_MARKER, STALE_AFTER_SECONDS
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 
@@ -437,3 +437,14 @@ def test_files_the_user_writes_into_the_folder_during_a_build_are_kept(
     assert (out / "notes.txt").read_text() == "second"
     assert (out / "new-folder" / "a.txt").read_text() == "a"
     assert leftovers(tmp_path) == []
+
+
+def test_the_doc_gives_the_age_after_which_an_unchecked_staging_folder_goes() -> None:
+    # docs/output.md says, in Japanese and in English, how old a staging folder whose build cannot be checked is
+    # when the next build removes it: the code's figure.
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "output.md").read_text(encoding="utf-8")
+    japanese, english = doc.split('<a id="english"></a>')
+    assert STALE_AFTER_SECONDS == 24 * 3600
+    assert "作られてから 1 日たったフォルダを消します" in japanese
+    assert "the folder is removed once\nit is older than a day" in english
+    assert doc.index("## English") > doc.index("# `bpr build -o DIR` の出力先フォルダ") == 0
