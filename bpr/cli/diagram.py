@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -124,7 +124,7 @@ def diagram(
     """Write a swimlane diagram per procedure (<id>.svg) and an overview per counter (counter-<id>.svg)."""
     from bpr.analysis.pipeline import analyse_inventory
     from bpr.cli.common import load_or_exit
-    from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
+    from bpr.export.diagram import UnknownId, diagram_count, find_dot, iter_diagrams, select_diagrams
 
     if dpi is not None and output_format != "png":
         fail(_("--dpi applies to --format png only"))
@@ -148,10 +148,12 @@ def diagram(
     if slide:
         write_slides(selection, font, output, output_format, jobs, dpi)
         return
-    diagrams = collect_diagrams(analysis, selection, font, direction=direction or settings.direction)
+    diagrams = iter_diagrams(analysis, selection, font, direction=direction or settings.direction)
     if output_format == "pdf" and paper is None:
         paper = settings.paper
-    written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
+    written = write_diagrams(
+        diagrams, output, output_format, jobs, dpi=dpi, paper=paper, total=diagram_count(selection)
+    )
     if is_quiet():
         return
     procedures, counters = len(selection.procedures), len(selection.counters)
@@ -242,34 +244,45 @@ def diagram_font(configured: str, output_format: str) -> str:
 
 
 def write_diagrams(
-    diagrams: Sequence[Diagram],
+    diagrams: Iterable[Diagram],
     output: Path,
     output_format: str,
     jobs: int | None,
     *,
     dpi: int | None = None,
     paper: str | None = None,
+    total: int | None = None,
 ) -> list[Path]:
     """Render diagrams into a folder, with a progress bar on a terminal; exit 2 when Graphviz fails or is missing.
 
-    With `paper` (PDF), each diagram is first laid out to set it on the page; one that cannot keep its
-    text at 8 pt on that paper goes on a larger one, with a warning on stderr.
+    `diagrams` may be a generator (`iter_diagrams`) when `total` says how many it gives. With `paper`
+    (PDF), each diagram is first laid out to set it on the page; one that cannot keep its text at 8 pt
+    on that paper goes on a larger one, with a warning on stderr.
     """
     from bpr.export.diagram import GraphvizNotFound, RenderError, render_diagrams
 
     try:
         if paper is not None:
-            diagrams = _on_paper(diagrams, paper, jobs)
+            diagrams = _on_paper(list(diagrams), paper, jobs)
+        if total is None or paper is not None:
+            diagrams = list(diagrams)
+            total = len(diagrams)
         if not show_progress():
-            return render_diagrams(diagrams, output, output_format, jobs, dpi=dpi)
+            return render_diagrams(diagrams, output, output_format, jobs, dpi=dpi, total=total)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(_("Drawing the diagrams"), total=len(diagrams))
+            task = progress.add_task(_("Drawing the diagrams"), total=total)
             return render_diagrams(
-                diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done), dpi=dpi
+                diagrams,
+                output,
+                output_format,
+                jobs,
+                on_progress=lambda done: progress.advance(task, done),
+                dpi=dpi,
+                total=total,
             )
     except GraphvizNotFound:
         fail(missing_dot_message())

@@ -78,7 +78,7 @@ def report(
 
 def _write(analysis: Analysis, folder: Path, loaded: Loaded, jobs: int | None) -> ReportOutputs:
     """Render the swimlanes into a temporary folder (when `dot` is there), then write the pages embedding them."""
-    from bpr.export.diagram import Selection, collect_diagrams, find_dot
+    from bpr.export.diagram import find_dot
     from bpr.export.report import write_report
 
     font = loaded.config.diagram.font
@@ -89,8 +89,18 @@ def _write(analysis: Analysis, folder: Path, loaded: Loaded, jobs: int | None) -
             sys.stderr.write(f"bpr: {note}\n")
             return write_report(analysis, folder, diagrams=None)
         with tempfile.TemporaryDirectory(prefix="bpr-report-") as rendered:
-            diagrams = collect_diagrams(analysis, Selection(analysis.procedures, ()), font)
-            write_diagrams(diagrams, Path(rendered) / "diagrams", "svg", jobs)
+            _render_swimlanes(analysis, font, Path(rendered) / "diagrams", jobs)
             return write_report(analysis, folder, diagrams=Path(rendered) / "diagrams")
     except ValueError as error:  # SOURCE_DATE_EPOCH that is not a number
         fail(str(error))
+
+
+def _render_swimlanes(analysis: Analysis, font: str, folder: Path, jobs: int | None) -> None:
+    """Render every procedure's swimlane into folder (drawings the render cache has are not drawn again).
+
+    The DOT sources are made one at a time as dot draws the first ones, and none is kept.
+    """
+    from bpr.export.diagram import Selection, diagram_count, iter_diagrams
+
+    selection = Selection(analysis.procedures, ())
+    write_diagrams(iter_diagrams(analysis, selection, font), folder, "svg", jobs, total=diagram_count(selection))
