@@ -100,7 +100,9 @@ def _render_swimlanes(analysis: Analysis, font: str, folder: Path, jobs: int | N
 
     The DOT sources are made one at a time as dot draws the first ones, and none is kept.
     """
+    from bpr.analysis.planned import planned_measures
     from bpr.export.diagram import Selection, diagram_count, iter_diagrams
 
-    selection = Selection(analysis.procedures, ())
+    # Each title's measures from one pass over the roadmap (a title left to find its own reads all of it).
+    selection = Selection(analysis.procedures, (), planned_measures(analysis.procedures, analysis.roadmap))
     write_diagrams(iter_diagrams(analysis, selection, font), folder, "svg", jobs, total=diagram_count(selection))
