@@ -278,3 +278,62 @@ def test_an_unwritable_cache_draws_all_the_same(tmp_path: Path, monkeypatch: pyt
     diagrams = [Diagram("a", "digraph { a }")]
     (written,) = render_diagrams(diagrams, tmp_path / "out")
     assert written.read_bytes().startswith(b"<?xml")
+
+
+def test_report_pages_written_while_drawing_are_those_written_after(tmp_path: Path, runner: CliRunner) -> None:
+    # `bpr report` writes each page as soon as its diagram is drawn; the pages are the bytes of a report
+    # written from a folder of finished drawings.
+    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.cli.common import load_or_exit
+    from bpr.export.diagram import Selection, collect_diagrams
+    from bpr.export.report import write_report
+
+    inventory = generate(tmp_path / "inventory", 30, 3)
+    result = runner.invoke(app, ["-q", "report", str(inventory), "-o", str(tmp_path / "pipelined")])
+    assert result.exit_code == 0, result.output
+    loaded = load_or_exit([inventory], None)
+    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    drawn = tmp_path / "drawn"
+    render_diagrams(collect_diagrams(analysis, Selection(analysis.procedures, ()), loaded.config.diagram.font), drawn)
+    (tmp_path / "after").mkdir()
+    write_report(analysis, tmp_path / "after", diagrams=drawn)
+    pipelined = digests(tmp_path / "pipelined")
+    del pipelined[".bpr-report"]
+    assert pipelined == digests(tmp_path / "after")
+
+
+def test_report_exits_2_and_writes_nothing_when_dot_fails(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken-dot"
+    broken.mkdir()
+    (broken / "dot").write_text("#!/bin/sh\necho 'dot: out of memory' >&2\nexit 1\n")
+    (broken / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken}{os.pathsep}{os.environ.get('PATH', '')}")
+    inventory = generate(tmp_path / "inventory", 4, 1)
+    result = runner.invoke(app, ["report", str(inventory), "-o", str(tmp_path / "report")])
+    assert result.exit_code == 2
+    assert "dot failed on some diagrams" in result.stderr and "dot: out of memory" in result.stderr
+    assert not (tmp_path / "report").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_a_stopped_drawing_starts_no_dot(tmp_path: Path, dot_log: DotLog) -> None:
+    import threading
+
+    from bpr.export.diagram.render import draw_diagrams
+
+    stop = threading.Event()
+    stop.set()
+    diagrams = [Diagram(f"d{n}", f"digraph {{ a{n} }}") for n in range(5)]
+    draw_diagrams(iter(diagrams), tmp_path, len(diagrams), stop=stop)
+    assert dot_log.calls() == []
+
+
+def test_the_docs_say_the_cache_s_folder_and_cap_as_the_code_has_them() -> None:
+    from conftest import ROOT
+
+    docs = " ".join((ROOT / "docs" / "diagrams.md").read_text(encoding="utf-8").split())
+    assert f"$XDG_CACHE_HOME/bpr/{PART}" in docs
+    assert f"`BPR_CACHE_MAX_BYTES`（既定 {file_cache.DEFAULT_CACHE_MAX_BYTES // 2**20} MiB）" in docs
+    assert {"svg", "png", "plain"} == render_cache.CACHED_FORMATS  # docs: PDF is not kept, -Tplain is

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -267,29 +268,29 @@ def write_diagrams(
         if total is None or paper is not None:
             diagrams = list(diagrams)
             total = len(diagrams)
-        if not show_progress():
-            return render_diagrams(diagrams, output, output_format, jobs, dpi=dpi, total=total)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(_("Drawing the diagrams"), total=total)
-            return render_diagrams(
-                diagrams,
-                output,
-                output_format,
-                jobs,
-                on_progress=lambda done: progress.advance(task, done),
-                dpi=dpi,
-                total=total,
-            )
+        with drawing_progress(total) as on_progress:
+            return render_diagrams(diagrams, output, output_format, jobs, on_progress=on_progress, dpi=dpi, total=total)
     except GraphvizNotFound:
         fail(missing_dot_message())
     except RenderError as error:
         fail(str(error))
     except OSError as error:
         fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
+
+
+@contextmanager
+def drawing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """Show a progress bar of `total` diagrams when `show_progress` says so, and give what advances it (else None)."""
+    if not show_progress():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(_("Drawing the diagrams"), total=total)
+        yield lambda done: progress.advance(task, done)
 
 
 def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list[Diagram]:

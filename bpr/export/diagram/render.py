@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -143,6 +144,28 @@ def render_diagrams(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def draw_diagrams(
+    diagrams: Iterable[Diagram],
+    folder: Path,
+    total: int,
+    workers: int | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_ready: DrawnCallback | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Draw every diagram as <name>.svg straight into a folder of the caller's own (a temporary one), no staging.
+
+    `on_ready` is told the names of the SVGs in place as they are, so that a reader can take each while
+    the next are drawn (`bpr report` writes the pages meanwhile); setting `stop` gives up on the rest.
+    The DOT sources are left in the folder as <name> without extension. Raise RenderError, once every
+    other diagram is drawn, when some fail.
+    """
+    dot = find_dot()
+    if dot is None:
+        raise GraphvizNotFound()
+    _draw(dot, folder, diagrams, total, "svg", workers, on_progress, (), on_ready=on_ready, stop=stop)
+
+
 def _write_sources(diagrams: Iterable[Diagram], folder: Path, out_dir: Path) -> dict[str, str]:
     """Write each diagram's DOT source as <name>.dot; return the subject of each name, in order."""
     names = _Names()
@@ -162,11 +185,14 @@ def _draw(
     on_progress: ProgressCallback | None,
     options: Sequence[str],
     out_dir: Path | None = None,
+    on_ready: DrawnCallback | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, str]:
     """Put every diagram's <name>.<fmt> into folder: from the render cache, else drawn by dot and stored there.
 
     Return the subject of each name, in order. Batches go to `dot` as the diagrams come, so a generator
-    is drawn while it makes the next sources. A write that fails names the diagram's file in out_dir
+    is drawn while it makes the next sources; `on_ready` is told the names of the files in place as they
+    are (from the thread that put them there). A write that fails names the diagram's file in out_dir
     when given (the staging copy is bpr's business).
     """
     cache = RenderCache.open(dot, fmt, options)
@@ -180,6 +206,8 @@ def _draw(
         batch: list[str] = []
         kept = 0
         for diagram in diagrams:
+            if stop is not None and stop.is_set():
+                return
             names.add(diagram)
             drawn_to = folder / f"{diagram.name}.{fmt}"
             shown = out_dir / drawn_to.name if out_dir is not None else drawn_to
@@ -190,7 +218,12 @@ def _draw(
                     drawn_to.write_bytes(drawing)
                 except OSError as error:
                     raise _write_error(diagram.subject(), shown, error) from error
+                if on_ready is not None:
+                    on_ready([diagram.name])
                 kept += 1
+                if on_progress and kept >= size:
+                    on_progress(kept)
+                    kept = 0
                 continue
             # To be drawn, a source has no extension: `dot -O` names each output <name>.<fmt>.
             _write_source(diagram, folder / diagram.name, shown)
@@ -201,25 +234,25 @@ def _draw(
             if len(batch) >= size:
                 yield batch
                 batch = []
-            if on_progress and kept >= size:
-                on_progress(kept)
-                kept = 0
         if batch:
             yield batch
         if on_progress and kept:
             on_progress(kept)
         names.checked()  # two names for one file: an error before anything is moved in
 
-    def store(drawn: Sequence[str]) -> None:
-        assert cache is not None
-        for name in drawn:
-            try:
-                cache.put(keys[name], (folder / f"{name}.{fmt}").read_bytes())
-            except OSError:
-                continue
+    def drawn(names: Sequence[str]) -> None:
+        if cache is not None:
+            for name in names:
+                try:
+                    cache.put(keys[name], (folder / f"{name}.{fmt}").read_bytes())
+                except OSError:
+                    continue
+        if on_ready is not None:
+            on_ready(names)
 
     try:
-        _render_batches(dot, folder, subjects, fmt, workers, on_progress, options, store if cache else None, to_draw())
+        on_drawn = drawn if cache is not None or on_ready is not None else None
+        _render_batches(dot, folder, subjects, fmt, workers, on_progress, options, on_drawn, to_draw(), stop)
     finally:
         if cache is not None:
             cache.prune()
@@ -294,12 +327,14 @@ def _render_batches(
     options: Sequence[str] = (),
     on_drawn: DrawnCallback | None = None,
     to_draw: Iterable[list[str]] | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Render the sources named by the keys of `subjects`; raise RenderError naming the subjects of those that fail.
 
     `to_draw` gives the batches (by default, `batches` of every name in `subjects`), and may fill `subjects`
     as it goes: each batch is handed to a worker as soon as it comes. `on_drawn` is given the names of each
-    batch's drawings as they are written (in the worker that drew them).
+    batch's drawings as they are written (in the worker that drew them). Once `stop` is set, the batches
+    not started are dropped and the rest is not checked: whoever set it gives up on the drawings.
     """
     failures: list[str] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -312,6 +347,9 @@ def _render_batches(
             pool.shutdown(cancel_futures=True)  # the batches not started yet are not drawn for nothing
             raise
         for future in as_completed(futures):
+            if stop is not None and stop.is_set():
+                pool.shutdown(cancel_futures=True)
+                return
             missing, stderr = future.result()
             for name in missing:
                 # Alone (a crash ends the whole batch), then with straight edges: Graphviz can fail to
