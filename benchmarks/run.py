@@ -1,6 +1,6 @@
 """Run every benchmark of issue 6, several times each, and print medians, ratios to their floors and targets.
 
-    .venv/bin/python benchmarks/run.py            # 10,000 procedures, 3 rounds (about 6 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py            # 10,000 procedures, 3 rounds (about 16 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # one round: a smoke test, not a measurement
     .venv/bin/python benchmarks/run.py --full     # also 100,000 procedures (1,000 files), once (about 8 minutes more)
 
@@ -147,6 +147,42 @@ def remove_rendered() -> None:
         path.unlink()
 
 
+REPORT_DOT = DATA / "report-dot"
+
+
+def report_floor(bpr: list[str], inventory: Path, procedures: int) -> Bench:
+    """Return the report's floor: `dot -Tsvg -O` over the DOT files of the swimlanes `bpr report` draws.
+
+    `bpr diagram --format dot` writes the same swimlanes (top to bottom, no link back) and the counters'
+    overviews (counter-<id>.dot), which the report does not draw and are removed. The files are written
+    (untimed) before the first sample only, so that `--only validate` does not pay for them.
+    """
+    written = False
+
+    def before() -> None:
+        nonlocal written
+        if not written:
+            shutil.rmtree(REPORT_DOT, ignore_errors=True)
+            subprocess.run([*bpr, "diagram", str(inventory), "-o", str(REPORT_DOT), "--format", "dot"], check=True,
+                           cwd=ROOT, stdout=subprocess.DEVNULL, env=base_environment())  # fmt: skip
+            for path in REPORT_DOT.glob("counter-*.dot"):
+                path.unlink()
+            found = len(list(REPORT_DOT.glob("*.dot")))
+            if found != procedures:
+                raise SystemExit(f"expected {procedures} swimlanes in {REPORT_DOT}, found {found}")
+            written = True
+        for path in REPORT_DOT.glob("*.svg"):
+            path.unlink()
+
+    command = ["sh", "-c", 'exec dot -Tsvg -O "$0"/*.dot', str(REPORT_DOT)]  # 10,000 names: the shell expands them
+    return Bench(f"floor: dot -Tsvg -O, {procedures} report DOT files", command, before=before, rounds=1)
+
+
+def clear_renders() -> None:
+    """Empty the render cache (bpr/export/diagram/cache.py) of the benchmark's cache folder: every diagram is drawn."""
+    shutil.rmtree(CACHE_HOME / "bpr" / "renders", ignore_errors=True)
+
+
 def plan(args: argparse.Namespace) -> list[Bench]:
     """Return the benchmarks to run, floors first."""
     bpr = bpr_command()
@@ -186,11 +222,20 @@ def plan(args: argparse.Namespace) -> list[Bench]:
     else:
         diagrams = generate("diagram-2k")
         files = dot_files(bpr, diagrams)
+        floor = f"floor: dot -Tsvg -O, {len(files)} DOT files"
+        floor_of_report = report_floor(bpr, inv, 10_000)
+        report = [*bpr, "report", str(inv), "-o", str(out / "report-10k")]
         benches += [
-            Bench(f"floor: dot -Tsvg -O, {len(files)} DOT files", ["dot", "-Tsvg", "-O", *map(str, files)],
-                  before=remove_rendered),
-            Bench("diagram 2k (svg)", [*bpr, "diagram", str(diagrams), "-o", str(out / "diagrams")], {},
-                  f"floor: dot -Tsvg -O, {len(files)} DOT files", 1.0),
+            Bench(floor, ["dot", "-Tsvg", "-O", *map(str, files)], before=remove_rendered),
+            # Issue 26: drawn afresh (the render cache emptied first), then again with every drawing kept.
+            Bench("diagram 2k (svg)", [*bpr, "diagram", str(diagrams), "-o", str(out / "diagrams")], {}, floor, 1.0,
+                  before=clear_renders),
+            Bench("diagram 2k again (every diagram kept)", [*bpr, "diagram", str(diagrams), "-o", str(out / "diagrams")],
+                  {}, floor),
+            # One round each: about 10 minutes together on 2 cores.
+            floor_of_report,
+            Bench("report 10k", report, {}, floor_of_report.name, 1.2, 150, before=clear_renders, rounds=1),
+            Bench("report 10k again (every diagram kept)", report, {}, floor_of_report.name, rounds=1),
         ]  # fmt: skip
     benches += peer_benches(bpr, small)
     benches += survey_benches(bpr, out)

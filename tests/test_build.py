@@ -159,6 +159,7 @@ def test_a_failing_render_leaves_the_previous_build_intact(
         raise RenderError("dot failed on some diagrams; nothing was written:\njidoteate: crashed")
 
     monkeypatch.setattr("bpr.export.diagram.render._render_batches", broken)
+    monkeypatch.setenv("BPR_NO_CACHE", "1")  # else the first build's drawings come back from the render cache
     result = runner.invoke(app, ["build", str(inventory), "-o", str(out)])
     assert result.exit_code == 2
     assert "jidoteate: crashed" in result.stderr

@@ -215,7 +215,7 @@ def _write_all_diagrams(
     analysis: Analysis, folder: Path, font: str, jobs: int | None, diagram_format: str | None = "svg"
 ) -> tuple[int, int]:
     """Write every diagram, then (SVG only: the slides need dot to measure them) every procedure's slides."""
-    from bpr.export.diagram import collect_diagrams, collect_slides, select_diagrams
+    from bpr.export.diagram import collect_slides, diagram_count, iter_diagrams, select_diagrams
 
     if diagram_format is None:
         return 0, 0
@@ -223,8 +223,8 @@ def _write_all_diagrams(
     direction = config.diagram.direction if config is not None else "TB"
     selection = select_diagrams(analysis)
     # The diagrams' folder sits beside the workbook: each swimlane's title links back to it.
-    diagrams = collect_diagrams(analysis, selection, font, direction=direction, back_link=f"../{WORKBOOK}")
-    written = len(write_diagrams(diagrams, folder, diagram_format, jobs))
+    diagrams = iter_diagrams(analysis, selection, font, direction=direction, back_link=f"../{WORKBOOK}")
+    written = len(write_diagrams(diagrams, folder, diagram_format, jobs, total=diagram_count(selection)))
     if diagram_format != "svg":
         return written, 0
     slides = collect_slides(selection, font, jobs)

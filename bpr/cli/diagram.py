@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -124,7 +125,7 @@ def diagram(
     """Write a swimlane diagram per procedure (<id>.svg) and an overview per counter (counter-<id>.svg)."""
     from bpr.analysis.pipeline import analyse_inventory
     from bpr.cli.common import load_or_exit
-    from bpr.export.diagram import UnknownId, collect_diagrams, find_dot, select_diagrams
+    from bpr.export.diagram import UnknownId, diagram_count, find_dot, iter_diagrams, select_diagrams
 
     if dpi is not None and output_format != "png":
         fail(_("--dpi applies to --format png only"))
@@ -148,10 +149,12 @@ def diagram(
     if slide:
         write_slides(selection, font, output, output_format, jobs, dpi)
         return
-    diagrams = collect_diagrams(analysis, selection, font, direction=direction or settings.direction)
+    diagrams = iter_diagrams(analysis, selection, font, direction=direction or settings.direction)
     if output_format == "pdf" and paper is None:
         paper = settings.paper
-    written = write_diagrams(diagrams, output, output_format, jobs, dpi=dpi, paper=paper)
+    written = write_diagrams(
+        diagrams, output, output_format, jobs, dpi=dpi, paper=paper, total=diagram_count(selection)
+    )
     mark_as_diagrams(output, written)
     if is_quiet():
         return
@@ -260,41 +263,52 @@ def diagram_font(configured: str, output_format: str) -> str:
 
 
 def write_diagrams(
-    diagrams: Sequence[Diagram],
+    diagrams: Iterable[Diagram],
     output: Path,
     output_format: str,
     jobs: int | None,
     *,
     dpi: int | None = None,
     paper: str | None = None,
+    total: int | None = None,
 ) -> list[Path]:
     """Render diagrams into a folder, with a progress bar on a terminal; exit 2 when Graphviz fails or is missing.
 
-    With `paper` (PDF), each diagram is first laid out to set it on the page; one that cannot keep its
-    text at 8 pt on that paper goes on a larger one, with a warning on stderr.
+    `diagrams` may be a generator (`iter_diagrams`) when `total` says how many it gives. With `paper`
+    (PDF), each diagram is first laid out to set it on the page; one that cannot keep its text at 8 pt
+    on that paper goes on a larger one, with a warning on stderr.
     """
     from bpr.export.diagram import GraphvizNotFound, RenderError, render_diagrams
 
     try:
         if paper is not None:
-            diagrams = _on_paper(diagrams, paper, jobs)
-        if not show_progress():
-            return render_diagrams(diagrams, output, output_format, jobs, dpi=dpi)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(_("Drawing the diagrams"), total=len(diagrams))
-            return render_diagrams(
-                diagrams, output, output_format, jobs, on_progress=lambda done: progress.advance(task, done), dpi=dpi
-            )
+            diagrams = _on_paper(list(diagrams), paper, jobs)
+        if total is None or paper is not None:
+            diagrams = list(diagrams)
+            total = len(diagrams)
+        with drawing_progress(total) as on_progress:
+            return render_diagrams(diagrams, output, output_format, jobs, on_progress=on_progress, dpi=dpi, total=total)
     except GraphvizNotFound:
         fail(missing_dot_message())
     except RenderError as error:
         fail(str(error))
     except OSError as error:
         fail(_("cannot write {output}: {reason}").format(output=output, reason=os_reason(error)))
+
+
+@contextmanager
+def drawing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """Show a progress bar of `total` diagrams when `show_progress` says so, and give what advances it (else None)."""
+    if not show_progress():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(_("Drawing the diagrams"), total=total)
+        yield lambda done: progress.advance(task, done)
 
 
 def _on_paper(diagrams: Sequence[Diagram], paper: str, jobs: int | None) -> list[Diagram]:

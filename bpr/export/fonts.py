@@ -13,6 +13,7 @@ that both can be replaced in tests on any system.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import struct
@@ -236,3 +237,63 @@ def resolve_font(configured: str, available: Sequence[str] | None) -> str:
             return name
     sans = [name for name in available if "sans" in name.casefold() or "gothic" in name.casefold()]
     return (sans or list(available))[0]
+
+
+def installed_fonts_signature() -> bytes:
+    """Return a digest of the font files the system has: Graphviz measures text with them, so a drawing depends on them.
+
+    Where fontconfig is (Linux, and Graphviz's own on Windows when `fc-list` is on PATH): every file it
+    lists, with its face index, font version, size and time; on Windows without it, the files of its font
+    folders. Installing, removing or updating a font changes it.
+    """
+    digest = hashlib.sha256()
+    listed = _fontconfig_files()
+    if listed is not None:
+        digest.update(b"fontconfig\n")
+        for line in listed:
+            digest.update(line.encode("utf-8", errors="replace") + b"\t" + _file_stamp(line.split("\t", 1)[0]) + b"\n")
+    elif on_windows():
+        digest.update(b"windows\n")
+        for folder in windows_font_folders():
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if Path(entry.name).suffix.lower() in FONT_SUFFIXES:
+                    digest.update(
+                        f"{folder}\t{entry.name}\t".encode(errors="replace") + _file_stamp(entry.path) + b"\n"
+                    )
+    else:
+        digest.update(b"no font list")
+    return digest.digest()
+
+
+def _fontconfig_files() -> list[str] | None:
+    """Return fontconfig's fonts as sorted lines "file<TAB>index<TAB>version", or None without a working `fc-list`."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        result = subprocess.run(
+            [fc_list, "--format", "%{file}\t%{index}\t%{fontversion}\n"],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    return sorted(set(result.stdout.splitlines()))
+
+
+def _file_stamp(path: str) -> bytes:
+    """Return a file's size and modification time, or "missing"."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return b"missing"
+    return f"{stat.st_size} {stat.st_mtime_ns}".encode()

@@ -157,10 +157,15 @@ def _signature(key: str, payload: bytes) -> bytes | None:
 
 
 class FileCache:
-    """Entries of bytes under a folder, one file per key, written atomically and checked on read."""
+    """Entries of bytes under a folder, one file per key, written atomically and checked on read.
 
-    def __init__(self, root: Path) -> None:
+    `part` names the subfolder of the cache the entries live in: `files` for the loading results,
+    `renders` for the diagrams Graphviz drew (bpr/export/diagram/cache.py); each part is pruned on its own.
+    """
+
+    def __init__(self, root: Path, part: str = "files") -> None:
         self.root = root
+        self.part = part
 
     def key(self, raw: bytes) -> str:
         """Return the key of a file's bytes under the current code and in the language of the run."""
@@ -168,7 +173,7 @@ class FileCache:
 
     def entry_path(self, key: str) -> Path:
         """Return where the entry of a key lives."""
-        return self.root / "files" / key[:2] / key
+        return self.root / self.part / key[:2] / key
 
     def get(self, key: str) -> bytes | None:
         """Return the payload of an entry, or None when it is missing, unreadable or corrupt."""
@@ -211,7 +216,7 @@ class FileCache:
         """Remove the oldest entries (by time written) until the entries take at most max_bytes."""
         found: list[tuple[float, int, str]] = []
         try:
-            shards = list(os.scandir(self.root / "files"))
+            shards = list(os.scandir(self.root / self.part))
         except OSError:
             return
         for shard in shards:

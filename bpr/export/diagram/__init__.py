@@ -6,7 +6,7 @@ them as SVG, PNG, PDF or DOT files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bpr.analysis.planned import Planned, planned_measures
@@ -44,9 +44,11 @@ __all__ = [
     "collect_diagrams",
     "collect_slides",
     "counter_file_name",
+    "diagram_count",
     "diagram_file_name",
     "diagram_stems",
     "find_dot",
+    "iter_diagrams",
     "render_diagrams",
     "select_diagrams",
 ]
@@ -131,29 +133,38 @@ def collect_diagrams(
 
     `back_link`, the workbook's path relative to the diagrams' folder, is linked from each swimlane's title.
     """
+    return list(iter_diagrams(analysis, selection, font, direction=direction, back_link=back_link))
+
+
+def iter_diagrams(
+    analysis: Analysis, selection: Selection, font: str, *, direction: str = "TB", back_link: str | None = None
+) -> Iterator[Diagram]:
+    """Give the diagrams of `collect_diagrams` one at a time (`diagram_count` of them), each made when asked for.
+
+    `render_diagrams` takes them so: 10,000 DOT sources are never all in memory, and dot draws the first meanwhile.
+    """
     names = _stems(selection)
     split = len(selection.procedures)
-    diagrams = [
-        Diagram(
-            name,
-            swimlane_source(
-                item,
-                font,
-                analysis.hours_per_fte,
-                roadmap=analysis.roadmap,
-                direction=direction,
-                back_link=back_link,
-                planned=selection.planned.get(item.id),
-            ),
-            procedure=item.id,
+    for name, item in zip(names[:split], selection.procedures, strict=True):
+        source = swimlane_source(
+            item,
+            font,
+            analysis.hours_per_fte,
+            roadmap=analysis.roadmap,
+            direction=direction,
+            back_link=back_link,
+            planned=selection.planned.get(item.id),
         )
-        for name, item in zip(names[:split], selection.procedures, strict=True)
-    ]
-    diagrams += [
-        Diagram(name, overview_source(counter, items, font, analysis.roadmap, selection.planned), counter=counter.id)
-        for name, (counter, items) in zip(names[split:], selection.counters, strict=True)
-    ]
-    return diagrams
+        yield Diagram(name, source, procedure=item.id)
+    for name, (counter, items) in zip(names[split:], selection.counters, strict=True):
+        yield Diagram(
+            name, overview_source(counter, items, font, analysis.roadmap, selection.planned), counter=counter.id
+        )
+
+
+def diagram_count(selection: Selection) -> int:
+    """Return how many diagrams `iter_diagrams` gives for a selection: a swimlane a procedure, an overview a counter."""
+    return len(selection.procedures) + len(selection.counters)
 
 
 def collect_slides(selection: Selection, font: str, workers: int | None = None) -> list[Slide]:

@@ -6,9 +6,11 @@ Figures are expectations per case and hours a year; they are written as a reader
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bpr.analysis.labels import MEASURE_LABELS, channels_text
 from bpr.analysis.planned import Planned, planned_one
-from bpr.analysis.results import MeasurePlan, Roadmap, ScoredProcedure
+from bpr.analysis.results import MeasurePlan, Roadmap, RoadmapItem, ScoredProcedure
 from bpr.export.diagram.dot import (
     MEASURE_BORDERS,
     MEASURE_FILLS,
@@ -123,19 +125,47 @@ def plan_text(procedure_id: str, roadmap: Roadmap | None) -> str:
     """
     if roadmap is None:
         return ""
-    planned = sorted(
-        (i for i in roadmap.items if i.procedure == procedure_id), key=lambda i: (i.fy, MEASURE_ORDER.index(i.measure))
-    )
+    index = _by_procedure(roadmap)
+    planned = sorted(index.items.get(procedure_id, ()), key=lambda i: (i.fy, MEASURE_ORDER.index(i.measure)))
     parts = [f"{reiwa(i.fy)} {MEASURE_LABELS[i.measure]}" for i in planned]
-    if any(pid == procedure_id for pid, _ in roadmap.uptake):
+    if procedure_id in index.uptake:
         parts.insert(0, f"{MEASURE_LABELS[Measure.ONLINE]}は利用率の向上")
-    unplaced = dict.fromkeys(MEASURE_LABELS[u.measure] for u in roadmap.unscheduled if u.procedure == procedure_id)
+    unplaced = dict.fromkeys(MEASURE_LABELS[u.measure] for u in index.unscheduled.get(procedure_id, ()))
     if unplaced:
         parts.append(f"{'・'.join(unplaced)}は期間内に枠なし")
     late = sorted({i.deadline_fy for i in planned if i.late and i.deadline_fy is not None})
     if late:
         parts.append(f"期限 {reiwa(late[0])}を超過")
     return "計画: " + "、".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class _RoadmapIndex:
+    """A roadmap's placed and unplaced measures by procedure (in the roadmap's order), and its uptake procedures."""
+
+    items: dict[str, list[RoadmapItem]]
+    unscheduled: dict[str, list[RoadmapItem]]
+    uptake: frozenset[str]
+
+
+_last_index: tuple[Roadmap, _RoadmapIndex] | None = None
+
+
+def _by_procedure(roadmap: Roadmap) -> _RoadmapIndex:
+    """Return the index of a roadmap, made once for the roadmap every title of a run reads (not once a title)."""
+    global _last_index  # one roadmap a run: the index of the last one is kept
+    last = _last_index
+    if last is not None and last[0] is roadmap:
+        return last[1]
+    items: dict[str, list[RoadmapItem]] = {}
+    for item in roadmap.items:
+        items.setdefault(item.procedure, []).append(item)
+    unscheduled: dict[str, list[RoadmapItem]] = {}
+    for item in roadmap.unscheduled:
+        unscheduled.setdefault(item.procedure, []).append(item)
+    index = _RoadmapIndex(items, unscheduled, frozenset(pid for pid, _ in roadmap.uptake))
+    _last_index = (roadmap, index)
+    return index
 
 
 def _recommendation_cell(item: ScoredProcedure, planned: Planned) -> str:

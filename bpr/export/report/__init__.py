@@ -13,7 +13,7 @@ when it is set, else today's (bpr/export/edition.py), and nothing else reads the
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bpr.analysis.labels import MEASURE_LABELS
 from bpr.analysis.results import Analysis
 from bpr.analysis.scope import Scope
+from bpr.export.diagram import diagram_file_name
 from bpr.export.edition import Edition, edition
 from bpr.export.presentation import journey_assumptions
 from bpr.export.report.crosscut import documents_page, journey_file
@@ -59,11 +60,18 @@ class ReportOutputs:
 
 
 def write_report(
-    analysis: Analysis, folder: Path, *, diagrams: Path | None, environ: Mapping[str, str] | None = None
+    analysis: Analysis,
+    folder: Path,
+    *,
+    diagrams: Path | None,
+    environ: Mapping[str, str] | None = None,
+    ready: Callable[[str], object] | None = None,
 ) -> ReportOutputs:
     """Write the report into `folder`; `diagrams` holds the swimlane SVGs (None: Graphviz is missing).
 
-    `environ` is where SOURCE_DATE_EPOCH is read for 作成日 (os.environ when None).
+    `environ` is where SOURCE_DATE_EPOCH is read for 作成日 (os.environ when None). `ready`, given a
+    diagram's file stem, returns once that SVG is in `diagrams` (or will never be): the pages are then
+    written while the diagrams are still being drawn, each waiting for its own.
     """
     scope = WorkbookScope.of(analysis)  # the city's scope, with the labels the workbook shows (title, 発行)
     site = _site(analysis, scope, edition(analysis.surveyed_on, environ))
@@ -97,6 +105,8 @@ def write_report(
     drawn = 0
     styles = SvgStyles()
     for item in analysis.procedures:
+        if diagrams is not None and ready is not None:
+            ready(diagram_file_name(item.id))
         diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles)
         drawn += diagram is not None
         page = procedure_page(scope, item, names, diagram, note)

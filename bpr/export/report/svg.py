@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from xml.parsers import expat
@@ -66,6 +67,9 @@ _SHORT_COLOUR = re.compile(r"#([0-9a-fA-F])\1([0-9a-fA-F])\2([0-9a-fA-F])\3")
 _PAIR_COMMANDS = frozenset("MLCSQT")
 
 Offset = tuple[float, float] | None
+# The attributes whose values move with Graphviz's translate; the others are the same wherever they are.
+_MOVED = X_KEYS | Y_KEYS | {"points", "d"}
+_SINGLE_SHIFT = {**dict.fromkeys(X_KEYS, 0), **dict.fromkeys(Y_KEYS, 1)}  # which part of the offset moves them
 
 # What a presentation value may be, parsed rather than searched (issue 24, item 10): `u\72l(…)` passed a
 # textual test for `url(`, and a font-size of `12;}body{…}` went into report.css. Numbers, colours and
@@ -230,6 +234,36 @@ def _value(element: str, key: str, value: str, offset: Offset) -> str:
     return value
 
 
+def _attribute(local: str, key: str, value: str, offset: Offset) -> str | None:
+    """Return an attribute's value as written again, escaped, or None when the attribute is left out."""
+    # A namespaced attribute (xlink:href) has a space in its key: never in the list. Paint servers
+    # (url(#id)) go too: ids are not kept, so they would refer to nothing, or to the page.
+    if key not in ATTRIBUTES or "url(" in value.lower() or (key, value) in DEFAULTS:
+        return None
+    if key == "text-anchor" and local != "text":
+        return None  # on <text> only, so that leaving "start" out never inherits another value
+    if key == "class" and (local == "svg" or value not in KEPT_CLASSES):
+        return None
+    if key in _SINGLE_SHIFT and _NUMBER.fullmatch(value):
+        try:  # one coordinate (x="12.5"): what _numbers does, without the substitution
+            return _whole(float(value) + (0.0 if offset is None else offset[_SINGLE_SHIFT[key]]))
+        except (OverflowError, ValueError):
+            return None
+    try:
+        drawn = _value(local, key, value, offset)
+    except (OverflowError, ValueError):  # a coordinate of 1e400: nothing a diagram draws
+        return None
+    if key in _CSS_VALUES and not _CSS_VALUES[key].fullmatch(drawn):
+        return None  # not a number, colour or keyword: a CSS escape (u\72l(…)) or a way out of report.css
+    return str(escape(drawn))
+
+
+@lru_cache(maxsize=4096)
+def _fixed_attribute(local: str, key: str, value: str) -> str | None:
+    """Return `_attribute` of an attribute that does not move with the drawing (not a coordinate), once per value."""
+    return _attribute(local, key, value, None)
+
+
 class _Open(NamedTuple):
     """An element being written: its name, where its content starts, whether its tag was written, its offset."""
 
@@ -301,21 +335,10 @@ class _Sanitiser:
         classes: list[str] = []
         data = None
         for key, value in attributes.items():
-            # A namespaced attribute (xlink:href) has a space in its key: never in the list. Paint servers
-            # (url(#id)) go too: ids are not kept, so they would refer to nothing, or to the page.
-            if key not in ATTRIBUTES or "url(" in value.lower() or (key, value) in DEFAULTS:
+            # What stays where it is (colours, sizes: the same few values on every shape) is worked out once.
+            shown = _attribute(local, key, value, offset) if key in _MOVED else _fixed_attribute(local, key, value)
+            if shown is None:
                 continue
-            if key == "text-anchor" and local != "text":
-                continue  # on <text> only, so that leaving "start" out never inherits another value
-            if key == "class" and (local == "svg" or value not in KEPT_CLASSES):
-                continue
-            try:
-                drawn = _value(local, key, value, offset)
-            except (OverflowError, ValueError):  # a coordinate of 1e400: nothing a diagram draws
-                continue
-            if key in _CSS_VALUES and not _CSS_VALUES[key].fullmatch(drawn):
-                continue  # not a number, colour or keyword: a CSS escape (u\72l(…)) or a way out of report.css
-            shown = str(escape(drawn))
             if local == "path" and key == "d":
                 data = shown
             elif key == "class":
