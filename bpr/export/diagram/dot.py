@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from bpr.export import palette
 from bpr.export.palette import css
-from bpr.inventory.models import Actor, Measure, Medium
+from bpr.inventory.models import Actor, Measure, Medium, Step
+from bpr.inventory.vocabulary import MEDIUM_DIAGRAM_LABELS
 from bpr.linebreak import wrap
 
 # Lanes in their fixed order, left to right.
@@ -88,6 +89,16 @@ def format_minutes(minutes: float) -> str:
     if minutes >= 60:
         return f"{_number(minutes / 60)}時間"
     return f"{_number(minutes)}分"
+
+
+def step_facts(step: Step) -> str:
+    """Return the line under a step's name in a diagram: its medium, effort and wait ('紙 ・ 10分 ・ 待ち5分'), or ''."""
+    facts = [MEDIUM_DIAGRAM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
+    if step.effort:
+        facts.append(format_minutes(step.effort))
+    if step.wait:
+        facts.append(f"待ち{format_minutes(step.wait)}")
+    return " ・ ".join(facts)
 
 
 def _number(value: float) -> str:

@@ -48,6 +48,7 @@ from bpr.export.diagram.dot import (
     format_volume,
     name_lines,
     round_hours,
+    step_facts,
     text,
     text_width,
     visible,
@@ -56,7 +57,7 @@ from bpr.export.diagram.slidenotes import NOTES, detour_marks, notes_table
 from bpr.export.diagram.slidepart import SlidePart
 from bpr.export.presentation import counter_label
 from bpr.inventory.models import Medium, Step
-from bpr.inventory.vocabulary import LANE_LABELS, MEDIUM_DIAGRAM_LABELS
+from bpr.inventory.vocabulary import LANE_LABELS
 
 NAME_SIZE = 14  # a step's name
 TEXT_SIZE = 12  # the smallest text of a slide: facts, marks, notes
@@ -175,13 +176,9 @@ def _step_label(step: Step, number: int, trip: int | None, markers: Sequence[tup
     rows = [f"<TR><TD>{head}</TD></TR>"]
     name = name_lines(step.name, NAME_WIDTH, NAME_LINES, placeholder=f"（名称なし: {step.id}）")
     rows += [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in name]
-    facts = [MEDIUM_DIAGRAM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
-    if step.effort:
-        facts.append(format_minutes(step.effort))
-    if step.wait:
-        facts.append(f"待ち{format_minutes(step.wait)}")
+    facts = step_facts(step)
     if facts:
-        said = text(" ・ ".join(facts))
+        said = text(facts)
         rows.append(f'<TR><TD><FONT POINT-SIZE="{TEXT_SIZE}" COLOR="{MUTED_TEXT}">{said}</FONT></TD></TR>')
     in_person = (f"{IN_PERSON_MARK[0]}{circled(trip)}", IN_PERSON_MARK[1]) if trip else IN_PERSON_MARK
     marks = [

@@ -42,9 +42,9 @@ from bpr.export.diagram.dot import (
     Html,
     badge_row,
     circled,
-    format_minutes,
     format_share,
     name_lines,
+    step_facts,
     text,
     visible,
 )
@@ -52,7 +52,7 @@ from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
 from bpr.inventory.flow import Flow
 from bpr.inventory.models import Actor, Medium, Step
-from bpr.inventory.vocabulary import LANE_LABELS, MEDIUM_DIAGRAM_LABELS
+from bpr.inventory.vocabulary import LANE_LABELS
 from bpr.linebreak import display_width
 
 HEADER_ROW = -1
@@ -367,13 +367,9 @@ def _draw_step(graph: DotGraph, step: Step, on_main_path: bool, layout: Layout, 
 def _step_label(step: Step, layout: Layout, trip: int | None) -> Html:
     name = name_lines(step.name, layout.name_width, layout.name_lines, placeholder=f"（名称なし: {step.id}）")
     rows = [f"<TR><TD><B>{text(line)}</B></TD></TR>" for line in name]
-    facts = [MEDIUM_DIAGRAM_LABELS[step.medium]] if step.medium is not Medium.NONE else []
-    if step.effort:
-        facts.append(format_minutes(step.effort))
-    if step.wait:
-        facts.append(f"待ち{format_minutes(step.wait)}")
+    facts = step_facts(step)
     if facts:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(" ・ ".join(facts))}</FONT></TD></TR>')
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED_TEXT}">{text(facts)}</FONT></TD></TR>')
     in_person = (f"{IN_PERSON_MARK[0]}{circled(trip)}", IN_PERSON_MARK[1]) if trip else IN_PERSON_MARK
     marks = [
         m for m, on in ((SEAL_MARK, step.seal), (in_person, step.in_person), (HANDWRITTEN_MARK, step.handwritten)) if on
