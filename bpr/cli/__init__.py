@@ -15,7 +15,7 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
@@ -125,11 +125,18 @@ def _config_file(option: Path | None, paths: Sequence[Path] = ()) -> Path | None
 
 def load_config_or_exit(option: Path | None, paths: Sequence[Path] = ()) -> Config:
     """Return the configuration in force (the built-in defaults without a file), or exit 2 on its errors."""
-    from bpr.config import Config, ConfigError, load_config
-
     path = _config_file(option, paths)
     if path is None:
+        from bpr.config import Config
+
         return Config()
+    return _load_config_file_or_exit(path)
+
+
+def _load_config_file_or_exit(path: Path) -> Config:
+    """Return the configuration a file sets, or exit 2 on its errors."""
+    from bpr.config import ConfigError, load_config
+
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -155,8 +162,9 @@ def check_config_or_exit(option: Path | None, paths: Sequence[Path] = ()) -> dic
 
     Return the config's severities of warnings (`validate.severity`), empty without a file.
     """
-    if _config_file(option, paths) is not None:
-        return dict(load_config_or_exit(option, paths).validate_.severity)
+    path = _config_file(option, paths)
+    if path is not None:
+        return dict(_load_config_file_or_exit(path).validate_.severity)
     return {}
 
 
@@ -177,26 +185,29 @@ def wrapped(text: str, width: int, indent: str = "", hanging: int = 0) -> str:
 
 def emit(write: Callable[[TextIO], object], *, utf8: bool = False) -> None:
     """Run a writer on stdout (UTF-8 bytes with utf8): a reader gone stops quietly (exit 0), a full disk exits 2."""
-    try:
+    with _writing_stdout():
         if utf8:
             _write_utf8(write)
         else:
             write(sys.stdout)
             sys.stdout.flush()
-    except OSError as exc:
-        if reader_gone(exc):
-            stop_for_gone_reader()
-        fail(_("cannot write the output: {reason}").format(reason=os_reason(exc)))
 
 
 def emit_blocks(blocks: Iterable[bytes]) -> None:
     """Write UTF-8 blocks to stdout as they come (a stream too large to hold), with `emit`'s exits."""
-    try:
+    with _writing_stdout():
         sys.stdout.flush()
         buffer = sys.stdout.buffer
         for block in blocks:
             buffer.write(block)
         buffer.flush()
+
+
+@contextlib.contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Turn a failed write to stdout into an exit: a reader gone stops quietly (exit 0), a full disk exits 2."""
+    try:
+        yield
     except OSError as exc:
         if reader_gone(exc):
             stop_for_gone_reader()
