@@ -360,3 +360,28 @@ def test_a_stored_phrase_that_is_not_one_is_refused(data: object) -> None:
 
     with pytest.raises(ValueError):
         phrase_from_data(data)
+
+
+def test_threads_making_the_signing_key_at_once_all_get_the_same_whole_key(tmp_path) -> None:
+    # The render cache's threads asked for the key together: one read the file another was still writing
+    # (empty), and that process went on without a cache. The key is linked into place only once written.
+    import threading
+
+    from bpr.inventory import cache
+
+    for round_ in range(20):
+        path = tmp_path / str(round_) / "bpr" / "cache-key"
+        barrier = threading.Barrier(8)
+        keys: list[bytes | None] = []
+
+        def ask(path=path, barrier=barrier, keys=keys) -> None:
+            barrier.wait()
+            keys.append(cache._secret_at.__wrapped__(path))
+
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert None not in keys and len(set(keys)) == 1 and keys[0] == path.read_bytes()
+        assert [p.name for p in path.parent.iterdir()] == ["cache-key"]  # no draft left behind

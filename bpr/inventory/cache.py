@@ -64,26 +64,50 @@ def secret_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _secret_at(path: Path) -> bytes | None:
-    """Return the signing key at `path`, made (32 random bytes, readable by its owner only) when missing."""
-    for _attempt in range(2):
+    """Return the signing key at `path`, made (32 random bytes, readable by its owner only) when missing.
+
+    A new key is written to a file of its own and then linked into place, which fails if a key is there
+    already: a thread or process that reads the key never sees one half written (it once read an empty
+    file while another thread was making it, and went on without a cache).
+    """
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        return _made_secret(path)
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _made_secret(path: Path) -> bytes | None:
+    """Make the signing key at `path`, or return the one another thread or process made first."""
+    import threading
+
+    key = os.urandom(32)
+    draft = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(key)
         try:
-            key = path.read_bytes()
-        except FileNotFoundError:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-            except FileExistsError:
-                continue  # another process made it meanwhile: read that one
-            except OSError:
-                return None
-            key = os.urandom(32)
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(key)
-            return key
+            os.link(draft, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: replacing is atomic too (the last key made wins)
+            os.replace(draft, path)
+    except FileExistsError:
+        try:
+            found = path.read_bytes()
         except OSError:
             return None
-        return key if len(key) >= 32 else None
-    return None
+        return found if len(found) >= 32 else None
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(draft)
+    return key
 
 
 def signing_key() -> bytes | None:
