@@ -168,3 +168,24 @@ def test_floats_and_awkward_text_read_back_exactly_and_a_broken_write_is_refused
     assert read["steps"][0]["effort"] == 5.923510060468908e-206
     assert read["legal_basis"] == "r/ó\U000b1f79\ufffd: " and read["online"]["channel"] == "a: b, c"
     assert read["issues"][-1] == "x: "
+
+
+@pytest.mark.parametrize("padding", [3959, 3964, 3969, 20_000])
+def test_a_change_to_a_file_of_one_long_flow_line_reads_back(tmp_path: Path, padding: int) -> None:
+    # ruamel folded a double-quoted scalar past its width (4096 then) right after an escape, with no `\` to
+    # join the lines, and "\x03Ä" read back as "\x03 Ä": the import refused the file. Nothing is folded now.
+    reason = "Ⱦ\x03ÄøÆ\U000500ad;\x1d@: ｶﾀｶﾅ"
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        '{version: 1, counter: {id: c, name: "窓口"}, procedures: [{id: p, name: "' + "x" * padding + '", '
+        'annual_volume: 1, handled: false, handled_reason: "Ⱦ\\x03ÄøÆ\\U000500ad;\\x1d@: ｶﾀｶﾅ", '
+        "steps: [{id: s, name: 受付, actor: counter}]}]}\n",
+        encoding="utf-8",
+    )
+    document = CounterDocument.load(path)
+    plain = document.plain_procedure("p")
+    plain["annual_volume"] = 2
+    assert document.update_procedure(plain) == ["annual_volume"]
+    write_documents([document])
+    procedure = parse_yaml(path.read_text(encoding="utf-8")).data["procedures"][0]
+    assert (procedure["handled_reason"], procedure["annual_volume"]) == (reason, 2)

@@ -15,6 +15,7 @@ import io
 import math
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -94,7 +95,10 @@ def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
     yaml.preserve_quotes = True
-    yaml.width = 4096  # never fold a long Japanese line
+    # Never fold a line. Past `width`, ruamel folds a double-quoted scalar after an escape (`"\x03` then a
+    # line break) with no `\` to join it, and the break reads back as a space; a flow mapping of one long
+    # line reaches any finite width, so none is set.
+    yaml.width = sys.maxsize
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
