@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -214,12 +215,12 @@ def test_load_inventory_gives_tasks_the_language_of_the_run(monkeypatch: pytest.
 
     seen: list[str] = []
 
-    def in_order(function: Any, tasks: list[LoadTask], workers: int, sizes: list[int]) -> list[bytes]:
+    def in_order(function: Any, tasks: list[LoadTask], workers: int, sizes: list[int]) -> Iterator[tuple[int, bytes]]:
         seen.extend(task.language for task in tasks)
-        return [function(task) for task in tasks]
+        return ((index, function(task)) for index, task in enumerate(tasks))
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "map_in_order", in_order)
+    monkeypatch.setattr(parallel, "map_as_done", in_order)
     set_language("ja")
     inventory, _ = load_inventory([INVALID / "duplicate-id"], use_cache=False, workers=2)
     assert seen and set(seen) == {"ja"}

@@ -82,6 +82,43 @@ def test_map_in_order_runs_here_when_no_pool_can_start(monkeypatch: pytest.Monke
     assert map_in_order(square, [1, 2, 3], 2, [1, 1, 1]) == [1, 4, 9]
 
 
+@pytest.mark.usefixtures("always_parallel")
+def test_map_as_done_yields_every_task_once_with_its_index() -> None:
+    tasks = list(range(20))
+    sizes = [(7 * i) % 11 for i in tasks]
+    got = list(parallel.map_as_done(square, tasks, 2, sizes))
+    assert sorted(got) == [(i, i * i) for i in tasks]
+    assert [index for index, _ in got[:3]] == [3, 14, 6]  # the biggest first: sizes 10, 10 (the first first), 9
+
+
+@pytest.mark.usefixtures("always_parallel")
+@pytest.mark.parametrize("cached", [False, True], ids=["parsed", "from-cache"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_file_is_scored_once_while_loading_as_the_analysis_would(
+    generated: Path, workers: int, cached: bool
+) -> None:
+    from bpr.analysis.pipeline import ScoredFiles, analyse_inventory
+    from bpr.config import load_config
+    from bpr.export.jsonout import score_json
+
+    config = load_config(None)
+    if cached:
+        load_inventory([generated], use_cache=True, workers=workers)
+    seen: list[str] = []
+    scored = ScoredFiles(config)
+
+    def on_file(loaded: Any) -> None:
+        seen.append(loaded.path)
+        scored(loaded)
+
+    inventory, _ = load_inventory([generated], use_cache=cached, workers=workers, on_file=on_file)
+    assert sorted(seen) == sorted(loaded.path for loaded in inventory.files) and len(seen) == 6
+    assert all(scored.of(loaded, config) is not None for loaded in inventory.files)
+    with_scores = analyse_inventory(inventory, config, scored_files=scored)
+    assert score_json(with_scores) == score_json(analyse_inventory(inventory, config))
+    assert scored.of(inventory.files[0], load_config(None)) is None  # another config: scored afresh
+
+
 def test_worker_count_honours_bpr_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BPR_WORKERS", "3")
     assert worker_count() == 3
@@ -95,13 +132,13 @@ def test_pool_only_from_the_threshold_on(monkeypatch: pytest.MonkeyPatch, genera
     total = sum(p.stat().st_size for p in generated.glob("*.yaml"))
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", total if above else total + 1)
     calls: list[int] = []
-    real = parallel.map_in_order
+    real = parallel.map_as_done
 
     def spy(function: Any, tasks: Any, workers: int, sizes: Any) -> Any:
         calls.append(len(tasks))
         return real(function, tasks, workers, sizes)
 
-    monkeypatch.setattr(parallel, "map_in_order", spy)
+    monkeypatch.setattr(parallel, "map_as_done", spy)
     inventory, _ = load_inventory([generated], use_cache=False, workers=2)
     assert len(inventory.files) == 6
     assert calls == ([6] if above else [])
@@ -109,7 +146,7 @@ def test_pool_only_from_the_threshold_on(monkeypatch: pytest.MonkeyPatch, genera
 
 def test_one_worker_never_starts_a_pool(monkeypatch: pytest.MonkeyPatch, generated: Path) -> None:
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "map_in_order", None)
+    monkeypatch.setattr(parallel, "map_as_done", None)
     inventory, _ = load_inventory([generated], use_cache=False, workers=1)
     assert len(inventory.files) == 6
 

@@ -7,24 +7,69 @@ from typing import Any
 from bpr.analysis.documents import cashless_candidates, payment_methods_offered, self_issued_documents
 from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
-from bpr.analysis.results import Analysis, NotHandled
+from bpr.analysis.results import Analysis, NotHandled, ScoredProcedure
 from bpr.analysis.roadmap import plan_roadmap
 from bpr.analysis.verification import verify
 from bpr.config import Config
 from bpr.inventory.loader import Inventory
 from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.records import LoadedFile
+
+
+class ScoredFiles:
+    """The handled procedures of each file scored as soon as the file is loaded (`load_inventory`'s on_file).
+
+    A procedure's scores depend on it, its counter and the config alone, so the parent scores one file while
+    its workers parse the next; `analyse_inventory` takes the scores of the files it finds here and scores
+    the rest itself. A file with an error is left alone: it may hold a flow no case can leave, and an inventory
+    with an error is never analysed (the config cannot lower an error).
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._by_file: dict[int, tuple[LoadedFile, list[ScoredProcedure]]] = {}
+
+    def __call__(self, loaded: LoadedFile) -> None:
+        if loaded.counter is None or any(p.severity is Severity.ERROR for p in loaded.problems):
+            return
+        scoring, standardization = self.config.scoring, self.config.standardization
+        scored = [
+            score_procedure(loaded.counter, procedure, loaded.path, scoring, standardization)
+            for _, procedure in loaded.procedures
+            if procedure.handled
+        ]
+        self._by_file[id(loaded)] = (loaded, scored)
+
+    def of(self, loaded: LoadedFile, config: Config) -> list[ScoredProcedure] | None:
+        """Return the scores of a file's handled procedures under config, when they were made; else None."""
+        entry = self._by_file.get(id(loaded))
+        if entry is None or entry[0] is not loaded or config is not self.config:
+            return None
+        return entry[1]
 
 
 def analyse_inventory(
-    inventory: Inventory, config: Config, start_fy: int | None = None, years: int | None = None
+    inventory: Inventory,
+    config: Config,
+    start_fy: int | None = None,
+    years: int | None = None,
+    scored_files: ScoredFiles | None = None,
 ) -> Analysis:
-    """Score, rank and schedule every valid procedure of an inventory."""
+    """Score, rank and schedule every valid procedure of an inventory (with the scores made while loading)."""
     entries = list(inventory.entries())
-    scored = [
-        score_procedure(counter, procedure, file, config.scoring, config.standardization)
-        for counter, procedure, file in entries
-        if procedure.handled
-    ]
+    scored: list[ScoredProcedure] = []
+    for loaded in inventory.files:
+        if loaded.counter is None:
+            continue
+        made = scored_files.of(loaded, config) if scored_files is not None else None
+        if made is None:
+            scoring, standardization = config.scoring, config.standardization
+            made = [
+                score_procedure(loaded.counter, procedure, loaded.path, scoring, standardization)
+                for _, procedure in loaded.procedures
+                if procedure.handled
+            ]
+        scored.extend(made)
     not_handled = tuple(
         NotHandled(procedure.id, procedure.name, counter.section, procedure.handled_reason, file)
         for counter, procedure, file in entries

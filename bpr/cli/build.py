@@ -114,7 +114,7 @@ def build(
         )
         sys.stderr.write(f"bpr: {warning.format(missing_dot=missing_dot_message())}\n")
     previous = check_output_folder_or_exit(output, BUILD_FOLDER)
-    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years, loaded.scored)
     font = loaded.config.diagram.font
     outputs = write_output_folder_or_exit(
         output, previous, BUILD_FOLDER, lambda staging: write_outputs(analysis, staging, font, jobs, diagram_format)

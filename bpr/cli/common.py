@@ -16,6 +16,7 @@ from bpr.inventory.problem import Problem
 
 if TYPE_CHECKING:
     # Imported where used: command modules import this one at start-up, `bpr --help` included.
+    from bpr.analysis.pipeline import ScoredFiles
     from bpr.config import Config
     from bpr.export.score_lines import RankedLines
     from bpr.inventory.loader import Inventory
@@ -28,20 +29,23 @@ class Loaded:
     inventory: Inventory
     problems: list[Problem]
     config: Config
+    scored: ScoredFiles | None = None  # the procedures scored while loading, for analyse_inventory
 
 
 def load_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> Loaded:
     """Load config and inventory; exit 2 for missing paths or a bad config, 1 when the inventory has errors."""
+    from bpr.analysis.pipeline import ScoredFiles
     from bpr.inventory.loader import load_inventory
 
     chosen, config = _paths_and_config(paths, config_path)
-    inventory, path_problems = load_inventory(chosen)
+    scored = ScoredFiles(config)
+    inventory, path_problems = load_inventory(chosen, on_file=scored)
     inventory.apply_severities(config.validate_.severity)
     if not inventory.files:
         fail_without_files(chosen)
     problems = sorted(path_problems + inventory.problems)
     exit_on_errors(problems)
-    return Loaded(inventory, problems, config)
+    return Loaded(inventory, problems, config, scored)
 
 
 def _paths_and_config(paths: Sequence[Path] | None, config_path: Path | None) -> tuple[list[Path], Config]:

@@ -137,7 +137,7 @@ def diagram(
     if (output_format != "dot" or slide) and find_dot() is None:
         fail(missing_dot_message(suggest_dot_format=not slide))
     loaded = load_or_exit(paths, config)
-    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
     try:
         selection = select_diagrams(analysis, procedure or (), counter or ())
     except UnknownId as error:

@@ -75,7 +75,7 @@ def journeys(
             param_hint="--event",
         )
     loaded = load_or_exit(paths, config)
-    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
     if wanted:
         kept = tuple(j for j in analysis.journeys if j.event.value in wanted)
         analysis = dataclasses.replace(analysis, journeys=kept)

@@ -56,7 +56,7 @@ def queue(
     from bpr.cli.common import load_or_exit
 
     loaded = load_or_exit(paths, config)
-    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
     known = {loaded_file.counter.id for loaded_file in loaded.inventory.files if loaded_file.counter}
     unknown = sorted(set(counter or ()) - known)
     if unknown:

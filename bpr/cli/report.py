@@ -61,7 +61,7 @@ def report(
     loaded = load_or_exit(paths, config)
     output = through_link(output)
     previous = check_output_folder_or_exit(output, REPORT_FOLDER)
-    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years, loaded.scored)
     written = write_output_folder_or_exit(
         output, previous, REPORT_FOLDER, lambda staging: _write(analysis, staging, loaded, jobs)
     )

@@ -91,7 +91,7 @@ def roadmap(
 
     _check_options(output, split_by, output_format)
     loaded = load_or_exit(paths, config)
-    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, start_fy, years, loaded.scored)
     if output_format == "json":
         _write_json(analysis, output)
         return

@@ -40,7 +40,7 @@ def score(
     from bpr.export.jsonout import score_csv, score_json
 
     loaded = load_or_exit(paths, config)
-    analysis = analyse_inventory(loaded.inventory, loaded.config)
+    analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
     if output_format == "json":
         emit(lambda stream: stream.write(score_json(analysis)), utf8=True)
         return

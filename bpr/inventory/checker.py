@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +28,21 @@ _NOT_A_MAPPING_VALUE = N_(
 )
 
 
+def procedure_rules(text: str | None) -> list[tuple[str, Callable[[ProcedureContext], Iterator[RuleFinding]]]]:
+    """Return the procedure rules to run on a file's procedures, in the registry's order.
+
+    A rule with `applies_to_file(text)` is asked once per file whether the file's text may hold what it looks
+    for; without the text (None) every rule runs.
+    """
+    chosen = []
+    for code, rule in RULES_BY_CODE.items():
+        check = getattr(rule, "check_procedure", None)
+        applies = getattr(rule, "applies_to_file", None)
+        if check is not None and (text is None or applies is None or applies(text)):
+            chosen.append((code, check))
+    return chosen
+
+
 class FileChecker:
     """Validates one parsed document, part by part, so that one bad part hides nothing else."""
 
@@ -36,6 +51,7 @@ class FileChecker:
         self.root = root
         self.text = text
         self.findings: list[tuple[str, RuleFinding]] = []
+        self._procedure_rules = procedure_rules(text)
 
     def add(self, code: str, finding: RuleFinding) -> None:
         self.findings.append((code, finding))
@@ -90,13 +106,12 @@ class FileChecker:
         return result
 
     def _run_procedure_rules(self, index: int, procedure: Procedure) -> None:
-        ctx = ProcedureContext(procedure, build_flow(procedure.steps), self.loaded.counter, self.text)
+        ctx = ProcedureContext(procedure, build_flow(procedure.steps), self.loaded.counter)
         prefix: PathKey = ("procedures", index)
         # With a step id used twice the flow is ambiguous: report the duplicate, not the loops it seems to make.
         ambiguous = len({step.id for step in procedure.steps}) < len(procedure.steps)
-        for code, rule in RULES_BY_CODE.items():
-            check = getattr(rule, "check_procedure", None)
-            if check is None or (ambiguous and code in FLOW_CODES):
+        for code, check in self._procedure_rules:
+            if ambiguous and code in FLOW_CODES:
                 continue
             for finding in check(ctx):
                 self.add(code, RuleFinding(prefix + finding.path, finding.message, finding.at_key))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,13 +62,17 @@ def display_path(path: Path) -> str:
 
 
 def load_inventory(
-    paths: Sequence[Path], *, use_cache: bool | None = None, workers: int | None = None
+    paths: Sequence[Path], *, use_cache: bool | None = None, workers: int | None = None, on_file: FileHook | None = None
 ) -> tuple[Inventory, list[Problem]]:
-    """Load every YAML file under paths; return the inventory and problems about the paths themselves."""
+    """Load every YAML file under paths; return the inventory and problems about the paths themselves.
+
+    `on_file` sees each file once, as soon as it is loaded and before the cross-file rules: the analysis scores a
+    file's procedures there while the workers parse the next files.
+    """
     # Files whose bytes were loaded before come from the cache (unless use_cache is False, or None with
     # BPR_NO_CACHE set); the rest load on `workers` processes (default: every core) when there is enough
     # to parse. The result is the same either way, in path order; the cross-file rules always run afresh.
-    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, batch_bytes=None)
+    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, batch_bytes=None, on_file=on_file)
     # The collector would walk every object loaded so far, again and again, while nothing here makes cycles.
     with collector_paused():
         files = list(stream)
@@ -134,6 +138,9 @@ def load_contents(
     return Inventory(files)
 
 
+# What a caller does with each file as soon as it is loaded (`load_inventory`'s on_file).
+FileHook = Callable[[LoadedFile], None]
+
 # A streamed run loads this many bytes of YAML at a time (on every core where that pays), then hands the files
 # on and forgets them: large enough for a pool to pay, small enough that a batch's models are a few hundred MB.
 STREAM_BATCH_BYTES = 16 * 1024 * 1024
@@ -155,8 +162,10 @@ class InventoryStream:
         workers: int | None = None,
         batch_bytes: int | None = STREAM_BATCH_BYTES,
         share: bool = True,
+        on_file: FileHook | None = None,
     ) -> None:
         self.paths = paths
+        self.on_file = on_file
         self.share = share
         self.use_cache = use_cache
         self.workers = workers
@@ -193,10 +202,10 @@ class InventoryStream:
                     batch.bytes += batch.sizes[-1]
             if self.batch_bytes is not None and batch.bytes >= self.batch_bytes:
                 stored = stored or bool(batch.tasks)
-                yield from batch.load(self.workers)
+                yield from batch.load(self.workers, self.on_file)
                 batch = _Batch()
         stored = stored or bool(batch.tasks)
-        yield from batch.load(self.workers)
+        yield from batch.load(self.workers, self.on_file)
         if cache is not None and stored:
             from bpr.inventory.cache import cache_max_bytes
 
@@ -212,12 +221,21 @@ class _Batch:
         self.sizes: list[int] = []
         self.bytes = 0  # the sum of sizes
 
-    def load(self, workers: int | None) -> list[LoadedFile]:
-        """Load the tasks and return every file of the batch, in path order."""
+    def load(self, workers: int | None, on_file: FileHook | None = None) -> list[LoadedFile]:
+        """Load the tasks and return every file of the batch, in path order.
+
+        `on_file` is called once with each file of the batch, as soon as it is loaded (in no set order).
+        """
+        if on_file is not None:
+            for slot in self.slots:
+                if slot is not None:
+                    on_file(slot)
         pending = [index for index, slot in enumerate(self.slots) if slot is None]
         with collector_paused():
-            for index, loaded in zip(pending, _run_tasks(self.tasks, self.sizes, workers), strict=True):
-                self.slots[index] = loaded
+            for task_index, loaded in _run_tasks(self.tasks, self.sizes, workers):
+                self.slots[pending[task_index]] = loaded
+                if on_file is not None:
+                    on_file(loaded)
         return [loaded for loaded in self.slots if loaded is not None]
 
 
@@ -379,15 +397,18 @@ def unreadable_folder(display: str, reason: str) -> LoadedFile:
     return LoadedFile(path=display, problems=[Problem(display, 1, 1, severity_of(code), code, message)])
 
 
-def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> list[LoadedFile]:
+def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> Iterator[tuple[int, LoadedFile]]:
+    """Yield (index, loaded file) for every task, each as soon as it is loaded (on every core where that pays)."""
     if len(tasks) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES:
-        from bpr.inventory.parallel import map_in_order, worker_count
+        from bpr.inventory.parallel import map_as_done, worker_count
 
         count = worker_count() if workers is None else workers
         if count > 1:
-            payloads = map_in_order(load_task, tasks, count, sizes)
-            return [unpack_loaded(payload, task.display) for task, payload in zip(tasks, payloads, strict=True)]
-    return [_load_and_store(task) for task in tasks]
+            for index, payload in map_as_done(load_task, tasks, count, sizes):
+                yield index, unpack_loaded(payload, tasks[index].display)
+            return
+    for index, task in enumerate(tasks):
+        yield index, _load_and_store(task)
 
 
 def _read_bytes(path: Path) -> bytes | None:

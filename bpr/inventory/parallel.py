@@ -17,7 +17,7 @@ import multiprocessing.context
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -73,12 +73,27 @@ def pool_pays(sizes: Sequence[int], workers: int, method: str) -> bool:
 
 def map_in_order(function: Callable[[T], R], tasks: Sequence[T], workers: int, sizes: Sequence[int]) -> list[R]:
     """Return [function(task) for task in tasks], computed by `workers` processes where that pays, biggest task first."""
+    results: list[R | None] = [None] * len(tasks)
+    for index, result in map_as_done(function, tasks, workers, sizes):
+        results[index] = result
+    return results  # type: ignore[return-value]
+
+
+def map_as_done(
+    function: Callable[[T], R], tasks: Sequence[T], workers: int, sizes: Sequence[int]
+) -> Iterator[tuple[int, R]]:
+    """Yield (index, function(task)) for every task once, computed by `workers` processes where that pays.
+
+    Results come biggest task first, each as soon as it is done, so that the caller works on one while the
+    workers compute the next (the parent unpacks and scores a file while the workers parse others).
+    """
     method = start_method()
     if not pool_pays(sizes, workers, method):
-        return [function(task) for task in tasks]
+        for index, task in enumerate(tasks):
+            yield index, function(task)
+        return
     # A task the pool could not run (no pool could start, or a worker died) runs in this process, so the
-    # results are always complete and in the order of the tasks.
-    results: list[R | None] = [None] * len(tasks)
+    # results are always complete.
     done = [False] * len(tasks)
     order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
     try:
@@ -92,16 +107,16 @@ def map_in_order(function: Callable[[T], R], tasks: Sequence[T], workers: int, s
             futures: list[tuple[int, Future[R]]] = [(index, pool.submit(function, tasks[index])) for index in order]
             for index, future in futures:
                 try:
-                    results[index] = future.result()
-                    done[index] = True
+                    result = future.result()
                 except BrokenProcessPool:
                     break
+                done[index] = True
+                yield index, result
     except (OSError, BrokenProcessPool, RuntimeError):
         pass  # no pool on this system (no /dev/shm, no fork, process limit): finish in this process below
     for index, task in enumerate(tasks):
         if not done[index]:
-            results[index] = function(task)
-    return results  # type: ignore[return-value]
+            yield index, function(task)
 
 
 def start_worker(language: str) -> None:

@@ -33,8 +33,6 @@ class ProcedureContext:
     procedure: Procedure
     flow: Flow
     counter: Counter | None = None
-    # The text of the whole file, when the rule may skip what the text cannot hold (None: unknown, check all).
-    file_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
