@@ -14,3 +14,9 @@ import unicodedata
 def compared_name(text: str) -> str:
     """Return a name as it is compared: NFKC (full- and half-width alike), without spaces."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@functools.lru_cache(maxsize=65536)
+def compared_text(text: str) -> str:
+    """Return a text as words are looked for in it: NFKC, spaces kept (the journeys look for each trigger's words)."""
+    return unicodedata.normalize("NFKC", text)

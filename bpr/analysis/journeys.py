@@ -30,7 +30,6 @@ calls 国民健康保険's 資格喪失届 「資格喪失の届出（全喪・�
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,7 +39,7 @@ from bpr.config import JourneysConfig
 from bpr.i18n import N_, Listed, Phrase, phrase
 from bpr.inventory.models import Actor, LifeEvent
 from bpr.inventory.vocabulary import LIFE_EVENT_TITLES as JOURNEY_LABELS
-from bpr.names import compared_name
+from bpr.names import compared_name, compared_text
 
 # The life events as the terminal says them, by value; in Japanese, JOURNEY_LABELS' words (a test holds them).
 LIFE_EVENT_NAMES: dict[str, str] = {
@@ -147,8 +146,8 @@ def _buildings(config: JourneysConfig, travel: float) -> dict[str, tuple[str, fl
 
 
 def _words_in(texts: Sequence[str], words: str) -> bool:
-    plain = [unicodedata.normalize("NFKC", text) for text in texts]
-    return all(any(word in text for text in plain) for word in unicodedata.normalize("NFKC", words).split())
+    plain = [compared_text(text) for text in texts]
+    return all(any(word in text for text in plain) for word in compared_text(words).split())
 
 
 def _find(
