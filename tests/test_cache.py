@@ -72,6 +72,53 @@ def test_warm_load_equals_cold_load(cache_home: Path, generated: Path, paths: li
     assert warm.problems == cold.problems
 
 
+def facts(inventory: Inventory) -> list[tuple[Any, ...]]:
+    """Return what `bpr validate` keeps of each checked file, comparable with ==."""
+    return [
+        (f.path, f.counter, f.problems, f.positions, f.declared_ids, f.procedure_count, f.references)
+        for f in inventory.files
+    ]
+
+
+@pytest.mark.parametrize("paths", [CORPUS, None], ids=["corpus", "generated"])
+def test_validate_reads_only_the_facts_of_an_entry_and_finds_what_a_cold_run_finds(
+    cache_home: Path, generated: Path, paths: list[Path] | None
+) -> None:
+    from bpr.inventory.loader import check_inventory
+    from bpr.inventory.packing import ProcedureFacts
+
+    chosen = paths or [generated]
+    cold, cold_paths = check_inventory(chosen, use_cache=False)
+    load_inventory(chosen)  # fills the cache with whole entries
+    warm, warm_paths = check_inventory(chosen)
+    assert facts(warm) == facts(cold) and warm_paths == cold_paths
+    assert warm.problems == cold.problems
+    assert any(f.references for f in cold.files)  # covers and attachments name other procedures
+    assert all(f.procedures == [] for f in warm.files)  # no model kept, facts or whole
+    from bpr.inventory.packing import decode
+
+    payload = entries(cache_home)[0].read_bytes()[len(MAGIC) + 32 :]
+    assert all(isinstance(p, ProcedureFacts) for _, p in decode(payload, facts=True)[1])
+
+
+def test_an_entry_whose_facts_are_invalid_is_a_miss_for_validate(cache_home: Path, tmp_path: Path) -> None:
+    import json
+
+    from bpr.inventory.loader import check_inventory
+
+    path = tmp_path / "inv.yaml"
+    path.write_bytes((DATA / "invalid" / "unknown-reference" / "covers-typo.yaml").read_bytes())
+    cold, _ = check_inventory([path], use_cache=False)
+    load_inventory([path])
+    (target,) = entries(cache_home)
+    data = json.loads(target.read_bytes()[len(MAGIC) + 32 :])
+    steps = [step for _, procedure in data["procedures"] for step in procedure["steps"] if step.get("covers")]
+    steps[0]["covers"] = ["Not A Slug"]
+    assert FileCache(default_cache_dir()).put(target.name, json.dumps(data).encode())  # signed: only the data is bad
+    again, _ = check_inventory([path])
+    assert facts(again) == facts(cold) and again.problems == cold.problems
+
+
 def test_no_cache_neither_reads_nor_writes(cache_home: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_inventory([generated], use_cache=False)
     assert not entries(cache_home)
@@ -287,7 +334,7 @@ def test_an_entry_with_invalid_data_is_a_miss(cache_home: Path, tmp_path: Path) 
     data = json.loads(target.read_bytes()[header:])
     data["procedures"][0][1]["annual_volume"] = -5  # the model refuses it
     for payload in (json.dumps(data).encode(), b"[" * 100_000, b'{"counter": 1}', b"\xff\xfe"):
-        target.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+        assert FileCache(default_cache_dir()).put(target.name, payload)  # signed: only the data is bad
         again, _ = load_inventory([path])
         assert snapshot(again) == snapshot(cold)
 

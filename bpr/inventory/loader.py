@@ -89,7 +89,7 @@ def check_inventory(
     memory does not grow with the inventory's procedures, and the models need no sharing. Return the checked
     files and the problems about the paths themselves.
     """
-    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, share=False)
+    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, share=False, facts=True)
     files: list[LoadedFile] = []
     # Paused for the whole run, not per file: each time it came back on, it would walk every object kept so far.
     with collector_paused():
@@ -163,9 +163,12 @@ class InventoryStream:
         batch_bytes: int | None = STREAM_BATCH_BYTES,
         share: bool = True,
         on_file: FileHook | None = None,
+        facts: bool = False,
     ) -> None:
         self.paths = paths
         self.on_file = on_file
+        # What the cache gives is read as facts only (`decode_entry`): for a run that keeps `facts_only()`.
+        self.facts = facts
         self.share = share
         self.use_cache = use_cache
         self.workers = workers
@@ -192,7 +195,9 @@ class InventoryStream:
                 raw = _read_bytes(path) if cache is not None else None
                 with collector_paused():
                     hit = (
-                        _from_cache(cache, raw, display, self.share) if cache is not None and raw is not None else None
+                        _from_cache(cache, raw, display, self.share, self.facts)
+                        if cache is not None and raw is not None
+                        else None
                     )
                 batch.slots.append(hit)
                 if hit is None:
@@ -300,10 +305,13 @@ def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     return _loaded_from_parts(unpack(payload), display)
 
 
-def decode_entry(payload: bytes, display: str, share: bool = True) -> LoadedFile:
-    """Return the file of a cache entry, shown as `display`; raise ValueError when the entry is not valid data."""
-    loaded = _loaded_from_parts(decode(payload), display)
-    if share:
+def decode_entry(payload: bytes, display: str, share: bool = True, facts: bool = False) -> LoadedFile:
+    """Return the file of a cache entry, shown as `display`; raise ValueError when the entry is not valid data.
+
+    With `facts`, its procedures are only what the cross-file rules read (`ProcedureFacts`): for `facts_only`.
+    """
+    loaded = _loaded_from_parts(decode(payload, facts), display)
+    if share and not facts:
         _share(loaded)
     return loaded
 
@@ -365,12 +373,14 @@ def _open_cache(use_cache: bool | None) -> FileCache | None:
     return FileCache(default_cache_dir())
 
 
-def _from_cache(cache: FileCache, raw: bytes, display: str, share: bool = True) -> LoadedFile | None:
+def _from_cache(
+    cache: FileCache, raw: bytes, display: str, share: bool = True, facts: bool = False
+) -> LoadedFile | None:
     payload = cache.get(cache.key(raw))
     if payload is None:
         return None
     try:
-        return decode_entry(payload, display, share)
+        return decode_entry(payload, display, share, facts)
     except Exception:  # an entry that does not load is a miss; loading the file rewrites it
         return None
 
