@@ -309,6 +309,7 @@ class _Sanitiser:
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._data
+        parser.buffer_text = True  # one call per run of text, not one per line or entity
         try:
             parser.Parse(raw, True)
         except expat.ExpatError as error:
