@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,8 @@ from bpr.export.diagram import (
 from bpr.export.diagram.dot import (
     LANE_ORDER,
     MEASURE_FILLS,
+    DotGraph,
+    attributes,
     format_count,
     format_fte,
     format_hours,
@@ -202,6 +205,27 @@ def test_text_escapes_markup_entities_backslashes_and_newlines() -> None:
     assert text("\\N") == "\\\\N"
     assert text("a\nb\r\nc") == "a<BR/>b<BR/>c"
     assert text("a\x00b\x0bc\ufffe") == "abc"
+
+
+def test_text_drops_exactly_the_control_and_surrogate_characters_but_the_line_break() -> None:
+    # One substitution stands for a look-up of every character's category (Cc, Cs) and U+FFFE, U+FFFF.
+    everything = "".join(chr(code) for code in range(0x110000) if chr(code) not in "\r\t\n&<>\"'\\")
+    kept = "".join(ch for ch in everything if unicodedata.category(ch) not in ("Cc", "Cs") and ch not in "\ufffe\uffff")
+    assert len(kept) < len(everything) - 2000
+    assert text(everything) == kept
+    assert text("a\nb") == "a<BR/>b"
+
+
+def test_a_preset_attribute_list_writes_what_the_attributes_write() -> None:
+    given, preset = DotGraph("g", "Noto Sans CJK JP"), DotGraph("g", "Noto Sans CJK JP")
+    given.node("a", shape="point", label='say "hi"')
+    given.edge("a", "b", style="invis", weight="0")
+    preset.node("a", attributes(shape="point", label='say "hi"'))
+    preset.edge("a", "b", attributes(style="invis", weight="0"))
+    assert preset.source == given.source
+    assert '"a" -> "b" [style="invis" weight="0"]' in preset.source
+    with pytest.raises(ValueError):
+        attributes()
 
 
 def test_quote_escapes_quotes_and_backslashes() -> None:

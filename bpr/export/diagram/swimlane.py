@@ -40,6 +40,7 @@ from bpr.export.diagram.dot import (
     SEAL_MARK,
     DotGraph,
     Html,
+    attributes,
     badge_row,
     circled,
     format_share,
@@ -290,6 +291,20 @@ def _rows(graph: nx.DiGraph) -> dict[str, int]:
     return rows
 
 
+# The lane grid's attributes, written once: a swimlane of 12 steps has some 300 grid nodes and edges.
+_BOUNDARY = attributes(shape="point", width="0.01", height="0.01", style="invis")
+_INVISIBLE = attributes(style="invis")
+_TIE = attributes(style="invis", weight="0")
+_LANE_LINE = attributes(
+    color=LANE_LINE_COLOR,
+    style="dashed",  # dot leaves 2pt between segments: dashes hide it
+    dir="none",
+    weight="100",
+    headclip="false",
+    tailclip="false",
+)
+
+
 def _boundary(index: int, row: int) -> str:
     return f"_b{index}_{row + 1}"
 
@@ -302,7 +317,7 @@ def _draw_lanes(
     occupied = {(step.actor, rows[step.id]) for step in steps}
     for row in range(HEADER_ROW, last + 1):
         for index in range(len(lanes) + 1):
-            graph.node(_boundary(index, row), shape="point", width="0.01", height="0.01", style="invis")
+            graph.node(_boundary(index, row), _BOUNDARY)
         graph.same_rank(
             (_boundary(index, row) for index in range(len(lanes) + 1)), "min" if row == HEADER_ROW else "same"
         )
@@ -319,34 +334,25 @@ def _draw_lanes(
             height=layout.header_height,
             fontsize="14",
         )
-        graph.edge(_boundary(index, HEADER_ROW), header, style="invis")
-        graph.edge(header, _boundary(index + 1, HEADER_ROW), style="invis")
+        graph.edge(_boundary(index, HEADER_ROW), header, _INVISIBLE)
+        graph.edge(header, _boundary(index + 1, HEADER_ROW), _INVISIBLE)
         graph.same_rank([header, _boundary(index, HEADER_ROW)], "min")
     for index in range(len(lanes) + 1):
         for row in range(HEADER_ROW, last + 1):
             if row < last:
-                graph.edge(
-                    _boundary(index, row),
-                    _boundary(index, row + 1),
-                    color=LANE_LINE_COLOR,
-                    style="dashed",  # dot leaves 2pt between segments: dashes hide it
-                    dir="none",
-                    weight="100",
-                    headclip="false",
-                    tailclip="false",
-                )
+                graph.edge(_boundary(index, row), _boundary(index, row + 1), _LANE_LINE)
             if index < len(lanes) and row != HEADER_ROW and (lanes[index], row) not in occupied:
-                graph.edge(_boundary(index, row), _boundary(index + 1, row), style="invis")
+                graph.edge(_boundary(index, row), _boundary(index + 1, row), _INVISIBLE)
     lane_of = {actor: index for index, actor in enumerate(lanes)}
     for step in steps:
         index, row = lane_of[step.actor], rows[step.id]
         graph.same_rank([step.id, _boundary(index, row)])
-        graph.edge(_boundary(index, row), step.id, style="invis")
-        graph.edge(step.id, _boundary(index + 1, row), style="invis")
+        graph.edge(_boundary(index, row), step.id, _INVISIBLE)
+        graph.edge(step.id, _boundary(index + 1, row), _INVISIBLE)
         # Ties to the lane line above and below: dot's mincross checks the flat order only between nodes
         # that have neighbours on the next rank, so every step needs one both ways.
-        graph.edge(_boundary(index, row - 1), step.id, style="invis", weight="0")
-        graph.edge(step.id, _boundary(index, row + 1), style="invis", weight="0")
+        graph.edge(_boundary(index, row - 1), step.id, _TIE)
+        graph.edge(step.id, _boundary(index, row + 1), _TIE)
 
 
 def _draw_step(graph: DotGraph, step: Step, on_main_path: bool, layout: Layout, trip: int | None) -> None:

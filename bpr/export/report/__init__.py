@@ -28,6 +28,7 @@ from bpr.export.report.crosscut import documents_page, journey_file
 from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
 from bpr.export.report.format import FILTERS
+from bpr.export.report.markup_cache import MarkupCache
 from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
 from bpr.export.report.queue_page import QUEUE_PAGE, queue_page
 from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
@@ -104,10 +105,11 @@ def write_report(
     names = {item.id: item.procedure.name for item in analysis.procedures}
     drawn = 0
     styles = SvgStyles()
+    sanitised = MarkupCache.open() if diagrams is not None else None
     for item in analysis.procedures:
         if diagrams is not None and ready is not None:
             ready(diagram_file_name(item.id))
-        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles)
+        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles, sanitised)
         drawn += diagram is not None
         page = procedure_page(scope, item, names, diagram, note)
         write(
@@ -122,6 +124,8 @@ def write_report(
     # The diagrams' presentation, once for every page (bpr/export/report/svg.py: SvgStyles).
     with open(folder / "report.css", "a", encoding="utf-8", newline="\n") as css:
         css.write(styles.css())
+    if sanitised is not None:
+        sanitised.prune()
     return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=drawn)
 
 
@@ -143,11 +147,13 @@ def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
     )
 
 
-def _diagram(folder: Path | None, procedure_id: str, title: str, styles: SvgStyles) -> tuple[Any, str | None]:
+def _diagram(
+    folder: Path | None, procedure_id: str, title: str, styles: SvgStyles, sanitised: MarkupCache | None
+) -> tuple[Any, str | None]:
     if folder is None:
         return None, NO_DOT
     try:
-        markup = diagram_markup(folder, procedure_id, title, styles)
+        markup = diagram_markup(folder, procedure_id, title, styles, sanitised.markup if sanitised else None)
     except (UnsafeSvg, OSError):
         return None, NO_DIAGRAM
     return markup, None if markup is not None else NO_DIAGRAM
@@ -163,6 +169,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates do not change during a run: no stat of each one per page (10,000 pages)
     )
     env.filters.update(FILTERS)
     env.globals.update(

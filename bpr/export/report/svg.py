@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -76,7 +77,7 @@ _SINGLE_SHIFT = {**dict.fromkeys(X_KEYS, 0), **dict.fromkeys(Y_KEYS, 1)}  # whic
 # the keywords Graphviz writes only; anything else is dropped.
 _CSS_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:px|pt)?")
 _CSS_COLOUR = re.compile(r"none|currentColor|#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,30}")
-_CSS_VALUES: dict[str, re.Pattern[str]] = {
+CSS_VALUES: dict[str, re.Pattern[str]] = {
     "fill": _CSS_COLOUR,
     "stroke": _CSS_COLOUR,
     "fill-opacity": _CSS_NUMBER,
@@ -122,9 +123,16 @@ class UnsafeSvg(Exception):
 
 
 def diagram_markup(
-    folder: Path | None, procedure_id: str, title: str, styles: SvgStyles | None = None
+    folder: Path | None,
+    procedure_id: str,
+    title: str,
+    styles: SvgStyles | None = None,
+    made: Callable[[bytes, str, SvgStyles], Markup] | None = None,
 ) -> Markup | None:
-    """Return a procedure's diagram from a folder of rendered SVGs, ready to embed, or None when there is none."""
+    """Return a procedure's diagram from a folder of rendered SVGs, ready to embed, or None when there is none.
+
+    `made`, given with `styles`, stands in for `embeddable_svg` (the report's cache of sanitised diagrams).
+    """
     if folder is None:
         return None
     path = folder / f"{diagram_file_name(procedure_id)}.svg"
@@ -132,6 +140,8 @@ def diagram_markup(
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    if made is not None and styles is not None:
+        return made(raw, title, styles)
     return embeddable_svg(raw, title, styles)
 
 
@@ -253,7 +263,7 @@ def _attribute(local: str, key: str, value: str, offset: Offset) -> str | None:
         drawn = _value(local, key, value, offset)
     except (OverflowError, ValueError):  # a coordinate of 1e400: nothing a diagram draws
         return None
-    if key in _CSS_VALUES and not _CSS_VALUES[key].fullmatch(drawn):
+    if key in CSS_VALUES and not CSS_VALUES[key].fullmatch(drawn):
         return None  # not a number, colour or keyword: a CSS escape (u\72l(…)) or a way out of report.css
     return str(escape(drawn))
 
@@ -299,6 +309,7 @@ class _Sanitiser:
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._data
+        parser.buffer_text = True  # one call per run of text, not one per line or entity
         try:
             parser.Parse(raw, True)
         except expat.ExpatError as error:
