@@ -133,3 +133,8 @@ def test_validate_of_big_files_reports_what_a_whole_load_does(tmp_path: Path, mo
     assert sum(f.procedure_count for f in checked.files) == sum(f.procedure_count for f in whole.files)
     assert all(not f.procedures for f in checked.files)
 
+
+def test_the_docs_give_the_size_from_which_validate_checks_by_procedure() -> None:
+    text = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    mib = loader.BY_PROCEDURE_BYTES // 2**20
+    assert f"{mib} MiB 以上のファイルは" in text and f"checks a file of {mib} MiB or more" in text
