@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -15,8 +16,16 @@ from bpr.inventory.problem import Problem, found
 from bpr.inventory.pydantic_errors import findings_from_error, missing_field_finding, unknown_field_message
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.rules import RULES_BY_CODE
-from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding
-from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
+from bpr.inventory.rules.base import PathKey, ProcedureContext, Reference, RuleFinding, references_of
+from bpr.inventory.yamlfile import (
+    ParsedYaml,
+    Positions,
+    StreamAbandonedError,
+    YamlInputError,
+    locate,
+    locate_in,
+    parse_yaml,
+)
 
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "endless-loop", "unreachable-step", "rework-loop"})
@@ -43,6 +52,11 @@ def procedure_rules(text: str | None) -> list[tuple[str, Callable[[ProcedureCont
     return chosen
 
 
+def supported_version(data: dict[str, Any]) -> bool:
+    """Tell whether a file's root mapping has no `version` or version 1, the one this bpr reads."""
+    return "version" not in data or (data["version"] == 1 and not isinstance(data["version"], bool))
+
+
 class FileChecker:
     """Validates one parsed document, part by part, so that one bad part hides nothing else."""
 
@@ -52,6 +66,9 @@ class FileChecker:
         self.text = text
         self.findings: list[tuple[str, RuleFinding]] = []
         self._procedure_rules = procedure_rules(text)
+        # Set by a ProcedureSink: the counter was checked, and the procedures one by one as they were read.
+        self.counter_checked = False
+        self.procedures_checked = False
 
     def add(self, code: str, finding: RuleFinding) -> None:
         self.findings.append((code, finding))
@@ -69,7 +86,7 @@ class FileChecker:
         for key in TOP_LEVEL_FIELDS:
             if key not in data:
                 self.add("missing-field", missing_field_finding((), key))
-        if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
+        if not supported_version(data):
             self.add(
                 "unsupported-version",
                 RuleFinding(
@@ -80,19 +97,33 @@ class FileChecker:
                 ),
             )
             return
-        if "counter" in data:
-            self._validate(Counter, data["counter"], ("counter",))
+        if "counter" in data and not self.counter_checked:
+            self.check_counter(data["counter"])
         procedures = data.get("procedures")
+        if self.procedures_checked:
+            return
         if "procedures" in data and not isinstance(procedures, list):
             self.add("invalid-value", RuleFinding(("procedures",), _("procedures: must be a list of procedures")))
         elif isinstance(procedures, list) and not procedures:
             self.add("invalid-value", RuleFinding(("procedures",), _("procedures: list at least one procedure")))
         elif isinstance(procedures, list):
             for index, item in enumerate(procedures):
-                procedure = self._validate(Procedure, item, ("procedures", index))
-                if isinstance(procedure, Procedure):
+                procedure = self.check_procedure(index, item)
+                if procedure is not None:
                     self.loaded.procedures.append((index, procedure))
-                    self._run_procedure_rules(index, procedure)
+
+    def check_counter(self, value: Any) -> None:
+        """Validate the file's counter (kept in the loaded file when valid)."""
+        self.counter_checked = True
+        self._validate(Counter, value, ("counter",))
+
+    def check_procedure(self, index: int, item: Any) -> Procedure | None:
+        """Validate the item at `index` of `procedures` and run the procedure rules; return it when valid."""
+        procedure = self._validate(Procedure, item, ("procedures", index))
+        if not isinstance(procedure, Procedure):
+            return None
+        self._run_procedure_rules(index, procedure)
+        return procedure
 
     def _validate(self, model: type[Counter] | type[Procedure], value: Any, prefix: PathKey) -> Any:
         try:
@@ -134,12 +165,84 @@ class FileChecker:
         return out
 
 
+class ProcedureSink:
+    """Checks each procedure of a file as the parser reads it and keeps its problems and facts, not the procedure.
+
+    It takes the `procedures` list only when `version` and `counter` come before it (as `bpr new` and the
+    generator write them): its procedures are then checked against the counter they would be checked against
+    whole. In any other order the list is parsed whole, and checked as `load_text` checks it.
+    """
+
+    key = "procedures"
+
+    def __init__(self, checker: FileChecker) -> None:
+        self.checker = checker
+        self.loaded = checker.loaded
+        self.problems: list[Problem] = []
+        self.references: list[Reference] = []
+        self.valid_count = 0
+        self.checking = False
+
+    def begin(self, root: dict[str, Any]) -> bool:
+        """Take the list when `version` and `counter` were read before it; check the counter now when the version is read."""
+        if "version" not in root or "counter" not in root:
+            return False
+        # A version this bpr does not read leaves the counter and the procedures unchecked, as `FileChecker.check` does.
+        self.checking = supported_version(root)
+        if self.checking:
+            self.checker.check_counter(root["counter"])
+        return True
+
+    def item(self, index: int, value: Any, positions: Positions, line: int, column: int) -> None:
+        """Check one procedure, and keep its problems, its declared id, its references and their positions."""
+        checker, loaded = self.checker, self.loaded
+        # Its id counts for the cross-file rules even when it is not checked (an unsupported version), as `_record_positions`.
+        owner = value.get("id") if isinstance(value, dict) else None
+        owner = owner if isinstance(owner, str) else None
+        if owner is not None:
+            loaded.declared_ids[index] = owner
+            loaded.positions[("procedures", index, "id")] = locate_in(positions, (line, column), ("id",))
+        if not self.checking:
+            return
+        checker.procedures_checked = True
+        mark = len(checker.findings)
+        procedure = checker.check_procedure(index, value)
+        for code, finding in checker.findings[mark:]:
+            where = locate_in(positions, (line, column), finding.path[2:], finding.at_key)
+            self.problems.append(found(loaded.path, *where, severity_of(code), code, finding.message, owner))
+        del checker.findings[mark:]
+        if procedure is None:
+            return
+        self.valid_count += 1
+        for reference in references_of([(index, procedure)]):
+            self.references.append(reference)
+            loaded.positions[reference.path] = locate_in(positions, (line, column), reference.path[2:])
+
+
 def load_text(text: str, display: str) -> LoadedFile:
     """Parse and validate the text of one file shown as `display`; never raises for bad input."""
+    return _check_text(text, display, by_procedure=False)
+
+
+def check_text(text: str, display: str) -> LoadedFile:
+    """Check the text of one file as `load_text` does, and return what validate keeps of it (`facts_only`), problems too.
+
+    The procedures are checked one by one as they are read and none is kept, so that a file of any size
+    is checked in memory of about its text (files laid out otherwise, or with aliases, are parsed whole).
+    """
+    return _check_text(text, display, by_procedure=True)
+
+
+def _check_text(text: str, display: str, by_procedure: bool) -> LoadedFile:
     loaded = LoadedFile(path=display)
+    checker = FileChecker(loaded, None, text)
+    sink = ProcedureSink(checker) if by_procedure else None
     try:
-        document = parse_yaml(text)
+        document = parse_yaml(text, sink)
         data, parse_findings = document.data, document.findings
+    except StreamAbandonedError:
+        whole = load_text(text, display)
+        return dataclasses.replace(whole.facts_only(), problems=whole.problems)
     except YamlInputError as exc:
         return unreadable(display, exc)
     except RecursionError:
@@ -163,10 +266,16 @@ def load_text(text: str, display: str) -> LoadedFile:
         loaded.problems.append(
             Problem(display, last.line, last.column, severity_of("yaml-syntax"), "yaml-syntax", message)
         )
-    checker = FileChecker(loaded, data, text)
+    checker.root = data
     checker.check(data)
     loaded.problems.extend(checker.problems(document))
     _record_positions(loaded, document)
+    if sink is not None:
+        loaded.problems.extend(sink.problems)
+        if checker.procedures_checked:
+            loaded.valid_count, loaded.kept_references = sink.valid_count, sink.references
+        else:
+            loaded = dataclasses.replace(loaded.facts_only(), problems=loaded.problems)
     loaded.problems.sort()
     return loaded
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bpr.collector import collector_paused
 from bpr.i18n import _, current_language, phrase_from_data, set_language
-from bpr.inventory.checker import load_text, run_inventory_rules, unreadable
+from bpr.inventory.checker import check_text, load_text, run_inventory_rules, unreadable
 from bpr.inventory.codes import severity_of
 from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
 from bpr.inventory.problem import Problem, Severity
@@ -26,6 +26,7 @@ __all__ = [
     "Inventory",
     "LoadedFile",
     "as_inventory_file",
+    "check_file",
     "check_inventory",
     "load_contents",
     "load_file",
@@ -45,6 +46,15 @@ def load_file(path: Path, display: str) -> LoadedFile:
     except YamlInputError as exc:
         return unreadable(display, exc)
     return load_text(text, display)
+
+
+def check_file(path: Path, display: str) -> LoadedFile:
+    """Read and check one file a procedure at a time, keeping what validate reports (`check_text`); never raises."""
+    try:
+        text = read_text(path)
+    except YamlInputError as exc:
+        return unreadable(display, exc)
+    return check_text(text, display)
 
 
 def _load_bytes(raw: bytes, display: str) -> LoadedFile:
@@ -89,7 +99,9 @@ def check_inventory(
     memory does not grow with the inventory's procedures, and the models need no sharing. Return the checked
     files and the problems about the paths themselves.
     """
-    stream = InventoryStream(paths, use_cache=use_cache, workers=workers, share=False, facts=True)
+    stream = InventoryStream(
+        paths, use_cache=use_cache, workers=workers, share=False, facts=True, by_procedure_from=BY_PROCEDURE_BYTES
+    )
     files: list[LoadedFile] = []
     # Paused for the whole run, not per file: each time it came back on, it would walk every object kept so far.
     with collector_paused():
@@ -144,6 +156,9 @@ FileHook = Callable[[LoadedFile], None]
 # A streamed run loads this many bytes of YAML at a time (on every core where that pays), then hands the files
 # on and forgets them: large enough for a pool to pay, small enough that a batch's models are a few hundred MB.
 STREAM_BATCH_BYTES = 16 * 1024 * 1024
+# `check_inventory` checks a file at least this big a procedure at a time (`check_file`), without the cache: loaded
+# whole, a file costs about 28 times its size (8.8 GB for 300 MB), and one file needs no more than a batch does.
+BY_PROCEDURE_BYTES = STREAM_BATCH_BYTES
 
 
 class InventoryStream:
@@ -164,12 +179,16 @@ class InventoryStream:
         share: bool = True,
         on_file: FileHook | None = None,
         facts: bool = False,
+        by_procedure_from: int | None = None,
     ) -> None:
         self.paths = paths
         self.on_file = on_file
         # What the cache gives is read as facts only (`decode_entry`): for a run that keeps `facts_only()`.
         self.facts = facts
         self.share = share
+        # Files of at least this many bytes are checked a procedure at a time in this process (`check_file`), not
+        # loaded: they come as `facts_only` files with their problems, neither looked up in the cache nor stored.
+        self.by_procedure_from = by_procedure_from
         self.use_cache = use_cache
         self.workers = workers
         self.batch_bytes = batch_bytes
@@ -191,6 +210,9 @@ class InventoryStream:
                 batch.slots.append(unreadable_folder(display, error))
             elif found.outside is not None:
                 batch.slots.append(link_outside(display, found.outside))
+            elif self.by_procedure_from is not None and _size(path) >= self.by_procedure_from:
+                with collector_paused():
+                    batch.slots.append(check_file(path, display))
             else:
                 raw = _read_bytes(path) if cache is not None else None
                 with collector_paused():

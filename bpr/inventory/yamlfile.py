@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -18,6 +18,7 @@ from ruamel.yaml.events import (
     DocumentStartEvent,
     MappingStartEvent,
     ScalarEvent,
+    SequenceEndEvent,
     SequenceStartEvent,
     StreamEndEvent,
 )
@@ -121,6 +122,24 @@ class _FindingList(list[Finding]):
             self.dropped += 1
 
 
+class ItemSink(Protocol):
+    """Takes the items of one list of the root mapping as they are read, so that the list is never held whole."""
+
+    key: str  # the root key whose list is handed over item by item
+
+    def begin(self, root: dict[str, Any]) -> bool:
+        """Tell whether to hand the list over, given the root keys read before it; False: build it as any value."""
+        ...
+
+    def item(self, index: int, value: Any, positions: Positions, line: int, column: int) -> None:
+        """Take one item of the list, with its positions and its 1-based place."""
+        ...
+
+
+class StreamAbandonedError(Exception):
+    """An alias in a file whose list was handed over: the alias checks need the whole document, so parse it whole."""
+
+
 class _Builder:
     """Builds plain data straight from the C parser's events, keeping every position.
 
@@ -135,8 +154,9 @@ class _Builder:
         self.findings = _FindingList()
         self.aliased = False
         self._open: set[str] = set()
+        self.streamed = False  # whether an ItemSink took a list's items: then an alias abandons the parse
 
-    def value(self, event: Any) -> tuple[Any, Positions]:
+    def value(self, event: Any, sink: ItemSink | None = None) -> tuple[Any, Positions]:
         kind = type(event)
         if kind is ScalarEvent:
             if event.tag is not None and event.tag not in _SCALAR_TAGS:
@@ -145,7 +165,7 @@ class _Builder:
         elif kind is MappingStartEvent:
             if event.tag not in (None, "!", _MAP_TAG):
                 self._unknown_tag(event, "mapping")
-            result = self._mapping(event)
+            result = self._mapping(event, sink)
         elif kind is SequenceStartEvent:
             if event.tag not in (None, "!", _SEQ_TAG):
                 self._unknown_tag(event, "list")
@@ -204,6 +224,8 @@ class _Builder:
 
     def _alias(self, event: Any) -> tuple[Any, Positions]:
         name = event.anchor
+        if self.streamed:
+            raise StreamAbandonedError(name)
         if name in self._open:
             message = _("alias '*{name}' refers to the node that contains it").format(name=name)
             raise YamlInputError("yaml-aliases", message, *_mark(event))
@@ -213,7 +235,7 @@ class _Builder:
         self.aliased = True
         return self.anchors[name]
 
-    def _mapping(self, start: Any) -> tuple[dict[str, Any], Positions]:
+    def _mapping(self, start: Any, sink: ItemSink | None = None) -> tuple[dict[str, Any], Positions]:
         if start.anchor is not None:
             self._open.add(start.anchor)
         data: dict[str, Any] = {}
@@ -234,8 +256,11 @@ class _Builder:
                 continue
             key_line, key_column = _mark(key_event)
             value_event = get_event()
-            value, value_positions = self.value(value_event)
             key = key_event.value
+            if sink is not None and key == sink.key and self._hands_over(key_event, value_event, positions, data, sink):
+                value, value_positions = self._hand_over(value_event, sink)
+            else:
+                value, value_positions = self.value(value_event)
             if key == "<<" and (key_event.implicit[0] or key_event.tag == _MERGE_TAG):
                 if not _merges_only_mappings(value):
                     self.findings.append(Finding(key_line, key_column, "yaml-syntax", _merge_message(value)))
@@ -259,6 +284,36 @@ class _Builder:
         if start.anchor is not None:
             self._open.discard(start.anchor)
         return data, positions
+
+    def _hands_over(
+        self, key_event: Any, value_event: Any, positions: dict[str, Any], data: dict[str, Any], sink: ItemSink
+    ) -> bool:
+        """Tell whether the sink takes this list: the key's first time, a plain key, a list with no anchor, no alias yet."""
+        return (
+            key_event.value not in positions
+            and key_event.tag is None
+            and type(value_event) is SequenceStartEvent
+            and value_event.anchor is None
+            and not self.aliased
+            and sink.begin(data)
+        )
+
+    def _hand_over(self, start: Any, sink: ItemSink) -> tuple[list[Any], Positions]:
+        """Give the sink each item of a list as it is read; the list left in the data is empty."""
+        if start.tag not in (None, "!", _SEQ_TAG):
+            self._unknown_tag(start, "list")
+        self.streamed = True
+        get_event = self.parser.get_event
+        index = 0
+        while True:
+            event = get_event()
+            if type(event) is SequenceEndEvent:
+                break
+            line, column = _mark(event)
+            value, positions = self.value(event)
+            sink.item(index, value, positions, line, column)
+            index += 1
+        return [], []
 
     def _sequence(self, start: Any) -> tuple[list[Any], Positions]:
         if start.anchor is not None:
@@ -473,11 +528,19 @@ def _distinct_size(value: Any, seen: set[int]) -> int:
     return 1 + sum(_distinct_size(item, seen) for item in items) + (len(value) if isinstance(value, dict) else 0)
 
 
-def parse_yaml(text: str) -> ParsedYaml:
-    """Parse one YAML document with the C parser into data and positions, or raise YamlInputError."""
+def parse_yaml(text: str, sink: ItemSink | None = None) -> ParsedYaml:
+    """Parse one YAML document with the C parser into data and positions, or raise YamlInputError.
+
+    With a sink, the list of the root's `sink.key` goes to the sink item by item when the sink begins it
+    (the data then holds an empty list there); an alias met after that raises StreamAbandonedError.
+    """
     if _only_comments(text):
         raise YamlInputError("empty-file", _(_EMPTY_MESSAGE))
-    parser = CParser(text) if CParser is not None else _pure_parser(text)
+    if CParser is None:
+        parser = _pure_parser(text)
+    else:
+        # Given the text whole, the C parser first copies all of it to UTF-8; read in chunks, it holds one chunk.
+        parser = CParser(_TextChunks(text)) if sink is not None else CParser(text)
     try:
         event = parser.get_event()  # stream start
         event = parser.get_event()
@@ -487,7 +550,7 @@ def parse_yaml(text: str) -> ParsedYaml:
             event = parser.get_event()
         builder = _Builder(parser, text)
         line, column = _mark(event)
-        data, positions = builder.value(event)
+        data, positions = builder.value(event, sink)
         end = parser.get_event()
         if type(end) is DocumentEndEvent:
             end = parser.get_event()
@@ -635,15 +698,40 @@ def _pure_parser(text: str) -> Any:
     return _Events()
 
 
+class _TextChunks:
+    """A text read as a file, a slice at a time (the C parser reads any object with `read`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+
+    def read(self, size: int) -> str:
+        chunk = self.text[self.offset : self.offset + size]
+        self.offset += len(chunk)
+        return chunk
+
+
+# The line breaks of str.splitlines, and whitespace that breaks no line.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+# The start of a line's first character that is neither whitespace nor '#': a line that is no comment.
+_CONTENT_LINE = re.compile(rf"(?:\A|[{_LINE_BREAKS}])[^\S{_LINE_BREAKS}]*[^\s#]")
+
+
 def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+    """Tell whether every line of the text is blank or a comment (no list of its lines: a file may be huge)."""
+    return _CONTENT_LINE.search(text) is None
 
 
 def locate(document: ParsedYaml, path: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
     """Return the 1-based (line, column) of the key or value at path, or of its nearest existing parent."""
-    where = (document.line, document.column)
+    return locate_in(document.positions, (document.line, document.column), path, at_key)
+
+
+def locate_in(
+    positions: Positions, where: tuple[int, int], path: Sequence[str | int], at_key: bool = False
+) -> tuple[int, int]:
+    """Return what `locate` does, from a value at `where` whose positions are these (an item of a list, say)."""
     key_where: tuple[int, int] | None = None
-    positions = document.positions
     for part in path:
         if isinstance(positions, dict) and isinstance(part, str) and part in positions:
             key_line, key_column, line, column, positions = positions[part]
