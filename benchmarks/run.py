@@ -394,6 +394,33 @@ def print_table(rows: list[dict[str, object]]) -> None:
     print("ratio = median / median of its floor in this run (for 100k: of the same command on 10k)")
 
 
+def markdown_table(report: dict[str, object]) -> str:
+    """Return a run's results (the JSON `main` writes) as the Markdown table docs/performance.md quotes."""
+    lines = [
+        "| benchmark | median | ratio | target | peak MiB | limit | verdict |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in report["results"]:  # type: ignore[union-attr]
+        ratio = f"{row['ratio']:.2f} ×" if row["ratio"] is not None else ""
+        target = f"≤ {row['target']:g} ×" if row["target"] is not None else ""
+        if row["seconds_limit"] is not None:
+            target = f"≤ {row['seconds_limit']:g} s"
+        limit = f"{row['memory_limit_mib']:g}" if row["memory_limit_mib"] is not None else ""
+        lines.append(
+            f"| {row['name']} | {row['median_s']:.2f} s | {ratio} | {target} | {row['peak_mib']:.0f} | {limit} "
+            f"| {row['verdict']} |"
+        )
+    started, finished = report["started"], report["finished"]
+    load_start = ", ".join(f"{value:.2f}" for value in started["load_average"])  # type: ignore[index]
+    load_end = ", ".join(f"{value:.2f}" for value in finished["load_average"])  # type: ignore[index]
+    lines.append("")
+    lines.append(
+        f"{report['rounds']} rounds; commit {started['commit']}, {started['cores']} cores, Python {started['python']}; "  # type: ignore[index]
+        f"load average {load_start} at the start, {load_end} at the end; {started['time']} to {finished['time']}."  # type: ignore[index]
+    )
+    return "\n".join(lines) + "\n"
+
+
 def environment() -> dict[str, object]:
     """Return what the numbers depend on: machine, load, versions, commit."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
@@ -417,7 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", metavar="TEXT", help="only the benchmarks whose name contains TEXT (and their floors)"
     )
+    parser.add_argument(
+        "--markdown", metavar="JSON", type=Path, help="print a results file as docs/performance.md's table; run nothing"
+    )
     args = parser.parse_args(argv)
+    if args.markdown is not None:
+        sys.stdout.write(markdown_table(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
     rounds = 1 if args.quick else args.rounds
     started = environment()
     benches = plan(args)
