@@ -119,6 +119,47 @@ def test_each_file_is_scored_once_while_loading_as_the_analysis_would(
     assert scored.of(inventory.files[0], load_config(None)) is None  # another config: scored afresh
 
 
+@pytest.mark.usefixtures("always_parallel")
+@pytest.mark.parametrize("which", ["generated", "corpus"])
+def test_a_check_s_workers_send_only_facts_and_it_finds_what_one_process_finds(
+    generated: Path, which: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bpr.inventory.loader import check_inventory
+    from bpr.inventory.packing import unpack_facts
+
+    chosen = [generated] if which == "generated" else [DATA / "valid", DATA / "invalid"]
+    sent: list[bytes] = []
+    real = parallel.map_as_done
+
+    def spy(function: Any, tasks: Any, workers: int, sizes: Any) -> Any:
+        for index, payload in real(function, tasks, workers, sizes):
+            sent.append(payload)
+            yield index, payload
+
+    monkeypatch.setattr(parallel, "map_as_done", spy)
+    pooled, pooled_paths = check_inventory(chosen, use_cache=False, workers=2)
+    alone, alone_paths = check_inventory(chosen, use_cache=False, workers=1)
+    assert sent and all(unpack_facts(payload) for payload in sent)  # facts, no procedure model
+    assert pooled.problems == alone.problems and pooled_paths == alone_paths
+    assert [
+        (f.path, f.counter, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
+        for f in pooled.files
+    ] == [
+        (f.path, f.counter, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
+        for f in alone.files
+    ]
+
+
+@pytest.mark.parametrize("payload", [(1, 2), ("c", [], {}, {}, 1, ["not a reference"]), (None, [()], {}, {}, 1, [])])
+def test_packed_facts_that_are_not_facts_are_refused(payload: object) -> None:
+    import pickle
+
+    from bpr.inventory.packing import unpack_facts
+
+    with pytest.raises(ValueError):
+        unpack_facts(pickle.dumps(payload))
+
+
 def test_worker_count_honours_bpr_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BPR_WORKERS", "3")
     assert worker_count() == 3

@@ -11,7 +11,17 @@ from bpr.collector import collector_paused
 from bpr.i18n import _, current_language, phrase_from_data, set_language
 from bpr.inventory.checker import check_text, load_text, run_inventory_rules, unreadable
 from bpr.inventory.codes import severity_of
-from bpr.inventory.packing import Parts, decode, encode, pack, share_equal_values, unpack
+from bpr.inventory.packing import (
+    FactsParts,
+    Parts,
+    decode,
+    encode,
+    pack,
+    pack_facts,
+    share_equal_values,
+    unpack,
+    unpack_facts,
+)
 from bpr.inventory.problem import Problem, Severity
 from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file
 from bpr.inventory.sources import decode_text, read_bytes, read_text
@@ -224,7 +234,7 @@ class InventoryStream:
                 batch.slots.append(hit)
                 if hit is None:
                     root = cache.root if cache is not None else None
-                    batch.tasks.append(LoadTask(path, display, root, current_language(), self.share))
+                    batch.tasks.append(LoadTask(path, display, root, current_language(), self.share, facts=self.facts))
                     batch.sizes.append(len(raw) if raw is not None else _size(path))
                     batch.bytes += batch.sizes[-1]
             if self.batch_bytes is not None and batch.bytes >= self.batch_bytes:
@@ -280,6 +290,8 @@ class LoadTask(NamedTuple):
     # checks (validate keeps each file's facts and problems). A worker always shares: the parent unpickles less.
     share: bool = True
     content: bytes | None = None
+    # The parent keeps only the file's facts and problems (`facts_only`): a worker sends no more than that.
+    facts: bool = False
 
 
 def load_task(task: LoadTask) -> bytes:
@@ -289,6 +301,8 @@ def load_task(task: LoadTask) -> bytes:
     if task.language != current_language():
         set_language(task.language)
     with collector_paused():
+        if task.facts:
+            return pack_facts(_facts_parts_of(_load_and_store(task)))
         return pack_loaded(_load_and_store(task._replace(share=True)))
 
 
@@ -325,6 +339,19 @@ def pack_loaded(loaded: LoadedFile) -> bytes:
 def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
     return _loaded_from_parts(unpack(payload), display)
+
+
+def _facts_parts_of(loaded: LoadedFile) -> FactsParts:
+    facts = loaded.facts_only()
+    counter, _, problems, positions, declared_ids = _parts_of(dataclasses.replace(facts, problems=loaded.problems))
+    return counter, problems, positions, declared_ids, facts.procedure_count, facts.references
+
+
+def unpack_facts_loaded(payload: bytes, display: str) -> LoadedFile:
+    """Return the facts and problems of a file that a worker packed with `pack_facts`, shown as `display`."""
+    counter, problems, positions, declared_ids, count, references = unpack_facts(payload)
+    loaded = _loaded_from_parts((counter, [], problems, positions, declared_ids), display)
+    return dataclasses.replace(loaded, valid_count=count, kept_references=references)
 
 
 def decode_entry(payload: bytes, display: str, share: bool = True, facts: bool = False) -> LoadedFile:
@@ -437,7 +464,8 @@ def _run_tasks(tasks: list[LoadTask], sizes: list[int], workers: int | None) -> 
         count = worker_count() if workers is None else workers
         if count > 1:
             for index, payload in map_as_done(load_task, tasks, count, sizes):
-                yield index, unpack_loaded(payload, tasks[index].display)
+                task = tasks[index]
+                yield index, (unpack_facts_loaded if task.facts else unpack_loaded)(payload, task.display)
             return
     for index, task in enumerate(tasks):
         yield index, _load_and_store(task)

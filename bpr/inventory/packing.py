@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bpr.inventory.models import Counter, Procedure, Slug, Text
-from bpr.inventory.rules.base import PathKey
+from bpr.inventory.rules.base import PathKey, Reference
 
 # line, column, severity, code, message as said, procedure, and a rule's phrase as data (Phrase.to_data).
 PackedProblem = tuple[int, int, str, str, str, str | None, dict[str, Any] | None]
@@ -136,6 +136,38 @@ def decode(payload: bytes, facts: bool = False) -> Parts:
 def pack(parts: Parts) -> bytes:
     """Return the parts of a loaded file as bytes for the parent process (never for the disk)."""
     return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# What a worker sends of a file for a run that keeps its facts only (`LoadedFile.facts_only`): the counter,
+# the problems, the positions, the declared ids, how many procedures are valid and their references.
+FactsParts = tuple[
+    Counter | None, list[PackedProblem], dict[PathKey, tuple[int, int]], dict[int, str], int, list[Reference]
+]
+
+
+def pack_facts(parts: FactsParts) -> bytes:
+    """Return a file's facts as bytes for the parent process (never for the disk)."""
+    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_facts(payload: bytes) -> FactsParts:
+    """Return the facts that `pack_facts` packed; raise ValueError when they are something else."""
+    parts: Any = pickle.loads(payload)
+    if not (isinstance(parts, tuple) and len(parts) == 6):
+        raise ValueError("not packed facts")
+    counter, problems, positions, declared_ids, count, references = parts
+    if not (
+        (counter is None or isinstance(counter, Counter))
+        and isinstance(problems, list)
+        and all(isinstance(item, tuple) and len(item) == 7 for item in problems)
+        and isinstance(positions, dict)
+        and isinstance(declared_ids, dict)
+        and isinstance(count, int)
+        and isinstance(references, list)
+        and all(isinstance(item, Reference) for item in references)
+    ):
+        raise ValueError("not packed facts")
+    return counter, problems, positions, declared_ids, count, references
 
 
 def unpack(payload: bytes) -> Parts:
