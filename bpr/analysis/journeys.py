@@ -30,6 +30,7 @@ calls 国民健康保険's 資格喪失届 「資格喪失の届出（全喪・�
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,11 +146,6 @@ def _buildings(config: JourneysConfig, travel: float) -> dict[str, tuple[str, fl
     return found
 
 
-def _words_in(texts: Sequence[str], words: str) -> bool:
-    plain = [compared_text(text) for text in texts]
-    return all(any(word in text for text in plain) for word in compared_text(words).split())
-
-
 def _find(
     names: Sequence[str], procedures: Sequence[ScoredProcedure], *, legal_basis: bool = False
 ) -> list[ScoredProcedure]:
@@ -159,17 +155,23 @@ def _find(
     if named:
         return named
     for words in names:
-        found = [p for p in procedures if _words_in(_texts(p, legal_basis), words)]
+        wanted = compared_text(words).split()
+        found = [
+            p
+            for p in procedures
+            if all(
+                word in _searched(p.procedure.name, p.procedure.legal_basis if legal_basis else None) for word in wanted
+            )
+        ]
         if found:
             return found
     return []
 
 
-def _texts(scored: ScoredProcedure, legal_basis: bool) -> list[str]:
-    procedure = scored.procedure
-    if legal_basis and procedure.legal_basis:
-        return [procedure.name, procedure.legal_basis]
-    return [procedure.name]
+@functools.lru_cache(maxsize=65_536)
+def _searched(name: str, legal_basis: str | None) -> str:
+    """Return the texts a procedure's words are looked for in, NFKC, one a line (a word holds no line break)."""
+    return "\n".join(compared_text(text) for text in (name, legal_basis) if text)
 
 
 def _occurrences(
