@@ -62,9 +62,9 @@ def write_workbook(
 
     `diagram_links` gives each procedure's diagram file relative to the workbook: 優先順位 links its id to it.
     """
-    scope = Scope.of(analysis, sections, row_limit, diagram_links)
     stamp = document_time(analysis.surveyed_on)
-    with collector_paused():
+    with collector_paused():  # the scope's summaries too: a full collection walks the whole analysis
+        scope = Scope.of(analysis, sections, row_limit, diagram_links)
         atomic_write(Path(path), lambda temporary: _save(scope, stamp, temporary))
 
 
