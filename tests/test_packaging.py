@@ -243,7 +243,8 @@ def test_every_documented_install_names_the_distribution() -> None:
     # someone else's code: no doc, script or workflow installs a distribution called bpr.
     install = re.compile(r"pip(?:\.exe)?\s+install\b[^\n`]*")
     wrong = []
-    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "scripts").glob("*"))]:
+    scripts = sorted(path for path in (ROOT / "scripts").glob("*") if path.is_file())  # not a __pycache__ folder
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *scripts]:
         for line in path.read_text(encoding="utf-8").splitlines():
             for command in install.findall(line):
                 words = [w.strip("\"'") for w in command.split()]
