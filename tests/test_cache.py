@@ -111,12 +111,35 @@ def test_an_entry_whose_facts_are_invalid_is_a_miss_for_validate(cache_home: Pat
     cold, _ = check_inventory([path], use_cache=False)
     load_inventory([path])
     (target,) = entries(cache_home)
-    data = json.loads(target.read_bytes()[len(MAGIC) + 32 :])
+    head, whole = target.read_bytes()[len(MAGIC) + 32 :].split(b"\n")
+    data = json.loads(head)
     steps = [step for _, procedure in data["procedures"] for step in procedure["steps"] if step.get("covers")]
     steps[0]["covers"] = ["Not A Slug"]
-    assert FileCache(default_cache_dir()).put(target.name, json.dumps(data).encode())  # signed: only the data is bad
+    cache = FileCache(default_cache_dir())
+    assert cache.put(target.name, json.dumps(data).encode() + b"\n" + whole)  # signed: only the data is bad
     again, _ = check_inventory([path])
     assert facts(again) == facts(cold) and again.problems == cold.problems
+
+
+def test_validate_reads_the_facts_line_and_the_other_commands_the_whole_entry(cache_home: Path, tmp_path: Path) -> None:
+    from bpr.inventory.loader import check_inventory
+
+    path = tmp_path / "inv.yaml"
+    path.write_bytes((DATA / "valid" / "kosodate-spec-example.yaml").read_bytes())
+    cold_check, _ = check_inventory([path], use_cache=False)
+    cold, _ = load_inventory([path], use_cache=False)
+    load_inventory([path])
+    (target,) = entries(cache_home)
+    head, whole = target.read_bytes()[len(MAGIC) + 32 :].split(b"\n")
+    assert len(head) < len(whole)  # the facts are a part of the entry
+    cache = FileCache(default_cache_dir())
+    assert cache.put(target.name, head + b"\n" + b"{}")  # the whole entry damaged, the facts intact
+    checked, _ = check_inventory([path])
+    assert facts(checked) == facts(cold_check)
+    assert target.read_bytes()[len(MAGIC) + 32 :].endswith(b"\n{}")  # validate read the facts: no miss, no rewrite
+    loaded, _ = load_inventory([path])  # a miss for the commands that need the models: parsed again and rewritten
+    assert snapshot(loaded) == snapshot(cold)
+    assert target.read_bytes()[len(MAGIC) + 32 :].split(b"\n")[1] == whole
 
 
 def test_no_cache_neither_reads_nor_writes(cache_home: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,7 +342,13 @@ def test_entries_hold_json_data(cache_home: Path, generated: Path) -> None:
     for target in written:
         payload = target.read_bytes()[header:]
         assert not payload.startswith(b"\x80")  # a pickle's protocol byte
-        assert isinstance(json.loads(payload), dict)
+        head, whole = payload.split(b"\n")  # the facts, then the whole entry
+        assert isinstance(json.loads(head), dict) and isinstance(json.loads(whole), dict)
+        assert {key for _, procedure in json.loads(head)["procedures"] for key in procedure} <= {
+            "id",
+            "attachments",
+            "steps",
+        }
 
 
 def test_an_entry_with_invalid_data_is_a_miss(cache_home: Path, tmp_path: Path) -> None:
@@ -331,9 +360,11 @@ def test_an_entry_with_invalid_data_is_a_miss(cache_home: Path, tmp_path: Path) 
     load_inventory([path])
     (target,) = entries(cache_home)
     header = len(MAGIC) + 32
-    data = json.loads(target.read_bytes()[header:])
+    head, whole = target.read_bytes()[header:].split(b"\n")
+    data = json.loads(whole)
     data["procedures"][0][1]["annual_volume"] = -5  # the model refuses it
-    for payload in (json.dumps(data).encode(), b"[" * 100_000, b'{"counter": 1}', b"\xff\xfe"):
+    damaged = [json.dumps(data).encode(), b"[" * 100_000, b'{"counter": 1}', b"\xff\xfe"]
+    for payload in [head + b"\n" + bad for bad in damaged] + [head, whole, b""]:
         assert FileCache(default_cache_dir()).put(target.name, payload)  # signed: only the data is bad
         again, _ = load_inventory([path])
         assert snapshot(again) == snapshot(cold)

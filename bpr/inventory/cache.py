@@ -33,7 +33,7 @@ import ruamel.yaml
 import bpr
 from bpr.i18n import DOMAIN, LOCALE_DIR, current_language
 
-MAGIC = b"BPRCACHE3\n"
+MAGIC = b"BPRCACHE4\n"
 DIGEST_SIZE = 32
 NO_CACHE_ENV = "BPR_NO_CACHE"
 MAX_BYTES_ENV = "BPR_CACHE_MAX_BYTES"

@@ -107,26 +107,50 @@ class _FactsEntry(_Entry):
 
 
 def encode(parts: Parts) -> bytes:
-    """Return the parts of a loaded file as JSON, each model with only the fields its file gave."""
+    """Return the parts of a loaded file as JSON: the file's facts on the first line, then the whole entry.
+
+    The whole entry holds each model with only the fields its file gave, so validating it again rebuilds the
+    same models. The first line holds the same entry with each procedure reduced to its `ProcedureFacts`: a
+    run that keeps only the facts (`bpr validate`) reads that line and not the rest (JSON has no raw line break).
+    """
     counter, procedures, problems, positions, declared_ids = parts
+    places = [(list(path), line, column) for path, (line, column) in positions.items()]
     entry = _Entry.model_construct(
+        counter=counter, procedures=procedures, problems=problems, positions=places, declared_ids=declared_ids
+    )
+    facts = _FactsEntry.model_construct(
         counter=counter,
-        procedures=procedures,
+        procedures=[(index, _facts_of(procedure)) for index, procedure in procedures],
         problems=problems,
-        positions=[(list(path), line, column) for path, (line, column) in positions.items()],
+        positions=places,
         declared_ids=declared_ids,
     )
-    # Only the given fields are written, so validating the entry again rebuilds the same models.
-    return entry.model_dump_json(exclude_unset=True).encode()
+    return (
+        facts.model_dump_json(exclude_unset=True).encode() + b"\n" + entry.model_dump_json(exclude_unset=True).encode()
+    )
+
+
+def _facts_of(procedure: Procedure) -> ProcedureFacts:
+    return ProcedureFacts.model_construct(
+        id=procedure.id,
+        attachments=[
+            _AttachmentFacts.model_construct(name=a.name, procedure=a.procedure) for a in procedure.attachments
+        ],
+        steps=[_StepFacts.model_construct(id=step.id, covers=step.covers) for step in procedure.steps],
+    )
 
 
 def decode(payload: bytes, facts: bool = False) -> Parts:
     """Return the parts that `encode` encoded; raise ValueError when the payload is not a valid entry.
 
-    With `facts`, each procedure is a `ProcedureFacts`, not a `Procedure`: for a run that keeps only the facts.
+    With `facts`, only the first line is read, and each procedure is a `ProcedureFacts`, not a `Procedure`:
+    for a run that keeps only the facts.
     """
+    head, newline, whole = payload.partition(b"\n")
+    if not newline:
+        raise ValueError("not a cache entry")
     try:
-        entry = (_FactsEntry if facts else _Entry).model_validate_json(payload)
+        entry = _FactsEntry.model_validate_json(head) if facts else _Entry.model_validate_json(whole)
     except ValidationError as exc:
         raise ValueError("not a cache entry") from exc
     positions = {tuple(path): (line, column) for path, line, column in entry.positions}
