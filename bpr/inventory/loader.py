@@ -51,20 +51,20 @@ PARALLEL_MIN_BYTES = 256 * 1024
 
 def load_file(path: Path, display: str) -> LoadedFile:
     """Read, parse and validate one file; never raises for bad input."""
-    try:
-        text = read_text(path)
-    except YamlInputError as exc:
-        return unreadable(display, exc)
-    return load_text(text, display)
+    return _read_then(path, display, load_text)
 
 
 def check_file(path: Path, display: str) -> LoadedFile:
     """Read and check one file a procedure at a time, keeping what validate reports (`check_text`); never raises."""
+    return _read_then(path, display, check_text)
+
+
+def _read_then(path: Path, display: str, then: Callable[[str, str], LoadedFile]) -> LoadedFile:
     try:
         text = read_text(path)
     except YamlInputError as exc:
         return unreadable(display, exc)
-    return check_text(text, display)
+    return then(text, display)
 
 
 def _load_bytes(raw: bytes, display: str) -> LoadedFile:
