@@ -33,13 +33,7 @@ class ScoredFiles:
     def __call__(self, loaded: LoadedFile) -> None:
         if loaded.counter is None or any(p.severity is Severity.ERROR for p in loaded.problems):
             return
-        scoring, standardization = self.config.scoring, self.config.standardization
-        scored = [
-            score_procedure(loaded.counter, procedure, loaded.path, scoring, standardization)
-            for _, procedure in loaded.procedures
-            if procedure.handled
-        ]
-        self._by_file[id(loaded)] = (loaded, scored)
+        self._by_file[id(loaded)] = (loaded, score_file(loaded, self.config))
 
     def of(self, loaded: LoadedFile, config: Config) -> list[ScoredProcedure] | None:
         """Return the scores of a file's handled procedures under config, when they were made; else None."""
@@ -47,6 +41,18 @@ class ScoredFiles:
         if entry is None or entry[0] is not loaded or config is not self.config:
             return None
         return entry[1]
+
+
+def score_file(loaded: LoadedFile, config: Config) -> list[ScoredProcedure]:
+    """Return the scores of a file's handled procedures (none without a valid counter)."""
+    if loaded.counter is None:
+        return []
+    scoring, standardization = config.scoring, config.standardization
+    return [
+        score_procedure(loaded.counter, procedure, loaded.path, scoring, standardization)
+        for _, procedure in loaded.procedures
+        if procedure.handled
+    ]
 
 
 def analyse_inventory(
@@ -72,14 +78,7 @@ def _analyse(
         if loaded.counter is None:
             continue
         made = scored_files.of(loaded, config) if scored_files is not None else None
-        if made is None:
-            scoring, standardization = config.scoring, config.standardization
-            made = [
-                score_procedure(loaded.counter, procedure, loaded.path, scoring, standardization)
-                for _, procedure in loaded.procedures
-                if procedure.handled
-            ]
-        scored.extend(made)
+        scored.extend(made if made is not None else score_file(loaded, config))
     not_handled = tuple(
         NotHandled(procedure.id, procedure.name, counter.section, procedure.handled_reason, file)
         for counter, procedure, file in entries

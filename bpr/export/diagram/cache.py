@@ -109,14 +109,8 @@ class RenderCache:
     def get(self, key: str) -> bytes | None:
         """Return the drawing stored under a key, or None when there is none or it does not check out."""
         payload = self.store.get(key)
-        if payload is None:
-            return None
-        try:
-            inflate = zlib.decompressobj()
-            drawing = inflate.decompress(payload, MAX_DRAWING_BYTES)
-        except zlib.error:
-            return None
-        if not inflate.eof or inflate.unconsumed_tail or inflate.unused_data:
+        drawing = inflated(payload, MAX_DRAWING_BYTES) if payload is not None else None
+        if drawing is None:
             return None
         start, end = _SHAPES[self.fmt]
         if len(drawing) < len(start) + len(end) or not drawing.startswith(start) or not drawing.endswith(end):
@@ -132,3 +126,15 @@ class RenderCache:
         """Keep the drawings under the cache's size cap, oldest out first, when this run stored any."""
         if self.stored:
             self.store.prune(cache_max_bytes())
+
+
+def inflated(payload: bytes, limit: int) -> bytes | None:
+    """Return a zlib payload inflated, or None unless it is one whole stream of at most `limit` bytes."""
+    try:
+        inflate = zlib.decompressobj()
+        data = inflate.decompress(payload, limit)
+    except zlib.error:
+        return None
+    if not inflate.eof or inflate.unconsumed_tail or inflate.unused_data:
+        return None
+    return data

@@ -28,7 +28,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 import bpr
-from bpr.export.diagram.cache import PART
+from bpr.export.diagram.cache import PART, inflated
 from bpr.export.report import svg
 from bpr.inventory.cache import FileCache, cache_disabled_by_env, cache_max_bytes, default_cache_dir
 
@@ -98,15 +98,12 @@ class MarkupCache:
     def get(self, key: str) -> tuple[str, list[tuple[tuple[str, str], ...]]] | None:
         """Return the markup (without its title) and styles kept under a key, or None unless they check out."""
         payload = self.store.get(key)
-        if payload is None:
+        raw = inflated(payload, MAX_ENTRY_BYTES) if payload is not None else None
+        if raw is None:
             return None
         try:
-            inflate = zlib.decompressobj()
-            raw = inflate.decompress(payload, MAX_ENTRY_BYTES)
-            if not inflate.eof or inflate.unconsumed_tail or inflate.unused_data:
-                return None
             entry = json.loads(raw)
-        except (zlib.error, ValueError):
+        except ValueError:
             return None
         if not isinstance(entry, dict) or set(entry) != {"markup", "styles"}:
             return None
