@@ -28,12 +28,12 @@ from bpr.configfile import CONFIG_NAME, find_config, resolve_config_path  # noqa
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _, translate
 from bpr.inventory.codes import CODES
-from bpr.inventory.models import Action, LifeEvent, Measure, SharedWith
-from bpr.inventory.problem import Problem, Severity, found
+from bpr.inventory.enums import Action, LifeEvent, Measure, SharedWith
+from bpr.inventory.problem import Problem, Severity, YamlInputError, found
 from bpr.inventory.profiles import HourlyProfile, MonthlyProfile, OpeningHours
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
-from bpr.inventory.yamlfile import YamlInputError, locate, parse_yaml
+from bpr.inventory.yamlfile import locate, parse_yaml
 
 DEFAULTS_RESOURCE = "defaults.yaml"
 

@@ -46,8 +46,9 @@ from bpr.export.workbook.labels import kpi_status_label  # noqa: E402
 from bpr.export.workbook.method_sheet import settings  # noqa: E402
 from bpr.fiscal import reiwa  # noqa: E402
 from bpr.i18n import translate  # noqa: E402
+from bpr.inventory.enums import Measure  # noqa: E402
 from bpr.inventory.loader import load_inventory  # noqa: E402
-from bpr.inventory.models import Measure, Procedure, Step  # noqa: E402
+from bpr.inventory.models import Procedure, Step  # noqa: E402
 from bpr.inventory.vocabulary import ACTOR_LABELS, MEDIUM_LABELS  # noqa: E402
 
 DOC = ROOT / "docs" / "scoring.md"

@@ -13,7 +13,8 @@ from bpr.analysis.figures import compute_figures
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.config import Config, ScoringConfig
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Counter, Procedure
 
 COUNTER = Counter(id="c", name="窓口", section="市民課")
 CONFIG = ScoringConfig()

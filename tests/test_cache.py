@@ -75,7 +75,7 @@ def test_warm_load_equals_cold_load(cache_home: Path, generated: Path, paths: li
 def facts(inventory: Inventory) -> list[tuple[Any, ...]]:
     """Return what `bpr validate` keeps of each checked file, comparable with ==."""
     return [
-        (f.path, f.counter, f.problems, f.positions, f.declared_ids, f.procedure_count, f.references)
+        (f.path, f.counter, f.counter_id, f.problems, f.positions, f.declared_ids, f.procedure_count, f.references)
         for f in inventory.files
     ]
 
@@ -85,7 +85,6 @@ def test_validate_reads_only_the_facts_of_an_entry_and_finds_what_a_cold_run_fin
     cache_home: Path, generated: Path, paths: list[Path] | None
 ) -> None:
     from bpr.inventory.loader import check_inventory
-    from bpr.inventory.packing import ProcedureFacts
 
     chosen = paths or [generated]
     cold, cold_paths = check_inventory(chosen, use_cache=False)
@@ -94,11 +93,8 @@ def test_validate_reads_only_the_facts_of_an_entry_and_finds_what_a_cold_run_fin
     assert facts(warm) == facts(cold) and warm_paths == cold_paths
     assert warm.problems == cold.problems
     assert any(f.references for f in cold.files)  # covers and attachments name other procedures
-    assert all(f.procedures == [] for f in warm.files)  # no model kept, facts or whole
-    from bpr.inventory.packing import decode
-
-    payload = entries(cache_home)[0].read_bytes()[len(MAGIC) + 32 :]
-    assert all(isinstance(p, ProcedureFacts) for _, p in decode(payload, facts=True)[1])
+    assert all(f.procedures == [] and f.counter is None for f in warm.files)  # no model kept, facts or whole
+    assert any(f.counter_id for f in warm.files)
 
 
 def test_an_entry_whose_facts_are_invalid_is_a_miss_for_validate(cache_home: Path, tmp_path: Path) -> None:
@@ -113,8 +109,8 @@ def test_an_entry_whose_facts_are_invalid_is_a_miss_for_validate(cache_home: Pat
     (target,) = entries(cache_home)
     head, whole = target.read_bytes()[len(MAGIC) + 32 :].split(b"\n")
     data = json.loads(head)
-    steps = [step for _, procedure in data["procedures"] for step in procedure["steps"] if step.get("covers")]
-    steps[0]["covers"] = ["Not A Slug"]
+    covers = [reference for reference in data["references"] if reference[3] is not None]  # [path, target, _, step]
+    covers[0][1] = "Not A Slug"
     cache = FileCache(default_cache_dir())
     assert cache.put(target.name, json.dumps(data).encode() + b"\n" + whole)  # signed: only the data is bad
     again, _ = check_inventory([path])
@@ -344,11 +340,7 @@ def test_entries_hold_json_data(cache_home: Path, generated: Path) -> None:
         assert not payload.startswith(b"\x80")  # a pickle's protocol byte
         head, whole = payload.split(b"\n")  # the facts, then the whole entry
         assert isinstance(json.loads(head), dict) and isinstance(json.loads(whole), dict)
-        assert {key for _, procedure in json.loads(head)["procedures"] for key in procedure} <= {
-            "id",
-            "attachments",
-            "steps",
-        }
+        assert set(json.loads(head)) == {"counter", "problems", "positions", "declared_ids", "count", "references"}
 
 
 def test_an_entry_with_invalid_data_is_a_miss(cache_home: Path, tmp_path: Path) -> None:

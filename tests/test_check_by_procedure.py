@@ -31,6 +31,7 @@ def facts(loaded: LoadedFile) -> tuple[object, ...]:
     return (
         [(str(p), p.procedure) for p in loaded.problems],
         loaded.counter,
+        loaded.counter_id,
         loaded.declared_ids,
         loaded.positions,
         loaded.references,

@@ -19,8 +19,8 @@ from bpr.analysis.results import Analysis
 from bpr.analysis.summary import summarise
 from bpr.cli.main import app
 from bpr.config import Config
+from bpr.inventory.enums import Measure
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import Measure
 
 ITEM_KEYS = {"procedure", "measure", "fy", "fixed"}
 KPI_KEYS = {"name", "target", "by_fy", "planned", "met"}

@@ -46,8 +46,8 @@ from bpr.export.diagram.overview import overview_source, rows_per_column
 from bpr.export.diagram.paper import MARGIN, fit_to_paper, smallest_font
 from bpr.export.diagram.render import batches, measure_diagrams
 from bpr.export.diagram.swimlane import swimlane_source
+from bpr.inventory.enums import Measure
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import Measure
 from bpr.inventory.vocabulary import LANE_LABELS
 from bpr.linebreak import wrap
 

@@ -28,7 +28,7 @@ from bpr.export.filenames import (
     too_long_for_windows,
     unique_stems,
 )
-from bpr.inventory.models import SLUG_PATTERN
+from bpr.inventory.enums import SLUG_PATTERN
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 

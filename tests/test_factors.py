@@ -25,8 +25,9 @@ from bpr.config import Config, OnlineConfig, ScoringConfig
 from bpr.export.workbook import write_workbook
 from bpr.export.workbook.method_sheet import settings
 from bpr.i18n import N_, phrase, translate
+from bpr.inventory.enums import Measure
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.models import Counter, Procedure
 
 from conftest import ROOT, load_script
 

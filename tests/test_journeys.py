@@ -12,8 +12,8 @@ from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis
 from bpr.cli.main import app
 from bpr.config import Config, load_config
+from bpr.inventory.enums import LifeEvent, Source
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import LifeEvent, Source
 
 from conftest import INVENTORIES
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bpr.analysis.journeys import Journey
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.config import Config, load_config
-from bpr.inventory.models import LifeEvent
+from bpr.inventory.enums import LifeEvent
 
 from conftest import INVENTORIES
 

@@ -27,9 +27,10 @@ from bpr.cli.main import app
 from bpr.config import ConfigError, load_config
 from bpr.i18n import set_language
 from bpr.inventory.loader import LoadTask, load_inventory, load_task, unpack_loaded
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.pydantic_errors import SAID_BY_TYPE, missing_field_finding
 from bpr.inventory.sources import read_bytes
-from bpr.inventory.yamlfile import YamlInputError, parse_yaml
+from bpr.inventory.yamlfile import parse_yaml
 
 from conftest import INVALID, invalid_cases
 

@@ -20,8 +20,9 @@ from bpr.analysis.scores import CANDIDATE_ORDER, hours_to_score
 from bpr.analysis.summary import summarise
 from bpr.config import CapacityConfig, Config, KpiTarget, RoadmapConfig, ScoringConfig, UptakeConfig
 from bpr.export.jsonout import score_json
+from bpr.inventory.enums import Measure
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.models import Counter, Procedure
 
 from conftest import ROOT
 

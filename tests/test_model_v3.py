@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from bpr.analysis.ranking import rank_procedures, score_procedure
 from bpr.analysis.roadmap import plan_roadmap
 from bpr.config import KpiTarget, RoadmapConfig, ScoringConfig
-from bpr.inventory.models import Counter, LegalLevel, Measure, Procedure
+from bpr.inventory.enums import LegalLevel, Measure
+from bpr.inventory.models import Counter, Procedure
 
 COUNTER = Counter(id="shimin", name="市民課", section="市民課")
 STEPS = [

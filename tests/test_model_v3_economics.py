@@ -21,7 +21,8 @@ from bpr.config import (
     StandardizationConfig,
     UptakeConfig,
 )
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Counter, Procedure
 
 COUNTER = Counter(id="shimin", name="市民課", section="市民課")
 # A visit with a 20-minute wait, a handwritten form of 10 minutes, and 5 minutes of reception.

@@ -8,7 +8,7 @@ import pytest
 
 from bpr.analysis.planned import planned_measures
 from bpr.analysis.results import Analysis
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 from conftest import INVENTORIES
 

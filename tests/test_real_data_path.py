@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.cli.main import app
 from bpr.config import Config
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 from bpr.survey.mapping import load_mapping
 from bpr.survey.national import NATIONAL_POPULATION
 

@@ -9,7 +9,8 @@ from bpr.analysis.roadmap import plan_roadmap
 from bpr.config import CapacityConfig, KpiTarget, RoadmapConfig, ScoringConfig
 from bpr.export.workbook.labels import kpi_status_label
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Counter, Procedure
 
 COUNTER = Counter(id="c", name="窓口", section="市民課")
 VISIT = {"actor": "citizen", "action": "write", "medium": "paper", "handwritten": True, "in_person": True, "effort": 15}

@@ -32,7 +32,7 @@ from bpr.export.workbook.styles import (
     measure_format,
 )
 from bpr.export.workbook.table import Column, Table, measure_rows
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 from conftest import ROOT, load_script
 

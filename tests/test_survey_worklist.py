@@ -16,8 +16,8 @@ from test_import_survey import SHARED_SURVEY, row, write_csv
 from typer.testing import CliRunner
 
 from bpr.cli.main import app
+from bpr.inventory.enums import FlowSource
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import FlowSource
 from bpr.inventory.records import Inventory
 from bpr.survey.sheets.export import make_worklist
 from bpr.survey.sheets.layout import FIRST_ROW, PROCEDURE_COLUMNS, PROCEDURE_SHEET

@@ -34,7 +34,7 @@ from bpr.export.tables.model import (
 from bpr.export.workbook import table as sheets
 from bpr.export.workbook import write_section_workbooks, write_workbook
 from bpr.export.workbook.shared_tables import KIND_FORMATS
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 from conftest import INVENTORIES
 

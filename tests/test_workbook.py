@@ -38,8 +38,8 @@ from bpr.export.workbook.labels import kpi_status_label
 from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import WRAPPED, header_footer_text, row_height, text_width, wrapped_lines
 from bpr.export.workbook.table import Column, Table, continuation_title, sheet_titles
+from bpr.inventory.enums import Measure
 from bpr.inventory.loader import load_inventory
-from bpr.inventory.models import Measure
 
 from conftest import ROOT
 

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from bpr.inventory.loader import load_text
-from bpr.inventory.yamlfile import MAX_INTEGER_DIGITS, YamlInputError, parse_yaml
+from bpr.inventory.problem import YamlInputError
+from bpr.inventory.yamlfile import MAX_INTEGER_DIGITS, parse_yaml
 
 
 def _findings(text: str) -> list[tuple[str, int, int]]:

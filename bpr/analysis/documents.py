@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bpr.analysis.results import ScoredProcedure
-from bpr.inventory.models import Payment, Source
+from bpr.inventory.enums import Payment, Source
 from bpr.inventory.vocabulary import PAYMENT_LABELS as PAYMENT_LABELS
 
 # The kind of document an attachment's name says, in the order they are tried.

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bpr.config import CostItem, ScoringConfig, StandardizationConfig
-from bpr.inventory.models import IdentityCheck, Measure, Procedure
+from bpr.inventory.enums import IdentityCheck, Measure
+from bpr.inventory.models import Procedure
 from bpr.names import compared_name
 
 # The logistic curve's steepness: it rises over `years` years, from about 5 % to 95 % of the way.

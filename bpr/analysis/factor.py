@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from bpr.analysis.results import Figures
 from bpr.config import ScoringConfig
 from bpr.i18n import Phrase
-from bpr.inventory.models import Measure, Procedure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Procedure
 
 
 class Acts(enum.StrEnum):

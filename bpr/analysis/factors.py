@@ -17,7 +17,8 @@ from bpr.analysis.factor import Acts, DocRow, Effect, Factor, MethodRow, Subject
 from bpr.analysis.labels import LEGAL_LEVEL_LABELS
 from bpr.config import ScoringConfig
 from bpr.i18n import N_, Phrase, phrase
-from bpr.inventory.models import IdentityCheck, LegalLevel, Measure, OnlineStatus, Payment, Procedure, Source
+from bpr.inventory.enums import IdentityCheck, LegalLevel, Measure, OnlineStatus, Payment, Source
+from bpr.inventory.models import Procedure
 
 # A rule with no level written (the 1.0 flag `in_person_required_by_law`) is said as 法令.
 _ANY_LAW = N_("a law")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bpr.analysis.expected import expect_flow
 from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.results import Figures
-from bpr.inventory.models import MINUTES_PER_DAY, Actor, Medium, Step
+from bpr.inventory.enums import Actor, Medium
+from bpr.inventory.models import MINUTES_PER_DAY, Step
 
 STAFF_ACTORS = frozenset({Actor.COUNTER, Actor.BACK_OFFICE})
 

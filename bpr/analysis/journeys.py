@@ -38,7 +38,7 @@ from bpr.analysis.figures import counter_wait_minutes, writes_by_hand
 from bpr.analysis.results import ScoredProcedure
 from bpr.config import JourneysConfig
 from bpr.i18n import N_, Listed, Phrase, phrase
-from bpr.inventory.models import Actor, LifeEvent
+from bpr.inventory.enums import Actor, LifeEvent
 from bpr.inventory.vocabulary import LIFE_EVENT_TITLES as JOURNEY_LABELS
 from bpr.names import compared_name, compared_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bpr.i18n import N_, Phrase
-from bpr.inventory.models import Channel, LegalLevel, Measure
+from bpr.inventory.enums import Channel, LegalLevel, Measure
 from bpr.inventory.vocabulary import CHANNEL_LABELS as CHANNEL_LABELS
 from bpr.inventory.vocabulary import LEGAL_LEVEL_LABELS as LEGAL_LEVEL_LABELS
 from bpr.inventory.vocabulary import MEASURE_LABELS as MEASURE_LABELS

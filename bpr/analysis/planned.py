@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bpr.analysis.results import MeasurePlan, Roadmap, RoadmapItem, Role, ScoredProcedure
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,9 @@ from bpr.analysis.economics import uptake_at
 from bpr.analysis.graph import build_process_graph
 from bpr.analysis.results import Roadmap, RoadmapItem, ScoredProcedure
 from bpr.config import QueueConfig, ScoringConfig
+from bpr.inventory.enums import Actor, Measure
 from bpr.inventory.flow import Flow
-from bpr.inventory.models import MINUTES_PER_DAY, Actor, Counter, Measure, Procedure, Step
+from bpr.inventory.models import MINUTES_PER_DAY, Counter, Procedure, Step
 from bpr.inventory.profiles import opening_minutes
 
 MONTHS = tuple(range(1, 13))

@@ -25,7 +25,8 @@ from bpr.analysis.scores import (
 )
 from bpr.config import ScoringConfig, StandardizationConfig
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Counter, Measure, OnlineStatus, Procedure
+from bpr.inventory.enums import Measure, OnlineStatus
+from bpr.inventory.models import Counter, Procedure
 
 
 def score_procedure(

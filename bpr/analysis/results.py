@@ -9,7 +9,8 @@ from functools import cached_property
 from typing import Any
 
 from bpr.i18n import Phrase
-from bpr.inventory.models import Counter, Measure, Procedure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Counter, Procedure
 from bpr.inventory.problem import Problem
 
 

@@ -24,7 +24,7 @@ from bpr.analysis.results import (
 from bpr.config import KpiTarget, RoadmapConfig, ScoringConfig, StandardizationConfig
 from bpr.fiscal import FiscalYear, current_fiscal_year
 from bpr.i18n import N_, Listed, Phrase, phrase
-from bpr.inventory.models import FlowSource, Measure, OnlineStatus
+from bpr.inventory.enums import FlowSource, Measure, OnlineStatus
 
 SCHEDULED = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)
 # The measures whose candidates come from the staff's minutes: none while the flows are skeletons.

@@ -15,7 +15,7 @@ from bpr.analysis.results import Analysis, RoadmapItem, ScoredProcedure, YearFig
 from bpr.analysis.roadmap import year_figures
 from bpr.analysis.summary import Summary, summarise
 from bpr.config import Config
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)
 

@@ -20,15 +20,8 @@ from bpr.analysis.graph import ProcessGraph
 from bpr.analysis.labels import channels_text, city_rule_text
 from bpr.analysis.results import CandidateStep, Figures
 from bpr.config import ScoringConfig
-from bpr.inventory.models import (
-    Action,
-    Actor,
-    Measure,
-    Medium,
-    OnlineStatus,
-    Procedure,
-    Source,
-)
+from bpr.inventory.enums import Action, Actor, Measure, Medium, OnlineStatus, Source
+from bpr.inventory.models import Procedure
 
 # Ties of expected hours go to the measure written first here.
 CANDIDATE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bpr.analysis.results import RoadmapItem, ScoredProcedure
-from bpr.inventory.models import Measure, Progress
+from bpr.inventory.enums import Measure, Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ def journeys(
     from bpr.analysis.pipeline import analyse_inventory
     from bpr.cli.common import load_or_exit
     from bpr.export.journeys_json import journeys_json
-    from bpr.inventory.models import LifeEvent
+    from bpr.inventory.enums import LifeEvent
 
     wanted = set(event or [])
     unknown = sorted(wanted - {e.value for e in LifeEvent})

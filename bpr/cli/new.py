@@ -72,7 +72,7 @@ def new(
     section: SectionOption = DEFAULT_SECTION,
 ) -> None:
     """Write a commented starter file COUNTER_ID.yaml for a new counter; it never overwrites a file."""
-    from bpr.inventory.models import SLUG_PATTERN
+    from bpr.inventory.enums import SLUG_PATTERN
 
     if not re.fullmatch(SLUG_PATTERN, counter_id):
         fail(

@@ -24,7 +24,7 @@ from bpr.cli import terminal_width, wrapped
 from bpr.export.workbook import labels
 from bpr.fiscal import fiscal_year
 from bpr.i18n import N_, _, ngettext
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 from bpr.textsafe import terminal_text
 
 MAX_SHORTFALL_LINES = 10

@@ -30,7 +30,8 @@ from bpr.diff.results import (
     VolumeMove,
 )
 from bpr.diff.sources import Source
-from bpr.inventory.models import Counter, Measure, OnlineStatus, Plan, Procedure, Progress
+from bpr.inventory.enums import Measure, OnlineStatus, Progress
+from bpr.inventory.models import Counter, Plan, Procedure
 from bpr.inventory.records import Inventory
 
 if TYPE_CHECKING:

@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 
 from bpr.i18n import N_, _
 from bpr.inventory.codes import severity_of
-from bpr.inventory.problem import Problem, Severity
+from bpr.inventory.problem import Problem, Severity, YamlInputError
 from bpr.inventory.sources import SUBMODULE, _check_size, decode_text, is_inventory_name, max_file_bytes
-from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
     from bpr.inventory.records import Inventory

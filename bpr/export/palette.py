@@ -8,7 +8,7 @@ own, so it cannot be mistaken for 対象外.
 
 from __future__ import annotations
 
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 # RRGGBB, without '#': openpyxl takes them so; DOT and CSS add the '#'.
 MEASURE_FILLS: dict[Measure, str] = {

@@ -26,14 +26,10 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-import pydantic
-import pydantic_core
-import ruamel.yaml
-
 import bpr
 from bpr.i18n import DOMAIN, LOCALE_DIR, current_language
 
-MAGIC = b"BPRCACHE4\n"
+MAGIC = b"BPRCACHE5\n"
 DIGEST_SIZE = 32
 NO_CACHE_ENV = "BPR_NO_CACHE"
 MAX_BYTES_ENV = "BPR_CACHE_MAX_BYTES"
@@ -122,32 +118,47 @@ def default_cache_dir() -> Path:
     return root / "bpr"
 
 
-def _clib_identity() -> str:
-    """Return what identifies the installed ruamel.yaml C parser: its file's size and time (a reinstall changes them).
+def _installed(name: str) -> str:
+    """Return what identifies an installed package without importing it: the name, size and time of its files.
 
-    Not its version through importlib.metadata: that import and the scan of sys.path cost a one-file
-    `bpr validate` a tenth of its start-up (docs/performance.md).
+    Not its version: importing pydantic, pydantic_core and ruamel.yaml for theirs cost a one-file `bpr validate`
+    a third of its start-up when every file is in the cache, and importlib.metadata a tenth (docs/performance.md).
+    A reinstall or an upgrade writes the files again, which changes their times.
     """
     import importlib.util
 
     try:
-        spec = importlib.util.find_spec("_ruamel_yaml")
-        found = os.stat(spec.origin if spec is not None and spec.origin else "")
-    except (ImportError, ValueError, OSError):
-        return "-"
-    return f"{found.st_size} {found.st_mtime_ns}"
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return f"{name} -"
+    if spec is None:
+        return f"{name} -"
+    folders = list(spec.submodule_search_locations or [])
+    if not folders and spec.origin:
+        folders = [os.path.dirname(spec.origin)]
+    found = []
+    for folder in folders:
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.is_file(follow_symlinks=False):
+                        stat = entry.stat(follow_symlinks=False)
+                        found.append(f"{entry.name} {stat.st_size} {stat.st_mtime_ns}")
+        except OSError:
+            found.append(f"{folder} unreadable")
+    if not spec.submodule_search_locations and spec.origin:  # a module of one file (the C parser): that file only
+        found = [item for item in found if item.startswith(os.path.basename(spec.origin) + " ")]
+    return f"{name} " + "|".join(sorted(found))
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
     """Return a digest of everything besides a file's bytes that decides its loading result."""
     digest = hashlib.sha256()
-    clib = _clib_identity()
     versions = (
         f"bpr {bpr.__version__}",
         f"python {sys.implementation.name} {sys.version_info[:3]}",
-        f"pydantic {pydantic.VERSION} {pydantic_core.__version__}",
-        f"ruamel.yaml {ruamel.yaml.__version__} {clib}",
+        *(_installed(name) for name in ("pydantic", "pydantic_core", "ruamel.yaml", "_ruamel_yaml")),
     )
     digest.update("\n".join(versions).encode())
     # An editable install changes without a version bump: the loader's own source is part of the key.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,20 +12,13 @@ from bpr.i18n import N_, _, ngettext
 from bpr.inventory.codes import severity_of
 from bpr.inventory.flow import build_flow
 from bpr.inventory.models import Counter, Procedure
-from bpr.inventory.problem import Problem, found
+from bpr.inventory.problem import Problem, YamlInputError, found
 from bpr.inventory.pydantic_errors import findings_from_error, missing_field_finding, unknown_field_message
 from bpr.inventory.records import LoadedFile
+from bpr.inventory.records import run_inventory_rules as run_inventory_rules  # lived here before
 from bpr.inventory.rules import RULES_BY_CODE
 from bpr.inventory.rules.base import PathKey, ProcedureContext, Reference, RuleFinding, references_of
-from bpr.inventory.yamlfile import (
-    ParsedYaml,
-    Positions,
-    StreamAbandonedError,
-    YamlInputError,
-    locate,
-    locate_in,
-    parse_yaml,
-)
+from bpr.inventory.yamlfile import ParsedYaml, Positions, StreamAbandonedError, locate, locate_in, parse_yaml
 
 TOP_LEVEL_FIELDS = ("version", "counter", "procedures")
 FLOW_CODES = frozenset({"no-end", "endless-loop", "unreachable-step", "rework-loop"})
@@ -43,9 +36,22 @@ def procedure_rules(text: str | None) -> list[tuple[str, Callable[[ProcedureCont
     A rule with `applies_to_file(text)` is asked once per file whether the file's text may hold what it looks
     for; without the text (None) every rule runs.
     """
+    return _rules_with("check_procedure", text)
+
+
+def counter_rules(text: str | None) -> list[tuple[str, Callable[[Counter], Iterator[RuleFinding]]]]:
+    """Return the rules to run on a file's valid counter (`check_counter`), asked as `procedure_rules` are.
+
+    A counter is one file's own: its findings are stored with the file's other problems (and cached with
+    them), not found again across files on every run.
+    """
+    return _rules_with("check_counter", text)
+
+
+def _rules_with(hook: str, text: str | None) -> list[tuple[str, Any]]:
     chosen = []
     for code, rule in RULES_BY_CODE.items():
-        check = getattr(rule, "check_procedure", None)
+        check = getattr(rule, hook, None)
         applies = getattr(rule, "applies_to_file", None)
         if check is not None and (text is None or applies is None or applies(text)):
             chosen.append((code, check))
@@ -134,6 +140,9 @@ class FileChecker:
             return None
         if isinstance(result, Counter):
             self.loaded.counter = result
+            for code, check in counter_rules(self.text):
+                for finding in check(result):
+                    self.add(code, finding)
         return result
 
     def _run_procedure_rules(self, index: int, procedure: Procedure) -> None:
@@ -273,7 +282,13 @@ def _check_text(text: str, display: str, by_procedure: bool) -> LoadedFile:
     if sink is not None:
         loaded.problems.extend(sink.problems)
         if checker.procedures_checked:
-            loaded.valid_count, loaded.kept_references = sink.valid_count, sink.references
+            loaded = dataclasses.replace(
+                loaded,
+                counter=None,
+                kept_counter_id=loaded.counter_id,
+                valid_count=sink.valid_count,
+                kept_references=sink.references,
+            )
         else:
             loaded = dataclasses.replace(loaded.facts_only(), problems=loaded.problems)
     loaded.problems.sort()
@@ -296,8 +311,8 @@ def unreadable(display: str, exc: YamlInputError) -> LoadedFile:
 
 def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
     """Keep the positions that the cross-file rules report, so the node tree can be dropped."""
-    # The counter's id (duplicate-id) and its texts (placeholder) are reported by cross-file rules.
-    paths: list[PathKey] = [("counter", key) for key in ("id", "name", "section", "department", "location")]
+    # The counter's id is reported by a cross-file rule (duplicate-id).
+    paths: list[PathKey] = [("counter", "id")]
     raw = document.data.get("procedures") if isinstance(document.data, dict) else None
     if isinstance(raw, list):
         for index, item in enumerate(raw):
@@ -313,15 +328,3 @@ def _record_positions(loaded: LoadedFile, document: ParsedYaml) -> None:
                 paths.append(("procedures", index, "steps", number, "covers", position))
     for path in paths:
         loaded.positions[path] = locate(document, path)
-
-
-def run_inventory_rules(files: Sequence[LoadedFile]) -> None:
-    """Run the cross-file rules and add their problems to the files they concern."""
-    for code, rule in RULES_BY_CODE.items():
-        check = getattr(rule, "check_inventory", None)
-        if check is None:
-            continue
-        for loaded, finding in check(files):
-            loaded.problems.append(loaded.problem(code, finding))
-    for loaded in files:
-        loaded.problems.sort()

@@ -26,10 +26,9 @@ from bpr.i18n import _
 from bpr.inventory.checker import unreadable
 from bpr.inventory.codes import severity_of
 from bpr.inventory.loader import FileBytes, unreadable_folder
-from bpr.inventory.problem import Problem
+from bpr.inventory.problem import Problem, YamlInputError
 from bpr.inventory.records import LoadedFile
 from bpr.inventory.sources import SUBMODULE, _check_size, is_inventory_name, max_file_bytes
-from bpr.inventory.yamlfile import YamlInputError
 
 _REGULAR_MODES = ("100644", "100755")
 _SYMLINK_MODE = "120000"

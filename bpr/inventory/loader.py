@@ -9,26 +9,19 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bpr.collector import collector_paused
 from bpr.i18n import _, current_language, phrase_from_data, set_language
-from bpr.inventory.checker import check_text, load_text, run_inventory_rules, unreadable
 from bpr.inventory.codes import severity_of
-from bpr.inventory.packing import (
-    FactsParts,
-    Parts,
-    decode,
-    encode,
-    pack,
-    pack_facts,
-    share_equal_values,
-    unpack,
-    unpack_facts,
-)
-from bpr.inventory.problem import Problem, Severity
-from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file
+from bpr.inventory.facts import FactsParts, PackedProblem, decode_facts, pack_facts, unpack_facts
+from bpr.inventory.problem import Problem, Severity, YamlInputError
+from bpr.inventory.records import Inventory, LoadedFile, as_inventory_file, run_inventory_rules
 from bpr.inventory.sources import decode_text, read_bytes, read_text
-from bpr.inventory.yamlfile import YamlInputError
 
 if TYPE_CHECKING:
     from bpr.inventory.cache import FileCache
+    from bpr.inventory.packing import Parts
+
+# Parsing (`bpr.inventory.checker`) and the whole entries (`bpr.inventory.packing`) are imported where a file is
+# parsed or a whole entry read: a `bpr validate` that finds every file in the cache reads only their facts
+# (`bpr.inventory.facts`), and imports neither pydantic nor the models.
 
 # The records and the checker lived here before: their names stay importable from the loader.
 __all__ = [
@@ -56,10 +49,21 @@ def load_file(path: Path, display: str) -> LoadedFile:
 
 def check_file(path: Path, display: str) -> LoadedFile:
     """Read and check one file a procedure at a time, keeping what validate reports (`check_text`); never raises."""
+    from bpr.inventory.checker import check_text
+
     return _read_then(path, display, check_text)
 
 
+def load_text(text: str, display: str) -> LoadedFile:
+    """Parse and validate the text of one file shown as `display`; never raises for bad input (see the checker)."""
+    from bpr.inventory.checker import load_text as checked
+
+    return checked(text, display)
+
+
 def _read_then(path: Path, display: str, then: Callable[[str, str], LoadedFile]) -> LoadedFile:
+    from bpr.inventory.checker import unreadable
+
     try:
         text = read_text(path)
     except YamlInputError as exc:
@@ -69,6 +73,8 @@ def _read_then(path: Path, display: str, then: Callable[[str, str], LoadedFile])
 
 def _load_bytes(raw: bytes, display: str) -> LoadedFile:
     """Decode, parse and validate a file's bytes, as `load_file` does a file's; never raises for bad input."""
+    from bpr.inventory.checker import unreadable
+
     try:
         text = decode_text(raw)
     except YamlInputError as exc:
@@ -325,6 +331,7 @@ def _load_and_store(task: LoadTask) -> LoadedFile:
     if task.cache_root is None or raw is None or text is None or not _cacheable(loaded):
         return loaded
     from bpr.inventory.cache import FileCache
+    from bpr.inventory.packing import encode
 
     cache = FileCache(task.cache_root)
     cache.put(cache.key(raw), encode(_parts_of(loaded)))
@@ -333,46 +340,79 @@ def _load_and_store(task: LoadTask) -> LoadedFile:
 
 def pack_loaded(loaded: LoadedFile) -> bytes:
     """Return a file's loading result as bytes for the parent process, not depending on its display path."""
+    from bpr.inventory.packing import pack
+
     return pack(_parts_of(loaded))
 
 
 def unpack_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the file that `pack_loaded` packed, shown as `display`; raise ValueError when the payload is not one."""
+    from bpr.inventory.packing import unpack
+
     return _loaded_from_parts(unpack(payload), display)
 
 
 def _facts_parts_of(loaded: LoadedFile) -> FactsParts:
     facts = loaded.facts_only()
-    counter, _, problems, positions, declared_ids = _parts_of(dataclasses.replace(facts, problems=loaded.problems))
-    return counter, problems, positions, declared_ids, facts.procedure_count, facts.references
+    return (
+        facts.counter_id,
+        _packed_problems(loaded.problems),
+        facts.positions,
+        facts.declared_ids,
+        facts.procedure_count,
+        facts.references,
+    )
 
 
 def unpack_facts_loaded(payload: bytes, display: str) -> LoadedFile:
     """Return the facts and problems of a file that a worker packed with `pack_facts`, shown as `display`."""
-    counter, problems, positions, declared_ids, count, references = unpack_facts(payload)
-    loaded = _loaded_from_parts((counter, [], problems, positions, declared_ids), display)
-    return dataclasses.replace(loaded, valid_count=count, kept_references=references)
+    return _facts_file(unpack_facts(payload), display)
+
+
+def _facts_file(parts: FactsParts, display: str) -> LoadedFile:
+    """Return a file that holds only its facts and problems (as `LoadedFile.facts_only` with its problems)."""
+    counter_id, problems, positions, declared_ids, count, references = parts
+    return LoadedFile(
+        display,
+        None,
+        [],
+        _problems_from(problems, display),
+        positions,
+        declared_ids,
+        valid_count=count,
+        kept_references=references,
+        kept_counter_id=counter_id,
+    )
 
 
 def decode_entry(payload: bytes, display: str, share: bool = True, facts: bool = False) -> LoadedFile:
     """Return the file of a cache entry, shown as `display`; raise ValueError when the entry is not valid data.
 
-    With `facts`, its procedures are only what the cross-file rules read (`ProcedureFacts`): for `facts_only`.
+    With `facts`, only the entry's first line is read, and the file holds only its facts (`_facts_file`).
     """
-    loaded = _loaded_from_parts(decode(payload, facts), display)
-    if share and not facts:
+    if facts:
+        head, newline, _whole = payload.partition(b"\n")
+        if not newline:
+            raise ValueError("not a cache entry")
+        return _facts_file(decode_facts(head), display)
+    from bpr.inventory.packing import decode
+
+    loaded = _loaded_from_parts(decode(payload), display)
+    if share:
         _share(loaded)
     return loaded
 
 
 def _share(loaded: LoadedFile) -> None:
     """Make the equal values of a file's models one object each (a third of a warm load's time, half its memory)."""
+    from bpr.inventory.packing import share_equal_values
+
     share_equal_values([loaded.counter] if loaded.counter is not None else [])
     share_equal_values(procedure for _, procedure in loaded.procedures)
 
 
-def _parts_of(loaded: LoadedFile) -> Parts:
-    problems = [
+def _packed_problems(problems: list[Problem]) -> list[PackedProblem]:
+    return [
         (
             p.line,
             p.column,
@@ -382,20 +422,26 @@ def _parts_of(loaded: LoadedFile) -> Parts:
             p.procedure,
             None if p.phrase is None else p.phrase.to_data(),
         )
-        for p in loaded.problems
+        for p in problems
     ]
-    return loaded.counter, loaded.procedures, problems, loaded.positions, loaded.declared_ids
+
+
+def _problems_from(packed: list[PackedProblem], display: str) -> list[Problem]:
+    return [
+        Problem(
+            display, line, column, Severity(level), code, text, owner, phrase=phrase_from_data(data) if data else None
+        )
+        for line, column, level, code, text, owner, data in packed
+    ]
+
+
+def _parts_of(loaded: LoadedFile) -> Parts:
+    return loaded.counter, loaded.procedures, _packed_problems(loaded.problems), loaded.positions, loaded.declared_ids
 
 
 def _loaded_from_parts(parts: Parts, display: str) -> LoadedFile:
     counter, procedures, problems, positions, declared_ids = parts
-    found = [
-        Problem(
-            display, line, column, Severity(level), code, text, owner, phrase=phrase_from_data(data) if data else None
-        )
-        for line, column, level, code, text, owner, data in problems
-    ]
-    return LoadedFile(display, counter, procedures, found, positions, declared_ids)
+    return LoadedFile(display, counter, procedures, _problems_from(problems, display), positions, declared_ids)
 
 
 def _cacheable(loaded: LoadedFile) -> bool:

@@ -18,11 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bpr.inventory.models import Counter, Procedure, Slug, Text
-from bpr.inventory.rules.base import PathKey, Reference
+from bpr.inventory.facts import PackedProblem, encode_facts
+from bpr.inventory.models import Counter, Procedure
+from bpr.inventory.rules.base import PathKey, references_of
 
-# line, column, severity, code, message as said, procedure, and a rule's phrase as data (Phrase.to_data).
-PackedProblem = tuple[int, int, str, str, str, str | None, dict[str, Any] | None]
 Parts = tuple[
     Counter | None, list[tuple[int, Procedure]], list[PackedProblem], dict[PathKey, tuple[int, int]], dict[int, str]
 ]
@@ -74,43 +73,11 @@ class _Entry(BaseModel):
     declared_ids: dict[int, str]
 
 
-class _ReadOnly(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _StepFacts(_ReadOnly):
-    id: Slug
-    covers: list[Slug] | None = None
-
-
-class _AttachmentFacts(_ReadOnly):
-    name: Text
-    procedure: Slug | None = None
-
-
-class ProcedureFacts(_ReadOnly):
-    """What the cross-file rules read of a procedure (`references_of`): its id and its names of other procedures.
-
-    `bpr validate` reads a cache entry this way: the rest of each procedure is skipped, not built into models
-    (two thirds of a warm run's time). What it reads is still checked by the same types as the models'.
-    """
-
-    id: Slug
-    attachments: list[_AttachmentFacts] = []
-    steps: list[_StepFacts]
-
-
-class _FactsEntry(_Entry):
-    model_config = ConfigDict(extra="forbid")
-
-    procedures: list[tuple[int, ProcedureFacts]]  # type: ignore[assignment]
-
-
 def encode(parts: Parts) -> bytes:
     """Return the parts of a loaded file as JSON: the file's facts on the first line, then the whole entry.
 
     The whole entry holds each model with only the fields its file gave, so validating it again rebuilds the
-    same models. The first line holds the same entry with each procedure reduced to its `ProcedureFacts`: a
+    same models. The first line holds what the cross-file rules read of the file (`bpr.inventory.facts`): a
     run that keeps only the facts (`bpr validate`) reads that line and not the rest (JSON has no raw line break).
     """
     counter, procedures, problems, positions, declared_ids = parts
@@ -118,39 +85,18 @@ def encode(parts: Parts) -> bytes:
     entry = _Entry.model_construct(
         counter=counter, procedures=procedures, problems=problems, positions=places, declared_ids=declared_ids
     )
-    facts = _FactsEntry.model_construct(
-        counter=counter,
-        procedures=[(index, _facts_of(procedure)) for index, procedure in procedures],
-        problems=problems,
-        positions=places,
-        declared_ids=declared_ids,
-    )
-    return (
-        facts.model_dump_json(exclude_unset=True).encode() + b"\n" + entry.model_dump_json(exclude_unset=True).encode()
-    )
+    counter_id = counter.id if counter is not None else None
+    facts = (counter_id, problems, positions, declared_ids, len(procedures), references_of(procedures))
+    return encode_facts(facts) + b"\n" + entry.model_dump_json(exclude_unset=True).encode()
 
 
-def _facts_of(procedure: Procedure) -> ProcedureFacts:
-    return ProcedureFacts.model_construct(
-        id=procedure.id,
-        attachments=[
-            _AttachmentFacts.model_construct(name=a.name, procedure=a.procedure) for a in procedure.attachments
-        ],
-        steps=[_StepFacts.model_construct(id=step.id, covers=step.covers) for step in procedure.steps],
-    )
-
-
-def decode(payload: bytes, facts: bool = False) -> Parts:
-    """Return the parts that `encode` encoded; raise ValueError when the payload is not a valid entry.
-
-    With `facts`, only the first line is read, and each procedure is a `ProcedureFacts`, not a `Procedure`:
-    for a run that keeps only the facts.
-    """
-    head, newline, whole = payload.partition(b"\n")
+def decode(payload: bytes) -> Parts:
+    """Return the parts of the whole entry that `encode` encoded; raise ValueError when it is not a valid entry."""
+    _head, newline, whole = payload.partition(b"\n")
     if not newline:
         raise ValueError("not a cache entry")
     try:
-        entry = _FactsEntry.model_validate_json(head) if facts else _Entry.model_validate_json(whole)
+        entry = _Entry.model_validate_json(whole)
     except ValidationError as exc:
         raise ValueError("not a cache entry") from exc
     positions = {tuple(path): (line, column) for path, line, column in entry.positions}
@@ -160,38 +106,6 @@ def decode(payload: bytes, facts: bool = False) -> Parts:
 def pack(parts: Parts) -> bytes:
     """Return the parts of a loaded file as bytes for the parent process (never for the disk)."""
     return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-# What a worker sends of a file for a run that keeps its facts only (`LoadedFile.facts_only`): the counter,
-# the problems, the positions, the declared ids, how many procedures are valid and their references.
-FactsParts = tuple[
-    Counter | None, list[PackedProblem], dict[PathKey, tuple[int, int]], dict[int, str], int, list[Reference]
-]
-
-
-def pack_facts(parts: FactsParts) -> bytes:
-    """Return a file's facts as bytes for the parent process (never for the disk)."""
-    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def unpack_facts(payload: bytes) -> FactsParts:
-    """Return the facts that `pack_facts` packed; raise ValueError when they are something else."""
-    parts: Any = pickle.loads(payload)
-    if not (isinstance(parts, tuple) and len(parts) == 6):
-        raise ValueError("not packed facts")
-    counter, problems, positions, declared_ids, count, references = parts
-    if not (
-        (counter is None or isinstance(counter, Counter))
-        and isinstance(problems, list)
-        and all(isinstance(item, tuple) and len(item) == 7 for item in problems)
-        and isinstance(positions, dict)
-        and isinstance(declared_ids, dict)
-        and isinstance(count, int)
-        and isinstance(references, list)
-        and all(isinstance(item, Reference) for item in references)
-    ):
-        raise ValueError("not packed facts")
-    return counter, problems, positions, declared_ids, count, references
 
 
 def unpack(payload: bytes) -> Parts:

@@ -71,3 +71,14 @@ def count_by_severity(problems: list[Problem]) -> tuple[int, int]:
     """Return (errors, warnings) in a list of problems."""
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     return errors, len(problems) - errors
+
+
+class YamlInputError(Exception):
+    """A file that cannot be read as a YAML mapping at all (the message in the language of the run)."""
+
+    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column

@@ -1,14 +1,22 @@
-"""The records of loading: one loaded file, and the inventory of every loaded file."""
+"""The records of loading: one loaded file, and the inventory of every loaded file.
+
+The models are only their types here: a file checked from the cache (`facts_only`) holds none, and
+`bpr validate` then imports no pydantic.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bpr.inventory.codes import apply_severities, severity_of
-from bpr.inventory.models import Counter, InventoryFile, Procedure
 from bpr.inventory.problem import Problem, found
+from bpr.inventory.rules import RULES_BY_CODE
 from bpr.inventory.rules.base import PathKey, Reference, RuleFinding, references_of
+
+if TYPE_CHECKING:
+    from bpr.inventory.models import Counter, InventoryFile, Procedure
 
 
 @dataclass
@@ -28,6 +36,13 @@ class LoadedFile:
     valid_count: int | None = None
     # The names of other procedures, when `procedures` no longer holds them (facts_only).
     kept_references: list[Reference] | None = None
+    # The valid counter's id, when `counter` no longer holds the counter (facts_only).
+    kept_counter_id: str | None = None
+
+    @property
+    def counter_id(self) -> str | None:
+        """Return the id of the file's counter when it is valid, else None."""
+        return self.counter.id if self.counter is not None else self.kept_counter_id
 
     @property
     def references(self) -> list[Reference]:
@@ -54,19 +69,20 @@ class LoadedFile:
     def facts_only(self) -> LoadedFile:
         """Return what the cross-file rules read of this file, and no more: what a streamed run keeps of each file.
 
-        The counter, every declared id, the names of other procedures (`references`) and the positions the
-        rules report; no procedure model. The file's own problems are not kept: the streamed run has taken them.
+        The counter's id, every declared id, the names of other procedures (`references`) and the positions the
+        rules report; no model. The file's own problems are not kept: the streamed run has taken them.
         """
         # The positions are those the cross-file rules report already (checker._record_positions).
         return LoadedFile(
             self.path,
-            self.counter,
+            None,
             [],
             [],
             self.positions,
             self.declared_ids,
             self.procedure_count,
             self.references,
+            self.counter_id,
         )
 
 
@@ -97,8 +113,22 @@ class Inventory:
 
 def as_inventory_file(loaded: LoadedFile) -> InventoryFile | None:
     """Return the whole-file model when every part of the file is valid."""
+    from bpr.inventory.models import InventoryFile
+
     if loaded.counter is None or not loaded.procedures:
         return None
     return InventoryFile.model_construct(
         version=1, counter=loaded.counter, procedures=[p for _, p in loaded.procedures]
     )
+
+
+def run_inventory_rules(files: Sequence[LoadedFile]) -> None:
+    """Run the cross-file rules and add their problems to the files they concern."""
+    for code, rule in RULES_BY_CODE.items():
+        check = getattr(rule, "check_inventory", None)
+        if check is None:
+            continue
+        for loaded, finding in check(files):
+            loaded.problems.append(loaded.problem(code, finding))
+    for loaded in files:
+        loaded.problems.sort()

@@ -17,32 +17,34 @@ from typing import Any
 from pydantic import BaseModel
 
 from bpr.inventory import vocabulary as V
-from bpr.inventory.models import (
+from bpr.inventory.enums import (
     Action,
     Actor,
-    Attachment,
-    Branch,
     Channel,
-    Counter,
-    Fee,
     FlowSource,
     IdentityCheck,
-    InventoryFile,
     Kind,
     LegalLevel,
     LifeEvent,
     Measure,
     Medium,
-    Online,
     OnlineStatus,
     Payment,
+    Progress,
+    SharedWith,
+    Source,
+)
+from bpr.inventory.models import (
+    Attachment,
+    Branch,
+    Counter,
+    Fee,
+    InventoryFile,
+    Online,
     Plan,
     PlanActual,
     PlanCost,
     Procedure,
-    Progress,
-    SharedWith,
-    Source,
     Step,
     SurveyAnswer,
 )

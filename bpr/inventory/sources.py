@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bpr.i18n import N_, _, ngettext
-from bpr.inventory.yamlfile import YamlInputError
+from bpr.inventory.problem import YamlInputError
 
 _BOM = "\ufeff"
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.

@@ -9,7 +9,7 @@ label in each table, and no other module to a table of its own.
 
 from __future__ import annotations
 
-from bpr.inventory.models import (
+from bpr.inventory.enums import (
     Action,
     Actor,
     Channel,

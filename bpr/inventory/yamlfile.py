@@ -25,6 +25,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.reader import ReaderError
 
 from bpr.i18n import N_, _
+from bpr.inventory.problem import YamlInputError  # defined apart from ruamel.yaml; importable from here too
 
 try:  # ruamel.yaml.clib: the C parser; without it (a broken install) the pure-Python parser, several times slower
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
@@ -59,17 +60,6 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _EMPTY_MESSAGE = N_("is empty: an inventory file needs 'version', 'counter' and 'procedures'")
 
 PathKey = tuple[str | int, ...]
-
-
-class YamlInputError(Exception):
-    """A file that cannot be read as a YAML mapping at all (the message in the language of the run)."""
-
-    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 @dataclass(frozen=True, slots=True)

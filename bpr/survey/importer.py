@@ -21,9 +21,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from bpr.i18n import _
-from bpr.inventory.models import SharedWith, Step, SurveyAnswer
+from bpr.inventory.enums import SharedWith
+from bpr.inventory.models import Step, SurveyAnswer
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.sources import iter_yaml_files, read_text
-from bpr.inventory.yamlfile import YamlInputError, parse_yaml
+from bpr.inventory.yamlfile import parse_yaml
 from bpr.survey.mapping import Mapping, NotHandledRule
 from bpr.survey.national import (
     ID_COLUMN,

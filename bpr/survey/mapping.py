@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 
 from bpr.config import ConfigError
 from bpr.i18n import _
-from bpr.inventory.models import SLUG_PATTERN
-from bpr.inventory.problem import Problem, Severity, found
+from bpr.inventory.enums import SLUG_PATTERN
+from bpr.inventory.problem import Problem, Severity, YamlInputError, found
 from bpr.inventory.pydantic_errors import findings_from_error
 from bpr.inventory.sources import read_text
-from bpr.inventory.yamlfile import ParsedYaml, YamlInputError, locate, parse_yaml
+from bpr.inventory.yamlfile import ParsedYaml, locate, parse_yaml
 from bpr.names import compared_name
 
 Text = Annotated[str, StringConstraints(strict=True, min_length=1)]

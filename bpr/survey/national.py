@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bpr.inventory.models import MAX_ANNUAL_VOLUME, MAX_WAIT_MINUTES, Channel, LifeEvent, SharedWith, SurveyAnswer
+from bpr.inventory.enums import Channel, LifeEvent, SharedWith
+from bpr.inventory.models import MAX_ANNUAL_VOLUME, MAX_WAIT_MINUTES, SurveyAnswer
 from bpr.survey.yamldoc import duration_text
 
 NATIONAL_POPULATION = 124_500_000

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bpr.i18n import _, ngettext
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.sources import read_bytes
-from bpr.inventory.yamlfile import YamlInputError
 from bpr.names import compared_name
 from bpr.survey.xlsxguard import ArchiveTooLarge, check_archive
 

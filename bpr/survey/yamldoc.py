@@ -33,8 +33,9 @@ from ruamel.yaml.tokens import CommentToken
 from bpr.export.filenames import safe_stem
 from bpr.i18n import _
 from bpr.inventory.models import Attachment, Counter, Fee, Online, Plan, Procedure, Step, SurveyAnswer
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.sources import read_text
-from bpr.inventory.yamlfile import YamlInputError, parse_yaml
+from bpr.inventory.yamlfile import parse_yaml
 from bpr.survey.emit import counter_file_text, scalar
 
 PROCEDURE_FIELDS: tuple[str, ...] = tuple(Procedure.model_fields)

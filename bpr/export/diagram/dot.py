@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from bpr.export import palette
 from bpr.export.palette import css
-from bpr.inventory.models import Actor, Measure, Medium, Step
+from bpr.inventory.enums import Actor, Measure, Medium
+from bpr.inventory.models import Step
 from bpr.inventory.vocabulary import MEDIUM_DIAGRAM_LABELS
 from bpr.linebreak import wrap
 

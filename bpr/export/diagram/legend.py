@@ -26,7 +26,7 @@ from bpr.export.diagram.dot import (
     text,
     text_width,
 )
-from bpr.inventory.models import Medium
+from bpr.inventory.enums import Medium
 from bpr.inventory.vocabulary import MEDIUM_DIAGRAM_LABELS
 
 MEDIUM_ORDER = (Medium.PAPER, Medium.ELECTRONIC, Medium.VERBAL, Medium.NONE)

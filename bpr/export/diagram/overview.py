@@ -26,7 +26,8 @@ from bpr.export.diagram.dot import (
     text,
 )
 from bpr.export.diagram.title import MEASURE_ORDER, NATIONAL_MARK, plan_text
-from bpr.inventory.models import Counter, Measure
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Counter
 
 COLUMN_ORDER = MEASURE_ORDER
 MIN_ROWS = 10

@@ -56,7 +56,8 @@ from bpr.export.diagram.dot import (
 from bpr.export.diagram.slidenotes import NOTES, detour_marks, notes_table
 from bpr.export.diagram.slidepart import SlidePart
 from bpr.export.presentation import counter_label
-from bpr.inventory.models import Medium, Step
+from bpr.inventory.enums import Medium
+from bpr.inventory.models import Step
 from bpr.inventory.vocabulary import LANE_LABELS
 
 NAME_SIZE = 14  # a step's name

@@ -32,7 +32,8 @@ from bpr.export.diagram.dot import (
     visible,
 )
 from bpr.export.diagram.legend import MEDIUM_ORDER
-from bpr.inventory.models import Medium, Step
+from bpr.inventory.enums import Medium
+from bpr.inventory.models import Step
 from bpr.inventory.vocabulary import LANE_LABELS, MEDIUM_DIAGRAM_LABELS
 
 if TYPE_CHECKING:

@@ -51,8 +51,9 @@ from bpr.export.diagram.dot import (
 )
 from bpr.export.diagram.legend import REWORK_LABEL, Drawn, legend_table
 from bpr.export.diagram.title import swimlane_title
+from bpr.inventory.enums import Actor, Medium
 from bpr.inventory.flow import Flow
-from bpr.inventory.models import Actor, Medium, Step
+from bpr.inventory.models import Step
 from bpr.inventory.vocabulary import LANE_LABELS
 from bpr.linebreak import display_width
 

@@ -31,7 +31,7 @@ from bpr.export.diagram.dot import (
 )
 from bpr.export.presentation import counter_label
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 # The measures in the order the overview's columns show them.
 MEASURE_ORDER = (Measure.ONLINE, Measure.RPA, Measure.AI_OCR, Measure.BPR, Measure.NONE)

@@ -35,7 +35,7 @@ from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
 from bpr.export.report.tables import chip, html_table
 from bpr.export.tables.priority import SECTION_LIST, priority_table
 from bpr.export.workbook.scope import Scope as WorkbookScope
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 from bpr.inventory.vocabulary import LIFE_EVENT_TITLES
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from bpr.analysis.summary import staff_fte, staff_thousand_yen
 from bpr.export.presentation import counter_label, recommendation_label, warning_lines
 from bpr.export.report.pages import ROLE_LABELS
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Attachment, Measure, Step
+from bpr.inventory.enums import Measure
+from bpr.inventory.models import Attachment, Step
 from bpr.inventory.vocabulary import (
     ACTOR_LABELS,
     IDENTITY_CHECK_LABELS,

@@ -35,7 +35,7 @@ from bpr.export.tables.overview import (
 from bpr.export.workbook.first_page import ROLE_NAMES
 from bpr.export.workbook.labels import added_measures, hides_kpi_warning, kpi_status_label
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 from bpr.inventory.vocabulary import progress_label
 
 TOP = 10

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 
 class Kind(Enum):

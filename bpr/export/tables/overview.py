@@ -14,7 +14,7 @@ from bpr.analysis.summary import Summary, staff_fte, staff_thousand_yen
 from bpr.export.tables.model import Column, Kind, Link, Marked, MeasureMark, Role, Row, Status, Table
 from bpr.export.workbook import labels
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 STEADY = "定着後 (1年あたり)"
 TOTAL = "合計"

@@ -23,7 +23,7 @@ from bpr.export.workbook.styles import (
 )
 from bpr.export.workbook.table import REPEATED, Column, Folded, Row, Styled, Table
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 TITLE = "AI-OCR・RPA候補"
 MEASURES = (Measure.RPA, Measure.AI_OCR)

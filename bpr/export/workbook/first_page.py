@@ -17,7 +17,7 @@ from bpr.export.workbook.scope import Scope
 from bpr.export.workbook.styles import LABEL, NUMBER, PERSON, WRAPPED, CellFormat, measure_format
 from bpr.export.workbook.writer import SheetWriter
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 
 @dataclass(frozen=True)

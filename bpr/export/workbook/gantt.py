@@ -26,7 +26,7 @@ from bpr.export.workbook.styles import (
 )
 from bpr.export.workbook.table import Column, Row, Styled, Table
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 from bpr.inventory.vocabulary import progress_label
 
 TITLE = "ロードマップ"

@@ -40,7 +40,7 @@ from bpr.export.workbook.styles import (
 )
 from bpr.export.workbook.writer import SheetWriter, write_composed
 from bpr.fiscal import reiwa
-from bpr.inventory.models import Channel, FlowSource
+from bpr.inventory.enums import Channel, FlowSource
 
 SHEET_TITLE = "概要"
 # 171 units print on A4 landscape at 81 % (paper.py): 10 pt text at 8 pt or more on paper. Column A is

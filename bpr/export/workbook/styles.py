@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bpr.export.celltext import spreadsheet_text
 from bpr.export.openpyxl_adapter import style_array, style_index
 from bpr.export.palette import FIXED_BORDER, MEASURE_FILLS
-from bpr.inventory.models import Measure
+from bpr.inventory.enums import Measure
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell

@@ -1,15 +1,21 @@
-"""What a rule receives and what it yields."""
+"""What a rule receives and what it yields.
+
+Nothing here imports pydantic or the models at run time (only their types, for the checkers): the cross-file
+rules run on what `bpr validate` reads from the cache, which builds no model.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bpr.i18n import N_, Phrase, phrase, say
-from bpr.inventory.flow import Flow
-from bpr.inventory.models import Counter, Procedure
+
+if TYPE_CHECKING:
+    from bpr.inventory.flow import Flow
+    from bpr.inventory.models import Counter, Procedure
 
 PathKey = tuple[str | int, ...]
 
@@ -65,8 +71,8 @@ class FileFacts(Protocol):
     """What a cross-file rule reads of each loaded file (`bpr/inventory/records.py`'s LoadedFile has it)."""
 
     @property
-    def counter(self) -> Counter | None:
-        """The file's counter, when valid."""
+    def counter_id(self) -> str | None:
+        """The id of the file's counter, when the counter is valid."""
         ...
 
     @property

@@ -38,8 +38,8 @@ def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFin
     counters: dict[str, str] = {}
     procedures: dict[str, str] = {}
     for loaded in files:
-        if loaded.counter is not None:
-            first = counters.setdefault(loaded.counter.id, loaded.where(("counter", "id")))
+        if loaded.counter_id is not None:
+            first = counters.setdefault(loaded.counter_id, loaded.where(("counter", "id")))
             if first != loaded.where(("counter", "id")):
                 yield (
                     loaded,
@@ -47,7 +47,7 @@ def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFin
                         ("counter", "id"),
                         phrase(
                             N_("counter id '{counter}' is already used at {first}"),
-                            counter=loaded.counter.id,
+                            counter=loaded.counter_id,
                             first=first,
                         ),
                     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bpr.i18n import N_, Named, phrase
-from bpr.inventory.models import Actor, OnlineStatus
+from bpr.inventory.enums import Actor, OnlineStatus
 from bpr.inventory.problem import Severity
 from bpr.inventory.rules.base import ProcedureContext, RuleFinding
 

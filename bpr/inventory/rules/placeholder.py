@@ -10,13 +10,15 @@ Passes: ``name: 住民票の写しの交付``. Warns: ``name: 〇〇の申請``,
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
-
-from pydantic import BaseModel
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from bpr.i18n import N_, Named, phrase
 from bpr.inventory.problem import Severity
-from bpr.inventory.rules.base import LoadedT, PathKey, ProcedureContext, RuleFinding
+from bpr.inventory.rules.base import PathKey, ProcedureContext, RuleFinding
+
+if TYPE_CHECKING:
+    from bpr.inventory.models import Counter
 
 CODE = "placeholder"
 SEVERITY = Severity.WARNING  # the default; `validate.severity` in the config may raise or drop a warning
@@ -36,6 +38,8 @@ def holds_placeholder(text: str) -> bool:
 
 def texts(value: object, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
     """Yield every text a model holds as written in the file (fields set, lists, mappings), with its path."""
+    from pydantic import BaseModel  # here, not at the top: the rules' registry is read without pydantic
+
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             if name in value.model_fields_set:
@@ -88,16 +92,13 @@ def check_procedure(ctx: ProcedureContext) -> Iterator[RuleFinding]:
             )
 
 
-def check_inventory(files: Sequence[LoadedT]) -> Iterator[tuple[LoadedT, RuleFinding]]:
-    """Yield each text of a file's counter that still holds a placeholder (`bpr new`'s 〇〇課 窓口)."""
-    for loaded in files:
-        if loaded.counter is None:
-            continue
-        for path, text in texts(loaded.counter, ("counter",)):
-            if holds_placeholder(text):
-                message = phrase(
-                    N_("counter field {field} still reads '{text}': replace the placeholder with the facts"),
-                    field=field_name(path[1:]),
-                    text=_quoted(text),
-                )
-                yield loaded, RuleFinding(path, message)
+def check_counter(counter: Counter) -> Iterator[RuleFinding]:
+    """Yield each text of the file's counter that still holds a placeholder (`bpr new`'s 〇〇課 窓口)."""
+    for path, text in texts(counter, ("counter",)):
+        if holds_placeholder(text):
+            message = phrase(
+                N_("counter field {field} still reads '{text}': replace the placeholder with the facts"),
+                field=field_name(path[1:]),
+                text=_quoted(text),
+            )
+            yield RuleFinding(path, message)

@@ -22,10 +22,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from bpr.inventory.models import Counter, FlowSource, Procedure
+from bpr.inventory.enums import FlowSource
+from bpr.inventory.models import Counter, Procedure
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.records import Inventory
 from bpr.inventory.sources import read_bytes
-from bpr.inventory.yamlfile import YamlInputError
 from bpr.survey.sheets.guide import write_guide
 from bpr.survey.sheets.layout import (
     ATTACHMENT_COLUMNS,

@@ -12,17 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpr.inventory.models import (
-    Action,
-    Actor,
-    FlowSource,
-    IdentityCheck,
-    Kind,
-    LegalLevel,
-    Medium,
-    OnlineStatus,
-    Source,
-)
+from bpr.inventory.enums import Action, Actor, FlowSource, IdentityCheck, Kind, LegalLevel, Medium, OnlineStatus, Source
 from bpr.survey.sheets import labels as L
 
 GUIDE_SHEET = "記入要領"

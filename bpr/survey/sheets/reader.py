@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from bpr.i18n import _
+from bpr.inventory.problem import YamlInputError
 from bpr.inventory.rules.base import PathKey, RuleFinding, did_you_mean
 from bpr.inventory.sources import read_bytes
-from bpr.inventory.yamlfile import YamlInputError
 from bpr.survey.sheets.cells import CellError, as_text, is_blank, read_cell
 from bpr.survey.sheets.layout import (
     ATTACHMENT_COLUMNS,
