@@ -10,8 +10,8 @@ exception (a bug) exits 3 with one line, the traceback only under `--debug` or B
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -62,7 +62,10 @@ class BprGroup(TyperGroup):
         set_quiet(options.quiet)
         speak_the_run_language()
         translate_help(self)
+        direct = _direct_run(argv)
         try:
+            if direct is not None:
+                _run_direct(*direct)
             return super().main(argv, prog_name, *rest, **kwargs)
         except SystemExit as exc:
             # rich (a table's write) and click (the help's) catch a closed pipe themselves and exit 1; the
@@ -88,18 +91,55 @@ class BprGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         """Run the subcommand; an exception that is not an exit is a bug: one line, exit 3."""
+        return _guarded(lambda: super(BprGroup, self).invoke(ctx), bool(ctx.params.get("debug")))
+
+
+def _guarded(run: Callable[[], Any], debug: bool) -> Any:
+    """Return what a command returns; an exception that is not an exit is a bug: one line, exit 3."""
+    try:
+        return run()
+    except _TYPER_EXITS:
+        raise
+    except OSError as exc:
+        # The reader went away in the middle of the output (`bpr score | head -1`): as `emit` does. A broken
+        # pipe that is not stdout's (a child process that died) is a failure like any other.
+        if reader_gone(exc) and stdout_reader_gone():
+            stop_for_gone_reader()
+        report_internal_error(exc, debug_requested(debug))
+    except Exception as exc:
+        report_internal_error(exc, debug_requested(debug))
+
+
+def _direct_run(argv: Sequence[str]) -> tuple[Callable[..., Any], dict[str, Any]] | None:
+    """Return a command and its arguments when the command line is one bpr reads without click, else None.
+
+    Only `bpr validate` with paths and flags (`bpr.cli.validate.direct_arguments`): the command a one-file
+    pre-commit hook runs, whose start-up click's parser would make a third longer (it imports pydantic).
+    """
+    if command_named(argv) != "validate" or argv[:1] != ["validate"]:
+        return None  # an option of the root command before it (--debug, --follow-links) goes through click
+    from bpr.cli.validate import direct_arguments, validate
+
+    arguments = direct_arguments(argv[1:])
+    return None if arguments is None else (validate, arguments)
+
+
+def _run_direct(command: Callable[..., Any], arguments: dict[str, Any]) -> NoReturn:
+    """Run a command on arguments read without click, and exit as click's main (Typer's `_main`) would."""
+    try:
         try:
-            return super().invoke(ctx)
-        except _TYPER_EXITS:
-            raise
-        except OSError as exc:
-            # The reader went away in the middle of the output (`bpr score | head -1`): as `emit` does. A broken
-            # pipe that is not stdout's (a child process that died) is a failure like any other.
-            if reader_gone(exc) and stdout_reader_gone():
-                stop_for_gone_reader()
-            report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
-        except Exception as exc:
-            report_internal_error(exc, debug_requested(bool(ctx.params.get("debug"))))
+            _guarded(lambda: command(**arguments), False)
+        except EOFError as exc:
+            sys.stderr.write("\n")
+            raise typer.Abort() from exc
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(130) from exc
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write(_("Aborted!") + "\n")
+        sys.exit(1)
+    sys.exit(0)
 
 
 # What Typer puts between "No such command 'x'" and the close names (typer.core.TyperGroup.resolve_command).
