@@ -125,7 +125,7 @@ def test_a_check_s_workers_send_only_facts_and_it_finds_what_one_process_finds(
     generated: Path, which: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bpr.inventory.loader import check_inventory
-    from bpr.inventory.packing import unpack_facts
+    from bpr.inventory.facts import unpack_facts
 
     chosen = [generated] if which == "generated" else [DATA / "valid", DATA / "invalid"]
     sent: list[bytes] = []
@@ -142,10 +142,10 @@ def test_a_check_s_workers_send_only_facts_and_it_finds_what_one_process_finds(
     assert sent and all(unpack_facts(payload) for payload in sent)  # facts, no procedure model
     assert pooled.problems == alone.problems and pooled_paths == alone_paths
     assert [
-        (f.path, f.counter, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
+        (f.path, f.counter_id, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
         for f in pooled.files
     ] == [
-        (f.path, f.counter, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
+        (f.path, f.counter_id, f.positions, f.declared_ids, f.procedure_count, f.references, f.procedures)
         for f in alone.files
     ]
 
@@ -154,7 +154,7 @@ def test_a_check_s_workers_send_only_facts_and_it_finds_what_one_process_finds(
 def test_packed_facts_that_are_not_facts_are_refused(payload: object) -> None:
     import pickle
 
-    from bpr.inventory.packing import unpack_facts
+    from bpr.inventory.facts import unpack_facts
 
     with pytest.raises(ValueError):
         unpack_facts(pickle.dumps(payload))

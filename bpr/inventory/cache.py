@@ -11,9 +11,10 @@ in any way, is ignored (and rewritten by the next load): a cache restored in CI 
 machines cannot turn a failing check green (issue 24, item 9). The
 whole folder is safe to delete at any time. ``BPR_NO_CACHE=1`` or ``--no-cache`` bypasses it.
 
-A payload is data only (JSON, see `bpr.inventory.packing`): whoever can write the folder can at worst
-make bpr parse a file again. After a load that wrote entries, the oldest entries are removed until the
-folder holds at most ``BPR_CACHE_MAX_BYTES`` (default 256 MiB).
+A payload is data only (JSON: the facts line of `bpr.inventory.facts`, then the whole entry of
+`bpr.inventory.packing`): whoever can write the folder can at worst make bpr parse a file again. After a
+load that wrote entries, the oldest entries are removed until the folder holds at most ``BPR_CACHE_MAX_BYTES``
+(default 256 MiB).
 """
 
 from __future__ import annotations

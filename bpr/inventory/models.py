@@ -27,7 +27,7 @@ from pydantic import (
 from bpr.fiscal import MAX_FY, MIN_FY
 from bpr.i18n import N_, _
 
-# The format's words are defined apart from pydantic (`bpr/inventory/enums.py`), and importable from here too.
+# The format's words live apart from pydantic (`bpr/inventory/enums.py`); code that reads them imports them there.
 from bpr.inventory.enums import (
     NATIONAL_LEVELS,
     SLUG_PATTERN,
