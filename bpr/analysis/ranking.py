@@ -117,13 +117,17 @@ def _measures(
         # the citizen minutes the reform left it.
         removed = gains[Measure.BPR].citizen_hours * 60 / (procedure.annual_volume * (1.0 - share))
         online_after_primary = online_gain(procedure, figures, config, removed_per_case=removed)
-    after: dict[Measure, MeasureGain] = {
-        Measure.ONLINE: online_after_primary,
-        Measure.RPA: rpa_gain(process, figures, config, online_fraction=online_after),
-        Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
-        # Property 2: the cases that stay at the counter are served there (書かない窓口・予約).
-        Measure.BPR: bpr_gain(procedure, figures, config, stay=1.0 - online_after),
-    }
+    if online_after == share:
+        # The shares of today: the gains are today's (each is a function of its arguments alone), not computed again.
+        after = {**gains, Measure.ONLINE: online_after_primary}
+    else:
+        after = {
+            Measure.ONLINE: online_after_primary,
+            Measure.RPA: rpa_gain(process, figures, config, online_fraction=online_after),
+            Measure.AI_OCR: ai_ocr_gain(process, figures, config, paper_fraction=1.0 - online_after),
+            # Property 2: the cases that stay at the counter are served there (書かない窓口・予約).
+            Measure.BPR: bpr_gain(procedure, figures, config, stay=1.0 - online_after),
+        }
     today = staff_hours_by_step(procedure, figures)
     claimed: dict[str, float] = dict(gains[primary].staff_by_step) if out else {}
     citizen_left = figures.citizen_hours - (gains[primary].citizen_hours if out else 0.0)
