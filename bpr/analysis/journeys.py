@@ -30,7 +30,6 @@ calls 国民健康保険's 資格喪失届 「資格喪失の届出（全喪・�
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,12 +123,13 @@ def plan_journeys(
 ) -> tuple[Journey, ...]:
     """Return a journey for every life event (except その他) that at least one procedure is marked with."""
     where = _buildings(config, travel_minutes_per_visit)
+    compared = _Compared()
     journeys = []
     for event in JOURNEY_LABELS:
         members = [p for p in procedures if event in p.procedure.life_events]
         if not members:
             continue
-        journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit, where))
+        journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit, where, compared))
     return tuple(journeys)
 
 
@@ -146,12 +146,40 @@ def _buildings(config: JourneysConfig, travel: float) -> dict[str, tuple[str, fl
     return found
 
 
+class _Compared:
+    """The procedures' names and texts as the journeys compare them (NFKC), each made once in a plan.
+
+    Not in a bounded cache: the journeys look through every procedure's name several times, and at 100,000
+    procedures a cache smaller than the inventory made every look normalise every name again (a fifth of
+    `bpr score` on 100k went to it, against a fiftieth on 10k).
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._searched: dict[tuple[str, str | None], str] = {}
+
+    def name(self, text: str) -> str:
+        """Return a name as it is compared (`compared_name`)."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = compared_name(text)
+        return found
+
+    def searched(self, name: str, legal_basis: str | None) -> str:
+        """Return the texts a procedure's words are looked for in, NFKC, one a line (a word holds no line break)."""
+        key = (name, legal_basis)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = "\n".join(compared_text(text) for text in (name, legal_basis) if text)
+        return found
+
+
 def _find(
-    names: Sequence[str], procedures: Sequence[ScoredProcedure], *, legal_basis: bool = False
+    names: Sequence[str], procedures: Sequence[ScoredProcedure], compared: _Compared, *, legal_basis: bool = False
 ) -> list[ScoredProcedure]:
     """Return the procedures a trigger or an expected procedure, by the names it goes by, means (see the top)."""
     exact = {compared_name(name) for name in names}
-    named = [p for p in procedures if compared_name(p.procedure.name) in exact]
+    named = [p for p in procedures if compared.name(p.procedure.name) in exact]
     if named:
         return named
     for words in names:
@@ -160,7 +188,8 @@ def _find(
             p
             for p in procedures
             if all(
-                word in _searched(p.procedure.name, p.procedure.legal_basis if legal_basis else None) for word in wanted
+                word in compared.searched(p.procedure.name, p.procedure.legal_basis if legal_basis else None)
+                for word in wanted
             )
         ]
         if found:
@@ -168,16 +197,10 @@ def _find(
     return []
 
 
-@functools.lru_cache(maxsize=65_536)
-def _searched(name: str, legal_basis: str | None) -> str:
-    """Return the texts a procedure's words are looked for in, NFKC, one a line (a word holds no line break)."""
-    return "\n".join(compared_text(text) for text in (name, legal_basis) if text)
-
-
 def _occurrences(
-    event: LifeEvent, members: Sequence[ScoredProcedure], config: JourneysConfig
+    event: LifeEvent, members: Sequence[ScoredProcedure], config: JourneysConfig, compared: _Compared
 ) -> tuple[int, Phrase, set[str]]:
-    triggers = {p.procedure.id for names in config.triggers.get(event, []) for p in _find(names, members)}
+    triggers = {p.procedure.id for names in config.triggers.get(event, []) for p in _find(names, members, compared)}
     if event in config.occurrences:
         return config.occurrences[event], phrase(N_("the value of journeys.occurrences in the config")), triggers
     chosen = [p for p in members if p.procedure.id in triggers]
@@ -213,8 +236,9 @@ def _journey(
     config: JourneysConfig,
     travel: float,
     where: dict[str, tuple[str, float]],
+    compared: _Compared,
 ) -> Journey:
-    occurrences, source, triggers = _occurrences(event, members, config)
+    occurrences, source, triggers = _occurrences(event, members, config, compared)
     shares = config.shares.get(event, {})
     present = {scored.procedure.id for scored in members}
     rows = []
@@ -242,7 +266,7 @@ def _journey(
                 sections.append(row.section)
             if row.counter not in counters:
                 counters.append(row.counter)
-    gaps = _gaps(event, members, everything, config)
+    gaps = _gaps(event, members, everything, config, compared)
     return Journey(
         event=event,
         label=JOURNEY_LABELS[event],
@@ -370,14 +394,18 @@ def _one_stop(rows: Sequence[JourneyProcedure], trips: _TripFigures, travel: flo
 
 
 def _gaps(
-    event: LifeEvent, members: Sequence[ScoredProcedure], everything: Sequence[ScoredProcedure], config: JourneysConfig
+    event: LifeEvent,
+    members: Sequence[ScoredProcedure],
+    everything: Sequence[ScoredProcedure],
+    config: JourneysConfig,
+    compared: _Compared,
 ) -> tuple[Phrase, ...]:
     label = Phrase(LIFE_EVENT_NAMES[event.value])
     gaps: list[Phrase] = []
     for names in config.expected.get(event, []):
-        if _find(names, members, legal_basis=True):
+        if _find(names, members, compared, legal_basis=True):
             continue
-        elsewhere = _find(names, everything, legal_basis=True)
+        elsewhere = _find(names, everything, compared, legal_basis=True)
         if elsewhere:
             found = elsewhere[0]
             gaps.append(
