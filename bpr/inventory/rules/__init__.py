@@ -1,4 +1,11 @@
-"""Validation rules: one module each (its code, default severity, meaning and check), and their registry."""
+"""Validation rules: one module each (its code, default severity, meaning and checks), and their registry.
+
+A rule checks with any of: `check_procedure(ctx)` on each valid procedure and `check_counter(counter)` on a
+file's valid counter (both when the file is checked: their problems are cached with the file's), and
+`check_inventory(files)` across the files' facts (`rules/base.py`'s `FileFacts`: ids, references, positions),
+on every run. `applies_to_file(text)` lets the checker skip a rule for a file whose text cannot hold what it
+looks for. No rule imports the models at run time: `bpr validate` reads the registry from the cache's facts.
+"""
 
 from __future__ import annotations
 
