@@ -62,10 +62,12 @@ LEGEND_GAP = (
 # The transform Graphviz puts on its one top group: moved into the coordinates instead.
 _GRAPHVIZ_TRANSFORM = re.compile(r"scale\(1 1\) rotate\(0\) translate\((-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)\)")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER_PARTS = re.compile(f"({_NUMBER.pattern})")
 _PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _CUBIC = re.compile(r"M(-?\d+),(-?\d+)C(-?\d+),(-?\d+) (-?\d+),(-?\d+) (-?\d+),(-?\d+)")
 _SHORT_COLOUR = re.compile(r"#([0-9a-fA-F])\1([0-9a-fA-F])\2([0-9a-fA-F])\3")
 _PAIR_COMMANDS = frozenset("MLCSQT")
+_ESCAPED = re.compile(r"[&<>'\"]")  # what markupsafe's escape replaces
 
 Offset = tuple[float, float] | None
 # The attributes whose values move with Graphviz's translate; the others are the same wherever they are.
@@ -160,8 +162,11 @@ def _whole(value: float) -> str:
 
 def _numbers(value: str, shift: tuple[float, ...] = (0.0,)) -> str:
     """Return every number of a value rounded to whole points, the i-th moved by shift[i % len(shift)]."""
-    counter = itertools.count()
-    return _NUMBER.sub(lambda match: _whole(float(match.group()) + shift[next(counter) % len(shift)]), value)
+    # Split around the numbers (odd places) rather than a substitution calling back once per number.
+    parts = _NUMBER_PARTS.split(value)
+    count = len(shift)
+    parts[1::2] = [str(round(float(number) + shift[i % count])) for i, number in enumerate(parts[1::2])]
+    return "".join(parts)
 
 
 def _path(data: str, dx: float, dy: float) -> str:
@@ -169,6 +174,18 @@ def _path(data: str, dx: float, dy: float) -> str:
     out = []
     first = True
     for command, values in _commands(data):
+        if command in _PAIR_COMMANDS:  # absolute pairs, what Graphviz writes: moved and shown in one go
+            xs = [str(round(float(v) + dx)) for v in values[0::2]]
+            ys = [str(round(float(v) + dy)) for v in values[1::2]]
+            if len(xs) == len(ys):
+                out.append(command + " ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)]))
+            else:
+                out.append(
+                    command
+                    + " ".join([item for pair in itertools.zip_longest(xs, ys) for item in pair if item is not None])
+                )
+            first = False
+            continue
         numbers = [float(v) for v in values]
         if first and command == "m" and len(numbers) >= 2:
             numbers[0] += dx  # a path's first moveto is absolute, even written m; the pairs after it are not
@@ -255,17 +272,22 @@ def _attribute(local: str, key: str, value: str, offset: Offset) -> str | None:
     if key == "class" and (local == "svg" or value not in KEPT_CLASSES):
         return None
     if key in _SINGLE_SHIFT and _NUMBER.fullmatch(value):
-        try:  # one coordinate (x="12.5"): what _numbers does, without the substitution
-            return _whole(float(value) + (0.0 if offset is None else offset[_SINGLE_SHIFT[key]]))
-        except (OverflowError, ValueError):
-            return None
+        return _coordinate(value, 0.0 if offset is None else offset[_SINGLE_SHIFT[key]])
     try:
         drawn = _value(local, key, value, offset)
     except (OverflowError, ValueError):  # a coordinate of 1e400: nothing a diagram draws
         return None
     if key in CSS_VALUES and not CSS_VALUES[key].fullmatch(drawn):
         return None  # not a number, colour or keyword: a CSS escape (u\72l(…)) or a way out of report.css
-    return str(escape(drawn))
+    return str(escape(drawn)) if _ESCAPED.search(drawn) else drawn  # escape() of what it would not change is costly
+
+
+def _coordinate(value: str, shift: float) -> str | None:
+    """Return one coordinate (x="12.5") moved and in whole points: what _numbers does, without the substitution."""
+    try:
+        return str(round(float(value) + shift))
+    except (OverflowError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=4096)
@@ -301,6 +323,7 @@ class _Sanitiser:
         self.title_text: list[str] | None = None
         self.legend_group: int | None = None  # depth in self.open of the legend's group, while inside it
         self.legend_top: int | None = None
+        self.joinable: dict[str, bool] = {}
 
     def run(self, raw: bytes) -> Markup:
         parser = expat.ParserCreate("UTF-8", namespace_separator=" ")
@@ -347,7 +370,12 @@ class _Sanitiser:
         data = None
         for key, value in attributes.items():
             # What stays where it is (colours, sizes: the same few values on every shape) is worked out once.
-            shown = _attribute(local, key, value, offset) if key in _MOVED else _fixed_attribute(local, key, value)
+            if key not in _MOVED:
+                shown = _fixed_attribute(local, key, value)
+            elif key in _SINGLE_SHIFT and _NUMBER.fullmatch(value):
+                shown = _coordinate(value, 0.0 if offset is None else offset[_SINGLE_SHIFT[key]])
+            else:
+                shown = _attribute(local, key, value, offset)
             if shown is None:
                 continue
             if local == "path" and key == "d":
@@ -435,6 +463,13 @@ class _Sanitiser:
 
     def _joinable(self, others: str) -> bool:
         """Tell whether paths drawn with these attributes may be joined: unfilled and opaque, so nothing overlaps."""
+        # The same few attribute strings recur on every path, and a class once named keeps its style.
+        known = self.joinable.get(others)
+        if known is None:
+            known = self.joinable[others] = self._joinable_anew(others)
+        return known
+
+    def _joinable_anew(self, others: str) -> bool:
         if _joinable(others):
             return True
         if self.styles is None:
