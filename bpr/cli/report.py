@@ -104,7 +104,9 @@ def _pages_while_drawing(analysis: Analysis, folder: Path, font: str, drawn: Pat
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from bpr.export.diagram.render import default_workers
     from bpr.export.report import write_report
+    from bpr.export.report.sanitising import sanitising_workers
 
     ready = _Ready()
     stop = threading.Event()
@@ -118,7 +120,10 @@ def _pages_while_drawing(analysis: Analysis, folder: Path, font: str, drawn: Pat
                 drawing.result()  # dot failed: exit 2 now rather than after every page
 
         try:
-            outputs = write_report(analysis, folder, diagrams=drawn, ready=wait)
+            sanitisers = sanitising_workers(len(analysis.procedures), default_workers())
+            outputs = write_report(
+                analysis, folder, diagrams=drawn, ready=wait, drawn=ready.is_ready, workers=sanitisers
+            )
         except BaseException:
             stop.set()
             raise
@@ -143,6 +148,10 @@ class _Ready:
         with self._condition:
             self._over = True
             self._condition.notify_all()
+
+    def is_ready(self, name: str) -> bool:
+        with self._condition:
+            return name in self._names
 
     def wait(self, name: str) -> None:
         with self._condition:

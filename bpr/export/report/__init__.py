@@ -28,10 +28,10 @@ from bpr.export.report.crosscut import documents_page, journey_file
 from bpr.export.report.detail import procedure_page
 from bpr.export.report.files import EVENTS, PROCEDURES, SECTIONS, procedure_pages, section_pages
 from bpr.export.report.format import FILTERS
-from bpr.export.report.markup_cache import MarkupCache
 from bpr.export.report.pages import Site, index_page, procedure_rows, scope_page
 from bpr.export.report.queue_page import QUEUE_PAGE, queue_page
-from bpr.export.report.svg import SvgStyles, UnsafeSvg, diagram_markup
+from bpr.export.report.sanitising import DiagramMarkups
+from bpr.export.report.svg import SvgStyles, UnsafeSvg
 from bpr.export.report.tables import chip, html_table
 from bpr.export.tables.priority import SECTION_LIST, priority_table
 from bpr.export.workbook.scope import Scope as WorkbookScope
@@ -67,12 +67,17 @@ def write_report(
     diagrams: Path | None,
     environ: Mapping[str, str] | None = None,
     ready: Callable[[str], object] | None = None,
+    drawn: Callable[[str], bool] | None = None,
+    workers: int = 0,
 ) -> ReportOutputs:
     """Write the report into `folder`; `diagrams` holds the swimlane SVGs (None: Graphviz is missing).
 
     `environ` is where SOURCE_DATE_EPOCH is read for 作成日 (os.environ when None). `ready`, given a
     diagram's file stem, returns once that SVG is in `diagrams` (or will never be): the pages are then
-    written while the diagrams are still being drawn, each waiting for its own.
+    written while the diagrams are still being drawn, each waiting for its own. `workers` processes
+    sanitise the diagrams ahead of the pages (bpr/export/report/sanitising.py; 0: this process does),
+    taking those that `drawn` says are in place (without `ready`, every SVG is). The pages are the same
+    bytes either way.
     """
     scope = WorkbookScope.of(analysis)  # the city's scope, with the labels the workbook shows (title, 発行)
     site = _site(analysis, scope, edition(analysis.surveyed_on, environ))
@@ -103,18 +108,25 @@ def write_report(
             procedures=priority_table(part).select(*SECTION_LIST),
         )
     names = {item.id: item.procedure.name for item in analysis.procedures}
-    drawn = 0
+    embedded = 0
     styles = SvgStyles()
-    sanitised = MarkupCache.open() if diagrams is not None else None
-    for item in analysis.procedures:
-        if diagrams is not None and ready is not None:
-            ready(diagram_file_name(item.id))
-        diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles, sanitised)
-        drawn += diagram is not None
-        page = procedure_page(scope, item, names, diagram, note)
-        write(
-            folder / PROCEDURES / site.procedure_pages[item.id], "procedure.html.j2", "../", item.procedure.name, page
-        )
+    stems = [diagram_file_name(item.id) for item in analysis.procedures]
+    in_place = drawn if drawn is not None else (lambda _: ready is None)
+    with DiagramMarkups(diagrams, workers if diagrams is not None else 0) as markups:
+        for index, item in enumerate(analysis.procedures):
+            if diagrams is not None and ready is not None:
+                ready(stems[index])
+            markups.ahead(stems, index, in_place)
+            diagram, note = _diagram(diagrams, item.id, f"業務フロー図: {item.procedure.name}", styles, markups)
+            embedded += diagram is not None
+            page = procedure_page(scope, item, names, diagram, note)
+            write(
+                folder / PROCEDURES / site.procedure_pages[item.id],
+                "procedure.html.j2",
+                "../",
+                item.procedure.name,
+                page,
+            )
     for journey in analysis.journeys:
         write(folder / EVENTS / journey_file(journey), "event.html.j2", "../", journey.label, journey)
     if site.documents:
@@ -124,9 +136,7 @@ def write_report(
     # The diagrams' presentation, once for every page (bpr/export/report/svg.py: SvgStyles).
     with open(folder / "report.css", "a", encoding="utf-8", newline="\n") as css:
         css.write(styles.css())
-    if sanitised is not None:
-        sanitised.prune()
-    return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=drawn)
+    return ReportOutputs(pages=pages, procedures=len(analysis.procedures), diagrams=embedded)
 
 
 def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
@@ -148,12 +158,12 @@ def _site(analysis: Analysis, scope: WorkbookScope, made: Edition) -> Site:
 
 
 def _diagram(
-    folder: Path | None, procedure_id: str, title: str, styles: SvgStyles, sanitised: MarkupCache | None
+    folder: Path | None, procedure_id: str, title: str, styles: SvgStyles, markups: DiagramMarkups
 ) -> tuple[Any, str | None]:
     if folder is None:
         return None, NO_DOT
     try:
-        markup = diagram_markup(folder, procedure_id, title, styles, sanitised.markup if sanitised else None)
+        markup = markups.markup(procedure_id, title, styles)
     except (UnsafeSvg, OSError):
         return None, NO_DIAGRAM
     return markup, None if markup is not None else NO_DIAGRAM

@@ -37,6 +37,8 @@ COMPRESSION_LEVEL = 1
 # A style's class while an entry is made and kept: NUL cannot occur in XML, so nothing else reads so.
 _PLACEHOLDER = re.compile("\x00([0-9]+)\x00")
 _NO_TITLE = "<title></title>"
+# A diagram's markup without its title, its styles' classes as placeholders, and those styles in order.
+Entry = tuple[str, list[tuple[tuple[str, str], ...]]]
 
 
 @lru_cache(maxsize=1)
@@ -82,20 +84,18 @@ class MarkupCache:
 
         Raise svg.UnsafeSvg as it does (an SVG it refuses is never kept).
         """
+        return named(self.entry(raw), title, styles)
+
+    def entry(self, raw: bytes) -> Entry:
+        """Return an SVG's markup without its title and its styles in order: kept, else made (`entry_of`) and kept."""
         key = self.key(raw)
         found = self.get(key)
         if found is None:
-            local = _Numbered()
-            made = svg.embeddable_svg(raw, "", local)
-            found = (str(made).replace(_NO_TITLE, "", 1), list(local.classes))
+            found = entry_of(raw)
             self.put(key, *found)
-        body, kept = found
-        names = [styles.name(style) for style in kept]
-        body = _PLACEHOLDER.sub(lambda match: names[int(match.group(1))], body)
-        tag_end = body.index(">") + 1
-        return Markup(f"{body[:tag_end]}<title>{escape(title)}</title>{body[tag_end:]}")
+        return found
 
-    def get(self, key: str) -> tuple[str, list[tuple[tuple[str, str], ...]]] | None:
+    def get(self, key: str) -> Entry | None:
         """Return the markup (without its title) and styles kept under a key, or None unless they check out."""
         payload = self.store.get(key)
         raw = inflated(payload, MAX_ENTRY_BYTES) if payload is not None else None
@@ -123,6 +123,25 @@ class MarkupCache:
         """Keep the render cache's part under its size cap, oldest out first, when this run stored any."""
         if self.stored:
             self.store.prune(cache_max_bytes())
+
+
+def entry_of(raw: bytes) -> Entry:
+    """Return what `svg.embeddable_svg` makes of an SVG, without its title and with its styles named by their place.
+
+    Raise svg.UnsafeSvg as it does. `named` gives the markup `embeddable_svg` would have given.
+    """
+    local = _Numbered()
+    made = svg.embeddable_svg(raw, "", local)
+    return str(made).replace(_NO_TITLE, "", 1), list(local.classes)
+
+
+def named(entry: Entry, title: str, styles: svg.SvgStyles) -> Markup:
+    """Return an entry's markup with the report's classes (handed out by `styles` in the entry's order) and its title."""
+    body, kept = entry
+    names = [styles.name(style) for style in kept]
+    body = _PLACEHOLDER.sub(lambda match: names[int(match.group(1))], body)
+    tag_end = body.index(">") + 1
+    return Markup(f"{body[:tag_end]}<title>{escape(title)}</title>{body[tag_end:]}")
 
 
 def _styles(kept: object) -> list[tuple[tuple[str, str], ...]] | None:
