@@ -136,7 +136,12 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     tables += queue_tables(scope)
     # Each table is read and laid out once now, on two cores where it can be (cores.py): its rows say how
     # many sheets and pages it needs, which 概要 names. The tables' rows are filled when the block ends.
-    with TableWork(tables, scope.row_limit, scope.paper, styles) as work:
+
+    def summaries() -> object:
+        # 概要's summaries per fiscal year and per section, made here while the child starts on the tables.
+        return scope.summaries_by_year(), scope.summaries_by_section()
+
+    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries) as work:
         plans = work.plans
         notes = [
             f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "

@@ -21,7 +21,7 @@ import os
 import pickle
 import signal
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, NoReturn
@@ -54,11 +54,20 @@ class Frames:
 class TableWork:
     """Tables laid out on entering (`plans`), here and in a forked child, and filled on leaving the `with` block.
 
-    `add` (the `Pending` of `write_table`) takes each table once its frames are written.
+    `add` (the `Pending` of `write_table`) takes each table once its frames are written. `meanwhile` is
+    work only this process needs afterwards (概要's summaries): it runs first, while the child starts on the tables.
     """
 
-    def __init__(self, tables: Sequence[Table], row_limit: int, paper: str, styles: CellStyles) -> None:
+    def __init__(
+        self,
+        tables: Sequence[Table],
+        row_limit: int,
+        paper: str,
+        styles: CellStyles,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
         self.tables = list(tables)
+        self.meanwhile = meanwhile
         self.row_limit = row_limit
         self.paper = paper
         self.styles = styles
@@ -76,6 +85,8 @@ class TableWork:
 
     def __enter__(self) -> TableWork:
         if len(self.tables) < 2 or not can_fork():
+            if self.meanwhile is not None:
+                self.meanwhile()
             self.plans = [plan_sheets(table, self.row_limit, self.paper) for table in self.tables]
             return self
         self._two_cores = True
@@ -131,6 +142,8 @@ class TableWork:
             os.close(go)
             mine = {}
             try:
+                if self.meanwhile is not None:
+                    self.meanwhile()
                 while taken := os.read(queue, 1):
                     mine[taken[0]] = plan_sheets(self.tables[taken[0]], self.row_limit, self.paper)
             except BaseException:
