@@ -118,11 +118,13 @@ class TableWork:
 
     def _lay_out_on_two_cores(self) -> None:
         """Fork the child; lay out the tables this process takes from the queue, then take the child's outlines."""
-        # The tables are handed out one at a time, in order, through a pipe both processes read a byte (a
-        # table's index) from: whichever is free takes the next, so neither waits long for the other.
+        # This process lays out the first table (優先順位, the longest to lay out and to fill: most columns
+        # and wrapped texts) and makes `meanwhile`, while the child starts on the others. The rest are handed
+        # out one at a time, in order, through a pipe both processes read a byte (a table's index) from:
+        # whichever is free takes the next, so neither waits long for the other.
         queue, feed = os.pipe()
         try:
-            os.write(feed, bytes(range(len(self.tables))))  # ten tables at most: far under what a pipe holds
+            os.write(feed, bytes(range(1, len(self.tables))))  # ten tables at most: far under what a pipe holds
         finally:
             os.close(feed)  # closed before the fork: once the pipe is empty, a read says so to both
         outlines, outlined = os.pipe()  # the child's outlines, to this process
@@ -142,6 +144,7 @@ class TableWork:
             os.close(go)
             mine = {}
             try:
+                mine[0] = plan_sheets(self.tables[0], self.row_limit, self.paper)
                 if self.meanwhile is not None:
                     self.meanwhile()
                 while taken := os.read(queue, 1):
