@@ -125,7 +125,7 @@ def plan_journeys(
     """Return a journey for every life event (except その他) that at least one procedure is marked with."""
     where = _buildings(config, travel_minutes_per_visit)
     # Each name compared once: the triggers and expected procedures are looked for among all of them, more
-    # names than compared_name's cache keeps (10,000 names normalised again for each of 30 look-ups).
+    # names than compared_name's cache keeps (at 10,000, every name was normalised again for each look-up).
     compared = {name: compared_name(name) for name in {p.procedure.name for p in procedures}}
     # Each journey's procedures in their order, the inventory gone through once rather than once per life event.
     members_of: dict[LifeEvent, list[ScoredProcedure]] = {}

@@ -6,7 +6,8 @@ of the workbook's 4 s on 10,000 procedures) depends on the table alone, and once
 are written and every format its cells use is registered (`frame_table`), its rows go into its own files
 and nothing else. So where a process can be forked safely (the conditions of the loader's pool: Linux, no
 other thread, BPR_WORKERS not 1, BPR_START_METHOD not another method), a child process is forked before
-the layout, and it and this one take the tables one at a time, in order, until none is left. Each process
+the layout: this one lays out the first table (優先順位, the longest), the child starts on the second, and
+whichever is free takes the next, in order, until none is left. Each process
 fills the tables it laid out: the child sends back of each of its tables what this process needs to write
 the workbook's other sheets and the tables' frames (`Outline`: widths, rows' heights, pages, formats), not
 its rows, and waits; when the frames are written, this process sends it where each of its sheets is and
