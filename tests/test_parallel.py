@@ -124,8 +124,8 @@ def test_each_file_is_scored_once_while_loading_as_the_analysis_would(
 def test_a_check_s_workers_send_only_facts_and_it_finds_what_one_process_finds(
     generated: Path, which: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bpr.inventory.loader import check_inventory
     from bpr.inventory.facts import unpack_facts
+    from bpr.inventory.loader import check_inventory
 
     chosen = [generated] if which == "generated" else [DATA / "valid", DATA / "invalid"]
     sent: list[bytes] = []

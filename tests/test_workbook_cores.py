@@ -1,9 +1,10 @@
-"""The table sheets' rows on two cores (bpr/export/workbook/cores.py): the same file, and a child's failure reported."""
+"""The table sheets laid out and filled on two cores (bpr/export/workbook/cores.py): the same file, failures reported."""
 
 from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from bpr.analysis.results import Analysis
 from bpr.config import Config
 from bpr.export.workbook import write_workbook
 from bpr.export.workbook.styles import TEXT, CellFormat, CellStyles
-from bpr.export.workbook.table import TableSheets
+from bpr.export.workbook.table import SheetPlan, Table, TableSheets
 from bpr.inventory.loader import load_inventory
 
 from conftest import generate
@@ -30,8 +31,30 @@ def analysis(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
     return analyse_inventory(inventory, Config.model_validate({"roadmap": {"current_fy": 2023}}))
 
 
+@pytest.fixture
+def child_takes_a_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Make this process's first layout wait until the child has taken a table: a small inventory is laid out fast."""
+    parent = os.getpid()
+    real_plan = cores.plan_sheets
+    started, start = os.pipe()
+    waited = []
+
+    def plan_once_the_child_has_one(table: Table, row_limit: int, paper: str = "a4") -> SheetPlan:
+        if os.getpid() != parent:
+            os.write(start, b"!")
+        elif not waited:
+            waited.append(os.read(started, 1))
+        return real_plan(table, row_limit, paper)
+
+    monkeypatch.setattr(cores, "plan_sheets", plan_once_the_child_has_one)
+    yield
+    os.close(started)
+    os.close(start)
+
+
 @needs_fork
-def test_tables_filled_here_or_by_two_processes_give_the_same_bytes(
+@pytest.mark.usefixtures("child_takes_a_table")
+def test_tables_laid_out_and_filled_here_or_by_two_processes_give_the_same_bytes(
     analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forks = []
@@ -59,6 +82,7 @@ def test_one_worker_or_another_start_method_fills_every_table_here(monkeypatch: 
 
 
 @needs_fork
+@pytest.mark.usefixtures("child_takes_a_table")
 def test_the_childs_exception_is_raised_here_and_no_workbook_is_left(
     analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,6 +102,7 @@ def test_the_childs_exception_is_raised_here_and_no_workbook_is_left(
 
 
 @needs_fork
+@pytest.mark.usefixtures("child_takes_a_table")
 def test_a_child_that_dies_is_reported(analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
     real_fill = cores.fill_table
@@ -91,6 +116,87 @@ def test_a_child_that_dies_is_reported(analysis: Analysis, tmp_path: Path, monke
     with pytest.raises(RuntimeError, match="was stopped by SIGKILL: some sheets have no rows"):
         write_workbook(analysis, tmp_path / "roadmap.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_the_childs_exception_while_laying_out_is_raised_here(
+    analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    parent = os.getpid()
+    real_plan = cores.plan_sheets
+    failed, fail = os.pipe()
+    waited = []
+
+    def failing_in_the_child(table: Table, row_limit: int, paper: str = "a4") -> SheetPlan:
+        if os.getpid() != parent:
+            os.write(fail, b"!")  # this process's first layout waits for this: the child surely takes a table
+            raise ValueError(f"cannot lay out {table.title}")
+        if not waited:
+            waited.append(os.read(failed, 1))
+        return real_plan(table, row_limit, paper)
+
+    monkeypatch.setattr(cores, "plan_sheets", failing_in_the_child)
+    with pytest.raises(ValueError, match="cannot lay out"):
+        write_workbook(analysis, tmp_path / "roadmap.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    _no_child_left(forked)
+    os.close(failed)
+    os.close(fail)
+
+
+@needs_fork
+def test_a_failure_here_while_the_child_waits_ends_the_child(
+    analysis: Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    import bpr.export.workbook as workbook_module
+
+    def no_frames(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook_module, "write_table", no_frames)
+    with pytest.raises(OSError, match="No space left on device"):
+        write_workbook(analysis, tmp_path / "roadmap.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    _no_child_left(forked)
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Return the processes the workbook forks in this test, as they are forked."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def recording() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording)
+    return pids
+
+
+def _no_child_left(forked: list[int]) -> None:
+    """Assert that the workbook forked a process and waited for it (other tests' helpers, such as
+    multiprocessing's resource tracker, may still run: only this test's children count)."""
+    assert forked
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_process_that_writes_rows_only_takes_the_indices_of_another() -> None:
+    from openpyxl import Workbook
+
+    sheet = Workbook(write_only=True).create_sheet("表")
+    styles = CellStyles()
+    styles.style_index(sheet, CellFormat(bold=True))
+    registered = styles.style_index(sheet, TEXT)
+    writer = CellStyles()
+    writer.adopt(styles.registered())
+    assert writer.style_index(sheet, TEXT) == registered
+    with pytest.raises(RuntimeError, match="not registered"):
+        writer.style_index(sheet, CellFormat(wrap=True))
 
 
 def test_a_process_that_writes_rows_only_refuses_a_format_registered_nowhere() -> None:

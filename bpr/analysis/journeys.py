@@ -124,9 +124,14 @@ def plan_journeys(
     """Return a journey for every life event (except その他) that at least one procedure is marked with."""
     where = _buildings(config, travel_minutes_per_visit)
     compared = _Compared()
+    # Each journey's procedures in their order, the inventory gone through once rather than once per life event.
+    members_of: dict[LifeEvent, list[ScoredProcedure]] = {}
+    for scored in procedures:
+        for event in dict.fromkeys(scored.procedure.life_events):
+            members_of.setdefault(event, []).append(scored)
     journeys = []
     for event in JOURNEY_LABELS:
-        members = [p for p in procedures if event in p.procedure.life_events]
+        members = members_of.get(event)
         if not members:
             continue
         journeys.append(_journey(event, members, procedures, config, travel_minutes_per_visit, where, compared))

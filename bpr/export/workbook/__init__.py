@@ -21,7 +21,7 @@ from bpr.export.filenames import numbered_names, safe_stem
 from bpr.export.openpyxl_adapter import write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.contents import Sheet, first_pages, front_matter, made_on
-from bpr.export.workbook.cores import PendingRows
+from bpr.export.workbook.cores import TableWork
 from bpr.export.workbook.crosscut_sheets import cashless_sheet, documents_sheet, journeys_table
 from bpr.export.workbook.first_page import FrontMatter
 from bpr.export.workbook.gantt import gantt_table
@@ -33,7 +33,7 @@ from bpr.export.workbook.priority import priority_sheet
 from bpr.export.workbook.queue_sheet import queue_tables
 from bpr.export.workbook.scope import EXCEL_MAX_ROWS, Scope
 from bpr.export.workbook.styles import CellStyles
-from bpr.export.workbook.table import plan_sheets, write_table
+from bpr.export.workbook.table import write_table
 from bpr.export.workbook.verification_sheet import verification_table
 from bpr.export.workbook.writer import SheetWriter, write_composed
 from bpr.i18n import _
@@ -134,37 +134,45 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     crosscut = (journeys_table(scope), documents_sheet(scope), cashless_sheet(scope), verification_table(scope))
     tables += [t for t in crosscut if t is not None]
     tables += queue_tables(scope)
-    # Each table is read once now: its rows say how many sheets and pages it needs, which 概要 names.
-    plans = [plan_sheets(table, scope.row_limit, scope.paper) for table in tables]
-    notes = [
-        f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "
-        + "、".join(plan.titles)
-        for plan in plans
-        if len(plan.titles) > 1
-    ]
-    # Every sheet's pages before any sheet is written: 概要 says on its first page where each one prints.
-    table_sheets = [Sheet(title, pages) for plan in plans for title, pages in zip(plan.titles, plan.pages, strict=True)]
-    method = compose_method(scope)
-    after = [*table_sheets, Sheet(METHOD_TITLE, method.pages(scope.paper))]
+    # Each table is read and laid out once now, on two cores where it can be (cores.py): its rows say how
+    # many sheets and pages it needs, which 概要 names. The tables' rows are filled when the block ends.
 
-    def compose_first(front: FrontMatter) -> Pages:
-        return compose_overview(scope, notes, front).out.pages(scope.paper)
+    def summaries() -> object:
+        # 概要's summaries per fiscal year and per section, made here while the child starts on the tables.
+        return scope.summaries_by_year(), scope.summaries_by_section()
 
-    front, overview_pages = front_matter(scope, made_on(), compose_first, after, SHEET_TITLE)
-    firsts = first_pages([Sheet(SHEET_TITLE, overview_pages), *after])
-    numbers = iter(firsts if firsts is not None else [None] * (len(after) + 1))
+    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries) as work:
+        plans = work.plans
+        notes = [
+            f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "
+            + "、".join(plan.titles)
+            for plan in plans
+            if len(plan.titles) > 1
+        ]
+        # Every sheet's pages before any sheet is written: 概要 says on its first page where each one prints.
+        table_sheets = [
+            Sheet(title, pages) for plan in plans for title, pages in zip(plan.titles, plan.pages, strict=True)
+        ]
+        method = compose_method(scope)
+        after = [*table_sheets, Sheet(METHOD_TITLE, method.pages(scope.paper))]
 
-    def printing(out: SheetWriter, pages: Pages) -> Printing:
-        return Printing(out.scale, pages, next(numbers), front.total)
+        def compose_first(front: FrontMatter) -> Pages:
+            return compose_overview(scope, notes, front).out.pages(scope.paper)
 
-    overview = compose_overview(scope, notes, front)
-    write_overview(workbook, overview, scope, styles, printing(overview.out, overview_pages))
-    with PendingRows(styles) as pending:  # the tables' rows, on two cores where it can be (cores.py)
+        front, overview_pages = front_matter(scope, made_on(), compose_first, after, SHEET_TITLE)
+        firsts = first_pages([Sheet(SHEET_TITLE, overview_pages), *after])
+        numbers = iter(firsts if firsts is not None else [None] * (len(after) + 1))
+
+        def printing(out: SheetWriter, pages: Pages) -> Printing:
+            return Printing(out.scale, pages, next(numbers), front.total)
+
+        overview = compose_overview(scope, notes, front)
+        write_overview(workbook, overview, scope, styles, printing(overview.out, overview_pages))
         for plan in plans:
             first = next(numbers)
             for _ in plan.titles[1:]:
                 next(numbers)
-            write_table(workbook, plan, styles, scope, pending, first, front.total)
+            write_table(workbook, plan, styles, scope, work, first, front.total)
     write_composed(workbook, METHOD_TITLE, method, styles, scope, printing(method, after[-1].pages))
     properties = workbook.properties
     # Document properties are XML too (docProps/core.xml): section names go through the same cleaning as cells.

@@ -37,12 +37,13 @@ def issues_table(scope: Scope) -> Table:
     line as fit: 160 issues of the sample take some 90 lines, not 160 rows.
     """
     warnings = scope.analysis.warnings_by_procedure
-    files = sorted({p.file for p in scope.procedures})
-    file_warnings = [(file, warnings[file]) for file in files if file in warnings]
-    said = {p.id: warning_lines(warnings.get(p.id, ())) for p in scope.procedures}
-    count = sum(bool(p.procedure.issues) + bool(said[p.id]) for p in scope.procedures) + len(file_warnings)
 
+    # The warnings are said (and the rows counted) as the rows are read: by the process that lays the table
+    # out, on another core where it can be (cores.py), not before.
     def rows() -> Iterator[Row]:
+        files = sorted({p.file for p in scope.procedures})
+        file_warnings = [(file, warnings[file]) for file in files if file in warnings]
+        said = {p.id: warning_lines(warnings.get(p.id, ())) for p in scope.procedures}
         for item in scope.procedures:
             where: tuple[object, ...] = (item.rank, item.procedure.name)
             counter = (item.counter.section, counter_label(item.counter))
@@ -55,7 +56,7 @@ def issues_table(scope: Scope) -> Table:
         for file, found in file_warnings:
             yield Folded((None, "(ファイル全体)", "\n".join(_warnings(warning_lines(found), file)), WARNED, "", ""))
 
-    return Table(TITLE, COLUMNS, rows, count, frozen_columns=2, printed_columns=PRINTED)
+    return Table(TITLE, COLUMNS, rows, frozen_columns=2, printed_columns=PRINTED)
 
 
 def _warnings(lines: list[tuple[str, str]], file: str | None = None) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any
 
@@ -33,15 +34,24 @@ FLUSH_CHARACTERS = 1 << 20  # rows are encoded and written in batches of about t
 Cell = tuple[object, CellFormat] | None
 
 
+@dataclass(frozen=True)
+class SheetFile:
+    """A closed write-only sheet as another process knows it: the file its frame was written to, and its title."""
+
+    path: str
+    title: str
+
+
 class SheetRows:
     """Writes rows of (value, format) cells into a closed write-only sheet's file, where its rows belong.
 
     Use as a context manager, after every property of the sheet is set: entering closes the sheet unless it
     is closed already (openpyxl writes its frame), `append` adds rows, and leaving completes the file. A row is as tall as `height`
-    says (points), or the sheet's default height when it is None.
+    says (points), or the sheet's default height when it is None. In a process that has not the sheet
+    itself, a `SheetFile` names its closed frame.
     """
 
-    def __init__(self, sheet: Any, styles: CellStyles) -> None:
+    def __init__(self, sheet: Any | SheetFile, styles: CellStyles) -> None:
         self.sheet = sheet
         self.styles = styles
         self.row = 0
@@ -53,9 +63,12 @@ class SheetRows:
         self._tail = b""
 
     def __enter__(self) -> SheetRows:
-        if not self.sheet.closed:
-            self.sheet.close()
-        path = sheet_file(self.sheet)
+        if isinstance(self.sheet, SheetFile):  # written by another process (cores.py)
+            path = self.sheet.path
+        else:
+            if not self.sheet.closed:
+                self.sheet.close()
+            path = sheet_file(self.sheet)
         with open(path, "rb") as frame:
             head, found, tail = frame.read().partition(EMPTY_SHEET_DATA)
         if not found:

@@ -215,6 +215,15 @@ class CellStyles:
         index = self._indices[fmt] = style_index(sheet.parent, array) if any(array) else None
         return index
 
+    def registered(self) -> dict[CellFormat, int | None]:
+        """Return the style index of every format registered so far: what another process needs to write rows."""
+        return dict(self._indices)
+
+    def adopt(self, indices: dict[CellFormat, int | None]) -> None:
+        """Take another process's style indices and register nothing more: this process writes rows only (cores.py)."""
+        self._indices = dict(indices)
+        self.frozen = True
+
     @staticmethod
     def _register(sheet: Any, fmt: CellFormat) -> Any:
         from openpyxl.cell import WriteOnlyCell

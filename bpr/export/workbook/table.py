@@ -5,7 +5,7 @@ formats of its cells, before any sheet is written: its rows give its number of s
 beside them. Its rows are held until they are written (up to KEPT_ROWS rows; a longer table is read
 again), so memory stays bounded however many procedures there are. openpyxl's write-only mode then
 writes each sheet's frame and bpr its rows (sheet_rows.py), streamed to a temporary file, either at
-once or, through `PendingRows` (cores.py), on two cores. A table longer than Excel's row limit continues
+once or, through `TableWork` (cores.py), on two cores. A table longer than Excel's row limit continues
 on sheets named ``TITLE (2)``, ``TITLE (3)``…, each with the same header, filter and layout.
 """
 
@@ -37,7 +37,7 @@ from bpr.export.workbook.styles import (
 
 
 class Pending(Protocol):
-    """Where a table's rows wait to be written later, perhaps on another core (cores.PendingRows)."""
+    """Where a table's rows wait to be written later, perhaps on another core (cores.TableWork)."""
 
     def add(self, waiting: TableSheets) -> None: ...
 
@@ -308,7 +308,7 @@ def write_table(
 ) -> None:
     """Write a planned table on its sheets, splitting its rows at the scope's row limit.
 
-    With `pending` (a `PendingRows`), the sheets' frames are written now and their rows when it runs.
+    With `pending` (a `TableWork`), the sheets' frames are written now and their rows when it runs.
     `first_page` and `total_pages` number its pages in the workbook's footer (None: the application counts).
     """
     waiting = frame_table(workbook, plan, styles, scope, first_page, total_pages)
@@ -345,7 +345,7 @@ def frame_table(
         sheets.append((sheet, on_sheet, empty_text))
         page = None if page is None else page + plan.pages[number].count
     # Every format the rows use is registered now, in the order the cells use them, so that the rows can be
-    # written in any order, or by another process (PendingRows), with the same style indices.
+    # written in any order, or by another process (TableWork), with the same style indices.
     preamble = [value.fmt if isinstance(value, Styled) else TEXT for row in table.preamble for value in row]
     for fmt in [*preamble, HEADER, *formats, TEXT]:
         styles.style_index(sheets[0][0], fmt)
