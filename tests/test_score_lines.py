@@ -114,3 +114,25 @@ def test_the_docs_give_the_batch_size_of_the_code():
 
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert f"{STREAM_BATCH_BYTES // 2**20} MB ずつ" in text and f"{STREAM_BATCH_BYTES // 2**20} MB at a time" in text
+
+
+@pytest.mark.parametrize("part", [1, 2, 256, 10_000])
+def test_json_written_in_parts_of_any_size_is_the_same_document(monkeypatch, part):
+    from bpr.export import jsonout
+
+    analysis = analyse_inventory(load_inventory([INVENTORIES], use_cache=False)[0], Config())
+    whole = score_json(analysis)
+    monkeypatch.setattr(jsonout, "_PART", part)
+    parts = list(jsonout.score_json_parts(analysis))
+    assert "".join(parts) == whole
+    assert len(parts) == 2 + -(-len(analysis.procedures) // part)  # the head, the parts, the tail
+    assert [p["rank"] for p in json.loads(whole)["procedures"]] == list(range(1, len(analysis.procedures) + 1))
+
+
+def test_json_of_no_procedure_is_one_empty_list():
+    from dataclasses import replace
+
+    analysis = analyse_inventory(load_inventory([INVENTORIES], use_cache=False)[0], Config())
+    empty = score_json(replace(analysis, procedures=()))
+    assert json.loads(empty)["procedures"] == []
+    assert empty.endswith('"procedures": []}\n')

@@ -162,6 +162,31 @@ class _Compared:
     def __init__(self) -> None:
         self._names: dict[str, str] = {}
         self._searched: dict[tuple[str, str | None], str] = {}
+        # Per list of procedures looked through (a journey's members, the whole inventory): its names and texts
+        # in its order, so that each look is a pass over strings rather than over the procedures' records.
+        self._columns: dict[tuple[int, bool | None], tuple[Sequence[ScoredProcedure], list[str]]] = {}
+
+    def names_of(self, procedures: Sequence[ScoredProcedure]) -> list[str]:
+        """Return each procedure's name as it is compared, in the list's order."""
+        return self._column(procedures, None)
+
+    def searched_of(self, procedures: Sequence[ScoredProcedure], legal_basis: bool) -> list[str]:
+        """Return each procedure's searched texts (`searched`), with its legal basis or not, in the list's order."""
+        return self._column(procedures, legal_basis)
+
+    def _column(self, procedures: Sequence[ScoredProcedure], legal_basis: bool | None) -> list[str]:
+        key = (id(procedures), legal_basis)
+        found = self._columns.get(key)
+        if found is not None and found[0] is procedures:
+            return found[1]
+        if legal_basis is None:
+            column = [self.name(p.procedure.name) for p in procedures]
+        else:
+            column = [
+                self.searched(p.procedure.name, p.procedure.legal_basis if legal_basis else None) for p in procedures
+            ]
+        self._columns[key] = (procedures, column)  # the list is kept with its column: its id stays its own
+        return column
 
     def name(self, text: str) -> str:
         """Return a name as it is compared (`compared_name`)."""
@@ -184,19 +209,13 @@ def _find(
 ) -> list[ScoredProcedure]:
     """Return the procedures a trigger or an expected procedure, by the names it goes by, means (see the top)."""
     exact = {compared_name(name) for name in names}
-    named = [p for p in procedures if compared.name(p.procedure.name) in exact]
+    named = [p for p, name in zip(procedures, compared.names_of(procedures), strict=True) if name in exact]
     if named:
         return named
+    texts = compared.searched_of(procedures, legal_basis)
     for words in names:
         wanted = compared_text(words).split()
-        found = [
-            p
-            for p in procedures
-            if all(
-                word in compared.searched(p.procedure.name, p.procedure.legal_basis if legal_basis else None)
-                for word in wanted
-            )
-        ]
+        found = [p for p, text in zip(procedures, texts, strict=True) if all(word in text for word in wanted)]
         if found:
             return found
     return []
@@ -307,8 +326,10 @@ def _row(
     forms = 0.0
     for step in procedure.steps:
         n = passes.get(step.id, 0.0)
-        listed = [pid for pid in step.covers or [] if pid != procedure.id]
-        stands_for = [pid for pid in listed if pid in present]
+        stands_for: list[str] = []
+        if step.covers:  # seldom: most steps stand for no other procedure
+            listed = [pid for pid in step.covers if pid != procedure.id]
+            stands_for = [pid for pid in listed if pid in present]
         if stands_for:
             # The procedures it stands for are counted in the journey: this step is not counted again for them
             # (for the part of them the journey has: 1 of 2 named, half of the step stays).

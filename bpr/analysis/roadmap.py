@@ -568,14 +568,8 @@ class _Economics:
             else 0.0
         )
         launch = item.done_fy if item.done and item.done_fy is not None else item.fy
-        savings = tuple(
-            (
-                fy,
-                round(staff * self._ramp(scored, item.measure, launch, fy), 1),
-                round(citizen * self._ramp(scored, item.measure, launch, fy), 1),
-            )
-            for fy in self.years
-        )
+        ramps = [(fy, self._ramp(scored, item.measure, launch, fy)) for fy in self.years]
+        savings = tuple((fy, round(staff * ramp, 1), round(citizen * ramp, 1)) for fy, ramp in ramps)
         return replace(
             item,
             cost_initial=initial,
