@@ -76,20 +76,28 @@ def self_issued_documents(
     procedures: Sequence[ScoredProcedure], travel_minutes_per_visit: float
 ) -> tuple[SelfIssuedDocument, ...]:
     """Return the documents of this city or another that procedures ask for, most citizen hours first."""
+    kinds: dict[str, str] = {}  # names repeat (procedures, attachments): each is looked through the kinds once
+
+    def kind_of(name: str) -> str:
+        found = kinds.get(name)
+        if found is None:
+            found = kinds[name] = document_kind(name)
+        return found
+
     by_id = {p.procedure.id: p for p in procedures}
-    by_kind = {document_kind(p.procedure.name): p for p in sorted(procedures, key=lambda p: -p.procedure.annual_volume)}
+    by_kind = {kind_of(p.procedure.name): p for p in sorted(procedures, key=lambda p: -p.procedure.annual_volume)}
     groups: dict[tuple[str, Source], list[tuple[ScoredProcedure, bool, str | None]]] = {}
     for scored in procedures:
         for attachment in scored.procedure.attachments:
             if attachment.source not in _DROP:
                 continue
-            if attachment.source is Source.OTHER_MUNICIPALITY and document_kind(attachment.name) == attachment.name:
+            if attachment.source is Source.OTHER_MUNICIPALITY and kind_of(attachment.name) == attachment.name:
                 continue  # a 運転免許証 or a police receipt: no data linkage replaces it
             issuer = attachment.procedure if attachment.procedure in by_id else None
             if issuer is None and attachment.source is Source.SELF:
-                candidate = by_kind.get(document_kind(attachment.name))
+                candidate = by_kind.get(kind_of(attachment.name))
                 issuer = candidate.procedure.id if candidate is not None else None
-            name = by_id[issuer].procedure.name if issuer is not None else document_kind(attachment.name)
+            name = by_id[issuer].procedure.name if issuer is not None else kind_of(attachment.name)
             groups.setdefault((name, attachment.source), []).append((scored, attachment.electronic, issuer))
     out = []
     for (name, source), asked in groups.items():
