@@ -136,3 +136,17 @@ def test_json_of_no_procedure_is_one_empty_list():
     empty = score_json(replace(analysis, procedures=()))
     assert json.loads(empty)["procedures"] == []
     assert empty.endswith('"procedures": []}\n')
+
+
+def test_the_ranking_alone_writes_the_records_of_the_whole_analysis():
+    from bpr.analysis.pipeline import rank_inventory
+    from bpr.config import ScoringConfig
+    from bpr.export.jsonout import score_csv
+
+    inventory = load_inventory([INVENTORIES], use_cache=False)[0]
+    # The staff cost and hours of a person-year go into every record: a config that moves them must move both.
+    config = Config(scoring=ScoringConfig(hours_per_fte=1500, staff_cost_per_hour=5200))
+    ranking, analysis = rank_inventory(inventory, config), analyse_inventory(inventory, config)
+    assert ranking.procedures == analysis.procedures
+    assert score_json(ranking) == score_json(analysis) != score_json(analyse_inventory(inventory, Config()))
+    assert score_csv(ranking) == score_csv(analysis)

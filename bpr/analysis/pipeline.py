@@ -7,7 +7,7 @@ from typing import Any
 from bpr.analysis.documents import cashless_candidates, payment_methods_offered, self_issued_documents
 from bpr.analysis.journeys import plan_journeys
 from bpr.analysis.ranking import rank_procedures, score_procedure
-from bpr.analysis.results import Analysis, NotHandled, ScoredProcedure
+from bpr.analysis.results import Analysis, NotHandled, Ranking, ScoredProcedure
 from bpr.analysis.roadmap import plan_roadmap
 from bpr.analysis.verification import verify
 from bpr.collector import collector_paused
@@ -69,16 +69,42 @@ def analyse_inventory(
         return _analyse(inventory, config, start_fy, years, scored_files)
 
 
-def _analyse(
-    inventory: Inventory, config: Config, start_fy: int | None, years: int | None, scored_files: ScoredFiles | None
-) -> Analysis:
-    entries = list(inventory.entries())
+def rank_inventory(inventory: Inventory, config: Config, scored_files: ScoredFiles | None = None) -> Ranking:
+    """Score and rank every valid procedure, and nothing more: what `bpr score --format json|csv` writes."""
+    with collector_paused():
+        return Ranking(
+            procedures=rank_procedures(_scored(inventory, config, scored_files)),
+            surveyed_on=_surveyed_on(inventory),
+            hours_per_fte=config.scoring.hours_per_fte,
+            staff_cost_per_hour=config.scoring.staff_cost_per_hour,
+            config=config,
+        )
+
+
+def _scored(inventory: Inventory, config: Config, scored_files: ScoredFiles | None) -> list[ScoredProcedure]:
+    """Return the scores of every file's handled procedures, those made while loading taken as they are."""
     scored: list[ScoredProcedure] = []
     for loaded in inventory.files:
         if loaded.counter is None:
             continue
         made = scored_files.of(loaded, config) if scored_files is not None else None
         scored.extend(made if made is not None else score_file(loaded, config))
+    return scored
+
+
+def _surveyed_on(inventory: Inventory) -> str | None:
+    """Return the latest 調査日 of the inventory's counters (the date its figures are of), or None."""
+    dates = sorted(
+        str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on
+    )
+    return dates[-1] if dates else None
+
+
+def _analyse(
+    inventory: Inventory, config: Config, start_fy: int | None, years: int | None, scored_files: ScoredFiles | None
+) -> Analysis:
+    entries = list(inventory.entries())
+    scored = _scored(inventory, config, scored_files)
     not_handled = tuple(
         NotHandled(procedure.id, procedure.name, counter.section, procedure.handled_reason, file)
         for counter, procedure, file in entries
@@ -88,9 +114,6 @@ def _analyse(
     roadmap = plan_roadmap(
         ranked, config.roadmap, start_fy, years, scoring=config.scoring, standardization=config.standardization
     )
-    dates = sorted(
-        str(loaded.counter.surveyed_on) for loaded in inventory.files if loaded.counter and loaded.counter.surveyed_on
-    )
     warnings: dict[str, list[Problem]] = {}
     for problem in inventory.problems:
         if problem.severity is Severity.WARNING:
@@ -99,7 +122,7 @@ def _analyse(
     return Analysis(
         procedures=ranked,
         roadmap=roadmap,
-        surveyed_on=dates[-1] if dates else None,
+        surveyed_on=_surveyed_on(inventory),
         warnings_by_procedure={k: tuple(v) for k, v in warnings.items()},
         hours_per_fte=config.scoring.hours_per_fte,
         staff_cost_per_hour=config.scoring.staff_cost_per_hour,

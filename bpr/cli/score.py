@@ -35,19 +35,21 @@ def score(
     if output_format == "jsonl":
         _score_lines(paths, config)
         return
-    from bpr.analysis.pipeline import analyse_inventory
+    from bpr.analysis.pipeline import analyse_inventory, rank_inventory
     from bpr.cli.common import load_or_exit
     from bpr.export.jsonout import score_csv, score_json_parts
 
     loaded = load_or_exit(paths, config)
+    if output_format in ("json", "csv"):
+        # The records need the ranking alone: no roadmap, journeys or documents (as `jsonl`).
+        ranking = rank_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
+        if output_format == "json":
+            # Written a part at a time: 235 MB at 100,000 procedures, never held whole (as text or as bytes).
+            emit_blocks(part.encode("utf-8", errors="replace") for part in score_json_parts(ranking))
+        else:
+            emit(lambda stream: stream.write(score_csv(ranking)), utf8=True)
+        return
     analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
-    if output_format == "json":
-        # Written a part at a time: 235 MB at 100,000 procedures, never held whole (as text or as bytes).
-        emit_blocks(part.encode("utf-8", errors="replace") for part in score_json_parts(analysis))
-        return
-    if output_format == "csv":
-        emit(lambda stream: stream.write(score_csv(analysis)), utf8=True)
-        return
     from bpr.cli.terminal import make_console, print_apart, print_kpi_status, top_table
 
     console = make_console()

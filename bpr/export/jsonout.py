@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bpr.analysis.factors import identity_route
-from bpr.analysis.results import Analysis, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
+from bpr.analysis.results import Analysis, Ranking, Roadmap, RoadmapItem, ScoredProcedure, YearFigures
 from bpr.analysis.verification import Verification, by_kind
 from bpr.export.celltext import csv_field
 from bpr.export.edition import MODEL_VERSION, edition
@@ -124,7 +124,7 @@ def procedure_line(item: ScoredProcedure, hours_per_fte: float, cost_per_hour: f
     return _encode(procedure_record(item, hours_per_fte, cost_per_hour))
 
 
-def score_json(analysis: Analysis) -> str:
+def score_json(analysis: Analysis | Ranking) -> str:
     """Return `{"procedures": [...]}` in rank order, one procedure a line, deterministic byte for byte."""
     return "".join(score_json_parts(analysis))
 
@@ -133,7 +133,7 @@ def score_json(analysis: Analysis) -> str:
 _PART = 256
 
 
-def score_json_parts(analysis: Analysis) -> Iterator[str]:
+def score_json_parts(analysis: Analysis | Ranking) -> Iterator[str]:
     """Yield `score_json`'s text in parts of whole lines, so that a caller writes it as it is made.
 
     At 100,000 procedures the whole text is 235 MB, held as a str and again as its UTF-8 bytes; made and
@@ -153,7 +153,7 @@ def score_json_parts(analysis: Analysis) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def score_csv(analysis: Analysis) -> str:
+def score_csv(analysis: Analysis | Ranking) -> str:
     """Return the ranked procedures as CSV (UTF-8, reasons joined by ' / ', text through `csv_field`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
