@@ -150,3 +150,39 @@ def test_the_ranking_alone_writes_the_records_of_the_whole_analysis():
     assert ranking.procedures == analysis.procedures
     assert score_json(ranking) == score_json(analysis) != score_json(analyse_inventory(inventory, Config()))
     assert score_csv(ranking) == score_csv(analysis)
+
+
+def test_the_json_command_writes_the_whole_analysis_document(runner):
+    result = runner.invoke(app, ["score", str(INVENTORIES), "--format", "json"])
+    assert result.exit_code == 0
+    # The streamed document (ranked lines, the latest 調査日 of the counters in 版) is the analysis's, byte for byte.
+    assert result.stdout == score_json(analyse_inventory(load_inventory([INVENTORIES], use_cache=False)[0], Config()))
+
+
+def test_json_blocks_of_no_line_are_an_empty_list():
+    lines = RankedLines(Config())
+    try:
+        assert b"".join(lines.json_blocks("HEAD[")) == b"HEAD[]}\n"
+        assert list(lines.blocks()) == []
+    finally:
+        lines.close()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_stream_that_keeps_facts_hands_every_file_once_whole(tmp_path, monkeypatch, cached):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if cached:
+        load_inventory([INVENTORIES], use_cache=True)  # every file from the cache next
+    handed: list[str] = []
+
+    def take(loaded):
+        assert loaded.counter is not None and loaded.procedures  # the whole file, models and all
+        handed.append(loaded.path)
+
+    stream = InventoryStream([INVENTORIES], use_cache=cached, on_file=take, then_facts=True, batch_bytes=None)
+    kept = list(stream)
+    whole = load_inventory([INVENTORIES], use_cache=False)[0].files
+    assert sorted(handed) == sorted(f.path for f in whole) and len(handed) == len(set(handed))
+    assert [f.path for f in kept] == [f.path for f in whole]
+    assert all(f.counter is None and not f.procedures for f in kept)  # what the cross-file rules read, no model
+    assert [f.declared_ids for f in kept] == [f.declared_ids for f in whole]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bpr.config import Config
     from bpr.export.score_lines import RankedLines
     from bpr.inventory.loader import Inventory
+    from bpr.inventory.records import LoadedFile
 
 
 @dataclass
@@ -86,7 +87,7 @@ def fail_without_files(paths: Sequence[Path]) -> NoReturn:
 
 
 def score_lines_or_exit(paths: Sequence[Path] | None, config_path: Path | None) -> RankedLines:
-    """Load and score an inventory a batch of files at a time, keeping only each procedure's line and sort key.
+    """Load and score an inventory, each file as it comes, keeping only each procedure's line and sort key.
 
     The same checks and exits as `load_or_exit` (the cross-file rules too, on what each file declares), without
     holding the inventory: memory grows with the number of procedures by a sort key each, not by their models.
@@ -98,17 +99,19 @@ def score_lines_or_exit(paths: Sequence[Path] | None, config_path: Path | None) 
 
     chosen, config = _paths_and_config(paths, config_path)
     severity = config.validate_.severity
-    stream = loader.InventoryStream(chosen, batch_bytes=loader.STREAM_BATCH_BYTES)
     lines = RankedLines(config)
     errors: list[Problem] = []
-    facts = []
+
+    def take(loaded: LoadedFile) -> None:
+        # Each file as soon as it is loaded, while the workers parse the next; then the stream keeps its facts only.
+        errors.extend(p for p in apply_severities(loaded.problems, severity) if p.severity is Severity.ERROR)
+        if not errors:  # after the first error nothing is scored: the rest is only checked
+            lines.add(loaded)
+
+    # One batch (one pool, no core idle between batches): no model outlives `take`, so memory does not grow with it.
+    stream = loader.InventoryStream(chosen, batch_bytes=None, on_file=take, then_facts=True)
     try:
-        for loaded in stream:
-            problems = apply_severities(loaded.problems, severity)
-            errors += [p for p in problems if p.severity is Severity.ERROR]
-            if not errors:  # after the first error nothing is written: the rest is only checked
-                lines.add(loaded)
-            facts.append(loaded.facts_only())
+        facts = list(stream)
         if not facts:
             fail_without_files(chosen)
         loader.run_inventory_rules(facts)

@@ -35,19 +35,18 @@ def score(
     if output_format == "jsonl":
         _score_lines(paths, config)
         return
+    if output_format == "json":
+        _score_json(paths, config)
+        return
     from bpr.analysis.pipeline import analyse_inventory, rank_inventory
     from bpr.cli.common import load_or_exit
-    from bpr.export.jsonout import score_csv, score_json_parts
+    from bpr.export.jsonout import score_csv
 
     loaded = load_or_exit(paths, config)
-    if output_format in ("json", "csv"):
-        # The records need the ranking alone: no roadmap, journeys or documents (as `jsonl`).
+    if output_format == "csv":
+        # The records need the ranking alone: no roadmap, journeys or documents.
         ranking = rank_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
-        if output_format == "json":
-            # Written a part at a time: 235 MB at 100,000 procedures, never held whole (as text or as bytes).
-            emit_blocks(part.encode("utf-8", errors="replace") for part in score_json_parts(ranking))
-        else:
-            emit(lambda stream: stream.write(score_csv(ranking)), utf8=True)
+        emit(lambda stream: stream.write(score_csv(ranking)), utf8=True)
         return
     analysis = analyse_inventory(loaded.inventory, loaded.config, scored_files=loaded.scored)
     from bpr.cli.terminal import make_console, print_apart, print_kpi_status, top_table
@@ -56,6 +55,22 @@ def score(
     console.print(top_table(analysis, top, console.width))
     print_apart(console, analysis.roadmap, len(analysis.not_handled), analysis.config.source)
     print_kpi_status(console, analysis.roadmap)
+
+
+def _score_json(paths: list[Path] | None, config: Path | None) -> None:
+    """Write the scores as one JSON document, rank order, from the lines `jsonl` streams (the same bytes each).
+
+    The records need the ranking alone (no roadmap, journeys or documents), and the inventory need not be held:
+    each procedure is scored and encoded as its file comes, and only its line and sort key are kept.
+    """
+    from bpr.cli.common import score_lines_or_exit
+    from bpr.export.jsonout import score_json_head
+
+    lines = score_lines_or_exit(paths, config)
+    try:
+        emit_blocks(lines.json_blocks(score_json_head(lines.surveyed_on, lines.config_source)))
+    finally:
+        lines.close()
 
 
 def _score_lines(paths: list[Path] | None, config: Path | None) -> None:

@@ -129,6 +129,12 @@ def score_json(analysis: Analysis | Ranking) -> str:
     return "".join(score_json_parts(analysis))
 
 
+def score_json_head(surveyed_on: str | None, config_source: str | None) -> str:
+    """Return `score_json`'s text up to its list's opening bracket: the model, the config and 作成日・版."""
+    made = _encode(edition_record(surveyed_on))
+    return f'{{"model": {MODEL_VERSION}, "config": {_encode(config_source)}, "edition": {made}, "procedures": ['
+
+
 # Procedures per part of `score_json_parts`: a part is about 2 KB a procedure, so 0.5 MB at a time.
 _PART = 256
 
@@ -140,9 +146,7 @@ def score_json_parts(analysis: Analysis | Ranking) -> Iterator[str]:
     written a part at a time, neither is, and each part is still warm in the cache when it is encoded.
     """
     fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
-    made = _encode(edition_record(analysis.surveyed_on))
-    source = _encode(analysis.config.source)
-    yield f'{{"model": {MODEL_VERSION}, "config": {source}, "edition": {made}, "procedures": ['
+    yield score_json_head(analysis.surveyed_on, analysis.config.source)
     procedures = analysis.procedures
     if not procedures:
         yield "]}\n"

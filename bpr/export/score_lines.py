@@ -42,6 +42,7 @@ class RankedLines:
         self._offsets = array("q")
         self._lengths = array("q")
         self._size = 0
+        self.surveyed_on: str | None = None  # the latest 調査日 of the counters added, as the analysis takes it
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -51,6 +52,9 @@ class RankedLines:
         counter = loaded.counter
         if counter is None:
             return
+        if counter.surveyed_on is not None:
+            surveyed = str(counter.surveyed_on)
+            self.surveyed_on = max(surveyed, self.surveyed_on or surveyed)
         fte, cost = self._scoring.hours_per_fte, self._scoring.staff_cost_per_hour
         for _, procedure in loaded.procedures:
             if not procedure.handled:
@@ -67,8 +71,12 @@ class RankedLines:
             self._spool.write(line)
             self._size += len(line)
 
-    def blocks(self) -> Iterator[bytes]:
-        """Yield the lines in rank order (rank 1 first), each with its rank and a newline, in blocks."""
+    def blocks(self, first: bytes = b"", between: bytes = b"\n", last: bytes = b"\n") -> Iterator[bytes]:
+        """Yield the lines in rank order (rank 1 first), each with its rank, in blocks; nothing when there is none.
+
+        `first` goes before the first line, `between` between two lines and `last` after the last: JSON lines
+        by default; `--format json` joins the same lines into its list (`json_blocks`).
+        """
         if not self._ids:
             return
         self._spool.flush()
@@ -85,10 +93,17 @@ class RankedLines:
             block.append(line.replace(_UNRANKED, b'"rank": %d,' % rank, 1))
             size += len(line)
             if size >= _BLOCK_BYTES:
-                yield b"\n".join(block) + b"\n"
+                yield (first if rank == len(block) else between) + between.join(block)
                 block, size = [], 0
-        if block:
-            yield b"\n".join(block) + b"\n"
+        yield ((first if len(block) == len(order) else between) + between.join(block) if block else b"") + last
+
+    def json_blocks(self, head: str) -> Iterator[bytes]:
+        """Yield `bpr score --format json`'s document: head, then the lines in rank order as its list (`score_json`)."""
+        yield head.encode("utf-8", errors="replace")
+        if not self._ids:
+            yield b"]}\n"
+            return
+        yield from self.blocks(first=b"\n", between=b",\n", last=b"\n]}\n")
 
     def close(self) -> None:
         """Drop the spool (its file is gone with it)."""

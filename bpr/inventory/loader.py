@@ -196,9 +196,13 @@ class InventoryStream:
         on_file: FileHook | None = None,
         facts: bool = False,
         by_procedure_from: int | None = None,
+        then_facts: bool = False,
     ) -> None:
         self.paths = paths
         self.on_file = on_file
+        # Each file is handed to on_file as soon as it is loaded, then only its facts are kept (`facts_only`): the
+        # files come out as the cross-file rules read them, and no model outlives its hook (`bpr score` streamed).
+        self.then_facts = then_facts and on_file is not None
         # What the cache gives is read as facts only (`decode_entry`): for a run that keeps `facts_only()`.
         self.facts = facts
         self.share = share
@@ -237,6 +241,8 @@ class InventoryStream:
                         if cache is not None and raw is not None
                         else None
                     )
+                if hit is not None and self.then_facts and self.on_file is not None:
+                    hit = batch.hand(hit, self.on_file)  # now: a batch of cached files would hold their models
                 batch.slots.append(hit)
                 if hit is None:
                     root = cache.root if cache is not None else None
@@ -245,10 +251,10 @@ class InventoryStream:
                     batch.bytes += batch.sizes[-1]
             if self.batch_bytes is not None and batch.bytes >= self.batch_bytes:
                 stored = stored or bool(batch.tasks)
-                yield from batch.load(self.workers, self.on_file)
+                yield from batch.load(self.workers, self.on_file, self.then_facts)
                 batch = _Batch()
         stored = stored or bool(batch.tasks)
-        yield from batch.load(self.workers, self.on_file)
+        yield from batch.load(self.workers, self.on_file, self.then_facts)
         if cache is not None and stored:
             from bpr.inventory.cache import cache_max_bytes
 
@@ -263,22 +269,34 @@ class _Batch:
         self.tasks: list[LoadTask] = []
         self.sizes: list[int] = []
         self.bytes = 0  # the sum of sizes
+        self.handed: set[int] = set()  # the slots on_file has had already
 
-    def load(self, workers: int | None, on_file: FileHook | None = None) -> list[LoadedFile]:
+    def hand(self, loaded: LoadedFile, on_file: FileHook) -> LoadedFile:
+        """Give the next slot's file to on_file now, and return what the batch keeps of it: its facts."""
+        self.handed.add(len(self.slots))
+        on_file(loaded)
+        return loaded.facts_only()
+
+    def load(self, workers: int | None, on_file: FileHook | None = None, then_facts: bool = False) -> list[LoadedFile]:
         """Load the tasks and return every file of the batch, in path order.
 
-        `on_file` is called once with each file of the batch, as soon as it is loaded (in no set order).
+        `on_file` is called once with each file of the batch, as soon as it is loaded (in no set order); with
+        `then_facts`, the batch keeps and returns only each file's facts once on_file has had it.
         """
         if on_file is not None:
-            for slot in self.slots:
-                if slot is not None:
+            for index, slot in enumerate(self.slots):
+                if slot is not None and index not in self.handed:
                     on_file(slot)
+                    if then_facts:
+                        self.slots[index] = slot.facts_only()
         pending = [index for index, slot in enumerate(self.slots) if slot is None]
         with collector_paused():
             for task_index, loaded in _run_tasks(self.tasks, self.sizes, workers):
-                self.slots[pending[task_index]] = loaded
                 if on_file is not None:
                     on_file(loaded)
+                    if then_facts:
+                        loaded = loaded.facts_only()
+                self.slots[pending[task_index]] = loaded
         return [loaded for loaded in self.slots if loaded is not None]
 
 
