@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bpr.collector import collector_paused
 from bpr.export.atomic import atomic_write
 from bpr.export.celltext import spreadsheet_text
 from bpr.export.filenames import numbered_names, safe_stem
-from bpr.export.openpyxl_adapter import write_xlsx
+from bpr.export.openpyxl_adapter import Deflated, write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.contents import Sheet, first_pages, front_matter, made_on
 from bpr.export.workbook.cores import TableWork
@@ -119,16 +120,18 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    try:
-        _fill(workbook, scope, stamp)
-        write_xlsx(workbook, path, stamp)
-    except BaseException:
-        _discard(workbook)
-        raise
+    # The table sheets compressed ahead of the archive, on two cores (cores.py), until the archive is written.
+    with tempfile.TemporaryDirectory(prefix="bpr-sheets-") as folder:
+        try:
+            deflated = _fill(workbook, scope, stamp, folder)
+            write_xlsx(workbook, path, stamp, deflated)
+        except BaseException:
+            _discard(workbook)
+            raise
 
 
-def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
-    """Write every sheet and the document properties into a write-only workbook."""
+def _fill(workbook: Any, scope: Scope, stamp: dt.datetime, folder: str) -> dict[str, Deflated]:
+    """Write every sheet and the document properties into a write-only workbook; return the sheets compressed in `folder`."""
     styles = CellStyles()
     tables = [priority_sheet(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
     crosscut = (journeys_table(scope), documents_sheet(scope), cashless_sheet(scope), verification_table(scope))
@@ -141,7 +144,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
         # 概要's summaries per fiscal year and per section, made here while the child starts on the tables.
         return scope.summaries_by_year(), scope.summaries_by_section()
 
-    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries) as work:
+    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries, folder) as work:
         plans = work.plans
         notes = [
             f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "
@@ -184,6 +187,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
+    return work.deflated
 
 
 def _discard(workbook: Any) -> None:
