@@ -28,7 +28,7 @@ from bpr.export.workbook.first_page import FrontMatter
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
 from bpr.export.workbook.method_sheet import METHOD_TITLE, compose_method
-from bpr.export.workbook.overview import SHEET_TITLE, compose_overview, write_overview
+from bpr.export.workbook.overview import SHEET_TITLE, Overview, compose_overview, write_overview
 from bpr.export.workbook.paper import Pages, Printing
 from bpr.export.workbook.priority import priority_sheet
 from bpr.export.workbook.queue_sheet import queue_tables
@@ -159,8 +159,11 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime, folder: str) -> dict[
         method = compose_method(scope)
         after = [*table_sheets, Sheet(METHOD_TITLE, method.pages(scope.paper))]
 
+        composed: list[tuple[FrontMatter, Overview]] = []
+
         def compose_first(front: FrontMatter) -> Pages:
-            return compose_overview(scope, notes, front).out.pages(scope.paper)
+            composed[:] = [(front, compose_overview(scope, notes, front))]
+            return composed[0][1].out.pages(scope.paper)
 
         front, overview_pages = front_matter(scope, made_on(), compose_first, after, SHEET_TITLE)
         firsts = first_pages([Sheet(SHEET_TITLE, overview_pages), *after])
@@ -169,7 +172,8 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime, folder: str) -> dict[
         def printing(out: SheetWriter, pages: Pages) -> Printing:
             return Printing(out.scale, pages, next(numbers), front.total)
 
-        overview = compose_overview(scope, notes, front)
+        # The last 概要 composed is the one with this front matter, nearly always: it is written as it is.
+        overview = composed[0][1] if composed and composed[0][0] == front else compose_overview(scope, notes, front)
         write_overview(workbook, overview, scope, styles, printing(overview.out, overview_pages))
         for plan in plans:
             first = next(numbers)
