@@ -201,3 +201,19 @@ def test_help_does_not_import_openpyxl(tmp_path: Path) -> None:
     probe += "CliRunner().invoke(app, ['roadmap', '--help'])\nprint('openpyxl' in sys.modules)\n"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_exit_after_a_workbook_walks_no_object_for_cycles(inventory: Path, tmp_path: Path) -> None:
+    # An exit handler registered before the run runs after the run's: it sees what the exit's collection walks.
+    probe = "import atexit, gc, sys\n"
+    probe += "atexit.register(lambda: print(len(gc.get_objects()), gc.get_freeze_count() > 0, flush=True))\n"
+    probe += "sys.argv = ['bpr', 'roadmap', sys.argv[1], '-o', 'out.xlsx', '-q']\n"
+    probe += "from bpr.cli.main import main\nmain()\n"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(inventory)], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    walked, frozen = run.stdout.split()
+    assert (walked, frozen) == ("0", "True")
+    assert (tmp_path / "out.xlsx").is_file()

@@ -89,3 +89,32 @@ def test_the_check_finds_a_private_use_and_passes_a_class_reading_its_own_state(
         "        return self._writer\n"
     )
     assert private_uses(probe, private_names) == ["1: import openpyxl.cell._writer", "3: ._writer"]
+
+
+def test_a_file_compressed_ahead_is_the_same_archive_as_one_compressed_by_the_archive(tmp_path: Path) -> None:
+    import datetime as dt
+    import random
+    import zipfile
+
+    from bpr.export.openpyxl_adapter import StampedZip, deflate_file
+
+    generator = random.Random(7)
+    words = ["<c r='A1' t='inlineStr'><is><t>", "住民票の写しの交付", "</t></is></c>", "<row r='2'>", "x" * 40]
+    sheet = tmp_path / "sheet.xml"
+    # Over the archive's 1 MiB chunk, so that deflate sees its input in more than one piece.
+    sheet.write_text("".join(generator.choice(words) for _ in range(200_000)), encoding="utf-8")
+    stamp = dt.datetime(2024, 4, 1)
+    with StampedZip(tmp_path / "plain.zip", stamp) as archive:
+        archive.writestr("a.xml", "<a/>")
+        archive.write(sheet, "xl/worksheets/sheet1.xml")
+        archive.writestr("b.xml", "<b/>")
+    ready = deflate_file(str(sheet), str(tmp_path / "sheet.deflated"))
+    assert ready.size == sheet.stat().st_size > 1 << 20
+    with StampedZip(tmp_path / "ahead.zip", stamp, {str(sheet): ready}) as archive:
+        archive.writestr("a.xml", "<a/>")
+        archive.write(sheet, "xl/worksheets/sheet1.xml")
+        archive.writestr("b.xml", "<b/>")
+    assert (tmp_path / "ahead.zip").read_bytes() == (tmp_path / "plain.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "ahead.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("xl/worksheets/sheet1.xml") == sheet.read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import bpr.export.workbook.cores as cores
 from bpr.analysis.pipeline import analyse_inventory
 from bpr.analysis.results import Analysis
 from bpr.config import Config
+from bpr.export.openpyxl_adapter import Deflated, StampedZip
 from bpr.export.workbook import write_workbook
 from bpr.export.workbook.styles import TEXT, CellFormat, CellStyles
 from bpr.export.workbook.table import SheetPlan, Table, TableSheets
@@ -65,8 +67,22 @@ def test_tables_laid_out_and_filled_here_or_by_two_processes_give_the_same_bytes
         return real_fork()
 
     monkeypatch.setattr(os, "fork", counted_fork)
+    copied = []
+    real_copy = StampedZip._write_deflated
+
+    def counted_copy(archive: StampedZip, name: str, ready: Deflated) -> None:
+        copied.append(name)
+        real_copy(archive, name, ready)
+
+    monkeypatch.setattr(StampedZip, "_write_deflated", counted_copy)
     write_workbook(analysis, tmp_path / "two.xlsx")
     assert forks == [1]
+    # Every table sheet was compressed by the process that filled it; 概要 and 算定方法 by the archive.
+    with zipfile.ZipFile(tmp_path / "two.xlsx") as book:
+        sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/sheet")]
+    in_order = sorted(sheets, key=lambda name: int(name.removeprefix("xl/worksheets/sheet").removesuffix(".xml")))
+    assert len(in_order) > 2
+    assert sorted(copied) == sorted(in_order[1:-1])
     monkeypatch.setattr(cores, "can_fork", lambda: False)
     write_workbook(analysis, tmp_path / "one.xlsx")
     assert forks == [1]

@@ -26,6 +26,11 @@ What each private use is, and why:
   openpyxl collects a write-only sheet's comments from the cells it writes, into this list, and writes
   the sheet's ``<legacyDrawing>`` with the frame when the list is not empty, then the comments' part
   and their VML shapes with the workbook. Making the writer empties the list: it is made first.
+- ``zipfile.ZipFile`` internals (:meth:`StampedZip.write`): a sheet another process compressed already
+  (:func:`deflate_file`) goes into the archive as it is, through the steps ``ZipFile.open(…, "w")`` takes
+  (``_writecheck``, ``start_dir``, ``filelist``, ``NameToInfo``) with the header it writes last, so that
+  the archive is the same bytes as when this process compresses the sheet. tests/test_openpyxl_adapter.py
+  compares the two.
 - ``StyleableObject._style`` (:func:`style_array`): a cell's array of indices into the workbook's font,
   fill, border … tables. A format is set once on a template cell and its array copied to every cell in
   that format (``Cell(style_array=…)`` is public), instead of each cell hashing its style objects again.
@@ -39,25 +44,60 @@ import datetime as dt
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+COPY_CHUNK = 1 << 20  # bytes read at a time from a sheet's file: what ZipFile.write compresses at once
 
 
-def write_xlsx(workbook: Any, path: Path, stamp: dt.datetime) -> None:
-    """Write a workbook to `path` as an xlsx archive whose every entry carries `stamp`, never the clock."""
+class Deflated(NamedTuple):
+    """A file compressed ahead of the archive (`deflate_file`): where the compressed bytes are, and what a zip entry says of them."""
+
+    path: str
+    crc: int
+    size: int
+    compressed: int
+
+
+def deflate_file(source: str, target: str) -> Deflated:
+    """Compress a file into `target` as ZipFile would into a deflated entry (same level, same bytes), and describe it."""
+    # ZipFile's compressor for ZIP_DEFLATED at its default level; deflate's output does not depend on how
+    # its input is cut, so these are the bytes StampedZip.write would have written.
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    crc = size = compressed = 0
+    with open(source, "rb") as reading, open(target, "wb") as writing:
+        while chunk := reading.read(COPY_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            data = compressor.compress(chunk)
+            compressed += len(data)
+            writing.write(data)
+        data = compressor.flush()
+        compressed += len(data)
+        writing.write(data)
+    return Deflated(target, crc, size, compressed)
+
+
+def write_xlsx(workbook: Any, path: Path, stamp: dt.datetime, deflated: Mapping[str, Deflated] | None = None) -> None:
+    """Write a workbook to `path` as an xlsx archive whose every entry carries `stamp`, never the clock.
+
+    `deflated` gives, by a sheet's file (`sheet_file`), that file compressed already (on another core).
+    """
     from openpyxl.writer.excel import ExcelWriter
 
-    with StampedZip(path, stamp) as archive:
+    with StampedZip(path, stamp, deflated) as archive:
         ExcelWriter(workbook, archive).save()
 
 
 class StampedZip(zipfile.ZipFile):
     """A zip archive whose every entry carries one fixed timestamp, so equal workbooks are equal bytes."""
 
-    def __init__(self, path: Path, stamp: dt.datetime) -> None:
+    def __init__(self, path: Path, stamp: dt.datetime, deflated: Mapping[str, Deflated] | None = None) -> None:
         super().__init__(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._stamp = stamp.timetuple()[:6]
+        self._deflated = dict(deflated or {})
 
     def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._stamp)
@@ -83,9 +123,36 @@ class StampedZip(zipfile.ZipFile):
     ) -> None:
         """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
         name = arcname if arcname is not None else os.fspath(filename)
+        ready = self._deflated.pop(os.fspath(filename), None)
+        if ready is not None and getattr(self, "_seekable", False):
+            self._write_deflated(name, ready)
+            return
         info = self._info(name, os.path.getsize(filename))
         with open(filename, "rb") as source, self.open(info, "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+
+    def _write_deflated(self, name: str, ready: Deflated) -> None:
+        """Add an entry whose data is compressed already, as `open(info, "w")` and its close would write it."""
+        info = self._info(name, ready.size)
+        info.flag_bits = 0  # the archive is a file, which can be seeked: no data descriptor
+        info.external_attr = 0o600 << 16  # what ZipFile.open gives an entry without attributes
+        info.CRC = ready.crc
+        info.compress_size = ready.compressed
+        zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT  # ZipFile's rule, from the size known ahead
+        if not zip64 and max(ready.size, ready.compressed) > zipfile.ZIP64_LIMIT:
+            raise zipfile.LargeZipFile("File size too large, try using force_zip64")  # as ZipFile's close raises
+        archive: Any = self  # zipfile's private attributes, which its stubs do not declare
+        out = archive.fp
+        out.seek(self.start_dir)
+        info.header_offset = out.tell()
+        archive._writecheck(info)
+        archive._didModify = True
+        out.write(info.FileHeader(zip64))
+        with open(ready.path, "rb") as source:
+            shutil.copyfileobj(source, out, COPY_CHUNK)
+        self.start_dir = out.tell()
+        self.filelist.append(info)
+        self.NameToInfo[info.filename] = info
 
 
 def sheet_file(sheet: Any) -> str:

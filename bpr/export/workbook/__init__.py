@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bpr.collector import collector_paused
 from bpr.export.atomic import atomic_write
 from bpr.export.celltext import spreadsheet_text
 from bpr.export.filenames import numbered_names, safe_stem
-from bpr.export.openpyxl_adapter import write_xlsx
+from bpr.export.openpyxl_adapter import Deflated, write_xlsx
 from bpr.export.workbook.candidates import candidates_table
 from bpr.export.workbook.contents import Sheet, first_pages, front_matter, made_on
 from bpr.export.workbook.cores import TableWork
@@ -27,7 +28,7 @@ from bpr.export.workbook.first_page import FrontMatter
 from bpr.export.workbook.gantt import gantt_table
 from bpr.export.workbook.issues_sheet import issues_table
 from bpr.export.workbook.method_sheet import METHOD_TITLE, compose_method
-from bpr.export.workbook.overview import SHEET_TITLE, compose_overview, write_overview
+from bpr.export.workbook.overview import SHEET_TITLE, Overview, compose_overview, write_overview
 from bpr.export.workbook.paper import Pages, Printing
 from bpr.export.workbook.priority import priority_sheet
 from bpr.export.workbook.queue_sheet import queue_tables
@@ -119,16 +120,18 @@ def _save(scope: Scope, stamp: dt.datetime, path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    try:
-        _fill(workbook, scope, stamp)
-        write_xlsx(workbook, path, stamp)
-    except BaseException:
-        _discard(workbook)
-        raise
+    # The table sheets compressed ahead of the archive, on two cores (cores.py), until the archive is written.
+    with tempfile.TemporaryDirectory(prefix="bpr-sheets-") as folder:
+        try:
+            deflated = _fill(workbook, scope, stamp, folder)
+            write_xlsx(workbook, path, stamp, deflated)
+        except BaseException:
+            _discard(workbook)
+            raise
 
 
-def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
-    """Write every sheet and the document properties into a write-only workbook."""
+def _fill(workbook: Any, scope: Scope, stamp: dt.datetime, folder: str) -> dict[str, Deflated]:
+    """Write every sheet and the document properties into a write-only workbook; return the sheets compressed in `folder`."""
     styles = CellStyles()
     tables = [priority_sheet(scope), gantt_table(scope), candidates_table(scope), issues_table(scope)]
     crosscut = (journeys_table(scope), documents_sheet(scope), cashless_sheet(scope), verification_table(scope))
@@ -141,7 +144,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
         # 概要's summaries per fiscal year and per section, made here while the child starts on the tables.
         return scope.summaries_by_year(), scope.summaries_by_section()
 
-    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries) as work:
+    with TableWork(tables, scope.row_limit, scope.paper, styles, summaries, folder) as work:
         plans = work.plans
         notes = [
             f"「{plan.table.title}」は行数が Excel の上限 ({scope.row_limit:,} 行) を超えるため、{len(plan.titles)} 枚のシートに分けています: "
@@ -156,8 +159,11 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
         method = compose_method(scope)
         after = [*table_sheets, Sheet(METHOD_TITLE, method.pages(scope.paper))]
 
+        composed: list[tuple[FrontMatter, Overview]] = []
+
         def compose_first(front: FrontMatter) -> Pages:
-            return compose_overview(scope, notes, front).out.pages(scope.paper)
+            composed[:] = [(front, compose_overview(scope, notes, front))]
+            return composed[0][1].out.pages(scope.paper)
 
         front, overview_pages = front_matter(scope, made_on(), compose_first, after, SHEET_TITLE)
         firsts = first_pages([Sheet(SHEET_TITLE, overview_pages), *after])
@@ -166,7 +172,8 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
         def printing(out: SheetWriter, pages: Pages) -> Printing:
             return Printing(out.scale, pages, next(numbers), front.total)
 
-        overview = compose_overview(scope, notes, front)
+        # The last 概要 composed is the one with this front matter, nearly always: it is written as it is.
+        overview = composed[0][1] if composed and composed[0][0] == front else compose_overview(scope, notes, front)
         write_overview(workbook, overview, scope, styles, printing(overview.out, overview_pages))
         for plan in plans:
             first = next(numbers)
@@ -184,6 +191,7 @@ def _fill(workbook: Any, scope: Scope, stamp: dt.datetime) -> None:
     properties.language = "ja-JP"
     properties.created = stamp
     properties.modified = stamp
+    return work.deflated
 
 
 def _discard(workbook: Any) -> None:
