@@ -307,4 +307,12 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     """Run the bpr command line, built with only the command it runs when it names one."""
+    import atexit
+    import gc
+
+    # On exit Python walks every object still tracked for cycles (after a roadmap of 10,000 procedures some
+    # 600,000, 0.3 s) just before the process ends and its memory goes back whole; frozen, they are not walked.
+    # The first handler registered runs last; only the command's own process: a program that embeds bpr
+    # (the tests' runner) collects as before.
+    atexit.register(gc.freeze)
     make_app(command_named(sys.argv[1:]))(prog_name="bpr")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -100,19 +99,6 @@ def roadmap(
     written = _write_workbooks(analysis, output, split_by is not None)
     if not is_quiet():
         _print_summary(analysis, written, len(loaded.problems))
-    skip_last_collection()
-
-
-@functools.cache  # registered once per process, however many runs a test makes in one
-def skip_last_collection() -> None:
-    """Have the interpreter's exit skip its full garbage collection of the objects still alive."""
-    import atexit
-    import gc
-
-    # On exit Python walks every object still tracked (after a roadmap of 10,000 procedures, some 600,000)
-    # for cycles, 0.3 s, just before the process ends and its memory goes back whole. Frozen, they are not
-    # walked. An exit handler rather than now: a run inside another program (the tests) collects as before.
-    atexit.register(gc.freeze)
 
 
 def _check_options(output: Path | None, split_by: str | None, output_format: str) -> None:

@@ -124,7 +124,8 @@ class StampedZip(zipfile.ZipFile):
         """Add an entry from a file (openpyxl's streamed sheets), stamped, without reading it all into memory."""
         name = arcname if arcname is not None else os.fspath(filename)
         ready = self._deflated.pop(os.fspath(filename), None)
-        if ready is not None and getattr(self, "_seekable", False):
+        # The internals it takes (see the top) as zipfile has them; else this process compresses, as before.
+        if ready is not None and getattr(self, "_seekable", False) and hasattr(self, "_writecheck"):
             self._write_deflated(name, ready)
             return
         info = self._info(name, os.path.getsize(filename))
