@@ -109,13 +109,6 @@ def test_no_file_is_a_usage_problem(runner, tmp_path: Path):
     assert result.exit_code == 2 and "no-inventory" in result.stderr
 
 
-def test_the_docs_give_the_batch_size_of_the_code():
-    from bpr.inventory.loader import STREAM_BATCH_BYTES
-
-    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert f"{STREAM_BATCH_BYTES // 2**20} MB ずつ" in text and f"{STREAM_BATCH_BYTES // 2**20} MB at a time" in text
-
-
 @pytest.mark.parametrize("part", [1, 2, 256, 10_000])
 def test_json_written_in_parts_of_any_size_is_the_same_document(monkeypatch, part):
     from bpr.export import jsonout
