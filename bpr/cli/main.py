@@ -310,9 +310,12 @@ def main() -> None:
     import atexit
     import gc
 
+    from bpr.collector import freeze_after_pauses
+
     # On exit Python walks every object still tracked for cycles (after a roadmap of 10,000 procedures some
     # 600,000, 0.3 s) just before the process ends and its memory goes back whole; frozen, they are not walked.
     # The first handler registered runs last; only the command's own process: a program that embeds bpr
     # (the tests' runner) collects as before.
     atexit.register(gc.freeze)
+    freeze_after_pauses()  # bpr.collector: what loading and analysing leave alive is not walked again
     make_app(command_named(sys.argv[1:]))(prog_name="bpr")
