@@ -179,3 +179,14 @@ def test_a_stream_that_keeps_facts_hands_every_file_once_whole(tmp_path, monkeyp
     assert [f.path for f in kept] == [f.path for f in whole]
     assert all(f.counter is None and not f.procedures for f in kept)  # what the cross-file rules read, no model
     assert [f.declared_ids for f in kept] == [f.declared_ids for f in whole]
+
+
+def test_json_goes_to_a_stdout_without_bytes_below_as_text(monkeypatch):
+    import io
+
+    from bpr.cli import emit_blocks
+
+    text = io.StringIO()  # an embedding program's stdout: no .buffer
+    monkeypatch.setattr("sys.stdout", text)
+    emit_blocks(iter([b'{"name": "\xe5\xa9\x9a\xe5\xa7\xbb\xe5\xb1\x8a"', b"}\n"]))
+    assert text.getvalue() == '{"name": "婚姻届"}\n'

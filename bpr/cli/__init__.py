@@ -197,7 +197,12 @@ def emit_blocks(blocks: Iterable[bytes]) -> None:
     """Write UTF-8 blocks to stdout as they come (a stream too large to hold), with `emit`'s exits."""
     with _writing_stdout():
         sys.stdout.flush()
-        buffer = sys.stdout.buffer
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a stream with no bytes below it (an embedding program's): text, as `emit` writes
+            for block in blocks:
+                sys.stdout.write(block.decode("utf-8"))
+            sys.stdout.flush()
+            return
         for block in blocks:
             buffer.write(block)
         buffer.flush()
