@@ -190,3 +190,14 @@ def test_json_goes_to_a_stdout_without_bytes_below_as_text(monkeypatch):
     monkeypatch.setattr("sys.stdout", text)
     emit_blocks(iter([b'{"name": "\xe5\xa9\x9a\xe5\xa7\xbb\xe5\xb1\x8a"', b"}\n"]))
     assert text.getvalue() == '{"name": "婚姻届"}\n'
+
+
+def test_a_scored_procedure_keeps_its_procedure_s_id_through_replace_and_pickle():
+    import pickle
+    from dataclasses import replace
+
+    analysis = analyse_inventory(load_inventory([INVENTORIES], use_cache=False)[0], Config())
+    first, second = analysis.procedures[:2]
+    assert [item.id for item in analysis.procedures] == [item.procedure.id for item in analysis.procedures]
+    assert replace(first, procedure=second.procedure).id == second.procedure.id != first.id
+    assert pickle.loads(pickle.dumps(first)).id == first.id

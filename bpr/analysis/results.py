@@ -126,6 +126,11 @@ class ScoredProcedure:
     expected_hours: dict[str, float] = field(default_factory=dict)
     measures: tuple[MeasurePlan, ...] = ()  # the primary measure first, then the complements
     online_share: float = 0.0
+    # The procedure's id, kept beside it: the outputs ask for it millions of times at 100,000 procedures.
+    id: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.procedure.id)
 
     @property
     def primary(self) -> MeasurePlan | None:
@@ -141,11 +146,6 @@ class ScoredProcedure:
     def uptake(self) -> bool:
         """Tell whether the online measure is uptake of a channel that exists (マイナポータル), taking no slot."""
         return any(m.uptake for m in self.measures)
-
-    @property
-    def id(self) -> str:
-        """Return the procedure id."""
-        return self.procedure.id
 
 
 @dataclass(frozen=True, slots=True)
