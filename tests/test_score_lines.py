@@ -109,19 +109,6 @@ def test_no_file_is_a_usage_problem(runner, tmp_path: Path):
     assert result.exit_code == 2 and "no-inventory" in result.stderr
 
 
-@pytest.mark.parametrize("part", [1, 2, 256, 10_000])
-def test_json_written_in_parts_of_any_size_is_the_same_document(monkeypatch, part):
-    from bpr.export import jsonout
-
-    analysis = analyse_inventory(load_inventory([INVENTORIES], use_cache=False)[0], Config())
-    whole = score_json(analysis)
-    monkeypatch.setattr(jsonout, "_PART", part)
-    parts = list(jsonout.score_json_parts(analysis))
-    assert "".join(parts) == whole
-    assert len(parts) == 2 + -(-len(analysis.procedures) // part)  # the head, the parts, the tail
-    assert [p["rank"] for p in json.loads(whole)["procedures"]] == list(range(1, len(analysis.procedures) + 1))
-
-
 def test_json_of_no_procedure_is_one_empty_list():
     from dataclasses import replace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bpr.analysis.factors import identity_route
@@ -126,35 +126,20 @@ def procedure_line(item: ScoredProcedure, hours_per_fte: float, cost_per_hour: f
 
 def score_json(analysis: Analysis | Ranking) -> str:
     """Return `{"procedures": [...]}` in rank order, one procedure a line, deterministic byte for byte."""
-    return "".join(score_json_parts(analysis))
+    fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
+    records = LIST_BETWEEN.join(procedure_line(item, fte, cost) for item in analysis.procedures)
+    head = score_json_head(analysis.surveyed_on, analysis.config.source)
+    return head + LIST_OPEN + records + LIST_CLOSE if records else head + EMPTY_LIST_CLOSE
+
+
+# How `score_json`'s list joins its lines, the same in `bpr score --format json`'s stream (RankedLines.json_blocks).
+LIST_OPEN, LIST_BETWEEN, LIST_CLOSE, EMPTY_LIST_CLOSE = "\n", ",\n", "\n]}\n", "]}\n"
 
 
 def score_json_head(surveyed_on: str | None, config_source: str | None) -> str:
     """Return `score_json`'s text up to its list's opening bracket: the model, the config and 作成日・版."""
     made = _encode(edition_record(surveyed_on))
     return f'{{"model": {MODEL_VERSION}, "config": {_encode(config_source)}, "edition": {made}, "procedures": ['
-
-
-# Procedures per part of `score_json_parts`: a part is about 2 KB a procedure, so 0.5 MB at a time.
-_PART = 256
-
-
-def score_json_parts(analysis: Analysis | Ranking) -> Iterator[str]:
-    """Yield `score_json`'s text in parts of whole lines, so that a caller writes it as it is made.
-
-    At 100,000 procedures the whole text is 235 MB, held as a str and again as its UTF-8 bytes; made and
-    written a part at a time, neither is, and each part is still warm in the cache when it is encoded.
-    """
-    fte, cost = analysis.hours_per_fte, analysis.staff_cost_per_hour
-    yield score_json_head(analysis.surveyed_on, analysis.config.source)
-    procedures = analysis.procedures
-    if not procedures:
-        yield "]}\n"
-        return
-    for start in range(0, len(procedures), _PART):
-        lines = ",\n".join(procedure_line(item, fte, cost) for item in procedures[start : start + _PART])
-        yield ("\n" if start == 0 else ",\n") + lines
-    yield "\n]}\n"
 
 
 def score_csv(analysis: Analysis | Ranking) -> str:

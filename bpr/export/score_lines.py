@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from bpr.analysis.ranking import rank_key, score_procedure
 from bpr.config import Config
-from bpr.export.jsonout import procedure_line
+from bpr.export.jsonout import EMPTY_LIST_CLOSE, LIST_BETWEEN, LIST_CLOSE, LIST_OPEN, procedure_line
 from bpr.inventory.records import LoadedFile
 
 # The rank an unranked record carries (ScoredProcedure.rank's default), as json writes it.
@@ -101,9 +101,9 @@ class RankedLines:
         """Yield `bpr score --format json`'s document: head, then the lines in rank order as its list (`score_json`)."""
         yield head.encode("utf-8", errors="replace")
         if not self._ids:
-            yield b"]}\n"
+            yield EMPTY_LIST_CLOSE.encode()
             return
-        yield from self.blocks(first=b"\n", between=b",\n", last=b"\n]}\n")
+        yield from self.blocks(first=LIST_OPEN.encode(), between=LIST_BETWEEN.encode(), last=LIST_CLOSE.encode())
 
     def close(self) -> None:
         """Drop the spool (its file is gone with it)."""
